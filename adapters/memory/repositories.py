@@ -1,0 +1,177 @@
+"""Repositories over the memory store: reads see committed state plus this transaction's
+staged changes; writes are staged and reach the store only on commit."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from uuid import UUID
+
+import attrs
+
+from adapters.memory.store import MemoryStore
+from application.ports import DuplicateCustomer, DuplicateIdempotencyKey
+from domain.account import Account, AccountType
+from domain.customer import Customer
+from domain.ledger import LedgerEntry
+from domain.transfer import Transfer
+
+
+@attrs.define
+class Staged:
+    """What one transaction has written but not yet committed."""
+
+    customers: dict[UUID, Customer] = attrs.Factory(dict)
+    accounts: dict[UUID, Account] = attrs.Factory(dict)
+    transfers: dict[UUID, Transfer] = attrs.Factory(dict)
+    entries: list[LedgerEntry] = attrs.Factory(list)
+
+    def clear(self) -> None:
+        self.customers.clear()
+        self.accounts.clear()
+        self.transfers.clear()
+        self.entries.clear()
+
+    def empty(self) -> bool:
+        return not (self.customers or self.accounts or self.transfers or self.entries)
+
+
+class MemoryCustomers:
+    def __init__(self, store: MemoryStore, staged: Staged) -> None:
+        self._store, self._staged = store, staged
+
+    def _all(self) -> list[Customer]:
+        with self._store.state:
+            merged = {**self._store.customers, **self._staged.customers}
+        return list(merged.values())
+
+    def add(self, customer: Customer) -> None:
+        for other in self._all():
+            if customer.customer_number == other.customer_number or \
+                    customer.email == other.email or customer.phone_number == other.phone_number:
+                raise DuplicateCustomer(customer.customer_number)
+        self._staged.customers[customer.id] = copy.copy(customer)
+
+    def update(self, customer: Customer) -> None:
+        self._staged.customers[customer.id] = copy.copy(customer)
+
+    def get(self, customer_id: UUID) -> Customer | None:
+        found = self._staged.customers.get(customer_id) or self._store.customers.get(customer_id)
+        return copy.copy(found) if found else None
+
+    def by_number(self, customer_number: str) -> Customer | None:
+        return next((copy.copy(c) for c in self._all() if c.customer_number == customer_number), None)
+
+    def by_email_or_phone(self, email: str, phone_number: str) -> Customer | None:
+        return next((copy.copy(c) for c in self._all()
+                     if c.email == email or c.phone_number == phone_number), None)
+
+
+class MemoryAccounts:
+    def __init__(self, store: MemoryStore, staged: Staged) -> None:
+        self._store, self._staged = store, staged
+
+    def _find(self, account_number: str) -> Account | None:
+        for account in self._staged.accounts.values():
+            if account.account_number == account_number:
+                return copy.copy(account)
+        with self._store.state:
+            account_id = self._store.account_ids.get(account_number)
+            found = self._store.accounts.get(account_id) if account_id else None
+        return copy.copy(found) if found else None
+
+    def add(self, account: Account) -> None:
+        if self._find(account.account_number) is not None:
+            raise ValueError(f"account number {account.account_number} is taken")
+        self._staged.accounts[account.id] = copy.copy(account)
+
+    def update(self, account: Account) -> None:
+        self._staged.accounts[account.id] = copy.copy(account)
+
+    def by_number(self, account_number: str) -> Account | None:
+        return self._find(account_number)
+
+    def lock(self, account_numbers: Sequence[str]) -> dict[str, Account]:
+        # The writer lock is already held for the whole transaction.
+        found = (self._find(n) for n in sorted(set(account_numbers)))
+        return {a.account_number: a for a in found if a is not None}
+
+    def of_customer(self, customer_id: UUID) -> list[Account]:
+        return sorted((a for a in self.all() if a.customer_id == customer_id),
+                      key=lambda a: a.opened_at)
+
+    def internal(self, currency: str) -> Account | None:
+        return next((a for a in self.all()
+                     if a.account_type is AccountType.INTERNAL and a.currency == currency), None)
+
+    def all(self) -> Iterator[Account]:
+        with self._store.state:
+            merged = {**self._store.accounts, **self._staged.accounts}
+        return (copy.copy(a) for a in merged.values())
+
+
+class MemoryTransfers:
+    def __init__(self, store: MemoryStore, staged: Staged) -> None:
+        self._store, self._staged = store, staged
+
+    def add(self, transfer: Transfer) -> None:
+        if transfer.idempotency_key is not None:
+            assert transfer.idempotency_scope is not None
+            if self.by_idempotency_key(transfer.idempotency_scope, transfer.idempotency_key):
+                raise DuplicateIdempotencyKey(transfer.idempotency_key)
+        self._staged.transfers[transfer.id] = transfer
+
+    def get(self, transfer_id: UUID) -> Transfer | None:
+        return self._staged.transfers.get(transfer_id) or self._store.transfers.get(transfer_id)
+
+    def by_idempotency_key(self, scope: str, key: str) -> Transfer | None:
+        for transfer in self._staged.transfers.values():
+            if (transfer.idempotency_scope, transfer.idempotency_key) == (scope, key):
+                return transfer
+        with self._store.state:
+            transfer_id = self._store.transfer_keys.get((scope, key))
+            return self._store.transfers.get(transfer_id) if transfer_id else None
+
+    def all_ids(self) -> Iterator[UUID]:
+        with self._store.state:
+            ids = list(self._store.transfers) + list(self._staged.transfers)
+        return iter(ids)
+
+
+class MemoryLedger:
+    def __init__(self, store: MemoryStore, staged: Staged) -> None:
+        self._store, self._staged = store, staged
+
+    def append(self, entries: Sequence[LedgerEntry]) -> None:
+        self._staged.entries.extend(entries)
+
+    def _of(self, account_id: UUID) -> list[LedgerEntry]:
+        with self._store.state:
+            committed = list(self._store.entries_by_account.get(account_id, ()))
+        return committed + [e for e in self._staged.entries if e.account_id == account_id]
+
+    def page(self, account_id: UUID, *, before: int | None, limit: int,
+             since: datetime | None = None, until: datetime | None = None) -> list[LedgerEntry]:
+        rows = [e for e in reversed(self._of(account_id))
+                if (before is None or e.sequence < before)
+                and (since is None or e.posted_at >= since)
+                and (until is None or e.posted_at < until)]
+        return rows[:limit]
+
+    def between(self, account_id: UUID, since: datetime, until: datetime) -> Iterator[LedgerEntry]:
+        return (e for e in self._of(account_id) if since <= e.posted_at < until)
+
+    def last_before(self, account_id: UUID, moment: datetime) -> LedgerEntry | None:
+        earlier = [e for e in self._of(account_id) if e.posted_at < moment]
+        return earlier[-1] if earlier else None
+
+    def all_in_order(self) -> Iterator[LedgerEntry]:
+        with self._store.state:
+            committed = list(self._store.entries)
+        return iter(sorted(committed + self._staged.entries, key=lambda e: e.sequence))
+
+    def for_transfer(self, transfer_id: UUID) -> list[LedgerEntry]:
+        with self._store.state:
+            committed = [e for e in self._store.entries if e.transfer_id == transfer_id]
+        return committed + [e for e in self._staged.entries if e.transfer_id == transfer_id]

@@ -1,0 +1,80 @@
+"""The memory profile's unit of work: real commit and rollback, one writer at a time."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+import attrs
+
+from adapters.memory.repositories import (
+    MemoryAccounts,
+    MemoryCustomers,
+    MemoryLedger,
+    MemoryTransfers,
+    Staged,
+)
+from adapters.memory.store import MemoryStore
+
+
+class MemoryUnitOfWork:
+    def __init__(self, store: MemoryStore, write: bool) -> None:
+        self._store = store
+        self._write = write
+        self._staged = Staged()
+        self.customers = MemoryCustomers(store, self._staged)
+        self.accounts = MemoryAccounts(store, self._staged)
+        self.transfers = MemoryTransfers(store, self._staged)
+        self.ledger = MemoryLedger(store, self._staged)
+
+    def __enter__(self) -> Self:
+        if self._write:
+            self._store.writer.acquire()
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        try:
+            self.rollback()
+        finally:
+            if self._write:
+                self._store.writer.release()
+
+    def commit(self) -> None:
+        if not self._write and not self._staged.empty():
+            raise RuntimeError("a read-only unit of work cannot commit changes")
+        store, staged = self._store, self._staged
+        with store.state:
+            store.customers.update(staged.customers)
+            for account in staged.accounts.values():
+                store.accounts[account.id] = account
+                store.account_ids[account.account_number] = account.id
+            for transfer in staged.transfers.values():
+                store.transfers[transfer.id] = transfer
+                if transfer.idempotency_key is not None and transfer.idempotency_scope is not None:
+                    store.transfer_keys[(transfer.idempotency_scope, transfer.idempotency_key)] = \
+                        transfer.id
+            for entry in staged.entries:
+                numbered = attrs.evolve(entry, sequence=len(store.entries) + 1)
+                store.entries.append(numbered)
+                store.entries_by_account.setdefault(entry.account_id, []).append(numbered)
+        self._staged.clear()
+
+    def rollback(self) -> None:
+        self._staged.clear()
+
+
+class MemoryUnitOfWorkFactory:
+    """Opens units of work over one shared store."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self.store = store
+
+    def __call__(self, *, write: bool = False) -> MemoryUnitOfWork:
+        return MemoryUnitOfWork(self.store, write)
+
+    def ping(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        pass  # nothing pooled: the store lives as long as the process

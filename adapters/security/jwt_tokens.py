@@ -1,0 +1,47 @@
+"""Signed JWT access tokens (HS256) with PyJWT; the algorithm list is always pinned."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
+
+import jwt
+
+from application.ports import TokenClaims
+from domain.customer import Customer, Role
+from domain.errors import Unauthorized
+
+ALGORITHM = "HS256"
+ISSUER = "vaani"
+MIN_SECRET_BYTES = 32
+
+
+class JwtTokenService:
+    def __init__(self, secret: str, ttl: timedelta = timedelta(minutes=15)) -> None:
+        if len(secret.encode()) < MIN_SECRET_BYTES:
+            raise ValueError(f"the JWT secret must be at least {MIN_SECRET_BYTES} bytes")
+        self._secret = secret
+        self._ttl = ttl
+
+    def issue(self, customer: Customer, now: datetime) -> tuple[str, int]:
+        expires = now + self._ttl
+        claims = {
+            "iss": ISSUER, "sub": str(customer.id), "jti": secrets.token_urlsafe(16),
+            "roles": [customer.role.value], "iat": int(now.timestamp()),
+            "exp": int(expires.timestamp()),
+        }
+        return jwt.encode(claims, self._secret, algorithm=ALGORITHM), int(self._ttl.total_seconds())
+
+    def read(self, token: str) -> TokenClaims:
+        try:
+            claims = jwt.decode(token, self._secret, algorithms=[ALGORITHM], issuer=ISSUER,
+                                options={"require": ["exp", "iat", "sub", "jti", "iss"]})
+            return TokenClaims(
+                customer_id=UUID(claims["sub"]),
+                roles=tuple(Role(r) for r in claims.get("roles", [])),
+                token_id=str(claims["jti"]),
+                expires_at=datetime.fromtimestamp(claims["exp"], UTC),
+            )
+        except (jwt.PyJWTError, ValueError, TypeError) as error:
+            raise Unauthorized("the access token is missing, invalid or expired") from error

@@ -1,0 +1,91 @@
+"""Explicit row <-> entity mapping: entities stay plain attrs classes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.account import Account, AccountStatus, AccountType
+from domain.customer import Customer, KycStatus, Role
+from domain.ledger import Channel, EntryType, LedgerEntry
+from domain.money import Money
+from domain.transfer import Transfer, TransferKind, TransferStatus
+
+
+def customer_row(c: Customer) -> dict[str, Any]:
+    return {
+        "id": c.id, "customer_number": c.customer_number, "first_name": c.first_name,
+        "last_name": c.last_name, "email": c.email, "phone_number": c.phone_number,
+        "password_hash": c.password_hash, "role": c.role.value, "kyc_status": c.kyc_status.value,
+        "preferred_language": c.preferred_language, "date_of_birth": c.date_of_birth,
+        "created_at": c.created_at,
+    }
+
+
+def to_customer(r: Any) -> Customer:
+    return Customer(
+        id=r.id, customer_number=r.customer_number, first_name=r.first_name,
+        last_name=r.last_name, email=r.email, phone_number=r.phone_number,
+        password_hash=r.password_hash, role=Role(r.role), created_at=r.created_at,
+        kyc_status=KycStatus(r.kyc_status), preferred_language=r.preferred_language,
+        date_of_birth=r.date_of_birth,
+    )
+
+
+def account_row(a: Account) -> dict[str, Any]:
+    return {
+        "id": a.id, "account_number": a.account_number, "customer_id": a.customer_id,
+        "account_type": a.account_type.value, "currency": a.currency, "status": a.status.value,
+        "balance": a.balance.minor, "held": a.held.minor, "opened_at": a.opened_at,
+    }
+
+
+def to_account(r: Any) -> Account:
+    return Account(
+        id=r.id, account_number=r.account_number, customer_id=r.customer_id,
+        account_type=AccountType(r.account_type), currency=r.currency, opened_at=r.opened_at,
+        status=AccountStatus(r.status), balance=Money(r.balance, r.currency),
+        held=Money(r.held, r.currency),
+    )
+
+
+def transfer_row(t: Transfer) -> dict[str, Any]:
+    return {
+        "id": t.id, "kind": t.kind.value, "customer_id": t.customer_id,
+        "idempotency_scope": t.idempotency_scope, "idempotency_key": t.idempotency_key,
+        "fingerprint": t.fingerprint, "status": t.status.value,
+        "from_account_id": t.from_account_id, "from_account_number": t.from_account_number,
+        "to_account_id": t.to_account_id, "to_account_number": t.to_account_number,
+        "amount": t.amount.minor, "currency": t.amount.currency, "channel": t.channel.value,
+        "description": t.description, "created_at": t.created_at,
+    }
+
+
+def to_transfer(r: Any) -> Transfer:
+    return Transfer(
+        id=r.id, kind=TransferKind(r.kind), customer_id=r.customer_id,
+        idempotency_scope=r.idempotency_scope, idempotency_key=r.idempotency_key,
+        fingerprint=r.fingerprint, status=TransferStatus(r.status),
+        from_account_id=r.from_account_id, from_account_number=r.from_account_number,
+        to_account_id=r.to_account_id, to_account_number=r.to_account_number,
+        amount=Money(r.amount, r.currency), channel=Channel(r.channel),
+        description=r.description, created_at=r.created_at,
+    )
+
+
+def entry_row(e: LedgerEntry) -> dict[str, Any]:
+    return {
+        "id": e.id, "account_id": e.account_id, "transfer_id": e.transfer_id,
+        "entry_type": e.entry_type.value, "amount": e.amount.minor, "currency": e.amount.currency,
+        "balance_after": e.balance_after.minor, "channel": e.channel.value,
+        "description": e.description, "reference": e.reference, "posted_at": e.posted_at,
+    }
+
+
+def to_entry(r: Any) -> LedgerEntry:
+    return LedgerEntry(
+        id=r.id, account_id=r.account_id, transfer_id=r.transfer_id,
+        entry_type=EntryType(r.entry_type), amount=Money(r.amount, r.currency),
+        balance_after=Money(r.balance_after, r.currency), channel=Channel(r.channel),
+        description=r.description, reference=r.reference, posted_at=r.posted_at,
+        sequence=r.sequence,
+    )

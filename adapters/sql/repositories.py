@@ -1,0 +1,165 @@
+"""Repositories in SQLAlchemy Core: one statement per call, no ORM identity map."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from adapters.sql import mapping as m
+from adapters.sql.tables import accounts, customers, ledger_entries, transfers
+from application.ports import DuplicateCustomer, DuplicateIdempotencyKey
+from domain.account import Account, AccountType
+from domain.customer import Customer
+from domain.ledger import LedgerEntry
+from domain.transfer import Transfer
+
+_STREAM = {"yield_per": 1000}
+
+
+class SqlCustomers:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def add(self, customer: Customer) -> None:
+        try:
+            with self._conn.begin_nested():
+                self._conn.execute(customers.insert(), m.customer_row(customer))
+        except sa.exc.IntegrityError as error:
+            raise DuplicateCustomer(customer.customer_number) from error
+
+    def update(self, customer: Customer) -> None:
+        row = m.customer_row(customer)
+        self._conn.execute(customers.update().where(customers.c.id == customer.id), row)
+
+    def _one(self, condition: sa.ColumnElement[bool]) -> Customer | None:
+        row = self._conn.execute(sa.select(customers).where(condition).limit(1)).first()
+        return m.to_customer(row) if row else None
+
+    def get(self, customer_id: UUID) -> Customer | None:
+        return self._one(customers.c.id == customer_id)
+
+    def by_number(self, customer_number: str) -> Customer | None:
+        return self._one(customers.c.customer_number == customer_number)
+
+    def by_email_or_phone(self, email: str, phone_number: str) -> Customer | None:
+        return self._one(sa.or_(customers.c.email == email,
+                                customers.c.phone_number == phone_number))
+
+
+class SqlAccounts:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._lock_rows = conn.dialect.name == "postgresql"
+
+    def add(self, account: Account) -> None:
+        self._conn.execute(accounts.insert(), m.account_row(account))
+
+    def update(self, account: Account) -> None:
+        self._conn.execute(
+            accounts.update().where(accounts.c.id == account.id),
+            {"status": account.status.value, "balance": account.balance.minor,
+             "held": account.held.minor},
+        )
+
+    def by_number(self, account_number: str) -> Account | None:
+        row = self._conn.execute(
+            sa.select(accounts).where(accounts.c.account_number == account_number)).first()
+        return m.to_account(row) if row else None
+
+    def lock(self, account_numbers: Sequence[str]) -> dict[str, Account]:
+        query = sa.select(accounts).where(accounts.c.account_number.in_(sorted(set(account_numbers))))
+        if self._lock_rows:
+            # Rows are locked in id order by every transaction alike, so two transfers between
+            # the same accounts in opposite directions queue instead of deadlocking.
+            query = query.order_by(accounts.c.id).with_for_update()
+        # On SQLite the whole database is already ours: the transaction began IMMEDIATE.
+        return {r.account_number: m.to_account(r) for r in self._conn.execute(query)}
+
+    def of_customer(self, customer_id: UUID) -> list[Account]:
+        query = sa.select(accounts).where(accounts.c.customer_id == customer_id) \
+            .order_by(accounts.c.opened_at, accounts.c.account_number)
+        return [m.to_account(r) for r in self._conn.execute(query)]
+
+    def internal(self, currency: str) -> Account | None:
+        row = self._conn.execute(sa.select(accounts).where(
+            accounts.c.account_type == AccountType.INTERNAL.value,
+            accounts.c.currency == currency).limit(1)).first()
+        return m.to_account(row) if row else None
+
+    def all(self) -> Iterator[Account]:
+        query = sa.select(accounts).order_by(accounts.c.account_number)
+        return (m.to_account(r) for r in self._conn.execute(query))
+
+
+class SqlTransfers:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def add(self, transfer: Transfer) -> None:
+        try:
+            self._conn.execute(transfers.insert(), m.transfer_row(transfer))
+        except sa.exc.IntegrityError as error:
+            if "idempotency" in str(error.orig):
+                raise DuplicateIdempotencyKey(transfer.idempotency_key) from error
+            raise
+
+    def get(self, transfer_id: UUID) -> Transfer | None:
+        row = self._conn.execute(sa.select(transfers).where(transfers.c.id == transfer_id)).first()
+        return m.to_transfer(row) if row else None
+
+    def by_idempotency_key(self, scope: str, key: str) -> Transfer | None:
+        row = self._conn.execute(sa.select(transfers).where(
+            transfers.c.idempotency_scope == scope, transfers.c.idempotency_key == key)).first()
+        return m.to_transfer(row) if row else None
+
+    def all_ids(self) -> Iterator[UUID]:
+        return iter(self._conn.execute(sa.select(transfers.c.id)).scalars())
+
+
+class SqlLedger:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def append(self, entries: Sequence[LedgerEntry]) -> None:
+        self._conn.execute(ledger_entries.insert(), [m.entry_row(e) for e in entries])
+
+    def page(self, account_id: UUID, *, before: int | None, limit: int,
+             since: datetime | None = None, until: datetime | None = None) -> list[LedgerEntry]:
+        c = ledger_entries.c
+        query = sa.select(ledger_entries).where(c.account_id == account_id)
+        if before is not None:
+            query = query.where(c.sequence < before)
+        if since is not None:
+            query = query.where(c.posted_at >= since)
+        if until is not None:
+            query = query.where(c.posted_at < until)
+        query = query.order_by(c.sequence.desc()).limit(limit)
+        return [m.to_entry(r) for r in self._conn.execute(query)]
+
+    def between(self, account_id: UUID, since: datetime, until: datetime) -> Iterator[LedgerEntry]:
+        c = ledger_entries.c
+        query = sa.select(ledger_entries).where(
+            c.account_id == account_id, c.posted_at >= since, c.posted_at < until,
+        ).order_by(c.sequence).execution_options(**_STREAM)
+        return (m.to_entry(r) for r in self._conn.execute(query))
+
+    def last_before(self, account_id: UUID, moment: datetime) -> LedgerEntry | None:
+        c = ledger_entries.c
+        row = self._conn.execute(sa.select(ledger_entries).where(
+            c.account_id == account_id, c.posted_at < moment,
+        ).order_by(c.sequence.desc()).limit(1)).first()
+        return m.to_entry(row) if row else None
+
+    def all_in_order(self) -> Iterator[LedgerEntry]:
+        query = sa.select(ledger_entries).order_by(ledger_entries.c.sequence) \
+            .execution_options(**_STREAM)
+        return (m.to_entry(r) for r in self._conn.execute(query))
+
+    def for_transfer(self, transfer_id: UUID) -> list[LedgerEntry]:
+        query = sa.select(ledger_entries).where(ledger_entries.c.transfer_id == transfer_id) \
+            .order_by(ledger_entries.c.sequence)
+        return [m.to_entry(r) for r in self._conn.execute(query)]

@@ -1,0 +1,25 @@
+"""The real clock and identifier sources."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from datetime import UTC, datetime
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class RandomIds:
+    """UUID4 ids; customer and account numbers from the OS's CSPRNG, so they cannot be guessed."""
+
+    def new_id(self) -> uuid.UUID:
+        return uuid.uuid4()
+
+    def new_customer_number(self) -> str:
+        return str(secrets.randbelow(9 * 10**9) + 10**9)  # 10 digits, no leading zero
+
+    def new_account_number(self) -> str:
+        return str(secrets.randbelow(9 * 10**11) + 10**11)  # 12 digits, no leading zero

@@ -1,0 +1,1 @@
+"""Vaani's application layer: use cases and the ports they need."""

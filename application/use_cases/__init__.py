@@ -1,0 +1,41 @@
+"""One module per use case; each class does one thing."""
+
+from application.use_cases.cash import CashCommand, Deposit, Withdraw
+from application.use_cases.ensure_cash_accounts import EnsureCashAccounts
+from application.use_cases.generate_statement import GenerateStatement, Statement
+from application.use_cases.list_transactions import ListTransactions, TransactionPage
+from application.use_cases.log_in import LoginResult, LogInWithPassword
+from application.use_cases.open_account import OpenAccount, OpenAccountCommand
+from application.use_cases.postings import Poster, PostingResult
+from application.use_cases.register_customer import RegisterCommand, RegisterCustomer
+from application.use_cases.seed_demo import DemoLogin, SeedDemo
+from application.use_cases.transfer_money import TransferCommand, TransferMoney
+from application.use_cases.verify_ledger import LedgerReport, VerifyLedger
+from application.use_cases.view_accounts import GetBalance, ListAccounts
+
+__all__ = [
+    "CashCommand",
+    "DemoLogin",
+    "Deposit",
+    "EnsureCashAccounts",
+    "GenerateStatement",
+    "GetBalance",
+    "LedgerReport",
+    "ListAccounts",
+    "ListTransactions",
+    "LogInWithPassword",
+    "LoginResult",
+    "OpenAccount",
+    "OpenAccountCommand",
+    "Poster",
+    "PostingResult",
+    "RegisterCommand",
+    "RegisterCustomer",
+    "SeedDemo",
+    "Statement",
+    "TransactionPage",
+    "TransferCommand",
+    "TransferMoney",
+    "VerifyLedger",
+    "Withdraw",
+]

@@ -1,0 +1,61 @@
+"""Open a savings or current account for a customer, with an optional opening deposit."""
+
+from __future__ import annotations
+
+import attrs
+
+from application.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
+from application.use_cases.cash import CashCommand, Deposit
+from domain.account import Account, AccountType
+from domain.errors import CustomerNotFound, ValidationError
+from domain.ledger import Channel
+from domain.money import MINOR_DIGITS, Money
+
+
+@attrs.frozen
+class OpenAccountCommand:
+    customer_number: str
+    account_type: AccountType
+    currency: str = "INR"
+    opening_deposit: Money | None = None
+
+
+class OpenAccount:
+    """Open an account; the opening deposit is posted in the same transaction."""
+
+    def __init__(self, uow_factory: UnitOfWorkFactory, ids: IdGenerator, clock: Clock,
+                 deposit: Deposit) -> None:
+        self._uow_factory = uow_factory
+        self._ids = ids
+        self._clock = clock
+        self._deposit = deposit
+
+    def execute(self, command: OpenAccountCommand) -> Account:
+        if command.account_type is AccountType.INTERNAL:
+            raise ValidationError("internal accounts are the bank's own", field="type")
+        if command.currency not in MINOR_DIGITS:
+            raise ValidationError(f"unknown currency {command.currency!r}", field="currency")
+        with self._uow_factory(write=True) as uow:
+            customer = uow.customers.by_number(command.customer_number)
+            if customer is None:
+                raise CustomerNotFound(f"customer {command.customer_number} not found",
+                                       customer_number=command.customer_number)
+            account = Account(
+                id=self._ids.new_id(), account_number=self._unused_number(uow),
+                customer_id=customer.id, account_type=command.account_type,
+                currency=command.currency, opened_at=self._clock.now(),
+            )
+            uow.accounts.add(account)
+            if command.opening_deposit is not None:
+                self._deposit.execute(CashCommand(account.account_number, command.opening_deposit,
+                                                  Channel.BRANCH, "Opening deposit"), uow)
+                account = uow.accounts.by_number(account.account_number) or account
+            uow.commit()
+            return account
+
+    def _unused_number(self, uow: UnitOfWork) -> str:
+        for _ in range(20):
+            number = self._ids.new_account_number()
+            if uow.accounts.by_number(number) is None:
+                return number
+        raise RuntimeError("could not find a free account number")

@@ -1,0 +1,140 @@
+"""The one path every movement of money takes: idempotent, atomic, double-entry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from uuid import UUID
+
+import attrs
+
+from application.ports import (
+    Clock,
+    DuplicateIdempotencyKey,
+    IdGenerator,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
+from domain.account import Account
+from domain.errors import IdempotencyConflict, TransferNotFound, ValidationError
+from domain.ledger import Channel
+from domain.money import Money
+from domain.transfer import Transfer, TransferKind, TransferStatus, post, request_fingerprint
+
+MAX_DESCRIPTION = 140
+MAX_IDEMPOTENCY_KEY = 255
+
+
+@attrs.frozen
+class PostingResult:
+    """The transfer as stored; `replayed` is true when an idempotent retry found it."""
+
+    transfer: Transfer
+    replayed: bool = False
+
+
+@attrs.frozen
+class PostingRequest:
+    """What to move, from which account to which, on whose behalf."""
+
+    kind: TransferKind
+    from_account_number: str
+    to_account_number: str
+    amount: Money
+    channel: Channel
+    description: str
+    idempotency_key: str | None = None
+    # Whose keys these are: the same key from two customers is two different requests.
+    idempotency_scope: str = ""
+    initiated_by: UUID | None = None
+
+    def fingerprint(self) -> str:
+        return request_fingerprint(
+            kind=self.kind, source=self.from_account_number, destination=self.to_account_number,
+            amount=self.amount.minor, currency=self.amount.currency, channel=self.channel,
+            description=self.description,
+        )
+
+
+def check_request(request: PostingRequest) -> None:
+    """Refuse malformed requests before any lock is taken."""
+    if not request.amount.is_positive():
+        raise ValidationError("amount must be greater than zero", field="amount")
+    if len(request.description) > MAX_DESCRIPTION:
+        raise ValidationError(f"description is longer than {MAX_DESCRIPTION} characters",
+                              field="description")
+    key = request.idempotency_key
+    if key is not None and not (1 <= len(key) <= MAX_IDEMPOTENCY_KEY and key.isprintable()):
+        raise ValidationError("Idempotency-Key must be 1-255 printable characters",
+                              field="Idempotency-Key")
+
+
+# Checks the two locked accounts inside the transaction and returns (source, destination);
+# raising a domain error when either is missing or may not take part.
+Authorizer = Callable[[UnitOfWork, dict[str, Account]], tuple[Account, Account]]
+
+
+class Poster:
+    """Posts a request exactly once per idempotency key, with both accounts locked."""
+
+    def __init__(self, uow_factory: UnitOfWorkFactory, ids: IdGenerator, clock: Clock) -> None:
+        self._uow_factory = uow_factory
+        self._ids = ids
+        self._clock = clock
+
+    def post(self, request: PostingRequest, authorize: Authorizer,
+             uow: UnitOfWork | None = None) -> PostingResult:
+        """Post inside `uow` when given (the caller commits), else in a transaction of its own."""
+        check_request(request)
+        if uow is not None:
+            return self._post_in(uow, request, authorize)
+        try:
+            with self._uow_factory(write=True) as own:
+                result = self._post_in(own, request, authorize)
+                own.commit()
+                return result
+        except DuplicateIdempotencyKey:
+            # Another transaction committed the same key first: answer as a retry would.
+            with self._uow_factory() as fresh:
+                return self._replay(fresh, request)
+
+    def _post_in(self, uow: UnitOfWork, request: PostingRequest,
+                 authorize: Authorizer) -> PostingResult:
+        fingerprint = request.fingerprint()
+        if request.idempotency_key is not None:
+            found = uow.transfers.by_idempotency_key(request.idempotency_scope, request.idempotency_key)
+            if found is not None:
+                return _replayed(found, fingerprint)
+        locked = uow.accounts.lock([request.from_account_number, request.to_account_number])
+        source, destination = authorize(uow, locked)
+        transfer = Transfer(
+            id=self._ids.new_id(), kind=request.kind, customer_id=request.initiated_by,
+            idempotency_scope=request.idempotency_scope if request.idempotency_key else None,
+            idempotency_key=request.idempotency_key, fingerprint=fingerprint,
+            status=TransferStatus.COMPLETED,
+            from_account_id=source.id, from_account_number=source.account_number,
+            to_account_id=destination.id, to_account_number=destination.account_number,
+            amount=request.amount, channel=request.channel, description=request.description,
+            created_at=self._clock.now(),
+        )
+        entries = post(transfer, source, destination, (self._ids.new_id(), self._ids.new_id()))
+        uow.transfers.add(transfer)
+        uow.ledger.append(entries)
+        uow.accounts.update(source)
+        uow.accounts.update(destination)
+        return PostingResult(transfer)
+
+    def _replay(self, uow: UnitOfWork, request: PostingRequest) -> PostingResult:
+        assert request.idempotency_key is not None
+        found = uow.transfers.by_idempotency_key(request.idempotency_scope, request.idempotency_key)
+        if found is None:  # the racing transaction rolled back after all
+            raise TransferNotFound("the concurrent request with this key did not complete; retry")
+        return _replayed(found, request.fingerprint())
+
+
+def _replayed(found: Transfer, fingerprint: str) -> PostingResult:
+    if found.fingerprint != fingerprint:
+        raise IdempotencyConflict(
+            "this Idempotency-Key was already used with a different request",
+            transfer_id=str(found.id),
+        )
+    return PostingResult(found, replayed=True)

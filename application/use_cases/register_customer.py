@@ -1,0 +1,83 @@
+"""Register a customer (self-service sign-up or operator onboarding)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import attrs
+
+from application.ports import (
+    Clock,
+    DuplicateCustomer,
+    IdGenerator,
+    PasswordHasher,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
+from application.use_cases.password_policy import check_password
+from domain.customer import Customer, KycStatus, Role, check_profile
+from domain.errors import CustomerExists, ValidationError
+
+LANGUAGES = frozenset({"en", "hi", "bn", "ta", "te", "mr", "gu", "kn", "ml", "pa", "or", "ur"})
+
+
+@attrs.frozen
+class RegisterCommand:
+    first_name: str
+    last_name: str
+    email: str
+    phone_number: str
+    password: str = attrs.field(repr=False)
+    role: Role = Role.CUSTOMER
+    date_of_birth: date | None = None
+    preferred_language: str = "en"
+
+
+class RegisterCustomer:
+    """Create a customer with a freshly issued customer number and an argon2id password hash."""
+
+    def __init__(self, uow_factory: UnitOfWorkFactory, hasher: PasswordHasher, ids: IdGenerator,
+                 clock: Clock) -> None:
+        self._uow_factory = uow_factory
+        self._hasher = hasher
+        self._ids = ids
+        self._clock = clock
+
+    def execute(self, command: RegisterCommand) -> Customer:
+        email = command.email.strip().lower()
+        phone = command.phone_number.strip().replace(" ", "")
+        check_profile(command.first_name, command.last_name, email, phone)
+        check_password(command.password)
+        if command.preferred_language not in LANGUAGES:
+            raise ValidationError("preferred_language is not supported", field="preferred_language",
+                                  supported=sorted(LANGUAGES))
+        today = self._clock.now().date()
+        if command.date_of_birth is not None and not (
+            date(1900, 1, 1) <= command.date_of_birth <= today
+        ):
+            raise ValidationError("date_of_birth is not plausible", field="date_of_birth")
+        password_hash = self._hasher.hash(command.password)  # slow: done before taking any lock
+        try:
+            with self._uow_factory(write=True) as uow:
+                if uow.customers.by_email_or_phone(email, phone) is not None:
+                    raise CustomerExists("a customer with this email or phone already exists")
+                customer = Customer(
+                    id=self._ids.new_id(), customer_number=self._unused_number(uow),
+                    first_name=command.first_name.strip(), last_name=command.last_name.strip(),
+                    email=email, phone_number=phone, password_hash=password_hash,
+                    role=command.role, created_at=self._clock.now(), kyc_status=KycStatus.PENDING,
+                    preferred_language=command.preferred_language,
+                    date_of_birth=command.date_of_birth,
+                )
+                uow.customers.add(customer)
+                uow.commit()
+                return customer
+        except DuplicateCustomer:
+            raise CustomerExists("a customer with this email or phone already exists") from None
+
+    def _unused_number(self, uow: UnitOfWork) -> str:
+        for _ in range(20):
+            number = self._ids.new_customer_number()
+            if uow.customers.by_number(number) is None:
+                return number
+        raise RuntimeError("could not find a free customer number")

@@ -1,0 +1,57 @@
+"""Demo data for a first look at the bank; running it twice creates nothing new."""
+
+from __future__ import annotations
+
+import attrs
+
+from application.ports import UnitOfWorkFactory
+from application.use_cases.open_account import OpenAccount, OpenAccountCommand
+from application.use_cases.register_customer import RegisterCommand, RegisterCustomer
+from domain.account import Account, AccountType
+from domain.customer import Customer, Role
+from domain.money import Money
+
+DEMO_PEOPLE = (
+    ("Asha", "Verma", "asha.verma@demo.vaani.bank", "+919800000001", "asha-demo-passphrase",
+     Role.CUSTOMER, (("savings", "50000.00"), ("current", "125000.00"))),
+    ("Ravi", "Kumar", "ravi.kumar@demo.vaani.bank", "+919800000002", "ravi-demo-passphrase",
+     Role.CUSTOMER, (("savings", "20000.00"),)),
+    ("Olga", "Operator", "operator@demo.vaani.bank", "+919800000009", "operator-demo-passphrase",
+     Role.OPERATOR, ()),
+)
+
+
+@attrs.frozen
+class DemoLogin:
+    customer: Customer
+    password: str = attrs.field(repr=False)
+    accounts: list[Account]
+    created: bool
+
+
+class SeedDemo:
+    """Register the demo customers and open their funded accounts, unless already there."""
+
+    def __init__(self, uow_factory: UnitOfWorkFactory, register: RegisterCustomer,
+                 open_account: OpenAccount) -> None:
+        self._uow_factory = uow_factory
+        self._register = register
+        self._open_account = open_account
+
+    def execute(self) -> list[DemoLogin]:
+        logins = []
+        for first, last, email, phone, password, role, accounts in DEMO_PEOPLE:
+            with self._uow_factory() as uow:
+                existing = uow.customers.by_email_or_phone(email, phone)
+            if existing is not None:
+                with self._uow_factory() as uow:
+                    opened = uow.accounts.of_customer(existing.id)
+                logins.append(DemoLogin(existing, password, opened, created=False))
+                continue
+            customer = self._register.execute(RegisterCommand(first, last, email, phone, password,
+                                                              role=role))
+            opened = [self._open_account.execute(OpenAccountCommand(
+                customer.customer_number, AccountType(kind), opening_deposit=Money.parse(amount)))
+                for kind, amount in accounts]
+            logins.append(DemoLogin(customer, password, opened, created=True))
+        return logins

@@ -1,0 +1,58 @@
+"""Transfer money from a customer's account to any customer's account."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import attrs
+
+from application.ports import UnitOfWork
+from application.use_cases.postings import Poster, PostingRequest, PostingResult
+from domain.account import Account, AccountType
+from domain.errors import AccountNotFound, ValidationError
+from domain.ledger import Channel
+from domain.money import Money
+from domain.transfer import TransferKind
+
+
+@attrs.frozen
+class TransferCommand:
+    customer_id: UUID
+    from_account_number: str
+    to_account_number: str
+    amount: Money
+    description: str = ""
+    channel: Channel = Channel.ONLINE
+    idempotency_key: str | None = None
+
+
+class TransferMoney:
+    """Move money between two accounts atomically; a retry with the same key moves nothing."""
+
+    def __init__(self, poster: Poster) -> None:
+        self._poster = poster
+
+    def execute(self, command: TransferCommand) -> PostingResult:
+        if command.from_account_number == command.to_account_number:
+            raise ValidationError("cannot transfer money to the same account",
+                                  field="to_account_number")
+        request = PostingRequest(
+            kind=TransferKind.TRANSFER, from_account_number=command.from_account_number,
+            to_account_number=command.to_account_number, amount=command.amount,
+            channel=command.channel, description=command.description,
+            idempotency_key=command.idempotency_key,
+            idempotency_scope=f"customer:{command.customer_id}", initiated_by=command.customer_id,
+        )
+
+        def authorize(_: UnitOfWork, locked: dict[str, Account]) -> tuple[Account, Account]:
+            source = locked.get(command.from_account_number)
+            if source is None or source.customer_id != command.customer_id:
+                raise AccountNotFound(f"account {command.from_account_number} not found",
+                                      account_number=command.from_account_number)
+            destination = locked.get(command.to_account_number)
+            if destination is None or destination.account_type is AccountType.INTERNAL:
+                raise AccountNotFound(f"account {command.to_account_number} not found",
+                                      account_number=command.to_account_number)
+            return source, destination
+
+        return self._poster.post(request, authorize)

@@ -1,0 +1,72 @@
+"""Domain errors: each carries a stable `code` that clients and operators can rely on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    """A rule of the bank was broken; `code` is stable, `message` is for people."""
+
+    code = "domain_error"
+
+    def __init__(self, message: str, **info: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.info = info
+
+
+class ValidationError(DomainError):
+    code = "validation_error"
+
+
+class InvalidCredentials(DomainError):
+    code = "invalid_credentials"
+
+
+class Unauthorized(DomainError):
+    code = "unauthorized"
+
+
+class Forbidden(DomainError):
+    code = "forbidden"
+
+
+class CustomerExists(DomainError):
+    code = "customer_exists"
+
+
+class CustomerNotFound(DomainError):
+    code = "customer_not_found"
+
+
+class AccountNotFound(DomainError):
+    code = "account_not_found"
+
+
+class InsufficientFunds(DomainError):
+    code = "insufficient_funds"
+
+
+class AccountFrozen(DomainError):
+    code = "account_frozen"
+
+
+class AccountClosed(DomainError):
+    code = "account_closed"
+
+
+class AccountNotEmpty(DomainError):
+    code = "account_not_empty"
+
+
+class CurrencyMismatch(DomainError):
+    code = "currency_mismatch"
+
+
+class IdempotencyConflict(DomainError):
+    code = "idempotency_conflict"
+
+
+class TransferNotFound(DomainError):
+    code = "transfer_not_found"

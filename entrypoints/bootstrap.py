@@ -1,0 +1,79 @@
+"""The composition root: the only place that chooses adapters, one container per profile."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import punq
+
+from adapters.memory import MemoryStore, MemoryUnitOfWorkFactory
+from adapters.security import Argon2Hasher, JwtTokenService
+from adapters.sql import SqlUnitOfWorkFactory, create_sql_engine
+from adapters.sql import upgrade as upgrade_schema
+from adapters.system import RandomIds, SystemClock
+from application.ports import (
+    Clock,
+    IdGenerator,
+    PasswordHasher,
+    TokenService,
+    UnitOfWorkFactory,
+)
+from application.use_cases import (
+    Deposit,
+    EnsureCashAccounts,
+    GenerateStatement,
+    GetBalance,
+    ListAccounts,
+    ListTransactions,
+    LogInWithPassword,
+    OpenAccount,
+    Poster,
+    RegisterCustomer,
+    SeedDemo,
+    TransferMoney,
+    VerifyLedger,
+    Withdraw,
+)
+from entrypoints.settings import Settings
+
+USE_CASES = (
+    Poster, Deposit, Withdraw, TransferMoney, OpenAccount, EnsureCashAccounts, RegisterCustomer,
+    LogInWithPassword, ListAccounts, GetBalance, ListTransactions, GenerateStatement, VerifyLedger,
+    SeedDemo,
+)
+
+
+def unit_of_work_factory(settings: Settings) -> UnitOfWorkFactory:
+    if settings.profile == "memory":
+        return MemoryUnitOfWorkFactory(MemoryStore())
+    engine = create_sql_engine(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous,
+                               pool_size=settings.db_pool_size)
+    return SqlUnitOfWorkFactory(engine)
+
+
+def bootstrap(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | None = None,
+              uow_factory: UnitOfWorkFactory | None = None) -> punq.Container:
+    """Wire every port and use case once; per request only resolve the singletons."""
+    container = punq.Container()
+    container.register(Settings, instance=settings)
+    container.register(Clock, instance=clock or SystemClock())
+    container.register(IdGenerator, instance=ids or RandomIds())
+    container.register(UnitOfWorkFactory, instance=uow_factory or unit_of_work_factory(settings))
+    container.register(PasswordHasher, instance=Argon2Hasher(
+        memory_kib=settings.argon2_memory_kib, time_cost=settings.argon2_time_cost))
+    container.register(TokenService, instance=JwtTokenService(
+        settings.jwt_secret, timedelta(minutes=settings.access_token_minutes)))
+    for use_case in USE_CASES:
+        container.register(use_case, scope=punq.Scope.singleton)
+    if settings.profile == "memory":
+        # Nothing persists, so the schema step of `db upgrade` is this one: the bank's own accounts.
+        container.resolve(EnsureCashAccounts).execute()
+    return container
+
+
+def prepare_database(container: punq.Container) -> str | None:
+    """Migrate the schema to head (SQL profiles) and create the bank's internal accounts."""
+    factory = container.resolve(UnitOfWorkFactory)
+    revision = upgrade_schema(factory.engine) if isinstance(factory, SqlUnitOfWorkFactory) else None
+    container.resolve(EnsureCashAccounts).execute()
+    return revision

@@ -1,0 +1,67 @@
+"""`vaani account`: opening accounts and paying in cash."""
+
+from __future__ import annotations
+
+import enum
+
+import typer
+
+from application.use_cases import CashCommand, Deposit, GetBalance, OpenAccount, OpenAccountCommand
+from domain.account import AccountType
+from domain.ledger import Channel
+from domain.money import Money
+from entrypoints.cli.runtime import JSON_OPTION, container, emit_json, reports_errors, say
+from entrypoints.http import views
+
+app = typer.Typer(help="Accounts.", no_args_is_help=True)
+
+
+class OpenableType(enum.StrEnum):
+    SAVINGS = "savings"
+    CURRENT = "current"
+
+
+@app.command("open")
+@reports_errors
+def open_(
+    customer_number: str = typer.Argument(...),
+    account_type: OpenableType = typer.Option(..., "--type", case_sensitive=False),
+    opening_deposit: str | None = typer.Option(None, "--opening-deposit"),
+    currency: str = typer.Option("INR", "--currency"),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Open a savings or current account; prints the account number."""
+    deposit = Money.parse(opening_deposit, currency) if opening_deposit is not None else None
+    account = container().resolve(OpenAccount).execute(OpenAccountCommand(
+        customer_number, AccountType(account_type.value), currency, deposit))
+    if as_json:
+        emit_json(views.account(account))
+    else:
+        say(f"account {account.account_number} opened ({account.account_type.value}), "
+            f"balance {account.balance}")
+
+
+@app.command()
+@reports_errors
+def deposit(
+    account_number: str = typer.Argument(...),
+    amount: str = typer.Argument(..., help="Decimal amount, e.g. 250.00"),
+    currency: str = typer.Option("INR", "--currency"),
+    channel: Channel = typer.Option(Channel.BRANCH, "--channel", case_sensitive=False),
+    description: str = typer.Option("", "--description"),
+    idempotency_key: str | None = typer.Option(None, "--idempotency-key",
+                                               help="Re-running with the same key deposits once."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Pay cash into an account."""
+    wired = container()
+    result = wired.resolve(Deposit).execute(CashCommand(
+        account_number, Money.parse(amount, currency), channel, description, idempotency_key))
+    account = wired.resolve(GetBalance).execute(None, account_number)
+    if as_json:
+        emit_json({**views.account(account), "transfer_id": str(result.transfer.id),
+                   "replayed": result.replayed})
+    else:
+        say(f"deposited {result.transfer.amount} into {account_number}"
+            f"{' (already done earlier: nothing moved)' if result.replayed else ''}; "
+            f"balance {account.balance}")

@@ -1,0 +1,21 @@
+"""The `vaani` command for bank operators."""
+
+from __future__ import annotations
+
+import typer
+
+from entrypoints.cli import account, customer, db, ledger, seed
+from entrypoints.cli.serve import serve
+
+app = typer.Typer(name="vaani", help="Vaani core banking: operator commands.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+app.add_typer(db.app, name="db")
+app.add_typer(seed.app, name="seed")
+app.add_typer(customer.app, name="customer")
+app.add_typer(account.app, name="account")
+app.add_typer(ledger.app, name="ledger")
+app.command()(serve)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,76 @@
+"""What every CLI command shares: the container, output as tables or JSON, errors as one line."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, NoReturn, ParamSpec, TypeVar
+
+import punq
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from domain.errors import DomainError
+from entrypoints.bootstrap import bootstrap
+from entrypoints.errors import exit_code_of
+from entrypoints.settings import ConfigurationError, load_settings
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+JSON_OPTION = typer.Option(False, "--json", help="Print one JSON object on stdout.")
+
+_containers: dict[bool, punq.Container] = {}
+
+
+def container(*, need_token_secret: bool = False) -> punq.Container:
+    """The container for this process's environment, built once."""
+    if need_token_secret not in _containers:
+        _containers[need_token_secret] = bootstrap(
+            load_settings(require_token_secret=need_token_secret))
+    return _containers[need_token_secret]
+
+
+def reset() -> None:
+    """Forget the built containers (tests change the environment between invocations)."""
+    _containers.clear()
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    Console(stderr=True, highlight=False).print(f"[bold red]error:[/] {message}")
+    raise typer.Exit(code)
+
+
+def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """Turn domain and configuration errors into one clear line on stderr and an exit code."""
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except DomainError as error:
+            fail(f"{error.message} ({error.code})", exit_code_of(error))
+        except ConfigurationError as error:
+            fail(str(error), 78)  # EX_CONFIG
+
+    return run
+
+
+def emit_json(data: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+
+
+def emit_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*(str(v) for v in row))
+    Console().print(table)
+
+
+def say(text: str) -> None:
+    Console(highlight=False).print(text)

@@ -1,0 +1,113 @@
+"""The one cattrs converter: strict about money, strings and ids; extra keys refused."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+from typing import Any, TypeVar
+
+from cattrs import Converter
+from cattrs.errors import BaseValidationError, ClassValidationError, ForbiddenExtraKeysError
+from cattrs.gen import make_dict_structure_fn, override
+from cattrs.v import transform_error
+
+from domain.errors import ValidationError
+from domain.money import Money
+from entrypoints.http.schemas import StatementBody
+
+
+def _strict_str(value: Any, _: type) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected a string, got {type(value).__name__}")
+    return value
+
+
+def _strict_int(value: Any, _: type) -> int:
+    if type(value) is not int:
+        raise TypeError(f"expected an integer, got {type(value).__name__}")
+    return value
+
+
+def _strict_bool(value: Any, _: type) -> bool:
+    if type(value) is not bool:
+        raise TypeError(f"expected true or false, got {type(value).__name__}")
+    return value
+
+
+def _money(value: Any, _: type) -> Money:
+    if not isinstance(value, dict) or set(value) != {"amount", "currency"}:
+        raise TypeError('money must be {"amount": "1250.50", "currency": "INR"}')
+    if not isinstance(value["amount"], str) or not isinstance(value["currency"], str):
+        raise TypeError("money amount and currency must be strings, e.g. \"1250.50\"")
+    return Money.parse(value["amount"], value["currency"])
+
+
+def _date(value: Any, _: type) -> date:
+    if not isinstance(value, str):
+        raise TypeError("expected a date string YYYY-MM-DD")
+    return date.fromisoformat(value)
+
+
+def _enum(value: Any, kind: type[enum.Enum]) -> enum.Enum:
+    if not isinstance(value, str):
+        raise TypeError(f"expected one of {[m.value for m in kind]}")  # type: ignore[attr-defined]
+    return kind(value)
+
+
+def build_converter() -> Converter:
+    converter = Converter(forbid_extra_keys=True)
+    converter.register_structure_hook(str, _strict_str)
+    converter.register_structure_hook(int, _strict_int)
+    converter.register_structure_hook(bool, _strict_bool)
+    converter.register_structure_hook(Money, _money)
+    converter.register_structure_hook(date, _date)
+    converter.register_structure_hook_func(
+        lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _enum)
+    # `from` is a Python keyword; StatementBody spells it from_.
+    converter.register_structure_hook(StatementBody, make_dict_structure_fn(
+        StatementBody, converter, _cattrs_forbid_extra_keys=True, from_=override(rename="from")))
+    converter.register_unstructure_hook(Money, lambda m: {"amount": m.format(),
+                                                          "currency": m.currency})
+    return converter
+
+
+CONVERTER = build_converter()
+
+
+T = TypeVar("T")
+
+
+def structure(data: Any, kind: type[T]) -> T:
+    """Structure a request body, turning every cattrs complaint into one validation_error."""
+    if not isinstance(data, dict):
+        raise ValidationError("the request body must be a JSON object")
+    try:
+        return CONVERTER.structure(data, kind)
+    except ValidationError:
+        raise
+    except ClassValidationError as error:
+        domain = _first_domain_error(error)
+        if domain is not None:
+            raise domain from None
+        raise ValidationError("the request body is invalid",
+                              errors=_messages(error)) from None
+    except (BaseValidationError, ForbiddenExtraKeysError, TypeError, ValueError) as error:
+        raise ValidationError("the request body is invalid", errors=[str(error)]) from None
+
+
+def _first_domain_error(error: BaseException) -> ValidationError | None:
+    for inner in getattr(error, "exceptions", ()):
+        if isinstance(inner, ValidationError):
+            return inner
+        nested = _first_domain_error(inner)
+        if nested is not None:
+            return nested
+    return None
+
+
+def _messages(error: ClassValidationError) -> list[str]:
+    return [m.replace("invalid value for type, expected", "expected")
+            for m in transform_error(error)]
+
+
+__all__ = ["CONVERTER", "build_converter", "structure"]

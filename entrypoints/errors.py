@@ -1,0 +1,71 @@
+"""The one table mapping domain error codes to HTTP status and CLI exit code."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import attrs
+
+from domain.errors import DomainError
+
+
+@attrs.frozen
+class Outcome:
+    http_status: int
+    exit_code: int
+
+
+# Exit codes: 2 bad input, 3 not found, 4 refused by a banking rule, 5 conflict, 6 auth.
+ERRORS: dict[str, Outcome] = {
+    "validation_error": Outcome(422, 2),
+    "currency_mismatch": Outcome(422, 2),
+    "invalid_credentials": Outcome(401, 6),
+    "unauthorized": Outcome(401, 6),
+    "forbidden": Outcome(403, 6),
+    "account_locked": Outcome(423, 6),
+    "customer_not_found": Outcome(404, 3),
+    "account_not_found": Outcome(404, 3),
+    "transfer_not_found": Outcome(404, 3),
+    "not_found": Outcome(404, 3),
+    "method_not_allowed": Outcome(405, 2),
+    "insufficient_funds": Outcome(409, 4),
+    "account_frozen": Outcome(409, 4),
+    "account_closed": Outcome(409, 4),
+    "account_not_empty": Outcome(409, 4),
+    "idempotency_conflict": Outcome(409, 5),
+    "customer_exists": Outcome(409, 5),
+    "payload_too_large": Outcome(413, 2),
+    "unsupported_media_type": Outcome(415, 2),
+    "rate_limited": Outcome(429, 7),
+    "not_ready": Outcome(503, 8),
+    "internal_error": Outcome(500, 1),
+}
+
+
+def outcome_of(code: str) -> Outcome:
+    return ERRORS.get(code, ERRORS["internal_error"])
+
+
+def http_status_of(error: DomainError) -> int:
+    return outcome_of(error.code).http_status
+
+
+def exit_code_of(error: DomainError) -> int:
+    return outcome_of(error.code).exit_code
+
+
+def envelope(request_id: str, code: str, message: str, info: dict[str, Any] | None = None,
+             locale: str = "en-IN") -> dict[str, Any]:
+    """The error body of API.md, identical for every 4xx and 5xx."""
+    return {
+        "meta": {"requestId": request_id, "timestamp": rfc3339(datetime.now(UTC)), "locale": locale},
+        "error": {"code": code, "message": message, "info": info or {}},
+    }
+
+
+def rfc3339(moment: datetime) -> str:
+    """UTC, second precision unless there are microseconds, with a Z."""
+    moment = moment.astimezone(UTC)
+    text = moment.isoformat(timespec="microseconds" if moment.microsecond else "seconds")
+    return text.replace("+00:00", "Z")

@@ -1,0 +1,93 @@
+"""Pure ASGI middleware: a request id on every response, and a 1 MiB cap on bodies."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import uuid
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from entrypoints.errors import envelope
+
+log = logging.getLogger("vaani.http")
+MAX_BODY_BYTES = 1 << 20
+_CLIENT_ID = re.compile(r"[A-Za-z0-9._:\-]{1,128}")
+
+
+class PayloadTooLarge(Exception):
+    pass
+
+
+class RequestContextMiddleware:
+    """Echo a sane client X-Request-Id (or mint one), and refuse bodies over 1 MiB with 413."""
+
+    def __init__(self, app: ASGIApp, max_body: int = MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.max_body = max_body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        sent = headers.get(b"x-request-id", b"").decode("latin-1")
+        request_id = sent if _CLIENT_ID.fullmatch(sent) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        id_header = (b"x-request-id", request_id.encode())
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), id_header]
+            await send(message)
+
+        declared = headers.get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_body):
+            await _too_large(request_id, send_with_id, self.max_body)
+            return
+        received = 0
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body:
+                    raise PayloadTooLarge
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send_with_id(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except PayloadTooLarge:
+            if not started:
+                await _too_large(request_id, send_with_id, self.max_body)
+        except Exception:
+            # Handled here, inside the request-id wrapper, so even a 500 carries X-Request-Id;
+            # the stack trace goes to the log, never to the client.
+            log.exception("unhandled error", extra={"request_id": request_id})
+            if not started:
+                await _send_json(send_with_id, 500, envelope(
+                    request_id, "internal_error",
+                    "something went wrong on our side; quote the request id"))
+
+
+async def _too_large(request_id: str, send: Any, limit: int) -> None:
+    await _send_json(send, 413, envelope(request_id, "payload_too_large",
+                                         f"the request body is larger than {limit} bytes",
+                                         {"max_bytes": limit}))
+
+
+async def _send_json(send: Any, status: int, content: dict[str, Any]) -> None:
+    body = json.dumps(content).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,30 @@
+"""Reading a JSON body: malformed JSON is a validation_error, never a 500."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.requests import Request
+
+from domain.errors import ValidationError
+
+
+async def json_body(request: Request) -> Any:
+    raw = await request.body()
+    if not raw:
+        raise ValidationError("the request needs a JSON body")
+    try:
+        return json.loads(raw, parse_float=_refuse_float, parse_constant=_refuse_constant)
+    except (ValueError, UnicodeDecodeError):
+        raise ValidationError("the request body is not valid JSON") from None
+
+
+def _refuse_float(text: str) -> Any:
+    # Money is a decimal string; a JSON number with a fraction is refused, never rounded.
+    raise ValidationError("numbers with a fraction are not accepted; send money as a string",
+                          value=text)
+
+
+def _refuse_constant(text: str) -> Any:
+    raise ValidationError(f"{text} is not valid JSON")

@@ -1,0 +1,54 @@
+"""Request bodies as attrs classes; the converter refuses unknown keys and loose types."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+import attrs
+
+from domain.ledger import Channel
+from domain.money import Money
+
+
+@attrs.frozen
+class RegisterBody:
+    first_name: str
+    last_name: str
+    email: str
+    phone_number: str
+    password: str = attrs.field(repr=False)
+    date_of_birth: date | None = None
+    preferred_language: str = "en"
+
+
+@attrs.frozen
+class DeviceBody:
+    identifier: str
+    fingerprint: str | None = None
+    label: str | None = None
+    platform: str | None = None
+
+
+@attrs.frozen
+class LoginBody:
+    customer_number: str
+    method: Literal["password", "voice"] = "password"
+    password: str | None = attrs.field(default=None, repr=False)
+    voice_sample: str | None = attrs.field(default=None, repr=False)
+    device: DeviceBody | None = None
+
+
+@attrs.frozen
+class TransferBody:
+    to_account_number: str
+    amount: Money
+    description: str = ""
+    channel: Channel = Channel.ONLINE
+
+
+@attrs.frozen
+class StatementBody:
+    from_: date  # "from" in JSON: the converter renames it
+    to: date
+    format: Literal["json", "csv"] = "json"

@@ -1,0 +1,101 @@
+"""How entities look in JSON: field naming lives here, not on the entities."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+
+from application.use_cases import PostingResult, Statement
+from domain.account import Account
+from domain.customer import Customer
+from domain.errors import ValidationError
+from domain.ledger import LedgerEntry
+from domain.money import Money
+from entrypoints.errors import rfc3339
+
+
+def money(value: Money) -> dict[str, str]:
+    return {"amount": value.format(), "currency": value.currency}
+
+
+def customer(c: Customer) -> dict[str, Any]:
+    return {
+        "customer_number": c.customer_number, "first_name": c.first_name,
+        "last_name": c.last_name, "email": c.email, "phone_number": c.phone_number,
+        "role": c.role.value, "kyc_status": c.kyc_status.value,
+        "preferred_language": c.preferred_language,
+        "date_of_birth": c.date_of_birth.isoformat() if c.date_of_birth else None,
+        "created_at": rfc3339(c.created_at),
+    }
+
+
+def account(a: Account) -> dict[str, Any]:
+    return {
+        "account_number": a.account_number, "account_type": a.account_type.value,
+        "status": a.status.value, "balance": money(a.balance),
+        "available_balance": money(a.available_balance),
+    }
+
+
+def entry(e: LedgerEntry) -> dict[str, Any]:
+    return {
+        "id": str(e.id), "type": e.entry_type.value, "amount": money(e.amount),
+        "balance_after": money(e.balance_after), "channel": e.channel.value,
+        "description": e.description, "reference_id": e.reference,
+        "posted_at": rfc3339(e.posted_at),
+    }
+
+
+def transfer(result: PostingResult) -> dict[str, Any]:
+    t = result.transfer
+    return {
+        "transfer_id": str(t.id), "status": t.status.value,
+        "from_account_number": t.from_account_number, "to_account_number": t.to_account_number,
+        "amount": money(t.amount), "channel": t.channel.value, "description": t.description,
+        "created_at": rfc3339(t.created_at),
+    }
+
+
+def statement(s: Statement) -> dict[str, Any]:
+    return {
+        "account_number": s.account.account_number, "currency": s.account.currency,
+        "from": s.start.isoformat(), "to": s.end.isoformat(),
+        "opening_balance": money(s.opening_balance), "closing_balance": money(s.closing_balance),
+        "total_credits": money(s.total_credits), "total_debits": money(s.total_debits),
+        "entries": [entry(e) for e in s.entries],
+    }
+
+
+STATEMENT_COLUMNS = ("posted_at", "id", "type", "amount", "currency", "balance_after", "channel",
+                     "description", "reference_id")
+
+
+def statement_rows(s: Statement) -> list[list[str]]:
+    """CSV rows: opening balance, one row per entry, closing balance (reconciles by addition)."""
+    currency = s.account.currency
+    rows = [["", "", "opening_balance", "", currency, s.opening_balance.format(), "", "", ""]]
+    rows += [[rfc3339(e.posted_at), str(e.id), e.entry_type.value, e.amount.format(), currency,
+              e.balance_after.format(), e.channel.value, e.description, e.reference]
+             for e in s.entries]
+    rows.append(["", "", "closing_balance", "", currency, s.closing_balance.format(), "", "", ""])
+    return rows
+
+
+def encode_cursor(sequence: int | None) -> str | None:
+    if sequence is None:
+        return None
+    return base64.urlsafe_b64encode(f"v1:{sequence}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> int | None:
+    if not cursor:
+        return None
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        version, _, number = text.partition(":")
+        if version != "v1" or not number.isdigit():
+            raise ValueError
+        return int(number)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise ValidationError("cursor is not one this API issued", field="cursor") from None

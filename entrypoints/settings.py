@@ -1,0 +1,87 @@
+"""Configuration from the environment, checked once at start-up (fail fast)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+
+import attrs
+
+from adapters.sql import normalise_url
+
+DEFAULT_DATABASE_URL = "sqlite:///./var/vaani.db"
+PROFILES = ("memory", "sqlite", "postgresql")
+
+
+class ConfigurationError(Exception):
+    """The environment does not describe a runnable bank; the message says what to set."""
+
+
+@attrs.frozen
+class Settings:
+    profile: str
+    database_url: str
+    jwt_secret: str = attrs.field(repr=False)
+    demo: bool = False
+    access_token_minutes: int = 15
+    sqlite_synchronous: str = "FULL"
+    argon2_memory_kib: int = 19456
+    argon2_time_cost: int = 2
+    db_pool_size: int = 10
+
+
+def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be an integer, got {raw!r}") from None
+    if not low <= value <= high:
+        raise ConfigurationError(f"{name} must be between {low} and {high}, got {value}")
+    return value
+
+
+def _profile_of(url: str) -> str:
+    if url.startswith("sqlite"):
+        return "sqlite"
+    if url.startswith("postgres"):
+        return "postgresql"
+    raise ConfigurationError(f"VAANI_DATABASE_URL has an unsupported scheme: {url.split(':')[0]!r}")
+
+
+def load_settings(env: Mapping[str, str] | None = None, *,
+                  require_token_secret: bool = True) -> Settings:
+    """Read VAANI_* variables. Outside demo mode (VAANI_DEMO=1) VAANI_JWT_SECRET is required
+    by everything that issues or checks tokens; operator commands that never do may skip it."""
+    env = os.environ if env is None else env
+    url = normalise_url(env.get("VAANI_DATABASE_URL") or DEFAULT_DATABASE_URL)
+    profile = env.get("VAANI_PROFILE") or _profile_of(url)
+    if profile not in PROFILES:
+        raise ConfigurationError(f"VAANI_PROFILE must be one of {', '.join(PROFILES)}")
+    if profile != "memory" and _profile_of(url) != profile:
+        raise ConfigurationError(f"VAANI_PROFILE={profile} does not match VAANI_DATABASE_URL")
+    demo = env.get("VAANI_DEMO", "") in ("1", "true", "yes")
+    secret = env.get("VAANI_JWT_SECRET", "")
+    if not secret:
+        if not demo and require_token_secret:
+            raise ConfigurationError(
+                "VAANI_JWT_SECRET is not set: set it to 32+ random bytes "
+                "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`), "
+                "or set VAANI_DEMO=1 for a throwaway demo")
+        secret = secrets.token_urlsafe(48)  # never shared: tokens die with the process
+    if len(secret.encode()) < 32:
+        raise ConfigurationError("VAANI_JWT_SECRET must be at least 32 bytes long")
+    synchronous = env.get("VAANI_SQLITE_SYNCHRONOUS", "FULL").upper()
+    if synchronous not in ("FULL", "NORMAL", "EXTRA"):
+        raise ConfigurationError("VAANI_SQLITE_SYNCHRONOUS must be FULL, NORMAL or EXTRA")
+    return Settings(
+        profile=profile, database_url=url, jwt_secret=secret, demo=demo,
+        access_token_minutes=_int(env, "VAANI_ACCESS_TOKEN_MINUTES", 15, 1, 60),
+        sqlite_synchronous=synchronous,
+        argon2_memory_kib=_int(env, "VAANI_ARGON2_MEMORY_KIB", 19456, 8192, 1 << 21),
+        argon2_time_cost=_int(env, "VAANI_ARGON2_TIME_COST", 2, 1, 10),
+        db_pool_size=_int(env, "VAANI_DB_POOL_SIZE", 10, 1, 200),
+    )
