@@ -1,0 +1,84 @@
+"""Fixtures shared by every test: one wired bank per profile, over the same use cases."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from pathlib import Path
+
+import punq
+import pytest
+import sqlalchemy as sa
+
+from application.ports import UnitOfWorkFactory
+from entrypoints.bootstrap import bootstrap, prepare_database
+from entrypoints.settings import Settings, load_settings
+from tests.support.clock import SteppingClock
+from tests.support.postgres import throwaway_cluster
+
+# Real argon2id, at the cheapest parameters argon2-cffi accepts, so tests stay fast.
+TEST_ENV = {"VAANI_JWT_SECRET": "test-secret-" + "x" * 40, "VAANI_ARGON2_MEMORY_KIB": "8192",
+            "VAANI_ARGON2_TIME_COST": "1"}
+PROFILES = ["memory", "sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
+_database_numbers = itertools.count(1)
+
+
+def settings_for(url: str, profile: str | None = None) -> Settings:
+    env = {**TEST_ENV, "VAANI_DATABASE_URL": url}
+    if profile:
+        env["VAANI_PROFILE"] = profile
+    return load_settings(env)
+
+
+def _create_database(server: str, name: str, template: str | None = None) -> str:
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
+    admin.dispose()
+    return server.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    with throwaway_cluster() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_server: str) -> str:
+    """A migrated database that each test clones (CREATE DATABASE ... TEMPLATE is fast)."""
+    url = _create_database(postgres_server, "vaani_template")
+    wired = bootstrap(settings_for(url))
+    prepare_database(wired)
+    wired.resolve(UnitOfWorkFactory).close()
+    return "vaani_template"
+
+
+def database_url_for(profile: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """A new, empty-but-migrated database for the profile (memory ignores the URL)."""
+    if profile == "postgresql":
+        template = request.getfixturevalue("postgres_template")
+        return _create_database(request.getfixturevalue("postgres_server"),
+                                f"vaani_test_{next(_database_numbers)}", template)
+    return f"sqlite:///{tmp_path / 'vaani.db'}"
+
+
+@pytest.fixture
+def clock() -> SteppingClock:
+    return SteppingClock()
+
+
+@pytest.fixture(params=PROFILES)
+def profile(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def bank(profile: str, tmp_path: Path, clock: SteppingClock,
+         request: pytest.FixtureRequest) -> Iterator[punq.Container]:
+    """A fully wired bank on the profile under test, schema migrated, cash accounts ready."""
+    url = database_url_for(profile, tmp_path, request)
+    wired = bootstrap(settings_for(url, profile), clock=clock)
+    prepare_database(wired)
+    yield wired
+    wired.resolve(UnitOfWorkFactory).close()

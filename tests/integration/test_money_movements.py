@@ -1,0 +1,160 @@
+"""The use-case suite for money movements, run on the memory, SQLite and PostgreSQL profiles."""
+
+from __future__ import annotations
+
+import punq
+import pytest
+
+from application.ports import UnitOfWorkFactory
+from application.use_cases import (
+    CashCommand,
+    GetBalance,
+    ListAccounts,
+    TransferCommand,
+    TransferMoney,
+    VerifyLedger,
+    Withdraw,
+)
+from domain.errors import (
+    AccountFrozen,
+    AccountNotFound,
+    IdempotencyConflict,
+    InsufficientFunds,
+    ValidationError,
+)
+from domain.ledger import Channel
+from tests.support.banking import account, customer, deposit, inr
+
+
+def balance(bank: punq.Container, number: str) -> str:
+    return bank.resolve(GetBalance).execute(None, number).balance.format()
+
+
+def send(bank: punq.Container, who: object, source: str, destination: str, amount: str,
+         key: str | None = None, description: str = "") -> object:
+    return bank.resolve(TransferMoney).execute(TransferCommand(
+        customer_id=who.id, from_account_number=source,  # type: ignore[attr-defined]
+        to_account_number=destination, amount=inr(amount), description=description,
+        channel=Channel.MOBILE, idempotency_key=key))
+
+
+def test_open_account_with_opening_deposit(bank: punq.Container) -> None:
+    asha = customer(bank)
+    opened = account(bank, asha, "1000.00")
+    assert len(opened.account_number) == 12
+    assert balance(bank, opened.account_number) == "1000.00"
+    listed = bank.resolve(ListAccounts).execute(asha.id)
+    assert [a.account_number for a in listed] == [opened.account_number]
+    assert bank.resolve(VerifyLedger).execute().ok
+
+
+def test_deposit_and_withdraw(bank: punq.Container) -> None:
+    asha = customer(bank)
+    number = account(bank, asha).account_number
+    deposit(bank, number, "500.25")
+    bank.resolve(Withdraw).execute(CashCommand(number, inr("200.25"), Channel.ATM))
+    assert balance(bank, number) == "300.00"
+    with pytest.raises(InsufficientFunds):
+        bank.resolve(Withdraw).execute(CashCommand(number, inr("300.01"), Channel.ATM))
+    assert balance(bank, number) == "300.00"
+
+
+def test_transfer_to_own_and_to_another_customers_account(bank: punq.Container) -> None:
+    asha, ravi = customer(bank), customer(bank)
+    savings, current = account(bank, asha, "1000.00"), account(bank, asha)
+    ravis = account(bank, ravi)
+    send(bank, asha, savings.account_number, current.account_number, "250.00")
+    send(bank, asha, savings.account_number, ravis.account_number, "100.50", description="dinner")
+    assert balance(bank, savings.account_number) == "649.50"
+    assert balance(bank, current.account_number) == "250.00"
+    assert balance(bank, ravis.account_number) == "100.50"
+    report = bank.resolve(VerifyLedger).execute()
+    assert report.ok, report.problems
+    assert report.transfers == 3  # the opening deposit and two transfers
+
+
+def test_insufficient_funds_moves_nothing(bank: punq.Container) -> None:
+    asha, ravi = customer(bank), customer(bank)
+    source, destination = account(bank, asha, "10.00"), account(bank, ravi)
+    with pytest.raises(InsufficientFunds):
+        send(bank, asha, source.account_number, destination.account_number, "10.01")
+    assert (balance(bank, source.account_number), balance(bank, destination.account_number)) == \
+        ("10.00", "0.00")
+
+
+def test_cannot_spend_from_another_customers_account(bank: punq.Container) -> None:
+    asha, mallory = customer(bank), customer(bank)
+    victim = account(bank, asha, "500.00")
+    own = account(bank, mallory)
+    with pytest.raises(AccountNotFound):
+        send(bank, mallory, victim.account_number, own.account_number, "1.00")
+    with pytest.raises(AccountNotFound):
+        bank.resolve(GetBalance).execute(mallory.id, victim.account_number)
+    assert balance(bank, victim.account_number) == "500.00"
+
+
+def test_unknown_destination_same_account_and_bank_accounts_are_refused(bank: punq.Container) -> None:
+    asha = customer(bank)
+    number = account(bank, asha, "500.00").account_number
+    with pytest.raises(AccountNotFound):
+        send(bank, asha, number, "999999999999", "1.00")
+    with pytest.raises(AccountNotFound):
+        send(bank, asha, number, "CASH-INR", "1.00")
+    with pytest.raises(ValidationError):
+        send(bank, asha, number, number, "1.00")
+    with pytest.raises(ValidationError):
+        send(bank, asha, number, "999999999999", "0.00")
+    assert balance(bank, number) == "500.00"
+
+
+def test_frozen_account_moves_no_money(bank: punq.Container) -> None:
+    asha, ravi = customer(bank), customer(bank)
+    source, destination = account(bank, asha, "500.00"), account(bank, ravi, "1.00")
+    factory = bank.resolve(UnitOfWorkFactory)
+    with factory(write=True) as uow:
+        frozen = uow.accounts.by_number(destination.account_number)
+        assert frozen is not None
+        frozen.freeze()
+        uow.accounts.update(frozen)
+        uow.commit()
+    with pytest.raises(AccountFrozen):
+        send(bank, asha, source.account_number, destination.account_number, "5.00")
+    with pytest.raises(AccountFrozen):
+        bank.resolve(Withdraw).execute(CashCommand(destination.account_number, inr("1.00")))
+    assert balance(bank, source.account_number) == "500.00"
+
+
+def test_idempotent_retry_moves_money_once(bank: punq.Container) -> None:
+    asha, ravi = customer(bank), customer(bank)
+    source, destination = account(bank, asha, "500.00"), account(bank, ravi)
+    first = send(bank, asha, source.account_number, destination.account_number, "100.00", key="k-1")
+    again = send(bank, asha, source.account_number, destination.account_number, "100.00", key="k-1")
+    assert again.transfer.id == first.transfer.id  # type: ignore[attr-defined]
+    assert again.replayed and not first.replayed  # type: ignore[attr-defined]
+    assert balance(bank, source.account_number) == "400.00"
+    with pytest.raises(IdempotencyConflict):
+        send(bank, asha, source.account_number, destination.account_number, "100.01", key="k-1")
+    # Keys belong to their customer: Ravi may use the same string for his own request.
+    back = send(bank, ravi, destination.account_number, source.account_number, "10.00", key="k-1")
+    assert not back.replayed  # type: ignore[attr-defined]
+    assert balance(bank, source.account_number) == "410.00"
+
+
+def test_rollback_leaves_no_trace(bank: punq.Container) -> None:
+    asha = customer(bank)
+    number = account(bank, asha, "100.00").account_number
+    factory = bank.resolve(UnitOfWorkFactory)
+    with factory(write=True) as uow:
+        changed = uow.accounts.by_number(number)
+        assert changed is not None
+        changed.credit(inr("900.00"))
+        uow.accounts.update(changed)
+        # no commit: leaving the block rolls back
+    assert balance(bank, number) == "100.00"
+    with pytest.raises(RuntimeError), factory(write=True) as uow:
+        changed = uow.accounts.by_number(number)
+        assert changed is not None
+        changed.credit(inr("900.00"))
+        uow.accounts.update(changed)
+        raise RuntimeError("crash before commit")
+    assert balance(bank, number) == "100.00"

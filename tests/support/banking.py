@@ -1,0 +1,43 @@
+"""Small helpers that read like a teller's actions, for arranging test scenarios."""
+
+from __future__ import annotations
+
+import itertools
+
+import punq
+
+from application.use_cases import (
+    CashCommand,
+    Deposit,
+    OpenAccount,
+    OpenAccountCommand,
+    RegisterCommand,
+    RegisterCustomer,
+)
+from domain.account import Account, AccountType
+from domain.customer import Customer, Role
+from domain.money import Money
+
+_people = itertools.count(1)
+PASSWORD = "correct horse battery staple"
+
+
+def customer(bank: punq.Container, role: Role = Role.CUSTOMER, first_name: str = "Test") -> Customer:
+    n = next(_people)
+    return bank.resolve(RegisterCustomer).execute(RegisterCommand(
+        first_name=first_name, last_name=f"Person{n}", email=f"person{n}@example.in",
+        phone_number=f"+91980{n:07d}", password=PASSWORD, role=role))
+
+
+def account(bank: punq.Container, owner: Customer, opening: str | None = None,
+            kind: AccountType = AccountType.SAVINGS) -> Account:
+    return bank.resolve(OpenAccount).execute(OpenAccountCommand(
+        owner.customer_number, kind, opening_deposit=Money.parse(opening) if opening else None))
+
+
+def deposit(bank: punq.Container, account_number: str, amount: str) -> None:
+    bank.resolve(Deposit).execute(CashCommand(account_number, Money.parse(amount)))
+
+
+def inr(amount: str) -> Money:
+    return Money.parse(amount, "INR")
