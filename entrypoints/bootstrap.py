@@ -56,13 +56,14 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, ids: IdGenerato
     """Wire every port and use case once; per request only resolve the singletons."""
     container = punq.Container()
     container.register(Settings, instance=settings)
-    container.register(Clock, instance=clock or SystemClock())
+    clock = clock or SystemClock()
+    container.register(Clock, instance=clock)
     container.register(IdGenerator, instance=ids or RandomIds())
     container.register(UnitOfWorkFactory, instance=uow_factory or unit_of_work_factory(settings))
     container.register(PasswordHasher, instance=Argon2Hasher(
         memory_kib=settings.argon2_memory_kib, time_cost=settings.argon2_time_cost))
     container.register(TokenService, instance=JwtTokenService(
-        settings.jwt_secret, timedelta(minutes=settings.access_token_minutes)))
+        settings.jwt_secret, clock, timedelta(minutes=settings.access_token_minutes)))
     for use_case in USE_CASES:
         container.register(use_case, scope=punq.Scope.singleton)
     if settings.profile == "memory":

@@ -8,7 +8,7 @@ from uuid import UUID
 
 import jwt
 
-from application.ports import TokenClaims
+from application.ports import Clock, TokenClaims
 from domain.customer import Customer, Role
 from domain.errors import Unauthorized
 
@@ -18,13 +18,18 @@ MIN_SECRET_BYTES = 32
 
 
 class JwtTokenService:
-    def __init__(self, secret: str, ttl: timedelta = timedelta(minutes=15)) -> None:
+    """Expiry is checked against the Clock port, not PyJWT's own reading of the system time,
+    so the whole bank agrees on what "now" is (and tests can move it)."""
+
+    def __init__(self, secret: str, clock: Clock, ttl: timedelta = timedelta(minutes=15)) -> None:
         if len(secret.encode()) < MIN_SECRET_BYTES:
             raise ValueError(f"the JWT secret must be at least {MIN_SECRET_BYTES} bytes")
         self._secret = secret
+        self._clock = clock
         self._ttl = ttl
 
-    def issue(self, customer: Customer, now: datetime) -> tuple[str, int]:
+    def issue(self, customer: Customer) -> tuple[str, int]:
+        now = self._clock.now()
         expires = now + self._ttl
         claims = {
             "iss": ISSUER, "sub": str(customer.id), "jti": secrets.token_urlsafe(16),
@@ -36,7 +41,10 @@ class JwtTokenService:
     def read(self, token: str) -> TokenClaims:
         try:
             claims = jwt.decode(token, self._secret, algorithms=[ALGORITHM], issuer=ISSUER,
-                                options={"require": ["exp", "iat", "sub", "jti", "iss"]})
+                                options={"require": ["exp", "iat", "sub", "jti", "iss"],
+                                         "verify_exp": False, "verify_iat": False})
+            if not int(claims["iat"]) <= self._clock.now().timestamp() < int(claims["exp"]):
+                raise jwt.ExpiredSignatureError("outside the token's lifetime")
             return TokenClaims(
                 customer_id=UUID(claims["sub"]),
                 roles=tuple(Role(r) for r in claims.get("roles", [])),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from application.ports import Clock, PasswordHasher, TokenService, UnitOfWorkFactory
+from application.ports import PasswordHasher, TokenService, UnitOfWorkFactory
 from domain.customer import Customer
 from domain.errors import InvalidCredentials
 
@@ -20,11 +20,10 @@ class LogInWithPassword:
     """Check a password; an unknown customer costs the same hash work as a wrong password."""
 
     def __init__(self, uow_factory: UnitOfWorkFactory, hasher: PasswordHasher,
-                 tokens: TokenService, clock: Clock) -> None:
+                 tokens: TokenService) -> None:
         self._uow_factory = uow_factory
         self._hasher = hasher
         self._tokens = tokens
-        self._clock = clock
         # A real hash of a random secret, so the unknown-customer path does the same work.
         self._decoy = hasher.hash("decoy-password-never-matches")
 
@@ -38,7 +37,7 @@ class LogInWithPassword:
             raise InvalidCredentials("customer number or password is wrong")
         if self._hasher.needs_rehash(customer.password_hash):
             self._rehash(customer, password)
-        token, expires_in = self._tokens.issue(customer, self._clock.now())
+        token, expires_in = self._tokens.issue(customer)
         return LoginResult(token, expires_in, customer)
 
     def _rehash(self, customer: Customer, password: str) -> None:

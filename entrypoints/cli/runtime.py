@@ -73,4 +73,4 @@ def emit_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
 
 
 def say(text: str) -> None:
-    Console(highlight=False).print(text)
+    Console(highlight=False).print(text, soft_wrap=True)

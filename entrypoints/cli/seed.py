@@ -6,7 +6,7 @@ import typer
 
 from application.use_cases import SeedDemo
 from entrypoints.bootstrap import prepare_database
-from entrypoints.cli.runtime import JSON_OPTION, container, emit_json, emit_table, reports_errors
+from entrypoints.cli.runtime import JSON_OPTION, container, emit_json, reports_errors, say
 from entrypoints.http import views
 
 app = typer.Typer(help="Demo data.", no_args_is_help=True)
@@ -26,10 +26,12 @@ def demo(as_json: bool = JSON_OPTION) -> None:
             "created": login.created, "accounts": [views.account(a) for a in login.accounts],
         } for login in logins]})
         return
-    emit_table("Demo logins (POST /api/v1/auth/login)",
-               ["customer_number", "password", "name", "role", "accounts"],
-               [(login.customer.customer_number, login.password, login.customer.full_name,
-                 login.customer.role.value,
-                 ", ".join(f"{a.account_number} ({a.account_type.value}, {a.balance})"
-                           for a in login.accounts) or "-")
-                for login in logins])
+    # Plain lines, not a table: a folded password in a narrow terminal is worse than no table.
+    say("[bold]Demo logins[/] (POST /api/v1/auth/login with method \"password\"):")
+    for login in logins:
+        customer = login.customer
+        say(f"  {customer.full_name} ({customer.role.value}): customer_number "
+            f"[bold]{customer.customer_number}[/]  password [bold]{login.password}[/]")
+        for opened in login.accounts:
+            say(f"      {opened.account_type.value} account {opened.account_number}: "
+                f"{opened.balance}")

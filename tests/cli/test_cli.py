@@ -1,0 +1,119 @@
+"""The operator CLI through Typer's runner, against a real SQLite file."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from typer.testing import CliRunner
+
+from entrypoints.cli import runtime
+from entrypoints.cli.app import app
+from tests.conftest import TEST_ENV
+
+
+@pytest.fixture
+def vaani(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[CliRunner, str]]:
+    url = f"sqlite:///{tmp_path / 'vaani.db'}"
+    for name, value in TEST_ENV.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("VAANI_DATABASE_URL", url)
+    monkeypatch.delenv("VAANI_PROFILE", raising=False)
+    runtime.reset()
+    yield CliRunner(), url
+    runtime.reset()
+
+
+def run(runner: CliRunner, *args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args), env=env)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def as_json(runner: CliRunner, *args: str, env: dict[str, str] | None = None) -> dict:  # type: ignore[type-arg]
+    code, out, err = run(runner, *args, "--json", env=env)
+    assert code == 0, err
+    return json.loads(out)  # type: ignore[no-any-return]
+
+
+def test_upgrade_seed_open_deposit_verify(vaani: tuple[CliRunner, str]) -> None:
+    runner, _ = vaani
+    assert as_json(runner, "db", "upgrade")["revision"] == "0001"
+    seeded = as_json(runner, "seed", "demo")["customers"]
+    assert [c["created"] for c in seeded] == [True, True, True]
+    again = as_json(runner, "seed", "demo")["customers"]  # idempotent: nothing new
+    assert [c["created"] for c in again] == [False, False, False]
+    assert [c["customer_number"] for c in again] == [c["customer_number"] for c in seeded]
+    number = as_json(runner, "customer", "create", "--first-name", "Meera", "--last-name", "Iyer",
+                     "--email", "meera@example.in", "--phone", "+919845000001",
+                     env={"VAANI_NEW_PASSWORD": "a long enough passphrase"})["customer_number"]
+    opened = as_json(runner, "account", "open", number, "--type", "current",
+                     "--opening-deposit", "1000.00")
+    assert opened["balance"] == {"amount": "1000.00", "currency": "INR"}
+    paid = as_json(runner, "account", "deposit", opened["account_number"], "250.50",
+                   "--idempotency-key", "slip-17")
+    repeat = as_json(runner, "account", "deposit", opened["account_number"], "250.50",
+                     "--idempotency-key", "slip-17")
+    assert paid["balance"]["amount"] == repeat["balance"]["amount"] == "1250.50"
+    assert repeat["replayed"] is True
+    verified = as_json(runner, "ledger", "verify")
+    assert verified["ok"] is True and verified["problems"] == []
+
+
+def test_human_output_and_one_line_errors(vaani: tuple[CliRunner, str]) -> None:
+    runner, _ = vaani
+    assert run(runner, "db", "upgrade")[0] == 0
+    code, out, _ = run(runner, "seed", "demo")
+    assert code == 0 and "asha-demo-passphrase" in out
+    code, _, err = run(runner, "account", "deposit", "000000000000", "10.00")
+    assert code == 3 and "not found" in err and len(err.strip().splitlines()) == 1
+    code, _, err = run(runner, "account", "deposit", "000000000000", "10.001")
+    assert code == 2 and "decimal places" in err
+    code, _, err = run(runner, "account", "open", "0000000000", "--type", "savings")
+    assert code == 3 and "customer" in err
+
+
+def test_customer_create_needs_a_password(vaani: tuple[CliRunner, str]) -> None:
+    runner, _ = vaani
+    run(runner, "db", "upgrade")
+    code, _, err = run(runner, "customer", "create", "--first-name", "A", "--last-name", "B",
+                       "--email", "ab@example.in", "--phone", "+919845000002")
+    assert code != 0 and "VAANI_NEW_PASSWORD" in err
+
+
+def test_serve_refuses_to_start_without_a_token_secret(vaani: tuple[CliRunner, str],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    runner, _ = vaani
+    monkeypatch.delenv("VAANI_JWT_SECRET")
+    monkeypatch.delenv("VAANI_DEMO", raising=False)
+    code, _, err = run(runner, "serve", "--port", "8765")
+    assert code == 78 and "VAANI_JWT_SECRET" in err
+
+
+CORRUPTIONS = {
+    "a balance changed behind the ledger's back":
+        "UPDATE accounts SET balance = balance + 100 WHERE account_type = 'savings'",
+    "a leg deleted": "DELETE FROM ledger_entries WHERE sequence = (SELECT max(sequence) "
+                     "FROM ledger_entries)",
+    "a running balance rewritten": "UPDATE ledger_entries SET balance_after = balance_after + 1 "
+                                   "WHERE sequence = (SELECT min(sequence) FROM ledger_entries "
+                                   "WHERE entry_type = 'credit')",
+    "an amount changed on one leg": "UPDATE ledger_entries SET amount = amount + 5 WHERE sequence "
+                                    "= (SELECT max(sequence) FROM ledger_entries)",
+}
+
+
+@pytest.mark.parametrize("corruption", list(CORRUPTIONS))
+def test_ledger_verify_fails_on_a_corrupted_database(vaani: tuple[CliRunner, str],
+                                                     corruption: str) -> None:
+    runner, url = vaani
+    run(runner, "seed", "demo")
+    assert run(runner, "ledger", "verify")[0] == 0
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(CORRUPTIONS[corruption])
+    engine.dispose()
+    code, _, err = run(runner, "ledger", "verify")
+    assert code == 1 and "FAILED" in err

@@ -1,0 +1,73 @@
+"""Registration and password log-in, on every profile, with real argon2id and JWT."""
+
+from __future__ import annotations
+
+import punq
+import pytest
+
+from adapters.security import Argon2Hasher
+from application.ports import PasswordHasher, TokenService, UnitOfWorkFactory
+from application.use_cases import LogInWithPassword, RegisterCommand, RegisterCustomer
+from domain.customer import KycStatus, Role
+from domain.errors import CustomerExists, InvalidCredentials, ValidationError
+from tests.support.banking import PASSWORD, customer
+
+
+def test_registration_issues_a_number_and_stores_only_an_argon2id_hash(bank: punq.Container) -> None:
+    asha = customer(bank)
+    assert asha.customer_number.isdigit() and len(asha.customer_number) == 10
+    assert asha.kyc_status is KycStatus.PENDING
+    with bank.resolve(UnitOfWorkFactory)() as uow:
+        stored = uow.customers.by_number(asha.customer_number)
+    assert stored is not None
+    assert stored.password_hash.startswith("$argon2id$") and PASSWORD not in stored.password_hash
+
+
+def test_duplicate_email_or_phone_is_refused(bank: punq.Container) -> None:
+    register = bank.resolve(RegisterCustomer)
+    register.execute(RegisterCommand("A", "B", "dup@example.in", "+919811111111", PASSWORD))
+    with pytest.raises(CustomerExists):
+        register.execute(RegisterCommand("C", "D", "DUP@example.in", "+919822222222", PASSWORD))
+    with pytest.raises(CustomerExists):
+        register.execute(RegisterCommand("C", "D", "other@example.in", "+919811111111", PASSWORD))
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("email", "not-an-email"), ("phone_number", "12"), ("password", "short"),
+    ("first_name", ""), ("preferred_language", "xx"),
+])
+def test_bad_profiles_are_refused(bank: punq.Container, field: str, value: str) -> None:
+    fields = {"first_name": "A", "last_name": "B", "email": "ok@example.in",
+              "phone_number": "+919833333333", "password": PASSWORD, field: value}
+    with pytest.raises(ValidationError):
+        bank.resolve(RegisterCustomer).execute(RegisterCommand(**fields))  # type: ignore[arg-type]
+
+
+def test_log_in_returns_a_token_that_names_the_customer(bank: punq.Container) -> None:
+    operator = customer(bank, Role.OPERATOR)
+    result = bank.resolve(LogInWithPassword).execute(operator.customer_number, PASSWORD)
+    claims = bank.resolve(TokenService).read(result.access_token)
+    assert claims.customer_id == operator.id and claims.roles == (Role.OPERATOR,)
+    assert result.expires_in == 15 * 60
+
+
+def test_wrong_password_and_unknown_customer_look_the_same(bank: punq.Container) -> None:
+    asha = customer(bank)
+    log_in = bank.resolve(LogInWithPassword)
+    with pytest.raises(InvalidCredentials) as wrong:
+        log_in.execute(asha.customer_number, PASSWORD + "!")
+    with pytest.raises(InvalidCredentials) as unknown:
+        log_in.execute("0000000000", PASSWORD)
+    assert wrong.value.message == unknown.value.message
+
+
+def test_log_in_rehashes_when_the_parameters_change(bank: punq.Container) -> None:
+    asha = customer(bank)
+    stronger = Argon2Hasher(memory_kib=9216, time_cost=1)
+    log_in = LogInWithPassword(bank.resolve(UnitOfWorkFactory), stronger,
+                               bank.resolve(TokenService))
+    log_in.execute(asha.customer_number, PASSWORD)
+    with bank.resolve(UnitOfWorkFactory)() as uow:
+        stored = uow.customers.get(asha.id)
+    assert stored is not None and "m=9216" in stored.password_hash
+    assert bank.resolve(PasswordHasher).verify(stored.password_hash, PASSWORD)
