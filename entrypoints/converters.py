@@ -12,6 +12,7 @@ from cattrs.gen import make_dict_structure_fn, override
 from cattrs.v import transform_error
 
 from domain.errors import ValidationError
+from domain.ledger import Channel
 from domain.money import Money
 from entrypoints.http.schemas import StatementBody
 
@@ -54,6 +55,9 @@ def _enum(value: Any, kind: type[enum.Enum]) -> enum.Enum:
     return kind(value)
 
 
+REQUEST_ENUMS: tuple[type[enum.Enum], ...] = (Channel,)
+
+
 def build_converter() -> Converter:
     converter = Converter(forbid_extra_keys=True)
     converter.register_structure_hook(str, _strict_str)
@@ -61,8 +65,9 @@ def build_converter() -> Converter:
     converter.register_structure_hook(bool, _strict_bool)
     converter.register_structure_hook(Money, _money)
     converter.register_structure_hook(date, _date)
-    converter.register_structure_hook_func(
-        lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _enum)
+    # Registered per enum: the most specific class wins over the str hook for a StrEnum.
+    for kind in REQUEST_ENUMS:
+        converter.register_structure_hook(kind, _enum)
     # `from` is a Python keyword; StatementBody spells it from_.
     converter.register_structure_hook(StatementBody, make_dict_structure_fn(
         StatementBody, converter, _cattrs_forbid_extra_keys=True, from_=override(rename="from")))

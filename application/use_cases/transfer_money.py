@@ -33,9 +33,6 @@ class TransferMoney:
         self._poster = poster
 
     def execute(self, command: TransferCommand) -> PostingResult:
-        if command.from_account_number == command.to_account_number:
-            raise ValidationError("cannot transfer money to the same account",
-                                  field="to_account_number")
         request = PostingRequest(
             kind=TransferKind.TRANSFER, from_account_number=command.from_account_number,
             to_account_number=command.to_account_number, amount=command.amount,
@@ -49,6 +46,9 @@ class TransferMoney:
             if source is None or source.customer_id != command.customer_id:
                 raise AccountNotFound(f"account {command.from_account_number} not found",
                                       account_number=command.from_account_number)
+            if command.to_account_number == command.from_account_number:
+                raise ValidationError("cannot transfer money to the same account",
+                                      field="to_account_number")
             destination = locked.get(command.to_account_number)
             if destination is None or destination.account_type is AccountType.INTERNAL:
                 raise AccountNotFound(f"account {command.to_account_number} not found",

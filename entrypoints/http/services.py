@@ -31,7 +31,7 @@ class Services:
 
     @classmethod
     def from_container(cls, container: punq.Container) -> Services:
-        fields = attrs.fields_dict(cls)
+        fields = attrs.fields_dict(attrs.resolve_types(cls))
         resolved = {
             "tokens": container.resolve(TokenService),
             "uow_factory": container.resolve(UnitOfWorkFactory),

@@ -1,0 +1,89 @@
+"""Every error has the API.md envelope; every response has X-Request-Id."""
+
+from __future__ import annotations
+
+import pytest
+from starlette.testclient import TestClient
+
+from tests.http.conftest import API
+
+
+def assert_envelope(response: object, status: int, code: str) -> dict:  # type: ignore[type-arg]
+    assert response.status_code == status, response.text  # type: ignore[attr-defined]
+    body = response.json()  # type: ignore[attr-defined]
+    assert set(body) == {"meta", "error"}
+    assert body["error"]["code"] == code and body["error"]["message"]
+    assert body["meta"]["requestId"] == response.headers["x-request-id"]  # type: ignore[attr-defined]
+    assert body["meta"]["timestamp"].endswith("Z") and body["meta"]["locale"] == "en-IN"
+    return body  # type: ignore[no-any-return]
+
+
+def test_health_and_ready(client: TestClient) -> None:
+    assert client.get("/health").json() == {"status": "ok"}
+    assert client.get("/ready").status_code == 200
+
+
+def test_request_id_is_echoed_or_minted(client: TestClient) -> None:
+    assert client.get("/health", headers={"X-Request-Id": "abc-123"}).headers["x-request-id"] == \
+        "abc-123"
+    minted = client.get("/health", headers={"X-Request-Id": "bad id\twith tab"})
+    assert len(minted.headers["x-request-id"]) == 32
+
+
+def test_missing_or_bad_token_is_unauthorized(client: TestClient) -> None:
+    assert_envelope(client.get(f"{API}/accounts"), 401, "unauthorized")
+    assert_envelope(client.get(f"{API}/accounts", headers={"Authorization": "Bearer nope"}),
+                    401, "unauthorized")
+
+
+def test_unknown_route_and_wrong_method(client: TestClient) -> None:
+    assert_envelope(client.get(f"{API}/nowhere"), 404, "not_found")
+    assert_envelope(client.get(f"{API}/auth/login"), 405, "method_not_allowed")
+
+
+def test_body_over_one_mebibyte_is_refused(client: TestClient) -> None:
+    body = b'{"x": "' + b"a" * (1 << 20) + b'"}'
+    response = client.post(f"{API}/auth/register", content=body,
+                           headers={"content-type": "application/json"})
+    assert_envelope(response, 413, "payload_too_large")
+
+
+def test_streamed_body_over_the_limit_is_refused(client: TestClient) -> None:
+    def chunks():  # type: ignore[no-untyped-def]
+        for _ in range(20):
+            yield b"a" * 65536
+
+    response = client.post(f"{API}/auth/register", content=chunks())
+    assert_envelope(response, 413, "payload_too_large")
+
+
+@pytest.mark.parametrize("body", [b"{not json", b"[1, 2]", b"", b'{"first_name": 1.5}'])
+def test_malformed_bodies_are_validation_errors(client: TestClient, body: bytes) -> None:
+    response = client.post(f"{API}/auth/register", content=body)
+    assert_envelope(response, 422, "validation_error")
+
+
+def test_extra_keys_and_coercions_are_refused(client: TestClient) -> None:
+    good = {"first_name": "Meera", "last_name": "Iyer", "email": "meera@example.in",
+            "phone_number": "+919845000001", "password": "a long passphrase"}
+    body = assert_envelope(client.post(f"{API}/auth/register", json={**good, "is_admin": True}),
+                           422, "validation_error")
+    assert "is_admin" in str(body["error"]["info"])
+    assert_envelope(client.post(f"{API}/auth/register", json={**good, "phone_number": 9845000001}),
+                    422, "validation_error")
+
+
+def test_register_then_duplicate(client: TestClient) -> None:
+    good = {"first_name": "Meera", "last_name": "Iyer", "email": "meera@example.in",
+            "phone_number": "+919845000001", "password": "a long passphrase",
+            "date_of_birth": "1990-04-01", "preferred_language": "ta"}
+    created = client.post(f"{API}/auth/register", json=good)
+    assert created.status_code == 201, created.text
+    assert created.json()["kyc_status"] == "pending" and "password" not in created.text
+    assert_envelope(client.post(f"{API}/auth/register", json=good), 409, "customer_exists")
+
+
+def test_wrong_password_is_invalid_credentials(client: TestClient) -> None:
+    response = client.post(f"{API}/auth/login", json={
+        "customer_number": "1234567890", "method": "password", "password": "whatever-it-is"})
+    assert_envelope(response, 401, "invalid_credentials")
