@@ -72,10 +72,14 @@ class LedgerRepository(Protocol):
 class UnitOfWork(Protocol):
     """One atomic transaction: `with uow: ...; uow.commit()`; leaving without commit rolls back."""
 
-    customers: CustomerRepository
-    accounts: AccountRepository
-    transfers: TransferRepository
-    ledger: LedgerRepository
+    @property
+    def customers(self) -> CustomerRepository: ...
+    @property
+    def accounts(self) -> AccountRepository: ...
+    @property
+    def transfers(self) -> TransferRepository: ...
+    @property
+    def ledger(self) -> LedgerRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

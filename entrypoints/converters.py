@@ -51,7 +51,7 @@ def _date(value: Any, _: type) -> date:
 
 def _enum(value: Any, kind: type[enum.Enum]) -> enum.Enum:
     if not isinstance(value, str):
-        raise TypeError(f"expected one of {[m.value for m in kind]}")  # type: ignore[attr-defined]
+        raise TypeError(f"expected one of {[m.value for m in kind]}")
     return kind(value)
 
 

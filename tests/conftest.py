@@ -23,6 +23,11 @@ PROFILES = ["memory", "sqlite", pytest.param("postgresql", marks=pytest.mark.pos
 _database_numbers = itertools.count(1)
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--bdd-profile", default="memory", choices=["memory", "sqlite"],
+                     help="the profile the Gherkin features run on (default: memory)")
+
+
 def settings_for(url: str, profile: str | None = None) -> Settings:
     env = {**TEST_ENV, "VAANI_DATABASE_URL": url}
     if profile:
@@ -82,3 +87,13 @@ def bank(profile: str, tmp_path: Path, clock: SteppingClock,
     prepare_database(wired)
     yield wired
     wired.resolve(UnitOfWorkFactory).close()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say plainly how many tests ran against the real PostgreSQL server (CI must show it)."""
+    passed = [r for r in terminalreporter.stats.get("passed", []) if "postgresql" in r.keywords]
+    failed = [r for r in terminalreporter.stats.get("failed", []) if "postgresql" in r.keywords]
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if "postgresql" in r.keywords]
+    terminalreporter.write_line(
+        f"PostgreSQL: {len(passed)} tests passed, {len(failed)} failed, {len(skipped)} skipped "
+        "against a throwaway cluster")

@@ -36,7 +36,7 @@ def _sqlite_engine(url: sa.URL, synchronous: str) -> Engine:
         raise ValueError(f"VAANI_SQLITE_SYNCHRONOUS must be one of {SQLITE_SYNCHRONOUS}")
     if url.database in (None, "", ":memory:"):
         raise ValueError("the sqlite profile needs a database file, not :memory:")
-    Path(url.database).parent.mkdir(parents=True, exist_ok=True)  # type: ignore[arg-type]
+    Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
     @event.listens_for(engine, "connect")

@@ -38,5 +38,5 @@ class Services:
         }
         for name, field in fields.items():
             if name not in resolved:
-                resolved[name] = container.resolve(field.type)  # type: ignore[arg-type]
+                resolved[name] = container.resolve(field.type)
         return cls(**resolved)

@@ -16,9 +16,9 @@ from domain.errors import (
     InsufficientFunds,
     ValidationError,
 )
+from domain.ledger import Channel, EntryType
 from domain.money import Money
 from domain.transfer import Transfer, TransferKind, TransferStatus, post
-from domain.ledger import Channel, EntryType
 
 
 def make(balance: int = 0, kind: AccountType = AccountType.SAVINGS) -> Account:

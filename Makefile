@@ -1,0 +1,45 @@
+# The newcomer's two commands: `make run` (demo server) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+# `make run` is the throwaway demo: it mints a JWT secret per start (see README, Configuration).
+DEMO_ENV := VAANI_DEMO=1
+
+.PHONY: run test lint typecheck install install-test postgres clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+run: install
+	$(DEMO_ENV) $(BIN)/vaani db upgrade
+	$(DEMO_ENV) $(BIN)/vaani seed demo
+	$(DEMO_ENV) $(BIN)/vaani serve --host $(HOST) --port $(PORT)
+
+postgres:
+	@bash .ci/ensure-postgres
+
+lint: install-test
+	$(BIN)/ruff check domain application adapters entrypoints tests
+
+typecheck: install-test
+	$(BIN)/mypy
+
+test: install-test postgres lint typecheck
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis
