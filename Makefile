@@ -7,7 +7,7 @@ PORT   ?= 8000
 # `make run` is the throwaway demo: it mints a JWT secret per start (see README, Configuration).
 DEMO_ENV := VAANI_DEMO=1
 
-.PHONY: run test lint typecheck install install-test postgres clean
+.PHONY: run test bench lint typecheck install install-test postgres clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ typecheck: install-test
 
 test: install-test postgres lint typecheck
 	$(BIN)/pytest
+
+# Quick throughput figures (loopback only, bounded); the full suite comes with the benchmark issue.
+bench: install-test
+	PYTHONPATH=. $(BIN)/python bench/quick_transfers.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis

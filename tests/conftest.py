@@ -35,7 +35,7 @@ def settings_for(url: str, profile: str | None = None) -> Settings:
     return load_settings(env)
 
 
-def _create_database(server: str, name: str, template: str | None = None) -> str:
+def create_database(server: str, name: str, template: str | None = None) -> str:
     admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.exec_driver_sql(f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
@@ -52,7 +52,7 @@ def postgres_server() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def postgres_template(postgres_server: str) -> str:
     """A migrated database that each test clones (CREATE DATABASE ... TEMPLATE is fast)."""
-    url = _create_database(postgres_server, "vaani_template")
+    url = create_database(postgres_server, "vaani_template")
     wired = bootstrap(settings_for(url))
     prepare_database(wired)
     wired.resolve(UnitOfWorkFactory).close()
@@ -63,7 +63,7 @@ def database_url_for(profile: str, tmp_path: Path, request: pytest.FixtureReques
     """A new, empty-but-migrated database for the profile (memory ignores the URL)."""
     if profile == "postgresql":
         template = request.getfixturevalue("postgres_template")
-        return _create_database(request.getfixturevalue("postgres_server"),
+        return create_database(request.getfixturevalue("postgres_server"),
                                 f"vaani_test_{next(_database_numbers)}", template)
     return f"sqlite:///{tmp_path / 'vaani.db'}"
 

@@ -19,6 +19,23 @@ from domain.transfer import Transfer
 
 _STREAM = {"yield_per": 1000}
 
+# The statements of the transfer path are built once: building a Core expression per call
+# costs more than SQLite takes to run it.
+_ACCOUNT_BY_NUMBER = sa.select(accounts).where(accounts.c.account_number == sa.bindparam("number"))
+_ACCOUNTS_IN = sa.select(accounts).where(
+    accounts.c.account_number.in_(sa.bindparam("numbers", expanding=True)))
+# Rows are locked in id order by every transaction alike, so two transfers between the same
+# accounts in opposite directions queue instead of deadlocking.
+_LOCK_ACCOUNTS_IN = _ACCOUNTS_IN.order_by(accounts.c.id).with_for_update()
+_UPDATE_ACCOUNT = accounts.update().where(accounts.c.id == sa.bindparam("account_id")).values(
+    status=sa.bindparam("new_status"), balance=sa.bindparam("new_balance"),
+    held=sa.bindparam("new_held"))
+_TRANSFER_BY_KEY = sa.select(transfers).where(
+    transfers.c.idempotency_scope == sa.bindparam("scope"),
+    transfers.c.idempotency_key == sa.bindparam("key"))
+_INSERT_TRANSFER = transfers.insert()
+_INSERT_ENTRY = ledger_entries.insert()
+
 
 class SqlCustomers:
     def __init__(self, conn: Connection) -> None:
@@ -26,8 +43,7 @@ class SqlCustomers:
 
     def add(self, customer: Customer) -> None:
         try:
-            with self._conn.begin_nested():
-                self._conn.execute(customers.insert(), m.customer_row(customer))
+            self._conn.execute(customers.insert(), m.customer_row(customer))
         except sa.exc.IntegrityError as error:
             raise DuplicateCustomer(customer.customer_number) from error
 
@@ -59,25 +75,19 @@ class SqlAccounts:
         self._conn.execute(accounts.insert(), m.account_row(account))
 
     def update(self, account: Account) -> None:
-        self._conn.execute(
-            accounts.update().where(accounts.c.id == account.id),
-            {"status": account.status.value, "balance": account.balance.minor,
-             "held": account.held.minor},
-        )
+        self._conn.execute(_UPDATE_ACCOUNT, {
+            "account_id": account.id, "new_status": account.status.value,
+            "new_balance": account.balance.minor, "new_held": account.held.minor})
 
     def by_number(self, account_number: str) -> Account | None:
-        row = self._conn.execute(
-            sa.select(accounts).where(accounts.c.account_number == account_number)).first()
+        row = self._conn.execute(_ACCOUNT_BY_NUMBER, {"number": account_number}).first()
         return m.to_account(row) if row else None
 
     def lock(self, account_numbers: Sequence[str]) -> dict[str, Account]:
-        query = sa.select(accounts).where(accounts.c.account_number.in_(sorted(set(account_numbers))))
-        if self._lock_rows:
-            # Rows are locked in id order by every transaction alike, so two transfers between
-            # the same accounts in opposite directions queue instead of deadlocking.
-            query = query.order_by(accounts.c.id).with_for_update()
         # On SQLite the whole database is already ours: the transaction began IMMEDIATE.
-        return {r.account_number: m.to_account(r) for r in self._conn.execute(query)}
+        query = _LOCK_ACCOUNTS_IN if self._lock_rows else _ACCOUNTS_IN
+        rows = self._conn.execute(query, {"numbers": sorted(set(account_numbers))})
+        return {r.account_number: m.to_account(r) for r in rows}
 
     def of_customer(self, customer_id: UUID) -> list[Account]:
         query = sa.select(accounts).where(accounts.c.customer_id == customer_id) \
@@ -101,7 +111,7 @@ class SqlTransfers:
 
     def add(self, transfer: Transfer) -> None:
         try:
-            self._conn.execute(transfers.insert(), m.transfer_row(transfer))
+            self._conn.execute(_INSERT_TRANSFER, m.transfer_row(transfer))
         except sa.exc.IntegrityError as error:
             if "idempotency" in str(error.orig):
                 raise DuplicateIdempotencyKey(transfer.idempotency_key) from error
@@ -112,8 +122,7 @@ class SqlTransfers:
         return m.to_transfer(row) if row else None
 
     def by_idempotency_key(self, scope: str, key: str) -> Transfer | None:
-        row = self._conn.execute(sa.select(transfers).where(
-            transfers.c.idempotency_scope == scope, transfers.c.idempotency_key == key)).first()
+        row = self._conn.execute(_TRANSFER_BY_KEY, {"scope": scope, "key": key}).first()
         return m.to_transfer(row) if row else None
 
     def all_ids(self) -> Iterator[UUID]:
@@ -125,7 +134,7 @@ class SqlLedger:
         self._conn = conn
 
     def append(self, entries: Sequence[LedgerEntry]) -> None:
-        self._conn.execute(ledger_entries.insert(), [m.entry_row(e) for e in entries])
+        self._conn.execute(_INSERT_ENTRY, [m.entry_row(e) for e in entries])
 
     def page(self, account_id: UUID, *, before: int | None, limit: int,
              since: datetime | None = None, until: datetime | None = None) -> list[LedgerEntry]:

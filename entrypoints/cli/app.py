@@ -19,3 +19,7 @@ app.command()(serve)
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()

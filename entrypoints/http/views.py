@@ -71,12 +71,17 @@ STATEMENT_COLUMNS = ("posted_at", "id", "type", "amount", "currency", "balance_a
                      "description", "reference_id")
 
 
+def _cell(text: str) -> str:
+    """Neutralise spreadsheet formulas in free text (CSV injection): a leading quote."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def statement_rows(s: Statement) -> list[list[str]]:
     """CSV rows: opening balance, one row per entry, closing balance (reconciles by addition)."""
     currency = s.account.currency
     rows = [["", "", "opening_balance", "", currency, s.opening_balance.format(), "", "", ""]]
     rows += [[rfc3339(e.posted_at), str(e.id), e.entry_type.value, e.amount.format(), currency,
-              e.balance_after.format(), e.channel.value, e.description, e.reference]
+              e.balance_after.format(), e.channel.value, _cell(e.description), e.reference]
              for e in s.entries]
     rows.append(["", "", "closing_balance", "", currency, s.closing_balance.format(), "", "", ""])
     return rows

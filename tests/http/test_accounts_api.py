@@ -68,9 +68,13 @@ def test_transfer_refusals(client: TestClient, asha: Asha) -> None:
     for bad in ({"amount": "1.00", "currency": "INR"} | {"amount": 1.0},
                 {"amount": "-1.00", "currency": "INR"}, {"amount": "0.00", "currency": "INR"},
                 {"amount": "1.001", "currency": "INR"}, {"amount": "1.00", "currency": "XXX"},
-                {"amount": "1.00"}, "1.00"):
+                {"amount": "1.00"}, "1.00", None):
         assert_envelope(client.post(url, headers=headers, json={
             "to_account_number": current, "amount": bad}), 422, "validation_error")
+    for channel in ("FAX", 3, "mobile "):
+        assert_envelope(client.post(url, headers=headers, json={
+            "to_account_number": current, "amount": money("1.00"), "channel": channel}),
+            422, "validation_error")
     assert_envelope(client.post(url, headers={**headers, "Idempotency-Key": "x" * 256}, json={
         "to_account_number": current, "amount": money("1.00")}), 422, "validation_error")
     balance = client.get(f"{API}/accounts/{savings}/balance", headers=headers).json()
@@ -99,7 +103,8 @@ def test_transactions_paginate_with_an_opaque_cursor(client: TestClient, asha: A
 def test_statement_as_json_and_csv(client: TestClient, asha: Asha) -> None:
     headers, savings, current = asha
     client.post(f"{API}/accounts/{savings}/transfer", headers=headers,
-                json={"to_account_number": current, "amount": money("100.00")})
+                json={"to_account_number": current, "amount": money("100.00"),
+                      "description": "=HYPERLINK(\"http://evil\")"})
     url = f"{API}/accounts/{savings}/statement/download"
     body = {"from": "2026-11-01", "to": "2026-11-30"}
     statement = client.post(url, headers=headers, json=body).json()
@@ -111,6 +116,7 @@ def test_statement_as_json_and_csv(client: TestClient, asha: Asha) -> None:
     rows = list(csv.reader(io.StringIO(response.text)))
     assert rows[0][0] == "posted_at" and rows[1][2] == "opening_balance"
     assert rows[-1][2] == "closing_balance" and rows[-1][5] == "900.00"
+    assert rows[-2][7].startswith("'=")  # a formula in a description is defused in the CSV
     assert_envelope(client.post(url, headers=headers, json={**body, "format": "pdf"}), 422,
                     "validation_error")
     assert_envelope(client.post(url, headers=headers, json={"from": "2026-12-01", "to": "2026-11-01"}),
