@@ -5,15 +5,21 @@ from __future__ import annotations
 import typer
 import uvicorn
 
-from entrypoints.cli.runtime import container, reports_errors
+from entrypoints.cli.runtime import JSON_OPTION, container, emit_json, reports_errors
 from entrypoints.http.app import create_app
+from entrypoints.settings import Settings
 
 
 @reports_errors
 def serve(
     host: str = typer.Option("127.0.0.1", "--host"),
     port: int = typer.Option(8000, "--port", min=1, max=65535),
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """Serve the HTTP API (one process; the container is built once, before the first request)."""
-    app = create_app(container(need_token_secret=True))
-    uvicorn.run(app, host=host, port=port, log_level="info", timeout_graceful_shutdown=10)
+    wired = container(need_token_secret=True)
+    app = create_app(wired)
+    if as_json:  # one machine-readable line for supervisors; uvicorn's own log stays quiet
+        emit_json({"url": f"http://{host}:{port}", "profile": wired.resolve(Settings).profile})
+    uvicorn.run(app, host=host, port=port, log_level="warning" if as_json else "info",
+                timeout_graceful_shutdown=10)

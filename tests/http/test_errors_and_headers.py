@@ -5,6 +5,9 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
+from entrypoints.bootstrap import bootstrap
+from entrypoints.http.app import create_app
+from tests.conftest import settings_for
 from tests.http.conftest import API
 
 
@@ -87,3 +90,10 @@ def test_wrong_password_is_invalid_credentials(client: TestClient) -> None:
     response = client.post(f"{API}/auth/login", json={
         "customer_number": "1234567890", "method": "password", "password": "whatever-it-is"})
     assert_envelope(response, 401, "invalid_credentials")
+
+
+def test_ready_is_503_when_the_database_does_not_answer() -> None:
+    unreachable = settings_for("postgresql://vaani@127.0.0.1:1/vaani?connect_timeout=2")
+    with TestClient(create_app(bootstrap(unreachable))) as client:
+        assert_envelope(client.get("/ready"), 503, "not_ready")
+        assert client.get("/health").status_code == 200
