@@ -11,6 +11,7 @@ from uuid import UUID
 import attrs
 
 from domain.account import Account
+from domain.audit import AuditEvent
 from domain.customer import Customer, Role
 from domain.ledger import LedgerEntry
 from domain.transfer import Transfer
@@ -69,6 +70,14 @@ class LedgerRepository(Protocol):
     def for_transfer(self, transfer_id: UUID) -> list[LedgerEntry]: ...
 
 
+class AuditRepository(Protocol):
+    """The hash-chained audit trail; `append` seals the event after the current head."""
+
+    def append(self, event: AuditEvent) -> AuditEvent: ...
+    def page(self, *, before: int | None, limit: int) -> list[AuditEvent]: ...
+    def all_in_order(self) -> Iterator[AuditEvent]: ...
+
+
 class UnitOfWork(Protocol):
     """One atomic transaction: `with uow: ...; uow.commit()`; leaving without commit rolls back."""
 
@@ -80,6 +89,8 @@ class UnitOfWork(Protocol):
     def transfers(self) -> TransferRepository: ...
     @property
     def ledger(self) -> LedgerRepository: ...
+    @property
+    def audit(self) -> AuditRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

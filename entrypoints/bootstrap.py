@@ -11,6 +11,7 @@ from adapters.security import Argon2Hasher, JwtTokenService
 from adapters.sql import SqlUnitOfWorkFactory, create_sql_engine
 from adapters.sql import upgrade as upgrade_schema
 from adapters.system import RandomIds, SystemClock
+from application.audit import AuditRecorder
 from application.ports import (
     Clock,
     IdGenerator,
@@ -24,6 +25,7 @@ from application.use_cases import (
     GenerateStatement,
     GetBalance,
     ListAccounts,
+    ListAuditEvents,
     ListTransactions,
     LogInWithPassword,
     OpenAccount,
@@ -31,15 +33,16 @@ from application.use_cases import (
     RegisterCustomer,
     SeedDemo,
     TransferMoney,
+    VerifyAuditTrail,
     VerifyLedger,
     Withdraw,
 )
 from entrypoints.settings import Settings
 
 USE_CASES = (
-    Poster, Deposit, Withdraw, TransferMoney, OpenAccount, EnsureCashAccounts, RegisterCustomer,
-    LogInWithPassword, ListAccounts, GetBalance, ListTransactions, GenerateStatement, VerifyLedger,
-    SeedDemo,
+    AuditRecorder, ListAuditEvents, VerifyAuditTrail, Poster, Deposit, Withdraw, TransferMoney,
+    OpenAccount, EnsureCashAccounts, RegisterCustomer, LogInWithPassword, ListAccounts, GetBalance,
+    ListTransactions, GenerateStatement, VerifyLedger, SeedDemo,
 )
 
 

@@ -13,6 +13,7 @@ import attrs
 from adapters.memory.store import MemoryStore
 from application.ports import DuplicateCustomer, DuplicateIdempotencyKey
 from domain.account import Account, AccountType
+from domain.audit import GENESIS_HASH, AuditEvent, seal
 from domain.customer import Customer
 from domain.ledger import LedgerEntry
 from domain.transfer import Transfer
@@ -26,15 +27,17 @@ class Staged:
     accounts: dict[UUID, Account] = attrs.Factory(dict)
     transfers: dict[UUID, Transfer] = attrs.Factory(dict)
     entries: list[LedgerEntry] = attrs.Factory(list)
+    audit: list[AuditEvent] = attrs.Factory(list)
 
     def clear(self) -> None:
         self.customers.clear()
         self.accounts.clear()
         self.transfers.clear()
         self.entries.clear()
+        self.audit.clear()
 
     def empty(self) -> bool:
-        return not (self.customers or self.accounts or self.transfers or self.entries)
+        return not (self.customers or self.accounts or self.transfers or self.entries or self.audit)
 
 
 class MemoryCustomers:
@@ -175,3 +178,28 @@ class MemoryLedger:
         with self._store.state:
             committed = [e for e in self._store.entries if e.transfer_id == transfer_id]
         return committed + [e for e in self._staged.entries if e.transfer_id == transfer_id]
+
+
+class MemoryAudit:
+    def __init__(self, store: MemoryStore, staged: Staged) -> None:
+        self._store, self._staged = store, staged
+
+    def append(self, event: AuditEvent) -> AuditEvent:
+        # Writers hold the store's writer lock, so the committed head cannot move meanwhile.
+        with self._store.state:
+            chain = self._store.audit + self._staged.audit
+        head = chain[-1] if chain else None
+        sealed = seal(event, head.sequence + 1 if head else 1,
+                      head.record_hash if head else GENESIS_HASH)
+        self._staged.audit.append(sealed)
+        return sealed
+
+    def page(self, *, before: int | None, limit: int) -> list[AuditEvent]:
+        with self._store.state:
+            chain = list(self._store.audit)
+        newest_first = [e for e in reversed(chain) if before is None or e.sequence < before]
+        return newest_first[:limit]
+
+    def all_in_order(self) -> Iterator[AuditEvent]:
+        with self._store.state:
+            return iter(list(self._store.audit))

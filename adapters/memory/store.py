@@ -8,6 +8,7 @@ from uuid import UUID
 import attrs
 
 from domain.account import Account
+from domain.audit import AuditEvent
 from domain.customer import Customer
 from domain.ledger import LedgerEntry
 from domain.transfer import Transfer
@@ -25,6 +26,7 @@ class MemoryStore:
     transfer_keys: dict[tuple[str, str], UUID] = attrs.Factory(dict)
     entries: list[LedgerEntry] = attrs.Factory(list)
     entries_by_account: dict[UUID, list[LedgerEntry]] = attrs.Factory(dict)
+    audit: list[AuditEvent] = attrs.Factory(list)
     writer: threading.RLock = attrs.Factory(threading.RLock)
     state: threading.RLock = attrs.Factory(threading.RLock)
 

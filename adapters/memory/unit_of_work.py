@@ -9,6 +9,7 @@ import attrs
 
 from adapters.memory.repositories import (
     MemoryAccounts,
+    MemoryAudit,
     MemoryCustomers,
     MemoryLedger,
     MemoryTransfers,
@@ -26,6 +27,7 @@ class MemoryUnitOfWork:
         self.accounts = MemoryAccounts(store, self._staged)
         self.transfers = MemoryTransfers(store, self._staged)
         self.ledger = MemoryLedger(store, self._staged)
+        self.audit = MemoryAudit(store, self._staged)
 
     def __enter__(self) -> Self:
         if self._write:
@@ -58,6 +60,7 @@ class MemoryUnitOfWork:
                 numbered = attrs.evolve(entry, sequence=len(store.entries) + 1)
                 store.entries.append(numbered)
                 store.entries_by_account.setdefault(entry.account_id, []).append(numbered)
+            store.audit.extend(staged.audit)
         self._staged.clear()
 
     def rollback(self) -> None:

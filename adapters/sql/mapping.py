@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from domain.account import Account, AccountStatus, AccountType
+from domain.audit import AuditEvent
 from domain.customer import Customer, KycStatus, Role
 from domain.ledger import Channel, EntryType, LedgerEntry
 from domain.money import Money
@@ -88,4 +90,23 @@ def to_entry(r: Any) -> LedgerEntry:
         balance_after=Money(r.balance_after, r.currency), channel=Channel(r.channel),
         description=r.description, reference=r.reference, posted_at=r.posted_at,
         sequence=r.sequence,
+    )
+
+
+def audit_row(e: AuditEvent) -> dict[str, Any]:
+    return {
+        "sequence": e.sequence, "id": e.id, "occurred_at": e.occurred_at, "action": e.action,
+        "outcome": e.outcome, "actor_id": e.actor_id, "customer_id": e.customer_id,
+        "resource": e.resource, "ip": e.ip, "device_id": e.device_id, "request_id": e.request_id,
+        "details": json.dumps(dict(e.details), sort_keys=True), "previous_hash": e.previous_hash,
+        "record_hash": e.record_hash,
+    }
+
+
+def to_audit(r: Any) -> AuditEvent:
+    return AuditEvent(
+        id=r.id, occurred_at=r.occurred_at, action=r.action, outcome=r.outcome,
+        actor_id=r.actor_id, customer_id=r.customer_id, resource=r.resource, ip=r.ip,
+        device_id=r.device_id, request_id=r.request_id, details=json.loads(r.details),
+        sequence=r.sequence, previous_hash=r.previous_hash, record_hash=r.record_hash,
     )

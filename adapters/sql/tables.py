@@ -91,3 +91,30 @@ ledger_entries = sa.Table(
     sa.Index("ix_ledger_entries_account_sequence", "account_id", "sequence"),
     sa.Index("ix_ledger_entries_account_posted", "account_id", "posted_at"),
 )
+
+audit_events = sa.Table(
+    "audit_events", metadata,
+    # Assigned from audit_head under its lock, so the chain has no gaps and no forks.
+    sa.Column("sequence", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("id", sa.Uuid, nullable=False, unique=True),
+    sa.Column("occurred_at", UtcDateTime, nullable=False),
+    sa.Column("action", sa.String(64), nullable=False),
+    sa.Column("outcome", sa.String(16), nullable=False),
+    sa.Column("actor_id", sa.Uuid, nullable=True),
+    sa.Column("customer_id", sa.Uuid, nullable=True, index=True),
+    sa.Column("resource", sa.String(128), nullable=False),
+    sa.Column("ip", sa.String(64), nullable=True),
+    sa.Column("device_id", sa.String(128), nullable=True),
+    sa.Column("request_id", sa.String(128), nullable=True),
+    sa.Column("details", sa.Text, nullable=False),
+    sa.Column("previous_hash", sa.String(64), nullable=False),
+    sa.Column("record_hash", sa.String(64), nullable=False),
+)
+
+audit_head = sa.Table(
+    "audit_head", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("last_sequence", sa.BigInteger, nullable=False),
+    sa.Column("last_hash", sa.String(64), nullable=False),
+    sa.CheckConstraint("id = 1", name="single_row"),
+)

@@ -8,6 +8,7 @@ from typing import Self
 
 from sqlalchemy.engine import Connection, Engine, RootTransaction
 
+from adapters.sql.audit import SqlAudit
 from adapters.sql.repositories import SqlAccounts, SqlCustomers, SqlLedger, SqlTransfers
 
 
@@ -16,6 +17,7 @@ class SqlUnitOfWork:
     accounts: SqlAccounts
     transfers: SqlTransfers
     ledger: SqlLedger
+    audit: SqlAudit
 
     def __init__(self, engine: Engine, write: bool, writer: threading.Lock | None) -> None:
         self._engine = engine
@@ -38,6 +40,7 @@ class SqlUnitOfWork:
         self.accounts = SqlAccounts(conn)
         self.transfers = SqlTransfers(conn)
         self.ledger = SqlLedger(conn)
+        self.audit = SqlAudit(conn)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

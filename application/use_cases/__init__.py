@@ -1,5 +1,11 @@
 """One module per use case; each class does one thing."""
 
+from application.use_cases.audit_trail import (
+    AuditPage,
+    AuditReport,
+    ListAuditEvents,
+    VerifyAuditTrail,
+)
 from application.use_cases.cash import CashCommand, Deposit, Withdraw
 from application.use_cases.ensure_cash_accounts import EnsureCashAccounts
 from application.use_cases.generate_statement import GenerateStatement, Statement
@@ -14,6 +20,8 @@ from application.use_cases.verify_ledger import LedgerReport, VerifyLedger
 from application.use_cases.view_accounts import GetBalance, ListAccounts
 
 __all__ = [
+    "AuditPage",
+    "AuditReport",
     "CashCommand",
     "DemoLogin",
     "Deposit",
@@ -22,6 +30,7 @@ __all__ = [
     "GetBalance",
     "LedgerReport",
     "ListAccounts",
+    "ListAuditEvents",
     "ListTransactions",
     "LogInWithPassword",
     "LoginResult",
@@ -36,6 +45,7 @@ __all__ = [
     "TransactionPage",
     "TransferCommand",
     "TransferMoney",
+    "VerifyAuditTrail",
     "VerifyLedger",
     "Withdraw",
 ]

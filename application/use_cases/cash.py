@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import attrs
 
+from application.context import SYSTEM, RequestContext
 from application.ports import UnitOfWork
 from application.use_cases.postings import Poster, PostingRequest, PostingResult
 from domain.account import Account, AccountType
@@ -25,6 +26,7 @@ class CashCommand:
     channel: Channel = Channel.BRANCH
     description: str = ""
     idempotency_key: str | None = None
+    context: RequestContext = SYSTEM
 
 
 class _CashMovement:
@@ -43,7 +45,7 @@ class _CashMovement:
             amount=command.amount, channel=command.channel,
             description=command.description or self.kind.value.capitalize(),
             idempotency_key=command.idempotency_key,
-            idempotency_scope=f"cash:{command.account_number}",
+            idempotency_scope=f"cash:{command.account_number}", context=command.context,
         )
 
         def authorize(_: UnitOfWork, locked: dict[str, Account]) -> tuple[Account, Account]:

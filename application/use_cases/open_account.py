@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import attrs
 
+from application.audit import AuditRecorder
+from application.context import SYSTEM, RequestContext
 from application.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
 from application.use_cases.cash import CashCommand, Deposit
 from domain.account import Account, AccountType
@@ -18,17 +20,19 @@ class OpenAccountCommand:
     account_type: AccountType
     currency: str = "INR"
     opening_deposit: Money | None = None
+    context: RequestContext = SYSTEM
 
 
 class OpenAccount:
     """Open an account; the opening deposit is posted in the same transaction."""
 
     def __init__(self, uow_factory: UnitOfWorkFactory, ids: IdGenerator, clock: Clock,
-                 deposit: Deposit) -> None:
+                 deposit: Deposit, audit: AuditRecorder) -> None:
         self._uow_factory = uow_factory
         self._ids = ids
         self._clock = clock
         self._deposit = deposit
+        self._audit = audit
 
     def execute(self, command: OpenAccountCommand) -> Account:
         if command.account_type is AccountType.INTERNAL:
@@ -46,9 +50,14 @@ class OpenAccount:
                 currency=command.currency, opened_at=self._clock.now(),
             )
             uow.accounts.add(account)
+            uow.audit.append(self._audit.event(
+                command.context, "account.opened", customer_id=customer.id,
+                resource=f"account:{account.account_number}", type=account.account_type.value,
+                currency=account.currency))
             if command.opening_deposit is not None:
                 self._deposit.execute(CashCommand(account.account_number, command.opening_deposit,
-                                                  Channel.BRANCH, "Opening deposit"), uow)
+                                                  Channel.BRANCH, "Opening deposit",
+                                                  context=command.context), uow)
                 account = uow.accounts.by_number(account.account_number) or account
             uow.commit()
             return account

@@ -7,6 +7,8 @@ from uuid import UUID
 
 import attrs
 
+from application.audit import AuditRecorder
+from application.context import SYSTEM, RequestContext
 from application.ports import (
     Clock,
     DuplicateIdempotencyKey,
@@ -46,6 +48,7 @@ class PostingRequest:
     # Whose keys these are: the same key from two customers is two different requests.
     idempotency_scope: str = ""
     initiated_by: UUID | None = None
+    context: RequestContext = SYSTEM
 
     def fingerprint(self) -> str:
         return request_fingerprint(
@@ -76,10 +79,12 @@ Authorizer = Callable[[UnitOfWork, dict[str, Account]], tuple[Account, Account]]
 class Poster:
     """Posts a request exactly once per idempotency key, with both accounts locked."""
 
-    def __init__(self, uow_factory: UnitOfWorkFactory, ids: IdGenerator, clock: Clock) -> None:
+    def __init__(self, uow_factory: UnitOfWorkFactory, ids: IdGenerator, clock: Clock,
+                 audit: AuditRecorder) -> None:
         self._uow_factory = uow_factory
         self._ids = ids
         self._clock = clock
+        self._audit = audit
 
     def post(self, request: PostingRequest, authorize: Authorizer,
              uow: UnitOfWork | None = None) -> PostingResult:
@@ -121,6 +126,12 @@ class Poster:
         uow.ledger.append(entries)
         uow.accounts.update(source)
         uow.accounts.update(destination)
+        uow.audit.append(self._audit.event(
+            request.context, f"money.{request.kind.value}",
+            customer_id=request.initiated_by or source.customer_id or destination.customer_id,
+            resource=f"transfer:{transfer.id}", source=source.account_number,
+            destination=destination.account_number, amount=request.amount.format(),
+            currency=request.amount.currency, channel=request.channel.value))
         return PostingResult(transfer)
 
     def _replay(self, uow: UnitOfWork, request: PostingRequest) -> PostingResult:

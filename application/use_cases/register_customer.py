@@ -6,6 +6,8 @@ from datetime import date
 
 import attrs
 
+from application.audit import AuditRecorder
+from application.context import SYSTEM, RequestContext
 from application.ports import (
     Clock,
     DuplicateCustomer,
@@ -31,17 +33,19 @@ class RegisterCommand:
     role: Role = Role.CUSTOMER
     date_of_birth: date | None = None
     preferred_language: str = "en"
+    context: RequestContext = SYSTEM
 
 
 class RegisterCustomer:
     """Create a customer with a freshly issued customer number and an argon2id password hash."""
 
     def __init__(self, uow_factory: UnitOfWorkFactory, hasher: PasswordHasher, ids: IdGenerator,
-                 clock: Clock) -> None:
+                 clock: Clock, audit: AuditRecorder) -> None:
         self._uow_factory = uow_factory
         self._hasher = hasher
         self._ids = ids
         self._clock = clock
+        self._audit = audit
 
     def execute(self, command: RegisterCommand) -> Customer:
         email = command.email.strip().lower()
@@ -70,6 +74,9 @@ class RegisterCustomer:
                     date_of_birth=command.date_of_birth,
                 )
                 uow.customers.add(customer)
+                uow.audit.append(self._audit.event(
+                    command.context, "customer.registered", customer_id=customer.id,
+                    resource=f"customer:{customer.customer_number}", role=customer.role.value))
                 uow.commit()
                 return customer
         except DuplicateCustomer:

@@ -6,6 +6,7 @@ from uuid import UUID
 
 import attrs
 
+from application.context import SYSTEM, RequestContext
 from application.ports import UnitOfWork
 from application.use_cases.postings import Poster, PostingRequest, PostingResult
 from domain.account import Account, AccountType
@@ -24,6 +25,7 @@ class TransferCommand:
     description: str = ""
     channel: Channel = Channel.ONLINE
     idempotency_key: str | None = None
+    context: RequestContext = SYSTEM
 
 
 class TransferMoney:
@@ -39,6 +41,7 @@ class TransferMoney:
             channel=command.channel, description=command.description,
             idempotency_key=command.idempotency_key,
             idempotency_scope=f"customer:{command.customer_id}", initiated_by=command.customer_id,
+            context=command.context,
         )
 
         def authorize(_: UnitOfWork, locked: dict[str, Account]) -> tuple[Account, Account]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from entrypoints.cli import account, customer, db, ledger, seed
+from entrypoints.cli import account, audit, customer, db, ledger, seed
 from entrypoints.cli.serve import serve
 
 app = typer.Typer(name="vaani", help="Vaani core banking: operator commands.",
@@ -14,6 +14,7 @@ app.add_typer(seed.app, name="seed")
 app.add_typer(customer.app, name="customer")
 app.add_typer(account.app, name="account")
 app.add_typer(ledger.app, name="ledger")
+app.add_typer(audit.app, name="audit")
 app.command()(serve)
 
 

@@ -69,7 +69,8 @@ def emit_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
         table.add_column(column, overflow="fold")
     for row in rows:
         table.add_row(*(str(v) for v in row))
-    Console().print(table)
+    # Piped output has no terminal width: do not fold ids and hashes into 80 columns.
+    Console(width=None if sys.stdout.isatty() else 240).print(table)
 
 
 def say(text: str) -> None:

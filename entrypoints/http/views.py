@@ -8,6 +8,7 @@ from typing import Any
 
 from application.use_cases import PostingResult, Statement
 from domain.account import Account
+from domain.audit import AuditEvent
 from domain.customer import Customer
 from domain.errors import ValidationError
 from domain.ledger import LedgerEntry
@@ -104,3 +105,15 @@ def decode_cursor(cursor: str | None) -> int | None:
         return int(number)
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise ValidationError("cursor is not one this API issued", field="cursor") from None
+
+
+def audit_event(e: AuditEvent) -> dict[str, Any]:
+    return {
+        "sequence": e.sequence, "id": str(e.id), "occurred_at": rfc3339(e.occurred_at),
+        "action": e.action, "outcome": e.outcome,
+        "actor_id": str(e.actor_id) if e.actor_id else None,
+        "customer_id": str(e.customer_id) if e.customer_id else None,
+        "resource": e.resource, "ip": e.ip, "device_id": e.device_id,
+        "request_id": e.request_id, "details": dict(e.details),
+        "previous_hash": e.previous_hash, "record_hash": e.record_hash,
+    }

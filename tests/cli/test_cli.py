@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
+from adapters.sql import head_revision
 from entrypoints.cli import runtime
 from entrypoints.cli.app import app
 from tests.conftest import TEST_ENV
@@ -40,7 +41,7 @@ def as_json(runner: CliRunner, *args: str, env: dict[str, str] | None = None) ->
 
 def test_upgrade_seed_open_deposit_verify(vaani: tuple[CliRunner, str]) -> None:
     runner, _ = vaani
-    assert as_json(runner, "db", "upgrade")["revision"] == "0001"
+    assert as_json(runner, "db", "upgrade")["revision"] == head_revision()
     seeded = as_json(runner, "seed", "demo")["customers"]
     assert [c["created"] for c in seeded] == [True, True, True]
     again = as_json(runner, "seed", "demo")["customers"]  # idempotent: nothing new
@@ -117,3 +118,35 @@ def test_ledger_verify_fails_on_a_corrupted_database(vaani: tuple[CliRunner, str
     engine.dispose()
     code, _, err = run(runner, "ledger", "verify")
     assert code == 1 and "FAILED" in err
+
+
+def test_audit_trail_verifies_and_a_edited_record_breaks_it(vaani: tuple[CliRunner, str]) -> None:
+    runner, url = vaani
+    run(runner, "seed", "demo")
+    tail = as_json(runner, "audit", "tail", "--limit", "3")["items"]
+    assert len(tail) == 3 and tail[0]["sequence"] > tail[1]["sequence"]
+    assert {"customer.registered", "account.opened", "money.deposit"} <= {
+        e["action"] for e in as_json(runner, "audit", "tail", "--limit", "100")["items"]}
+    verified = as_json(runner, "audit", "verify")
+    assert verified["ok"] is True and verified["records"] >= 8
+    code, out, _ = run(runner, "audit", "tail")
+    assert code == 0 and "money.deposit" in out
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE audit_events SET ip = '10.9.9.9' WHERE sequence = 3")
+    engine.dispose()
+    code, _, err = run(runner, "audit", "verify")
+    assert code == 1 and "record 3" in err and "edited" in err
+    broken = json.loads(run(runner, "audit", "verify", "--json")[1])
+    assert broken["broken_sequence"] == 3
+
+
+def test_audit_verify_names_a_deleted_record(vaani: tuple[CliRunner, str]) -> None:
+    runner, url = vaani
+    run(runner, "seed", "demo")
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM audit_events WHERE sequence = 2")
+    engine.dispose()
+    code, _, err = run(runner, "audit", "verify")
+    assert code == 1 and "record 3" in err and "removed" in err

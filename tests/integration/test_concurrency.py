@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from application.ports import UnitOfWorkFactory
-from application.use_cases import VerifyLedger
+from application.use_cases import VerifyAuditTrail, VerifyLedger
 from entrypoints.bootstrap import bootstrap, prepare_database
 from entrypoints.cli import runtime
 from entrypoints.cli.app import app as cli
@@ -62,6 +62,7 @@ def _check_books(bank: punq.Container, url: str, profile: str, hot: Hot,
     # each shared key was posted by at most one worker, every other worker got a replay
     assert keyed <= posted
     assert bank.resolve(VerifyLedger).execute().ok
+    assert bank.resolve(VerifyAuditTrail).execute().ok  # concurrent appends never forked the chain
     monkeypatch.setenv("VAANI_DATABASE_URL", url)
     monkeypatch.setenv("VAANI_PROFILE", profile)
     runtime.reset()

@@ -1,0 +1,20 @@
+"""Who is asking and from where: carried into every audit record."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import attrs
+
+
+@attrs.frozen
+class RequestContext:
+    """The caller of a use case. `actor_id` is None for the system itself (seeding, cron)."""
+
+    actor_id: UUID | None = None
+    ip: str | None = None
+    device_id: str | None = None
+    request_id: str | None = None
+
+
+SYSTEM = RequestContext()

@@ -1,0 +1,76 @@
+"""The audit trail: who did what to which resource, sealed into a SHA-256 hash chain."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from uuid import UUID
+
+import attrs
+
+GENESIS_HASH = "0" * 64
+
+
+class Outcome:
+    SUCCESS = "success"
+    FAILURE = "failure"
+    DENIED = "denied"
+
+
+@attrs.frozen
+class AuditEvent:
+    """One sensitive action. `sequence`, `previous_hash` and `record_hash` are set by `seal`."""
+
+    id: UUID
+    occurred_at: datetime
+    action: str
+    outcome: str
+    actor_id: UUID | None = None
+    customer_id: UUID | None = None
+    resource: str = ""
+    ip: str | None = None
+    device_id: str | None = None
+    request_id: str | None = None
+    details: Mapping[str, str] = attrs.field(factory=dict)
+    sequence: int = 0
+    previous_hash: str = ""
+    record_hash: str = ""
+
+
+def canonical_form(event: AuditEvent) -> bytes:
+    """Every field but the record's own hash, in one fixed byte form."""
+    body = {
+        "sequence": event.sequence, "id": str(event.id),
+        "occurred_at": event.occurred_at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "action": event.action, "outcome": event.outcome,
+        "actor_id": str(event.actor_id) if event.actor_id else None,
+        "customer_id": str(event.customer_id) if event.customer_id else None,
+        "resource": event.resource, "ip": event.ip, "device_id": event.device_id,
+        "request_id": event.request_id, "details": dict(sorted(event.details.items())),
+        "previous_hash": event.previous_hash,
+    }
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def record_hash(event: AuditEvent) -> str:
+    return hashlib.sha256(canonical_form(event)).hexdigest()
+
+
+def seal(event: AuditEvent, sequence: int, previous_hash: str) -> AuditEvent:
+    """Place the event after its predecessor in the chain."""
+    placed = attrs.evolve(event, sequence=sequence, previous_hash=previous_hash, record_hash="")
+    return attrs.evolve(placed, record_hash=record_hash(placed))
+
+
+def broken_link(event: AuditEvent, sequence: int, previous_hash: str) -> str | None:
+    """Why `event` does not belong at `sequence` after `previous_hash`, or None when it does."""
+    if event.sequence != sequence:
+        return (f"record {event.sequence}: expected record {sequence} here "
+                "(a record was removed or reordered)")
+    if event.previous_hash != previous_hash:
+        return f"record {event.sequence}: does not link to the record before it"
+    if record_hash(event) != event.record_hash:
+        return f"record {event.sequence}: its contents no longer match its hash (edited)"
+    return None
