@@ -14,6 +14,8 @@ from domain.account import Account
 from domain.audit import AuditEvent
 from domain.customer import Customer, Role
 from domain.ledger import LedgerEntry
+from domain.login_attempts import LoginAttempts
+from domain.session import RefreshToken, Session
 from domain.transfer import Transfer
 
 
@@ -78,6 +80,38 @@ class AuditRepository(Protocol):
     def all_in_order(self) -> Iterator[AuditEvent]: ...
 
 
+class SessionRepository(Protocol):
+    """Sessions; `lock` holds the row for the rest of the transaction (refresh rotation)."""
+
+    def add(self, session: Session) -> None: ...
+    def update(self, session: Session) -> None: ...
+    def get(self, session_id: UUID) -> Session | None: ...
+    def lock(self, session_id: UUID) -> Session | None: ...
+    def of_customer(self, customer_id: UUID) -> list[Session]: ...
+
+
+class RefreshTokenRepository(Protocol):
+    """Refresh tokens, found by the SHA-256 of the opaque token."""
+
+    def add(self, token: RefreshToken) -> None: ...
+    def update(self, token: RefreshToken) -> None: ...
+    def get(self, token_hash: str) -> RefreshToken | None: ...
+
+
+class LoginAttemptRepository(Protocol):
+    """Consecutive failures per customer number (known or not)."""
+
+    def get(self, customer_number: str) -> LoginAttempts | None: ...
+    def save(self, attempts: LoginAttempts) -> None: ...
+
+
+class RateLimitRepository(Protocol):
+    """Fixed-window counters shared by every worker process: count one hit, return the hits
+    of the key's current window (started at `window_start`)."""
+
+    def hit(self, key: str, window_start: datetime) -> int: ...
+
+
 class UnitOfWork(Protocol):
     """One atomic transaction: `with uow: ...; uow.commit()`; leaving without commit rolls back."""
 
@@ -91,6 +125,14 @@ class UnitOfWork(Protocol):
     def ledger(self) -> LedgerRepository: ...
     @property
     def audit(self) -> AuditRepository: ...
+    @property
+    def sessions(self) -> SessionRepository: ...
+    @property
+    def refresh_tokens(self) -> RefreshTokenRepository: ...
+    @property
+    def login_attempts(self) -> LoginAttemptRepository: ...
+    @property
+    def rate_limits(self) -> RateLimitRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(
@@ -121,6 +163,7 @@ class IdGenerator(Protocol):
     def new_id(self) -> UUID: ...
     def new_customer_number(self) -> str: ...
     def new_account_number(self) -> str: ...
+    def new_secret(self) -> str: ...
 
 
 class PasswordHasher(Protocol):
@@ -136,13 +179,15 @@ class TokenClaims:
     """What an access token says about its bearer."""
 
     customer_id: UUID
+    session_id: UUID
     roles: tuple[Role, ...]
     token_id: str
+    issued_at: datetime
     expires_at: datetime
 
 
 class TokenService(Protocol):
     """Issues and checks signed access tokens."""
 
-    def issue(self, customer: Customer) -> tuple[str, int]: ...
+    def issue(self, customer: Customer, session_id: UUID) -> tuple[str, int]: ...
     def read(self, token: str) -> TokenClaims: ...

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import enum
+import itertools
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from uuid import UUID
 
 import attrs
@@ -18,6 +19,12 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
 
 
+class RiskSegment(enum.StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
 class KycStatus(enum.StrEnum):
     PENDING = "pending"
     VERIFIED = "verified"
@@ -27,6 +34,7 @@ class KycStatus(enum.StrEnum):
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _PHONE = re.compile(r"\+?[0-9]{10,15}")
 _NAME = re.compile(r"[^\x00-\x1f]{1,100}")
+
 
 
 def check_profile(first_name: str, last_name: str, email: str, phone_number: str) -> None:
@@ -56,7 +64,53 @@ class Customer:
     kyc_status: KycStatus = KycStatus.PENDING
     preferred_language: str = "en"
     date_of_birth: date | None = None
+    risk_segment: RiskSegment = RiskSegment.LOW
+    aadhaar_last4: str | None = None
+    pan: str | None = None
+    upi_pin_hash: str | None = attrs.field(default=None, repr=False)
+    pin_failures: int = 0
+    pin_blocked_until: datetime | None = None
 
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def roles(self) -> tuple[Role, ...]:
+        """An admin may do what an operator may; operators are not customers of their own."""
+        return (Role.ADMIN, Role.OPERATOR) if self.role is Role.ADMIN else (self.role,)
+
+    def pin_blocked(self, now: datetime) -> bool:
+        return self.pin_blocked_until is not None and now < self.pin_blocked_until
+
+    def record_pin_failure(self, now: datetime, policy: PinPolicy) -> bool:
+        """Count a wrong PIN; returns True when this one blocks PIN use."""
+        if self.pin_blocked_until is not None and now >= self.pin_blocked_until:
+            self.pin_failures, self.pin_blocked_until = 0, None
+        self.pin_failures += 1
+        if self.pin_failures >= policy.max_failures:
+            self.pin_blocked_until = now + policy.block_for
+            return True
+        return False
+
+    def record_pin_success(self) -> None:
+        self.pin_failures, self.pin_blocked_until = 0, None
+
+
+@attrs.frozen
+class PinPolicy:
+    max_failures: int = 3
+    block_for: timedelta = timedelta(hours=24)
+
+
+_PIN = re.compile(r"[0-9]{4}|[0-9]{6}")
+
+
+def check_pin(pin: str) -> None:
+    """4 or 6 digits, and not one anybody would guess first."""
+    if not _PIN.fullmatch(pin):
+        raise ValidationError("the UPI PIN must be 4 or 6 digits", field="pin")
+    steps = {int(b) - int(a) for a, b in itertools.pairwise(pin)}
+    if len(set(pin)) == 1 or steps in ({1}, {-1}):
+        raise ValidationError("the UPI PIN is too easy to guess (repeated or sequential digits)",
+                              field="pin")

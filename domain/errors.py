@@ -70,3 +70,27 @@ class IdempotencyConflict(DomainError):
 
 class TransferNotFound(DomainError):
     code = "transfer_not_found"
+
+
+class AccountLocked(DomainError):
+    code = "account_locked"
+
+
+class RateLimited(DomainError):
+    code = "rate_limited"
+
+
+class SessionNotFound(DomainError):
+    code = "session_not_found"
+
+
+class PinNotSet(DomainError):
+    code = "pin_not_set"
+
+
+class PinInvalid(DomainError):
+    code = "pin_invalid"
+
+
+class PinBlocked(DomainError):
+    code = "pin_blocked"

@@ -12,6 +12,7 @@ from adapters.sql import SqlUnitOfWorkFactory, create_sql_engine
 from adapters.sql import upgrade as upgrade_schema
 from adapters.system import RandomIds, SystemClock
 from application.audit import AuditRecorder
+from application.auth_policy import AuthPolicy
 from application.ports import (
     Clock,
     IdGenerator,
@@ -19,22 +20,30 @@ from application.ports import (
     TokenService,
     UnitOfWorkFactory,
 )
+from application.sessions import SessionIssuer
 from application.use_cases import (
+    Authenticate,
     Deposit,
     EnsureCashAccounts,
     GenerateStatement,
     GetBalance,
     ListAccounts,
     ListAuditEvents,
+    ListSessions,
     ListTransactions,
     LogInWithPassword,
     OpenAccount,
     Poster,
+    RefreshSession,
     RegisterCustomer,
+    RevokeSessions,
     SeedDemo,
+    SetUpiPin,
+    Throttle,
     TransferMoney,
     VerifyAuditTrail,
     VerifyLedger,
+    VerifyUpiPin,
     Withdraw,
 )
 from entrypoints.settings import Settings
@@ -42,7 +51,8 @@ from entrypoints.settings import Settings
 USE_CASES = (
     AuditRecorder, ListAuditEvents, VerifyAuditTrail, Poster, Deposit, Withdraw, TransferMoney,
     OpenAccount, EnsureCashAccounts, RegisterCustomer, LogInWithPassword, ListAccounts, GetBalance,
-    ListTransactions, GenerateStatement, VerifyLedger, SeedDemo,
+    ListTransactions, GenerateStatement, VerifyLedger, SeedDemo, SessionIssuer, Authenticate,
+    RefreshSession, ListSessions, RevokeSessions, Throttle, SetUpiPin, VerifyUpiPin,
 )
 
 
@@ -59,6 +69,7 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, ids: IdGenerato
     """Wire every port and use case once; per request only resolve the singletons."""
     container = punq.Container()
     container.register(Settings, instance=settings)
+    container.register(AuthPolicy, instance=settings.auth)
     clock = clock or SystemClock()
     container.register(Clock, instance=clock)
     container.register(IdGenerator, instance=ids or RandomIds())

@@ -8,6 +8,7 @@ from typing import Any
 import attrs
 
 from domain.errors import DomainError
+from domain.timestamps import rfc3339
 
 
 @attrs.frozen
@@ -39,6 +40,10 @@ ERRORS: dict[str, Outcome] = {
     "unsupported_media_type": Outcome(415, 2),
     "rate_limited": Outcome(429, 7),
     "not_ready": Outcome(503, 8),
+    "session_not_found": Outcome(404, 3),
+    "pin_not_set": Outcome(409, 4),
+    "pin_invalid": Outcome(401, 6),
+    "pin_blocked": Outcome(423, 6),
     "internal_error": Outcome(500, 1),
 }
 
@@ -62,10 +67,3 @@ def envelope(request_id: str, code: str, message: str, info: dict[str, Any] | No
         "meta": {"requestId": request_id, "timestamp": rfc3339(datetime.now(UTC)), "locale": locale},
         "error": {"code": code, "message": message, "info": info or {}},
     }
-
-
-def rfc3339(moment: datetime) -> str:
-    """UTC, second precision unless there are microseconds, with a Z."""
-    moment = moment.astimezone(UTC)
-    text = moment.isoformat(timespec="microseconds" if moment.microsecond else "seconds")
-    return text.replace("+00:00", "Z")

@@ -5,10 +5,14 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
+from datetime import timedelta
 
 import attrs
 
 from adapters.sql import normalise_url
+from application.auth_policy import AuthPolicy
+from domain.customer import PinPolicy
+from domain.login_attempts import LockoutPolicy
 
 DEFAULT_DATABASE_URL = "sqlite:///./var/vaani.db"
 PROFILES = ("memory", "sqlite", "postgresql")
@@ -29,6 +33,7 @@ class Settings:
     argon2_memory_kib: int = 19456
     argon2_time_cost: int = 2
     db_pool_size: int = 10
+    auth: AuthPolicy = attrs.Factory(AuthPolicy)
 
 
 def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
@@ -84,4 +89,21 @@ def load_settings(env: Mapping[str, str] | None = None, *,
         argon2_memory_kib=_int(env, "VAANI_ARGON2_MEMORY_KIB", 19456, 8192, 1 << 21),
         argon2_time_cost=_int(env, "VAANI_ARGON2_TIME_COST", 2, 1, 10),
         db_pool_size=_int(env, "VAANI_DB_POOL_SIZE", 10, 1, 200),
+        auth=_auth_policy(env),
+    )
+
+
+def _auth_policy(env: Mapping[str, str]) -> AuthPolicy:
+    return AuthPolicy(
+        lockout=LockoutPolicy(
+            max_failures=_int(env, "VAANI_LOCKOUT_FAILURES", 5, 1, 10),  # PCI DSS 8.3.4: <= 10
+            lock_for=timedelta(minutes=_int(env, "VAANI_LOCKOUT_MINUTES", 15, 1, 24 * 60))),
+        pin=PinPolicy(
+            max_failures=_int(env, "VAANI_PIN_MAX_FAILURES", 3, 1, 10),
+            block_for=timedelta(hours=_int(env, "VAANI_PIN_BLOCK_HOURS", 24, 1, 24 * 7))),
+        session_lifetime=timedelta(hours=_int(env, "VAANI_SESSION_HOURS", 12, 1, 24 * 30)),
+        refresh_idle=timedelta(minutes=_int(env, "VAANI_REFRESH_IDLE_MINUTES", 30, 1, 24 * 60)),
+        refresh_grace=timedelta(seconds=_int(env, "VAANI_REFRESH_GRACE_SECONDS", 5, 0, 5)),
+        auth_requests_per_ip=_int(env, "VAANI_AUTH_RATE_PER_IP", 30, 1, 100_000),
+        logins_per_customer=_int(env, "VAANI_LOGIN_RATE_PER_CUSTOMER", 10, 1, 100_000),
     )

@@ -16,6 +16,8 @@ from domain.account import Account, AccountType
 from domain.audit import GENESIS_HASH, AuditEvent, seal
 from domain.customer import Customer
 from domain.ledger import LedgerEntry
+from domain.login_attempts import LoginAttempts
+from domain.session import RefreshToken, Session
 from domain.transfer import Transfer
 
 
@@ -28,16 +30,21 @@ class Staged:
     transfers: dict[UUID, Transfer] = attrs.Factory(dict)
     entries: list[LedgerEntry] = attrs.Factory(list)
     audit: list[AuditEvent] = attrs.Factory(list)
+    sessions: dict[UUID, Session] = attrs.Factory(dict)
+    refresh_tokens: dict[str, RefreshToken] = attrs.Factory(dict)
+    login_attempts: dict[str, LoginAttempts] = attrs.Factory(dict)
+    rate_limits: dict[str, tuple[datetime, int]] = attrs.Factory(dict)
+
+    def _parts(self) -> tuple[dict | list, ...]:  # type: ignore[type-arg]
+        return (self.customers, self.accounts, self.transfers, self.entries, self.audit,
+                self.sessions, self.refresh_tokens, self.login_attempts, self.rate_limits)
 
     def clear(self) -> None:
-        self.customers.clear()
-        self.accounts.clear()
-        self.transfers.clear()
-        self.entries.clear()
-        self.audit.clear()
+        for part in self._parts():
+            part.clear()
 
     def empty(self) -> bool:
-        return not (self.customers or self.accounts or self.transfers or self.entries or self.audit)
+        return not any(self._parts())
 
 
 class MemoryCustomers:
@@ -203,3 +210,69 @@ class MemoryAudit:
     def all_in_order(self) -> Iterator[AuditEvent]:
         with self._store.state:
             return iter(list(self._store.audit))
+
+
+class MemorySessions:
+    def __init__(self, store: MemoryStore, staged: Staged) -> None:
+        self._store, self._staged = store, staged
+
+    def add(self, session: Session) -> None:
+        self._staged.sessions[session.id] = copy.copy(session)
+
+    update = add
+
+    def get(self, session_id: UUID) -> Session | None:
+        with self._store.state:
+            found = self._staged.sessions.get(session_id) or self._store.sessions.get(session_id)
+        return copy.copy(found) if found else None
+
+    lock = get  # the writer lock already serialises writers
+
+    def of_customer(self, customer_id: UUID) -> list[Session]:
+        with self._store.state:
+            merged = {**self._store.sessions, **self._staged.sessions}
+        return sorted((copy.copy(s) for s in merged.values() if s.customer_id == customer_id),
+                      key=lambda s: s.created_at, reverse=True)
+
+
+class MemoryRefreshTokens:
+    def __init__(self, store: MemoryStore, staged: Staged) -> None:
+        self._store, self._staged = store, staged
+
+    def add(self, token: RefreshToken) -> None:
+        self._staged.refresh_tokens[token.token_hash] = copy.copy(token)
+
+    update = add
+
+    def get(self, token_hash: str) -> RefreshToken | None:
+        with self._store.state:
+            found = self._staged.refresh_tokens.get(token_hash) or \
+                self._store.refresh_tokens.get(token_hash)
+        return copy.copy(found) if found else None
+
+
+class MemoryLoginAttempts:
+    def __init__(self, store: MemoryStore, staged: Staged) -> None:
+        self._store, self._staged = store, staged
+
+    def get(self, customer_number: str) -> LoginAttempts | None:
+        with self._store.state:
+            found = self._staged.login_attempts.get(customer_number) or \
+                self._store.login_attempts.get(customer_number)
+        return copy.copy(found) if found else None
+
+    def save(self, attempts: LoginAttempts) -> None:
+        self._staged.login_attempts[attempts.customer_number] = copy.copy(attempts)
+
+
+class MemoryRateLimits:
+    def __init__(self, store: MemoryStore, staged: Staged) -> None:
+        self._store, self._staged = store, staged
+
+    def hit(self, key: str, window_start: datetime) -> int:
+        with self._store.state:
+            current = self._staged.rate_limits.get(key) or self._store.rate_limits.get(key)
+        if current is None or current[0] < window_start:
+            current = (window_start, 0)
+        self._staged.rate_limits[key] = (current[0], current[1] + 1)
+        return current[1] + 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import datetime
 from uuid import UUID
 
 import attrs
@@ -11,6 +12,8 @@ from domain.account import Account
 from domain.audit import AuditEvent
 from domain.customer import Customer
 from domain.ledger import LedgerEntry
+from domain.login_attempts import LoginAttempts
+from domain.session import RefreshToken, Session
 from domain.transfer import Transfer
 
 
@@ -27,6 +30,10 @@ class MemoryStore:
     entries: list[LedgerEntry] = attrs.Factory(list)
     entries_by_account: dict[UUID, list[LedgerEntry]] = attrs.Factory(dict)
     audit: list[AuditEvent] = attrs.Factory(list)
+    sessions: dict[UUID, Session] = attrs.Factory(dict)
+    refresh_tokens: dict[str, RefreshToken] = attrs.Factory(dict)
+    login_attempts: dict[str, LoginAttempts] = attrs.Factory(dict)
+    rate_limits: dict[str, tuple[datetime, int]] = attrs.Factory(dict)
     writer: threading.RLock = attrs.Factory(threading.RLock)
     state: threading.RLock = attrs.Factory(threading.RLock)
 

@@ -12,6 +12,10 @@ from adapters.memory.repositories import (
     MemoryAudit,
     MemoryCustomers,
     MemoryLedger,
+    MemoryLoginAttempts,
+    MemoryRateLimits,
+    MemoryRefreshTokens,
+    MemorySessions,
     MemoryTransfers,
     Staged,
 )
@@ -28,6 +32,10 @@ class MemoryUnitOfWork:
         self.transfers = MemoryTransfers(store, self._staged)
         self.ledger = MemoryLedger(store, self._staged)
         self.audit = MemoryAudit(store, self._staged)
+        self.sessions = MemorySessions(store, self._staged)
+        self.refresh_tokens = MemoryRefreshTokens(store, self._staged)
+        self.login_attempts = MemoryLoginAttempts(store, self._staged)
+        self.rate_limits = MemoryRateLimits(store, self._staged)
 
     def __enter__(self) -> Self:
         if self._write:
@@ -61,6 +69,10 @@ class MemoryUnitOfWork:
                 store.entries.append(numbered)
                 store.entries_by_account.setdefault(entry.account_id, []).append(numbered)
             store.audit.extend(staged.audit)
+            store.sessions.update(staged.sessions)
+            store.refresh_tokens.update(staged.refresh_tokens)
+            store.login_attempts.update(staged.login_attempts)
+            store.rate_limits.update(staged.rate_limits)
         self._staged.clear()
 
     def rollback(self) -> None:

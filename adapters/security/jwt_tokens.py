@@ -28,11 +28,12 @@ class JwtTokenService:
         self._clock = clock
         self._ttl = ttl
 
-    def issue(self, customer: Customer) -> tuple[str, int]:
+    def issue(self, customer: Customer, session_id: UUID) -> tuple[str, int]:
         now = self._clock.now()
         expires = now + self._ttl
         claims = {
-            "iss": ISSUER, "sub": str(customer.id), "jti": secrets.token_urlsafe(16),
+            "iss": ISSUER, "sub": str(customer.id), "sid": str(session_id),
+            "jti": secrets.token_urlsafe(16),
             "roles": [customer.role.value], "iat": int(now.timestamp()),
             "exp": int(expires.timestamp()),
         }
@@ -41,14 +42,16 @@ class JwtTokenService:
     def read(self, token: str) -> TokenClaims:
         try:
             claims = jwt.decode(token, self._secret, algorithms=[ALGORITHM], issuer=ISSUER,
-                                options={"require": ["exp", "iat", "sub", "jti", "iss"],
+                                options={"require": ["exp", "iat", "sub", "sid", "jti", "iss"],
                                          "verify_exp": False, "verify_iat": False})
             if not int(claims["iat"]) <= self._clock.now().timestamp() < int(claims["exp"]):
                 raise jwt.ExpiredSignatureError("outside the token's lifetime")
             return TokenClaims(
                 customer_id=UUID(claims["sub"]),
+                session_id=UUID(claims["sid"]),
                 roles=tuple(Role(r) for r in claims.get("roles", [])),
                 token_id=str(claims["jti"]),
+                issued_at=datetime.fromtimestamp(claims["iat"], UTC),
                 expires_at=datetime.fromtimestamp(claims["exp"], UTC),
             )
         except (jwt.PyJWTError, ValueError, TypeError) as error:

@@ -7,9 +7,11 @@ from typing import Any
 
 from domain.account import Account, AccountStatus, AccountType
 from domain.audit import AuditEvent
-from domain.customer import Customer, KycStatus, Role
+from domain.customer import Customer, KycStatus, RiskSegment, Role
 from domain.ledger import Channel, EntryType, LedgerEntry
+from domain.login_attempts import LoginAttempts
 from domain.money import Money
+from domain.session import RefreshToken, Session
 from domain.transfer import Transfer, TransferKind, TransferStatus
 
 
@@ -19,7 +21,9 @@ def customer_row(c: Customer) -> dict[str, Any]:
         "last_name": c.last_name, "email": c.email, "phone_number": c.phone_number,
         "password_hash": c.password_hash, "role": c.role.value, "kyc_status": c.kyc_status.value,
         "preferred_language": c.preferred_language, "date_of_birth": c.date_of_birth,
-        "created_at": c.created_at,
+        "created_at": c.created_at, "risk_segment": c.risk_segment.value,
+        "aadhaar_last4": c.aadhaar_last4, "pan": c.pan, "upi_pin_hash": c.upi_pin_hash,
+        "pin_failures": c.pin_failures, "pin_blocked_until": c.pin_blocked_until,
     }
 
 
@@ -29,7 +33,9 @@ def to_customer(r: Any) -> Customer:
         last_name=r.last_name, email=r.email, phone_number=r.phone_number,
         password_hash=r.password_hash, role=Role(r.role), created_at=r.created_at,
         kyc_status=KycStatus(r.kyc_status), preferred_language=r.preferred_language,
-        date_of_birth=r.date_of_birth,
+        date_of_birth=r.date_of_birth, risk_segment=RiskSegment(r.risk_segment),
+        aadhaar_last4=r.aadhaar_last4, pan=r.pan, upi_pin_hash=r.upi_pin_hash,
+        pin_failures=r.pin_failures, pin_blocked_until=r.pin_blocked_until,
     )
 
 
@@ -110,3 +116,43 @@ def to_audit(r: Any) -> AuditEvent:
         device_id=r.device_id, request_id=r.request_id, details=json.loads(r.details),
         sequence=r.sequence, previous_hash=r.previous_hash, record_hash=r.record_hash,
     )
+
+
+def session_row(s: Session) -> dict[str, Any]:
+    return {
+        "id": s.id, "customer_id": s.customer_id, "created_at": s.created_at,
+        "expires_at": s.expires_at, "last_seen_at": s.last_seen_at, "ip": s.ip,
+        "device_id": s.device_id, "revoked_at": s.revoked_at, "revoked_reason": s.revoked_reason,
+    }
+
+
+def to_session(r: Any) -> Session:
+    return Session(
+        id=r.id, customer_id=r.customer_id, created_at=r.created_at, expires_at=r.expires_at,
+        last_seen_at=r.last_seen_at, ip=r.ip, device_id=r.device_id, revoked_at=r.revoked_at,
+        revoked_reason=r.revoked_reason,
+    )
+
+
+def refresh_row(t: RefreshToken) -> dict[str, Any]:
+    return {
+        "token_hash": t.token_hash, "session_id": t.session_id, "issued_at": t.issued_at,
+        "expires_at": t.expires_at, "rotated_at": t.rotated_at, "replaced_by": t.replaced_by,
+    }
+
+
+def to_refresh(r: Any) -> RefreshToken:
+    return RefreshToken(
+        token_hash=r.token_hash, session_id=r.session_id, issued_at=r.issued_at,
+        expires_at=r.expires_at, rotated_at=r.rotated_at, replaced_by=r.replaced_by,
+    )
+
+
+def attempts_row(a: LoginAttempts) -> dict[str, Any]:
+    return {"customer_number": a.customer_number, "failures": a.failures,
+            "locked_until": a.locked_until, "last_failure_at": a.last_failure_at}
+
+
+def to_attempts(r: Any) -> LoginAttempts:
+    return LoginAttempts(customer_number=r.customer_number, failures=r.failures,
+                         locked_until=r.locked_until, last_failure_at=r.last_failure_at)

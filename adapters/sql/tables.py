@@ -29,6 +29,12 @@ customers = sa.Table(
     sa.Column("preferred_language", sa.String(8), nullable=False),
     sa.Column("date_of_birth", sa.Date, nullable=True),
     sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("risk_segment", sa.String(8), nullable=False, server_default="low"),
+    sa.Column("aadhaar_last4", sa.String(4), nullable=True),
+    sa.Column("pan", sa.String(10), nullable=True),
+    sa.Column("upi_pin_hash", sa.String(255), nullable=True),
+    sa.Column("pin_failures", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("pin_blocked_until", UtcDateTime, nullable=True),
 )
 
 accounts = sa.Table(
@@ -117,4 +123,43 @@ audit_head = sa.Table(
     sa.Column("last_sequence", sa.BigInteger, nullable=False),
     sa.Column("last_hash", sa.String(64), nullable=False),
     sa.CheckConstraint("id = 1", name="single_row"),
+)
+
+sessions = sa.Table(
+    "sessions", metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("customer_id", sa.Uuid, sa.ForeignKey("customers.id"), nullable=False, index=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("expires_at", UtcDateTime, nullable=False),
+    sa.Column("last_seen_at", UtcDateTime, nullable=False),
+    sa.Column("ip", sa.String(64), nullable=True),
+    sa.Column("device_id", sa.String(128), nullable=True),
+    sa.Column("revoked_at", UtcDateTime, nullable=True),
+    sa.Column("revoked_reason", sa.String(64), nullable=True),
+)
+
+refresh_tokens = sa.Table(
+    "refresh_tokens", metadata,
+    # Only the SHA-256 of the opaque token: a copy of this table logs nobody in.
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("session_id", sa.Uuid, sa.ForeignKey("sessions.id"), nullable=False, index=True),
+    sa.Column("issued_at", UtcDateTime, nullable=False),
+    sa.Column("expires_at", UtcDateTime, nullable=False),
+    sa.Column("rotated_at", UtcDateTime, nullable=True),
+    sa.Column("replaced_by", sa.String(64), nullable=True),
+)
+
+login_attempts = sa.Table(
+    "login_attempts", metadata,
+    sa.Column("customer_number", sa.String(64), primary_key=True),
+    sa.Column("failures", sa.Integer, nullable=False),
+    sa.Column("locked_until", UtcDateTime, nullable=True),
+    sa.Column("last_failure_at", UtcDateTime, nullable=True),
+)
+
+rate_limits = sa.Table(
+    "rate_limits", metadata,
+    sa.Column("bucket", sa.String(160), primary_key=True),
+    sa.Column("window_start", UtcDateTime, nullable=False),
+    sa.Column("hits", sa.Integer, nullable=False),
 )

@@ -9,6 +9,7 @@ from typing import Self
 from sqlalchemy.engine import Connection, Engine, RootTransaction
 
 from adapters.sql.audit import SqlAudit
+from adapters.sql.identity import SqlLoginAttempts, SqlRateLimits, SqlRefreshTokens, SqlSessions
 from adapters.sql.repositories import SqlAccounts, SqlCustomers, SqlLedger, SqlTransfers
 
 
@@ -18,6 +19,10 @@ class SqlUnitOfWork:
     transfers: SqlTransfers
     ledger: SqlLedger
     audit: SqlAudit
+    sessions: SqlSessions
+    refresh_tokens: SqlRefreshTokens
+    login_attempts: SqlLoginAttempts
+    rate_limits: SqlRateLimits
 
     def __init__(self, engine: Engine, write: bool, writer: threading.Lock | None) -> None:
         self._engine = engine
@@ -41,6 +46,10 @@ class SqlUnitOfWork:
         self.transfers = SqlTransfers(conn)
         self.ledger = SqlLedger(conn)
         self.audit = SqlAudit(conn)
+        self.sessions = SqlSessions(conn)
+        self.refresh_tokens = SqlRefreshTokens(conn)
+        self.login_attempts = SqlLoginAttempts(conn)
+        self.rate_limits = SqlRateLimits(conn)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -23,3 +23,6 @@ class RandomIds:
 
     def new_account_number(self) -> str:
         return str(secrets.randbelow(9 * 10**11) + 10**11)  # 12 digits, no leading zero
+
+    def new_secret(self) -> str:
+        return secrets.token_urlsafe(32)  # 256 bits: refresh tokens

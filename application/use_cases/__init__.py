@@ -10,18 +10,28 @@ from application.use_cases.cash import CashCommand, Deposit, Withdraw
 from application.use_cases.ensure_cash_accounts import EnsureCashAccounts
 from application.use_cases.generate_statement import GenerateStatement, Statement
 from application.use_cases.list_transactions import ListTransactions, TransactionPage
-from application.use_cases.log_in import LoginResult, LogInWithPassword
+from application.use_cases.log_in import LogInWithPassword
+from application.use_cases.manage_sessions import (
+    Authenticate,
+    ListSessions,
+    Principal,
+    RevokeSessions,
+)
 from application.use_cases.open_account import OpenAccount, OpenAccountCommand
 from application.use_cases.postings import Poster, PostingResult
+from application.use_cases.refresh_session import RefreshSession
 from application.use_cases.register_customer import RegisterCommand, RegisterCustomer
 from application.use_cases.seed_demo import DemoLogin, SeedDemo
+from application.use_cases.throttle import Throttle
 from application.use_cases.transfer_money import TransferCommand, TransferMoney
+from application.use_cases.upi_pin import SetUpiPin, VerifyUpiPin
 from application.use_cases.verify_ledger import LedgerReport, VerifyLedger
 from application.use_cases.view_accounts import GetBalance, ListAccounts
 
 __all__ = [
     "AuditPage",
     "AuditReport",
+    "Authenticate",
     "CashCommand",
     "DemoLogin",
     "Deposit",
@@ -31,21 +41,27 @@ __all__ = [
     "LedgerReport",
     "ListAccounts",
     "ListAuditEvents",
+    "ListSessions",
     "ListTransactions",
     "LogInWithPassword",
-    "LoginResult",
     "OpenAccount",
     "OpenAccountCommand",
     "Poster",
     "PostingResult",
+    "Principal",
+    "RefreshSession",
     "RegisterCommand",
     "RegisterCustomer",
+    "RevokeSessions",
     "SeedDemo",
+    "SetUpiPin",
     "Statement",
+    "Throttle",
     "TransactionPage",
     "TransferCommand",
     "TransferMoney",
     "VerifyAuditTrail",
     "VerifyLedger",
+    "VerifyUpiPin",
     "Withdraw",
 ]

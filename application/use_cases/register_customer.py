@@ -19,6 +19,7 @@ from application.ports import (
 from application.use_cases.password_policy import check_password
 from domain.customer import Customer, KycStatus, Role, check_profile
 from domain.errors import CustomerExists, ValidationError
+from domain.identity_numbers import aadhaar_last4, normalise_pan
 
 LANGUAGES = frozenset({"en", "hi", "bn", "ta", "te", "mr", "gu", "kn", "ml", "pa", "or", "ur"})
 
@@ -33,6 +34,8 @@ class RegisterCommand:
     role: Role = Role.CUSTOMER
     date_of_birth: date | None = None
     preferred_language: str = "en"
+    aadhaar: str | None = attrs.field(default=None, repr=False)
+    pan: str | None = None
     context: RequestContext = SYSTEM
 
 
@@ -60,6 +63,8 @@ class RegisterCustomer:
             date(1900, 1, 1) <= command.date_of_birth <= today
         ):
             raise ValidationError("date_of_birth is not plausible", field="date_of_birth")
+        pan = normalise_pan(command.pan) if command.pan else None
+        aadhaar = aadhaar_last4(command.aadhaar) if command.aadhaar else None  # only 4 digits kept
         password_hash = self._hasher.hash(command.password)  # slow: done before taking any lock
         try:
             with self._uow_factory(write=True) as uow:
@@ -71,7 +76,7 @@ class RegisterCustomer:
                     email=email, phone_number=phone, password_hash=password_hash,
                     role=command.role, created_at=self._clock.now(), kyc_status=KycStatus.PENDING,
                     preferred_language=command.preferred_language,
-                    date_of_birth=command.date_of_birth,
+                    date_of_birth=command.date_of_birth, pan=pan, aadhaar_last4=aadhaar,
                 )
                 uow.customers.add(customer)
                 uow.audit.append(self._audit.event(

@@ -15,7 +15,8 @@ from starlette.responses import Response
 from starlette.routing import Mount, Route
 
 from domain.errors import DomainError
-from entrypoints.http import routes_accounts, routes_auth
+from entrypoints.http import routes_accounts, routes_auth, routes_operator, routes_upi
+from entrypoints.http.auth import public
 from entrypoints.http.middleware import RequestContextMiddleware
 from entrypoints.http.responses import JSONResponse, error_response, on_domain_error, on_http_error
 from entrypoints.http.services import Services
@@ -23,10 +24,12 @@ from entrypoints.http.services import Services
 API_PREFIX = "/api/v1"
 
 
+@public
 async def health(_: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
+@public
 async def ready(request: Request) -> Response:
     services: Services = request.app.state.services
     if await run_in_threadpool(services.uow_factory.ping):
@@ -46,7 +49,8 @@ def create_app(container: punq.Container) -> Starlette:
         routes=[
             Route("/health", health, methods=["GET"]),
             Route("/ready", ready, methods=["GET"]),
-            Mount(API_PREFIX, routes=[*routes_auth.routes, *routes_accounts.routes]),
+            Mount(API_PREFIX, routes=[*routes_auth.routes, *routes_accounts.routes,
+                                     *routes_upi.routes, *routes_operator.routes]),
         ],
         middleware=[Middleware(RequestContextMiddleware)],
         exception_handlers={DomainError: on_domain_error, HTTPException: on_http_error},

@@ -1,30 +1,70 @@
-"""Who is calling: the bearer token, read once per request, and the roles an endpoint needs."""
+"""Who is calling, and what each endpoint declares it needs: a role, or nothing (public)."""
 
 from __future__ import annotations
 
-from uuid import UUID
+from collections.abc import Awaitable, Callable
 
-import attrs
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
+from starlette.responses import Response
 
-from application.ports import TokenService
+from application.context import RequestContext
+from application.use_cases import Principal
 from domain.customer import Role
 from domain.errors import Forbidden, Unauthorized
+from entrypoints.http.services import Services
+
+Handler = Callable[[Request], Awaitable[Response]]
+ANY_ROLE = (Role.CUSTOMER, Role.OPERATOR, Role.ADMIN)
 
 
-@attrs.frozen
-class Principal:
-    customer_id: UUID
-    roles: tuple[Role, ...]
+def services(request: Request) -> Services:
+    found: Services = request.app.state.services
+    return found
 
 
-def principal(request: Request, tokens: TokenService, *needs: Role) -> Principal:
-    """The caller, when the token is valid and carries one of the roles `needs`."""
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized("send an access token: Authorization: Bearer <token>")
-    claims = tokens.read(token.strip())
-    if needs and not set(needs) & set(claims.roles):
-        raise Forbidden("your role may not use this endpoint")
-    return Principal(claims.customer_id, claims.roles)
+def caller(request: Request) -> Principal:
+    """The authenticated caller of a `requires(...)` endpoint."""
+    principal: Principal = request.state.principal
+    return principal
+
+
+def context(request: Request, device_id: str | None = None) -> RequestContext:
+    """What the audit trail records about this request."""
+    principal: Principal | None = getattr(request.state, "principal", None)
+    return RequestContext(
+        actor_id=principal.customer_id if principal else None,
+        ip=request.client.host if request.client else None,
+        device_id=device_id or request.headers.get("x-device-id"),
+        request_id=request.scope.get("state", {}).get("request_id"),
+    )
+
+
+def requires(*roles: Role) -> Callable[[Handler], Handler]:
+    """Declare (and enforce) the roles an endpoint needs. The token's signature and expiry and
+    then its session in the database are checked on every request."""
+
+    def wrap(handler: Handler) -> Handler:
+        async def endpoint(request: Request) -> Response:
+            header = request.headers.get("authorization", "")
+            scheme, _, token = header.partition(" ")
+            if scheme.lower() != "bearer" or not token.strip():
+                raise Unauthorized("send an access token: Authorization: Bearer <token>")
+            principal = await run_in_threadpool(services(request).authenticate.execute,
+                                                token.strip())
+            if not set(roles) & set(principal.roles):
+                raise Forbidden("your role may not use this endpoint")
+            request.state.principal = principal
+            return await handler(request)
+
+        endpoint.roles = roles  # type: ignore[attr-defined]
+        endpoint.__name__ = handler.__name__
+        return endpoint
+
+    return wrap
+
+
+def public(handler: Handler) -> Handler:
+    """Declare an endpoint that needs no login (sign-up, log-in, refresh, health)."""
+    handler.roles = ()  # type: ignore[attr-defined]
+    return handler

@@ -32,7 +32,11 @@ def error_response(request: Request, status: int, code: str, message: str,
 
 async def on_domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
-    headers = {"WWW-Authenticate": "Bearer"} if exc.code == "unauthorized" else None
+    headers: dict[str, str] | None = None
+    if exc.code == "unauthorized":
+        headers = {"WWW-Authenticate": "Bearer"}
+    elif exc.code == "rate_limited":
+        headers = {"Retry-After": str(exc.info.get("retry_after", 60))}
     return error_response(request, http_status_of(exc), exc.code, exc.message, exc.info, headers)
 
 

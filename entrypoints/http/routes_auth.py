@@ -1,56 +1,127 @@
-"""Sign-up and log-in."""
+"""Sign-up, log-in, refresh, log-out and the customer's sessions."""
 
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from application.sessions import IssuedTokens
 from application.use_cases import RegisterCommand
-from domain.errors import ValidationError
+from domain.customer import Customer
+from domain.errors import SessionNotFound, ValidationError
 from entrypoints.converters import structure
 from entrypoints.http import views
+from entrypoints.http.auth import ANY_ROLE, caller, context, public, requires, services
 from entrypoints.http.request_body import json_body
 from entrypoints.http.responses import JSONResponse
-from entrypoints.http.schemas import LoginBody, RegisterBody
-from entrypoints.http.services import Services
+from entrypoints.http.schemas import LoginBody, RefreshBody, RegisterBody
+
+NO_STORE = {"Cache-Control": "no-store"}
 
 
-def _services(request: Request) -> Services:
-    services: Services = request.app.state.services
-    return services
+async def _throttle(request: Request, *extra: tuple[str, int]) -> None:
+    """Per-IP limit on every /auth call, plus any per-customer bucket given."""
+    policy = services(request).settings.auth
+    ip = request.client.host if request.client else "unknown"
+    await run_in_threadpool(services(request).throttle.execute,
+                            [(f"auth-ip:{ip}", policy.auth_requests_per_ip), *extra])
 
 
+def _tokens(issued: IssuedTokens, customer: Customer | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "access_token": issued.access_token, "refresh_token": issued.refresh_token,
+        "token_type": "bearer", "expires_in": issued.expires_in,
+        "session_id": str(issued.session.id),
+    }
+    if customer is not None:
+        body["customer"] = views.customer(customer)
+    return body
+
+
+@public
 async def register(request: Request) -> Response:
+    await _throttle(request)
     body = structure(await json_body(request), RegisterBody)
-    customer = await run_in_threadpool(_services(request).register.execute, RegisterCommand(
+    customer = await run_in_threadpool(services(request).register.execute, RegisterCommand(
         first_name=body.first_name, last_name=body.last_name, email=body.email,
         phone_number=body.phone_number, password=body.password,
         date_of_birth=body.date_of_birth, preferred_language=body.preferred_language,
-    ))
+        aadhaar=body.aadhaar, pan=body.pan, context=context(request)))
     return JSONResponse(views.customer(customer), 201)
 
 
+@public
 async def login(request: Request) -> Response:
     body = structure(await json_body(request), LoginBody)
+    policy = services(request).settings.auth
+    await _throttle(request, (f"login:{body.customer_number[:64]}", policy.logins_per_customer))
     if body.method != "password":
         raise ValidationError("voice login is not available yet; use method \"password\"",
                               field="method")
     if body.password is None:
         raise ValidationError("password is required for method \"password\"", field="password")
-    result = await run_in_threadpool(_services(request).log_in.execute, body.customer_number,
-                                     body.password)
-    payload: dict[str, Any] = {
-        "access_token": result.access_token, "token_type": "bearer",
-        "expires_in": result.expires_in, "customer": views.customer(result.customer),
-    }
-    return JSONResponse(payload, 200, {"Cache-Control": "no-store"})
+    device = body.device.identifier if body.device else None
+    issued, customer = await run_in_threadpool(
+        services(request).log_in.execute, body.customer_number, body.password,
+        context(request, device))
+    return JSONResponse(_tokens(issued, customer), 200, NO_STORE)
+
+
+@public
+async def refresh(request: Request) -> Response:
+    await _throttle(request)
+    body = structure(await json_body(request), RefreshBody)
+    issued = await run_in_threadpool(services(request).refresh.execute, body.refresh_token,
+                                     context(request))
+    return JSONResponse(_tokens(issued), 200, NO_STORE)
+
+
+@requires(*ANY_ROLE)
+async def logout(request: Request) -> Response:
+    who = caller(request)
+    await run_in_threadpool(services(request).revoke.one, who.customer_id, who.session_id,
+                            context(request), "logout")
+    return Response(status_code=204)
+
+
+@requires(*ANY_ROLE)
+async def list_sessions(request: Request) -> Response:
+    who = caller(request)
+    found = await run_in_threadpool(services(request).sessions.execute, who.customer_id)
+    return JSONResponse({"items": [views.session(s, who.session_id) for s in found]})
+
+
+@requires(*ANY_ROLE)
+async def revoke_session(request: Request) -> Response:
+    who = caller(request)
+    try:
+        session_id = UUID(request.path_params["session_id"])
+    except ValueError:
+        raise SessionNotFound("no such session") from None
+    await run_in_threadpool(services(request).revoke.one, who.customer_id, session_id,
+                            context(request))
+    return Response(status_code=204)
+
+
+@requires(*ANY_ROLE)
+async def revoke_all_sessions(request: Request) -> Response:
+    who = caller(request)
+    count = await run_in_threadpool(services(request).revoke.all, who.customer_id,
+                                    context(request))
+    return JSONResponse({"revoked": count})
 
 
 routes = [
     Route("/auth/register", register, methods=["POST"]),
     Route("/auth/login", login, methods=["POST"]),
+    Route("/auth/refresh", refresh, methods=["POST"]),
+    Route("/auth/logout", logout, methods=["POST"]),
+    Route("/auth/sessions", list_sessions, methods=["GET"]),
+    Route("/auth/sessions", revoke_all_sessions, methods=["DELETE"]),
+    Route("/auth/sessions/{session_id}", revoke_session, methods=["DELETE"]),
 ]

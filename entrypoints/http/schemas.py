@@ -20,6 +20,8 @@ class RegisterBody:
     password: str = attrs.field(repr=False)
     date_of_birth: date | None = None
     preferred_language: str = "en"
+    aadhaar: str | None = attrs.field(default=None, repr=False)
+    pan: str | None = None
 
 
 @attrs.frozen
@@ -52,3 +54,19 @@ class StatementBody:
     from_: date  # "from" in JSON: the converter renames it
     to: date
     format: Literal["json", "csv"] = "json"
+
+
+@attrs.frozen
+class RefreshBody:
+    refresh_token: str = attrs.field(repr=False)
+
+
+@attrs.frozen
+class SetPinBody:
+    pin: str = attrs.field(repr=False)
+    password: str | None = attrs.field(default=None, repr=False)
+
+
+@attrs.frozen
+class VerifyPinBody:
+    pin: str = attrs.field(repr=False)

@@ -5,38 +5,48 @@ from __future__ import annotations
 import attrs
 import punq
 
-from application.ports import TokenService, UnitOfWorkFactory
+from application.ports import UnitOfWorkFactory
 from application.use_cases import (
+    Authenticate,
     GenerateStatement,
     GetBalance,
     ListAccounts,
+    ListAuditEvents,
+    ListSessions,
     ListTransactions,
     LogInWithPassword,
+    RefreshSession,
     RegisterCustomer,
+    RevokeSessions,
+    SetUpiPin,
+    Throttle,
     TransferMoney,
+    VerifyUpiPin,
 )
+from entrypoints.settings import Settings
 
 
 @attrs.frozen
 class Services:
-    tokens: TokenService
+    settings: Settings
     uow_factory: UnitOfWorkFactory
+    authenticate: Authenticate
+    throttle: Throttle
     register: RegisterCustomer
     log_in: LogInWithPassword
+    refresh: RefreshSession
+    sessions: ListSessions
+    revoke: RevokeSessions
+    set_pin: SetUpiPin
+    verify_pin: VerifyUpiPin
     list_accounts: ListAccounts
     get_balance: GetBalance
     list_transactions: ListTransactions
     transfer: TransferMoney
     statement: GenerateStatement
+    audit: ListAuditEvents
 
     @classmethod
     def from_container(cls, container: punq.Container) -> Services:
         fields = attrs.fields_dict(attrs.resolve_types(cls))
-        resolved = {
-            "tokens": container.resolve(TokenService),
-            "uow_factory": container.resolve(UnitOfWorkFactory),
-        }
-        for name, field in fields.items():
-            if name not in resolved:
-                resolved[name] = container.resolve(field.type)
-        return cls(**resolved)
+        return cls(**{name: container.resolve(field.type) for name, field in fields.items()})

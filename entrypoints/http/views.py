@@ -5,15 +5,18 @@ from __future__ import annotations
 import base64
 import binascii
 from typing import Any
+from uuid import UUID
 
 from application.use_cases import PostingResult, Statement
 from domain.account import Account
 from domain.audit import AuditEvent
 from domain.customer import Customer
 from domain.errors import ValidationError
+from domain.identity_numbers import mask_aadhaar, mask_pan
 from domain.ledger import LedgerEntry
 from domain.money import Money
-from entrypoints.errors import rfc3339
+from domain.session import Session
+from domain.timestamps import rfc3339
 
 
 def money(value: Money) -> dict[str, str]:
@@ -27,7 +30,18 @@ def customer(c: Customer) -> dict[str, Any]:
         "role": c.role.value, "kyc_status": c.kyc_status.value,
         "preferred_language": c.preferred_language,
         "date_of_birth": c.date_of_birth.isoformat() if c.date_of_birth else None,
-        "created_at": rfc3339(c.created_at),
+        "created_at": rfc3339(c.created_at), "risk_segment": c.risk_segment.value,
+        "aadhaar": mask_aadhaar(c.aadhaar_last4) if c.aadhaar_last4 else None,
+        "pan": mask_pan(c.pan) if c.pan else None,
+        "upi_pin_set": c.upi_pin_hash is not None,
+    }
+
+
+def session(s: Session, current: UUID | None = None) -> dict[str, Any]:
+    return {
+        "id": str(s.id), "created_at": rfc3339(s.created_at),
+        "last_seen_at": rfc3339(s.last_seen_at), "expires_at": rfc3339(s.expires_at),
+        "ip": s.ip, "device_id": s.device_id, "current": s.id == current,
     }
 
 

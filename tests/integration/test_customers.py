@@ -6,7 +6,10 @@ import punq
 import pytest
 
 from adapters.security import Argon2Hasher
-from application.ports import PasswordHasher, TokenService, UnitOfWorkFactory
+from application.audit import AuditRecorder
+from application.auth_policy import AuthPolicy
+from application.ports import Clock, PasswordHasher, TokenService, UnitOfWorkFactory
+from application.sessions import SessionIssuer
 from application.use_cases import LogInWithPassword, RegisterCommand, RegisterCustomer
 from domain.customer import KycStatus, Role
 from domain.errors import CustomerExists, InvalidCredentials, ValidationError
@@ -45,10 +48,11 @@ def test_bad_profiles_are_refused(bank: punq.Container, field: str, value: str) 
 
 def test_log_in_returns_a_token_that_names_the_customer(bank: punq.Container) -> None:
     operator = customer(bank, Role.OPERATOR)
-    result = bank.resolve(LogInWithPassword).execute(operator.customer_number, PASSWORD)
-    claims = bank.resolve(TokenService).read(result.access_token)
-    assert claims.customer_id == operator.id and claims.roles == (Role.OPERATOR,)
-    assert result.expires_in == 15 * 60
+    issued, who = bank.resolve(LogInWithPassword).execute(operator.customer_number, PASSWORD)
+    claims = bank.resolve(TokenService).read(issued.access_token)
+    assert claims.customer_id == operator.id == who.id and claims.roles == (Role.OPERATOR,)
+    assert claims.session_id == issued.session.id
+    assert issued.expires_in == 15 * 60
 
 
 def test_wrong_password_and_unknown_customer_look_the_same(bank: punq.Container) -> None:
@@ -65,7 +69,8 @@ def test_log_in_rehashes_when_the_parameters_change(bank: punq.Container) -> Non
     asha = customer(bank)
     stronger = Argon2Hasher(memory_kib=9216, time_cost=1)
     log_in = LogInWithPassword(bank.resolve(UnitOfWorkFactory), stronger,
-                               bank.resolve(TokenService))
+                               bank.resolve(SessionIssuer), bank.resolve(Clock),
+                               bank.resolve(AuditRecorder), bank.resolve(AuthPolicy))
     log_in.execute(asha.customer_number, PASSWORD)
     with bank.resolve(UnitOfWorkFactory)() as uow:
         stored = uow.customers.get(asha.id)

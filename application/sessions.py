@@ -1,0 +1,55 @@
+"""Starting a session: one access token and the first refresh token of a new family."""
+
+from __future__ import annotations
+
+import hashlib
+
+import attrs
+
+from application.auth_policy import AuthPolicy
+from application.context import RequestContext
+from application.ports import Clock, IdGenerator, TokenService, UnitOfWork
+from domain.customer import Customer
+from domain.session import RefreshToken, Session
+
+
+def token_hash(token: str) -> str:
+    """Refresh tokens are stored as SHA-256: 256 random bits need no slow hash."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@attrs.frozen
+class IssuedTokens:
+    access_token: str = attrs.field(repr=False)
+    refresh_token: str = attrs.field(repr=False)
+    expires_in: int
+    session: Session
+
+
+class SessionIssuer:
+    """Creates sessions and rotates their refresh tokens; the caller commits."""
+
+    def __init__(self, tokens: TokenService, ids: IdGenerator, clock: Clock,
+                 policy: AuthPolicy) -> None:
+        self._tokens = tokens
+        self._ids = ids
+        self._clock = clock
+        self._policy = policy
+
+    def start(self, uow: UnitOfWork, customer: Customer, context: RequestContext) -> IssuedTokens:
+        now = self._clock.now()
+        session = Session(id=self._ids.new_id(), customer_id=customer.id, created_at=now,
+                          expires_at=now + self._policy.session_lifetime, last_seen_at=now,
+                          ip=context.ip, device_id=context.device_id)
+        uow.sessions.add(session)
+        return self.renew(uow, customer, session)
+
+    def renew(self, uow: UnitOfWork, customer: Customer, session: Session) -> IssuedTokens:
+        """A new refresh token of the session's family and a new access token."""
+        now = self._clock.now()
+        refresh = self._ids.new_secret()
+        uow.refresh_tokens.add(RefreshToken(
+            token_hash=token_hash(refresh), session_id=session.id, issued_at=now,
+            expires_at=min(now + self._policy.refresh_idle, session.expires_at)))
+        access, expires_in = self._tokens.issue(customer, session.id)
+        return IssuedTokens(access, refresh, expires_in, session)

@@ -1,0 +1,105 @@
+"""The UPI PIN: set or change it (with the password or a fresh login), and verify it."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from application.audit import AuditRecorder
+from application.auth_policy import AuthPolicy
+from application.context import RequestContext
+from application.ports import Clock, PasswordHasher, UnitOfWorkFactory
+from application.use_cases.manage_sessions import Principal
+from domain.audit import Outcome
+from domain.customer import Customer, check_pin
+from domain.errors import PinBlocked, PinInvalid, PinNotSet, Unauthorized
+from domain.timestamps import rfc3339
+
+
+class SetUpiPin:
+    """4 or 6 digits, argon2id-hashed with its own salt; never logged, never returned."""
+
+    def __init__(self, uow_factory: UnitOfWorkFactory, hasher: PasswordHasher, clock: Clock,
+                 audit: AuditRecorder, policy: AuthPolicy) -> None:
+        self._uow_factory = uow_factory
+        self._hasher = hasher
+        self._clock = clock
+        self._audit = audit
+        self._policy = policy
+
+    def execute(self, caller: Principal, pin: str, password: str | None,
+                context: RequestContext) -> None:
+        check_pin(pin)
+        with self._uow_factory() as uow:
+            customer = uow.customers.get(caller.customer_id)
+        if customer is None:
+            raise Unauthorized("unknown customer")
+        if password is not None:
+            if not self._hasher.verify(customer.password_hash, password):
+                raise Unauthorized("the password is wrong")
+        elif self._clock.now() - caller.issued_at > self._policy.fresh_login:
+            raise Unauthorized("changing the UPI PIN needs your password or a login in the last "
+                               f"{int(self._policy.fresh_login.total_seconds() // 60)} minutes",
+                               reason="stale_login")
+        pin_hash = self._hasher.hash(pin)
+        with self._uow_factory(write=True) as uow:
+            current = uow.customers.get(caller.customer_id)
+            assert current is not None
+            changed = current.upi_pin_hash is not None
+            current.upi_pin_hash = pin_hash
+            current.record_pin_success()
+            uow.customers.update(current)
+            uow.audit.append(self._audit.event(
+                context, "upi.pin.changed" if changed else "upi.pin.set",
+                customer_id=current.id, resource=f"customer:{current.customer_number}",
+                proof="password" if password is not None else "fresh_login"))
+            uow.commit()
+
+
+class VerifyUpiPin:
+    """Three wrong PINs block PIN use for 24 hours (configurable)."""
+
+    def __init__(self, uow_factory: UnitOfWorkFactory, hasher: PasswordHasher, clock: Clock,
+                 audit: AuditRecorder, policy: AuthPolicy) -> None:
+        self._uow_factory = uow_factory
+        self._hasher = hasher
+        self._clock = clock
+        self._audit = audit
+        self._policy = policy
+
+    def execute(self, customer_id: UUID, pin: str, context: RequestContext) -> None:
+        with self._uow_factory() as uow:
+            customer = uow.customers.get(customer_id)
+        if customer is None or customer.upi_pin_hash is None:
+            raise PinNotSet("set a UPI PIN first")
+        if customer.pin_blocked(self._clock.now()):
+            raise PinBlocked("UPI PIN use is blocked after too many wrong PINs",
+                             blocked_until=_until(customer))
+        right = self._hasher.verify(customer.upi_pin_hash, pin)
+        blocked = False
+        with self._uow_factory(write=True) as uow:
+            current = uow.customers.get(customer.id)
+            assert current is not None
+            if right:
+                current.record_pin_success()
+            else:
+                blocked = current.record_pin_failure(self._clock.now(), self._policy.pin)
+            uow.customers.update(current)
+            uow.audit.append(self._audit.event(
+                context, "upi.pin.verify", outcome=Outcome.SUCCESS if right else Outcome.FAILURE,
+                customer_id=current.id, resource=f"customer:{current.customer_number}"))
+            if blocked:
+                uow.audit.append(self._audit.event(
+                    context, "upi.pin.blocked", outcome=Outcome.DENIED, customer_id=current.id,
+                    resource=f"customer:{current.customer_number}"))
+            uow.commit()
+        if right:
+            return
+        if blocked:
+            raise PinBlocked("UPI PIN use is blocked after too many wrong PINs",
+                             blocked_until=_until(current))
+        raise PinInvalid("the UPI PIN is wrong",
+                         attempts_left=self._policy.pin.max_failures - current.pin_failures)
+
+
+def _until(customer: Customer) -> str:
+    return rfc3339(customer.pin_blocked_until) if customer.pin_blocked_until else ""

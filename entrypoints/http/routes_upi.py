@@ -1,0 +1,37 @@
+"""The UPI PIN."""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from domain.customer import Role
+from entrypoints.converters import structure
+from entrypoints.http.auth import caller, context, requires, services
+from entrypoints.http.request_body import json_body
+from entrypoints.http.responses import JSONResponse
+from entrypoints.http.schemas import SetPinBody, VerifyPinBody
+
+
+@requires(Role.CUSTOMER)
+async def set_pin(request: Request) -> Response:
+    body = structure(await json_body(request), SetPinBody)
+    await run_in_threadpool(services(request).set_pin.execute, caller(request), body.pin,
+                            body.password, context(request))
+    return JSONResponse({"upi_pin_set": True})
+
+
+@requires(Role.CUSTOMER)
+async def verify_pin(request: Request) -> Response:
+    body = structure(await json_body(request), VerifyPinBody)
+    await run_in_threadpool(services(request).verify_pin.execute, caller(request).customer_id,
+                            body.pin, context(request))
+    return JSONResponse({"verified": True})
+
+
+routes = [
+    Route("/upi/pin", set_pin, methods=["POST"]),
+    Route("/upi/verify-pin", verify_pin, methods=["POST"]),
+]
