@@ -50,6 +50,13 @@ class RefreshToken:
         self.rotated_at = now
         self.replaced_by = successor_hash
 
+    def withdraw(self, now: datetime, successor_hash: str) -> None:
+        """Replace a token that was never delivered (a benign retry made a new one); it ends at
+        once, so it can never count as the 'previous' token of a further retry."""
+        self.rotate(now, successor_hash)
+        self.expires_at = now
+
     def within_grace(self, now: datetime, grace: timedelta) -> bool:
         """A benign retry: the client lost the answer to its last refresh and tries again."""
-        return self.rotated_at is not None and now - self.rotated_at <= grace
+        return (self.rotated_at is not None and self.expires_at > self.rotated_at
+                and now - self.rotated_at <= grace)

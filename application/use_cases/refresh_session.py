@@ -10,7 +10,7 @@ from application.sessions import IssuedTokens, SessionIssuer, token_hash
 from domain.audit import Outcome
 from domain.customer import Customer
 from domain.errors import Unauthorized
-from domain.session import RefreshToken, Session
+from domain.session import Session
 
 REFUSED = "the refresh token is invalid, expired or revoked; log in again"
 
@@ -39,33 +39,31 @@ class RefreshSession:
             if presented.is_current:
                 if now >= presented.expires_at:
                     raise Unauthorized(REFUSED)
-                issued = self._rotate(uow, customer, session, presented, "auth.refresh", context)
+                replaced, action = presented, "auth.refresh"
             else:
                 successor = uow.refresh_tokens.get(presented.replaced_by or "")
-                if not (presented.within_grace(now, self._policy.refresh_grace)
-                        and successor is not None and successor.is_current):
+                if successor is None or not successor.is_current or \
+                        not presented.within_grace(now, self._policy.refresh_grace):
                     self._revoke_family(uow, session, customer, context)
                     uow.commit()
                     raise Unauthorized("this refresh token was already used: the session is "
                                        "revoked; log in again")
                 # The client lost the answer to its last refresh: the token it never got is
-                # replaced, the family stays one chain.
-                issued = self._rotate(uow, customer, session, successor, "auth.refresh.retry",
-                                      context)
+                # withdrawn and replaced, so the family stays a single chain.
+                replaced, action = successor, "auth.refresh.retry"
+            issued = self._issuer.renew(uow, customer, session)
+            new_hash = token_hash(issued.refresh_token)
+            if replaced is presented:
+                presented.rotate(now, new_hash)
+            else:
+                replaced.withdraw(now, new_hash)
+            uow.refresh_tokens.update(replaced)
+            session.last_seen_at = now
+            uow.sessions.update(session)
+            uow.audit.append(self._audit.event(context, action, customer_id=customer.id,
+                                               resource=f"session:{session.id}"))
             uow.commit()
             return issued
-
-    def _rotate(self, uow: UnitOfWork, customer: Customer, session: Session,
-                old: RefreshToken, action: str, context: RequestContext) -> IssuedTokens:
-        now = self._clock.now()
-        issued = self._issuer.renew(uow, customer, session)
-        old.rotate(now, token_hash(issued.refresh_token))
-        uow.refresh_tokens.update(old)
-        session.last_seen_at = now
-        uow.sessions.update(session)
-        uow.audit.append(self._audit.event(context, action, customer_id=customer.id,
-                                           resource=f"session:{session.id}"))
-        return issued
 
     def _revoke_family(self, uow: UnitOfWork, session: Session, customer: Customer,
                        context: RequestContext) -> None:
