@@ -1,0 +1,170 @@
+"""Identity over HTTP: tokens, refresh, logout, sessions, lockout, rate limits, roles, PIN."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import punq
+import pytest
+from starlette.routing import Mount, Route
+from starlette.testclient import TestClient
+
+from domain.customer import Role
+from entrypoints.http.app import create_app
+from entrypoints.settings import Settings
+from tests.http.conftest import API, log_in
+from tests.http.test_errors_and_headers import assert_envelope
+from tests.support.banking import PASSWORD, account, customer
+from tests.support.clock import SteppingClock
+
+
+def login_body(number: str, password: str = PASSWORD) -> dict[str, object]:
+    return {"customer_number": number, "method": "password", "password": password,
+            "device": {"identifier": "phone-1", "platform": "android"}}
+
+
+def test_every_endpoint_declares_who_may_call_it(memory_bank: punq.Container) -> None:
+    app = create_app(memory_bank)
+    routes = [r for m in app.routes if isinstance(m, Mount) for r in m.routes] + \
+        [r for r in app.routes if isinstance(r, Route)]
+    assert routes
+    undeclared = [r.path for r in routes if not hasattr(r.endpoint, "roles")]
+    assert undeclared == []
+    public = sorted(r.path for r in routes if r.endpoint.roles == ())  # type: ignore[attr-defined]
+    assert public == ["/auth/login", "/auth/refresh", "/auth/register", "/health", "/ready"]
+
+
+def test_login_refresh_logout(client: TestClient, memory_bank: punq.Container) -> None:
+    asha = customer(memory_bank)
+    response = client.post(f"{API}/auth/login", json=login_body(asha.customer_number))
+    assert response.status_code == 200 and response.headers["cache-control"] == "no-store"
+    tokens = response.json()
+    assert set(tokens) >= {"access_token", "refresh_token", "token_type", "expires_in", "customer"}
+    assert tokens["customer"]["customer_number"] == asha.customer_number
+    assert "password" not in response.text and "pin" not in tokens["customer"]
+    renewed = client.post(f"{API}/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert renewed.status_code == 200
+    fresh = renewed.json()
+    headers = {"Authorization": f"Bearer {fresh['access_token']}"}
+    assert client.get(f"{API}/accounts", headers=headers).status_code == 200
+    assert client.post(f"{API}/auth/logout", headers=headers).status_code == 204
+    assert_envelope(client.get(f"{API}/accounts", headers=headers), 401, "unauthorized")
+    assert_envelope(client.post(f"{API}/auth/refresh",
+                                json={"refresh_token": fresh["refresh_token"]}), 401, "unauthorized")
+
+
+def test_reused_refresh_token_revokes_the_family(client: TestClient, memory_bank: punq.Container,
+                                                 clock: SteppingClock) -> None:
+    asha = customer(memory_bank)
+    tokens = client.post(f"{API}/auth/login", json=login_body(asha.customer_number)).json()
+    renewed = client.post(f"{API}/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    clock.advance(timedelta(seconds=10))
+    stolen = client.post(f"{API}/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert_envelope(stolen, 401, "unauthorized")
+    headers = {"Authorization": f"Bearer {renewed.json()['access_token']}"}
+    assert_envelope(client.get(f"{API}/accounts", headers=headers), 401, "unauthorized")
+
+
+def test_sessions_list_and_revoke(client: TestClient, memory_bank: punq.Container) -> None:
+    asha, ravi = customer(memory_bank), customer(memory_bank)
+    laptop = log_in(client, asha.customer_number)
+    phone = log_in(client, asha.customer_number)
+    listed = client.get(f"{API}/auth/sessions", headers=laptop).json()["items"]
+    assert len(listed) == 2 and sum(s["current"] for s in listed) == 1
+    other = next(s["id"] for s in listed if not s["current"])
+    ravis = log_in(client, ravi.customer_number)
+    assert_envelope(client.delete(f"{API}/auth/sessions/{other}", headers=ravis), 404,
+                    "session_not_found")
+    assert_envelope(client.delete(f"{API}/auth/sessions/not-a-uuid", headers=ravis), 404,
+                    "session_not_found")
+    assert client.delete(f"{API}/auth/sessions/{other}", headers=laptop).status_code == 204
+    assert_envelope(client.get(f"{API}/accounts", headers=phone), 401, "unauthorized")
+    assert client.delete(f"{API}/auth/sessions", headers=laptop).json() == {"revoked": 1}
+    assert_envelope(client.get(f"{API}/accounts", headers=laptop), 401, "unauthorized")
+
+
+def test_lockout_is_423_with_the_unlock_time(client: TestClient, memory_bank: punq.Container) -> None:
+    asha = customer(memory_bank)
+    for _ in range(5):
+        assert_envelope(client.post(f"{API}/auth/login",
+                                    json=login_body(asha.customer_number, "not my password")),
+                        401, "invalid_credentials")
+    locked = assert_envelope(client.post(f"{API}/auth/login", json=login_body(asha.customer_number)),
+                             423, "account_locked")
+    assert locked["error"]["info"]["locked_until"].endswith("Z")
+
+
+def test_unknown_and_known_customers_fail_alike(client: TestClient, memory_bank: punq.Container) -> None:
+    asha = customer(memory_bank)
+    known = client.post(f"{API}/auth/login", json=login_body(asha.customer_number, "wrong one!!"))
+    unknown = client.post(f"{API}/auth/login", json=login_body("4000000000", "wrong one!!"))
+    assert known.status_code == unknown.status_code == 401
+    assert known.json()["error"] == unknown.json()["error"]
+
+
+def test_auth_requests_are_rate_limited_per_ip(memory_bank: punq.Container) -> None:
+    assert memory_bank.resolve(Settings).auth.auth_requests_per_ip == 30
+    with TestClient(create_app(memory_bank)) as client:
+        codes = [client.post(f"{API}/auth/refresh", json={"refresh_token": "x"}).status_code
+                 for _ in range(31)]
+        assert codes[:30] == [401] * 30
+        response = client.post(f"{API}/auth/refresh", json={"refresh_token": "x"})
+        assert_envelope(response, 429, "rate_limited")
+        assert 1 <= int(response.headers["retry-after"]) <= 60
+
+
+def test_roles_are_enforced(client: TestClient, memory_bank: punq.Container) -> None:
+    asha = customer(memory_bank)
+    account(memory_bank, asha, "10.00")
+    operator = customer(memory_bank, Role.OPERATOR)
+    as_customer = log_in(client, asha.customer_number)
+    as_operator = log_in(client, operator.customer_number)
+    assert_envelope(client.get(f"{API}/operator/audit", headers=as_customer), 403, "forbidden")
+    assert_envelope(client.get(f"{API}/operator/audit"), 401, "unauthorized")
+    assert_envelope(client.get(f"{API}/accounts", headers=as_operator), 403, "forbidden")
+    audit = client.get(f"{API}/operator/audit", headers=as_operator, params={"limit": 2})
+    assert audit.status_code == 200
+    page = audit.json()
+    assert len(page["items"]) == 2 and page["next_cursor"]
+    assert page["items"][0]["sequence"] > page["items"][1]["sequence"]
+    rest = client.get(f"{API}/operator/audit", headers=as_operator,
+                      params={"limit": 100, "cursor": page["next_cursor"]}).json()
+    assert rest["items"][0]["sequence"] == page["items"][1]["sequence"] - 1
+
+
+def test_upi_pin_over_http(client: TestClient, memory_bank: punq.Container) -> None:
+    asha = customer(memory_bank)
+    headers = log_in(client, asha.customer_number)
+    assert_envelope(client.post(f"{API}/upi/verify-pin", headers=headers, json={"pin": "4826"}),
+                    409, "pin_not_set")
+    assert_envelope(client.post(f"{API}/upi/pin", headers=headers, json={"pin": "1111"}), 422,
+                    "validation_error")
+    assert_envelope(client.post(f"{API}/upi/pin", headers=headers, json={"pin": 4826}), 422,
+                    "validation_error")
+    assert client.post(f"{API}/upi/pin", headers=headers, json={"pin": "4826"}).json() == \
+        {"upi_pin_set": True}
+    assert client.post(f"{API}/upi/verify-pin", headers=headers, json={"pin": "4826"}).status_code == 200
+    wrong = assert_envelope(client.post(f"{API}/upi/verify-pin", headers=headers,
+                                        json={"pin": "4827"}), 401, "pin_invalid")
+    assert wrong["error"]["info"]["attempts_left"] == 2
+    client.post(f"{API}/upi/verify-pin", headers=headers, json={"pin": "4827"})
+    blocked = assert_envelope(client.post(f"{API}/upi/verify-pin", headers=headers,
+                                          json={"pin": "4827"}), 423, "pin_blocked")
+    assert blocked["error"]["info"]["blocked_until"].endswith("Z")
+
+
+@pytest.mark.parametrize(("field", "value"), [("aadhaar", "2345 6789 0123"), ("pan", "abcde1234f")])
+def test_register_checks_aadhaar_and_pan(client: TestClient, field: str, value: str) -> None:
+    body = {"first_name": "Meera", "last_name": "Iyer", "email": "m@example.in",
+            "phone_number": "+919845000001", "password": "a long passphrase", field: value}
+    assert_envelope(client.post(f"{API}/auth/register", json=body), 422, "validation_error")
+
+
+def test_register_keeps_only_the_last_four_aadhaar_digits(client: TestClient) -> None:
+    body = {"first_name": "Meera", "last_name": "Iyer", "email": "m@example.in",
+            "phone_number": "+919845000001", "password": "a long passphrase",
+            "aadhaar": "2363 0000 0001", "pan": "ABCPE1234F"}
+    response = client.post(f"{API}/auth/register", json=body)
+    assert response.status_code == 201, response.text
+    assert response.json()["aadhaar"] == "XXXX XXXX 0001"
+    assert response.json()["pan"] == "ABXXXXXX4F"
