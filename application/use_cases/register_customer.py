@@ -54,7 +54,7 @@ class RegisterCustomer:
         email = command.email.strip().lower()
         phone = command.phone_number.strip().replace(" ", "")
         check_profile(command.first_name, command.last_name, email, phone)
-        check_password(command.password)
+        check_password(command.password, email, email.split("@")[0], phone, phone.lstrip("+"))
         if command.preferred_language not in LANGUAGES:
             raise ValidationError("preferred_language is not supported", field="preferred_language",
                                   supported=sorted(LANGUAGES))

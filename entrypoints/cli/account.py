@@ -10,7 +10,14 @@ from application.use_cases import CashCommand, Deposit, GetBalance, OpenAccount,
 from domain.account import AccountType
 from domain.ledger import Channel
 from domain.money import Money
-from entrypoints.cli.runtime import JSON_OPTION, container, emit_json, reports_errors, say
+from entrypoints.cli.runtime import (
+    JSON_OPTION,
+    container,
+    emit_json,
+    operator_context,
+    reports_errors,
+    say,
+)
 from entrypoints.http import views
 
 app = typer.Typer(help="Accounts.", no_args_is_help=True)
@@ -33,7 +40,8 @@ def open_(
     """Open a savings or current account; prints the account number."""
     deposit = Money.parse(opening_deposit, currency) if opening_deposit is not None else None
     account = container().resolve(OpenAccount).execute(OpenAccountCommand(
-        customer_number, AccountType(account_type.value), currency, deposit))
+        customer_number, AccountType(account_type.value), currency, deposit,
+        context=operator_context()))
     if as_json:
         emit_json(views.account(account))
     else:
@@ -56,7 +64,8 @@ def deposit(
     """Pay cash into an account."""
     wired = container()
     result = wired.resolve(Deposit).execute(CashCommand(
-        account_number, Money.parse(amount, currency), channel, description, idempotency_key))
+        account_number, Money.parse(amount, currency), channel, description, idempotency_key,
+        context=operator_context()))
     account = wired.resolve(GetBalance).execute(None, account_number)
     if as_json:
         emit_json({**views.account(account), "transfer_id": str(result.transfer.id),

@@ -9,7 +9,15 @@ import typer
 
 from application.use_cases import RegisterCommand, RegisterCustomer
 from domain.customer import Role
-from entrypoints.cli.runtime import JSON_OPTION, container, emit_json, fail, reports_errors, say
+from entrypoints.cli.runtime import (
+    JSON_OPTION,
+    container,
+    emit_json,
+    fail,
+    operator_context,
+    reports_errors,
+    say,
+)
 
 app = typer.Typer(help="Customers.", no_args_is_help=True)
 
@@ -37,7 +45,7 @@ def create(
     """Register a customer or staff member; prints the new customer number."""
     customer = container().resolve(RegisterCustomer).execute(RegisterCommand(
         first_name=first_name, last_name=last_name, email=email, phone_number=phone,
-        password=_new_password(), role=role,
+        password=_new_password(), role=role, context=operator_context(),
     ))
     if as_json:
         emit_json({"customer_number": customer.customer_number, "role": customer.role.value,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import getpass
 import json
+import socket
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NoReturn, ParamSpec, TypeVar
@@ -13,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from application.context import RequestContext
 from domain.errors import DomainError
 from entrypoints.bootstrap import bootstrap
 from entrypoints.errors import exit_code_of
@@ -75,3 +78,12 @@ def emit_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
 
 def say(text: str) -> None:
     Console(highlight=False).print(text, soft_wrap=True)
+
+
+def operator_context() -> RequestContext:
+    """CLI actions are audited with the operator's OS account and host as the 'device'."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    return RequestContext(device_id=f"cli:{user}@{socket.gethostname()}"[:128])
