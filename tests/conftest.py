@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from application.ports import UnitOfWorkFactory
+from application.use_cases import VerifyAuditTrail, VerifyLedger
 from entrypoints.bootstrap import bootstrap, prepare_database
 from entrypoints.settings import Settings, load_settings
 from tests.support.clock import SteppingClock
@@ -86,6 +87,11 @@ def bank(profile: str, tmp_path: Path, clock: SteppingClock,
     wired = bootstrap(settings_for(url, profile), clock=clock)
     prepare_database(wired)
     yield wired
+    # Whatever a test did, the books and the audit chain must still verify afterwards.
+    audit = wired.resolve(VerifyAuditTrail).execute()
+    assert audit.ok, audit.first_break
+    ledger = wired.resolve(VerifyLedger).execute()
+    assert ledger.ok, ledger.problems
     wired.resolve(UnitOfWorkFactory).close()
 
 

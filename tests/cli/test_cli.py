@@ -1,4 +1,4 @@
-"""The operator CLI through Typer's runner, against a real SQLite file."""
+"""The operator CLI through Typer's runner, against SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -13,12 +13,14 @@ from typer.testing import CliRunner
 from adapters.sql import head_revision
 from entrypoints.cli import runtime
 from entrypoints.cli.app import app
-from tests.conftest import TEST_ENV
+from tests.conftest import TEST_ENV, database_url_for
 
 
-@pytest.fixture
-def vaani(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[CliRunner, str]]:
-    url = f"sqlite:///{tmp_path / 'vaani.db'}"
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
+def vaani(request: pytest.FixtureRequest, tmp_path: Path,
+          monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[CliRunner, str]]:
+    """The CLI against a real SQLite file or a real PostgreSQL database."""
+    url = database_url_for(str(request.param), tmp_path, request)
     for name, value in TEST_ENV.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("VAANI_DATABASE_URL", url)
@@ -61,6 +63,9 @@ def test_upgrade_seed_open_deposit_verify(vaani: tuple[CliRunner, str]) -> None:
     assert repeat["replayed"] is True
     verified = as_json(runner, "ledger", "verify")
     assert verified["ok"] is True and verified["problems"] == []
+    trail = as_json(runner, "audit", "tail", "--limit", "5")["items"]
+    deposit = next(e for e in trail if e["action"] == "money.deposit")
+    assert deposit["device_id"].startswith("cli:")  # operator actions name the operator account
 
 
 def test_human_output_and_one_line_errors(vaani: tuple[CliRunner, str]) -> None:

@@ -1,31 +1,23 @@
-"""An HTTP client on a wired bank; helpers that log in as a real customer."""
+"""An HTTP client on a wired bank (every profile: memory, SQLite, PostgreSQL); helpers that
+log in as a real customer."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import punq
 import pytest
 from starlette.testclient import TestClient
 
-from entrypoints.bootstrap import bootstrap
 from entrypoints.http.app import create_app
-from tests.conftest import settings_for
 from tests.support.banking import PASSWORD, account, customer
-from tests.support.clock import SteppingClock
 
 API = "/api/v1"
 
 
 @pytest.fixture
-def memory_bank(tmp_path: Path, clock: SteppingClock) -> punq.Container:
-    return bootstrap(settings_for(f"sqlite:///{tmp_path / 'unused.db'}", "memory"), clock=clock)
-
-
-@pytest.fixture
-def client(memory_bank: punq.Container) -> Iterator[TestClient]:
-    with TestClient(create_app(memory_bank), raise_server_exceptions=False) as test_client:
+def client(bank: punq.Container) -> Iterator[TestClient]:
+    with TestClient(create_app(bank), raise_server_exceptions=False) as test_client:
         yield test_client
 
 
@@ -38,9 +30,9 @@ def log_in(client: TestClient, customer_number: str, password: str = PASSWORD) -
 
 
 @pytest.fixture
-def asha(memory_bank: punq.Container, client: TestClient) -> tuple[dict[str, str], str, str]:
+def asha(bank: punq.Container, client: TestClient) -> tuple[dict[str, str], str, str]:
     """Asha, logged in, with a funded savings account and an empty current account."""
-    person = customer(memory_bank, first_name="Asha")
-    savings = account(memory_bank, person, "1000.00").account_number
-    current = account(memory_bank, person).account_number
+    person = customer(bank, first_name="Asha")
+    savings = account(bank, person, "1000.00").account_number
+    current = account(bank, person).account_number
     return log_in(client, person.customer_number), savings, current

@@ -29,10 +29,10 @@ def test_accounts_and_balance(client: TestClient, asha: Asha) -> None:
 
 
 def test_someone_elses_account_is_not_found(client: TestClient, asha: Asha,
-                                            memory_bank: punq.Container) -> None:
+                                            bank: punq.Container) -> None:
     _, savings, _ = asha
-    mallory = customer(memory_bank, first_name="Mallory")
-    account(memory_bank, mallory)
+    mallory = customer(bank, first_name="Mallory")
+    account(bank, mallory)
     headers = log_in(client, mallory.customer_number)
     for response in (client.get(f"{API}/accounts/{savings}/balance", headers=headers),
                      client.get(f"{API}/accounts/{savings}/transactions", headers=headers),

@@ -23,8 +23,8 @@ def login_body(number: str, password: str = PASSWORD) -> dict[str, object]:
             "device": {"identifier": "phone-1", "platform": "android"}}
 
 
-def test_every_endpoint_declares_who_may_call_it(memory_bank: punq.Container) -> None:
-    app = create_app(memory_bank)
+def test_every_endpoint_declares_who_may_call_it(bank: punq.Container) -> None:
+    app = create_app(bank)
     routes = [r for m in app.routes if isinstance(m, Mount) for r in m.routes] + \
         [r for r in app.routes if isinstance(r, Route)]
     assert routes
@@ -34,8 +34,8 @@ def test_every_endpoint_declares_who_may_call_it(memory_bank: punq.Container) ->
     assert public == ["/auth/login", "/auth/refresh", "/auth/register", "/health", "/ready"]
 
 
-def test_login_refresh_logout(client: TestClient, memory_bank: punq.Container) -> None:
-    asha = customer(memory_bank)
+def test_login_refresh_logout(client: TestClient, bank: punq.Container) -> None:
+    asha = customer(bank)
     response = client.post(f"{API}/auth/login", json=login_body(asha.customer_number))
     assert response.status_code == 200 and response.headers["cache-control"] == "no-store"
     tokens = response.json()
@@ -53,9 +53,9 @@ def test_login_refresh_logout(client: TestClient, memory_bank: punq.Container) -
                                 json={"refresh_token": fresh["refresh_token"]}), 401, "unauthorized")
 
 
-def test_reused_refresh_token_revokes_the_family(client: TestClient, memory_bank: punq.Container,
+def test_reused_refresh_token_revokes_the_family(client: TestClient, bank: punq.Container,
                                                  clock: SteppingClock) -> None:
-    asha = customer(memory_bank)
+    asha = customer(bank)
     tokens = client.post(f"{API}/auth/login", json=login_body(asha.customer_number)).json()
     renewed = client.post(f"{API}/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
     clock.advance(timedelta(seconds=10))
@@ -65,8 +65,8 @@ def test_reused_refresh_token_revokes_the_family(client: TestClient, memory_bank
     assert_envelope(client.get(f"{API}/accounts", headers=headers), 401, "unauthorized")
 
 
-def test_sessions_list_and_revoke(client: TestClient, memory_bank: punq.Container) -> None:
-    asha, ravi = customer(memory_bank), customer(memory_bank)
+def test_sessions_list_and_revoke(client: TestClient, bank: punq.Container) -> None:
+    asha, ravi = customer(bank), customer(bank)
     laptop = log_in(client, asha.customer_number)
     phone = log_in(client, asha.customer_number)
     listed = client.get(f"{API}/auth/sessions", headers=laptop).json()["items"]
@@ -83,8 +83,8 @@ def test_sessions_list_and_revoke(client: TestClient, memory_bank: punq.Containe
     assert_envelope(client.get(f"{API}/accounts", headers=laptop), 401, "unauthorized")
 
 
-def test_lockout_is_423_with_the_unlock_time(client: TestClient, memory_bank: punq.Container) -> None:
-    asha = customer(memory_bank)
+def test_lockout_is_423_with_the_unlock_time(client: TestClient, bank: punq.Container) -> None:
+    asha = customer(bank)
     for _ in range(5):
         assert_envelope(client.post(f"{API}/auth/login",
                                     json=login_body(asha.customer_number, "not my password")),
@@ -94,17 +94,17 @@ def test_lockout_is_423_with_the_unlock_time(client: TestClient, memory_bank: pu
     assert locked["error"]["info"]["locked_until"].endswith("Z")
 
 
-def test_unknown_and_known_customers_fail_alike(client: TestClient, memory_bank: punq.Container) -> None:
-    asha = customer(memory_bank)
+def test_unknown_and_known_customers_fail_alike(client: TestClient, bank: punq.Container) -> None:
+    asha = customer(bank)
     known = client.post(f"{API}/auth/login", json=login_body(asha.customer_number, "wrong one!!"))
     unknown = client.post(f"{API}/auth/login", json=login_body("4000000000", "wrong one!!"))
     assert known.status_code == unknown.status_code == 401
     assert known.json()["error"] == unknown.json()["error"]
 
 
-def test_auth_requests_are_rate_limited_per_ip(memory_bank: punq.Container) -> None:
-    assert memory_bank.resolve(Settings).auth.auth_requests_per_ip == 30
-    with TestClient(create_app(memory_bank)) as client:
+def test_auth_requests_are_rate_limited_per_ip(bank: punq.Container) -> None:
+    assert bank.resolve(Settings).auth.auth_requests_per_ip == 30
+    with TestClient(create_app(bank)) as client:
         codes = [client.post(f"{API}/auth/refresh", json={"refresh_token": "x"}).status_code
                  for _ in range(31)]
         assert codes[:30] == [401] * 30
@@ -113,10 +113,10 @@ def test_auth_requests_are_rate_limited_per_ip(memory_bank: punq.Container) -> N
         assert 1 <= int(response.headers["retry-after"]) <= 60
 
 
-def test_roles_are_enforced(client: TestClient, memory_bank: punq.Container) -> None:
-    asha = customer(memory_bank)
-    account(memory_bank, asha, "10.00")
-    operator = customer(memory_bank, Role.OPERATOR)
+def test_roles_are_enforced(client: TestClient, bank: punq.Container) -> None:
+    asha = customer(bank)
+    account(bank, asha, "10.00")
+    operator = customer(bank, Role.OPERATOR)
     as_customer = log_in(client, asha.customer_number)
     as_operator = log_in(client, operator.customer_number)
     assert_envelope(client.get(f"{API}/operator/audit", headers=as_customer), 403, "forbidden")
@@ -132,8 +132,8 @@ def test_roles_are_enforced(client: TestClient, memory_bank: punq.Container) -> 
     assert rest["items"][0]["sequence"] == page["items"][1]["sequence"] - 1
 
 
-def test_upi_pin_over_http(client: TestClient, memory_bank: punq.Container) -> None:
-    asha = customer(memory_bank)
+def test_upi_pin_over_http(client: TestClient, bank: punq.Container) -> None:
+    asha = customer(bank)
     headers = log_in(client, asha.customer_number)
     assert_envelope(client.post(f"{API}/upi/verify-pin", headers=headers, json={"pin": "4826"}),
                     409, "pin_not_set")
@@ -168,3 +168,12 @@ def test_register_keeps_only_the_last_four_aadhaar_digits(client: TestClient) ->
     assert response.status_code == 201, response.text
     assert response.json()["aadhaar"] == "XXXX XXXX 0001"
     assert response.json()["pan"] == "ABXXXXXX4F"
+
+
+def test_logins_are_rate_limited_per_customer_number(bank: punq.Container) -> None:
+    with TestClient(create_app(bank)) as client:
+        for _ in range(10):  # well under the per-IP limit (30), at the per-customer one (10)
+            client.post(f"{API}/auth/login", json=login_body("4111111111", "guess"))
+        response = client.post(f"{API}/auth/login", json=login_body("4111111111", "guess"))
+        assert_envelope(response, 429, "rate_limited")
+        assert int(response.headers["retry-after"]) >= 1
