@@ -42,8 +42,9 @@ test: install-test postgres lint typecheck
 	$(BIN)/pytest
 
 # Quick throughput figures (loopback only, bounded); the full suite comes with the benchmark issue.
-bench: install-test
+bench: install-test postgres
 	PYTHONPATH=. $(BIN)/python bench/quick_transfers.py
+	PYTHONPATH=. $(BIN)/python bench/auth_costs.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis
