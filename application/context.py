@@ -18,3 +18,13 @@ class RequestContext:
 
 
 SYSTEM = RequestContext()
+
+
+@attrs.frozen
+class DeviceInfo:
+    """The device a request comes from, as the app describes it."""
+
+    identifier: str
+    fingerprint: str | None = None
+    label: str | None = None
+    platform: str | None = None

@@ -94,3 +94,31 @@ class PinInvalid(DomainError):
 
 class PinBlocked(DomainError):
     code = "pin_blocked"
+
+
+class DeviceNotFound(DomainError):
+    code = "device_not_found"
+
+
+class DeviceNotTrusted(DomainError):
+    code = "device_not_trusted"
+
+
+class VoiceVerificationFailed(DomainError):
+    code = "voice_verification_failed"
+
+
+class VoiceReplayDetected(DomainError):
+    code = "voice_replay_detected"
+
+
+class VoiceNotEnrolled(DomainError):
+    code = "voice_not_enrolled"
+
+
+class VoiceDisabled(DomainError):
+    code = "voice_disabled"
+
+
+class VoiceTooSoon(DomainError):
+    code = "voice_attempt_too_soon"

@@ -11,19 +11,26 @@ from adapters.security import Argon2Hasher, JwtTokenService
 from adapters.sql import SqlUnitOfWorkFactory, create_sql_engine
 from adapters.sql import upgrade as upgrade_schema
 from adapters.system import RandomIds, SystemClock
+from adapters.voice.calibration import calibrated_policy
+from adapters.voice.liveness import NoLivenessCheck
+from adapters.voice.resemblyzer_engine import ResemblyzerVoiceEngine
 from application.audit import AuditRecorder
 from application.auth_policy import AuthPolicy
 from application.ports import (
     Clock,
     IdGenerator,
+    LivenessCheck,
     PasswordHasher,
     TokenService,
     UnitOfWorkFactory,
+    VoiceEngine,
 )
 from application.sessions import SessionIssuer
 from application.use_cases import (
     Authenticate,
     Deposit,
+    DeviceBinder,
+    EnrolVoice,
     EnsureCashAccounts,
     GenerateStatement,
     GetBalance,
@@ -32,10 +39,13 @@ from application.use_cases import (
     ListSessions,
     ListTransactions,
     LogInWithPassword,
+    LogInWithVoice,
+    ManageDevices,
     OpenAccount,
     Poster,
     RefreshSession,
     RegisterCustomer,
+    RestoreVoice,
     RevokeSessions,
     SeedDemo,
     SetUpiPin,
@@ -46,6 +56,8 @@ from application.use_cases import (
     VerifyUpiPin,
     Withdraw,
 )
+from application.voice_checks import VoiceVerifier
+from application.voice_policy import VoicePolicy
 from entrypoints.settings import Settings
 
 USE_CASES = (
@@ -53,6 +65,7 @@ USE_CASES = (
     OpenAccount, EnsureCashAccounts, RegisterCustomer, LogInWithPassword, ListAccounts, GetBalance,
     ListTransactions, GenerateStatement, VerifyLedger, SeedDemo, SessionIssuer, Authenticate,
     RefreshSession, ListSessions, RevokeSessions, Throttle, SetUpiPin, VerifyUpiPin,
+    VoiceVerifier, DeviceBinder, ManageDevices, EnrolVoice, LogInWithVoice, RestoreVoice,
 )
 
 
@@ -65,7 +78,8 @@ def unit_of_work_factory(settings: Settings) -> UnitOfWorkFactory:
 
 
 def bootstrap(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | None = None,
-              uow_factory: UnitOfWorkFactory | None = None) -> punq.Container:
+              uow_factory: UnitOfWorkFactory | None = None,
+              voice_engine: VoiceEngine | None = None) -> punq.Container:
     """Wire every port and use case once; per request only resolve the singletons."""
     container = punq.Container()
     container.register(Settings, instance=settings)
@@ -78,6 +92,10 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, ids: IdGenerato
         memory_kib=settings.argon2_memory_kib, time_cost=settings.argon2_time_cost))
     container.register(TokenService, instance=JwtTokenService(
         settings.jwt_secret, clock, timedelta(minutes=settings.access_token_minutes)))
+    # One engine per process: the model loads lazily, once. Tests may pass a small one.
+    container.register(VoiceEngine, instance=voice_engine or ResemblyzerVoiceEngine())
+    container.register(LivenessCheck, instance=NoLivenessCheck())
+    container.register(VoicePolicy, instance=calibrated_policy())
     for use_case in USE_CASES:
         container.register(use_case, scope=punq.Scope.singleton)
     if settings.profile == "memory":

@@ -44,6 +44,13 @@ ERRORS: dict[str, Outcome] = {
     "pin_not_set": Outcome(409, 4),
     "pin_invalid": Outcome(401, 6),
     "pin_blocked": Outcome(423, 6),
+    "device_not_found": Outcome(404, 3),
+    "device_not_trusted": Outcome(403, 6),
+    "voice_verification_failed": Outcome(401, 6),
+    "voice_replay_detected": Outcome(401, 6),
+    "voice_not_enrolled": Outcome(409, 4),
+    "voice_disabled": Outcome(423, 6),
+    "voice_attempt_too_soon": Outcome(429, 7),
     "internal_error": Outcome(500, 1),
 }
 

@@ -15,10 +15,12 @@ from application.ports import DuplicateCustomer, DuplicateIdempotencyKey
 from domain.account import Account, AccountType
 from domain.audit import GENESIS_HASH, AuditEvent, seal
 from domain.customer import Customer
+from domain.device import DeviceBinding
 from domain.ledger import LedgerEntry
 from domain.login_attempts import LoginAttempts
 from domain.session import RefreshToken, Session
 from domain.transfer import Transfer
+from domain.voice import Embedding, VoiceAttempts, Voiceprint, VoiceSample
 
 
 @attrs.define
@@ -34,10 +36,15 @@ class Staged:
     refresh_tokens: dict[str, RefreshToken] = attrs.Factory(dict)
     login_attempts: dict[str, LoginAttempts] = attrs.Factory(dict)
     rate_limits: dict[str, tuple[datetime, int]] = attrs.Factory(dict)
+    devices: dict[UUID, DeviceBinding] = attrs.Factory(dict)
+    voiceprints: dict[UUID, Voiceprint] = attrs.Factory(dict)
+    voice_attempts: dict[UUID, VoiceAttempts] = attrs.Factory(dict)
+    voice_samples: dict[tuple[UUID, str], tuple[VoiceSample, bool, datetime]] = attrs.Factory(dict)
 
     def _parts(self) -> tuple[dict | list, ...]:  # type: ignore[type-arg]
         return (self.customers, self.accounts, self.transfers, self.entries, self.audit,
-                self.sessions, self.refresh_tokens, self.login_attempts, self.rate_limits)
+                self.sessions, self.refresh_tokens, self.login_attempts, self.rate_limits,
+                self.devices, self.voiceprints, self.voice_attempts, self.voice_samples)
 
     def clear(self) -> None:
         for part in self._parts():
@@ -276,3 +283,69 @@ class MemoryRateLimits:
             current = (window_start, 0)
         self._staged.rate_limits[key] = (current[0], current[1] + 1)
         return current[1] + 1
+
+
+class MemoryDevices:
+    def __init__(self, store: MemoryStore, staged: Staged) -> None:
+        self._store, self._staged = store, staged
+
+    def _all(self) -> list[DeviceBinding]:
+        with self._store.state:
+            return list({**self._store.devices, **self._staged.devices}.values())
+
+    def add(self, binding: DeviceBinding) -> None:
+        if self.by_identifier(binding.customer_id, binding.identifier) is not None:
+            raise ValueError("device already bound")
+        self._staged.devices[binding.id] = copy.copy(binding)
+
+    def update(self, binding: DeviceBinding) -> None:
+        self._staged.devices[binding.id] = copy.copy(binding)
+
+    def get(self, binding_id: UUID) -> DeviceBinding | None:
+        return next((copy.copy(b) for b in self._all() if b.id == binding_id), None)
+
+    def by_identifier(self, customer_id: UUID, identifier: str) -> DeviceBinding | None:
+        return next((copy.copy(b) for b in self._all()
+                     if b.customer_id == customer_id and b.identifier == identifier), None)
+
+    def of_customer(self, customer_id: UUID) -> list[DeviceBinding]:
+        return sorted((copy.copy(b) for b in self._all() if b.customer_id == customer_id),
+                      key=lambda b: b.created_at)
+
+
+class MemoryVoice:
+    def __init__(self, store: MemoryStore, staged: Staged) -> None:
+        self._store, self._staged = store, staged
+
+    def voiceprint(self, customer_id: UUID) -> Voiceprint | None:
+        with self._store.state:
+            return self._staged.voiceprints.get(customer_id) or \
+                self._store.voiceprints.get(customer_id)
+
+    def save_voiceprint(self, voiceprint: Voiceprint) -> None:
+        self._staged.voiceprints[voiceprint.customer_id] = copy.copy(voiceprint)
+
+    def attempts(self, customer_id: UUID) -> VoiceAttempts | None:
+        with self._store.state:
+            found = self._staged.voice_attempts.get(customer_id) or \
+                self._store.voice_attempts.get(customer_id)
+        return copy.copy(found) if found else None
+
+    def save_attempts(self, attempts: VoiceAttempts) -> None:
+        self._staged.voice_attempts[attempts.customer_id] = copy.copy(attempts)
+
+    def _samples(self) -> dict[tuple[UUID, str], tuple[VoiceSample, bool, datetime]]:
+        with self._store.state:
+            return {**self._store.voice_samples, **self._staged.voice_samples}
+
+    def seen(self, customer_id: UUID, sha256: str) -> bool:
+        return (customer_id, sha256) in self._samples()
+
+    def accepted_embeddings(self, customer_id: UUID, limit: int) -> list[Embedding]:
+        mine = sorted(((when, s) for (c, _), (s, ok, when) in self._samples().items()
+                       if c == customer_id and ok), key=lambda pair: pair[0], reverse=True)
+        return [s.embedding for _, s in mine[:limit]]
+
+    def remember(self, customer_id: UUID, sample: VoiceSample, accepted: bool,
+                 when: datetime) -> None:
+        self._staged.voice_samples[(customer_id, sample.sha256)] = (sample, accepted, when)

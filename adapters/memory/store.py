@@ -11,10 +11,12 @@ import attrs
 from domain.account import Account
 from domain.audit import AuditEvent
 from domain.customer import Customer
+from domain.device import DeviceBinding
 from domain.ledger import LedgerEntry
 from domain.login_attempts import LoginAttempts
 from domain.session import RefreshToken, Session
 from domain.transfer import Transfer
+from domain.voice import VoiceAttempts, Voiceprint, VoiceSample
 
 
 @attrs.define
@@ -34,6 +36,10 @@ class MemoryStore:
     refresh_tokens: dict[str, RefreshToken] = attrs.Factory(dict)
     login_attempts: dict[str, LoginAttempts] = attrs.Factory(dict)
     rate_limits: dict[str, tuple[datetime, int]] = attrs.Factory(dict)
+    devices: dict[UUID, DeviceBinding] = attrs.Factory(dict)
+    voiceprints: dict[UUID, Voiceprint] = attrs.Factory(dict)
+    voice_attempts: dict[UUID, VoiceAttempts] = attrs.Factory(dict)
+    voice_samples: dict[tuple[UUID, str], tuple[VoiceSample, bool, datetime]] = attrs.Factory(dict)
     writer: threading.RLock = attrs.Factory(threading.RLock)
     state: threading.RLock = attrs.Factory(threading.RLock)
 

@@ -11,12 +11,14 @@ from adapters.memory.repositories import (
     MemoryAccounts,
     MemoryAudit,
     MemoryCustomers,
+    MemoryDevices,
     MemoryLedger,
     MemoryLoginAttempts,
     MemoryRateLimits,
     MemoryRefreshTokens,
     MemorySessions,
     MemoryTransfers,
+    MemoryVoice,
     Staged,
 )
 from adapters.memory.store import MemoryStore
@@ -36,6 +38,8 @@ class MemoryUnitOfWork:
         self.refresh_tokens = MemoryRefreshTokens(store, self._staged)
         self.login_attempts = MemoryLoginAttempts(store, self._staged)
         self.rate_limits = MemoryRateLimits(store, self._staged)
+        self.devices = MemoryDevices(store, self._staged)
+        self.voice = MemoryVoice(store, self._staged)
 
     def __enter__(self) -> Self:
         if self._write:
@@ -73,6 +77,10 @@ class MemoryUnitOfWork:
             store.refresh_tokens.update(staged.refresh_tokens)
             store.login_attempts.update(staged.login_attempts)
             store.rate_limits.update(staged.rate_limits)
+            store.devices.update(staged.devices)
+            store.voiceprints.update(staged.voiceprints)
+            store.voice_attempts.update(staged.voice_attempts)
+            store.voice_samples.update(staged.voice_samples)
         self._staged.clear()
 
     def rollback(self) -> None:

@@ -163,3 +163,47 @@ rate_limits = sa.Table(
     sa.Column("window_start", UtcDateTime, nullable=False),
     sa.Column("hits", sa.Integer, nullable=False),
 )
+
+device_bindings = sa.Table(
+    "device_bindings", metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("customer_id", sa.Uuid, sa.ForeignKey("customers.id"), nullable=False),
+    sa.Column("identifier", sa.String(128), nullable=False),
+    sa.Column("trust", sa.String(16), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("last_seen_at", UtcDateTime, nullable=False),
+    sa.Column("fingerprint", sa.String(256), nullable=True),
+    sa.Column("label", sa.String(64), nullable=True),
+    sa.Column("platform", sa.String(32), nullable=True),
+    sa.Column("revoked_at", UtcDateTime, nullable=True),
+    sa.UniqueConstraint("customer_id", "identifier", name="uq_device_bindings_customer_device"),
+)
+
+voiceprints = sa.Table(
+    "voiceprints", metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("customer_id", sa.Uuid, sa.ForeignKey("customers.id"), nullable=False, unique=True),
+    sa.Column("device_binding_id", sa.Uuid, sa.ForeignKey("device_bindings.id"), nullable=False),
+    sa.Column("embedding", sa.LargeBinary, nullable=False),  # 256 little-endian float32
+    sa.Column("model", sa.String(64), nullable=False),
+    sa.Column("sample_hashes", sa.Text, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+)
+
+voice_attempts = sa.Table(
+    "voice_attempts", metadata,
+    sa.Column("customer_id", sa.Uuid, sa.ForeignKey("customers.id"), primary_key=True),
+    sa.Column("failures", sa.Integer, nullable=False),
+    sa.Column("last_failure_at", UtcDateTime, nullable=True),
+    sa.Column("disabled", sa.Boolean, nullable=False),
+)
+
+voice_samples = sa.Table(
+    "voice_samples", metadata,
+    # Every recording a customer presented, as its SHA-256 (never the audio): replay defence.
+    sa.Column("customer_id", sa.Uuid, sa.ForeignKey("customers.id"), primary_key=True),
+    sa.Column("sha256", sa.String(64), primary_key=True),
+    sa.Column("accepted", sa.Boolean, nullable=False),
+    sa.Column("embedding", sa.LargeBinary, nullable=True),
+    sa.Column("seen_at", UtcDateTime, nullable=False),
+)

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection, Engine, RootTransaction
 from adapters.sql.audit import SqlAudit
 from adapters.sql.identity import SqlLoginAttempts, SqlRateLimits, SqlRefreshTokens, SqlSessions
 from adapters.sql.repositories import SqlAccounts, SqlCustomers, SqlLedger, SqlTransfers
+from adapters.sql.voice import SqlDevices, SqlVoice
 
 
 class SqlUnitOfWork:
@@ -23,6 +24,8 @@ class SqlUnitOfWork:
     refresh_tokens: SqlRefreshTokens
     login_attempts: SqlLoginAttempts
     rate_limits: SqlRateLimits
+    devices: SqlDevices
+    voice: SqlVoice
 
     def __init__(self, engine: Engine, write: bool, writer: threading.Lock | None) -> None:
         self._engine = engine
@@ -50,6 +53,8 @@ class SqlUnitOfWork:
         self.refresh_tokens = SqlRefreshTokens(conn)
         self.login_attempts = SqlLoginAttempts(conn)
         self.rate_limits = SqlRateLimits(conn)
+        self.devices = SqlDevices(conn)
+        self.voice = SqlVoice(conn)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -7,6 +7,8 @@ from application.use_cases.audit_trail import (
     VerifyAuditTrail,
 )
 from application.use_cases.cash import CashCommand, Deposit, Withdraw
+from application.use_cases.devices import DeviceBinder, ManageDevices
+from application.use_cases.enrol_voice import EnrolVoice
 from application.use_cases.ensure_cash_accounts import EnsureCashAccounts
 from application.use_cases.generate_statement import GenerateStatement, Statement
 from application.use_cases.list_transactions import ListTransactions, TransactionPage
@@ -21,12 +23,14 @@ from application.use_cases.open_account import OpenAccount, OpenAccountCommand
 from application.use_cases.postings import Poster, PostingResult
 from application.use_cases.refresh_session import RefreshSession
 from application.use_cases.register_customer import RegisterCommand, RegisterCustomer
+from application.use_cases.restore_voice import RestoreVoice
 from application.use_cases.seed_demo import DemoLogin, SeedDemo
 from application.use_cases.throttle import Throttle
 from application.use_cases.transfer_money import TransferCommand, TransferMoney
 from application.use_cases.upi_pin import SetUpiPin, VerifyUpiPin
 from application.use_cases.verify_ledger import LedgerReport, VerifyLedger
 from application.use_cases.view_accounts import GetBalance, ListAccounts
+from application.use_cases.voice_login import LogInWithVoice
 
 __all__ = [
     "AuditPage",
@@ -35,6 +39,8 @@ __all__ = [
     "CashCommand",
     "DemoLogin",
     "Deposit",
+    "DeviceBinder",
+    "EnrolVoice",
     "EnsureCashAccounts",
     "GenerateStatement",
     "GetBalance",
@@ -44,6 +50,8 @@ __all__ = [
     "ListSessions",
     "ListTransactions",
     "LogInWithPassword",
+    "LogInWithVoice",
+    "ManageDevices",
     "OpenAccount",
     "OpenAccountCommand",
     "Poster",
@@ -52,6 +60,7 @@ __all__ = [
     "RefreshSession",
     "RegisterCommand",
     "RegisterCustomer",
+    "RestoreVoice",
     "RevokeSessions",
     "SeedDemo",
     "SetUpiPin",

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import attrs
+
 from application.audit import AuditRecorder
 from application.auth_policy import AuthPolicy
-from application.context import SYSTEM, RequestContext
+from application.context import SYSTEM, DeviceInfo, RequestContext
 from application.ports import Clock, PasswordHasher, UnitOfWorkFactory
 from application.sessions import IssuedTokens, SessionIssuer
+from application.use_cases.devices import DeviceBinder
 from domain.audit import Outcome
 from domain.customer import Customer
 from domain.errors import AccountLocked, InvalidCredentials
@@ -22,17 +25,18 @@ class LogInWithPassword:
 
     def __init__(self, uow_factory: UnitOfWorkFactory, hasher: PasswordHasher,
                  issuer: SessionIssuer, clock: Clock, audit: AuditRecorder,
-                 policy: AuthPolicy) -> None:
+                 policy: AuthPolicy, binder: DeviceBinder) -> None:
         self._uow_factory = uow_factory
         self._hasher = hasher
         self._issuer = issuer
         self._clock = clock
         self._audit = audit
         self._policy = policy
+        self._binder = binder
         self._decoy = hasher.hash("decoy-password-never-matches")
 
-    def execute(self, customer_number: str, password: str,
-                context: RequestContext = SYSTEM) -> tuple[IssuedTokens, Customer]:
+    def execute(self, customer_number: str, password: str, context: RequestContext = SYSTEM,
+                device: DeviceInfo | None = None) -> tuple[IssuedTokens, Customer]:
         if not (1 <= len(customer_number) <= 64 and customer_number.isprintable()):
             raise InvalidCredentials(WRONG)
         with self._uow_factory() as uow:
@@ -56,6 +60,9 @@ class LogInWithPassword:
             if attempts is not None and attempts.failures:
                 attempts.record_success()
                 uow.login_attempts.save(attempts)
+            if device is not None:
+                binding = self._binder.on_login(uow, current.id, device, context)
+                context = attrs.evolve(context, device_id=binding.identifier)
             issued = self._issuer.start(uow, current, context)
             uow.audit.append(self._audit.event(
                 context, "auth.login", customer_id=current.id,

@@ -10,7 +10,7 @@ from application.audit import AuditRecorder
 from application.auth_policy import AuthPolicy
 from application.ports import Clock, PasswordHasher, TokenService, UnitOfWorkFactory
 from application.sessions import SessionIssuer
-from application.use_cases import LogInWithPassword, RegisterCommand, RegisterCustomer
+from application.use_cases import DeviceBinder, LogInWithPassword, RegisterCommand, RegisterCustomer
 from domain.customer import KycStatus, Role
 from domain.errors import CustomerExists, InvalidCredentials, ValidationError
 from tests.support.banking import PASSWORD, customer
@@ -70,7 +70,8 @@ def test_log_in_rehashes_when_the_parameters_change(bank: punq.Container) -> Non
     stronger = Argon2Hasher(memory_kib=9216, time_cost=1)
     log_in = LogInWithPassword(bank.resolve(UnitOfWorkFactory), stronger,
                                bank.resolve(SessionIssuer), bank.resolve(Clock),
-                               bank.resolve(AuditRecorder), bank.resolve(AuthPolicy))
+                               bank.resolve(AuditRecorder), bank.resolve(AuthPolicy),
+                               bank.resolve(DeviceBinder))
     log_in.execute(asha.customer_number, PASSWORD)
     with bank.resolve(UnitOfWorkFactory)() as uow:
         stored = uow.customers.get(asha.id)

@@ -14,7 +14,7 @@ from application.audit import AuditRecorder
 from application.auth_policy import AuthPolicy
 from application.ports import Clock, PasswordHasher, UnitOfWorkFactory
 from application.sessions import SessionIssuer
-from application.use_cases import LogInWithPassword
+from application.use_cases import DeviceBinder, LogInWithPassword
 from domain.errors import InvalidCredentials
 from domain.login_attempts import LockoutPolicy
 from entrypoints.bootstrap import bootstrap, prepare_database
@@ -44,7 +44,7 @@ def test_unknown_customer_costs_the_same_as_a_wrong_password(tmp_path: Path) -> 
     log_in = LogInWithPassword(
         bank.resolve(UnitOfWorkFactory), bank.resolve(PasswordHasher), bank.resolve(SessionIssuer),
         bank.resolve(Clock), bank.resolve(AuditRecorder),
-        AuthPolicy(lockout=LockoutPolicy(max_failures=10_000)))
+        AuthPolicy(lockout=LockoutPolicy(max_failures=10_000)), bank.resolve(DeviceBinder))
 
     def timed(number: str) -> float:
         started = time.perf_counter()

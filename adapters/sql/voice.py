@@ -1,0 +1,120 @@
+"""Device bindings and voice data in SQL. Embeddings are stored as 256 little-endian float32."""
+
+from __future__ import annotations
+
+import json
+import struct
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from adapters.sql.tables import device_bindings, voice_attempts, voice_samples, voiceprints
+from domain.device import DeviceBinding, TrustLevel
+from domain.voice import Embedding, VoiceAttempts, Voiceprint, VoiceSample
+
+
+def pack(embedding: Embedding) -> bytes:
+    return struct.pack(f"<{len(embedding)}f", *embedding)
+
+
+def unpack(blob: bytes) -> Embedding:
+    return struct.unpack(f"<{len(blob) // 4}f", blob)
+
+
+def _binding_row(b: DeviceBinding) -> dict[str, Any]:
+    return {"id": b.id, "customer_id": b.customer_id, "identifier": b.identifier,
+            "trust": b.trust.value, "created_at": b.created_at, "last_seen_at": b.last_seen_at,
+            "fingerprint": b.fingerprint, "label": b.label, "platform": b.platform,
+            "revoked_at": b.revoked_at}
+
+
+def _binding(r: Any) -> DeviceBinding:
+    return DeviceBinding(id=r.id, customer_id=r.customer_id, identifier=r.identifier,
+                         trust=TrustLevel(r.trust), created_at=r.created_at,
+                         last_seen_at=r.last_seen_at, fingerprint=r.fingerprint, label=r.label,
+                         platform=r.platform, revoked_at=r.revoked_at)
+
+
+class SqlDevices:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def add(self, binding: DeviceBinding) -> None:
+        self._conn.execute(device_bindings.insert(), _binding_row(binding))
+
+    def update(self, binding: DeviceBinding) -> None:
+        self._conn.execute(device_bindings.update().where(device_bindings.c.id == binding.id),
+                           _binding_row(binding))
+
+    def get(self, binding_id: UUID) -> DeviceBinding | None:
+        row = self._conn.execute(sa.select(device_bindings).where(
+            device_bindings.c.id == binding_id)).first()
+        return _binding(row) if row else None
+
+    def by_identifier(self, customer_id: UUID, identifier: str) -> DeviceBinding | None:
+        row = self._conn.execute(sa.select(device_bindings).where(
+            device_bindings.c.customer_id == customer_id,
+            device_bindings.c.identifier == identifier)).first()
+        return _binding(row) if row else None
+
+    def of_customer(self, customer_id: UUID) -> list[DeviceBinding]:
+        query = sa.select(device_bindings).where(device_bindings.c.customer_id == customer_id) \
+            .order_by(device_bindings.c.created_at)
+        return [_binding(r) for r in self._conn.execute(query)]
+
+
+class SqlVoice:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def voiceprint(self, customer_id: UUID) -> Voiceprint | None:
+        r = self._conn.execute(sa.select(voiceprints).where(
+            voiceprints.c.customer_id == customer_id)).first()
+        if r is None:
+            return None
+        return Voiceprint(id=r.id, customer_id=r.customer_id,
+                          device_binding_id=r.device_binding_id, embedding=unpack(r.embedding),
+                          model=r.model, sample_hashes=tuple(json.loads(r.sample_hashes)),
+                          created_at=r.created_at)
+
+    def save_voiceprint(self, voiceprint: Voiceprint) -> None:
+        self._conn.execute(voiceprints.delete().where(
+            voiceprints.c.customer_id == voiceprint.customer_id))
+        self._conn.execute(voiceprints.insert(), {
+            "id": voiceprint.id, "customer_id": voiceprint.customer_id,
+            "device_binding_id": voiceprint.device_binding_id,
+            "embedding": pack(voiceprint.embedding), "model": voiceprint.model,
+            "sample_hashes": json.dumps(list(voiceprint.sample_hashes)),
+            "created_at": voiceprint.created_at})
+
+    def attempts(self, customer_id: UUID) -> VoiceAttempts | None:
+        r = self._conn.execute(sa.select(voice_attempts).where(
+            voice_attempts.c.customer_id == customer_id)).first()
+        return VoiceAttempts(r.customer_id, r.failures, r.last_failure_at, r.disabled) if r else None
+
+    def save_attempts(self, attempts: VoiceAttempts) -> None:
+        self._conn.execute(voice_attempts.delete().where(
+            voice_attempts.c.customer_id == attempts.customer_id))
+        self._conn.execute(voice_attempts.insert(), {
+            "customer_id": attempts.customer_id, "failures": attempts.failures,
+            "last_failure_at": attempts.last_failure_at, "disabled": attempts.disabled})
+
+    def seen(self, customer_id: UUID, sha256: str) -> bool:
+        return self._conn.execute(sa.select(voice_samples.c.sha256).where(
+            voice_samples.c.customer_id == customer_id,
+            voice_samples.c.sha256 == sha256)).first() is not None
+
+    def accepted_embeddings(self, customer_id: UUID, limit: int) -> list[Embedding]:
+        query = sa.select(voice_samples.c.embedding).where(
+            voice_samples.c.customer_id == customer_id, voice_samples.c.accepted.is_(True)) \
+            .order_by(voice_samples.c.seen_at.desc()).limit(limit)
+        return [unpack(blob) for blob in self._conn.execute(query).scalars()]
+
+    def remember(self, customer_id: UUID, sample: VoiceSample, accepted: bool,
+                 when: datetime) -> None:
+        self._conn.execute(voice_samples.insert(), {
+            "customer_id": customer_id, "sha256": sample.sha256, "accepted": accepted,
+            "embedding": pack(sample.embedding) if accepted else None, "seen_at": when})

@@ -1,0 +1,78 @@
+"""Enrol a customer's voice from at least three samples recorded on a trusted device."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from uuid import UUID
+
+from application.audit import AuditRecorder
+from application.context import RequestContext
+from application.ports import Clock, IdGenerator, PasswordHasher, UnitOfWorkFactory, VoiceEngine
+from application.use_cases.devices import owned_device
+from application.voice_policy import VoicePolicy
+from domain.device import TrustLevel
+from domain.errors import DeviceNotTrusted, Unauthorized, ValidationError, VoiceReplayDetected
+from domain.voice import VoiceAttempts, Voiceprint, check_one_speaker, normalised_mean
+
+
+class EnrolVoice:
+    """The voiceprint is the normalised mean of the samples' embeddings; samples that do not
+    agree with each other (two speakers, a recording mix-up) are refused. Enrolling again over
+    an existing voiceprint needs the password and the UPI PIN, and restores a disabled voice."""
+
+    def __init__(self, uow_factory: UnitOfWorkFactory, engine: VoiceEngine, policy: VoicePolicy,
+                 hasher: PasswordHasher, ids: IdGenerator, clock: Clock,
+                 audit: AuditRecorder) -> None:
+        self._uow_factory = uow_factory
+        self._engine = engine
+        self._policy = policy
+        self._hasher = hasher
+        self._ids = ids
+        self._clock = clock
+        self._audit = audit
+
+    def execute(self, customer_id: UUID, binding_id: UUID, recordings: Sequence[bytes],
+                context: RequestContext, password: str | None = None,
+                pin: str | None = None) -> Voiceprint:
+        if not self._policy.min_enrolment_samples <= len(recordings) <= 10:
+            raise ValidationError(f"send {self._policy.min_enrolment_samples} to 10 samples",
+                                  field="samples")
+        samples = [self._engine.analyse(r) for r in recordings]
+        if len({s.sha256 for s in samples}) != len(samples):
+            raise ValidationError("the same recording was sent twice", field="samples",
+                                  reason="duplicate_sample")
+        check_one_speaker(samples, self._policy.enrol_consistency)
+        with self._uow_factory(write=True) as uow:
+            binding = owned_device(uow, customer_id, binding_id)
+            if binding.trust is not TrustLevel.TRUSTED:
+                raise DeviceNotTrusted("enrol your voice from a trusted device")
+            customer = uow.customers.get(customer_id)
+            existing = uow.voice.voiceprint(customer_id)
+            if existing is not None and customer is not None:
+                self._check_reenrolment(customer.password_hash, customer.upi_pin_hash,
+                                        password, pin)
+            if any(uow.voice.seen(customer_id, s.sha256) for s in samples):
+                raise VoiceReplayDetected("one of these recordings was presented before")
+            now = self._clock.now()
+            voiceprint = Voiceprint(
+                id=self._ids.new_id(), customer_id=customer_id, device_binding_id=binding.id,
+                embedding=normalised_mean([s.embedding for s in samples]), model=samples[0].model,
+                sample_hashes=tuple(s.sha256 for s in samples), created_at=now)
+            uow.voice.save_voiceprint(voiceprint)
+            for sample in samples:
+                uow.voice.remember(customer_id, sample, True, now)
+            uow.voice.save_attempts(VoiceAttempts(customer_id))  # a fresh start
+            uow.audit.append(self._audit.event(
+                context, "voice.reenrolled" if existing else "voice.enrolled",
+                customer_id=customer_id, resource=f"device:{binding.id}", samples=len(samples),
+                model=voiceprint.model))
+            uow.commit()
+            return voiceprint
+
+    def _check_reenrolment(self, password_hash: str, pin_hash: str | None,
+                           password: str | None, pin: str | None) -> None:
+        if password is None or pin is None or pin_hash is None:
+            raise Unauthorized("a voice is already enrolled: enrolling again needs your password "
+                               "and your UPI PIN")
+        if not (self._hasher.verify(password_hash, password) and self._hasher.verify(pin_hash, pin)):
+            raise Unauthorized("the password or the UPI PIN is wrong")

@@ -1,0 +1,59 @@
+"""Device bindings: the phones and browsers a customer uses, and how far the bank trusts each.
+A voice is only ever a second factor bound to one of these (NIST SP 800-63B)."""
+
+from __future__ import annotations
+
+import enum
+import re
+from datetime import datetime
+from uuid import UUID
+
+import attrs
+
+from domain.errors import ValidationError
+
+_IDENTIFIER = re.compile(r"[A-Za-z0-9._:\-]{4,128}")
+
+
+class TrustLevel(enum.StrEnum):
+    TRUSTED = "trusted"
+    SUSPICIOUS = "suspicious"
+    REVOKED = "revoked"
+
+
+def check_identifier(identifier: str) -> None:
+    if not _IDENTIFIER.fullmatch(identifier):
+        raise ValidationError("device identifier must be 4-128 letters, digits or . _ : -",
+                              field="device.identifier")
+
+
+def check_label(label: str | None) -> None:
+    if label is not None and not (1 <= len(label) <= 64 and label.isprintable()):
+        raise ValidationError("device label must be 1-64 printable characters", field="label")
+
+
+@attrs.define(eq=False)
+class DeviceBinding:
+    id: UUID
+    customer_id: UUID
+    identifier: str
+    trust: TrustLevel
+    created_at: datetime
+    last_seen_at: datetime
+    fingerprint: str | None = None
+    label: str | None = None
+    platform: str | None = None
+    revoked_at: datetime | None = None
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.trust is TrustLevel.REVOKED
+
+    def revoke(self, now: datetime) -> None:
+        self.trust = TrustLevel.REVOKED
+        self.revoked_at = now
+
+    def trust_fully(self) -> None:
+        """After a voice verification against the customer's voiceprint on this device."""
+        self.trust = TrustLevel.TRUSTED
+        self.revoked_at = None
