@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 import uvicorn
 
+from application.ports import VoiceEngine
 from entrypoints.cli.runtime import JSON_OPTION, container, emit_json, reports_errors
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
@@ -19,6 +20,8 @@ def serve(
     """Serve the HTTP API (one process; the container is built once, before the first request)."""
     wired = container(need_token_secret=True)
     app = create_app(wired)
+    # Load the speaker model before the first request, not during a customer's login.
+    wired.resolve(VoiceEngine).warm_up()
     if as_json:  # one machine-readable line for supervisors; uvicorn's own log stays quiet
         emit_json({"url": f"http://{host}:{port}", "profile": wired.resolve(Settings).profile})
     uvicorn.run(app, host=host, port=port, log_level="warning" if as_json else "info",

@@ -15,7 +15,13 @@ from starlette.responses import Response
 from starlette.routing import Mount, Route
 
 from domain.errors import DomainError
-from entrypoints.http import routes_accounts, routes_auth, routes_operator, routes_upi
+from entrypoints.http import (
+    routes_accounts,
+    routes_auth,
+    routes_devices,
+    routes_operator,
+    routes_upi,
+)
 from entrypoints.http.auth import public
 from entrypoints.http.middleware import RequestContextMiddleware
 from entrypoints.http.responses import JSONResponse, error_response, on_domain_error, on_http_error
@@ -50,7 +56,8 @@ def create_app(container: punq.Container) -> Starlette:
             Route("/health", health, methods=["GET"]),
             Route("/ready", ready, methods=["GET"]),
             Mount(API_PREFIX, routes=[*routes_auth.routes, *routes_accounts.routes,
-                                     *routes_upi.routes, *routes_operator.routes]),
+                                     *routes_upi.routes, *routes_operator.routes,
+                                     *routes_devices.routes]),
         ],
         middleware=[Middleware(RequestContextMiddleware)],
         exception_handlers={DomainError: on_domain_error, HTTPException: on_http_error},

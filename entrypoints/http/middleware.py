@@ -14,6 +14,9 @@ from entrypoints.errors import envelope
 
 log = logging.getLogger("vaani.http")
 MAX_BODY_BYTES = 1 << 20
+# Recordings travel as base64 in JSON: a voice login or enrolment may carry up to 8 MiB.
+MAX_VOICE_BODY_BYTES = 8 << 20
+_VOICE_PATHS = re.compile(r"/api/v1/(auth/login|device-bindings(/[^/]+/voice)?)")
 _CLIENT_ID = re.compile(r"[A-Za-z0-9._:\-]{1,128}")
 
 
@@ -22,11 +25,14 @@ class PayloadTooLarge(Exception):
 
 
 class RequestContextMiddleware:
-    """Echo a sane client X-Request-Id (or mint one), and refuse bodies over 1 MiB with 413."""
+    """Echo a sane client X-Request-Id (or mint one), and refuse bodies over 1 MiB (8 MiB on the
+    voice endpoints) with 413."""
 
-    def __init__(self, app: ASGIApp, max_body: int = MAX_BODY_BYTES) -> None:
+    def __init__(self, app: ASGIApp, max_body: int = MAX_BODY_BYTES,
+                 max_voice_body: int = MAX_VOICE_BODY_BYTES) -> None:
         self.app = app
         self.max_body = max_body
+        self.max_voice_body = max_voice_body
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -43,9 +49,10 @@ class RequestContextMiddleware:
                 message["headers"] = [*message.get("headers", []), id_header]
             await send(message)
 
+        limit = self.max_voice_body if _VOICE_PATHS.fullmatch(scope["path"]) else self.max_body
         declared = headers.get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_body):
-            await _too_large(request_id, send_with_id, self.max_body)
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await _too_large(request_id, send_with_id, limit)
             return
         received = 0
         started = False
@@ -55,7 +62,7 @@ class RequestContextMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_body:
+                if received > limit:
                     raise PayloadTooLarge
             return message
 
@@ -68,7 +75,7 @@ class RequestContextMiddleware:
             await self.app(scope, counting_receive, tracking_send)
         except PayloadTooLarge:
             if not started:
-                await _too_large(request_id, send_with_id, self.max_body)
+                await _too_large(request_id, send_with_id, limit)
         except Exception:
             # Handled here, inside the request-id wrapper, so even a 500 carries X-Request-Id;
             # the stack trace goes to the log, never to the client.

@@ -10,12 +10,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from application.context import DeviceInfo
 from application.sessions import IssuedTokens
 from application.use_cases import RegisterCommand
 from domain.customer import Customer
 from domain.errors import SessionNotFound, ValidationError
 from entrypoints.converters import structure
 from entrypoints.http import views
+from entrypoints.http.audio import audio_bytes
 from entrypoints.http.auth import ANY_ROLE, caller, context, public, requires, services
 from entrypoints.http.request_body import json_body
 from entrypoints.http.responses import JSONResponse
@@ -60,15 +62,22 @@ async def login(request: Request) -> Response:
     body = structure(await json_body(request), LoginBody)
     policy = services(request).settings.auth
     await _throttle(request, (f"login:{body.customer_number[:64]}", policy.logins_per_customer))
-    if body.method != "password":
-        raise ValidationError("voice login is not available yet; use method \"password\"",
-                              field="method")
-    if body.password is None:
-        raise ValidationError("password is required for method \"password\"", field="password")
-    device = body.device.identifier if body.device else None
-    issued, customer = await run_in_threadpool(
-        services(request).log_in.execute, body.customer_number, body.password,
-        context(request, device))
+    device = DeviceInfo(body.device.identifier, body.device.fingerprint, body.device.label,
+                        body.device.platform) if body.device else None
+    where = context(request, device.identifier if device else None)
+    if body.method == "voice":
+        if body.voice_sample is None or device is None:
+            raise ValidationError("voice login needs voice_sample and device.identifier",
+                                  field="voice_sample")
+        issued, customer = await run_in_threadpool(
+            services(request).voice_login.execute, body.customer_number, device.identifier,
+            audio_bytes(body.voice_sample), where)
+    else:
+        if body.password is None:
+            raise ValidationError("password is required for method \"password\"",
+                                  field="password")
+        issued, customer = await run_in_threadpool(
+            services(request).log_in.execute, body.customer_number, body.password, where, device)
     return JSONResponse(_tokens(issued, customer), 200, NO_STORE)
 
 

@@ -70,3 +70,24 @@ class SetPinBody:
 @attrs.frozen
 class VerifyPinBody:
     pin: str = attrs.field(repr=False)
+
+
+@attrs.frozen
+class BindDeviceBody:
+    identifier: str
+    fingerprint: str | None = None
+    label: str | None = None
+    platform: str | None = None
+    voice_sample: str | None = attrs.field(default=None, repr=False)
+
+
+@attrs.frozen
+class RenameDeviceBody:
+    label: str
+
+
+@attrs.frozen
+class EnrolVoiceBody:
+    samples: list[str] = attrs.field(repr=False)
+    password: str | None = attrs.field(default=None, repr=False)
+    pin: str | None = attrs.field(default=None, repr=False)

@@ -8,6 +8,7 @@ import punq
 from application.ports import UnitOfWorkFactory
 from application.use_cases import (
     Authenticate,
+    EnrolVoice,
     GenerateStatement,
     GetBalance,
     ListAccounts,
@@ -15,6 +16,8 @@ from application.use_cases import (
     ListSessions,
     ListTransactions,
     LogInWithPassword,
+    LogInWithVoice,
+    ManageDevices,
     RefreshSession,
     RegisterCustomer,
     RevokeSessions,
@@ -45,6 +48,9 @@ class Services:
     transfer: TransferMoney
     statement: GenerateStatement
     audit: ListAuditEvents
+    devices: ManageDevices
+    enrol: EnrolVoice
+    voice_login: LogInWithVoice
 
     @classmethod
     def from_container(cls, container: punq.Container) -> Services:

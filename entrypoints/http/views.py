@@ -11,6 +11,7 @@ from application.use_cases import PostingResult, Statement
 from domain.account import Account
 from domain.audit import AuditEvent
 from domain.customer import Customer
+from domain.device import DeviceBinding
 from domain.errors import ValidationError
 from domain.identity_numbers import mask_aadhaar, mask_pan
 from domain.ledger import LedgerEntry
@@ -130,4 +131,13 @@ def audit_event(e: AuditEvent) -> dict[str, Any]:
         "resource": e.resource, "ip": e.ip, "device_id": e.device_id,
         "request_id": e.request_id, "details": dict(e.details),
         "previous_hash": e.previous_hash, "record_hash": e.record_hash,
+    }
+
+
+def device(b: DeviceBinding) -> dict[str, Any]:
+    return {
+        "id": str(b.id), "identifier": b.identifier, "label": b.label, "platform": b.platform,
+        "trust": b.trust.value, "created_at": rfc3339(b.created_at),
+        "last_seen_at": rfc3339(b.last_seen_at),
+        "revoked_at": rfc3339(b.revoked_at) if b.revoked_at else None,
     }

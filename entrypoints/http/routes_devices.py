@@ -1,0 +1,83 @@
+"""Device bindings and voice enrolment."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from application.context import DeviceInfo
+from domain.customer import Role
+from domain.errors import DeviceNotFound
+from domain.timestamps import rfc3339
+from entrypoints.converters import structure
+from entrypoints.http import views
+from entrypoints.http.audio import audio_bytes
+from entrypoints.http.auth import caller, context, requires, services
+from entrypoints.http.request_body import json_body
+from entrypoints.http.responses import JSONResponse
+from entrypoints.http.schemas import BindDeviceBody, EnrolVoiceBody, RenameDeviceBody
+
+
+def _device_id(request: Request) -> UUID:
+    try:
+        return UUID(request.path_params["device_id"])
+    except ValueError:
+        raise DeviceNotFound("no such device") from None
+
+
+@requires(Role.CUSTOMER)
+async def list_devices(request: Request) -> Response:
+    found = await run_in_threadpool(services(request).devices.list, caller(request).customer_id)
+    return JSONResponse({"items": [views.device(b) for b in found]})
+
+
+@requires(Role.CUSTOMER)
+async def bind_device(request: Request) -> Response:
+    body = structure(await json_body(request), BindDeviceBody)
+    sample = audio_bytes(body.voice_sample) if body.voice_sample is not None else None
+    binding = await run_in_threadpool(
+        services(request).devices.bind, caller(request).customer_id,
+        DeviceInfo(body.identifier, body.fingerprint, body.label, body.platform), sample,
+        context(request, body.identifier))
+    return JSONResponse(views.device(binding), 201)
+
+
+@requires(Role.CUSTOMER)
+async def rename_device(request: Request) -> Response:
+    body = structure(await json_body(request), RenameDeviceBody)
+    binding = await run_in_threadpool(services(request).devices.rename,
+                                      caller(request).customer_id, _device_id(request),
+                                      body.label, context(request))
+    return JSONResponse(views.device(binding))
+
+
+@requires(Role.CUSTOMER)
+async def revoke_device(request: Request) -> Response:
+    await run_in_threadpool(services(request).devices.revoke, caller(request).customer_id,
+                            _device_id(request), context(request))
+    return Response(status_code=204)
+
+
+@requires(Role.CUSTOMER)
+async def enrol_voice(request: Request) -> Response:
+    body = structure(await json_body(request), EnrolVoiceBody)
+    recordings = [audio_bytes(s, f"samples[{i}]") for i, s in enumerate(body.samples)]
+    voiceprint = await run_in_threadpool(
+        services(request).enrol.execute, caller(request).customer_id, _device_id(request),
+        recordings, context(request), body.password, body.pin)
+    return JSONResponse({"voiceprint_id": str(voiceprint.id), "model": voiceprint.model,
+                         "samples": len(voiceprint.sample_hashes),
+                         "enrolled_at": rfc3339(voiceprint.created_at)}, 201)
+
+
+routes = [
+    Route("/device-bindings", list_devices, methods=["GET"]),
+    Route("/device-bindings", bind_device, methods=["POST"]),
+    Route("/device-bindings/{device_id}", rename_device, methods=["PATCH"]),
+    Route("/device-bindings/{device_id}", revoke_device, methods=["DELETE"]),
+    Route("/device-bindings/{device_id}/voice", enrol_voice, methods=["POST"]),
+]
