@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from entrypoints.cli import account, audit, customer, db, ledger, seed
+from entrypoints.cli import account, audit, customer, db, ledger, seed, voice
 from entrypoints.cli.serve import serve
 
 app = typer.Typer(name="vaani", help="Vaani core banking: operator commands.",
@@ -15,6 +15,7 @@ app.add_typer(customer.app, name="customer")
 app.add_typer(account.app, name="account")
 app.add_typer(ledger.app, name="ledger")
 app.add_typer(audit.app, name="audit")
+app.add_typer(voice.app, name="voice")
 app.command()(serve)
 
 
