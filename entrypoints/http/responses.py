@@ -35,7 +35,7 @@ async def on_domain_error(request: Request, exc: Exception) -> Response:
     headers: dict[str, str] | None = None
     if exc.code == "unauthorized":
         headers = {"WWW-Authenticate": "Bearer"}
-    elif exc.code == "rate_limited":
+    elif exc.code in ("rate_limited", "voice_attempt_too_soon"):
         headers = {"Retry-After": str(exc.info.get("retry_after", 60))}
     return error_response(request, http_status_of(exc), exc.code, exc.message, exc.info, headers)
 

@@ -58,7 +58,7 @@ class ToneVoiceEngine:
         decoded = decode(audio)  # the real checks: not audio, too long, silence, clipping
         spectrum = np.abs(np.fft.rfft(decoded.samples))
         peak = float(np.argmax(spectrum)) * decoded.sample_rate / len(decoded.samples)
-        speaker = np.random.default_rng(int(round(peak / 10))).standard_normal(256)
+        speaker = np.random.default_rng(round(peak / 10)).standard_normal(256)
         speaker /= np.linalg.norm(speaker)
         digest = hashlib.sha256(audio).digest()
         jitter = np.random.default_rng(int.from_bytes(digest[:8], "big")).standard_normal(256)
