@@ -12,6 +12,7 @@ import punq
 import pytest
 from pytest_bdd import given, parsers, then, when
 
+from adapters.voice.resemblyzer_engine import ResemblyzerVoiceEngine
 from application.ports import UnitOfWorkFactory
 from application.use_cases import ListAuditEvents, RegisterCommand, RegisterCustomer
 from entrypoints.bootstrap import bootstrap, prepare_database
@@ -26,11 +27,18 @@ def bdd_clock() -> SteppingClock:
     return SteppingClock()
 
 
+@pytest.fixture(scope="session")
+def real_voice_engine() -> ResemblyzerVoiceEngine:
+    """The real model, shared by every scenario; it loads on the first voice step only."""
+    return ResemblyzerVoiceEngine()
+
+
 @pytest.fixture
-def bdd_bank(request: pytest.FixtureRequest, tmp_path: Path,
-             bdd_clock: SteppingClock) -> Iterator[punq.Container]:
+def bdd_bank(request: pytest.FixtureRequest, tmp_path: Path, bdd_clock: SteppingClock,
+             real_voice_engine: ResemblyzerVoiceEngine) -> Iterator[punq.Container]:
     profile = request.config.getoption("--bdd-profile")
-    wired = bootstrap(settings_for(f"sqlite:///{tmp_path / 'bdd.db'}", profile), clock=bdd_clock)
+    wired = bootstrap(settings_for(f"sqlite:///{tmp_path / 'bdd.db'}", profile), clock=bdd_clock,
+                      voice_engine=real_voice_engine)
     prepare_database(wired)
     yield wired
     wired.resolve(UnitOfWorkFactory).close()

@@ -1,0 +1,98 @@
+"""Steps for features/voice.feature: the real resemblyzer model on real speech clips
+(tests/data/voice, licences in ATTRIBUTION.md)."""
+
+from __future__ import annotations
+
+import punq
+from pytest_bdd import given, parsers, scenarios, then, when
+
+from application.context import DeviceInfo, RequestContext
+from application.use_cases import EnrolVoice, LogInWithPassword, LogInWithVoice, ManageDevices
+from domain.device import TrustLevel
+from domain.errors import DomainError
+from tests.bdd.conftest import World
+from tests.support.voice import clip
+
+scenarios("voice.feature")
+PHONE = DeviceInfo("asha-phone-0001", label="phone", platform="android")
+HERE = RequestContext(ip="198.51.100.8")
+
+
+@given(parsers.parse("{name} has logged in with her password on her phone"))
+def password_on_phone(bdd_bank: punq.Container, world: World, name: str) -> None:
+    person = world["people"][name]
+    bdd_bank.resolve(LogInWithPassword).execute(person.customer_number, world["password"],
+                                                      HERE, PHONE)
+    world["phone"] = bdd_bank.resolve(ManageDevices).list(person.id)[0]
+
+
+@given(parsers.parse("{name} has enrolled her voice on her phone with three recordings"))
+def enrolled(bdd_bank: punq.Container, world: World, name: str) -> None:
+    bdd_bank.resolve(EnrolVoice).execute(
+        world["people"][name].id, world["phone"].id,
+        [clip(n) for n in ("allison_en_00", "allison_en_01", "allison_en_04")], HERE)
+
+
+@given(parsers.parse("{name} has revoked her phone"))
+def revoked(bdd_bank: punq.Container, world: World, name: str) -> None:
+    bdd_bank.resolve(ManageDevices).revoke(world["people"][name].id, world["phone"].id, HERE)
+
+
+def _voice_login(bank: punq.Container, world: World, name: str, device: str, recording: str) -> None:
+    world["error"] = None
+    try:
+        world["issued"], _ = bank.resolve(LogInWithVoice).execute(
+            world["people"][name].customer_number, device, clip(recording), HERE)
+    except DomainError as error:
+        world["error"] = error
+
+
+@when(parsers.parse('{name} logs in on her phone saying "{recording}"'))
+def voice_login(bdd_bank: punq.Container, world: World, name: str, recording: str) -> None:
+    _voice_login(bdd_bank, world, name, PHONE.identifier, recording)
+
+
+@when(parsers.parse('{name} logs in on an unknown phone saying "{recording}"'))
+def unknown_phone(bdd_bank: punq.Container, world: World, name: str, recording: str) -> None:
+    _voice_login(bdd_bank, world, name, "someone-elses-phone", recording)
+
+
+@when(parsers.parse('someone tries to log in as {name} on her phone saying "{recording}" '
+                    "{times:d} times"))
+def impostor_tries(bdd_bank: punq.Container, world: World, name: str, recording: str,
+                   times: int) -> None:
+    for _ in range(times):
+        _voice_login(bdd_bank, world, name, PHONE.identifier, recording)
+        assert world["error"] is not None
+
+
+@when(parsers.parse('{name} binds her phone again saying "{recording}"'))
+def bind_again(bdd_bank: punq.Container, world: World, name: str, recording: str) -> None:
+    world["error"] = None
+    try:
+        world["phone"] = bdd_bank.resolve(ManageDevices).bind(
+            world["people"][name].id, PHONE, clip(recording), HERE)
+    except DomainError as error:
+        world["error"] = error
+
+
+@then("she is logged in by voice")
+def logged_in(world: World) -> None:
+    assert world["error"] is None, world["error"]
+    assert world["issued"].access_token
+
+
+@then(parsers.re(r"the (?:voice login|binding) is refused with \"(?P<code>\w+)\""))
+def refused(world: World, code: str) -> None:
+    assert world["error"] is not None and world["error"].code == code, world["error"]
+
+
+@then("the refusal names the score and the threshold")
+def names_score(world: World) -> None:
+    info = world["error"].info
+    assert info["score"] < info["threshold"] and info["reason"] == "no_match"
+
+
+@then("her phone is trusted again")
+def trusted_again(world: World) -> None:
+    assert world["error"] is None and world["phone"].trust is TrustLevel.TRUSTED
