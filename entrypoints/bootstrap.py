@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import attrs
 import punq
 
 from adapters.memory import MemoryStore, MemoryUnitOfWorkFactory
@@ -95,7 +96,8 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, ids: IdGenerato
     # One engine per process: the model loads lazily, once. Tests may pass a small one.
     container.register(VoiceEngine, instance=voice_engine or ResemblyzerVoiceEngine())
     container.register(LivenessCheck, instance=NoLivenessCheck())
-    container.register(VoicePolicy, instance=calibrated_policy())
+    container.register(VoicePolicy, instance=attrs.evolve(
+        calibrated_policy(), replay_similarity=settings.voice_replay_similarity))
     for use_case in USE_CASES:
         container.register(use_case, scope=punq.Scope.singleton)
     if settings.profile == "memory":

@@ -34,6 +34,7 @@ class Settings:
     argon2_time_cost: int = 2
     db_pool_size: int = 10
     auth: AuthPolicy = attrs.Factory(AuthPolicy)
+    voice_replay_similarity: float = 0.995
 
 
 def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
@@ -90,6 +91,7 @@ def load_settings(env: Mapping[str, str] | None = None, *,
         argon2_time_cost=_int(env, "VAANI_ARGON2_TIME_COST", 2, 1, 10),
         db_pool_size=_int(env, "VAANI_DB_POOL_SIZE", 10, 1, 200),
         auth=_auth_policy(env),
+        voice_replay_similarity=_int(env, "VAANI_VOICE_REPLAY_PERMILLE", 995, 900, 1000) / 1000,
     )
 
 

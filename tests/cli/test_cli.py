@@ -155,3 +155,14 @@ def test_audit_verify_names_a_deleted_record(vaani: tuple[CliRunner, str]) -> No
     engine.dispose()
     code, _, err = run(runner, "audit", "verify")
     assert code == 1 and "record 3" in err and "removed" in err
+
+
+def test_voice_restore(vaani: tuple[CliRunner, str]) -> None:
+    runner, _ = vaani
+    seeded = as_json(runner, "seed", "demo")["customers"][0]["customer_number"]
+    assert as_json(runner, "voice", "restore", seeded) == {"customer_number": seeded,
+                                                            "voice": "restored"}
+    code, _, err = run(runner, "voice", "restore", "0000000000")
+    assert code == 3 and "not found" in err
+    assert any(e["action"] == "voice.restored"
+               for e in as_json(runner, "audit", "tail", "--limit", "3")["items"])
