@@ -45,6 +45,7 @@ test: install-test postgres lint typecheck
 bench: install-test postgres
 	PYTHONPATH=. $(BIN)/python bench/quick_transfers.py
 	PYTHONPATH=. $(BIN)/python bench/auth_costs.py
+	PYTHONPATH=. VOICE_DEV=../shared/voice/dev $(BIN)/python bench/voice_latency.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,138 @@
+"""Voice latency and memory (a benchmark, not a test): enrolment (3 x 3 s) and verification
+(3 s) in-process and over HTTP, p50/p99, and the warm memory of `vaani serve`.
+Run: PYTHONPATH=. .venv/bin/python bench/voice_latency.py"""
+
+from __future__ import annotations
+
+import base64
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx2 as httpx
+import numpy as np
+import soundfile as sf
+
+from adapters.voice.resemblyzer_engine import ResemblyzerVoiceEngine
+from tests.support.voice import encode
+
+DEV = Path(os.environ.get("VOICE_DEV", "../shared/voice/dev"))
+SECRET = "bench-secret-" + "x" * 40
+ROUNDS = 30
+
+
+def three_seconds(path: Path) -> bytes:
+    data, rate = sf.read(path, dtype="float32")
+    return encode(data[: 3 * rate], rate)
+
+
+def quantiles(samples: list[float]) -> str:
+    q = statistics.quantiles(samples, n=100)
+    return f"p50 {statistics.median(samples) * 1e3:.0f} ms, p99 {q[98] * 1e3:.0f} ms"
+
+
+def in_process(clips: list[bytes]) -> None:
+    engine = ResemblyzerVoiceEngine()
+    started = time.perf_counter()
+    engine.warm_up()
+    print(f"model load + warm-up: {time.perf_counter() - started:.1f} s")
+    verify = []
+    for i in range(ROUNDS):
+        t0 = time.perf_counter()
+        engine.analyse(clips[i % len(clips)])
+        verify.append(time.perf_counter() - t0)
+    print(f"in-process verify (decode + VAD + embed, 3 s): {quantiles(verify)}; "
+          f"real-time factor {statistics.median(verify) / 3:.3f}")
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def over_http(clips: list[bytes], workdir: Path) -> None:
+    env = {**os.environ, "VAANI_DATABASE_URL": f"sqlite:///{workdir / 'voice.db'}",
+           "VAANI_JWT_SECRET": SECRET, "VAANI_AUTH_RATE_PER_IP": "100000",
+           "VAANI_LOGIN_RATE_PER_CUSTOMER": "100000"}
+    vaani = [sys.executable, "-m", "entrypoints.cli.app"]
+    subprocess.run([*vaani, "db", "upgrade"], env=env, check=True, capture_output=True)
+    subprocess.run([*vaani, "customer", "create", "--first-name", "Bench", "--last-name", "Voice",
+                    "--email", "bench@example.in", "--phone", "+919800099999", "--json"],
+                   env={**env, "VAANI_NEW_PASSWORD": "bench voice passphrase"}, check=True,
+                   capture_output=True)
+    server = subprocess.Popen([*vaani, "serve", "--port", "8766"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        api = "http://127.0.0.1:8766/api/v1"
+        for _ in range(600):
+            try:
+                httpx.get("http://127.0.0.1:8766/health")
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        print(f"vaani serve warm (model loaded and warmed) RSS: {rss_mib(server.pid):.0f} MiB")
+        number = _customer_number(env)
+        enrol, verify = [], []
+        with httpx.Client(timeout=60) as http:
+            for i in range(ROUNDS):
+                device = f"bench-device-{i:04d}"
+                login = http.post(f"{api}/auth/login", json={
+                    "customer_number": number, "method": "password",
+                    "password": "bench voice passphrase", "device": {"identifier": device}})
+                headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+                if i == 0:
+                    device_id = http.get(f"{api}/device-bindings", headers=headers).json()["items"][0]["id"]
+                    body = {"samples": [base64.b64encode(c).decode() for c in clips[:3]]}
+                    t0 = time.perf_counter()
+                    response = http.post(f"{api}/device-bindings/{device_id}/voice",
+                                         headers=headers, json=body)
+                    enrol.append(time.perf_counter() - t0)
+                    assert response.status_code == 201, response.text
+                sample = clips[3 + i % (len(clips) - 3)]
+                noisy = _perturb(sample, i)
+                t0 = time.perf_counter()
+                http.post(f"{api}/auth/login", json={
+                    "customer_number": number, "method": "voice",
+                    "voice_sample": base64.b64encode(noisy).decode(),
+                    "device": {"identifier": "bench-device-0000"}})
+                verify.append(time.perf_counter() - t0)
+        print(f"HTTP enrol (3 x 3 s): {enrol[0] * 1e3:.0f} ms")
+        print(f"HTTP voice login (3 s): {quantiles(verify)}")
+        print(f"vaani serve RSS after the run: {rss_mib(server.pid):.0f} MiB")
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def _perturb(audio: bytes, seed: int) -> bytes:
+    """A new take of the same clip (replay defence would refuse the identical bytes)."""
+    import io
+
+    data, rate = sf.read(io.BytesIO(audio), dtype="float32")
+    noise = np.random.default_rng(seed).standard_normal(len(data)).astype(np.float32) * 0.003
+    return encode(data + noise, rate)
+
+
+def _customer_number(env: dict[str, str]) -> str:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(env["VAANI_DATABASE_URL"])
+    with engine.connect() as conn:
+        return str(conn.execute(sa.text("SELECT customer_number FROM customers")).scalar_one())
+
+
+def main() -> None:
+    clips = [three_seconds(p) for p in sorted((DEV / "allison_en").glob("*.wav"))[:12]]
+    in_process(clips)
+    with tempfile.TemporaryDirectory() as tmp:
+        over_http(clips, Path(tmp))
+
+
+if __name__ == "__main__":
+    main()
