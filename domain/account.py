@@ -95,6 +95,24 @@ class Account:
         self.balance = self.balance + amount
         return self.balance
 
+    def place_hold(self, amount: Money) -> None:
+        """Reserve money for a transfer awaiting a challenge or a review: the available
+        balance drops, the ledger balance does not."""
+        self.ensure_can_move(amount)
+        if not self.may_overdraw and self.available_balance < amount:
+            raise InsufficientFunds(
+                f"account {self.account_number} has insufficient funds",
+                account_number=self.account_number,
+                available=self.available_balance.format(),
+            )
+        self.held = self.held + amount
+
+    def release_hold(self, amount: Money) -> None:
+        """Give reserved money back (before posting it, or when the transfer is voided)."""
+        if amount.minor <= 0 or self.held < amount:
+            raise ValueError(f"account {self.account_number} holds less than {amount}")
+        self.held = self.held - amount
+
     def freeze(self) -> None:
         if self.status is AccountStatus.CLOSED:
             raise AccountClosed(f"account {self.account_number} is closed")

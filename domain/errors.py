@@ -122,3 +122,15 @@ class VoiceDisabled(DomainError):
 
 class VoiceTooSoon(DomainError):
     code = "voice_attempt_too_soon"
+
+
+class TransferBlocked(DomainError):
+    code = "transfer_blocked"
+
+
+class TransferNotHeld(DomainError):
+    code = "transfer_not_held"
+
+
+class ChallengeFailed(DomainError):
+    code = "challenge_failed"

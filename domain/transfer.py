@@ -24,6 +24,14 @@ class TransferKind(enum.StrEnum):
 
 class TransferStatus(enum.StrEnum):
     COMPLETED = "completed"
+    CHALLENGE_REQUIRED = "challenge_required"  # funds held until the owner answers a challenge
+    PENDING_REVIEW = "pending_review"  # funds held until an operator decides
+    BLOCKED = "blocked"  # refused by the fraud engine: nothing moved
+    VOIDED = "voided"  # a hold that was given back: nothing moved
+
+    @property
+    def holds_funds(self) -> bool:
+        return self in (TransferStatus.CHALLENGE_REQUIRED, TransferStatus.PENDING_REVIEW)
 
 
 def request_fingerprint(**fields: object) -> str:
@@ -51,10 +59,15 @@ class Transfer:
     channel: Channel
     description: str
     created_at: datetime
+    hold_expires_at: datetime | None = None
+    challenge_id: UUID | None = None
+    void_reason: str | None = None
+    posted_at: datetime | None = None
 
 
 def post(
-    transfer: Transfer, source: Account, destination: Account, entry_ids: tuple[UUID, UUID]
+    transfer: Transfer, source: Account, destination: Account, entry_ids: tuple[UUID, UUID],
+    posted_at: datetime | None = None,
 ) -> tuple[LedgerEntry, LedgerEntry]:
     """Debit the source and credit the destination; both legs or neither."""
     if source.id == destination.id:
@@ -69,7 +82,7 @@ def post(
         channel=transfer.channel,
         description=transfer.description,
         reference=str(transfer.id),
-        posted_at=transfer.created_at,
+        posted_at=posted_at or transfer.created_at,
     )
     debit = LedgerEntry(id=entry_ids[0], account_id=source.id, entry_type=EntryType.DEBIT,
                         balance_after=source_after, **common)  # type: ignore[arg-type]

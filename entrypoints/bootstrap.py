@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import attrs
 import punq
 
+from adapters.fraud.config import RulesFileError, load_rules
+from adapters.fraud.rules import RulesEngine
 from adapters.memory import MemoryStore, MemoryUnitOfWorkFactory
 from adapters.security import Argon2Hasher, JwtTokenService
 from adapters.sql import SqlUnitOfWorkFactory, create_sql_engine
@@ -17,6 +20,9 @@ from adapters.voice.liveness import NoLivenessCheck
 from adapters.voice.resemblyzer_engine import ResemblyzerVoiceEngine
 from application.audit import AuditRecorder
 from application.auth_policy import AuthPolicy
+from application.fraud import FraudEngine, HoldPolicy
+from application.fraud_screen import FraudScreen, ProfileKeeper
+from application.holds import HoldKeeper
 from application.ports import (
     Clock,
     IdGenerator,
@@ -28,13 +34,16 @@ from application.ports import (
 )
 from application.sessions import SessionIssuer
 from application.use_cases import (
+    AnswerChallenge,
     Authenticate,
     Deposit,
     DeviceBinder,
     EnrolVoice,
     EnsureCashAccounts,
+    ExpireHolds,
     GenerateStatement,
     GetBalance,
+    GetTransfer,
     ListAccounts,
     ListAuditEvents,
     ListSessions,
@@ -47,6 +56,7 @@ from application.use_cases import (
     RefreshSession,
     RegisterCustomer,
     RestoreVoice,
+    ReviewTransfers,
     RevokeSessions,
     SeedDemo,
     SetUpiPin,
@@ -59,7 +69,7 @@ from application.use_cases import (
 )
 from application.voice_checks import VoiceVerifier
 from application.voice_policy import VoicePolicy
-from entrypoints.settings import Settings
+from entrypoints.settings import ConfigurationError, Settings
 
 USE_CASES = (
     AuditRecorder, ListAuditEvents, VerifyAuditTrail, Poster, Deposit, Withdraw, TransferMoney,
@@ -67,7 +77,18 @@ USE_CASES = (
     ListTransactions, GenerateStatement, VerifyLedger, SeedDemo, SessionIssuer, Authenticate,
     RefreshSession, ListSessions, RevokeSessions, Throttle, SetUpiPin, VerifyUpiPin,
     VoiceVerifier, DeviceBinder, ManageDevices, EnrolVoice, LogInWithVoice, RestoreVoice,
+    ProfileKeeper, FraudScreen, HoldKeeper, GetTransfer, AnswerChallenge, ReviewTransfers,
+    ExpireHolds,
 )
+
+
+def _fraud_engine(settings: Settings) -> FraudEngine:
+    """The rules engine from its TOML file, checked now: a bad file stops start-up."""
+    try:
+        rules = load_rules(Path(settings.fraud_rules) if settings.fraud_rules else None)
+    except RulesFileError as error:
+        raise ConfigurationError(str(error)) from None
+    return RulesEngine(rules)
 
 
 def unit_of_work_factory(settings: Settings) -> UnitOfWorkFactory:
@@ -96,6 +117,8 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, ids: IdGenerato
     # One engine per process: the model loads lazily, once. Tests may pass a small one.
     container.register(VoiceEngine, instance=voice_engine or ResemblyzerVoiceEngine())
     container.register(LivenessCheck, instance=NoLivenessCheck())
+    container.register(FraudEngine, instance=_fraud_engine(settings))
+    container.register(HoldPolicy, instance=settings.hold_policy)
     container.register(VoicePolicy, instance=attrs.evolve(
         calibrated_policy(), replay_similarity=settings.voice_replay_similarity))
     for use_case in USE_CASES:

@@ -11,6 +11,7 @@ import attrs
 
 from adapters.sql import normalise_url
 from application.auth_policy import AuthPolicy
+from application.fraud import HoldPolicy
 from domain.customer import PinPolicy
 from domain.login_attempts import LockoutPolicy
 
@@ -35,6 +36,8 @@ class Settings:
     db_pool_size: int = 10
     auth: AuthPolicy = attrs.Factory(AuthPolicy)
     voice_replay_similarity: float = 0.995
+    fraud_rules: str | None = None  # a TOML file; None: the rules shipped with the package
+    hold_policy: HoldPolicy = attrs.Factory(HoldPolicy)
 
 
 def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
@@ -92,6 +95,10 @@ def load_settings(env: Mapping[str, str] | None = None, *,
         db_pool_size=_int(env, "VAANI_DB_POOL_SIZE", 10, 1, 200),
         auth=_auth_policy(env),
         voice_replay_similarity=_int(env, "VAANI_VOICE_REPLAY_PERMILLE", 995, 900, 1000) / 1000,
+        fraud_rules=env.get("VAANI_FRAUD_RULES") or None,
+        hold_policy=HoldPolicy(
+            challenge_window=timedelta(minutes=_int(env, "VAANI_CHALLENGE_MINUTES", 5, 1, 60)),
+            review_window=timedelta(hours=_int(env, "VAANI_REVIEW_HOURS", 72, 1, 24 * 30))),
     )
 
 

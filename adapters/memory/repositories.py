@@ -16,10 +16,12 @@ from domain.account import Account, AccountType
 from domain.audit import GENESIS_HASH, AuditEvent, seal
 from domain.customer import Customer
 from domain.device import DeviceBinding
+from domain.fraud import StoredAssessment
+from domain.fraud_profile import CounterpartyProfile, CustomerProfile
 from domain.ledger import LedgerEntry
 from domain.login_attempts import LoginAttempts
 from domain.session import RefreshToken, Session
-from domain.transfer import Transfer
+from domain.transfer import Transfer, TransferStatus
 from domain.voice import Embedding, VoiceAttempts, Voiceprint, VoiceSample
 
 
@@ -40,11 +42,14 @@ class Staged:
     voiceprints: dict[UUID, Voiceprint] = attrs.Factory(dict)
     voice_attempts: dict[UUID, VoiceAttempts] = attrs.Factory(dict)
     voice_samples: dict[tuple[UUID, str], tuple[VoiceSample, bool, datetime]] = attrs.Factory(dict)
+    fraud_profiles: dict[tuple[str, str], object] = attrs.Factory(dict)
+    assessments: dict[UUID, StoredAssessment] = attrs.Factory(dict)
 
     def _parts(self) -> tuple[dict | list, ...]:  # type: ignore[type-arg]
         return (self.customers, self.accounts, self.transfers, self.entries, self.audit,
                 self.sessions, self.refresh_tokens, self.login_attempts, self.rate_limits,
-                self.devices, self.voiceprints, self.voice_attempts, self.voice_samples)
+                self.devices, self.voiceprints, self.voice_attempts, self.voice_samples,
+                self.fraud_profiles, self.assessments)
 
     def clear(self) -> None:
         for part in self._parts():
@@ -135,7 +140,8 @@ class MemoryTransfers:
     def add(self, transfer: Transfer) -> None:
         if transfer.idempotency_key is not None:
             assert transfer.idempotency_scope is not None
-            if self.by_idempotency_key(transfer.idempotency_scope, transfer.idempotency_key):
+            found = self.by_idempotency_key(transfer.idempotency_scope, transfer.idempotency_key)
+            if found is not None and found.id != transfer.id:
                 raise DuplicateIdempotencyKey(transfer.idempotency_key)
         self._staged.transfers[transfer.id] = transfer
 
@@ -150,10 +156,32 @@ class MemoryTransfers:
             transfer_id = self._store.transfer_keys.get((scope, key))
             return self._store.transfers.get(transfer_id) if transfer_id else None
 
-    def all_ids(self) -> Iterator[UUID]:
+    def statuses(self) -> Iterator[tuple[UUID, TransferStatus]]:
+        return iter([(t.id, t.status) for t in self._all()])
+
+    def update(self, transfer: Transfer) -> None:
+        self._staged.transfers[transfer.id] = transfer
+
+    lock = get  # the writer lock already serialises writers
+
+    def _all(self) -> list[Transfer]:
         with self._store.state:
-            ids = list(self._store.transfers) + list(self._staged.transfers)
-        return iter(ids)
+            return list({**self._store.transfers, **self._staged.transfers}.values())
+
+    def holding(self, *, expired_by: datetime | None = None,
+                status: TransferStatus | None = None, limit: int = 100) -> list[Transfer]:
+        found = [t for t in self._all()
+                 if (t.status is status if status else t.status.holds_funds)
+                 and (expired_by is None or (t.hold_expires_at is not None
+                                             and t.hold_expires_at <= expired_by))]
+        return sorted(found, key=lambda t: t.created_at)[:limit]
+
+    def held_totals(self) -> dict[UUID, int]:
+        totals: dict[UUID, int] = {}
+        for t in self._all():
+            if t.status.holds_funds:
+                totals[t.from_account_id] = totals.get(t.from_account_id, 0) + t.amount.minor
+        return totals
 
 
 class MemoryLedger:
@@ -217,6 +245,11 @@ class MemoryAudit:
     def all_in_order(self) -> Iterator[AuditEvent]:
         with self._store.state:
             return iter(list(self._store.audit))
+
+    def recent_actions(self, customer_id: UUID, since: datetime) -> list[str]:
+        with self._store.state:
+            chain = self._store.audit + self._staged.audit
+        return [e.action for e in chain if e.customer_id == customer_id and e.occurred_at >= since]
 
 
 class MemorySessions:
@@ -349,3 +382,35 @@ class MemoryVoice:
     def remember(self, customer_id: UUID, sample: VoiceSample, accepted: bool,
                  when: datetime) -> None:
         self._staged.voice_samples[(customer_id, sample.sha256)] = (sample, accepted, when)
+
+
+class MemoryFraud:
+    def __init__(self, store: MemoryStore, staged: Staged) -> None:
+        self._store, self._staged = store, staged
+
+    def _get(self, key: tuple[str, str]) -> object | None:
+        with self._store.state:
+            found = self._staged.fraud_profiles.get(key) or self._store.fraud_profiles.get(key)
+        return copy.deepcopy(found)
+
+    def customer_profile(self, customer_id: UUID) -> CustomerProfile | None:
+        found = self._get(("customer", str(customer_id)))
+        return found if isinstance(found, CustomerProfile) else None
+
+    def save_customer_profile(self, profile: CustomerProfile) -> None:
+        self._staged.fraud_profiles[("customer", str(profile.customer_id))] = copy.deepcopy(profile)
+
+    def counterparty_profile(self, key: str) -> CounterpartyProfile | None:
+        found = self._get(("counterparty", key))
+        return found if isinstance(found, CounterpartyProfile) else None
+
+    def save_counterparty_profile(self, profile: CounterpartyProfile) -> None:
+        self._staged.fraud_profiles[("counterparty", profile.key)] = copy.deepcopy(profile)
+
+    def add_assessment(self, stored: StoredAssessment) -> None:
+        self._staged.assessments[stored.transfer_id] = stored
+
+    def assessment(self, transfer_id: UUID) -> StoredAssessment | None:
+        with self._store.state:
+            return self._staged.assessments.get(transfer_id) or \
+                self._store.assessments.get(transfer_id)

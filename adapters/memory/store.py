@@ -12,6 +12,7 @@ from domain.account import Account
 from domain.audit import AuditEvent
 from domain.customer import Customer
 from domain.device import DeviceBinding
+from domain.fraud import StoredAssessment
 from domain.ledger import LedgerEntry
 from domain.login_attempts import LoginAttempts
 from domain.session import RefreshToken, Session
@@ -40,6 +41,8 @@ class MemoryStore:
     voiceprints: dict[UUID, Voiceprint] = attrs.Factory(dict)
     voice_attempts: dict[UUID, VoiceAttempts] = attrs.Factory(dict)
     voice_samples: dict[tuple[UUID, str], tuple[VoiceSample, bool, datetime]] = attrs.Factory(dict)
+    fraud_profiles: dict[tuple[str, str], object] = attrs.Factory(dict)
+    assessments: dict[UUID, StoredAssessment] = attrs.Factory(dict)
     writer: threading.RLock = attrs.Factory(threading.RLock)
     state: threading.RLock = attrs.Factory(threading.RLock)
 

@@ -12,6 +12,7 @@ from adapters.memory.repositories import (
     MemoryAudit,
     MemoryCustomers,
     MemoryDevices,
+    MemoryFraud,
     MemoryLedger,
     MemoryLoginAttempts,
     MemoryRateLimits,
@@ -40,6 +41,7 @@ class MemoryUnitOfWork:
         self.rate_limits = MemoryRateLimits(store, self._staged)
         self.devices = MemoryDevices(store, self._staged)
         self.voice = MemoryVoice(store, self._staged)
+        self.fraud = MemoryFraud(store, self._staged)
 
     def __enter__(self) -> Self:
         if self._write:
@@ -81,6 +83,8 @@ class MemoryUnitOfWork:
             store.voiceprints.update(staged.voiceprints)
             store.voice_attempts.update(staged.voice_attempts)
             store.voice_samples.update(staged.voice_samples)
+            store.fraud_profiles.update(staged.fraud_profiles)
+            store.assessments.update(staged.assessments)
         self._staged.clear()
 
     def rollback(self) -> None:

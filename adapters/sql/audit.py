@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
+from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -44,3 +46,8 @@ class SqlAudit:
         query = sa.select(audit_events).order_by(audit_events.c.sequence) \
             .execution_options(yield_per=1000)
         return (m.to_audit(r) for r in self._conn.execute(query))
+
+    def recent_actions(self, customer_id: UUID, since: datetime) -> list[str]:
+        query = sa.select(audit_events.c.action).where(
+            audit_events.c.customer_id == customer_id, audit_events.c.occurred_at >= since)
+        return list(self._conn.execute(query).scalars())

@@ -65,6 +65,8 @@ def transfer_row(t: Transfer) -> dict[str, Any]:
         "to_account_id": t.to_account_id, "to_account_number": t.to_account_number,
         "amount": t.amount.minor, "currency": t.amount.currency, "channel": t.channel.value,
         "description": t.description, "created_at": t.created_at,
+        "hold_expires_at": t.hold_expires_at, "challenge_id": t.challenge_id,
+        "void_reason": t.void_reason, "posted_at": t.posted_at,
     }
 
 
@@ -76,7 +78,8 @@ def to_transfer(r: Any) -> Transfer:
         from_account_id=r.from_account_id, from_account_number=r.from_account_number,
         to_account_id=r.to_account_id, to_account_number=r.to_account_number,
         amount=Money(r.amount, r.currency), channel=Channel(r.channel),
-        description=r.description, created_at=r.created_at,
+        description=r.description, created_at=r.created_at, hold_expires_at=r.hold_expires_at,
+        challenge_id=r.challenge_id, void_reason=r.void_reason, posted_at=r.posted_at,
     )
 
 

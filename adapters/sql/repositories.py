@@ -15,7 +15,7 @@ from application.ports import DuplicateCustomer, DuplicateIdempotencyKey
 from domain.account import Account, AccountType
 from domain.customer import Customer
 from domain.ledger import LedgerEntry
-from domain.transfer import Transfer
+from domain.transfer import Transfer, TransferStatus
 
 _STREAM = {"yield_per": 1000}
 
@@ -125,8 +125,37 @@ class SqlTransfers:
         row = self._conn.execute(_TRANSFER_BY_KEY, {"scope": scope, "key": key}).first()
         return m.to_transfer(row) if row else None
 
-    def all_ids(self) -> Iterator[UUID]:
-        return iter(self._conn.execute(sa.select(transfers.c.id)).scalars())
+    def statuses(self) -> Iterator[tuple[UUID, TransferStatus]]:
+        rows = self._conn.execute(sa.select(transfers.c.id, transfers.c.status))
+        return ((transfer_id, TransferStatus(status)) for transfer_id, status in rows)
+
+    def update(self, transfer: Transfer) -> None:
+        self._conn.execute(transfers.update().where(transfers.c.id == transfer.id), {
+            "status": transfer.status.value, "hold_expires_at": transfer.hold_expires_at,
+            "void_reason": transfer.void_reason, "posted_at": transfer.posted_at})
+
+    def lock(self, transfer_id: UUID) -> Transfer | None:
+        query = sa.select(transfers).where(transfers.c.id == transfer_id)
+        if self._conn.dialect.name == "postgresql":
+            query = query.with_for_update()  # one decision per held transfer, never two
+        row = self._conn.execute(query).first()
+        return m.to_transfer(row) if row else None
+
+    def holding(self, *, expired_by: datetime | None = None,
+                status: TransferStatus | None = None, limit: int = 100) -> list[Transfer]:
+        held = [s.value for s in TransferStatus if s.holds_funds]
+        query = sa.select(transfers).where(
+            transfers.c.status.in_([status.value] if status else held))
+        if expired_by is not None:
+            query = query.where(transfers.c.hold_expires_at <= expired_by)
+        query = query.order_by(transfers.c.created_at).limit(limit)
+        return [m.to_transfer(r) for r in self._conn.execute(query)]
+
+    def held_totals(self) -> dict[UUID, int]:
+        held = [s.value for s in TransferStatus if s.holds_funds]
+        query = sa.select(transfers.c.from_account_id, sa.func.sum(transfers.c.amount)) \
+            .where(transfers.c.status.in_(held)).group_by(transfers.c.from_account_id)
+        return {account: int(total) for account, total in self._conn.execute(query)}
 
 
 class SqlLedger:

@@ -71,7 +71,12 @@ transfers = sa.Table(
     sa.Column("channel", sa.String(8), nullable=False),
     sa.Column("description", sa.String(140), nullable=False),
     sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("hold_expires_at", UtcDateTime, nullable=True),
+    sa.Column("challenge_id", sa.Uuid, nullable=True),
+    sa.Column("void_reason", sa.String(64), nullable=True),
+    sa.Column("posted_at", UtcDateTime, nullable=True),
     sa.UniqueConstraint("idempotency_scope", "idempotency_key", name="uq_transfers_idempotency"),
+    sa.Index("ix_transfers_status_hold", "status", "hold_expires_at"),
     sa.CheckConstraint("amount > 0", name="amount_positive"),
     sa.CheckConstraint("from_account_id <> to_account_id", name="distinct_accounts"),
 )
@@ -206,4 +211,23 @@ voice_samples = sa.Table(
     sa.Column("accepted", sa.Boolean, nullable=False),
     sa.Column("embedding", sa.LargeBinary, nullable=True),
     sa.Column("seen_at", UtcDateTime, nullable=False),
+)
+
+fraud_profiles = sa.Table(
+    "fraud_profiles", metadata,
+    # Incremental aggregates per customer ("customer") and per receiving account ("counterparty").
+    sa.Column("kind", sa.String(16), primary_key=True),
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("data", sa.Text, nullable=False),
+)
+
+fraud_assessments = sa.Table(
+    "fraud_assessments", metadata,
+    sa.Column("transfer_id", sa.Uuid, sa.ForeignKey("transfers.id"), primary_key=True),
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("decision", sa.String(16), nullable=False),
+    sa.Column("engine", sa.String(32), nullable=False),
+    sa.Column("version", sa.String(16), nullable=False),
+    sa.Column("contributions", sa.Text, nullable=False),
+    sa.Column("assessed_at", UtcDateTime, nullable=False),
 )

@@ -9,6 +9,7 @@ from typing import Self
 from sqlalchemy.engine import Connection, Engine, RootTransaction
 
 from adapters.sql.audit import SqlAudit
+from adapters.sql.fraud import SqlFraud
 from adapters.sql.identity import SqlLoginAttempts, SqlRateLimits, SqlRefreshTokens, SqlSessions
 from adapters.sql.repositories import SqlAccounts, SqlCustomers, SqlLedger, SqlTransfers
 from adapters.sql.voice import SqlDevices, SqlVoice
@@ -26,6 +27,7 @@ class SqlUnitOfWork:
     rate_limits: SqlRateLimits
     devices: SqlDevices
     voice: SqlVoice
+    fraud: SqlFraud
 
     def __init__(self, engine: Engine, write: bool, writer: threading.Lock | None) -> None:
         self._engine = engine
@@ -55,6 +57,7 @@ class SqlUnitOfWork:
         self.rate_limits = SqlRateLimits(conn)
         self.devices = SqlDevices(conn)
         self.voice = SqlVoice(conn)
+        self.fraud = SqlFraud(conn)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

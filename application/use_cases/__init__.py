@@ -11,6 +11,13 @@ from application.use_cases.devices import DeviceBinder, ManageDevices
 from application.use_cases.enrol_voice import EnrolVoice
 from application.use_cases.ensure_cash_accounts import EnsureCashAccounts
 from application.use_cases.generate_statement import GenerateStatement, Statement
+from application.use_cases.held_transfers import (
+    AnswerChallenge,
+    ExpireHolds,
+    GetTransfer,
+    ReviewTransfers,
+    TransferView,
+)
 from application.use_cases.list_transactions import ListTransactions, TransactionPage
 from application.use_cases.log_in import LogInWithPassword
 from application.use_cases.manage_sessions import (
@@ -33,6 +40,7 @@ from application.use_cases.view_accounts import GetBalance, ListAccounts
 from application.use_cases.voice_login import LogInWithVoice
 
 __all__ = [
+    "AnswerChallenge",
     "AuditPage",
     "AuditReport",
     "Authenticate",
@@ -42,8 +50,10 @@ __all__ = [
     "DeviceBinder",
     "EnrolVoice",
     "EnsureCashAccounts",
+    "ExpireHolds",
     "GenerateStatement",
     "GetBalance",
+    "GetTransfer",
     "LedgerReport",
     "ListAccounts",
     "ListAuditEvents",
@@ -61,6 +71,7 @@ __all__ = [
     "RegisterCommand",
     "RegisterCustomer",
     "RestoreVoice",
+    "ReviewTransfers",
     "RevokeSessions",
     "SeedDemo",
     "SetUpiPin",
@@ -69,6 +80,7 @@ __all__ = [
     "TransactionPage",
     "TransferCommand",
     "TransferMoney",
+    "TransferView",
     "VerifyAuditTrail",
     "VerifyLedger",
     "VerifyUpiPin",

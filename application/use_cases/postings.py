@@ -9,6 +9,8 @@ import attrs
 
 from application.audit import AuditRecorder
 from application.context import SYSTEM, RequestContext
+from application.fraud import HoldPolicy
+from application.fraud_screen import ProfileKeeper
 from application.ports import (
     Clock,
     DuplicateIdempotencyKey,
@@ -18,6 +20,7 @@ from application.ports import (
 )
 from domain.account import Account
 from domain.errors import IdempotencyConflict, TransferNotFound, ValidationError
+from domain.fraud import Assessment, Decision, StoredAssessment
 from domain.ledger import Channel
 from domain.money import Money
 from domain.transfer import Transfer, TransferKind, TransferStatus, post, request_fingerprint
@@ -32,6 +35,7 @@ class PostingResult:
 
     transfer: Transfer
     replayed: bool = False
+    assessment: Assessment | None = None
 
 
 @attrs.frozen
@@ -74,27 +78,32 @@ def check_request(request: PostingRequest) -> None:
 # Checks the two locked accounts inside the transaction and returns (source, destination);
 # raising a domain error when either is missing or may not take part.
 Authorizer = Callable[[UnitOfWork, dict[str, Account]], tuple[Account, Account]]
+# Assesses the transfer with both accounts locked, before any money moves (None: not screened).
+Screen = Callable[[UnitOfWork, Account, Account], Assessment | None]
 
 
 class Poster:
     """Posts a request exactly once per idempotency key, with both accounts locked."""
 
     def __init__(self, uow_factory: UnitOfWorkFactory, ids: IdGenerator, clock: Clock,
-                 audit: AuditRecorder) -> None:
+                 audit: AuditRecorder, holds: HoldPolicy, profiles: ProfileKeeper) -> None:
         self._uow_factory = uow_factory
         self._ids = ids
         self._clock = clock
         self._audit = audit
+        self._holds = holds
+        self._profiles = profiles
 
     def post(self, request: PostingRequest, authorize: Authorizer,
-             uow: UnitOfWork | None = None) -> PostingResult:
-        """Post inside `uow` when given (the caller commits), else in a transaction of its own."""
+             uow: UnitOfWork | None = None, screen: Screen | None = None) -> PostingResult:
+        """Post inside `uow` when given (the caller commits), else in a transaction of its own.
+        With a `screen`, the fraud decision says whether money posts, is held, or is refused."""
         check_request(request)
         if uow is not None:
-            return self._post_in(uow, request, authorize)
+            return self._post_in(uow, request, authorize, screen)
         try:
             with self._uow_factory(write=True) as own:
-                result = self._post_in(own, request, authorize)
+                result = self._post_in(own, request, authorize, screen)
                 own.commit()
                 return result
         except DuplicateIdempotencyKey:
@@ -102,8 +111,8 @@ class Poster:
             with self._uow_factory() as fresh:
                 return self._replay(fresh, request)
 
-    def _post_in(self, uow: UnitOfWork, request: PostingRequest,
-                 authorize: Authorizer) -> PostingResult:
+    def _post_in(self, uow: UnitOfWork, request: PostingRequest, authorize: Authorizer,
+                 screen: Screen | None) -> PostingResult:
         fingerprint = request.fingerprint()
         if request.idempotency_key is not None:
             found = uow.transfers.by_idempotency_key(request.idempotency_scope, request.idempotency_key)
@@ -111,6 +120,9 @@ class Poster:
                 return _replayed(found, fingerprint)
         locked = uow.accounts.lock([request.from_account_number, request.to_account_number])
         source, destination = authorize(uow, locked)
+        assessment = screen(uow, source, destination) if screen is not None else None
+        decision = assessment.decision if assessment is not None else Decision.ALLOW
+        now = self._clock.now()
         transfer = Transfer(
             id=self._ids.new_id(), kind=request.kind, customer_id=request.initiated_by,
             idempotency_scope=request.idempotency_scope if request.idempotency_key else None,
@@ -119,20 +131,43 @@ class Poster:
             from_account_id=source.id, from_account_number=source.account_number,
             to_account_id=destination.id, to_account_number=destination.account_number,
             amount=request.amount, channel=request.channel, description=request.description,
-            created_at=self._clock.now(),
+            created_at=now,
         )
-        entries = post(transfer, source, destination, (self._ids.new_id(), self._ids.new_id()))
-        uow.transfers.add(transfer)
-        uow.ledger.append(entries)
+        customer_id = request.initiated_by or source.customer_id or destination.customer_id
+        if decision is Decision.ALLOW:
+            transfer = attrs.evolve(transfer, posted_at=now)
+            entries = post(transfer, source, destination, (self._ids.new_id(), self._ids.new_id()))
+            uow.transfers.add(transfer)
+            uow.ledger.append(entries)
+            uow.accounts.update(destination)
+            self._profiles.observe(uow, transfer, source)
+            action = f"money.{request.kind.value}"
+        elif decision is Decision.BLOCK:
+            transfer = attrs.evolve(transfer, status=TransferStatus.BLOCKED)
+            uow.transfers.add(transfer)
+            action = f"money.{request.kind.value}.blocked"
+        else:
+            source.place_hold(request.amount)  # available drops now, the ledger when it posts
+            challenge = decision is Decision.CHALLENGE
+            transfer = attrs.evolve(
+                transfer,
+                status=TransferStatus.CHALLENGE_REQUIRED if challenge else TransferStatus.PENDING_REVIEW,
+                hold_expires_at=now + (self._holds.challenge_window if challenge
+                                       else self._holds.review_window),
+                challenge_id=self._ids.new_id() if challenge else None)
+            uow.transfers.add(transfer)
+            action = f"money.{request.kind.value}.held"
         uow.accounts.update(source)
-        uow.accounts.update(destination)
+        if assessment is not None:
+            uow.fraud.add_assessment(StoredAssessment(transfer.id, assessment, now))
         uow.audit.append(self._audit.event(
-            request.context, f"money.{request.kind.value}",
-            customer_id=request.initiated_by or source.customer_id or destination.customer_id,
+            request.context, action, customer_id=customer_id,
             resource=f"transfer:{transfer.id}", source=source.account_number,
             destination=destination.account_number, amount=request.amount.format(),
-            currency=request.amount.currency, channel=request.channel.value))
-        return PostingResult(transfer)
+            currency=request.amount.currency, channel=request.channel.value,
+            score=assessment.score if assessment else None,
+            decision=assessment.decision.value if assessment else None))
+        return PostingResult(transfer, assessment=assessment)
 
     def _replay(self, uow: UnitOfWork, request: PostingRequest) -> PostingResult:
         assert request.idempotency_key is not None

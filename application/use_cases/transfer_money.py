@@ -7,13 +7,15 @@ from uuid import UUID
 import attrs
 
 from application.context import SYSTEM, RequestContext
+from application.fraud_screen import FraudScreen
 from application.ports import UnitOfWork
 from application.use_cases.postings import Poster, PostingRequest, PostingResult
 from domain.account import Account, AccountType
-from domain.errors import AccountNotFound, ValidationError
+from domain.errors import AccountNotFound, TransferBlocked, ValidationError
+from domain.fraud import Assessment
 from domain.ledger import Channel
 from domain.money import Money
-from domain.transfer import TransferKind
+from domain.transfer import TransferKind, TransferStatus
 
 
 @attrs.frozen
@@ -31,8 +33,9 @@ class TransferCommand:
 class TransferMoney:
     """Move money between two accounts atomically; a retry with the same key moves nothing."""
 
-    def __init__(self, poster: Poster) -> None:
+    def __init__(self, poster: Poster, screen: FraudScreen) -> None:
         self._poster = poster
+        self._screen = screen
 
     def execute(self, command: TransferCommand) -> PostingResult:
         request = PostingRequest(
@@ -58,4 +61,12 @@ class TransferMoney:
                                       account_number=command.to_account_number)
             return source, destination
 
-        return self._poster.post(request, authorize)
+        def assess(uow: UnitOfWork, source: Account, destination: Account) -> Assessment:
+            return self._screen.assess(uow, source, destination, command.amount, command.channel,
+                                       command.context)
+
+        result = self._poster.post(request, authorize, screen=assess)
+        if result.transfer.status is TransferStatus.BLOCKED:  # recorded, then refused
+            raise TransferBlocked("this transfer was refused by the bank's fraud checks",
+                                  transfer_id=str(result.transfer.id))
+        return result

@@ -10,6 +10,7 @@ import attrs
 from application.ports import UnitOfWorkFactory
 from domain.account import Account
 from domain.ledger import EntryType, LedgerEntry
+from domain.transfer import TransferStatus
 
 
 @attrs.frozen
@@ -41,7 +42,9 @@ class VerifyLedger:
                 entries += 1
                 legs[entry.transfer_id].append(entry)
                 problems.extend(_check_entry(entry, accounts.get(entry.account_id), replayed))
-            transfer_ids = set(uow.transfers.all_ids())
+            statuses = dict(uow.transfers.statuses())
+            held = uow.transfers.held_totals()
+        transfer_ids = set(statuses)
         total = 0
         for account in accounts.values():
             total += account.balance.minor
@@ -52,8 +55,15 @@ class VerifyLedger:
                 problems.append(f"account {account.account_number}: hold {account.held.minor} is invalid")
         if total != 0:
             problems.append(f"the balances of all accounts sum to {total}, not 0: money was created or lost")
-        for transfer_id in transfer_ids:
-            problems.extend(_check_legs(transfer_id, legs.get(transfer_id, [])))
+        for account in accounts.values():
+            if account.held.minor != held.get(account.id, 0):
+                problems.append(f"account {account.account_number}: holds {account.held.minor} but "
+                                f"its held transfers add up to {held.get(account.id, 0)}")
+        for transfer_id, status in statuses.items():
+            if status is TransferStatus.COMPLETED:
+                problems.extend(_check_legs(transfer_id, legs.get(transfer_id, [])))
+            elif transfer_id in legs:
+                problems.append(f"transfer {transfer_id} is {status.value} but has ledger entries")
         for transfer_id in legs.keys() - transfer_ids:
             problems.append(f"entries reference transfer {transfer_id}, which does not exist")
         return LedgerReport(len(accounts), entries, len(transfer_ids), problems[:max_problems])

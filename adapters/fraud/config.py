@@ -1,0 +1,98 @@
+"""Reading and checking the rules file: a bad file stops start-up with a message that says
+which key is wrong, never a half-configured engine."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from domain.errors import ValidationError
+from domain.fraud import DecisionBands
+from domain.money import Money
+
+
+class RulesFileError(ValueError):
+    """The rules file is missing, malformed or out of range; the message names the key."""
+
+
+@attrs.frozen
+class RulesConfig:
+    bands: DecisionBands
+    weights: Mapping[str, float]
+    amount_z_start: float
+    amount_z_full: float
+    amount_min_history: int
+    new_customer_amount: int
+    max_per_hour: int
+    max_per_day_amount: int
+    unusual_hour_min_history: int
+    unusual_hour_max_share: float
+    security_events: frozenset[str]
+    daily_limit_default: int
+    daily_limits: Mapping[str, int]  # "account_type:CHANNEL" -> minor units
+
+
+def _get(table: Mapping[str, Any], path: str, kind: type) -> Any:
+    node: Any = table
+    for part in path.split("."):
+        if not isinstance(node, Mapping) or part not in node:
+            raise RulesFileError(f"rules file: missing key {path!r}")
+        node = node[part]
+    if kind is float and isinstance(node, int) and not isinstance(node, bool):
+        node = float(node)
+    if not isinstance(node, kind) or (isinstance(node, bool) and kind is not bool):
+        raise RulesFileError(f"rules file: {path!r} must be {kind.__name__}, got {node!r}")
+    return node
+
+
+def _money(table: Mapping[str, Any], path: str) -> int:
+    try:
+        return Money.parse(_get(table, path, str)).minor
+    except ValidationError as error:
+        raise RulesFileError(f"rules file: {path!r}: {error.message}") from None
+
+
+def load_rules(path: Path | None = None) -> RulesConfig:
+    try:
+        text = path.read_text() if path else \
+            resources.files("adapters.fraud").joinpath("rules.toml").read_text()
+        raw = tomllib.loads(text)
+    except OSError as error:
+        raise RulesFileError(f"rules file {path}: {error.strerror}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise RulesFileError(f"rules file {path or 'rules.toml'}: {error}") from None
+    try:
+        bands = DecisionBands(_get(raw, "bands.challenge", float), _get(raw, "bands.review", float),
+                              _get(raw, "bands.block", float))
+    except ValueError as error:
+        raise RulesFileError(f"rules file: bands: {error}") from None
+    weights = {name: _get(raw, f"{name}.weight", float) for name in (
+        "amount_anomaly", "velocity", "new_counterparty", "unusual_hour", "counterparty_fraud",
+        "security_events", "daily_limits")}
+    weights["device_suspicious"] = _get(raw, "device.suspicious_weight", float)
+    weights["device_unknown"] = _get(raw, "device.unknown_weight", float)
+    for name, weight in weights.items():
+        if not 0 <= weight <= 100:
+            raise RulesFileError(f"rules file: weight of {name} must be within 0..100")
+    limits = {f"{kind}:{channel}": _money(raw, f"daily_limits.{kind}.{channel}")
+              for kind in ("savings", "current")
+              for channel in raw.get("daily_limits", {}).get(kind, {})}
+    return RulesConfig(
+        bands=bands, weights=weights,
+        amount_z_start=_get(raw, "amount_anomaly.z_start", float),
+        amount_z_full=_get(raw, "amount_anomaly.z_full", float),
+        amount_min_history=_get(raw, "amount_anomaly.min_history", int),
+        new_customer_amount=_money(raw, "amount_anomaly.new_customer_amount"),
+        max_per_hour=_get(raw, "velocity.max_per_hour", int),
+        max_per_day_amount=_money(raw, "velocity.max_per_day_amount"),
+        unusual_hour_min_history=_get(raw, "unusual_hour.min_history", int),
+        unusual_hour_max_share=_get(raw, "unusual_hour.max_share", float),
+        security_events=frozenset(_get(raw, "security_events.events", list)),
+        daily_limit_default=_money(raw, "daily_limits.default"),
+        daily_limits=limits,
+    )

@@ -1,0 +1,72 @@
+"""Fraud profiles and assessments in SQL: profiles as JSON documents, one row each."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import attrs
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from adapters.sql.tables import fraud_assessments, fraud_profiles
+from domain.fraud import Assessment, Contribution, Decision, StoredAssessment
+from domain.fraud_profile import CounterpartyProfile, CustomerProfile
+
+_PROFILE = sa.select(fraud_profiles.c.data).where(
+    fraud_profiles.c.kind == sa.bindparam("kind"), fraud_profiles.c.key == sa.bindparam("key"))
+
+
+class SqlFraud:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def _load(self, kind: str, key: str) -> dict[str, Any] | None:
+        data = self._conn.execute(_PROFILE, {"kind": kind, "key": key}).scalar()
+        return json.loads(data) if data else None
+
+    def _save(self, kind: str, key: str, data: dict[str, Any]) -> None:
+        text = json.dumps(data, separators=(",", ":"))
+        updated = self._conn.execute(fraud_profiles.update().where(
+            fraud_profiles.c.kind == kind, fraud_profiles.c.key == key), {"data": text})
+        if updated.rowcount == 0:
+            self._conn.execute(fraud_profiles.insert(), {"kind": kind, "key": key, "data": text})
+
+    def customer_profile(self, customer_id: UUID) -> CustomerProfile | None:
+        data = self._load("customer", str(customer_id))
+        return CustomerProfile(**{**data, "customer_id": customer_id}) if data else None
+
+    def save_customer_profile(self, profile: CustomerProfile) -> None:
+        data = attrs.asdict(profile)
+        data.pop("customer_id")
+        self._save("customer", str(profile.customer_id), data)
+
+    def counterparty_profile(self, key: str) -> CounterpartyProfile | None:
+        data = self._load("counterparty", key)
+        if not data:
+            return None
+        first = data.pop("first_seen")
+        return CounterpartyProfile(**data, first_seen=datetime.fromisoformat(first) if first else None)
+
+    def save_counterparty_profile(self, profile: CounterpartyProfile) -> None:
+        data = attrs.asdict(profile)
+        data["first_seen"] = profile.first_seen.isoformat() if profile.first_seen else None
+        self._save("counterparty", profile.key, data)
+
+    def add_assessment(self, stored: StoredAssessment) -> None:
+        a = stored.assessment
+        self._conn.execute(fraud_assessments.insert(), {
+            "transfer_id": stored.transfer_id, "score": a.score, "decision": a.decision.value,
+            "engine": a.engine, "version": a.version, "assessed_at": stored.assessed_at,
+            "contributions": json.dumps([attrs.asdict(c) for c in a.contributions])})
+
+    def assessment(self, transfer_id: UUID) -> StoredAssessment | None:
+        r = self._conn.execute(sa.select(fraud_assessments).where(
+            fraud_assessments.c.transfer_id == transfer_id)).first()
+        if r is None:
+            return None
+        contributions = tuple(Contribution(**c) for c in json.loads(r.contributions))
+        return StoredAssessment(r.transfer_id, Assessment(
+            r.score, Decision(r.decision), contributions, r.engine, r.version), r.assessed_at)

@@ -1,0 +1,48 @@
+"""What the fraud engine is told about a transfer, and the port it implements."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Protocol
+from uuid import UUID
+
+import attrs
+
+from domain.account import AccountType
+from domain.device import TrustLevel
+from domain.fraud import Assessment
+from domain.fraud_profile import CounterpartyProfile, CustomerProfile
+from domain.ledger import Channel
+from domain.money import Money
+
+
+@attrs.frozen
+class FraudContext:
+    customer_id: UUID
+    amount: Money
+    account_type: AccountType
+    channel: Channel
+    counterparty: str
+    own_account: bool  # between two accounts of the same customer
+    now: datetime
+    customer: CustomerProfile
+    counterparty_profile: CounterpartyProfile
+    device_trust: TrustLevel | None  # None: the request named no bound device
+    security_events: tuple[str, ...]  # audit actions on this customer in the last 24 h
+
+
+class FraudEngine(Protocol):
+    """Scores a transfer before any money moves."""
+
+    name: str
+    version: str
+
+    def assess(self, context: FraudContext) -> Assessment: ...
+
+
+@attrs.frozen
+class HoldPolicy:
+    """How long held money waits: a step-up challenge briefly, an operator review longer."""
+
+    challenge_window: timedelta = timedelta(minutes=5)
+    review_window: timedelta = timedelta(hours=72)

@@ -1,0 +1,177 @@
+"""Held transfers: the owner's step-up challenge, the operator's review, expiry, and a look."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import attrs
+
+from application.context import RequestContext
+from application.holds import HoldKeeper
+from application.ports import Clock, UnitOfWork, UnitOfWorkFactory, VoiceEngine
+from application.use_cases.upi_pin import VerifyUpiPin
+from application.voice_checks import VoiceVerifier, refusal
+from domain.device import TrustLevel
+from domain.errors import (
+    ChallengeFailed,
+    DeviceNotTrusted,
+    DomainError,
+    TransferNotFound,
+    TransferNotHeld,
+)
+from domain.fraud import Label, StoredAssessment
+from domain.fraud_profile import CounterpartyProfile
+from domain.transfer import Transfer, TransferStatus
+
+
+@attrs.frozen
+class TransferView:
+    transfer: Transfer
+    assessment: StoredAssessment | None
+
+
+def _expire_if_due(uow: UnitOfWork, holds: HoldKeeper, clock: Clock, transfer: Transfer,
+                   context: RequestContext) -> Transfer:
+    """Lazily void a hold whose time ran out."""
+    if transfer.status.holds_funds and transfer.hold_expires_at is not None \
+            and clock.now() >= transfer.hold_expires_at:
+        return holds.void(uow, transfer, context, "expired")
+    return transfer
+
+
+class GetTransfer:
+    """A transfer and its fraud assessment, shown to its owner (or to an operator)."""
+
+    def __init__(self, uow_factory: UnitOfWorkFactory, holds: HoldKeeper, clock: Clock) -> None:
+        self._uow_factory = uow_factory
+        self._holds = holds
+        self._clock = clock
+
+    def execute(self, customer_id: UUID | None, transfer_id: UUID,
+                context: RequestContext) -> TransferView:
+        with self._uow_factory(write=True) as uow:
+            transfer = uow.transfers.lock(transfer_id)
+            if transfer is None or (customer_id is not None and transfer.customer_id != customer_id):
+                raise TransferNotFound("no such transfer", transfer_id=str(transfer_id))
+            transfer = _expire_if_due(uow, self._holds, self._clock, transfer, context)
+            view = TransferView(transfer, uow.fraud.assessment(transfer.id))
+            uow.commit()
+            return view
+
+
+class AnswerChallenge:
+    """The owner proves it is them: the UPI PIN, or a voice sample on a trusted bound device.
+    A pass posts the held money once; a failure or a late answer gives it back once."""
+
+    def __init__(self, uow_factory: UnitOfWorkFactory, holds: HoldKeeper, clock: Clock,
+                 verify_pin: VerifyUpiPin, engine: VoiceEngine, verifier: VoiceVerifier) -> None:
+        self._uow_factory = uow_factory
+        self._holds = holds
+        self._clock = clock
+        self._verify_pin = verify_pin
+        self._engine = engine
+        self._verifier = verifier
+
+    def execute(self, customer_id: UUID, transfer_id: UUID, context: RequestContext, *,
+                pin: str | None = None, voice: bytes | None = None) -> Transfer:
+        if (pin is None) == (voice is None):
+            raise ChallengeFailed("answer with exactly one of pin or voice_sample")
+        self._pending(customer_id, transfer_id, context)
+        failure: DomainError | None = None
+        if pin is not None:
+            try:
+                self._verify_pin.execute(customer_id, pin, context)
+            except DomainError as error:
+                failure = error
+        sample = self._engine.analyse(voice) if voice is not None else None
+        with self._uow_factory(write=True) as uow:
+            transfer = uow.transfers.lock(transfer_id)
+            assert transfer is not None
+            transfer = _expire_if_due(uow, self._holds, self._clock, transfer, context)
+            if transfer.status is not TransferStatus.CHALLENGE_REQUIRED:
+                uow.commit()
+                raise TransferNotHeld(f"the transfer is {transfer.status.value}",
+                                      status=transfer.status.value)
+            if sample is not None and voice is not None:
+                binding = uow.devices.by_identifier(customer_id, context.device_id or "")
+                if binding is None or binding.trust is not TrustLevel.TRUSTED:
+                    failure = DeviceNotTrusted("answer by voice from your trusted bound device")
+                else:
+                    decision = self._verifier.check(uow, binding, voice, sample, context,
+                                                    "challenge")
+                    failure = None if decision.accepted else refusal(decision)  # type: ignore[assignment]
+            if failure is None:
+                result = self._holds.release(uow, transfer, context, "challenge passed")
+            else:
+                result = self._holds.void(uow, transfer, context, "challenge failed")
+            uow.commit()
+        if failure is not None:
+            raise failure
+        return result
+
+    def _pending(self, customer_id: UUID, transfer_id: UUID, context: RequestContext) -> None:
+        with self._uow_factory() as uow:
+            transfer = uow.transfers.get(transfer_id)
+        if transfer is None or transfer.customer_id != customer_id:
+            raise TransferNotFound("no such transfer", transfer_id=str(transfer_id))
+
+
+class ReviewTransfers:
+    """The operator's queue. A verdict settles the hold and labels the payee for the rules."""
+
+    def __init__(self, uow_factory: UnitOfWorkFactory, holds: HoldKeeper, clock: Clock) -> None:
+        self._uow_factory = uow_factory
+        self._holds = holds
+        self._clock = clock
+
+    def queue(self, limit: int = 100) -> list[TransferView]:
+        with self._uow_factory() as uow:
+            held = uow.transfers.holding(status=TransferStatus.PENDING_REVIEW, limit=limit)
+            return [TransferView(t, uow.fraud.assessment(t.id)) for t in held]
+
+    def decide(self, transfer_id: UUID, approve: bool, context: RequestContext) -> Transfer:
+        with self._uow_factory(write=True) as uow:
+            transfer = uow.transfers.lock(transfer_id)
+            if transfer is None:
+                raise TransferNotFound("no such transfer", transfer_id=str(transfer_id))
+            transfer = _expire_if_due(uow, self._holds, self._clock, transfer, context)
+            if transfer.status is not TransferStatus.PENDING_REVIEW:
+                raise TransferNotHeld(f"the transfer is {transfer.status.value}, not under review",
+                                      status=transfer.status.value)
+            payee = uow.fraud.counterparty_profile(transfer.to_account_number) or \
+                CounterpartyProfile(transfer.to_account_number)
+            if approve:
+                result = self._holds.release(uow, transfer, context, "approved by an operator")
+                payee.legitimate += 1
+                label = Label.LEGITIMATE
+            else:
+                result = self._holds.void(uow, transfer, context, "rejected by an operator")
+                payee.confirmed_fraud += 1
+                label = Label.CONFIRMED_FRAUD
+            uow.fraud.save_counterparty_profile(payee)
+            uow.audit.append(self._holds.label_event(context, transfer, label))
+            uow.commit()
+            return result
+
+
+class ExpireHolds:
+    """Void every hold whose time has run out. Idempotent: safe to run from cron, twice."""
+
+    def __init__(self, uow_factory: UnitOfWorkFactory, holds: HoldKeeper, clock: Clock) -> None:
+        self._uow_factory = uow_factory
+        self._holds = holds
+        self._clock = clock
+
+    def execute(self, context: RequestContext, batch: int = 100) -> int:
+        voided = 0
+        while True:
+            with self._uow_factory(write=True) as uow:
+                due = uow.transfers.holding(expired_by=self._clock.now(), limit=batch)
+                for candidate in due:
+                    transfer = uow.transfers.lock(candidate.id)
+                    if transfer is not None and transfer.status.holds_funds:
+                        self._holds.void(uow, transfer, context, "expired")
+                        voided += 1
+                uow.commit()
+            if len(due) < batch:
+                return voided
