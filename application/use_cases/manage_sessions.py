@@ -23,6 +23,7 @@ class Principal:
     session_id: UUID
     roles: tuple[Role, ...]
     issued_at: datetime
+    device_id: str | None = None  # the device the session was started on
 
 
 class Authenticate:
@@ -41,7 +42,8 @@ class Authenticate:
         if session is None or session.customer_id != claims.customer_id \
                 or not session.is_active(self._clock.now()):
             raise Unauthorized("the session has ended; log in again")
-        return Principal(claims.customer_id, claims.session_id, claims.roles, claims.issued_at)
+        return Principal(claims.customer_id, claims.session_id, claims.roles, claims.issued_at,
+                         session.device_id)
 
 
 class ListSessions:

@@ -20,6 +20,7 @@ from entrypoints.http import (
     routes_auth,
     routes_devices,
     routes_operator,
+    routes_transfers,
     routes_upi,
 )
 from entrypoints.http.auth import public
@@ -57,7 +58,7 @@ def create_app(container: punq.Container) -> Starlette:
             Route("/ready", ready, methods=["GET"]),
             Mount(API_PREFIX, routes=[*routes_auth.routes, *routes_accounts.routes,
                                      *routes_upi.routes, *routes_operator.routes,
-                                     *routes_devices.routes]),
+                                     *routes_devices.routes, *routes_transfers.routes]),
         ],
         middleware=[Middleware(RequestContextMiddleware)],
         exception_handlers={DomainError: on_domain_error, HTTPException: on_http_error},

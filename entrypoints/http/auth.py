@@ -35,7 +35,7 @@ def context(request: Request, device_id: str | None = None) -> RequestContext:
     return RequestContext(
         actor_id=principal.customer_id if principal else None,
         ip=request.client.host if request.client else None,
-        device_id=device_id or request.headers.get("x-device-id"),
+        device_id=device_id or (principal.device_id if principal else None),
         request_id=request.scope.get("state", {}).get("request_id"),
     )
 

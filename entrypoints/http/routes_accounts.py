@@ -12,6 +12,7 @@ from starlette.routing import Route
 
 from application.use_cases import TransferCommand
 from domain.customer import Role
+from domain.transfer import TransferStatus
 from entrypoints.converters import structure
 from entrypoints.http import views
 from entrypoints.http.auth import caller, context, requires, services
@@ -60,7 +61,8 @@ async def transfer(request: Request) -> Response:
     )
     result = await run_in_threadpool(services(request).transfer.execute, command)
     headers = {"Idempotent-Replayed": "true"} if result.replayed else None
-    return JSONResponse(views.transfer(result), 201, headers)
+    held = result.transfer.status is not TransferStatus.COMPLETED  # 202: funds held meanwhile
+    return JSONResponse(views.transfer(result), 202 if held else 201, headers)
 
 
 @requires(Role.CUSTOMER)

@@ -91,3 +91,9 @@ class EnrolVoiceBody:
     samples: list[str] = attrs.field(repr=False)
     password: str | None = attrs.field(default=None, repr=False)
     pin: str | None = attrs.field(default=None, repr=False)
+
+
+@attrs.frozen
+class ChallengeBody:
+    pin: str | None = attrs.field(default=None, repr=False)
+    voice_sample: str | None = attrs.field(default=None, repr=False)

@@ -7,10 +7,12 @@ import punq
 
 from application.ports import UnitOfWorkFactory
 from application.use_cases import (
+    AnswerChallenge,
     Authenticate,
     EnrolVoice,
     GenerateStatement,
     GetBalance,
+    GetTransfer,
     ListAccounts,
     ListAuditEvents,
     ListSessions,
@@ -20,6 +22,7 @@ from application.use_cases import (
     ManageDevices,
     RefreshSession,
     RegisterCustomer,
+    ReviewTransfers,
     RevokeSessions,
     SetUpiPin,
     Throttle,
@@ -51,6 +54,9 @@ class Services:
     devices: ManageDevices
     enrol: EnrolVoice
     voice_login: LogInWithVoice
+    get_transfer: GetTransfer
+    challenge: AnswerChallenge
+    review: ReviewTransfers
 
     @classmethod
     def from_container(cls, container: punq.Container) -> Services:

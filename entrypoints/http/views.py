@@ -13,11 +13,13 @@ from domain.audit import AuditEvent
 from domain.customer import Customer
 from domain.device import DeviceBinding
 from domain.errors import ValidationError
+from domain.fraud import StoredAssessment
 from domain.identity_numbers import mask_aadhaar, mask_pan
 from domain.ledger import LedgerEntry
 from domain.money import Money
 from domain.session import Session
 from domain.timestamps import rfc3339
+from domain.transfer import Transfer, TransferStatus
 
 
 def money(value: Money) -> dict[str, str]:
@@ -64,13 +66,32 @@ def entry(e: LedgerEntry) -> dict[str, Any]:
 
 
 def transfer(result: PostingResult) -> dict[str, Any]:
-    t = result.transfer
-    return {
+    return transfer_body(result.transfer)
+
+
+def transfer_body(t: Transfer, assessment: StoredAssessment | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {
         "transfer_id": str(t.id), "status": t.status.value,
         "from_account_number": t.from_account_number, "to_account_number": t.to_account_number,
         "amount": money(t.amount), "channel": t.channel.value, "description": t.description,
         "created_at": rfc3339(t.created_at),
+        "posted_at": rfc3339(t.posted_at) if t.posted_at else None,
     }
+    if t.status is TransferStatus.CHALLENGE_REQUIRED and t.challenge_id and t.hold_expires_at:
+        body["challenge"] = {"id": str(t.challenge_id), "methods": ["voice", "pin"],
+                             "expires_at": rfc3339(t.hold_expires_at)}
+    elif t.hold_expires_at:
+        body["hold_expires_at"] = rfc3339(t.hold_expires_at)
+    if t.void_reason:
+        body["void_reason"] = t.void_reason
+    if assessment is not None:
+        a = assessment.assessment
+        body["assessment"] = {
+            "score": a.score, "decision": a.decision.value, "engine": a.engine,
+            "version": a.version, "assessed_at": rfc3339(assessment.assessed_at),
+            "reasons": [{"code": c.code, "points": c.points, "reason": c.reason}
+                        for c in a.contributions]}
+    return body
 
 
 def statement(s: Statement) -> dict[str, Any]:

@@ -1,0 +1,73 @@
+"""A transfer's status and assessment, its step-up challenge, and the operators' review."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from domain.customer import Role
+from domain.errors import TransferNotFound
+from entrypoints.converters import structure
+from entrypoints.http import views
+from entrypoints.http.audio import audio_bytes
+from entrypoints.http.auth import caller, context, requires, services
+from entrypoints.http.query import page_limit
+from entrypoints.http.request_body import json_body
+from entrypoints.http.responses import JSONResponse
+from entrypoints.http.schemas import ChallengeBody
+
+
+def _transfer_id(request: Request) -> UUID:
+    try:
+        return UUID(request.path_params["transfer_id"])
+    except ValueError:
+        raise TransferNotFound("no such transfer") from None
+
+
+@requires(Role.CUSTOMER)
+async def show(request: Request) -> Response:
+    view = await run_in_threadpool(services(request).get_transfer.execute,
+                                   caller(request).customer_id, _transfer_id(request),
+                                   context(request))
+    return JSONResponse(views.transfer_body(view.transfer, view.assessment))
+
+
+@requires(Role.CUSTOMER)
+async def answer_challenge(request: Request) -> Response:
+    body = structure(await json_body(request), ChallengeBody)
+    voice = audio_bytes(body.voice_sample) if body.voice_sample is not None else None
+    settled = await run_in_threadpool(
+        lambda: services(request).challenge.execute(
+            caller(request).customer_id, _transfer_id(request), context(request), pin=body.pin,
+            voice=voice))
+    return JSONResponse(views.transfer_body(settled))
+
+
+@requires(Role.OPERATOR, Role.ADMIN)
+async def review_queue(request: Request) -> Response:
+    queue = await run_in_threadpool(services(request).review.queue, page_limit(request))
+    return JSONResponse({"items": [views.transfer_body(v.transfer, v.assessment) for v in queue]})
+
+
+def _verdict(approve: bool):  # type: ignore[no-untyped-def]
+    @requires(Role.OPERATOR, Role.ADMIN)
+    async def decide(request: Request) -> Response:
+        settled = await run_in_threadpool(services(request).review.decide, _transfer_id(request),
+                                          approve, context(request))
+        return JSONResponse(views.transfer_body(settled))
+
+    decide.__name__ = "approve" if approve else "reject"
+    return decide
+
+
+routes = [
+    Route("/transfers/{transfer_id}", show, methods=["GET"]),
+    Route("/transfers/{transfer_id}/challenge", answer_challenge, methods=["POST"]),
+    Route("/operator/review", review_queue, methods=["GET"]),
+    Route("/operator/review/{transfer_id}/approve", _verdict(True), methods=["POST"]),
+    Route("/operator/review/{transfer_id}/reject", _verdict(False), methods=["POST"]),
+]
