@@ -1,0 +1,154 @@
+"""The fraud decision decides how money moves, on every profile, with the shipped rules:
+allow posts, challenge and review hold, block refuses; holds settle or void exactly once."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import punq
+import pytest
+
+from application.context import SYSTEM, RequestContext
+from application.use_cases import (
+    AnswerChallenge,
+    Authenticate,
+    CashCommand,
+    ExpireHolds,
+    GetBalance,
+    GetTransfer,
+    LogInWithPassword,
+    ReviewTransfers,
+    SetUpiPin,
+    TransferCommand,
+    TransferMoney,
+    Withdraw,
+)
+from domain.customer import Customer
+from domain.errors import InsufficientFunds, PinInvalid, TransferBlocked, TransferNotHeld
+from domain.fraud import Decision
+from domain.ledger import Channel
+from domain.transfer import TransferStatus
+from tests.support.banking import PASSWORD, account, customer, inr
+from tests.support.clock import SteppingClock
+
+PIN = "4826"
+
+
+@pytest.fixture
+def cast(bank: punq.Container, clock: SteppingClock):  # type: ignore[no-untyped-def]
+    """Asha (with a UPI PIN and a habit of paying Ravi 100.00) and Ravi."""
+    asha, ravi = customer(bank, first_name="Asha"), customer(bank, first_name="Ravi")
+    source = account(bank, asha, "100000.00").account_number
+    payee = account(bank, ravi).account_number
+    issued, _ = bank.resolve(LogInWithPassword).execute(asha.customer_number, PASSWORD)
+    bank.resolve(SetUpiPin).execute(bank.resolve(Authenticate).execute(issued.access_token), PIN,
+                                    None, SYSTEM)
+    clock.advance(timedelta(days=2))  # the PIN set-up is no longer a "recent security event"
+    for _ in range(5):
+        send(bank, asha, source, payee, "100.00")
+        clock.advance(timedelta(hours=3))
+    return asha, source, payee
+
+
+def send(bank: punq.Container, who: Customer, source: str, destination: str, amount: str,
+         key: str | None = None, channel: Channel = Channel.MOBILE):  # type: ignore[no-untyped-def]
+    return bank.resolve(TransferMoney).execute(TransferCommand(
+        who.id, source, destination, inr(amount), channel=channel, idempotency_key=key))
+
+
+def balances(bank: punq.Container, number: str) -> tuple[str, str]:
+    account = bank.resolve(GetBalance).execute(None, number)
+    return account.balance.format(), account.available_balance.format()
+
+
+def test_a_usual_payment_posts(bank: punq.Container, cast) -> None:  # type: ignore[no-untyped-def]
+    asha, source, payee = cast
+    result = send(bank, asha, source, payee, "120.00")
+    assert result.transfer.status is TransferStatus.COMPLETED
+    assert result.assessment.decision is Decision.ALLOW
+
+
+def test_an_unusual_amount_is_held_and_posts_once_after_the_right_pin(bank: punq.Container,
+                                                                       cast) -> None:  # type: ignore[no-untyped-def]
+    asha, source, payee = cast
+    held = send(bank, asha, source, payee, "5000.00", key="big-1")
+    assert held.transfer.status is TransferStatus.CHALLENGE_REQUIRED
+    assert "amount_anomaly" in {c.code for c in held.assessment.contributions}
+    assert balances(bank, source) == ("99500.00", "94500.00")  # available drops, balance not
+    again = send(bank, asha, source, payee, "5000.00", key="big-1")  # a retry holds nothing more
+    assert again.replayed and again.transfer.id == held.transfer.id
+    assert balances(bank, source) == ("99500.00", "94500.00")
+    posted = bank.resolve(AnswerChallenge).execute(asha.id, held.transfer.id, SYSTEM, pin=PIN)
+    assert posted.status is TransferStatus.COMPLETED
+    assert balances(bank, source) == ("94500.00", "94500.00")
+    assert balances(bank, payee)[0] == "5500.00"
+    with pytest.raises(TransferNotHeld):
+        bank.resolve(AnswerChallenge).execute(asha.id, held.transfer.id, SYSTEM, pin=PIN)
+    assert balances(bank, payee)[0] == "5500.00"
+
+
+def test_a_wrong_pin_voids_the_hold(bank: punq.Container, cast) -> None:  # type: ignore[no-untyped-def]
+    asha, source, payee = cast
+    held = send(bank, asha, source, payee, "5000.00")
+    with pytest.raises(PinInvalid):
+        bank.resolve(AnswerChallenge).execute(asha.id, held.transfer.id, SYSTEM, pin="9999")
+    view = bank.resolve(GetTransfer).execute(asha.id, held.transfer.id, SYSTEM)
+    assert view.transfer.status is TransferStatus.VOIDED
+    assert balances(bank, source) == ("99500.00", "99500.00")
+    assert view.assessment is not None and view.assessment.assessment.score >= 40
+
+
+def test_an_unanswered_challenge_expires_once(bank: punq.Container, clock: SteppingClock,
+                                              cast) -> None:  # type: ignore[no-untyped-def]
+    asha, source, payee = cast
+    held = send(bank, asha, source, payee, "5000.00")
+    clock.advance(timedelta(minutes=5, seconds=1))
+    assert bank.resolve(ExpireHolds).execute(SYSTEM) == 1
+    assert bank.resolve(ExpireHolds).execute(SYSTEM) == 0  # idempotent
+    with pytest.raises(TransferNotHeld):
+        bank.resolve(AnswerChallenge).execute(asha.id, held.transfer.id, SYSTEM, pin=PIN)
+    assert balances(bank, source) == ("99500.00", "99500.00")
+
+
+def test_a_hold_is_voided_lazily_when_looked_at(bank: punq.Container, clock: SteppingClock,
+                                                cast) -> None:  # type: ignore[no-untyped-def]
+    asha, source, payee = cast
+    held = send(bank, asha, source, payee, "5000.00")
+    clock.advance(timedelta(minutes=6))
+    view = bank.resolve(GetTransfer).execute(asha.id, held.transfer.id, SYSTEM)
+    assert view.transfer.status is TransferStatus.VOIDED and view.transfer.void_reason == "expired"
+
+
+def test_held_money_cannot_be_spent_twice(bank: punq.Container, cast) -> None:  # type: ignore[no-untyped-def]
+    asha, source, payee = cast
+    send(bank, asha, source, payee, "5000.00")
+    with pytest.raises(InsufficientFunds):
+        bank.resolve(Withdraw).execute(CashCommand(source, inr("94500.01"), Channel.ATM))
+
+
+def test_review_approve_and_reject_label_the_payee(bank: punq.Container, cast) -> None:  # type: ignore[no-untyped-def]
+    asha, source, payee = cast
+    issued, _ = bank.resolve(LogInWithPassword).execute(asha.customer_number, PASSWORD)
+    bank.resolve(SetUpiPin).execute(bank.resolve(Authenticate).execute(issued.access_token), "739152",
+                                    PASSWORD, SYSTEM)  # a PIN change: a recent security event
+    first = send(bank, asha, source, payee, "5000.00")
+    second = send(bank, asha, source, payee, "6000.00")
+    assert first.transfer.status is second.transfer.status is TransferStatus.PENDING_REVIEW
+    review = bank.resolve(ReviewTransfers)
+    assert [v.transfer.id for v in review.queue()] == [first.transfer.id, second.transfer.id]
+    operator = RequestContext(device_id="cli:ops@branch")
+    assert review.decide(first.transfer.id, True, operator).status is TransferStatus.COMPLETED
+    assert review.decide(second.transfer.id, False, operator).status is TransferStatus.VOIDED
+    assert balances(bank, source) == ("94500.00", "94500.00")
+    with pytest.raises(TransferBlocked):  # the payee is now known for confirmed fraud
+        send(bank, asha, source, payee, "100.00")
+    assert balances(bank, source) == ("94500.00", "94500.00")
+
+
+def test_over_the_daily_limit_is_blocked_and_nothing_moves(bank: punq.Container, cast) -> None:  # type: ignore[no-untyped-def]
+    asha, source, payee = cast
+    with pytest.raises(TransferBlocked):
+        send(bank, asha, source, payee, "60000.00", key="huge", channel=Channel.ATM)
+    with pytest.raises(TransferBlocked):  # an idempotent retry is refused the same way
+        send(bank, asha, source, payee, "60000.00", key="huge", channel=Channel.ATM)
+    assert balances(bank, source) == ("99500.00", "99500.00")
