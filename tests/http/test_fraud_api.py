@@ -1,0 +1,94 @@
+"""Held, challenged, reviewed and blocked transfers over HTTP."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import punq
+from starlette.testclient import TestClient
+
+from domain.customer import Role
+from tests.http.conftest import API, log_in
+from tests.http.test_errors_and_headers import assert_envelope
+from tests.support.banking import account, customer
+from tests.support.clock import SteppingClock
+
+
+def money(amount: str) -> dict[str, str]:
+    return {"amount": amount, "currency": "INR"}
+
+
+def setup(client: TestClient, bank: punq.Container, clock: SteppingClock):  # type: ignore[no-untyped-def]
+    asha, ravi = customer(bank), customer(bank)
+    source = account(bank, asha, "100000.00").account_number
+    payee = account(bank, ravi).account_number
+    headers = log_in(client, asha.customer_number)
+    assert client.post(f"{API}/upi/pin", headers=headers, json={"pin": "4826"}).status_code == 200
+    clock.advance(timedelta(days=2))
+    for _ in range(5):
+        headers = log_in(client, asha.customer_number)  # tokens last 15 minutes
+        response = client.post(f"{API}/accounts/{source}/transfer", headers=headers,
+                               json={"to_account_number": payee, "amount": money("100.00")})
+        assert response.status_code == 201, response.text
+        clock.advance(timedelta(hours=3))
+    return log_in(client, asha.customer_number), source, payee
+
+
+def test_a_challenged_transfer_is_202_and_posts_after_the_pin(
+        client: TestClient, bank: punq.Container, clock: SteppingClock) -> None:
+    headers, source, payee = setup(client, bank, clock)
+    held = client.post(f"{API}/accounts/{source}/transfer", headers=headers,
+                       json={"to_account_number": payee, "amount": money("5000.00")})
+    assert held.status_code == 202, held.text
+    body = held.json()
+    assert body["status"] == "challenge_required"
+    assert body["challenge"]["methods"] == ["voice", "pin"] and body["challenge"]["expires_at"]
+    balance = client.get(f"{API}/accounts/{source}/balance", headers=headers).json()
+    assert balance["available_balance"] == money("94500.00")
+    shown = client.get(f"{API}/transfers/{body['transfer_id']}", headers=headers).json()
+    assert shown["assessment"]["decision"] == "challenge"
+    assert any(r["code"] == "amount_anomaly" for r in shown["assessment"]["reasons"])
+    answered = client.post(f"{API}/transfers/{body['transfer_id']}/challenge", headers=headers,
+                           json={"pin": "4826"})
+    assert answered.status_code == 200 and answered.json()["status"] == "completed"
+    again = client.post(f"{API}/transfers/{body['transfer_id']}/challenge", headers=headers,
+                        json={"pin": "4826"})
+    assert_envelope(again, 409, "transfer_not_held")
+
+
+def test_a_failed_challenge_voids_and_others_see_nothing(
+        client: TestClient, bank: punq.Container, clock: SteppingClock) -> None:
+    headers, source, payee = setup(client, bank, clock)
+    transfer_id = client.post(f"{API}/accounts/{source}/transfer", headers=headers, json={
+        "to_account_number": payee, "amount": money("5000.00")}).json()["transfer_id"]
+    stranger = log_in(client, customer(bank).customer_number)
+    assert_envelope(client.get(f"{API}/transfers/{transfer_id}", headers=stranger), 404,
+                    "transfer_not_found")
+    assert_envelope(client.post(f"{API}/transfers/{transfer_id}/challenge", headers=stranger,
+                                json={"pin": "4826"}), 404, "transfer_not_found")
+    assert_envelope(client.post(f"{API}/transfers/{transfer_id}/challenge", headers=headers,
+                                json={"pin": "1357"}), 401, "pin_invalid")
+    assert client.get(f"{API}/transfers/{transfer_id}", headers=headers).json()["status"] == "voided"
+    balance = client.get(f"{API}/accounts/{source}/balance", headers=headers).json()
+    assert balance["balance"] == balance["available_balance"] == money("99500.00")
+
+
+def test_review_by_an_operator_and_a_block(client: TestClient, bank: punq.Container,
+                                           clock: SteppingClock) -> None:
+    headers, source, payee = setup(client, bank, clock)
+    client.post(f"{API}/upi/pin", headers=headers, json={"pin": "739152"})  # a PIN change
+    held = client.post(f"{API}/accounts/{source}/transfer", headers=headers, json={
+        "to_account_number": payee, "amount": money("5000.00")})
+    assert held.status_code == 202 and held.json()["status"] == "pending_review"
+    operator = log_in(client, customer(bank, Role.OPERATOR).customer_number)
+    assert_envelope(client.get(f"{API}/operator/review", headers=headers), 403, "forbidden")
+    queue = client.get(f"{API}/operator/review", headers=operator).json()["items"]
+    assert [q["transfer_id"] for q in queue] == [held.json()["transfer_id"]]
+    assert queue[0]["assessment"]["score"] >= 70
+    rejected = client.post(f"{API}/operator/review/{held.json()['transfer_id']}/reject",
+                           headers=operator)
+    assert rejected.status_code == 200 and rejected.json()["status"] == "voided"
+    blocked = client.post(f"{API}/accounts/{source}/transfer", headers=headers, json={
+        "to_account_number": payee, "amount": money("100.00")})
+    assert_envelope(blocked, 403, "transfer_blocked")
+    assert client.get(f"{API}/operator/review", headers=operator).json()["items"] == []
