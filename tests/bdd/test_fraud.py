@@ -1,0 +1,136 @@
+"""Steps for features/fraud.feature, with the rules shipped in the package."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import punq
+from pytest_bdd import given, parsers, scenarios, then, when
+
+from application.context import SYSTEM, RequestContext
+from application.use_cases import (
+    AnswerChallenge,
+    Authenticate,
+    GetBalance,
+    GetTransfer,
+    LogInWithPassword,
+    OpenAccount,
+    OpenAccountCommand,
+    RegisterCommand,
+    RegisterCustomer,
+    ReviewTransfers,
+    SetUpiPin,
+    TransferCommand,
+    TransferMoney,
+)
+from domain.account import AccountType
+from domain.errors import DomainError
+from domain.ledger import Channel
+from domain.money import Money
+from domain.transfer import TransferStatus
+from tests.bdd.conftest import World
+from tests.support.clock import SteppingClock
+
+scenarios("fraud.feature")
+
+
+def _principal(bank: punq.Container, world: World):  # type: ignore[no-untyped-def]
+    issued, _ = bank.resolve(LogInWithPassword).execute(world["people"]["Asha"].customer_number,
+                                                       world["password"])
+    return bank.resolve(Authenticate).execute(issued.access_token)
+
+
+@given(parsers.parse('Asha has a savings account holding {amount} INR and the UPI PIN "{pin}"'))
+def asha_account(bdd_bank: punq.Container, world: World, bdd_clock: SteppingClock, amount: str,
+                 pin: str) -> None:
+    asha = world["people"]["Asha"]
+    world["source"] = bdd_bank.resolve(OpenAccount).execute(OpenAccountCommand(
+        asha.customer_number, AccountType.SAVINGS, opening_deposit=Money.parse(amount))).account_number
+    bdd_bank.resolve(SetUpiPin).execute(_principal(bdd_bank, world), pin, None, SYSTEM)
+    bdd_clock.advance(timedelta(days=2))
+
+
+@given(parsers.parse("Ravi is a customer Asha usually pays {amount} INR"))
+def usual_payee(bdd_bank: punq.Container, world: World, bdd_clock: SteppingClock,
+                amount: str) -> None:
+    ravi = bdd_bank.resolve(RegisterCustomer).execute(RegisterCommand(
+        "Ravi", "Feature", "ravi.fraud@example.in", "+919870001111", "a ravi passphrase here"))
+    world["payee"] = bdd_bank.resolve(OpenAccount).execute(OpenAccountCommand(
+        ravi.customer_number, AccountType.SAVINGS)).account_number
+    for _ in range(5):
+        _pay(bdd_bank, world, amount, Channel.MOBILE)
+        bdd_clock.advance(timedelta(hours=3))
+
+
+@given(parsers.parse('Asha changed her UPI PIN to "{pin}" just now'))
+def pin_changed(bdd_bank: punq.Container, world: World, pin: str) -> None:
+    bdd_bank.resolve(SetUpiPin).execute(_principal(bdd_bank, world), pin, world["password"],
+                                        SYSTEM)
+
+
+def _pay(bank: punq.Container, world: World, amount: str, channel: Channel) -> None:
+    world["error"] = None
+    try:
+        world["transfer"] = bank.resolve(TransferMoney).execute(TransferCommand(
+            world["people"]["Asha"].id, world["source"], world["payee"], Money.parse(amount),
+            channel=channel)).transfer
+    except DomainError as error:
+        world["error"] = error
+
+
+@when(parsers.parse("Asha pays Ravi {amount} INR"))
+def pays(bdd_bank: punq.Container, world: World, amount: str) -> None:
+    _pay(bdd_bank, world, amount, Channel.MOBILE)
+
+
+@when(parsers.parse("Asha pays Ravi {amount} INR from a cash machine"))
+def pays_at_atm(bdd_bank: punq.Container, world: World, amount: str) -> None:
+    _pay(bdd_bank, world, amount, Channel.ATM)
+
+
+@when(parsers.parse('Asha answers the challenge with the PIN "{pin}"'))
+def answers(bdd_bank: punq.Container, world: World, pin: str) -> None:
+    try:
+        world["transfer"] = bdd_bank.resolve(AnswerChallenge).execute(
+            world["people"]["Asha"].id, world["transfer"].id, SYSTEM, pin=pin)
+    except DomainError as error:
+        world["error"] = error
+        world["transfer"] = bdd_bank.resolve(GetTransfer).execute(
+            None, world["transfer"].id, SYSTEM).transfer
+
+
+@when("an operator approves the payment")
+def operator_approves(bdd_bank: punq.Container, world: World) -> None:
+    world["transfer"] = bdd_bank.resolve(ReviewTransfers).decide(
+        world["transfer"].id, True, RequestContext(device_id="cli:ops@branch"))
+
+
+@then("the payment is completed")
+def completed(world: World) -> None:
+    assert world["transfer"].status is TransferStatus.COMPLETED, world.get("error")
+
+
+@then("the payment waits for a challenge")
+def waits_for_challenge(world: World) -> None:
+    assert world["transfer"].status is TransferStatus.CHALLENGE_REQUIRED
+
+
+@then("the payment waits for an operator")
+def waits_for_operator(world: World) -> None:
+    assert world["transfer"].status is TransferStatus.PENDING_REVIEW
+
+
+@then("the payment is voided")
+def voided(world: World) -> None:
+    assert world["transfer"].status is TransferStatus.VOIDED
+
+
+@then(parsers.parse('the payment is refused with "{code}"'))
+def payment_refused(world: World, code: str) -> None:
+    assert world["error"] is not None and world["error"].code == code
+
+
+@then(parsers.parse("Asha's balance is {balance} INR with {available} INR available"))
+def asha_balance(bdd_bank: punq.Container, world: World, balance: str, available: str) -> None:
+    account = bdd_bank.resolve(GetBalance).execute(None, world["source"])
+    assert (account.balance.format(), account.available_balance.format()) == (balance, available)
