@@ -12,6 +12,24 @@ import attrs
 RECENT_AMOUNTS = 100
 RECENT_WINDOW = timedelta(hours=24)
 MAX_COUNTERPARTIES = 500
+DAYS_KEPT = 45  # daily buckets for 1/7/30-day windows, with room for a 7-day label delay
+
+
+def _trim(days: dict[str, list[int]], now: datetime) -> None:
+    oldest = (now - timedelta(days=DAYS_KEPT)).date().isoformat()
+    for day in [d for d in days if d < oldest]:
+        del days[day]
+
+
+def _span(days: dict[str, list[int]], now: datetime, start: int, end: int) -> list[int]:
+    """Column sums of the buckets from `start` to `end` days ago (end exclusive), today = 0."""
+    first = (now - timedelta(days=end - 1)).date().isoformat()
+    last = (now - timedelta(days=start)).date().isoformat()
+    totals: list[int] = []
+    for day, values in days.items():
+        if first <= day <= last:
+            totals = [a + b for a, b in zip(totals, values, strict=True)] if totals else list(values)
+    return totals
 
 
 @attrs.define(eq=False)
@@ -25,6 +43,12 @@ class CustomerProfile:
     day: str = ""
     day_totals: dict[str, int] = attrs.Factory(dict)  # "account_type:channel" -> minor units
     counterparties: dict[str, int] = attrs.Factory(dict)  # counterparty -> payments
+    days: dict[str, list[int]] = attrs.Factory(dict)  # date -> [count, sum]
+
+    def daily(self, now: datetime, window_days: int) -> tuple[int, int]:
+        """(count, sum) over the last `window_days` calendar days, today included."""
+        totals = _span(self.days, now, 0, window_days)
+        return (totals[0], totals[1]) if totals else (0, 0)
 
     def median_and_mad(self) -> tuple[float, float] | None:
         if len(self.recent_amounts) < 5:
@@ -60,6 +84,10 @@ class CustomerProfile:
         if self.day != today:
             self.day, self.day_totals = today, {}
         self.day_totals[bucket] = self.day_totals.get(bucket, 0) + amount
+        bucket_today = self.days.setdefault(today, [0, 0])
+        bucket_today[0] += 1
+        bucket_today[1] += amount
+        _trim(self.days, now)
         self.counterparties[counterparty] = self.counterparties.get(counterparty, 0) + 1
         if len(self.counterparties) > MAX_COUNTERPARTIES:  # forget the least used
             least = min(self.counterparties, key=self.counterparties.__getitem__)
@@ -75,7 +103,33 @@ class CounterpartyProfile:
     confirmed_fraud: int = 0
     legitimate: int = 0
     first_seen: datetime | None = None
+    days: dict[str, list[int]] = attrs.Factory(dict)  # payment date -> [payments, frauds]
 
     def observe(self, now: datetime) -> None:
         self.payments += 1
         self.first_seen = self.first_seen or now
+        self.days.setdefault(now.date().isoformat(), [0, 0])[0] += 1
+        _trim(self.days, now)
+
+    def label(self, paid_at: datetime, fraud: bool) -> None:
+        """An operator's verdict (or a chargeback) on a payment made on `paid_at`."""
+        if fraud:
+            self.confirmed_fraud += 1
+            bucket = self.days.get(paid_at.date().isoformat())
+            if bucket is not None:
+                bucket[1] += 1
+        else:
+            self.legitimate += 1
+
+    def recent_frauds(self, now: datetime, days: int = 30) -> int:
+        """Confirmed frauds on payments made in the last `days` days."""
+        totals = _span(self.days, now, 0, days)
+        return totals[1] if totals else 0
+
+    def fraud_rate(self, now: datetime, delay_days: int, window_days: int) -> tuple[float, int]:
+        """Share of payments confirmed fraudulent among those made `delay_days` to
+        `delay_days + window_days` ago (older payments have had time to be labelled)."""
+        totals = _span(self.days, now, delay_days, delay_days + window_days)
+        if not totals or totals[0] == 0:
+            return 0.0, 0
+        return totals[1] / totals[0], totals[0]

@@ -8,7 +8,9 @@ from pathlib import Path
 import attrs
 import punq
 
+from adapters.fraud.composite import CompositeEngine
 from adapters.fraud.config import RulesFileError, load_rules
+from adapters.fraud.logistic import LogisticModel
 from adapters.fraud.rules import RulesEngine
 from adapters.memory import MemoryStore, MemoryUnitOfWorkFactory
 from adapters.security import Argon2Hasher, JwtTokenService
@@ -88,7 +90,15 @@ def _fraud_engine(settings: Settings) -> FraudEngine:
         rules = load_rules(Path(settings.fraud_rules) if settings.fraud_rules else None)
     except RulesFileError as error:
         raise ConfigurationError(str(error)) from None
-    return RulesEngine(rules)
+    if settings.fraud_engine == "rules":
+        return RulesEngine(rules)
+    if settings.fraud_model is None:
+        raise ConfigurationError("VAANI_FRAUD_ENGINE=composite needs VAANI_FRAUD_MODEL "
+                                 "(a model.json from `vaani fraud train`)")
+    try:
+        return CompositeEngine(rules, LogisticModel.load(Path(settings.fraud_model)))
+    except (OSError, ValueError, KeyError) as error:
+        raise ConfigurationError(f"VAANI_FRAUD_MODEL: {error}") from None
 
 
 def unit_of_work_factory(settings: Settings) -> UnitOfWorkFactory:

@@ -37,6 +37,8 @@ class Settings:
     auth: AuthPolicy = attrs.Factory(AuthPolicy)
     voice_replay_similarity: float = 0.995
     fraud_rules: str | None = None  # a TOML file; None: the rules shipped with the package
+    fraud_engine: str = "rules"  # rules | composite
+    fraud_model: str | None = None  # model.json of `vaani fraud train` (composite engine)
     hold_policy: HoldPolicy = attrs.Factory(HoldPolicy)
 
 
@@ -96,10 +98,19 @@ def load_settings(env: Mapping[str, str] | None = None, *,
         auth=_auth_policy(env),
         voice_replay_similarity=_int(env, "VAANI_VOICE_REPLAY_PERMILLE", 995, 900, 1000) / 1000,
         fraud_rules=env.get("VAANI_FRAUD_RULES") or None,
+        fraud_engine=_choice(env, "VAANI_FRAUD_ENGINE", ("rules", "composite")),
+        fraud_model=env.get("VAANI_FRAUD_MODEL") or None,
         hold_policy=HoldPolicy(
             challenge_window=timedelta(minutes=_int(env, "VAANI_CHALLENGE_MINUTES", 5, 1, 60)),
             review_window=timedelta(hours=_int(env, "VAANI_REVIEW_HOURS", 72, 1, 24 * 30))),
     )
+
+
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
+    value = env.get(name) or choices[0]
+    if value not in choices:
+        raise ConfigurationError(f"{name} must be one of {', '.join(choices)}")
+    return value
 
 
 def _auth_policy(env: Mapping[str, str]) -> AuthPolicy:

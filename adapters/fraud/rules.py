@@ -56,9 +56,10 @@ class RulesEngine:
                 ctx.customer.hour_share(ctx.now.hour) < c.unusual_hour_max_share:
             found.append(Contribution("unusual_hour", w["unusual_hour"],
                                       f"this customer rarely pays at {ctx.now.hour:02d}:00 UTC"))
-        if ctx.counterparty_profile.confirmed_fraud > 0:
+        if ctx.counterparty_profile.recent_frauds(ctx.now) > 0:
             found.append(Contribution("counterparty_fraud", w["counterparty_fraud"],
-                                      "payments to this account were confirmed as fraud"))
+                                      "payments to this account were confirmed as fraud "
+                                      "in the last 30 days"))
         recent = sorted(set(ctx.security_events) & c.security_events)
         if recent:
             found.append(Contribution("security_events", w["security_events"],

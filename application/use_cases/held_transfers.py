@@ -142,12 +142,11 @@ class ReviewTransfers:
                 CounterpartyProfile(transfer.to_account_number)
             if approve:
                 result = self._holds.release(uow, transfer, context, "approved by an operator")
-                payee.legitimate += 1
                 label = Label.LEGITIMATE
             else:
                 result = self._holds.void(uow, transfer, context, "rejected by an operator")
-                payee.confirmed_fraud += 1
                 label = Label.CONFIRMED_FRAUD
+            payee.label(transfer.created_at, label is Label.CONFIRMED_FRAUD)
             uow.fraud.save_counterparty_profile(payee)
             uow.audit.append(self._holds.label_event(context, transfer, label))
             uow.commit()
