@@ -1,0 +1,90 @@
+"""The rules engine and its configuration file."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from adapters.fraud.config import RulesFileError, load_rules
+from adapters.fraud.rules import RulesEngine
+from application.fraud import FraudContext
+from domain.account import AccountType
+from domain.device import TrustLevel
+from domain.fraud import Decision
+from domain.fraud_profile import CounterpartyProfile, CustomerProfile
+from domain.ledger import Channel
+from domain.money import Money
+
+NOW = datetime(2026, 11, 22, 14, 0, tzinfo=UTC)
+SHIPPED = Path(__file__).resolve().parents[2] / "adapters" / "fraud" / "rules.toml"
+
+
+def habit(payments: int = 30, amount: int = 10_000) -> CustomerProfile:
+    profile = CustomerProfile(uuid.uuid4())
+    for i in range(payments):
+        profile.observe(amount, NOW - timedelta(days=payments - i, hours=0), "payee", "savings:MOBILE")
+    return profile
+
+
+def context(amount: str, profile: CustomerProfile | None = None, payee: str = "payee",
+            trust: TrustLevel | None = TrustLevel.TRUSTED, events: tuple[str, ...] = (),
+            channel: Channel = Channel.MOBILE, when: datetime = NOW,
+            counterparty: CounterpartyProfile | None = None) -> FraudContext:
+    profile = profile or habit()
+    return FraudContext(profile.customer_id, Money.parse(amount), AccountType.SAVINGS, channel,
+                        payee, False, when, profile, counterparty or CounterpartyProfile(payee),
+                        trust, events)
+
+
+def codes(ctx: FraudContext) -> set[str]:
+    return {c.code for c in RulesEngine(load_rules()).contributions(ctx)}
+
+
+def test_a_usual_payment_scores_nothing() -> None:
+    assessment = RulesEngine(load_rules()).assess(context("100.00"))
+    assert assessment.score == 0 and assessment.decision is Decision.ALLOW
+
+
+def test_each_rule_speaks_for_itself() -> None:
+    assert "amount_anomaly" in codes(context("5000.00"))
+    assert "new_counterparty" in codes(context("100.00", payee="someone-new"))
+    assert "device_suspicious" in codes(context("100.00", trust=TrustLevel.SUSPICIOUS))
+    assert "device_unknown" in codes(context("100.00", trust=None))
+    assert "security_events" in codes(context("100.00", events=("auth.lockout",)))
+    assert "daily_limit" in codes(context("60000.00", channel=Channel.ATM))
+    assert "unusual_hour" in codes(context("100.00", when=NOW.replace(hour=3)))
+    flagged = CounterpartyProfile("payee")
+    flagged.observe(NOW - timedelta(days=2))
+    flagged.label(NOW - timedelta(days=2), fraud=True)
+    assert "counterparty_fraud" in codes(context("100.00", counterparty=flagged))
+    busy = habit()
+    for minute in range(6):
+        busy.observe(10_000, NOW - timedelta(minutes=minute + 1), "payee", "savings:MOBILE")
+    assert "velocity" in codes(context("100.00", profile=busy))
+
+
+def test_reasons_are_sentences_and_the_score_is_capped() -> None:
+    assessment = RulesEngine(load_rules()).assess(context(
+        "60000.00", payee="new", trust=TrustLevel.SUSPICIOUS, events=("auth.lockout",),
+        channel=Channel.ATM))
+    assert assessment.score == 100 and assessment.decision is Decision.BLOCK
+    assert all(len(reason) > 10 for reason in assessment.reasons())
+
+
+@pytest.mark.parametrize(("change", "complaint"), [
+    (("challenge = 40", "challenge = 80"), "bands"),
+    (("weight = 45", "weight = 450"), "amount_anomaly"),
+    (('default = "200000.00"', 'default = "2e5"'), "daily_limits.default"),
+    (("[velocity]", "[speed]"), "velocity"),
+    (("max_per_hour = 5", 'max_per_hour = "five"'), "velocity.max_per_hour"),
+    (("[bands]", "[bands"), "rules.toml"),
+])
+def test_a_bad_rules_file_is_refused_naming_the_key(tmp_path: Path, change: tuple[str, str],
+                                                    complaint: str) -> None:
+    broken = tmp_path / "rules.toml"
+    broken.write_text(SHIPPED.read_text().replace(*change, 1))
+    with pytest.raises(RulesFileError, match=complaint.replace(".", r"\.")):
+        load_rules(broken if complaint != "rules.toml" else broken)
