@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from uuid import UUID
 
 import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from adapters.sql import head_revision
+from application.use_cases import TransferCommand, TransferMoney
+from domain.money import Money
 from entrypoints.cli import runtime
 from entrypoints.cli.app import app
 from tests.conftest import TEST_ENV, database_url_for
@@ -166,3 +169,42 @@ def test_voice_restore(vaani: tuple[CliRunner, str]) -> None:
     assert code == 3 and "not found" in err
     assert any(e["action"] == "voice.restored"
                for e in as_json(runner, "audit", "tail", "--limit", "3")["items"])
+
+
+def test_review_queue_and_expiring_holds(vaani: tuple[CliRunner, str], tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    runner, url = vaani
+    seeded = as_json(runner, "seed", "demo")["customers"]
+    asha, ravi = seeded[0], seeded[1]
+    source = asha["accounts"][0]["account_number"]
+    payee = ravi["accounts"][0]["account_number"]
+    # Rules that hold everything above 1.00 for review, so the queue has work in it.
+    rules = Path(__file__).resolve().parents[2] / "adapters" / "fraud" / "rules.toml"
+    strict = tmp_path / "strict-rules.toml"
+    strict.write_text(rules.read_text().replace("challenge = 40", "challenge = 5")
+                      .replace("review = 70", "review = 5"))
+    monkeypatch.setenv("VAANI_FRAUD_RULES", str(strict))
+    runtime.reset()
+    bank = runtime.container()
+    owner = UUID(_customer_id(url, asha["customer_number"]))
+    held = [bank.resolve(TransferMoney).execute(TransferCommand(
+        owner, source, payee, Money.parse(amount))).transfer for amount in ("200.00", "300.00")]
+    queue = as_json(runner, "review", "list")["items"]
+    assert [q["transfer_id"] for q in queue] == [str(t.id) for t in held]
+    shown = as_json(runner, "review", "show", str(held[0].id))
+    assert shown["status"] == "pending_review" and shown["assessment"]["decision"] == "review"
+    assert as_json(runner, "review", "approve", str(held[0].id))["status"] == "completed"
+    assert as_json(runner, "review", "reject", str(held[1].id))["status"] == "voided"
+    code, _, err = run(runner, "review", "approve", str(held[1].id))
+    assert code == 4 and "voided" in err
+    assert as_json(runner, "holds", "expire") == {"voided": 0}
+    assert as_json(runner, "ledger", "verify")["ok"] is True
+
+
+def _customer_id(url: str, number: str) -> str:
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        found = conn.execute(sa.text("SELECT id FROM customers WHERE customer_number = :n"),
+                             {"n": number}).scalar_one()
+    engine.dispose()
+    return str(found)

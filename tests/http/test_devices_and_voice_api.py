@@ -20,7 +20,7 @@ from entrypoints.http.app import create_app
 from tests.conftest import PROFILES, database_url_for, settings_for
 from tests.http.conftest import API
 from tests.http.test_errors_and_headers import assert_envelope
-from tests.support.banking import PASSWORD, customer
+from tests.support.banking import PASSWORD, account, customer
 from tests.support.clock import SteppingClock
 from tests.support.voice import ToneVoiceEngine, tone
 
@@ -179,3 +179,26 @@ def test_voice_bodies_may_be_larger_than_one_mebibyte(
     response = client.post(f"{API}/device-bindings/{device_id}/voice", headers=headers,
                            json={"samples": samples})
     assert response.status_code == 201, response.text
+
+
+def test_a_challenge_can_be_answered_by_voice_from_the_bound_device(
+        voice_api: tuple[TestClient, punq.Container], clock: SteppingClock) -> None:
+    client, bank = voice_api
+    asha, ravi = customer(bank), customer(bank)
+    source = account(bank, asha, "100000.00").account_number
+    payee = account(bank, ravi).account_number
+    enrol(client, password_login(client, asha.customer_number))
+    clock.advance(timedelta(days=2))
+    for _ in range(5):
+        headers = password_login(client, asha.customer_number)
+        client.post(f"{API}/accounts/{source}/transfer", headers=headers, json={
+            "to_account_number": payee, "amount": {"amount": "100.00", "currency": "INR"}})
+        clock.advance(timedelta(hours=3))
+    headers = password_login(client, asha.customer_number)
+    held = client.post(f"{API}/accounts/{source}/transfer", headers=headers, json={
+        "to_account_number": payee, "amount": {"amount": "5000.00", "currency": "INR"}})
+    assert held.status_code == 202 and held.json()["status"] == "challenge_required"
+    url = f"{API}/transfers/{held.json()['transfer_id']}/challenge"
+    answered = client.post(url, headers=headers, json={"voice_sample": b64(tone(ASHA_HZ, seed=77))})
+    assert answered.status_code == 200, answered.text
+    assert answered.json()["status"] == "completed"

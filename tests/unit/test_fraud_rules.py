@@ -87,4 +87,4 @@ def test_a_bad_rules_file_is_refused_naming_the_key(tmp_path: Path, change: tupl
     broken = tmp_path / "rules.toml"
     broken.write_text(SHIPPED.read_text().replace(*change, 1))
     with pytest.raises(RulesFileError, match=complaint.replace(".", r"\.")):
-        load_rules(broken if complaint != "rules.toml" else broken)
+        load_rules(broken)
