@@ -46,6 +46,7 @@ bench: install-test postgres
 	PYTHONPATH=. $(BIN)/python bench/quick_transfers.py
 	PYTHONPATH=. $(BIN)/python bench/auth_costs.py
 	PYTHONPATH=. VOICE_DEV=../shared/voice/dev $(BIN)/python bench/voice_latency.py
+	PYTHONPATH=. $(BIN)/python bench/fraud_latency.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis
