@@ -62,4 +62,7 @@ class FraudScreen:
             device_trust=device.trust if device else None,
             security_events=tuple(uow.audit.recent_actions(source.customer_id,
                                                            now - timedelta(hours=24))),
+            payee_added_at=max((b.created_at for b in uow.beneficiaries.of_customer(
+                source.customer_id) if b.account_number == destination.account_number),
+                default=None),
         ))

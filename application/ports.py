@@ -12,6 +12,7 @@ import attrs
 
 from domain.account import Account
 from domain.audit import AuditEvent
+from domain.beneficiary import Beneficiary
 from domain.customer import Customer, Role
 from domain.device import DeviceBinding
 from domain.fraud import StoredAssessment
@@ -157,6 +158,16 @@ class FraudRepository(Protocol):
     def assessment(self, transfer_id: UUID) -> StoredAssessment | None: ...
 
 
+class BeneficiaryRepository(Protocol):
+    """A customer's saved payees."""
+
+    def add(self, beneficiary: Beneficiary) -> None: ...
+    def update(self, beneficiary: Beneficiary) -> None: ...
+    def delete(self, beneficiary_id: UUID) -> None: ...
+    def get(self, beneficiary_id: UUID) -> Beneficiary | None: ...
+    def of_customer(self, customer_id: UUID) -> list[Beneficiary]: ...
+
+
 class UnitOfWork(Protocol):
     """One atomic transaction: `with uow: ...; uow.commit()`; leaving without commit rolls back."""
 
@@ -184,6 +195,8 @@ class UnitOfWork(Protocol):
     def voice(self) -> VoiceRepository: ...
     @property
     def fraud(self) -> FraudRepository: ...
+    @property
+    def beneficiaries(self) -> BeneficiaryRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -134,3 +134,7 @@ class TransferNotHeld(DomainError):
 
 class ChallengeFailed(DomainError):
     code = "challenge_failed"
+
+
+class BeneficiaryNotFound(DomainError):
+    code = "beneficiary_not_found"

@@ -115,9 +115,8 @@ class CounterpartyProfile:
         """An operator's verdict (or a chargeback) on a payment made on `paid_at`."""
         if fraud:
             self.confirmed_fraud += 1
-            bucket = self.days.get(paid_at.date().isoformat())
-            if bucket is not None:
-                bucket[1] += 1
+            # A held payment that was refused never posted, so its day may have no bucket yet.
+            self.days.setdefault(paid_at.date().isoformat(), [0, 0])[1] += 1
         else:
             self.legitimate += 1
 

@@ -52,6 +52,7 @@ from application.use_cases import (
     ListTransactions,
     LogInWithPassword,
     LogInWithVoice,
+    ManageBeneficiaries,
     ManageDevices,
     OpenAccount,
     Poster,
@@ -80,7 +81,7 @@ USE_CASES = (
     RefreshSession, ListSessions, RevokeSessions, Throttle, SetUpiPin, VerifyUpiPin,
     VoiceVerifier, DeviceBinder, ManageDevices, EnrolVoice, LogInWithVoice, RestoreVoice,
     ProfileKeeper, FraudScreen, HoldKeeper, GetTransfer, AnswerChallenge, ReviewTransfers,
-    ExpireHolds,
+    ExpireHolds, ManageBeneficiaries,
 )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
+from datetime import timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ class RulesConfig:
     unusual_hour_min_history: int
     unusual_hour_max_share: float
     security_events: frozenset[str]
+    new_beneficiary_window: timedelta
     daily_limit_default: int
     daily_limits: Mapping[str, int]  # "account_type:CHANNEL" -> minor units
 
@@ -73,7 +75,7 @@ def load_rules(path: Path | None = None) -> RulesConfig:
         raise RulesFileError(f"rules file: bands: {error}") from None
     weights = {name: _get(raw, f"{name}.weight", float) for name in (
         "amount_anomaly", "velocity", "new_counterparty", "unusual_hour", "counterparty_fraud",
-        "security_events", "daily_limits")}
+        "security_events", "daily_limits", "new_beneficiary")}
     weights["device_suspicious"] = _get(raw, "device.suspicious_weight", float)
     weights["device_unknown"] = _get(raw, "device.unknown_weight", float)
     for name, weight in weights.items():
@@ -93,6 +95,7 @@ def load_rules(path: Path | None = None) -> RulesConfig:
         unusual_hour_min_history=_get(raw, "unusual_hour.min_history", int),
         unusual_hour_max_share=_get(raw, "unusual_hour.max_share", float),
         security_events=frozenset(_get(raw, "security_events.events", list)),
+        new_beneficiary_window=timedelta(minutes=_get(raw, "new_beneficiary.minutes", int)),
         daily_limit_default=_money(raw, "daily_limits.default"),
         daily_limits=limits,
     )

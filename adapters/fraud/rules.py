@@ -46,6 +46,11 @@ class RulesEngine:
         if not ctx.own_account and ctx.counterparty not in ctx.customer.counterparties:
             found.append(Contribution("new_counterparty", w["new_counterparty"],
                                       "the first payment to this account"))
+        if ctx.payee_added_at is not None and \
+                ctx.now - ctx.payee_added_at < c.new_beneficiary_window:
+            minutes = int((ctx.now - ctx.payee_added_at).total_seconds() // 60)
+            found.append(Contribution("new_beneficiary", w["new_beneficiary"],
+                                      f"this payee was saved as a beneficiary {minutes} minutes ago"))
         if ctx.device_trust is TrustLevel.SUSPICIOUS:
             found.append(Contribution("device_suspicious", w["device_suspicious"],
                                       "sent from a device not yet confirmed by voice"))

@@ -14,6 +14,7 @@ from adapters.memory.store import MemoryStore
 from application.ports import DuplicateCustomer, DuplicateIdempotencyKey
 from domain.account import Account, AccountType
 from domain.audit import GENESIS_HASH, AuditEvent, seal
+from domain.beneficiary import Beneficiary
 from domain.customer import Customer
 from domain.device import DeviceBinding
 from domain.fraud import StoredAssessment
@@ -44,12 +45,13 @@ class Staged:
     voice_samples: dict[tuple[UUID, str], tuple[VoiceSample, bool, datetime]] = attrs.Factory(dict)
     fraud_profiles: dict[tuple[str, str], object] = attrs.Factory(dict)
     assessments: dict[UUID, StoredAssessment] = attrs.Factory(dict)
+    beneficiaries: dict[UUID, Beneficiary | None] = attrs.Factory(dict)  # None: deleted
 
     def _parts(self) -> tuple[dict | list, ...]:  # type: ignore[type-arg]
         return (self.customers, self.accounts, self.transfers, self.entries, self.audit,
                 self.sessions, self.refresh_tokens, self.login_attempts, self.rate_limits,
                 self.devices, self.voiceprints, self.voice_attempts, self.voice_samples,
-                self.fraud_profiles, self.assessments)
+                self.fraud_profiles, self.assessments, self.beneficiaries)
 
     def clear(self) -> None:
         for part in self._parts():
@@ -414,3 +416,28 @@ class MemoryFraud:
         with self._store.state:
             return self._staged.assessments.get(transfer_id) or \
                 self._store.assessments.get(transfer_id)
+
+
+class MemoryBeneficiaries:
+    def __init__(self, store: MemoryStore, staged: Staged) -> None:
+        self._store, self._staged = store, staged
+
+    def _all(self) -> dict[UUID, Beneficiary | None]:
+        with self._store.state:
+            return {**self._store.beneficiaries, **self._staged.beneficiaries}
+
+    def add(self, beneficiary: Beneficiary) -> None:
+        self._staged.beneficiaries[beneficiary.id] = copy.copy(beneficiary)
+
+    update = add
+
+    def delete(self, beneficiary_id: UUID) -> None:
+        self._staged.beneficiaries[beneficiary_id] = None
+
+    def get(self, beneficiary_id: UUID) -> Beneficiary | None:
+        found = self._all().get(beneficiary_id)
+        return copy.copy(found) if found else None
+
+    def of_customer(self, customer_id: UUID) -> list[Beneficiary]:
+        mine = [copy.copy(b) for b in self._all().values() if b and b.customer_id == customer_id]
+        return sorted(mine, key=lambda b: (not b.favourite, b.name))

@@ -10,6 +10,7 @@ import attrs
 
 from domain.account import Account
 from domain.audit import AuditEvent
+from domain.beneficiary import Beneficiary
 from domain.customer import Customer
 from domain.device import DeviceBinding
 from domain.fraud import StoredAssessment
@@ -43,6 +44,7 @@ class MemoryStore:
     voice_samples: dict[tuple[UUID, str], tuple[VoiceSample, bool, datetime]] = attrs.Factory(dict)
     fraud_profiles: dict[tuple[str, str], object] = attrs.Factory(dict)
     assessments: dict[UUID, StoredAssessment] = attrs.Factory(dict)
+    beneficiaries: dict[UUID, Beneficiary | None] = attrs.Factory(dict)
     writer: threading.RLock = attrs.Factory(threading.RLock)
     state: threading.RLock = attrs.Factory(threading.RLock)
 

@@ -10,6 +10,7 @@ import attrs
 from adapters.memory.repositories import (
     MemoryAccounts,
     MemoryAudit,
+    MemoryBeneficiaries,
     MemoryCustomers,
     MemoryDevices,
     MemoryFraud,
@@ -42,6 +43,7 @@ class MemoryUnitOfWork:
         self.devices = MemoryDevices(store, self._staged)
         self.voice = MemoryVoice(store, self._staged)
         self.fraud = MemoryFraud(store, self._staged)
+        self.beneficiaries = MemoryBeneficiaries(store, self._staged)
 
     def __enter__(self) -> Self:
         if self._write:
@@ -85,6 +87,11 @@ class MemoryUnitOfWork:
             store.voice_samples.update(staged.voice_samples)
             store.fraud_profiles.update(staged.fraud_profiles)
             store.assessments.update(staged.assessments)
+            for key, beneficiary in staged.beneficiaries.items():
+                if beneficiary is None:
+                    store.beneficiaries.pop(key, None)
+                else:
+                    store.beneficiaries[key] = beneficiary
         self._staged.clear()
 
     def rollback(self) -> None:

@@ -231,3 +231,18 @@ fraud_assessments = sa.Table(
     sa.Column("contributions", sa.Text, nullable=False),
     sa.Column("assessed_at", UtcDateTime, nullable=False),
 )
+
+beneficiaries = sa.Table(
+    "beneficiaries", metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("customer_id", sa.Uuid, sa.ForeignKey("customers.id"), nullable=False, index=True),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("account_number", sa.String(18), nullable=True),
+    sa.Column("ifsc", sa.String(11), nullable=True),
+    sa.Column("upi_id", sa.String(320), nullable=True),
+    sa.Column("phone", sa.String(16), nullable=True),
+    sa.Column("bank_name", sa.String(100), nullable=True),
+    sa.Column("nickname", sa.String(40), nullable=True),
+    sa.Column("favourite", sa.Boolean, nullable=False),
+)

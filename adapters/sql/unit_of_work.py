@@ -9,6 +9,7 @@ from typing import Self
 from sqlalchemy.engine import Connection, Engine, RootTransaction
 
 from adapters.sql.audit import SqlAudit
+from adapters.sql.beneficiaries import SqlBeneficiaries
 from adapters.sql.fraud import SqlFraud
 from adapters.sql.identity import SqlLoginAttempts, SqlRateLimits, SqlRefreshTokens, SqlSessions
 from adapters.sql.repositories import SqlAccounts, SqlCustomers, SqlLedger, SqlTransfers
@@ -28,6 +29,7 @@ class SqlUnitOfWork:
     devices: SqlDevices
     voice: SqlVoice
     fraud: SqlFraud
+    beneficiaries: SqlBeneficiaries
 
     def __init__(self, engine: Engine, write: bool, writer: threading.Lock | None) -> None:
         self._engine = engine
@@ -58,6 +60,7 @@ class SqlUnitOfWork:
         self.devices = SqlDevices(conn)
         self.voice = SqlVoice(conn)
         self.fraud = SqlFraud(conn)
+        self.beneficiaries = SqlBeneficiaries(conn)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -6,6 +6,7 @@ from application.use_cases.audit_trail import (
     ListAuditEvents,
     VerifyAuditTrail,
 )
+from application.use_cases.beneficiaries import BeneficiaryDetails, ManageBeneficiaries
 from application.use_cases.cash import CashCommand, Deposit, Withdraw
 from application.use_cases.devices import DeviceBinder, ManageDevices
 from application.use_cases.enrol_voice import EnrolVoice
@@ -44,6 +45,7 @@ __all__ = [
     "AuditPage",
     "AuditReport",
     "Authenticate",
+    "BeneficiaryDetails",
     "CashCommand",
     "DemoLogin",
     "Deposit",
@@ -61,6 +63,7 @@ __all__ = [
     "ListTransactions",
     "LogInWithPassword",
     "LogInWithVoice",
+    "ManageBeneficiaries",
     "ManageDevices",
     "OpenAccount",
     "OpenAccountCommand",

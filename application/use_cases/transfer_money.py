@@ -8,10 +8,10 @@ import attrs
 
 from application.context import SYSTEM, RequestContext
 from application.fraud_screen import FraudScreen
-from application.ports import UnitOfWork
+from application.ports import UnitOfWork, UnitOfWorkFactory
 from application.use_cases.postings import Poster, PostingRequest, PostingResult
 from domain.account import Account, AccountType
-from domain.errors import AccountNotFound, TransferBlocked, ValidationError
+from domain.errors import AccountNotFound, BeneficiaryNotFound, TransferBlocked, ValidationError
 from domain.fraud import Assessment
 from domain.ledger import Channel
 from domain.money import Money
@@ -28,16 +28,33 @@ class TransferCommand:
     channel: Channel = Channel.ONLINE
     idempotency_key: str | None = None
     context: RequestContext = SYSTEM
+    beneficiary_id: UUID | None = None  # instead of to_account_number: pay a saved payee
 
 
 class TransferMoney:
     """Move money between two accounts atomically; a retry with the same key moves nothing."""
 
-    def __init__(self, poster: Poster, screen: FraudScreen) -> None:
+    def __init__(self, poster: Poster, screen: FraudScreen,
+                 uow_factory: UnitOfWorkFactory) -> None:
         self._poster = poster
         self._screen = screen
+        self._uow_factory = uow_factory
+
+    def _payee(self, command: TransferCommand) -> TransferCommand:
+        if command.beneficiary_id is None:
+            return command
+        with self._uow_factory() as uow:
+            payee = uow.beneficiaries.get(command.beneficiary_id)
+        if payee is None or payee.customer_id != command.customer_id:
+            raise BeneficiaryNotFound("no such beneficiary",
+                                      beneficiary_id=str(command.beneficiary_id))
+        if payee.account_number is None:
+            raise ValidationError("this beneficiary has only a UPI id; UPI payments to other "
+                                  "banks are not available yet", field="beneficiary_id")
+        return attrs.evolve(command, to_account_number=payee.account_number)
 
     def execute(self, command: TransferCommand) -> PostingResult:
+        command = self._payee(command)
         request = PostingRequest(
             kind=TransferKind.TRANSFER, from_account_number=command.from_account_number,
             to_account_number=command.to_account_number, amount=command.amount,

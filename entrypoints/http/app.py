@@ -18,6 +18,7 @@ from domain.errors import DomainError
 from entrypoints.http import (
     routes_accounts,
     routes_auth,
+    routes_beneficiaries,
     routes_devices,
     routes_operator,
     routes_transfers,
@@ -58,7 +59,8 @@ def create_app(container: punq.Container) -> Starlette:
             Route("/ready", ready, methods=["GET"]),
             Mount(API_PREFIX, routes=[*routes_auth.routes, *routes_accounts.routes,
                                      *routes_upi.routes, *routes_operator.routes,
-                                     *routes_devices.routes, *routes_transfers.routes]),
+                                     *routes_devices.routes, *routes_transfers.routes,
+                                     *routes_beneficiaries.routes]),
         ],
         middleware=[Middleware(RequestContextMiddleware)],
         exception_handlers={DomainError: on_domain_error, HTTPException: on_http_error},

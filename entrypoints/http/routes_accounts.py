@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from uuid import UUID
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -12,6 +13,7 @@ from starlette.routing import Route
 
 from application.use_cases import TransferCommand
 from domain.customer import Role
+from domain.errors import BeneficiaryNotFound, ValidationError
 from domain.transfer import TransferStatus
 from entrypoints.converters import structure
 from entrypoints.http import views
@@ -52,10 +54,14 @@ async def transactions(request: Request) -> Response:
 @requires(Role.CUSTOMER)
 async def transfer(request: Request) -> Response:
     body = structure(await json_body(request), TransferBody)
+    if (body.to_account_number is None) == (body.beneficiary_id is None):
+        raise ValidationError("give exactly one of to_account_number and beneficiary_id",
+                              field="to_account_number")
     command = TransferCommand(
         customer_id=caller(request).customer_id,
         from_account_number=request.path_params["account_number"],
-        to_account_number=body.to_account_number, amount=body.amount,
+        to_account_number=body.to_account_number or "", amount=body.amount,
+        beneficiary_id=_uuid(body.beneficiary_id) if body.beneficiary_id else None,
         description=body.description, channel=body.channel,
         idempotency_key=request.headers.get("idempotency-key"), context=context(request),
     )
@@ -63,6 +69,13 @@ async def transfer(request: Request) -> Response:
     headers = {"Idempotent-Replayed": "true"} if result.replayed else None
     held = result.transfer.status is not TransferStatus.COMPLETED  # 202: funds held meanwhile
     return JSONResponse(views.transfer(result), 202 if held else 201, headers)
+
+
+def _uuid(text: str) -> UUID:
+    try:
+        return UUID(text)
+    except ValueError:
+        raise BeneficiaryNotFound("no such beneficiary") from None
 
 
 @requires(Role.CUSTOMER)

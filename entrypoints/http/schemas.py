@@ -43,8 +43,9 @@ class LoginBody:
 
 @attrs.frozen
 class TransferBody:
-    to_account_number: str
     amount: Money
+    to_account_number: str | None = None
+    beneficiary_id: str | None = None
     description: str = ""
     channel: Channel = Channel.ONLINE
 
@@ -97,3 +98,24 @@ class EnrolVoiceBody:
 class ChallengeBody:
     pin: str | None = attrs.field(default=None, repr=False)
     voice_sample: str | None = attrs.field(default=None, repr=False)
+
+
+@attrs.frozen
+class BeneficiaryBody:
+    name: str
+    account_number: str | None = None
+    ifsc: str | None = None
+    upi_id: str | None = None
+    phone: str | None = None
+    bank_name: str | None = None
+    nickname: str | None = None
+    favourite: bool = False
+
+
+@attrs.frozen
+class BeneficiaryChanges:
+    name: str | None = None
+    phone: str | None = None
+    bank_name: str | None = None
+    nickname: str | None = None
+    favourite: bool | None = None

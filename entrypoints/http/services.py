@@ -19,6 +19,7 @@ from application.use_cases import (
     ListTransactions,
     LogInWithPassword,
     LogInWithVoice,
+    ManageBeneficiaries,
     ManageDevices,
     RefreshSession,
     RegisterCustomer,
@@ -57,6 +58,7 @@ class Services:
     get_transfer: GetTransfer
     challenge: AnswerChallenge
     review: ReviewTransfers
+    beneficiaries: ManageBeneficiaries
 
     @classmethod
     def from_container(cls, container: punq.Container) -> Services:

@@ -58,7 +58,8 @@ def _check_books(bank: punq.Container, url: str, profile: str, hot: Hot,
     assert min(balances.values()) >= 0
     assert legs == 0
     posted = sum(r["posted"] for r in results)
-    assert transfers == posted  # a replay never created a second transfer
+    blocked = sum(r["blocked"] for r in results)  # a replayed block raises again: count range
+    assert posted <= transfers <= posted + blocked  # a replay never created a second transfer
     # each shared key was posted by at most one worker, every other worker got a replay
     assert keyed <= posted
     assert bank.resolve(VerifyLedger).execute().ok

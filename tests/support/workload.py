@@ -9,7 +9,7 @@ from uuid import UUID
 import punq
 
 from application.use_cases import TransferCommand, TransferMoney
-from domain.errors import InsufficientFunds
+from domain.errors import InsufficientFunds, TransferBlocked
 from domain.ledger import Channel
 from domain.money import Money
 
@@ -22,7 +22,7 @@ def storm(bank: punq.Container, hot: Hot, worker: int, count: int,
     the first `shared_keys` requests use keys every worker also sends (identical bodies)."""
     rng = random.Random(worker)
     transfer = bank.resolve(TransferMoney)
-    stats = {"posted": 0, "refused": 0, "replayed": 0}
+    stats = {"posted": 0, "refused": 0, "replayed": 0, "blocked": 0}
     for i in range(count):
         shared = i < shared_keys
         pick = random.Random(i) if shared else rng
@@ -37,6 +37,9 @@ def storm(bank: punq.Container, hot: Hot, worker: int, count: int,
                 result = transfer.execute(command)
             except InsufficientFunds:
                 stats["refused"] += 1
+                break
+            except TransferBlocked:  # recorded by the fraud engine, nothing moved
+                stats["blocked"] += 1
                 break
             stats["replayed" if result.replayed else "posted"] += 1
     return stats

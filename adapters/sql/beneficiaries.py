@@ -1,0 +1,42 @@
+"""Beneficiaries in SQL."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+import attrs
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from adapters.sql.tables import beneficiaries
+from domain.beneficiary import Beneficiary
+
+
+class SqlBeneficiaries:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def add(self, beneficiary: Beneficiary) -> None:
+        self._conn.execute(beneficiaries.insert(), attrs.asdict(beneficiary))
+
+    def update(self, beneficiary: Beneficiary) -> None:
+        self._conn.execute(beneficiaries.update().where(beneficiaries.c.id == beneficiary.id),
+                           attrs.asdict(beneficiary))
+
+    def delete(self, beneficiary_id: UUID) -> None:
+        self._conn.execute(beneficiaries.delete().where(beneficiaries.c.id == beneficiary_id))
+
+    def get(self, beneficiary_id: UUID) -> Beneficiary | None:
+        row = self._conn.execute(sa.select(beneficiaries).where(
+            beneficiaries.c.id == beneficiary_id)).first()
+        return _entity(row) if row else None
+
+    def of_customer(self, customer_id: UUID) -> list[Beneficiary]:
+        query = sa.select(beneficiaries).where(beneficiaries.c.customer_id == customer_id) \
+            .order_by(beneficiaries.c.favourite.desc(), beneficiaries.c.name)
+        return [_entity(r) for r in self._conn.execute(query)]
+
+
+def _entity(row: Any) -> Beneficiary:
+    return Beneficiary(**dict(row._mapping))

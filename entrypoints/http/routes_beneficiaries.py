@@ -1,0 +1,76 @@
+"""The customer's beneficiaries."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+import attrs
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from application.use_cases import BeneficiaryDetails
+from domain.beneficiary import Beneficiary
+from domain.customer import Role
+from domain.errors import BeneficiaryNotFound
+from domain.timestamps import rfc3339
+from entrypoints.converters import structure
+from entrypoints.http.auth import caller, context, requires, services
+from entrypoints.http.request_body import json_body
+from entrypoints.http.responses import JSONResponse
+from entrypoints.http.schemas import BeneficiaryBody, BeneficiaryChanges
+
+
+def view(b: Beneficiary) -> dict[str, Any]:
+    return {**{k: v for k, v in attrs.asdict(b).items() if k not in ("customer_id", "created_at")},
+            "id": str(b.id), "created_at": rfc3339(b.created_at)}
+
+
+def _id(request: Request) -> UUID:
+    try:
+        return UUID(request.path_params["beneficiary_id"])
+    except ValueError:
+        raise BeneficiaryNotFound("no such beneficiary") from None
+
+
+@requires(Role.CUSTOMER)
+async def list_beneficiaries(request: Request) -> Response:
+    found = await run_in_threadpool(services(request).beneficiaries.list,
+                                    caller(request).customer_id)
+    return JSONResponse({"items": [view(b) for b in found]})
+
+
+@requires(Role.CUSTOMER)
+async def add_beneficiary(request: Request) -> Response:
+    body = structure(await json_body(request), BeneficiaryBody)
+    added = await run_in_threadpool(services(request).beneficiaries.add,
+                                    caller(request).customer_id,
+                                    BeneficiaryDetails(**attrs.asdict(body)), context(request))
+    return JSONResponse(view(added), 201)
+
+
+@requires(Role.CUSTOMER)
+async def update_beneficiary(request: Request) -> Response:
+    body = structure(await json_body(request), BeneficiaryChanges)
+    changes = {k: v for k, v in attrs.asdict(body).items() if v is not None}
+    changed = await run_in_threadpool(services(request).beneficiaries.update,
+                                      caller(request).customer_id, _id(request), changes,
+                                      context(request))
+    return JSONResponse(view(changed))
+
+
+@requires(Role.CUSTOMER)
+async def delete_beneficiary(request: Request) -> Response:
+    await run_in_threadpool(services(request).beneficiaries.delete, caller(request).customer_id,
+                            _id(request), context(request))
+    return Response(status_code=204)
+
+
+routes = [
+    Route("/beneficiaries", list_beneficiaries, methods=["GET"]),
+    Route("/beneficiaries", add_beneficiary, methods=["POST"]),
+    Route("/beneficiaries/{beneficiary_id}", update_beneficiary, methods=["PATCH"]),
+    Route("/beneficiaries/{beneficiary_id}", delete_beneficiary, methods=["DELETE"]),
+]
