@@ -79,6 +79,11 @@ class Account:
 
     def debit(self, amount: Money) -> Money:
         """Take money out; never below the available balance. Returns the new balance."""
+        self._ensure_available(amount)
+        self.balance = self.balance - amount
+        return self.balance
+
+    def _ensure_available(self, amount: Money) -> None:
         self.ensure_can_move(amount)
         if not self.may_overdraw and self.available_balance < amount:
             raise InsufficientFunds(
@@ -86,8 +91,6 @@ class Account:
                 account_number=self.account_number,
                 available=self.available_balance.format(),
             )
-        self.balance = self.balance - amount
-        return self.balance
 
     def credit(self, amount: Money) -> Money:
         """Put money in. Returns the new balance."""
@@ -98,13 +101,7 @@ class Account:
     def place_hold(self, amount: Money) -> None:
         """Reserve money for a transfer awaiting a challenge or a review: the available
         balance drops, the ledger balance does not."""
-        self.ensure_can_move(amount)
-        if not self.may_overdraw and self.available_balance < amount:
-            raise InsufficientFunds(
-                f"account {self.account_number} has insufficient funds",
-                account_number=self.account_number,
-                available=self.available_balance.format(),
-            )
+        self._ensure_available(amount)
         self.held = self.held + amount
 
     def release_hold(self, amount: Money) -> None:

@@ -20,7 +20,7 @@ from entrypoints.converters import structure
 from entrypoints.http.auth import caller, context, requires, services
 from entrypoints.http.request_body import json_body
 from entrypoints.http.responses import JSONResponse
-from entrypoints.http.schemas import BeneficiaryBody, BeneficiaryChanges
+from entrypoints.http.schemas import BeneficiaryChanges
 
 
 def view(b: Beneficiary) -> dict[str, Any]:
@@ -44,10 +44,9 @@ async def list_beneficiaries(request: Request) -> Response:
 
 @requires(Role.CUSTOMER)
 async def add_beneficiary(request: Request) -> Response:
-    body = structure(await json_body(request), BeneficiaryBody)
+    details = structure(await json_body(request), BeneficiaryDetails)
     added = await run_in_threadpool(services(request).beneficiaries.add,
-                                    caller(request).customer_id,
-                                    BeneficiaryDetails(**attrs.asdict(body)), context(request))
+                                    caller(request).customer_id, details, context(request))
     return JSONResponse(view(added), 201)
 
 

@@ -101,18 +101,6 @@ class ChallengeBody:
 
 
 @attrs.frozen
-class BeneficiaryBody:
-    name: str
-    account_number: str | None = None
-    ifsc: str | None = None
-    upi_id: str | None = None
-    phone: str | None = None
-    bank_name: str | None = None
-    nickname: str | None = None
-    favourite: bool = False
-
-
-@attrs.frozen
 class BeneficiaryChanges:
     name: str | None = None
     phone: str | None = None
