@@ -28,17 +28,23 @@ def at_budget(scores: np.ndarray, labels: np.ndarray, budget: float) -> tuple[fl
 
 
 def card_precision_at_k(scored: list[Scored], k: int = 100) -> float:
+    """The mean over days of `card_precision_by_day`."""
+    by_day = card_precision_by_day(scored, k)
+    return float(np.mean(list(by_day.values()))) if by_day else 0.0
+
+
+def card_precision_by_day(scored: list[Scored], k: int = 100) -> dict[str, float]:
     """Per day: the k customers with the highest score; the share of them with a fraud that day."""
     days: dict[str, dict[str, tuple[float, int]]] = defaultdict(dict)
     for s in scored:
         day = days[s.row.when.date().isoformat()]
         best, fraud = day.get(s.row.customer, (0.0, 0))
         day[s.row.customer] = (max(best, s.assessment.score), max(fraud, s.row.label))
-    precisions = []
-    for customers in days.values():
+    precisions: dict[str, float] = {}
+    for day, customers in sorted(days.items()):
         ranked = sorted(customers.values(), key=lambda pair: -pair[0])[:k]
-        precisions.append(sum(fraud for _, fraud in ranked) / k)
-    return float(np.mean(precisions)) if precisions else 0.0
+        precisions[day] = round(sum(fraud for _, fraud in ranked) / k, 4)
+    return precisions
 
 
 def report(scored: list[Scored]) -> dict[str, object]:
@@ -52,6 +58,7 @@ def report(scored: list[Scored]) -> dict[str, object]:
         "transactions": len(scored), "frauds": int(labels.sum()),
         "pr_auc": round(average_precision(scores, labels), 4),
         "card_precision_at_100": round(card_precision_at_k(scored), 4),
+        "card_precision_at_100_by_day": card_precision_by_day(scored),
         "decisions": dict(decisions),
         "latency_ms": {"p50": round(float(np.percentile(latency, 50)), 4),
                        "p99": round(float(np.percentile(latency, 99)), 4)} if len(scored) else {},
