@@ -37,9 +37,9 @@ def card_precision_by_day(scored: list[Scored], k: int = 100) -> dict[str, float
     """Per day: the k customers with the highest score; the share of them with a fraud that day."""
     days: dict[str, dict[str, tuple[float, int]]] = defaultdict(dict)
     for s in scored:
-        day = days[s.row.when.date().isoformat()]
-        best, fraud = day.get(s.row.customer, (0.0, 0))
-        day[s.row.customer] = (max(best, s.assessment.score), max(fraud, s.row.label))
+        today = days[s.row.when.date().isoformat()]
+        best, fraud = today.get(s.row.customer, (0.0, 0))
+        today[s.row.customer] = (max(best, s.assessment.score), max(fraud, s.row.label))
     precisions: dict[str, float] = {}
     for day, customers in sorted(days.items()):
         ranked = sorted(customers.values(), key=lambda pair: -pair[0])[:k]
