@@ -13,6 +13,7 @@ import attrs
 from domain.account import Account
 from domain.audit import AuditEvent
 from domain.beneficiary import Beneficiary
+from domain.card import Card
 from domain.customer import Customer, Role
 from domain.device import DeviceBinding
 from domain.fraud import StoredAssessment
@@ -168,6 +169,15 @@ class BeneficiaryRepository(Protocol):
     def of_customer(self, customer_id: UUID) -> list[Beneficiary]: ...
 
 
+class CardRepository(Protocol):
+    """Cards by id and by owner."""
+
+    def add(self, card: Card) -> None: ...
+    def update(self, card: Card) -> None: ...
+    def get(self, card_id: UUID) -> Card | None: ...
+    def of_customer(self, customer_id: UUID) -> list[Card]: ...
+
+
 class UnitOfWork(Protocol):
     """One atomic transaction: `with uow: ...; uow.commit()`; leaving without commit rolls back."""
 
@@ -197,6 +207,8 @@ class UnitOfWork(Protocol):
     def fraud(self) -> FraudRepository: ...
     @property
     def beneficiaries(self) -> BeneficiaryRepository: ...
+    @property
+    def cards(self) -> CardRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -138,3 +138,11 @@ class ChallengeFailed(DomainError):
 
 class BeneficiaryNotFound(DomainError):
     code = "beneficiary_not_found"
+
+
+class CardNotFound(DomainError):
+    code = "card_not_found"
+
+
+class CardStateError(DomainError):
+    code = "card_state"

@@ -53,6 +53,7 @@ from application.use_cases import (
     LogInWithPassword,
     LogInWithVoice,
     ManageBeneficiaries,
+    ManageCards,
     ManageDevices,
     OpenAccount,
     Poster,
@@ -81,7 +82,7 @@ USE_CASES = (
     RefreshSession, ListSessions, RevokeSessions, Throttle, SetUpiPin, VerifyUpiPin,
     VoiceVerifier, DeviceBinder, ManageDevices, EnrolVoice, LogInWithVoice, RestoreVoice,
     ProfileKeeper, FraudScreen, HoldKeeper, GetTransfer, AnswerChallenge, ReviewTransfers,
-    ExpireHolds, ManageBeneficiaries,
+    ExpireHolds, ManageBeneficiaries, ManageCards,
 )
 
 

@@ -53,6 +53,8 @@ ERRORS: dict[str, Outcome] = {
     "voice_attempt_too_soon": Outcome(429, 7),
     "transfer_blocked": Outcome(403, 4),
     "beneficiary_not_found": Outcome(404, 3),
+    "card_not_found": Outcome(404, 3),
+    "card_state": Outcome(409, 4),
     "transfer_not_held": Outcome(409, 4),
     "challenge_failed": Outcome(401, 6),
     "internal_error": Outcome(500, 1),

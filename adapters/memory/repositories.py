@@ -15,6 +15,7 @@ from application.ports import DuplicateCustomer, DuplicateIdempotencyKey
 from domain.account import Account, AccountType
 from domain.audit import GENESIS_HASH, AuditEvent, seal
 from domain.beneficiary import Beneficiary
+from domain.card import Card
 from domain.customer import Customer
 from domain.device import DeviceBinding
 from domain.fraud import StoredAssessment
@@ -46,12 +47,13 @@ class Staged:
     fraud_profiles: dict[tuple[str, str], object] = attrs.Factory(dict)
     assessments: dict[UUID, StoredAssessment] = attrs.Factory(dict)
     beneficiaries: dict[UUID, Beneficiary | None] = attrs.Factory(dict)  # None: deleted
+    cards: dict[UUID, Card] = attrs.Factory(dict)
 
     def _parts(self) -> tuple[dict | list, ...]:  # type: ignore[type-arg]
         return (self.customers, self.accounts, self.transfers, self.entries, self.audit,
                 self.sessions, self.refresh_tokens, self.login_attempts, self.rate_limits,
                 self.devices, self.voiceprints, self.voice_attempts, self.voice_samples,
-                self.fraud_profiles, self.assessments, self.beneficiaries)
+                self.fraud_profiles, self.assessments, self.beneficiaries, self.cards)
 
     def clear(self) -> None:
         for part in self._parts():
@@ -441,3 +443,24 @@ class MemoryBeneficiaries:
     def of_customer(self, customer_id: UUID) -> list[Beneficiary]:
         mine = [copy.copy(b) for b in self._all().values() if b and b.customer_id == customer_id]
         return sorted(mine, key=lambda b: (not b.favourite, b.name))
+
+
+class MemoryCards:
+    def __init__(self, store: MemoryStore, staged: Staged) -> None:
+        self._store, self._staged = store, staged
+
+    def add(self, card: Card) -> None:
+        self._staged.cards[card.id] = copy.copy(card)
+
+    update = add
+
+    def get(self, card_id: UUID) -> Card | None:
+        with self._store.state:
+            found = self._staged.cards.get(card_id) or self._store.cards.get(card_id)
+        return copy.copy(found) if found else None
+
+    def of_customer(self, customer_id: UUID) -> list[Card]:
+        with self._store.state:
+            merged = {**self._store.cards, **self._staged.cards}
+        return sorted((copy.copy(c) for c in merged.values() if c.customer_id == customer_id),
+                      key=lambda c: c.issued_at)

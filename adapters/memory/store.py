@@ -11,6 +11,7 @@ import attrs
 from domain.account import Account
 from domain.audit import AuditEvent
 from domain.beneficiary import Beneficiary
+from domain.card import Card
 from domain.customer import Customer
 from domain.device import DeviceBinding
 from domain.fraud import StoredAssessment
@@ -45,6 +46,7 @@ class MemoryStore:
     fraud_profiles: dict[tuple[str, str], object] = attrs.Factory(dict)
     assessments: dict[UUID, StoredAssessment] = attrs.Factory(dict)
     beneficiaries: dict[UUID, Beneficiary | None] = attrs.Factory(dict)
+    cards: dict[UUID, Card] = attrs.Factory(dict)
     writer: threading.RLock = attrs.Factory(threading.RLock)
     state: threading.RLock = attrs.Factory(threading.RLock)
 

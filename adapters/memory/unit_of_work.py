@@ -11,6 +11,7 @@ from adapters.memory.repositories import (
     MemoryAccounts,
     MemoryAudit,
     MemoryBeneficiaries,
+    MemoryCards,
     MemoryCustomers,
     MemoryDevices,
     MemoryFraud,
@@ -44,6 +45,7 @@ class MemoryUnitOfWork:
         self.voice = MemoryVoice(store, self._staged)
         self.fraud = MemoryFraud(store, self._staged)
         self.beneficiaries = MemoryBeneficiaries(store, self._staged)
+        self.cards = MemoryCards(store, self._staged)
 
     def __enter__(self) -> Self:
         if self._write:
@@ -87,6 +89,7 @@ class MemoryUnitOfWork:
             store.voice_samples.update(staged.voice_samples)
             store.fraud_profiles.update(staged.fraud_profiles)
             store.assessments.update(staged.assessments)
+            store.cards.update(staged.cards)
             for key, beneficiary in staged.beneficiaries.items():
                 if beneficiary is None:
                     store.beneficiaries.pop(key, None)

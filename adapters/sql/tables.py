@@ -246,3 +246,17 @@ beneficiaries = sa.Table(
     sa.Column("nickname", sa.String(40), nullable=True),
     sa.Column("favourite", sa.Boolean, nullable=False),
 )
+
+cards = sa.Table(
+    "cards", metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("customer_id", sa.Uuid, sa.ForeignKey("customers.id"), nullable=False, index=True),
+    sa.Column("account_id", sa.Uuid, sa.ForeignKey("accounts.id"), nullable=False),
+    sa.Column("last4", sa.String(4), nullable=False),  # never the full card number
+    sa.Column("network", sa.String(16), nullable=False),
+    sa.Column("kind", sa.String(8), nullable=False),
+    sa.Column("expires", sa.Date, nullable=False),
+    sa.Column("issued_at", UtcDateTime, nullable=False),
+    sa.Column("status", sa.String(8), nullable=False),
+    sa.Column("blocked_at", UtcDateTime, nullable=True),
+)

@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection, Engine, RootTransaction
 
 from adapters.sql.audit import SqlAudit
 from adapters.sql.beneficiaries import SqlBeneficiaries
+from adapters.sql.cards import SqlCards
 from adapters.sql.fraud import SqlFraud
 from adapters.sql.identity import SqlLoginAttempts, SqlRateLimits, SqlRefreshTokens, SqlSessions
 from adapters.sql.repositories import SqlAccounts, SqlCustomers, SqlLedger, SqlTransfers
@@ -30,6 +31,7 @@ class SqlUnitOfWork:
     voice: SqlVoice
     fraud: SqlFraud
     beneficiaries: SqlBeneficiaries
+    cards: SqlCards
 
     def __init__(self, engine: Engine, write: bool, writer: threading.Lock | None) -> None:
         self._engine = engine
@@ -61,6 +63,7 @@ class SqlUnitOfWork:
         self.voice = SqlVoice(conn)
         self.fraud = SqlFraud(conn)
         self.beneficiaries = SqlBeneficiaries(conn)
+        self.cards = SqlCards(conn)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -7,6 +7,7 @@ from application.use_cases.audit_trail import (
     VerifyAuditTrail,
 )
 from application.use_cases.beneficiaries import BeneficiaryDetails, ManageBeneficiaries
+from application.use_cases.cards import ManageCards
 from application.use_cases.cash import CashCommand, Deposit, Withdraw
 from application.use_cases.devices import DeviceBinder, ManageDevices
 from application.use_cases.enrol_voice import EnrolVoice
@@ -64,6 +65,7 @@ __all__ = [
     "LogInWithPassword",
     "LogInWithVoice",
     "ManageBeneficiaries",
+    "ManageCards",
     "ManageDevices",
     "OpenAccount",
     "OpenAccountCommand",

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import attrs
 
+from application.context import SYSTEM
 from application.ports import UnitOfWorkFactory
+from application.use_cases.cards import ManageCards
 from application.use_cases.open_account import OpenAccount, OpenAccountCommand
 from application.use_cases.register_customer import RegisterCommand, RegisterCustomer
 from domain.account import Account, AccountType
@@ -33,10 +35,11 @@ class SeedDemo:
     """Register the demo customers and open their funded accounts, unless already there."""
 
     def __init__(self, uow_factory: UnitOfWorkFactory, register: RegisterCustomer,
-                 open_account: OpenAccount) -> None:
+                 open_account: OpenAccount, cards: ManageCards) -> None:
         self._uow_factory = uow_factory
         self._register = register
         self._open_account = open_account
+        self._cards = cards
 
     def execute(self) -> list[DemoLogin]:
         logins = []
@@ -53,5 +56,7 @@ class SeedDemo:
             opened = [self._open_account.execute(OpenAccountCommand(
                 customer.customer_number, AccountType(kind), opening_deposit=Money.parse(amount)))
                 for kind, amount in accounts]
+            for account in opened:
+                self._cards.issue(account.account_number, SYSTEM)
             logins.append(DemoLogin(customer, password, opened, created=True))
         return logins

@@ -20,6 +20,7 @@ from application.use_cases import (
     LogInWithPassword,
     LogInWithVoice,
     ManageBeneficiaries,
+    ManageCards,
     ManageDevices,
     RefreshSession,
     RegisterCustomer,
@@ -59,6 +60,7 @@ class Services:
     challenge: AnswerChallenge
     review: ReviewTransfers
     beneficiaries: ManageBeneficiaries
+    cards: ManageCards
 
     @classmethod
     def from_container(cls, container: punq.Container) -> Services:

@@ -1,0 +1,60 @@
+"""The customer's cards."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from domain.card import Card
+from domain.customer import Role
+from domain.errors import CardNotFound
+from domain.timestamps import rfc3339
+from entrypoints.http.auth import caller, context, requires, services
+from entrypoints.http.responses import JSONResponse
+
+
+def view(card: Card) -> dict[str, Any]:
+    return {"id": str(card.id), "masked_number": card.masked_number, "network": card.network,
+            "kind": card.kind.value, "status": card.status.value,
+            "expires": card.expires.strftime("%m/%y"), "issued_at": rfc3339(card.issued_at)}
+
+
+def _id(request: Request) -> UUID:
+    try:
+        return UUID(request.path_params["card_id"])
+    except ValueError:
+        raise CardNotFound("no such card") from None
+
+
+@requires(Role.CUSTOMER)
+async def list_cards(request: Request) -> Response:
+    found = await run_in_threadpool(services(request).cards.list, caller(request).customer_id)
+    return JSONResponse({"items": [view(c) for c in found]})
+
+
+@requires(Role.CUSTOMER)
+async def block(request: Request) -> Response:
+    card = await run_in_threadpool(services(request).cards.set_blocked,
+                                   caller(request).customer_id, _id(request), True,
+                                   context(request))
+    return JSONResponse(view(card))
+
+
+@requires(Role.CUSTOMER)
+async def unblock(request: Request) -> Response:
+    card = await run_in_threadpool(services(request).cards.set_blocked,
+                                   caller(request).customer_id, _id(request), False,
+                                   context(request))
+    return JSONResponse(view(card))
+
+
+routes = [
+    Route("/cards", list_cards, methods=["GET"]),
+    Route("/cards/{card_id}/block", block, methods=["POST"]),
+    Route("/cards/{card_id}/unblock", unblock, methods=["POST"]),
+]
