@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import typer
 import uvicorn
 
@@ -24,5 +26,7 @@ def serve(
     wired.resolve(VoiceEngine).warm_up()
     if as_json:  # one machine-readable line for supervisors; uvicorn's own log stays quiet
         emit_json({"url": f"http://{host}:{port}", "profile": wired.resolve(Settings).profile})
+    # Structured access log (one JSON line per request) instead of uvicorn's plain one.
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
     uvicorn.run(app, host=host, port=port, log_level="warning" if as_json else "info",
-                timeout_graceful_shutdown=10)
+                access_log=False, timeout_graceful_shutdown=10)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 import uuid
 from typing import Any
 
@@ -56,6 +57,8 @@ class RequestContextMiddleware:
             return
         received = 0
         started = False
+        status = 500
+        began = time.perf_counter()
 
         async def counting_receive() -> Message:
             nonlocal received
@@ -67,23 +70,28 @@ class RequestContextMiddleware:
             return message
 
         async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
+            nonlocal started, status
+            if message["type"] == "http.response.start":
+                started, status = True, int(message["status"])
             await send_with_id(message)
 
         try:
             await self.app(scope, counting_receive, tracking_send)
         except PayloadTooLarge:
+            status = 413
             if not started:
                 await _too_large(request_id, send_with_id, limit)
         except Exception:
             # Handled here, inside the request-id wrapper, so even a 500 carries X-Request-Id;
             # the stack trace goes to the log, never to the client.
             log.exception("unhandled error", extra={"request_id": request_id})
+            status = 500
             if not started:
                 await _send_json(send_with_id, 500, envelope(
                     request_id, "internal_error",
                     "something went wrong on our side; quote the request id"))
+        finally:
+            access_log(scope, request_id, status, time.perf_counter() - began)
 
 
 async def _too_large(request_id: str, send: Any, limit: int) -> None:
@@ -98,3 +106,21 @@ async def _send_json(send: Any, status: int, content: dict[str, Any]) -> None:
                 "headers": [(b"content-type", b"application/json"),
                             (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})
+
+
+access = logging.getLogger("vaani.access")
+
+
+def access_log(scope: Scope, request_id: str, status: int, seconds: float) -> None:
+    """One JSON line per request: who, which route, outcome, latency. Never bodies, tokens,
+    passwords or PINs: only what is listed here is written."""
+    if not access.isEnabledFor(logging.INFO):
+        return
+    route = scope.get("route")
+    principal = scope.get("state", {}).get("principal")
+    access.info(json.dumps({
+        "request_id": request_id, "method": scope.get("method"),
+        "route": getattr(route, "path", None) or scope.get("path"), "status": status,
+        "latency_ms": round(seconds * 1000, 2),
+        "customer_id": str(principal.customer_id) if principal is not None else None,
+    }, separators=(",", ":")))

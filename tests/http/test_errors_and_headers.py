@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import logging
+
 import pytest
 from starlette.testclient import TestClient
 
@@ -97,3 +100,14 @@ def test_ready_is_503_when_the_database_does_not_answer() -> None:
     with TestClient(create_app(bootstrap(unreachable))) as client:
         assert_envelope(client.get("/ready"), 503, "not_ready")
         assert client.get("/health").status_code == 200
+
+
+def test_each_request_writes_one_json_access_line_without_secrets(
+        client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO, logger="vaani.access"):
+        client.post(f"{API}/auth/login", headers={"X-Request-Id": "req-log-1"}, json={
+            "customer_number": "1234567890", "method": "password", "password": "hunter2hunter2"})
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "vaani.access"]
+    assert lines == [{"request_id": "req-log-1", "method": "POST", "route": "/auth/login",
+                      "status": 401, "latency_ms": lines[0]["latency_ms"], "customer_id": None}]
+    assert "hunter2" not in caplog.text
