@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from importlib import metadata
+from typing import Any
 
 import punq
 from starlette.applications import Starlette
@@ -11,11 +13,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 from starlette.routing import Mount, Route
 
 from domain.errors import DomainError
 from entrypoints.http import (
+    openapi,
     routes_accounts,
     routes_auth,
     routes_beneficiaries,
@@ -35,19 +38,39 @@ API_PREFIX = "/api/v1"
 
 @public
 async def health(_: Request) -> Response:
+    """The process is up (no dependencies checked)."""
     return JSONResponse({"status": "ok"})
 
 
 @public
 async def ready(request: Request) -> Response:
+    """The database answers: 200, else 503."""
     services: Services = request.app.state.services
     if await run_in_threadpool(services.uow_factory.ping):
         return JSONResponse({"status": "ready"})
     return error_response(request, 503, "not_ready", "the database does not answer")
 
 
+def _version() -> str:
+    try:
+        return metadata.version("vaani")
+    except metadata.PackageNotFoundError:
+        return "0"
+
+
 def create_app(container: punq.Container) -> Starlette:
     services = Services.from_container(container)
+    document: dict[str, Any] = {}
+
+    @public
+    async def openapi_json(_: Request) -> Response:
+        """The OpenAPI 3.1 document of this API."""
+        return JSONResponse(document)
+
+    @public
+    async def docs(_: Request) -> Response:
+        """A page for people listing every endpoint."""
+        return HTMLResponse(openapi.docs_page(document))
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -58,6 +81,8 @@ def create_app(container: punq.Container) -> Starlette:
         routes=[
             Route("/health", health, methods=["GET"]),
             Route("/ready", ready, methods=["GET"]),
+            Route("/openapi.json", openapi_json, methods=["GET"]),
+            Route("/docs", docs, methods=["GET"]),
             Mount(API_PREFIX, routes=[*routes_auth.routes, *routes_accounts.routes,
                                      *routes_upi.routes, *routes_operator.routes,
                                      *routes_devices.routes, *routes_transfers.routes,
@@ -68,4 +93,5 @@ def create_app(container: punq.Container) -> Starlette:
         lifespan=lifespan,
     )
     app.state.services = services
+    document.update(openapi.build(list(app.routes), _version()))
     return app

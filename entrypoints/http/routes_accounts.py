@@ -17,7 +17,7 @@ from domain.errors import BeneficiaryNotFound, ValidationError
 from domain.transfer import TransferStatus
 from entrypoints.converters import structure
 from entrypoints.http import views
-from entrypoints.http.auth import caller, context, requires, services
+from entrypoints.http.auth import accepts, caller, context, requires, services
 from entrypoints.http.query import moment, page_limit
 from entrypoints.http.request_body import json_body
 from entrypoints.http.responses import JSONResponse
@@ -26,6 +26,7 @@ from entrypoints.http.schemas import StatementBody, TransferBody
 
 @requires(Role.CUSTOMER)
 async def list_accounts(request: Request) -> Response:
+    """The caller's accounts with balances."""
     found = await run_in_threadpool(services(request).list_accounts.execute,
                                     caller(request).customer_id)
     return JSONResponse({"items": [views.account(a) for a in found]})
@@ -33,6 +34,7 @@ async def list_accounts(request: Request) -> Response:
 
 @requires(Role.CUSTOMER)
 async def balance(request: Request) -> Response:
+    """One account's balance and available balance."""
     account = await run_in_threadpool(services(request).get_balance.execute,
                                       caller(request).customer_id,
                                       request.path_params["account_number"])
@@ -41,6 +43,7 @@ async def balance(request: Request) -> Response:
 
 @requires(Role.CUSTOMER)
 async def transactions(request: Request) -> Response:
+    """Ledger entries, newest first, keyset-paginated."""
     page = await run_in_threadpool(
         services(request).list_transactions.execute, caller(request).customer_id,
         request.path_params["account_number"], limit=page_limit(request),
@@ -51,8 +54,10 @@ async def transactions(request: Request) -> Response:
                          "next_cursor": views.encode_cursor(page.next_before)})
 
 
+@accepts(TransferBody, 201)
 @requires(Role.CUSTOMER)
 async def transfer(request: Request) -> Response:
+    """Move money (idempotent with Idempotency-Key); 201 posted, 202 held."""
     body = structure(await json_body(request), TransferBody)
     if (body.to_account_number is None) == (body.beneficiary_id is None):
         raise ValidationError("give exactly one of to_account_number and beneficiary_id",
@@ -78,8 +83,10 @@ def _uuid(text: str) -> UUID:
         raise BeneficiaryNotFound("no such beneficiary") from None
 
 
+@accepts(StatementBody)
 @requires(Role.CUSTOMER)
 async def statement(request: Request) -> Response:
+    """A statement for a date range, JSON or CSV."""
     body = structure(await json_body(request), StatementBody)
     number = request.path_params["account_number"]
     found = await run_in_threadpool(services(request).statement.execute,

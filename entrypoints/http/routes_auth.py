@@ -18,7 +18,7 @@ from domain.errors import SessionNotFound, ValidationError
 from entrypoints.converters import structure
 from entrypoints.http import views
 from entrypoints.http.audio import audio_bytes
-from entrypoints.http.auth import ANY_ROLE, caller, context, public, requires, services
+from entrypoints.http.auth import ANY_ROLE, accepts, answers, caller, context, public, requires, services
 from entrypoints.http.request_body import json_body
 from entrypoints.http.responses import JSONResponse
 from entrypoints.http.schemas import LoginBody, RefreshBody, RegisterBody
@@ -45,8 +45,10 @@ def _tokens(issued: IssuedTokens, customer: Customer | None = None) -> dict[str,
     return body
 
 
+@accepts(RegisterBody, 201)
 @public
 async def register(request: Request) -> Response:
+    """Sign up as a customer (KYC pending); returns the customer number."""
     await _throttle(request)
     body = structure(await json_body(request), RegisterBody)
     customer = await run_in_threadpool(services(request).register.execute, RegisterCommand(
@@ -57,8 +59,10 @@ async def register(request: Request) -> Response:
     return JSONResponse(views.customer(customer), 201)
 
 
+@accepts(LoginBody)
 @public
 async def login(request: Request) -> Response:
+    """Log in with password or voice on a bound device; returns tokens."""
     body = structure(await json_body(request), LoginBody)
     policy = services(request).settings.auth
     await _throttle(request, (f"login:{body.customer_number[:64]}", policy.logins_per_customer))
@@ -81,8 +85,10 @@ async def login(request: Request) -> Response:
     return JSONResponse(_tokens(issued, customer), 200, NO_STORE)
 
 
+@accepts(RefreshBody)
 @public
 async def refresh(request: Request) -> Response:
+    """Rotate the refresh token; reuse of an old one revokes the session."""
     await _throttle(request)
     body = structure(await json_body(request), RefreshBody)
     issued = await run_in_threadpool(services(request).refresh.execute, body.refresh_token,
@@ -90,8 +96,10 @@ async def refresh(request: Request) -> Response:
     return JSONResponse(_tokens(issued), 200, NO_STORE)
 
 
+@answers(204)
 @requires(*ANY_ROLE)
 async def logout(request: Request) -> Response:
+    """End this session: its access and refresh tokens stop working."""
     who = caller(request)
     await run_in_threadpool(services(request).revoke.one, who.customer_id, who.session_id,
                             context(request), "logout")
@@ -100,13 +108,16 @@ async def logout(request: Request) -> Response:
 
 @requires(*ANY_ROLE)
 async def list_sessions(request: Request) -> Response:
+    """The caller's active sessions."""
     who = caller(request)
     found = await run_in_threadpool(services(request).sessions.execute, who.customer_id)
     return JSONResponse({"items": [views.session(s, who.session_id) for s in found]})
 
 
+@answers(204)
 @requires(*ANY_ROLE)
 async def revoke_session(request: Request) -> Response:
+    """End one of the caller's sessions."""
     who = caller(request)
     try:
         session_id = UUID(request.path_params["session_id"])
@@ -119,6 +130,7 @@ async def revoke_session(request: Request) -> Response:
 
 @requires(*ANY_ROLE)
 async def revoke_all_sessions(request: Request) -> Response:
+    """End all of the caller's sessions."""
     who = caller(request)
     count = await run_in_threadpool(services(request).revoke.all, who.customer_id,
                                     context(request))

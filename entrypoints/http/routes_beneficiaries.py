@@ -17,7 +17,7 @@ from domain.customer import Role
 from domain.errors import BeneficiaryNotFound
 from domain.timestamps import rfc3339
 from entrypoints.converters import structure
-from entrypoints.http.auth import caller, context, requires, services
+from entrypoints.http.auth import accepts, answers, caller, context, requires, services
 from entrypoints.http.request_body import json_body
 from entrypoints.http.responses import JSONResponse
 from entrypoints.http.schemas import BeneficiaryChanges
@@ -37,21 +37,26 @@ def _id(request: Request) -> UUID:
 
 @requires(Role.CUSTOMER)
 async def list_beneficiaries(request: Request) -> Response:
+    """The caller's beneficiaries, favourites first."""
     found = await run_in_threadpool(services(request).beneficiaries.list,
                                     caller(request).customer_id)
     return JSONResponse({"items": [view(b) for b in found]})
 
 
+@accepts(BeneficiaryDetails, 201)
 @requires(Role.CUSTOMER)
 async def add_beneficiary(request: Request) -> Response:
+    """Save a payee by account number and IFSC, or UPI id."""
     details = structure(await json_body(request), BeneficiaryDetails)
     added = await run_in_threadpool(services(request).beneficiaries.add,
                                     caller(request).customer_id, details, context(request))
     return JSONResponse(view(added), 201)
 
 
+@accepts(BeneficiaryChanges)
 @requires(Role.CUSTOMER)
 async def update_beneficiary(request: Request) -> Response:
+    """Change a beneficiary's name, phone, bank, nickname or favourite."""
     body = structure(await json_body(request), BeneficiaryChanges)
     changes = {k: v for k, v in attrs.asdict(body).items() if v is not None}
     changed = await run_in_threadpool(services(request).beneficiaries.update,
@@ -60,8 +65,10 @@ async def update_beneficiary(request: Request) -> Response:
     return JSONResponse(view(changed))
 
 
+@answers(204)
 @requires(Role.CUSTOMER)
 async def delete_beneficiary(request: Request) -> Response:
+    """Delete a beneficiary."""
     await run_in_threadpool(services(request).beneficiaries.delete, caller(request).customer_id,
                             _id(request), context(request))
     return Response(status_code=204)

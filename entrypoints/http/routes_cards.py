@@ -33,12 +33,14 @@ def _id(request: Request) -> UUID:
 
 @requires(Role.CUSTOMER)
 async def list_cards(request: Request) -> Response:
+    """The caller's cards (masked numbers only)."""
     found = await run_in_threadpool(services(request).cards.list, caller(request).customer_id)
     return JSONResponse({"items": [view(c) for c in found]})
 
 
 @requires(Role.CUSTOMER)
 async def block(request: Request) -> Response:
+    """Block a card."""
     card = await run_in_threadpool(services(request).cards.set_blocked,
                                    caller(request).customer_id, _id(request), True,
                                    context(request))
@@ -47,6 +49,7 @@ async def block(request: Request) -> Response:
 
 @requires(Role.CUSTOMER)
 async def unblock(request: Request) -> Response:
+    """Unblock a card."""
     card = await run_in_threadpool(services(request).cards.set_blocked,
                                    caller(request).customer_id, _id(request), False,
                                    context(request))

@@ -16,7 +16,7 @@ from domain.timestamps import rfc3339
 from entrypoints.converters import structure
 from entrypoints.http import views
 from entrypoints.http.audio import audio_bytes
-from entrypoints.http.auth import caller, context, requires, services
+from entrypoints.http.auth import accepts, answers, caller, context, requires, services
 from entrypoints.http.request_body import json_body
 from entrypoints.http.responses import JSONResponse
 from entrypoints.http.schemas import BindDeviceBody, EnrolVoiceBody, RenameDeviceBody
@@ -31,12 +31,15 @@ def _device_id(request: Request) -> UUID:
 
 @requires(Role.CUSTOMER)
 async def list_devices(request: Request) -> Response:
+    """The caller's device bindings."""
     found = await run_in_threadpool(services(request).devices.list, caller(request).customer_id)
     return JSONResponse({"items": [views.device(b) for b in found]})
 
 
+@accepts(BindDeviceBody, 201)
 @requires(Role.CUSTOMER)
 async def bind_device(request: Request) -> Response:
+    """Bind (or re-bind with a voice sample) a device."""
     body = structure(await json_body(request), BindDeviceBody)
     sample = audio_bytes(body.voice_sample) if body.voice_sample is not None else None
     binding = await run_in_threadpool(
@@ -46,8 +49,10 @@ async def bind_device(request: Request) -> Response:
     return JSONResponse(views.device(binding), 201)
 
 
+@accepts(RenameDeviceBody)
 @requires(Role.CUSTOMER)
 async def rename_device(request: Request) -> Response:
+    """Rename a device binding."""
     body = structure(await json_body(request), RenameDeviceBody)
     binding = await run_in_threadpool(services(request).devices.rename,
                                       caller(request).customer_id, _device_id(request),
@@ -55,15 +60,19 @@ async def rename_device(request: Request) -> Response:
     return JSONResponse(views.device(binding))
 
 
+@answers(204)
 @requires(Role.CUSTOMER)
 async def revoke_device(request: Request) -> Response:
+    """Revoke a device binding."""
     await run_in_threadpool(services(request).devices.revoke, caller(request).customer_id,
                             _device_id(request), context(request))
     return Response(status_code=204)
 
 
+@accepts(EnrolVoiceBody, 201)
 @requires(Role.CUSTOMER)
 async def enrol_voice(request: Request) -> Response:
+    """Enrol the voice from 3+ samples on a trusted device."""
     body = structure(await json_body(request), EnrolVoiceBody)
     recordings = [audio_bytes(s, f"samples[{i}]") for i, s in enumerate(body.samples)]
     voiceprint = await run_in_threadpool(

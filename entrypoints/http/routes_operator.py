@@ -16,6 +16,7 @@ from entrypoints.http.responses import JSONResponse
 
 @requires(Role.OPERATOR, Role.ADMIN)
 async def audit(request: Request) -> Response:
+    """The hash-chained audit trail, newest first."""
     page = await run_in_threadpool(
         services(request).audit.execute, limit=page_limit(request),
         before=views.decode_cursor(request.query_params.get("cursor")))

@@ -14,7 +14,7 @@ from domain.errors import TransferNotFound
 from entrypoints.converters import structure
 from entrypoints.http import views
 from entrypoints.http.audio import audio_bytes
-from entrypoints.http.auth import caller, context, requires, services
+from entrypoints.http.auth import accepts, caller, context, requires, services
 from entrypoints.http.query import page_limit
 from entrypoints.http.request_body import json_body
 from entrypoints.http.responses import JSONResponse
@@ -30,14 +30,17 @@ def _transfer_id(request: Request) -> UUID:
 
 @requires(Role.CUSTOMER)
 async def show(request: Request) -> Response:
+    """A transfer's status and its fraud assessment."""
     view = await run_in_threadpool(services(request).get_transfer.execute,
                                    caller(request).customer_id, _transfer_id(request),
                                    context(request))
     return JSONResponse(views.transfer_body(view.transfer, view.assessment))
 
 
+@accepts(ChallengeBody)
 @requires(Role.CUSTOMER)
 async def answer_challenge(request: Request) -> Response:
+    """Answer a step-up challenge with the UPI PIN or a voice sample."""
     body = structure(await json_body(request), ChallengeBody)
     voice = audio_bytes(body.voice_sample) if body.voice_sample is not None else None
     settled = await run_in_threadpool(
@@ -49,6 +52,7 @@ async def answer_challenge(request: Request) -> Response:
 
 @requires(Role.OPERATOR, Role.ADMIN)
 async def review_queue(request: Request) -> Response:
+    """Transfers held for an operator's review."""
     queue = await run_in_threadpool(services(request).review.queue, page_limit(request))
     return JSONResponse({"items": [views.transfer_body(v.transfer, v.assessment) for v in queue]})
 
@@ -61,6 +65,8 @@ def _verdict(approve: bool):  # type: ignore[no-untyped-def]
         return JSONResponse(views.transfer_body(settled))
 
     decide.__name__ = "approve" if approve else "reject"
+    decide.__doc__ = ("Approve a held transfer: post it, label the payee legitimate." if approve
+                      else "Reject a held transfer: give the money back, label the payee fraud.")
     return decide
 
 

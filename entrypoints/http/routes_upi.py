@@ -9,22 +9,26 @@ from starlette.routing import Route
 
 from domain.customer import Role
 from entrypoints.converters import structure
-from entrypoints.http.auth import caller, context, requires, services
+from entrypoints.http.auth import accepts, caller, context, requires, services
 from entrypoints.http.request_body import json_body
 from entrypoints.http.responses import JSONResponse
 from entrypoints.http.schemas import SetPinBody, VerifyPinBody
 
 
+@accepts(SetPinBody)
 @requires(Role.CUSTOMER)
 async def set_pin(request: Request) -> Response:
+    """Set or change the UPI PIN (password or a fresh login)."""
     body = structure(await json_body(request), SetPinBody)
     await run_in_threadpool(services(request).set_pin.execute, caller(request), body.pin,
                             body.password, context(request))
     return JSONResponse({"upi_pin_set": True})
 
 
+@accepts(VerifyPinBody)
 @requires(Role.CUSTOMER)
 async def verify_pin(request: Request) -> Response:
+    """Check the UPI PIN; 3 wrong block it for 24 hours."""
     body = structure(await json_body(request), VerifyPinBody)
     await run_in_threadpool(services(request).verify_pin.execute, caller(request).customer_id,
                             body.pin, context(request))

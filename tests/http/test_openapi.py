@@ -1,0 +1,40 @@
+"""The OpenAPI 3.1 document comes from the route table and the request classes."""
+
+from __future__ import annotations
+
+import punq
+from starlette.routing import Mount, Route
+from starlette.testclient import TestClient
+
+from entrypoints.http.app import create_app
+
+
+def test_every_route_is_documented_with_roles_bodies_and_a_summary(
+        client: TestClient, bank: punq.Container) -> None:
+    document = client.get("/openapi.json").json()
+    assert document["openapi"] == "3.1.0"
+    app = create_app(bank)
+    served = {(("/api/v1" if isinstance(m, Mount) else "") + r.path, method.lower())
+              for m in app.routes for r in (m.routes if isinstance(m, Mount) else [m])
+              if isinstance(r, Route) for method in (r.methods or ()) if method != "HEAD"}
+    documented = {(path, method) for path, ops in document["paths"].items() for method in ops}
+    assert served == documented
+    for path, ops in document["paths"].items():
+        for method, op in ops.items():
+            assert op["summary"] and " " in op["summary"], (method, path)  # a sentence
+            assert "4XX" in op["responses"]
+    transfer = document["paths"]["/api/v1/accounts/{account_number}/transfer"]["post"]
+    schema = transfer["requestBody"]["content"]["application/json"]["schema"]
+    assert schema["additionalProperties"] is False and schema["required"] == ["amount"]
+    assert transfer["x-roles"] == ["customer"] and "201" in transfer["responses"]
+    statement = document["paths"]["/api/v1/accounts/{account_number}/statement/download"]["post"]
+    assert set(statement["requestBody"]["content"]["application/json"]["schema"]["required"]) == \
+        {"from", "to"}
+    login = document["paths"]["/api/v1/auth/login"]["post"]
+    assert "security" not in login and "requestBody" in login
+
+
+def test_the_docs_page_lists_the_endpoints(client: TestClient) -> None:
+    page = client.get("/docs")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "/api/v1/accounts/{account_number}/transfer" in page.text and "openapi.json" in page.text
