@@ -40,6 +40,7 @@ class Settings:
     fraud_engine: str = "rules"  # rules | composite
     fraud_model: str | None = None  # model.json of `vaani fraud train` (composite engine)
     hold_policy: HoldPolicy = attrs.Factory(HoldPolicy)
+    cors_origins: tuple[str, ...] = ()  # browser origins allowed to call the API
 
 
 def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
@@ -100,10 +101,20 @@ def load_settings(env: Mapping[str, str] | None = None, *,
         fraud_rules=env.get("VAANI_FRAUD_RULES") or None,
         fraud_engine=_choice(env, "VAANI_FRAUD_ENGINE", ("rules", "composite")),
         fraud_model=env.get("VAANI_FRAUD_MODEL") or None,
+        cors_origins=_origins(env.get("VAANI_CORS_ORIGINS", "")),
         hold_policy=HoldPolicy(
             challenge_window=timedelta(minutes=_int(env, "VAANI_CHALLENGE_MINUTES", 5, 1, 60)),
             review_window=timedelta(hours=_int(env, "VAANI_REVIEW_HOURS", 72, 1, 24 * 30))),
     )
+
+
+def _origins(text: str) -> tuple[str, ...]:
+    origins = tuple(o.strip().rstrip("/") for o in text.split(",") if o.strip())
+    for origin in origins:
+        if origin == "*" or not origin.startswith(("https://", "http://")):
+            raise ConfigurationError(f"VAANI_CORS_ORIGINS: {origin!r} is not an origin like "
+                                     "https://app.example.in (no wildcards)")
+    return origins
 
 
 def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:

@@ -12,6 +12,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Mount, Route
@@ -88,7 +89,16 @@ def create_app(container: punq.Container) -> Starlette:
                                      *routes_devices.routes, *routes_transfers.routes,
                                      *routes_beneficiaries.routes, *routes_cards.routes]),
         ],
-        middleware=[Middleware(RequestContextMiddleware)],
+        middleware=[
+            Middleware(RequestContextMiddleware),
+            # Only the configured browser origins; credentials travel as bearer tokens.
+            Middleware(CORSMiddleware, allow_origins=list(services.settings.cors_origins),
+                       allow_methods=["GET", "POST", "PATCH", "DELETE"],
+                       allow_headers=["Authorization", "Content-Type", "Idempotency-Key",
+                                      "X-Request-Id"],
+                       expose_headers=["X-Request-Id", "Retry-After", "Idempotent-Replayed"],
+                       max_age=600),
+        ],
         exception_handlers={DomainError: on_domain_error, HTTPException: on_http_error},
         lifespan=lifespan,
     )

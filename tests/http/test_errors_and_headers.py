@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import logging
 
+import attrs
 import pytest
 from starlette.testclient import TestClient
 
 from entrypoints.bootstrap import bootstrap
 from entrypoints.http.app import create_app
+from entrypoints.settings import ConfigurationError, load_settings
 from tests.conftest import settings_for
 from tests.http.conftest import API
 
@@ -111,3 +113,20 @@ def test_each_request_writes_one_json_access_line_without_secrets(
     assert lines == [{"request_id": "req-log-1", "method": "POST", "route": "/auth/login",
                       "status": 401, "latency_ms": lines[0]["latency_ms"], "customer_id": None}]
     assert "hunter2" not in caplog.text
+
+
+def test_cors_answers_only_configured_origins() -> None:
+    settings = settings_for("sqlite:///unused.db", "memory")
+    allowed = attrs.evolve(settings, cors_origins=("https://app.vaani.example",))
+    with TestClient(create_app(bootstrap(allowed))) as client:
+        ok = client.options("/api/v1/accounts", headers={
+            "Origin": "https://app.vaani.example", "Access-Control-Request-Method": "GET"})
+        assert ok.headers["access-control-allow-origin"] == "https://app.vaani.example"
+        other = client.options("/api/v1/accounts", headers={
+            "Origin": "https://evil.example", "Access-Control-Request-Method": "GET"})
+        assert "access-control-allow-origin" not in other.headers
+
+
+def test_cors_origins_must_be_real_origins() -> None:
+    with pytest.raises(ConfigurationError):
+        load_settings({"VAANI_JWT_SECRET": "x" * 40, "VAANI_CORS_ORIGINS": "*"})
