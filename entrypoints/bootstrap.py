@@ -56,6 +56,9 @@ from application.use_cases import (
     ManageCards,
     ManageDevices,
     OpenAccount,
+    OperateAccounts,
+    OperateCustomers,
+    OperateDevices,
     Poster,
     RefreshSession,
     RegisterCustomer,
@@ -82,7 +85,8 @@ USE_CASES = (
     RefreshSession, ListSessions, RevokeSessions, Throttle, SetUpiPin, VerifyUpiPin,
     VoiceVerifier, DeviceBinder, ManageDevices, EnrolVoice, LogInWithVoice, RestoreVoice,
     ProfileKeeper, FraudScreen, HoldKeeper, GetTransfer, AnswerChallenge, ReviewTransfers,
-    ExpireHolds, ManageBeneficiaries, ManageCards,
+    ExpireHolds, ManageBeneficiaries, ManageCards, OperateCustomers, OperateAccounts,
+    OperateDevices,
 )
 
 

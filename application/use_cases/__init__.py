@@ -29,6 +29,12 @@ from application.use_cases.manage_sessions import (
     RevokeSessions,
 )
 from application.use_cases.open_account import OpenAccount, OpenAccountCommand
+from application.use_cases.operator_actions import (
+    CustomerOverview,
+    OperateAccounts,
+    OperateCustomers,
+    OperateDevices,
+)
 from application.use_cases.postings import Poster, PostingResult
 from application.use_cases.refresh_session import RefreshSession
 from application.use_cases.register_customer import RegisterCommand, RegisterCustomer
@@ -48,6 +54,7 @@ __all__ = [
     "Authenticate",
     "BeneficiaryDetails",
     "CashCommand",
+    "CustomerOverview",
     "DemoLogin",
     "Deposit",
     "DeviceBinder",
@@ -69,6 +76,9 @@ __all__ = [
     "ManageDevices",
     "OpenAccount",
     "OpenAccountCommand",
+    "OperateAccounts",
+    "OperateCustomers",
+    "OperateDevices",
     "Poster",
     "PostingResult",
     "Principal",

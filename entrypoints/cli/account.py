@@ -6,7 +6,14 @@ import enum
 
 import typer
 
-from application.use_cases import CashCommand, Deposit, GetBalance, OpenAccount, OpenAccountCommand
+from application.use_cases import (
+    CashCommand,
+    Deposit,
+    GetBalance,
+    OpenAccount,
+    OpenAccountCommand,
+    OperateAccounts,
+)
 from domain.account import AccountType
 from domain.ledger import Channel
 from domain.money import Money
@@ -74,3 +81,33 @@ def deposit(
         say(f"deposited {result.transfer.amount} into {account_number}"
             f"{' (already done earlier: nothing moved)' if result.replayed else ''}; "
             f"balance {account.balance}")
+
+
+def _act(account_number: str, action: str, as_json: bool) -> None:
+    operate = container().resolve(OperateAccounts)
+    account = getattr(operate, action)(account_number, operator_context())
+    if as_json:
+        emit_json(views.account(account))
+    else:
+        say(f"account {account.account_number} is now {account.status.value}")
+
+
+@app.command()
+@reports_errors
+def freeze(account_number: str, as_json: bool = JSON_OPTION) -> None:
+    """Freeze an account: no money in or out."""
+    _act(account_number, "freeze", as_json)
+
+
+@app.command()
+@reports_errors
+def unfreeze(account_number: str, as_json: bool = JSON_OPTION) -> None:
+    """Unfreeze an account."""
+    _act(account_number, "unfreeze", as_json)
+
+
+@app.command()
+@reports_errors
+def close(account_number: str, as_json: bool = JSON_OPTION) -> None:
+    """Close an account; only at a zero balance with nothing held."""
+    _act(account_number, "close", as_json)

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import typer
 
-from entrypoints.cli import account, audit, customer, db, fraud, ledger, review, seed, voice
+from entrypoints.cli import (
+    account,
+    audit,
+    customer,
+    db,
+    devices,
+    fraud,
+    ledger,
+    review,
+    seed,
+    voice,
+)
 from entrypoints.cli.serve import serve
 
 app = typer.Typer(name="vaani", help="Vaani core banking: operator commands.",
@@ -19,6 +30,7 @@ app.add_typer(voice.app, name="voice")
 app.add_typer(review.app, name="review")
 app.add_typer(review.holds, name="holds")
 app.add_typer(fraud.app, name="fraud")
+app.add_typer(devices.app, name="devices")
 app.command()(serve)
 
 

@@ -7,17 +7,19 @@ import sys
 
 import typer
 
-from application.use_cases import RegisterCommand, RegisterCustomer
-from domain.customer import Role
+from application.use_cases import OperateCustomers, RegisterCommand, RegisterCustomer
+from domain.customer import KycStatus, Role
 from entrypoints.cli.runtime import (
     JSON_OPTION,
     container,
     emit_json,
+    emit_table,
     fail,
     operator_context,
     reports_errors,
     say,
 )
+from entrypoints.http import views
 
 app = typer.Typer(help="Customers.", no_args_is_help=True)
 
@@ -53,3 +55,64 @@ def create(
     else:
         say(f"customer {customer.customer_number} created ({customer.full_name}, "
             f"{customer.role.value}, KYC {customer.kyc_status.value})")
+
+
+@app.command()
+@reports_errors
+def show(customer_number: str, as_json: bool = JSON_OPTION) -> None:
+    """A customer's profile, accounts and devices."""
+    overview = container().resolve(OperateCustomers).show(customer_number)
+    body = {**views.customer(overview.customer),
+            "accounts": [views.account(a) for a in overview.accounts],
+            "devices": [views.device(d) for d in overview.devices]}
+    if as_json:
+        emit_json(body)
+        return
+    c = overview.customer
+    say(f"{c.full_name} ({c.customer_number}), {c.role.value}, KYC {c.kyc_status.value}, "
+        f"risk {c.risk_segment.value}, {c.email}, {c.phone_number}")
+    emit_table("Accounts", ["account", "type", "status", "balance", "available"],
+               [(a.account_number, a.account_type.value, a.status.value, a.balance,
+                 a.available_balance) for a in overview.accounts])
+    emit_table("Devices", ["identifier", "label", "trust", "last seen"],
+               [(d.identifier, d.label or "-", d.trust.value, d.last_seen_at.strftime("%Y-%m-%d %H:%M"))
+                for d in overview.devices])
+
+
+def _freeze(customer_number: str, frozen: bool, as_json: bool) -> None:
+    changed = container().resolve(OperateCustomers).freeze(customer_number, frozen,
+                                                           operator_context())
+    if as_json:
+        emit_json({"customer_number": customer_number, "frozen": frozen,
+                   "accounts": [a.account_number for a in changed]})
+    else:
+        say(f"{'froze' if frozen else 'unfroze'} {len(changed)} account(s) of {customer_number}"
+            + ("; their sessions are ended" if frozen else ""))
+
+
+@app.command()
+@reports_errors
+def freeze(customer_number: str, as_json: bool = JSON_OPTION) -> None:
+    """Freeze every open account of a customer and end their sessions."""
+    _freeze(customer_number, True, as_json)
+
+
+@app.command()
+@reports_errors
+def unfreeze(customer_number: str, as_json: bool = JSON_OPTION) -> None:
+    """Unfreeze a customer's accounts."""
+    _freeze(customer_number, False, as_json)
+
+
+@app.command()
+@reports_errors
+def kyc(customer_number: str,
+        status: KycStatus = typer.Argument(..., case_sensitive=False),
+        as_json: bool = JSON_OPTION) -> None:
+    """Record the outcome of KYC: pending, verified or rejected."""
+    customer = container().resolve(OperateCustomers).set_kyc(customer_number, status,
+                                                             operator_context())
+    if as_json:
+        emit_json({"customer_number": customer_number, "kyc_status": customer.kyc_status.value})
+    else:
+        say(f"KYC of {customer_number} is now {customer.kyc_status.value}")

@@ -208,3 +208,28 @@ def _customer_id(url: str, number: str) -> str:
                              {"n": number}).scalar_one()
     engine.dispose()
     return str(found)
+
+
+def test_operator_customer_account_and_device_commands(vaani: tuple[CliRunner, str]) -> None:
+    runner, _ = vaani
+    asha = as_json(runner, "seed", "demo")["customers"][0]
+    number, account_number = asha["customer_number"], asha["accounts"][0]["account_number"]
+    shown = as_json(runner, "customer", "show", number)
+    assert shown["customer_number"] == number and len(shown["accounts"]) == 2
+    assert as_json(runner, "customer", "kyc", number, "verified")["kyc_status"] == "verified"
+    frozen = as_json(runner, "customer", "freeze", number)
+    assert frozen["frozen"] is True and len(frozen["accounts"]) == 2
+    code, _, err = run(runner, "account", "deposit", account_number, "1.00")
+    assert code == 4 and "frozen" in err
+    assert len(as_json(runner, "customer", "unfreeze", number)["accounts"]) == 2
+    assert as_json(runner, "account", "freeze", account_number)["status"] == "frozen"
+    assert as_json(runner, "account", "unfreeze", account_number)["status"] == "active"
+    code, _, err = run(runner, "account", "close", account_number)
+    assert code == 4 and "still holds" in err
+    assert as_json(runner, "devices", "list", number) == {"items": []}
+    code, _, err = run(runner, "devices", "revoke", number, "no-such-device")
+    assert code == 3 and "no device" in err
+    code, out, _ = run(runner, "customer", "show", number)
+    assert code == 0 and account_number in out
+    assert {"customer.kyc", "customer.frozen", "account.frozen"} <= {
+        e["action"] for e in as_json(runner, "audit", "tail", "--limit", "20")["items"]}

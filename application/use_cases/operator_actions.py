@@ -1,0 +1,126 @@
+"""What a bank operator does to customers, accounts and devices; every act audited."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import attrs
+
+from application.audit import AuditRecorder
+from application.context import RequestContext
+from application.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from domain.account import Account, AccountStatus
+from domain.customer import Customer, KycStatus
+from domain.device import DeviceBinding
+from domain.errors import AccountNotFound, CustomerNotFound, DeviceNotFound
+
+
+@attrs.frozen
+class CustomerOverview:
+    customer: Customer
+    accounts: list[Account]
+    devices: list[DeviceBinding]
+
+
+def _customer(uow: UnitOfWork, number: str) -> Customer:
+    found = uow.customers.by_number(number)
+    if found is None:
+        raise CustomerNotFound(f"customer {number} not found", customer_number=number)
+    return found
+
+
+class OperateCustomers:
+    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, audit: AuditRecorder) -> None:
+        self._uow_factory = uow_factory
+        self._clock = clock
+        self._audit = audit
+
+    def show(self, number: str) -> CustomerOverview:
+        with self._uow_factory() as uow:
+            customer = _customer(uow, number)
+            return CustomerOverview(customer, uow.accounts.of_customer(customer.id),
+                                    uow.devices.of_customer(customer.id))
+
+    def set_kyc(self, number: str, status: KycStatus, context: RequestContext) -> Customer:
+        with self._uow_factory(write=True) as uow:
+            customer = _customer(uow, number)
+            customer.kyc_status = status
+            uow.customers.update(customer)
+            uow.audit.append(self._audit.event(context, "customer.kyc", customer_id=customer.id,
+                                               resource=f"customer:{number}", status=status.value))
+            uow.commit()
+            return customer
+
+    def freeze(self, number: str, frozen: bool, context: RequestContext) -> list[Account]:
+        """Freeze (or unfreeze) every open account of a customer; freezing also ends their
+        sessions, so a compromised login stops at once."""
+        now = self._clock.now()
+        with self._uow_factory(write=True) as uow:
+            customer = _customer(uow, number)
+            changed = []
+            for account in uow.accounts.of_customer(customer.id):
+                if account.status is AccountStatus.CLOSED:
+                    continue
+                account.freeze() if frozen else account.unfreeze()
+                uow.accounts.update(account)
+                changed.append(account)
+            if frozen:
+                for session in uow.sessions.of_customer(customer.id):
+                    if session.is_active(now):
+                        session.revoke(now, "customer_frozen")
+                        uow.sessions.update(session)
+            uow.audit.append(self._audit.event(
+                context, "customer.frozen" if frozen else "customer.unfrozen",
+                customer_id=customer.id, resource=f"customer:{number}", accounts=len(changed)))
+            uow.commit()
+            return changed
+
+
+class OperateAccounts:
+    def __init__(self, uow_factory: UnitOfWorkFactory, audit: AuditRecorder) -> None:
+        self._uow_factory = uow_factory
+        self._audit = audit
+
+    def _act(self, number: str, action: str, change: Callable[[Account], None],
+             context: RequestContext) -> Account:
+        with self._uow_factory(write=True) as uow:
+            account = uow.accounts.lock([number]).get(number)
+            if account is None or account.customer_id is None:
+                raise AccountNotFound(f"account {number} not found", account_number=number)
+            change(account)
+            uow.accounts.update(account)
+            uow.audit.append(self._audit.event(context, f"account.{action}",
+                                               customer_id=account.customer_id,
+                                               resource=f"account:{number}"))
+            uow.commit()
+            return account
+
+    def freeze(self, number: str, context: RequestContext) -> Account:
+        return self._act(number, "frozen", Account.freeze, context)
+
+    def unfreeze(self, number: str, context: RequestContext) -> Account:
+        return self._act(number, "unfrozen", Account.unfreeze, context)
+
+    def close(self, number: str, context: RequestContext) -> Account:
+        """Only at zero, with nothing held (the account refuses otherwise)."""
+        return self._act(number, "closed", Account.close, context)
+
+
+class OperateDevices:
+    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, audit: AuditRecorder) -> None:
+        self._uow_factory = uow_factory
+        self._clock = clock
+        self._audit = audit
+
+    def revoke(self, number: str, identifier: str, context: RequestContext) -> DeviceBinding:
+        with self._uow_factory(write=True) as uow:
+            customer = _customer(uow, number)
+            binding = uow.devices.by_identifier(customer.id, identifier)
+            if binding is None:
+                raise DeviceNotFound(f"customer {number} has no device {identifier!r}")
+            binding.revoke(self._clock.now())
+            uow.devices.update(binding)
+            uow.audit.append(self._audit.event(context, "device.revoked", customer_id=customer.id,
+                                               resource=f"device:{binding.id}", by="operator"))
+            uow.commit()
+            return binding
