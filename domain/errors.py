@@ -146,3 +146,7 @@ class CardNotFound(DomainError):
 
 class CardStateError(DomainError):
     code = "card_state"
+
+
+class ReminderNotFound(DomainError):
+    code = "reminder_not_found"

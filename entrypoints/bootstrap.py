@@ -17,6 +17,8 @@ from adapters.security import Argon2Hasher, JwtTokenService
 from adapters.sql import SqlUnitOfWorkFactory, create_sql_engine
 from adapters.sql import upgrade as upgrade_schema
 from adapters.system import RandomIds, SystemClock
+from adapters.system.notifiers import LogNotifier
+from adapters.system.recurrence import DateutilRecurrence
 from adapters.voice.calibration import calibrated_policy
 from adapters.voice.liveness import NoLivenessCheck
 from adapters.voice.resemblyzer_engine import ResemblyzerVoiceEngine
@@ -29,7 +31,9 @@ from application.ports import (
     Clock,
     IdGenerator,
     LivenessCheck,
+    Notifier,
     PasswordHasher,
+    Recurrence,
     TokenService,
     UnitOfWorkFactory,
     VoiceEngine,
@@ -55,6 +59,7 @@ from application.use_cases import (
     ManageBeneficiaries,
     ManageCards,
     ManageDevices,
+    ManageReminders,
     OpenAccount,
     OperateAccounts,
     OperateCustomers,
@@ -65,6 +70,7 @@ from application.use_cases import (
     RestoreVoice,
     ReviewTransfers,
     RevokeSessions,
+    RunDueReminders,
     SeedDemo,
     SetUpiPin,
     Throttle,
@@ -86,7 +92,7 @@ USE_CASES = (
     VoiceVerifier, DeviceBinder, ManageDevices, EnrolVoice, LogInWithVoice, RestoreVoice,
     ProfileKeeper, FraudScreen, HoldKeeper, GetTransfer, AnswerChallenge, ReviewTransfers,
     ExpireHolds, ManageBeneficiaries, ManageCards, OperateCustomers, OperateAccounts,
-    OperateDevices,
+    OperateDevices, ManageReminders, RunDueReminders,
 )
 
 
@@ -133,6 +139,8 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, ids: IdGenerato
     # One engine per process: the model loads lazily, once. Tests may pass a small one.
     container.register(VoiceEngine, instance=voice_engine or ResemblyzerVoiceEngine())
     container.register(LivenessCheck, instance=NoLivenessCheck())
+    container.register(Recurrence, instance=DateutilRecurrence())
+    container.register(Notifier, instance=LogNotifier())
     container.register(FraudEngine, instance=_fraud_engine(settings))
     container.register(HoldPolicy, instance=settings.hold_policy)
     container.register(VoicePolicy, instance=attrs.evolve(

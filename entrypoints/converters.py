@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from cattrs import Converter
@@ -14,6 +14,7 @@ from cattrs.v import transform_error
 from domain.errors import ValidationError
 from domain.ledger import Channel
 from domain.money import Money
+from domain.reminder import ReminderStatus, ReminderType
 from entrypoints.http.schemas import StatementBody
 
 
@@ -49,13 +50,22 @@ def _date(value: Any, _: type) -> date:
     return date.fromisoformat(value)
 
 
+def _moment(value: Any, _: type) -> datetime:
+    if not isinstance(value, str):
+        raise TypeError("expected an RFC 3339 timestamp string")
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        raise ValueError("the timestamp needs a time zone, e.g. 2026-12-01T09:00:00Z")
+    return moment
+
+
 def _enum(value: Any, kind: type[enum.Enum]) -> enum.Enum:
     if not isinstance(value, str):
         raise TypeError(f"expected one of {[m.value for m in kind]}")
     return kind(value)
 
 
-REQUEST_ENUMS: tuple[type[enum.Enum], ...] = (Channel,)
+REQUEST_ENUMS: tuple[type[enum.Enum], ...] = (Channel, ReminderType, ReminderStatus)
 
 
 def build_converter() -> Converter:
@@ -65,6 +75,7 @@ def build_converter() -> Converter:
     converter.register_structure_hook(bool, _strict_bool)
     converter.register_structure_hook(Money, _money)
     converter.register_structure_hook(date, _date)
+    converter.register_structure_hook(datetime, _moment)
     # Registered per enum: the most specific class wins over the str hook for a StrEnum.
     for kind in REQUEST_ENUMS:
         converter.register_structure_hook(kind, _enum)

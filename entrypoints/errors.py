@@ -54,6 +54,7 @@ ERRORS: dict[str, Outcome] = {
     "transfer_blocked": Outcome(403, 4),
     "beneficiary_not_found": Outcome(404, 3),
     "card_not_found": Outcome(404, 3),
+    "reminder_not_found": Outcome(404, 3),
     "card_state": Outcome(409, 4),
     "transfer_not_held": Outcome(409, 4),
     "challenge_failed": Outcome(401, 6),

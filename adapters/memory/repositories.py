@@ -22,6 +22,7 @@ from domain.fraud import StoredAssessment
 from domain.fraud_profile import CounterpartyProfile, CustomerProfile
 from domain.ledger import LedgerEntry
 from domain.login_attempts import LoginAttempts
+from domain.reminder import Notification, Reminder, ReminderStatus
 from domain.session import RefreshToken, Session
 from domain.transfer import Transfer, TransferStatus
 from domain.voice import Embedding, VoiceAttempts, Voiceprint, VoiceSample
@@ -48,12 +49,15 @@ class Staged:
     assessments: dict[UUID, StoredAssessment] = attrs.Factory(dict)
     beneficiaries: dict[UUID, Beneficiary | None] = attrs.Factory(dict)  # None: deleted
     cards: dict[UUID, Card] = attrs.Factory(dict)
+    reminders: dict[UUID, Reminder | None] = attrs.Factory(dict)  # None: deleted
+    notifications: dict[tuple[UUID, datetime], Notification] = attrs.Factory(dict)
 
     def _parts(self) -> tuple[dict | list, ...]:  # type: ignore[type-arg]
         return (self.customers, self.accounts, self.transfers, self.entries, self.audit,
                 self.sessions, self.refresh_tokens, self.login_attempts, self.rate_limits,
                 self.devices, self.voiceprints, self.voice_attempts, self.voice_samples,
-                self.fraud_profiles, self.assessments, self.beneficiaries, self.cards)
+                self.fraud_profiles, self.assessments, self.beneficiaries, self.cards,
+                self.reminders, self.notifications)
 
     def clear(self) -> None:
         for part in self._parts():
@@ -464,3 +468,47 @@ class MemoryCards:
             merged = {**self._store.cards, **self._staged.cards}
         return sorted((copy.copy(c) for c in merged.values() if c.customer_id == customer_id),
                       key=lambda c: c.issued_at)
+
+
+class MemoryReminders:
+    def __init__(self, store: MemoryStore, staged: Staged) -> None:
+        self._store, self._staged = store, staged
+
+    def _all(self) -> dict[UUID, Reminder | None]:
+        with self._store.state:
+            return {**self._store.reminders, **self._staged.reminders}
+
+    def add(self, reminder: Reminder) -> None:
+        self._staged.reminders[reminder.id] = copy.copy(reminder)
+
+    update = add
+
+    def delete(self, reminder_id: UUID) -> None:
+        self._staged.reminders[reminder_id] = None
+
+    def get(self, reminder_id: UUID) -> Reminder | None:
+        found = self._all().get(reminder_id)
+        return copy.copy(found) if found else None
+
+    def of_customer(self, customer_id: UUID) -> list[Reminder]:
+        return sorted((copy.copy(r) for r in self._all().values()
+                       if r and r.customer_id == customer_id), key=lambda r: r.due_at)
+
+    def claim_due(self, now: datetime, limit: int) -> list[Reminder]:
+        due = [copy.copy(r) for r in self._all().values()
+               if r and r.status is ReminderStatus.PENDING and r.due_at <= now]
+        return sorted(due, key=lambda r: r.due_at)[:limit]
+
+    def add_notification(self, notification: Notification) -> bool:
+        key = (notification.reminder_id, notification.occurrence)
+        with self._store.state:
+            if key in self._store.notifications or key in self._staged.notifications:
+                return False
+        self._staged.notifications[key] = notification
+        return True
+
+    def notifications(self, customer_id: UUID) -> list[Notification]:
+        with self._store.state:
+            merged = {**self._store.notifications, **self._staged.notifications}
+        return sorted((n for n in merged.values() if n.customer_id == customer_id),
+                      key=lambda n: n.occurrence)

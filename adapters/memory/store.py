@@ -17,6 +17,7 @@ from domain.device import DeviceBinding
 from domain.fraud import StoredAssessment
 from domain.ledger import LedgerEntry
 from domain.login_attempts import LoginAttempts
+from domain.reminder import Notification, Reminder
 from domain.session import RefreshToken, Session
 from domain.transfer import Transfer
 from domain.voice import VoiceAttempts, Voiceprint, VoiceSample
@@ -47,6 +48,8 @@ class MemoryStore:
     assessments: dict[UUID, StoredAssessment] = attrs.Factory(dict)
     beneficiaries: dict[UUID, Beneficiary | None] = attrs.Factory(dict)
     cards: dict[UUID, Card] = attrs.Factory(dict)
+    reminders: dict[UUID, Reminder | None] = attrs.Factory(dict)
+    notifications: dict[tuple[UUID, datetime], Notification] = attrs.Factory(dict)
     writer: threading.RLock = attrs.Factory(threading.RLock)
     state: threading.RLock = attrs.Factory(threading.RLock)
 

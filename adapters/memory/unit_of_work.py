@@ -19,6 +19,7 @@ from adapters.memory.repositories import (
     MemoryLoginAttempts,
     MemoryRateLimits,
     MemoryRefreshTokens,
+    MemoryReminders,
     MemorySessions,
     MemoryTransfers,
     MemoryVoice,
@@ -46,6 +47,7 @@ class MemoryUnitOfWork:
         self.fraud = MemoryFraud(store, self._staged)
         self.beneficiaries = MemoryBeneficiaries(store, self._staged)
         self.cards = MemoryCards(store, self._staged)
+        self.reminders = MemoryReminders(store, self._staged)
 
     def __enter__(self) -> Self:
         if self._write:
@@ -90,6 +92,14 @@ class MemoryUnitOfWork:
             store.fraud_profiles.update(staged.fraud_profiles)
             store.assessments.update(staged.assessments)
             store.cards.update(staged.cards)
+            store.notifications.update(staged.notifications)
+            for key, reminder in staged.reminders.items():
+                if reminder is None:
+                    store.reminders.pop(key, None)
+                    for gone in [k for k in store.notifications if k[0] == key]:
+                        del store.notifications[gone]
+                else:
+                    store.reminders[key] = reminder
             for key, beneficiary in staged.beneficiaries.items():
                 if beneficiary is None:
                     store.beneficiaries.pop(key, None)

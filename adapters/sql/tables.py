@@ -260,3 +260,35 @@ cards = sa.Table(
     sa.Column("status", sa.String(8), nullable=False),
     sa.Column("blocked_at", UtcDateTime, nullable=True),
 )
+
+reminders = sa.Table(
+    "reminders", metadata,
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("customer_id", sa.Uuid, sa.ForeignKey("customers.id"), nullable=False, index=True),
+    sa.Column("type", sa.String(16), nullable=False),
+    sa.Column("title", sa.String(120), nullable=False),
+    sa.Column("due_at", UtcDateTime, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("rrule", sa.String(200), nullable=True),
+    sa.Column("amount", sa.BigInteger, nullable=True),
+    sa.Column("currency", sa.String(3), nullable=True),
+    sa.Column("status", sa.String(10), nullable=False),
+    sa.Column("delivered", sa.Integer, nullable=False),
+    sa.Column("starts_at", UtcDateTime, nullable=False),
+    sa.Index("ix_reminders_status_due", "status", "due_at"),
+)
+
+notifications = sa.Table(
+    "notifications", metadata,
+    # The outbox: one row per reminder occurrence, never two (unique), in the same transaction
+    # that moves the reminder on; a sender drains it.
+    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("customer_id", sa.Uuid, sa.ForeignKey("customers.id"), nullable=False, index=True),
+    sa.Column("reminder_id", sa.Uuid, sa.ForeignKey("reminders.id", ondelete="CASCADE"),
+              nullable=False),
+    sa.Column("occurrence", UtcDateTime, nullable=False),
+    sa.Column("title", sa.String(120), nullable=False),
+    sa.Column("body", sa.String(400), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.UniqueConstraint("reminder_id", "occurrence", name="uq_notifications_occurrence"),
+)

@@ -13,6 +13,7 @@ from adapters.sql.beneficiaries import SqlBeneficiaries
 from adapters.sql.cards import SqlCards
 from adapters.sql.fraud import SqlFraud
 from adapters.sql.identity import SqlLoginAttempts, SqlRateLimits, SqlRefreshTokens, SqlSessions
+from adapters.sql.reminders import SqlReminders
 from adapters.sql.repositories import SqlAccounts, SqlCustomers, SqlLedger, SqlTransfers
 from adapters.sql.voice import SqlDevices, SqlVoice
 
@@ -32,6 +33,7 @@ class SqlUnitOfWork:
     fraud: SqlFraud
     beneficiaries: SqlBeneficiaries
     cards: SqlCards
+    reminders: SqlReminders
 
     def __init__(self, engine: Engine, write: bool, writer: threading.Lock | None) -> None:
         self._engine = engine
@@ -64,6 +66,7 @@ class SqlUnitOfWork:
         self.fraud = SqlFraud(conn)
         self.beneficiaries = SqlBeneficiaries(conn)
         self.cards = SqlCards(conn)
+        self.reminders = SqlReminders(conn)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

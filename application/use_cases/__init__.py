@@ -38,6 +38,7 @@ from application.use_cases.operator_actions import (
 from application.use_cases.postings import Poster, PostingResult
 from application.use_cases.refresh_session import RefreshSession
 from application.use_cases.register_customer import RegisterCommand, RegisterCustomer
+from application.use_cases.reminders import ManageReminders, ReminderDetails, RunDueReminders
 from application.use_cases.restore_voice import RestoreVoice
 from application.use_cases.seed_demo import DemoLogin, SeedDemo
 from application.use_cases.throttle import Throttle
@@ -74,6 +75,7 @@ __all__ = [
     "ManageBeneficiaries",
     "ManageCards",
     "ManageDevices",
+    "ManageReminders",
     "OpenAccount",
     "OpenAccountCommand",
     "OperateAccounts",
@@ -85,9 +87,11 @@ __all__ = [
     "RefreshSession",
     "RegisterCommand",
     "RegisterCustomer",
+    "ReminderDetails",
     "RestoreVoice",
     "ReviewTransfers",
     "RevokeSessions",
+    "RunDueReminders",
     "SeedDemo",
     "SetUpiPin",
     "Statement",

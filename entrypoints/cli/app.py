@@ -12,6 +12,7 @@ from entrypoints.cli import (
     devices,
     fraud,
     ledger,
+    reminders,
     review,
     seed,
     voice,
@@ -31,6 +32,7 @@ app.add_typer(review.app, name="review")
 app.add_typer(review.holds, name="holds")
 app.add_typer(fraud.app, name="fraud")
 app.add_typer(devices.app, name="devices")
+app.add_typer(reminders.app, name="reminders")
 app.command()(serve)
 
 

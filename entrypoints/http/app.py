@@ -26,6 +26,7 @@ from entrypoints.http import (
     routes_cards,
     routes_devices,
     routes_operator,
+    routes_reminders,
     routes_transfers,
     routes_upi,
 )
@@ -87,7 +88,8 @@ def create_app(container: punq.Container) -> Starlette:
             Mount(API_PREFIX, routes=[*routes_auth.routes, *routes_accounts.routes,
                                      *routes_upi.routes, *routes_operator.routes,
                                      *routes_devices.routes, *routes_transfers.routes,
-                                     *routes_beneficiaries.routes, *routes_cards.routes]),
+                                     *routes_beneficiaries.routes, *routes_cards.routes,
+                                     *routes_reminders.routes]),
         ],
         middleware=[
             Middleware(RequestContextMiddleware),

@@ -9,6 +9,7 @@ import attrs
 
 from domain.ledger import Channel
 from domain.money import Money
+from domain.reminder import ReminderStatus
 
 
 @attrs.frozen
@@ -107,3 +108,8 @@ class BeneficiaryChanges:
     bank_name: str | None = None
     nickname: str | None = None
     favourite: bool | None = None
+
+
+@attrs.frozen
+class ReminderStatusBody:
+    status: ReminderStatus

@@ -22,6 +22,7 @@ from application.use_cases import (
     ManageBeneficiaries,
     ManageCards,
     ManageDevices,
+    ManageReminders,
     RefreshSession,
     RegisterCustomer,
     ReviewTransfers,
@@ -61,6 +62,7 @@ class Services:
     review: ReviewTransfers
     beneficiaries: ManageBeneficiaries
     cards: ManageCards
+    reminders: ManageReminders
 
     @classmethod
     def from_container(cls, container: punq.Container) -> Services:

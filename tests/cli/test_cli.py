@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from uuid import UUID
 
@@ -12,8 +13,10 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from adapters.sql import head_revision
-from application.use_cases import TransferCommand, TransferMoney
+from application.context import SYSTEM
+from application.use_cases import ManageReminders, ReminderDetails, TransferCommand, TransferMoney
 from domain.money import Money
+from domain.reminder import ReminderType
 from entrypoints.cli import runtime
 from entrypoints.cli.app import app
 from tests.conftest import TEST_ENV, database_url_for
@@ -233,3 +236,15 @@ def test_operator_customer_account_and_device_commands(vaani: tuple[CliRunner, s
     assert code == 0 and account_number in out
     assert {"customer.kyc", "customer.frozen", "account.frozen"} <= {
         e["action"] for e in as_json(runner, "audit", "tail", "--limit", "20")["items"]}
+
+
+def test_reminders_run_due_delivers_once(vaani: tuple[CliRunner, str]) -> None:
+    runner, _ = vaani
+    asha = as_json(runner, "seed", "demo")["customers"][0]
+    _, url = vaani
+    bank = runtime.container()
+    owner = UUID(_customer_id(url, asha["customer_number"]))
+    bank.resolve(ManageReminders).add(owner, ReminderDetails(
+        ReminderType.BILL_PAYMENT, "Electricity", datetime(2020, 1, 1, tzinfo=UTC)), SYSTEM)
+    assert as_json(runner, "reminders", "run-due") == {"delivered": 1}
+    assert as_json(runner, "reminders", "run-due") == {"delivered": 0}

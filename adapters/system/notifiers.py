@@ -1,0 +1,19 @@
+"""Notifiers: the structured log (for operators and development). The outbox needs no
+notifier: it is the notifications table, written in the delivering transaction."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from domain.reminder import Notification
+
+log = logging.getLogger("vaani.notifications")
+
+
+class LogNotifier:
+    def send(self, notification: Notification) -> None:
+        log.info(json.dumps({"customer_id": str(notification.customer_id),
+                             "reminder_id": str(notification.reminder_id),
+                             "occurrence": notification.occurrence.isoformat(),
+                             "title": notification.title}))

@@ -1,0 +1,82 @@
+"""The customer's reminders."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from application.use_cases import ReminderDetails
+from domain.customer import Role
+from domain.errors import ReminderNotFound
+from domain.reminder import Reminder
+from domain.timestamps import rfc3339
+from entrypoints.converters import structure
+from entrypoints.http import views
+from entrypoints.http.auth import accepts, answers, caller, context, requires, services
+from entrypoints.http.request_body import json_body
+from entrypoints.http.responses import JSONResponse
+from entrypoints.http.schemas import ReminderStatusBody
+
+
+def view(r: Reminder) -> dict[str, Any]:
+    return {"id": str(r.id), "type": r.type.value, "title": r.title, "due_at": rfc3339(r.due_at),
+            "rrule": r.rrule, "amount": views.money(r.amount) if r.amount else None,
+            "status": r.status.value, "delivered": r.delivered,
+            "created_at": rfc3339(r.created_at)}
+
+
+def _id(request: Request) -> UUID:
+    try:
+        return UUID(request.path_params["reminder_id"])
+    except ValueError:
+        raise ReminderNotFound("no such reminder") from None
+
+
+@requires(Role.CUSTOMER)
+async def list_reminders(request: Request) -> Response:
+    """The caller's reminders, soonest first."""
+    found = await run_in_threadpool(services(request).reminders.list, caller(request).customer_id)
+    return JSONResponse({"items": [view(r) for r in found]})
+
+
+@accepts(ReminderDetails, 201)
+@requires(Role.CUSTOMER)
+async def add_reminder(request: Request) -> Response:
+    """Add a reminder, once or on an RRULE (FREQ, INTERVAL, COUNT, UNTIL, BYDAY, BYMONTHDAY)."""
+    details = structure(await json_body(request), ReminderDetails)
+    added = await run_in_threadpool(services(request).reminders.add, caller(request).customer_id,
+                                    details, context(request))
+    return JSONResponse(view(added), 201)
+
+
+@accepts(ReminderStatusBody)
+@requires(Role.CUSTOMER)
+async def set_status(request: Request) -> Response:
+    """Mark a pending reminder completed or cancelled."""
+    body = structure(await json_body(request), ReminderStatusBody)
+    changed = await run_in_threadpool(services(request).reminders.set_status,
+                                      caller(request).customer_id, _id(request), body.status,
+                                      context(request))
+    return JSONResponse(view(changed))
+
+
+@answers(204)
+@requires(Role.CUSTOMER)
+async def delete_reminder(request: Request) -> Response:
+    """Delete a reminder."""
+    await run_in_threadpool(services(request).reminders.delete, caller(request).customer_id,
+                            _id(request), context(request))
+    return Response(status_code=204)
+
+
+routes = [
+    Route("/reminders", list_reminders, methods=["GET"]),
+    Route("/reminders", add_reminder, methods=["POST"]),
+    Route("/reminders/{reminder_id}/status", set_status, methods=["PATCH"]),
+    Route("/reminders/{reminder_id}", delete_reminder, methods=["DELETE"]),
+]
