@@ -73,6 +73,7 @@ from application.use_cases import (
     RunDueReminders,
     SeedDemo,
     SetUpiPin,
+    StreamStatement,
     Throttle,
     TransferMoney,
     VerifyAuditTrail,
@@ -92,7 +93,7 @@ USE_CASES = (
     VoiceVerifier, DeviceBinder, ManageDevices, EnrolVoice, LogInWithVoice, RestoreVoice,
     ProfileKeeper, FraudScreen, HoldKeeper, GetTransfer, AnswerChallenge, ReviewTransfers,
     ExpireHolds, ManageBeneficiaries, ManageCards, OperateCustomers, OperateAccounts,
-    OperateDevices, ManageReminders, RunDueReminders,
+    OperateDevices, ManageReminders, RunDueReminders, StreamStatement,
 )
 
 

@@ -215,6 +215,12 @@ class MemoryLedger:
     def between(self, account_id: UUID, since: datetime, until: datetime) -> Iterator[LedgerEntry]:
         return (e for e in self._of(account_id) if since <= e.posted_at < until)
 
+    def after(self, account_id: UUID, after: int | None, since: datetime, until: datetime,
+              limit: int) -> list[LedgerEntry]:
+        rows = [e for e in self._of(account_id) if since <= e.posted_at < until
+                and (after is None or e.sequence > after)]
+        return rows[:limit]
+
     def last_before(self, account_id: UUID, moment: datetime) -> LedgerEntry | None:
         earlier = [e for e in self._of(account_id) if e.posted_at < moment]
         return earlier[-1] if earlier else None

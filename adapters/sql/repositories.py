@@ -185,6 +185,16 @@ class SqlLedger:
         ).order_by(c.sequence).execution_options(**_STREAM)
         return (m.to_entry(r) for r in self._conn.execute(query))
 
+    def after(self, account_id: UUID, after: int | None, since: datetime, until: datetime,
+              limit: int) -> list[LedgerEntry]:
+        c = ledger_entries.c
+        query = sa.select(ledger_entries).where(
+            c.account_id == account_id, c.posted_at >= since, c.posted_at < until)
+        if after is not None:
+            query = query.where(c.sequence > after)
+        query = query.order_by(c.sequence).limit(limit)
+        return [m.to_entry(r) for r in self._conn.execute(query)]
+
     def last_before(self, account_id: UUID, moment: datetime) -> LedgerEntry | None:
         c = ledger_entries.c
         row = self._conn.execute(sa.select(ledger_entries).where(

@@ -12,7 +12,12 @@ from application.use_cases.cash import CashCommand, Deposit, Withdraw
 from application.use_cases.devices import DeviceBinder, ManageDevices
 from application.use_cases.enrol_voice import EnrolVoice
 from application.use_cases.ensure_cash_accounts import EnsureCashAccounts
-from application.use_cases.generate_statement import GenerateStatement, Statement
+from application.use_cases.generate_statement import (
+    GenerateStatement,
+    Statement,
+    StatementStream,
+    StreamStatement,
+)
 from application.use_cases.held_transfers import (
     AnswerChallenge,
     ExpireHolds,
@@ -95,6 +100,8 @@ __all__ = [
     "SeedDemo",
     "SetUpiPin",
     "Statement",
+    "StatementStream",
+    "StreamStatement",
     "Throttle",
     "TransactionPage",
     "TransferCommand",

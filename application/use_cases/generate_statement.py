@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from uuid import UUID
 
@@ -29,14 +30,52 @@ class Statement:
     entries: list[LedgerEntry]
 
 
-class GenerateStatement:
+PAGE = 500
+
+
+@attrs.define
+class Tally:
+    """Running totals while a statement streams; `closing` is the last balance seen."""
+
+    closing: Money
+    credits: Money
+    debits: Money
+
+    def add(self, entry: LedgerEntry) -> None:
+        if entry.entry_type is EntryType.CREDIT:
+            self.credits = self.credits + entry.amount
+        else:
+            self.debits = self.debits + entry.amount
+        self.closing = entry.balance_after
+
+
+@attrs.frozen
+class StatementStream:
+    """A statement whose entries are read page by page, each page in its own short read, so
+    a year of a busy account never sits in memory or holds a transaction open."""
+
+    account: Account
+    start: date
+    end: date
+    opening_balance: Money
+    tally: Tally
+    _pages: Callable[[], Iterator[list[LedgerEntry]]] = attrs.field(repr=False)
+
+    def entries(self) -> Iterator[LedgerEntry]:
+        for page in self._pages():
+            for entry in page:
+                self.tally.add(entry)
+                yield entry
+
+
+class StreamStatement:
     """Entries posted from the first day 00:00 UTC up to the end of the last day."""
 
     def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
         self._uow_factory = uow_factory
 
     def execute(self, customer_id: UUID | None, account_number: str, start: date,
-                end: date) -> Statement:
+                end: date) -> StatementStream:
         if start > end:
             raise ValidationError("'from' must not be after 'to'", field="from")
         if (end - start).days >= MAX_DAYS:
@@ -46,12 +85,35 @@ class GenerateStatement:
         with self._uow_factory() as uow:
             account = owned_account(uow, customer_id, account_number)
             before = uow.ledger.last_before(account.id, since)
-            entries = list(uow.ledger.between(account.id, since, until))
         zero = Money.zero(account.currency)
         opening = before.balance_after if before is not None else zero
-        credits = sum((e.amount for e in entries if e.entry_type is EntryType.CREDIT), zero)
-        debits = sum((e.amount for e in entries if e.entry_type is EntryType.DEBIT), zero)
-        closing = entries[-1].balance_after if entries else opening
-        if opening + credits - debits != closing:
+
+        def pages() -> Iterator[list[LedgerEntry]]:
+            after: int | None = None
+            while True:
+                with self._uow_factory() as uow:
+                    page = uow.ledger.after(account.id, after, since, until, PAGE)
+                if page:
+                    yield page
+                if len(page) < PAGE:
+                    return
+                after = page[-1].sequence
+
+        return StatementStream(account, start, end, opening, Tally(opening, zero, zero), pages)
+
+
+class GenerateStatement:
+    """The whole statement at once (for short ranges and operators), reconciled."""
+
+    def __init__(self, stream: StreamStatement) -> None:
+        self._stream = stream
+
+    def execute(self, customer_id: UUID | None, account_number: str, start: date,
+                end: date) -> Statement:
+        stream = self._stream.execute(customer_id, account_number, start, end)
+        entries = list(stream.entries())
+        tally = stream.tally
+        if stream.opening_balance + tally.credits - tally.debits != tally.closing:
             raise RuntimeError(f"ledger of {account_number} does not reconcile; run ledger verify")
-        return Statement(account, start, end, opening, closing, credits, debits, entries)
+        return Statement(stream.account, start, end, stream.opening_balance, tally.closing,
+                         tally.credits, tally.debits, entries)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from uuid import UUID
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from application.use_cases import TransferCommand
@@ -86,20 +84,16 @@ def _uuid(text: str) -> UUID:
 @accepts(StatementBody)
 @requires(Role.CUSTOMER)
 async def statement(request: Request) -> Response:
-    """A statement for a date range, JSON or CSV."""
+    """A statement for a date range, JSON or CSV, streamed page by page."""
     body = structure(await json_body(request), StatementBody)
     number = request.path_params["account_number"]
-    found = await run_in_threadpool(services(request).statement.execute,
-                                    caller(request).customer_id, number, body.from_, body.to)
+    stream = await run_in_threadpool(services(request).stream_statement.execute,
+                                     caller(request).customer_id, number, body.from_, body.to)
     if body.format == "json":
-        return JSONResponse(views.statement(found))
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(views.STATEMENT_COLUMNS)
-    writer.writerows(views.statement_rows(found))
+        return StreamingResponse(views.statement_json(stream), media_type="application/json")
     filename = f"statement-{number}-{body.from_.isoformat()}-{body.to.isoformat()}.csv"
-    return Response(out.getvalue(), 200, {"Content-Disposition": f'attachment; filename="{filename}"'},
-                    media_type="text/csv")
+    return StreamingResponse(views.statement_csv(stream), media_type="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 routes = [

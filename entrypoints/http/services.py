@@ -10,7 +10,6 @@ from application.use_cases import (
     AnswerChallenge,
     Authenticate,
     EnrolVoice,
-    GenerateStatement,
     GetBalance,
     GetTransfer,
     ListAccounts,
@@ -28,6 +27,7 @@ from application.use_cases import (
     ReviewTransfers,
     RevokeSessions,
     SetUpiPin,
+    StreamStatement,
     Throttle,
     TransferMoney,
     VerifyUpiPin,
@@ -52,7 +52,7 @@ class Services:
     get_balance: GetBalance
     list_transactions: ListTransactions
     transfer: TransferMoney
-    statement: GenerateStatement
+    stream_statement: StreamStatement
     audit: ListAuditEvents
     devices: ManageDevices
     enrol: EnrolVoice

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import csv
+import io
+import json
+from collections.abc import Iterator
 from typing import Any
 from uuid import UUID
 
-from application.use_cases import PostingResult, Statement
+from application.use_cases import PostingResult, StatementStream
 from domain.account import Account
 from domain.audit import AuditEvent
 from domain.customer import Customer
@@ -94,14 +98,17 @@ def transfer_body(t: Transfer, assessment: StoredAssessment | None = None) -> di
     return body
 
 
-def statement(s: Statement) -> dict[str, Any]:
-    return {
-        "account_number": s.account.account_number, "currency": s.account.currency,
-        "from": s.start.isoformat(), "to": s.end.isoformat(),
-        "opening_balance": money(s.opening_balance), "closing_balance": money(s.closing_balance),
-        "total_credits": money(s.total_credits), "total_debits": money(s.total_debits),
-        "entries": [entry(e) for e in s.entries],
-    }
+def statement_json(s: StatementStream) -> Iterator[str]:
+    """The statement as one JSON object, written while the entries are read."""
+    head = {"account_number": s.account.account_number, "currency": s.account.currency,
+            "from": s.start.isoformat(), "to": s.end.isoformat(),
+            "opening_balance": money(s.opening_balance)}
+    yield json.dumps(head)[:-1] + ',"entries":['
+    for i, e in enumerate(s.entries()):
+        yield ("," if i else "") + json.dumps(entry(e))
+    tail = {"closing_balance": money(s.tally.closing), "total_credits": money(s.tally.credits),
+            "total_debits": money(s.tally.debits)}
+    yield "]," + json.dumps(tail)[1:]
 
 
 STATEMENT_COLUMNS = ("posted_at", "id", "type", "amount", "currency", "balance_after", "channel",
@@ -113,15 +120,25 @@ def _cell(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def statement_rows(s: Statement) -> list[list[str]]:
+def statement_csv(s: StatementStream) -> Iterator[str]:
     """CSV rows: opening balance, one row per entry, closing balance (reconciles by addition)."""
     currency = s.account.currency
-    rows = [["", "", "opening_balance", "", currency, s.opening_balance.format(), "", "", ""]]
-    rows += [[rfc3339(e.posted_at), str(e.id), e.entry_type.value, e.amount.format(), currency,
-              e.balance_after.format(), e.channel.value, _cell(e.description), e.reference]
-             for e in s.entries]
-    rows.append(["", "", "closing_balance", "", currency, s.closing_balance.format(), "", "", ""])
-    return rows
+    out = io.StringIO()
+    writer = csv.writer(out)
+
+    def line(row: list[str]) -> str:
+        out.seek(0)
+        out.truncate()
+        writer.writerow(row)
+        return out.getvalue()
+
+    yield line(list(STATEMENT_COLUMNS))
+    yield line(["", "", "opening_balance", "", currency, s.opening_balance.format(), "", "", ""])
+    for e in s.entries():
+        yield line([rfc3339(e.posted_at), str(e.id), e.entry_type.value, e.amount.format(),
+                    currency, e.balance_after.format(), e.channel.value, _cell(e.description),
+                    e.reference])
+    yield line(["", "", "closing_balance", "", currency, s.tally.closing.format(), "", "", ""])
 
 
 def encode_cursor(sequence: int | None) -> str | None:

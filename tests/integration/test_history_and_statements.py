@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import punq
 import pytest
 
-from application.use_cases import GenerateStatement, ListTransactions
+from application.use_cases import GenerateStatement, ListTransactions, StreamStatement, generate_statement
 from domain.errors import AccountNotFound, ValidationError
 from domain.ledger import EntryType
 from tests.support.banking import account, customer, deposit
@@ -77,3 +77,17 @@ def test_statement_refuses_backwards_or_overlong_ranges(bank: punq.Container) ->
         bank.resolve(GenerateStatement).execute(asha.id, number, date(2026, 2, 1), date(2026, 1, 1))
     with pytest.raises(ValidationError):
         bank.resolve(GenerateStatement).execute(asha.id, number, date(2024, 1, 1), date(2026, 1, 1))
+
+
+def test_statements_stream_page_by_page(bank: punq.Container, clock: SteppingClock,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(generate_statement, "PAGE", 2)  # force several pages
+    asha = customer(bank)
+    number = account(bank, asha).account_number
+    for rupees in range(1, 6):
+        deposit(bank, number, f"{rupees}.00")
+    stream = bank.resolve(StreamStatement).execute(asha.id, number, date(2026, 11, 1),
+                                                   date(2026, 11, 30))
+    amounts = [e.amount.format() for e in stream.entries()]
+    assert amounts == ["1.00", "2.00", "3.00", "4.00", "5.00"]
+    assert stream.tally.closing.format() == "15.00" and stream.tally.credits.format() == "15.00"
