@@ -13,6 +13,7 @@ import attrs
 from domain.account import Account
 from domain.audit import AuditEvent
 from domain.beneficiary import Beneficiary
+from domain.branch import Branch
 from domain.card import Card
 from domain.customer import Customer, Role
 from domain.device import DeviceBinding
@@ -194,6 +195,13 @@ class ReminderRepository(Protocol):
     def notifications(self, customer_id: UUID) -> list[Notification]: ...
 
 
+class BranchRepository(Protocol):
+    """The bank's branches (reference data)."""
+
+    def add(self, branch: Branch) -> None: ...
+    def all(self) -> list[Branch]: ...
+
+
 class UnitOfWork(Protocol):
     """One atomic transaction: `with uow: ...; uow.commit()`; leaving without commit rolls back."""
 
@@ -227,6 +235,8 @@ class UnitOfWork(Protocol):
     def cards(self) -> CardRepository: ...
     @property
     def reminders(self) -> ReminderRepository: ...
+    @property
+    def branches(self) -> BranchRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

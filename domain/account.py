@@ -46,6 +46,7 @@ class Account:
     status: AccountStatus = AccountStatus.ACTIVE
     balance: Money = attrs.field(default=None)
     held: Money = attrs.field(default=None)
+    branch_code: str | None = None
 
     def __attrs_post_init__(self) -> None:
         if self.balance is None:

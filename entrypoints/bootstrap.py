@@ -52,6 +52,7 @@ from application.use_cases import (
     GetTransfer,
     ListAccounts,
     ListAuditEvents,
+    ListBranches,
     ListSessions,
     ListTransactions,
     LogInWithPassword,
@@ -93,7 +94,7 @@ USE_CASES = (
     VoiceVerifier, DeviceBinder, ManageDevices, EnrolVoice, LogInWithVoice, RestoreVoice,
     ProfileKeeper, FraudScreen, HoldKeeper, GetTransfer, AnswerChallenge, ReviewTransfers,
     ExpireHolds, ManageBeneficiaries, ManageCards, OperateCustomers, OperateAccounts,
-    OperateDevices, ManageReminders, RunDueReminders, StreamStatement,
+    OperateDevices, ManageReminders, RunDueReminders, StreamStatement, ListBranches,
 )
 
 

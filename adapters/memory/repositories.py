@@ -15,6 +15,7 @@ from application.ports import DuplicateCustomer, DuplicateIdempotencyKey
 from domain.account import Account, AccountType
 from domain.audit import GENESIS_HASH, AuditEvent, seal
 from domain.beneficiary import Beneficiary
+from domain.branch import Branch
 from domain.card import Card
 from domain.customer import Customer
 from domain.device import DeviceBinding
@@ -51,13 +52,14 @@ class Staged:
     cards: dict[UUID, Card] = attrs.Factory(dict)
     reminders: dict[UUID, Reminder | None] = attrs.Factory(dict)  # None: deleted
     notifications: dict[tuple[UUID, datetime], Notification] = attrs.Factory(dict)
+    branches: dict[str, Branch] = attrs.Factory(dict)
 
     def _parts(self) -> tuple[dict | list, ...]:  # type: ignore[type-arg]
         return (self.customers, self.accounts, self.transfers, self.entries, self.audit,
                 self.sessions, self.refresh_tokens, self.login_attempts, self.rate_limits,
                 self.devices, self.voiceprints, self.voice_attempts, self.voice_samples,
                 self.fraud_profiles, self.assessments, self.beneficiaries, self.cards,
-                self.reminders, self.notifications)
+                self.reminders, self.notifications, self.branches)
 
     def clear(self) -> None:
         for part in self._parts():
@@ -518,3 +520,16 @@ class MemoryReminders:
             merged = {**self._store.notifications, **self._staged.notifications}
         return sorted((n for n in merged.values() if n.customer_id == customer_id),
                       key=lambda n: n.occurrence)
+
+
+class MemoryBranches:
+    def __init__(self, store: MemoryStore, staged: Staged) -> None:
+        self._store, self._staged = store, staged
+
+    def add(self, branch: Branch) -> None:
+        self._staged.branches[branch.code] = branch
+
+    def all(self) -> list[Branch]:
+        with self._store.state:
+            merged = {**self._store.branches, **self._staged.branches}
+        return sorted(merged.values(), key=lambda b: b.code)

@@ -11,6 +11,7 @@ import attrs
 from domain.account import Account
 from domain.audit import AuditEvent
 from domain.beneficiary import Beneficiary
+from domain.branch import Branch
 from domain.card import Card
 from domain.customer import Customer
 from domain.device import DeviceBinding
@@ -49,6 +50,7 @@ class MemoryStore:
     beneficiaries: dict[UUID, Beneficiary | None] = attrs.Factory(dict)
     cards: dict[UUID, Card] = attrs.Factory(dict)
     reminders: dict[UUID, Reminder | None] = attrs.Factory(dict)
+    branches: dict[str, Branch] = attrs.Factory(dict)
     notifications: dict[tuple[UUID, datetime], Notification] = attrs.Factory(dict)
     writer: threading.RLock = attrs.Factory(threading.RLock)
     state: threading.RLock = attrs.Factory(threading.RLock)

@@ -11,6 +11,7 @@ from adapters.memory.repositories import (
     MemoryAccounts,
     MemoryAudit,
     MemoryBeneficiaries,
+    MemoryBranches,
     MemoryCards,
     MemoryCustomers,
     MemoryDevices,
@@ -48,6 +49,7 @@ class MemoryUnitOfWork:
         self.beneficiaries = MemoryBeneficiaries(store, self._staged)
         self.cards = MemoryCards(store, self._staged)
         self.reminders = MemoryReminders(store, self._staged)
+        self.branches = MemoryBranches(store, self._staged)
 
     def __enter__(self) -> Self:
         if self._write:
@@ -92,6 +94,7 @@ class MemoryUnitOfWork:
             store.fraud_profiles.update(staged.fraud_profiles)
             store.assessments.update(staged.assessments)
             store.cards.update(staged.cards)
+            store.branches.update(staged.branches)
             store.notifications.update(staged.notifications)
             for key, reminder in staged.reminders.items():
                 if reminder is None:

@@ -37,6 +37,15 @@ customers = sa.Table(
     sa.Column("pin_blocked_until", UtcDateTime, nullable=True),
 )
 
+branches = sa.Table(
+    "branches", metadata,
+    sa.Column("code", sa.String(16), primary_key=True),
+    sa.Column("name", sa.String(100), nullable=False),
+    sa.Column("ifsc", sa.String(11), nullable=False, unique=True),
+    sa.Column("city", sa.String(60), nullable=False),
+    sa.Column("address", sa.String(200), nullable=False),
+)
+
 accounts = sa.Table(
     "accounts", metadata,
     sa.Column("id", sa.Uuid, primary_key=True),
@@ -48,6 +57,7 @@ accounts = sa.Table(
     sa.Column("balance", sa.BigInteger, nullable=False),
     sa.Column("held", sa.BigInteger, nullable=False),
     sa.Column("opened_at", UtcDateTime, nullable=False),
+    sa.Column("branch_code", sa.String(16), sa.ForeignKey("branches.code"), nullable=True),
     # The last line of defence: even a buggy use case cannot overdraw a customer's account.
     sa.CheckConstraint("balance >= 0 OR account_type = 'internal'", name="not_overdrawn"),
     sa.CheckConstraint("held >= 0", name="hold_not_negative"),

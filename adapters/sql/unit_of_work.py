@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection, Engine, RootTransaction
 
 from adapters.sql.audit import SqlAudit
 from adapters.sql.beneficiaries import SqlBeneficiaries
+from adapters.sql.branches import SqlBranches
 from adapters.sql.cards import SqlCards
 from adapters.sql.fraud import SqlFraud
 from adapters.sql.identity import SqlLoginAttempts, SqlRateLimits, SqlRefreshTokens, SqlSessions
@@ -34,6 +35,7 @@ class SqlUnitOfWork:
     beneficiaries: SqlBeneficiaries
     cards: SqlCards
     reminders: SqlReminders
+    branches: SqlBranches
 
     def __init__(self, engine: Engine, write: bool, writer: threading.Lock | None) -> None:
         self._engine = engine
@@ -67,6 +69,7 @@ class SqlUnitOfWork:
         self.beneficiaries = SqlBeneficiaries(conn)
         self.cards = SqlCards(conn)
         self.reminders = SqlReminders(conn)
+        self.branches = SqlBranches(conn)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

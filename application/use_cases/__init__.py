@@ -50,7 +50,7 @@ from application.use_cases.throttle import Throttle
 from application.use_cases.transfer_money import TransferCommand, TransferMoney
 from application.use_cases.upi_pin import SetUpiPin, VerifyUpiPin
 from application.use_cases.verify_ledger import LedgerReport, VerifyLedger
-from application.use_cases.view_accounts import GetBalance, ListAccounts
+from application.use_cases.view_accounts import GetBalance, ListAccounts, ListBranches
 from application.use_cases.voice_login import LogInWithVoice
 
 __all__ = [
@@ -73,6 +73,7 @@ __all__ = [
     "LedgerReport",
     "ListAccounts",
     "ListAuditEvents",
+    "ListBranches",
     "ListSessions",
     "ListTransactions",
     "LogInWithPassword",

@@ -21,6 +21,7 @@ class OpenAccountCommand:
     currency: str = "INR"
     opening_deposit: Money | None = None
     context: RequestContext = SYSTEM
+    branch_code: str | None = None
 
 
 class OpenAccount:
@@ -44,10 +45,14 @@ class OpenAccount:
             if customer is None:
                 raise CustomerNotFound(f"customer {command.customer_number} not found",
                                        customer_number=command.customer_number)
+            if command.branch_code is not None and command.branch_code not in {
+                    b.code for b in uow.branches.all()}:
+                raise ValidationError(f"unknown branch {command.branch_code!r}", field="branch")
             account = Account(
                 id=self._ids.new_id(), account_number=self._unused_number(uow),
                 customer_id=customer.id, account_type=command.account_type,
                 currency=command.currency, opened_at=self._clock.now(),
+                branch_code=command.branch_code,
             )
             uow.accounts.add(account)
             uow.audit.append(self._audit.event(

@@ -10,9 +10,15 @@ from application.use_cases.cards import ManageCards
 from application.use_cases.open_account import OpenAccount, OpenAccountCommand
 from application.use_cases.register_customer import RegisterCommand, RegisterCustomer
 from domain.account import Account, AccountType
+from domain.branch import Branch
 from domain.customer import Customer, Role
 from domain.money import Money
 
+DEMO_BRANCHES = (
+    Branch("MUM001", "Mumbai Fort", "VAAN0MUM001", "Mumbai", "12 Hutatma Chowk, Fort"),
+    Branch("BLR001", "Bengaluru Indiranagar", "VAAN0BLR001", "Bengaluru", "100 Feet Road"),
+    Branch("MAA001", "Chennai T Nagar", "VAAN0MAA001", "Chennai", "54 Usman Road"),
+)
 DEMO_PEOPLE = (
     ("Asha", "Verma", "asha.verma@demo.vaani.bank", "+919800000001", "asha-demo-passphrase",
      Role.CUSTOMER, (("savings", "50000.00"), ("current", "125000.00"))),
@@ -42,6 +48,12 @@ class SeedDemo:
         self._cards = cards
 
     def execute(self) -> list[DemoLogin]:
+        with self._uow_factory(write=True) as uow:
+            known = {b.code for b in uow.branches.all()}
+            for branch in DEMO_BRANCHES:
+                if branch.code not in known:
+                    uow.branches.add(branch)
+            uow.commit()
         logins = []
         for first, last, email, phone, password, role, accounts in DEMO_PEOPLE:
             with self._uow_factory() as uow:
@@ -54,8 +66,9 @@ class SeedDemo:
             customer = self._register.execute(RegisterCommand(first, last, email, phone, password,
                                                               role=role))
             opened = [self._open_account.execute(OpenAccountCommand(
-                customer.customer_number, AccountType(kind), opening_deposit=Money.parse(amount)))
-                for kind, amount in accounts]
+                customer.customer_number, AccountType(kind), opening_deposit=Money.parse(amount),
+                branch_code=DEMO_BRANCHES[i % len(DEMO_BRANCHES)].code))
+                for i, (kind, amount) in enumerate(accounts)]
             for account in opened:
                 self._cards.issue(account.account_number, SYSTEM)
             logins.append(DemoLogin(customer, password, opened, created=True))

@@ -6,6 +6,7 @@ from uuid import UUID
 
 from application.ports import UnitOfWork, UnitOfWorkFactory
 from domain.account import Account
+from domain.branch import Branch
 from domain.errors import AccountNotFound
 
 
@@ -38,3 +39,14 @@ class GetBalance:
     def execute(self, customer_id: UUID | None, account_number: str) -> Account:
         with self._uow_factory() as uow:
             return owned_account(uow, customer_id, account_number)
+
+
+class ListBranches:
+    """The bank's branches (reference data)."""
+
+    def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
+        self._uow_factory = uow_factory
+
+    def execute(self) -> dict[str, Branch]:
+        with self._uow_factory() as uow:
+            return {b.code: b for b in uow.branches.all()}

@@ -27,7 +27,8 @@ async def list_accounts(request: Request) -> Response:
     """The caller's accounts with balances."""
     found = await run_in_threadpool(services(request).list_accounts.execute,
                                     caller(request).customer_id)
-    return JSONResponse({"items": [views.account(a) for a in found]})
+    branches = await run_in_threadpool(services(request).branches.execute)
+    return JSONResponse({"items": [views.account(a, branches) for a in found]})
 
 
 @requires(Role.CUSTOMER)
@@ -36,7 +37,8 @@ async def balance(request: Request) -> Response:
     account = await run_in_threadpool(services(request).get_balance.execute,
                                       caller(request).customer_id,
                                       request.path_params["account_number"])
-    return JSONResponse(views.account(account))
+    branches = await run_in_threadpool(services(request).branches.execute)
+    return JSONResponse(views.account(account, branches))
 
 
 @requires(Role.CUSTOMER)

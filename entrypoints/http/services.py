@@ -14,6 +14,7 @@ from application.use_cases import (
     GetTransfer,
     ListAccounts,
     ListAuditEvents,
+    ListBranches,
     ListSessions,
     ListTransactions,
     LogInWithPassword,
@@ -63,6 +64,7 @@ class Services:
     beneficiaries: ManageBeneficiaries
     cards: ManageCards
     reminders: ManageReminders
+    branches: ListBranches
 
     @classmethod
     def from_container(cls, container: punq.Container) -> Services:

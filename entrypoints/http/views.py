@@ -7,13 +7,14 @@ import binascii
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 from uuid import UUID
 
 from application.use_cases import PostingResult, StatementStream
 from domain.account import Account
 from domain.audit import AuditEvent
+from domain.branch import Branch
 from domain.customer import Customer
 from domain.device import DeviceBinding
 from domain.errors import ValidationError
@@ -52,12 +53,17 @@ def session(s: Session, current: UUID | None = None) -> dict[str, Any]:
     }
 
 
-def account(a: Account) -> dict[str, Any]:
-    return {
+def account(a: Account, branches: Mapping[str, Branch] | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {
         "account_number": a.account_number, "account_type": a.account_type.value,
         "status": a.status.value, "balance": money(a.balance),
         "available_balance": money(a.available_balance),
     }
+    branch = (branches or {}).get(a.branch_code or "")
+    if branch is not None:
+        body["branch"] = {"code": branch.code, "name": branch.name, "ifsc": branch.ifsc,
+                          "city": branch.city}
+    return body
 
 
 def entry(e: LedgerEntry) -> dict[str, Any]:

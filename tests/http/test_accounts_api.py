@@ -8,6 +8,7 @@ import io
 import punq
 from starlette.testclient import TestClient
 
+from application.use_cases import SeedDemo
 from tests.http.conftest import API, log_in
 from tests.http.test_errors_and_headers import assert_envelope
 from tests.support.banking import account, customer
@@ -121,3 +122,11 @@ def test_statement_as_json_and_csv(client: TestClient, asha: Asha) -> None:
                     "validation_error")
     assert_envelope(client.post(url, headers=headers, json={"from": "2026-12-01", "to": "2026-11-01"}),
                     422, "validation_error")
+
+
+def test_accounts_show_their_branch(client: TestClient, bank: punq.Container) -> None:
+    asha = bank.resolve(SeedDemo).execute()[0]
+    headers = log_in(client, asha.customer.customer_number, asha.password)
+    items = client.get(f"{API}/accounts", headers=headers).json()["items"]
+    assert {i["branch"]["code"] for i in items} == {"MUM001", "BLR001"}
+    assert all(i["branch"]["ifsc"].startswith("VAAN0") for i in items)
