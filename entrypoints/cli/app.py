@@ -15,6 +15,7 @@ from entrypoints.cli import (
     reminders,
     review,
     seed,
+    statements,
     voice,
 )
 from entrypoints.cli.serve import serve
@@ -33,6 +34,7 @@ app.add_typer(review.holds, name="holds")
 app.add_typer(fraud.app, name="fraud")
 app.add_typer(devices.app, name="devices")
 app.add_typer(reminders.app, name="reminders")
+app.add_typer(statements.app, name="statements")
 app.command()(serve)
 
 

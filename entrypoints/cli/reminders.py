@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import typer
 
-from application.use_cases import RunDueReminders
-from entrypoints.cli.runtime import JSON_OPTION, container, emit_json, reports_errors, say
+from application.use_cases import ManageReminders, OperateCustomers, RunDueReminders
+from domain.timestamps import rfc3339
+from entrypoints.cli.runtime import (
+    JSON_OPTION,
+    container,
+    emit_json,
+    emit_table,
+    reports_errors,
+    say,
+)
 
 app = typer.Typer(help="Reminders.", no_args_is_help=True)
 
@@ -17,3 +25,21 @@ def run_due(as_json: bool = JSON_OPTION) -> None:
     concurrently)."""
     delivered = container().resolve(RunDueReminders).execute()
     emit_json({"delivered": delivered}) if as_json else say(f"{delivered} reminder(s) delivered")
+
+
+@app.command("list")
+@reports_errors
+def list_(customer_number: str, as_json: bool = JSON_OPTION) -> None:
+    """A customer's reminders, soonest first."""
+    wired = container()
+    customer = wired.resolve(OperateCustomers).show(customer_number).customer
+    found = wired.resolve(ManageReminders).list(customer.id)
+    if as_json:
+        emit_json({"items": [{"id": str(r.id), "type": r.type.value, "title": r.title,
+                              "due_at": rfc3339(r.due_at), "rrule": r.rrule,
+                              "status": r.status.value, "delivered": r.delivered}
+                             for r in found]})
+        return
+    emit_table(f"Reminders of {customer_number}", ["due", "type", "title", "rule", "status"],
+               [(r.due_at.strftime("%Y-%m-%d %H:%M"), r.type.value, r.title, r.rrule or "once",
+                 r.status.value) for r in found])

@@ -31,7 +31,7 @@ from domain.transfer import TransferStatus
 from tests.bdd.conftest import World
 from tests.support.clock import SteppingClock
 
-scenarios("fraud.feature")
+scenarios("fraud.feature", "operator_review.feature")
 
 
 def _principal(bank: punq.Container, world: World):  # type: ignore[no-untyped-def]
@@ -99,10 +99,10 @@ def answers(bdd_bank: punq.Container, world: World, pin: str) -> None:
             None, world["transfer"].id, SYSTEM).transfer
 
 
-@when("an operator approves the payment")
-def operator_approves(bdd_bank: punq.Container, world: World) -> None:
+@when(parsers.re(r"an operator (?P<verdict>approves|rejects) the payment"))
+def operator_decides(bdd_bank: punq.Container, world: World, verdict: str) -> None:
     world["transfer"] = bdd_bank.resolve(ReviewTransfers).decide(
-        world["transfer"].id, True, RequestContext(device_id="cli:ops@branch"))
+        world["transfer"].id, verdict == "approves", RequestContext(device_id="cli:ops@branch"))
 
 
 @then("the payment is completed")

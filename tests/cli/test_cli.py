@@ -248,3 +248,24 @@ def test_reminders_run_due_delivers_once(vaani: tuple[CliRunner, str]) -> None:
         ReminderType.BILL_PAYMENT, "Electricity", datetime(2020, 1, 1, tzinfo=UTC)), SYSTEM)
     assert as_json(runner, "reminders", "run-due") == {"delivered": 1}
     assert as_json(runner, "reminders", "run-due") == {"delivered": 0}
+
+
+def test_statement_export_and_reminder_list(vaani: tuple[CliRunner, str], tmp_path: Path) -> None:
+    runner, _ = vaani
+    asha = as_json(runner, "seed", "demo")["customers"][0]
+    number = asha["accounts"][0]["account_number"]
+    out = tmp_path / "statement.csv"
+    exported = as_json(runner, "statements", "export", number, "--from", "2000-01-01", "--to",
+                       "2000-12-31", "--out", str(out))
+    assert exported["entries"] == 0 and out.read_text().count("\n") == 3
+    today = datetime.now(UTC).date().isoformat()
+    as_json_out = tmp_path / "statement.json"
+    exported = as_json(runner, "statements", "export", number, "--from", today, "--to", today,
+                       "--format", "json", "--out", str(as_json_out))
+    body = json.loads(as_json_out.read_text())
+    assert exported["entries"] == len(body["entries"]) == 1
+    assert body["closing_balance"] == exported["closing_balance"] == asha["accounts"][0]["balance"]
+    code, _, err = run(runner, "statements", "export", number, "--from", "yesterday", "--to", today,
+                       "--out", str(out))
+    assert code == 2 and "YYYY-MM-DD" in err
+    assert as_json(runner, "reminders", "list", asha["customer_number"]) == {"items": []}
