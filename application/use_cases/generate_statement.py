@@ -15,7 +15,7 @@ from domain.errors import ValidationError
 from domain.ledger import EntryType, LedgerEntry
 from domain.money import Money
 
-MAX_DAYS = 366
+MAX_DAYS = 3660  # ten years: statements stream, so length costs no memory
 
 
 @attrs.frozen
