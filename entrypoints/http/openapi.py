@@ -73,8 +73,10 @@ def build(routes: list[Any], version: str) -> dict[str, Any]:
                 "operationId": f"{method.lower()}_{endpoint.__name__}",
                 "summary": (inspect.getdoc(endpoint) or endpoint.__name__).splitlines()[0],
                 "responses": {getattr(endpoint, "status", SUCCESS[method]): {
-                    "description": "success"}, "4XX": ERROR, "5XX": ERROR},
+                    "description": "success"}, "default": ERROR},
             }
+            if roles or getattr(endpoint, "body", None) or route.param_convertors:
+                operation["responses"]["4XX"] = ERROR  # refused input or caller
             if roles:
                 operation["security"] = [{"bearer": []}]
                 operation["x-roles"] = [r.value for r in roles]

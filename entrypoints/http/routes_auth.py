@@ -128,6 +128,7 @@ async def revoke_session(request: Request) -> Response:
     return Response(status_code=204)
 
 
+@answers(200)
 @requires(*ANY_ROLE)
 async def revoke_all_sessions(request: Request) -> Response:
     """End all of the caller's sessions."""

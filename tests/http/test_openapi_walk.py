@@ -1,0 +1,206 @@
+"""Walk every operation of /openapi.json and reach each status code it documents: the success
+code with a valid request, and a 4XX with a refused one."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import punq
+import pytest
+from starlette.testclient import TestClient
+
+from application.context import SYSTEM
+from application.use_cases import ManageCards
+from domain.customer import Role
+from entrypoints.bootstrap import bootstrap, prepare_database
+from entrypoints.http.app import create_app
+from tests.conftest import settings_for
+from tests.support.banking import PASSWORD, account, customer
+from tests.support.clock import SteppingClock
+from tests.support.voice import ToneVoiceEngine, tone
+
+API = "/api/v1"
+
+
+def b64(audio: bytes) -> str:
+    return base64.b64encode(audio).decode()
+
+
+def login(client: TestClient, number: str, device: str = "walk-phone-1") -> dict[str, Any]:
+    response = client.post(f"{API}/auth/login", json={
+        "customer_number": number, "method": "password", "password": PASSWORD,
+        "device": {"identifier": device}})
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+@pytest.fixture
+def world() -> dict[str, Any]:
+    clock = SteppingClock()
+    bank = bootstrap(settings_for("sqlite:///unused.db", "memory"), clock=clock,
+                     voice_engine=ToneVoiceEngine())
+    prepare_database(bank)
+    return {"bank": bank, "clock": clock}
+
+
+def setup(client: TestClient, bank: punq.Container, clock: SteppingClock) -> dict[str, Any]:
+    asha, ravi = customer(bank), customer(bank)
+    operator = customer(bank, Role.OPERATOR)
+    source = account(bank, asha, "100000.00").account_number
+    payee = account(bank, ravi).account_number
+    card = bank.resolve(ManageCards).issue(source, SYSTEM)
+    tokens = login(client, asha.customer_number)
+    auth = {"Authorization": f"Bearer {tokens['access_token']}"}
+    client.post(f"{API}/upi/pin", headers=auth, json={"pin": "4826"})
+    device_id = client.get(f"{API}/device-bindings", headers=auth).json()["items"][0]["id"]
+    clock.advance(timedelta(days=2))
+    for _ in range(5):  # a habit, so that a large payment is challenged
+        auth = {"Authorization": f"Bearer {login(client, asha.customer_number)['access_token']}"}
+        client.post(f"{API}/accounts/{source}/transfer", headers=auth, json={
+            "to_account_number": payee, "amount": {"amount": "100.00", "currency": "INR"}})
+        clock.advance(timedelta(hours=3))
+    tokens = login(client, asha.customer_number)
+    auth = {"Authorization": f"Bearer {tokens['access_token']}"}
+    held = [client.post(f"{API}/accounts/{source}/transfer", headers=auth, json={
+        "to_account_number": payee, "amount": {"amount": amount, "currency": "INR"}}).json()
+        ["transfer_id"] for amount in ("5000.00", "6000.00")]
+    operator_auth = {"Authorization":
+                     f"Bearer {login(client, operator.customer_number, 'ops-1')['access_token']}"}
+    other = login(client, asha.customer_number, "walk-phone-1")
+    return {"asha": asha, "auth": auth, "tokens": tokens, "source": source, "payee": payee,
+            "card": str(card.id), "device": device_id, "held": held, "ops": operator_auth,
+            "other_session": other["session_id"]}
+
+
+def test_every_documented_status_is_reached(world: dict[str, Any]) -> None:
+    bank, clock = world["bank"], world["clock"]
+    with TestClient(create_app(bank)) as client:
+        s = setup(client, bank, clock)
+        document = client.get("/openapi.json").json()
+        a, ops, money = s["auth"], s["ops"], {"amount": "1.00", "currency": "INR"}
+        reviewed = {}
+
+        def review(c: TestClient, verdict: str) -> Any:
+            c.post(f"{API}/upi/pin", headers=a, json={"pin": "739152", "password": PASSWORD})
+            transfer = c.post(f"{API}/accounts/{s['source']}/transfer", headers=a, json={
+                "to_account_number": s["payee"], "amount": {"amount": "7000.00",
+                                                            "currency": "INR"}}).json()
+            reviewed[verdict] = transfer["transfer_id"]
+            return c.post(f"{API}/operator/review/{transfer['transfer_id']}/{verdict}",
+                          headers=ops)
+
+        beneficiary: dict[str, str] = {}
+        reminder: dict[str, str] = {}
+
+        def add_beneficiary(c: TestClient) -> Any:
+            response = c.post(f"{API}/beneficiaries", headers=a, json={
+                "name": "Walk", "account_number": "123456789012", "ifsc": "SBIN0001234"})
+            beneficiary["id"] = response.json()["id"]
+            return response
+
+        def add_reminder(c: TestClient) -> Any:
+            response = c.post(f"{API}/reminders", headers=a, json={
+                "type": "CUSTOM", "title": "Walk", "due_at": "2027-01-01T09:00:00Z"})
+            reminder["id"] = response.json()["id"]
+            return response
+
+        ok: dict[tuple[str, str], Callable[[TestClient], Any]] = {
+            ("/health", "get"): lambda c: c.get("/health"),
+            ("/ready", "get"): lambda c: c.get("/ready"),
+            ("/openapi.json", "get"): lambda c: c.get("/openapi.json"),
+            ("/docs", "get"): lambda c: c.get("/docs"),
+            (f"{API}/auth/register", "post"): lambda c: c.post(f"{API}/auth/register", json={
+                "first_name": "W", "last_name": "K", "email": "walk@example.in",
+                "phone_number": "+919811122233", "password": "a walking passphrase"}),
+            (f"{API}/auth/login", "post"): lambda c: c.post(f"{API}/auth/login", json={
+                "customer_number": s["asha"].customer_number, "method": "password",
+                "password": PASSWORD}),
+            (f"{API}/auth/refresh", "post"): lambda c: c.post(f"{API}/auth/refresh", json={
+                "refresh_token": s["tokens"]["refresh_token"]}),
+            (f"{API}/auth/sessions", "get"): lambda c: c.get(f"{API}/auth/sessions", headers=a),
+            (f"{API}/auth/sessions/{{session_id}}", "delete"): lambda c: c.delete(
+                f"{API}/auth/sessions/{s['other_session']}", headers=a),
+            (f"{API}/accounts", "get"): lambda c: c.get(f"{API}/accounts", headers=a),
+            (f"{API}/accounts/{{account_number}}/balance", "get"): lambda c: c.get(
+                f"{API}/accounts/{s['source']}/balance", headers=a),
+            (f"{API}/accounts/{{account_number}}/transactions", "get"): lambda c: c.get(
+                f"{API}/accounts/{s['source']}/transactions", headers=a),
+            (f"{API}/accounts/{{account_number}}/transfer", "post"): lambda c: c.post(
+                f"{API}/accounts/{s['source']}/transfer", headers=a,
+                json={"to_account_number": s["payee"], "amount": money}),
+            (f"{API}/accounts/{{account_number}}/statement/download", "post"): lambda c: c.post(
+                f"{API}/accounts/{s['source']}/statement/download", headers=a,
+                json={"from": "2026-11-01", "to": "2026-12-31"}),
+            (f"{API}/upi/pin", "post"): lambda c: c.post(f"{API}/upi/pin", headers=a, json={
+                "pin": "4826", "password": PASSWORD}),
+            (f"{API}/upi/verify-pin", "post"): lambda c: c.post(f"{API}/upi/verify-pin",
+                                                               headers=a, json={"pin": "4826"}),
+            (f"{API}/operator/audit", "get"): lambda c: c.get(f"{API}/operator/audit",
+                                                             headers=ops),
+            (f"{API}/device-bindings", "get"): lambda c: c.get(f"{API}/device-bindings",
+                                                              headers=a),
+            (f"{API}/device-bindings", "post"): lambda c: c.post(f"{API}/device-bindings",
+                                                                headers=a,
+                                                                json={"identifier": "tablet-77"}),
+            (f"{API}/device-bindings/{{device_id}}", "patch"): lambda c: c.patch(
+                f"{API}/device-bindings/{s['device']}", headers=a, json={"label": "phone"}),
+            (f"{API}/device-bindings/{{device_id}}/voice", "post"): lambda c: c.post(
+                f"{API}/device-bindings/{s['device']}/voice", headers=a,
+                json={"samples": [b64(tone(440, seed=i)) for i in (1, 2, 3)]}),
+            (f"{API}/transfers/{{transfer_id}}", "get"): lambda c: c.get(
+                f"{API}/transfers/{s['held'][0]}", headers=a),
+            (f"{API}/transfers/{{transfer_id}}/challenge", "post"): lambda c: c.post(
+                f"{API}/transfers/{s['held'][0]}/challenge", headers=a, json={"pin": "4826"}),
+            (f"{API}/operator/review", "get"): lambda c: c.get(f"{API}/operator/review",
+                                                              headers=ops),
+            (f"{API}/operator/review/{{transfer_id}}/approve", "post"): lambda c: review(
+                c, "approve"),
+            (f"{API}/operator/review/{{transfer_id}}/reject", "post"): lambda c: review(
+                c, "reject"),
+            (f"{API}/beneficiaries", "get"): lambda c: c.get(f"{API}/beneficiaries", headers=a),
+            (f"{API}/beneficiaries", "post"): add_beneficiary,
+            (f"{API}/beneficiaries/{{beneficiary_id}}", "patch"): lambda c: c.patch(
+                f"{API}/beneficiaries/{beneficiary['id']}", headers=a, json={"nickname": "W"}),
+            (f"{API}/beneficiaries/{{beneficiary_id}}", "delete"): lambda c: c.delete(
+                f"{API}/beneficiaries/{beneficiary['id']}", headers=a),
+            (f"{API}/cards", "get"): lambda c: c.get(f"{API}/cards", headers=a),
+            (f"{API}/cards/{{card_id}}/block", "post"): lambda c: c.post(
+                f"{API}/cards/{s['card']}/block", headers=a),
+            (f"{API}/cards/{{card_id}}/unblock", "post"): lambda c: c.post(
+                f"{API}/cards/{s['card']}/unblock", headers=a),
+            (f"{API}/reminders", "get"): lambda c: c.get(f"{API}/reminders", headers=a),
+            (f"{API}/reminders", "post"): add_reminder,
+            (f"{API}/reminders/{{reminder_id}}/status", "patch"): lambda c: c.patch(
+                f"{API}/reminders/{reminder['id']}/status", headers=a,
+                json={"status": "CANCELLED"}),
+            (f"{API}/reminders/{{reminder_id}}", "delete"): lambda c: c.delete(
+                f"{API}/reminders/{reminder['id']}", headers=a),
+            (f"{API}/device-bindings/{{device_id}}", "delete"): lambda c: c.delete(
+                f"{API}/device-bindings/{s['device']}", headers=a),
+            (f"{API}/auth/sessions", "delete"): lambda c: c.delete(f"{API}/auth/sessions",
+                                                                  headers=a),
+            (f"{API}/auth/logout", "post"): lambda c: c.post(f"{API}/auth/logout", headers=a),
+        }
+        documented = {(path, method): op for path, ops_ in document["paths"].items()
+                      for method, op in ops_.items()}
+        assert set(ok) == set(documented), set(documented) ^ set(ok)
+        for key, call in ok.items():  # in this order: logout and revocations come last
+            path, method = key
+            expected = next(code for code in documented[key]["responses"] if code.isdigit())
+            if key in ((f"{API}/auth/logout", "post"), (f"{API}/auth/sessions", "delete")):
+                fresh = login(client, s["asha"].customer_number)["access_token"]
+                a.update({"Authorization": f"Bearer {fresh}"})  # the last ones end sessions
+            response = call(client)
+            assert str(response.status_code) == expected, (method, path, response.text[:300])
+        for (path, method), op in documented.items():
+            if "4XX" not in op["responses"]:
+                continue
+            concrete = path.replace("{account_number}", s["source"]).replace(
+                "{transfer_id}", s["held"][1]).replace("{device_id}", s["device"]).replace(
+                "{card_id}", s["card"]).replace("{session_id}", s["other_session"]).replace(
+                "{beneficiary_id}", "x").replace("{reminder_id}", "x")
+            refused = client.request(method.upper(), concrete, content=b"{not json")
+            assert 400 <= refused.status_code < 500, (method, path, refused.status_code)
