@@ -14,7 +14,7 @@ from adapters.fraud.logistic import LogisticModel
 from adapters.fraud.rules import RulesEngine
 from adapters.memory import MemoryStore, MemoryUnitOfWorkFactory
 from adapters.security import Argon2Hasher, JwtTokenService
-from adapters.sql import SqlUnitOfWorkFactory, create_sql_engine
+from adapters.sql import SqlUnitOfWorkFactory, create_sql_engine, current_revision, head_revision
 from adapters.sql import upgrade as upgrade_schema
 from adapters.system import RandomIds, SystemClock
 from adapters.system.notifiers import LogNotifier
@@ -161,3 +161,15 @@ def prepare_database(container: punq.Container) -> str | None:
     revision = upgrade_schema(factory.engine) if isinstance(factory, SqlUnitOfWorkFactory) else None
     container.resolve(EnsureCashAccounts).execute()
     return revision
+
+
+def check_ready_to_serve(container: punq.Container) -> None:
+    """Fail fast before serving: the database must answer and be at the current schema."""
+    factory = container.resolve(UnitOfWorkFactory)
+    if not factory.ping():
+        raise ConfigurationError("the database does not answer; check VAANI_DATABASE_URL")
+    if isinstance(factory, SqlUnitOfWorkFactory):
+        current, head = current_revision(factory.engine), head_revision()
+        if current != head:
+            raise ConfigurationError(f"the database schema is at {current or 'nothing'}, the code "
+                                     f"needs {head}: run `vaani db upgrade` first")

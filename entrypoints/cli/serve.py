@@ -8,6 +8,7 @@ import typer
 import uvicorn
 
 from application.ports import VoiceEngine
+from entrypoints.bootstrap import check_ready_to_serve
 from entrypoints.cli.runtime import JSON_OPTION, container, emit_json, reports_errors
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
@@ -21,6 +22,7 @@ def serve(
 ) -> None:
     """Serve the HTTP API (one process; the container is built once, before the first request)."""
     wired = container(need_token_secret=True)
+    check_ready_to_serve(wired)
     app = create_app(wired)
     # Load the speaker model before the first request, not during a customer's login.
     wired.resolve(VoiceEngine).warm_up()

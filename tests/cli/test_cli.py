@@ -95,6 +95,17 @@ def test_customer_create_needs_a_password(vaani: tuple[CliRunner, str]) -> None:
     assert code != 0 and "VAANI_NEW_PASSWORD" in err
 
 
+def test_serve_refuses_to_start_on_an_unmigrated_database(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in TEST_ENV.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("VAANI_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    runtime.reset()
+    result = CliRunner().invoke(app, ["serve", "--port", "8766"])
+    runtime.reset()
+    assert result.exit_code == 78 and "vaani db upgrade" in result.stderr
+
+
 def test_serve_refuses_to_start_without_a_token_secret(vaani: tuple[CliRunner, str],
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     runner, _ = vaani
