@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from uuid import UUID
 
 from starlette.requests import Request
 
-from domain.errors import ValidationError
+from domain.errors import DomainError, ValidationError
 
 
 def page_limit(request: Request) -> int:
@@ -32,3 +33,11 @@ def moment(request: Request, name: str, end_of_day: bool) -> datetime | None:
     if parsed.tzinfo is None:
         raise ValidationError(f"'{name}' needs a time zone (e.g. Z)", field=name)
     return parsed
+
+
+def path_id(request: Request, name: str, missing: type[DomainError], what: str) -> UUID:
+    """A UUID path parameter; anything else is simply 'not found' (404), like an unknown id."""
+    try:
+        return UUID(request.path_params[name])
+    except ValueError:
+        raise missing(f"no such {what}") from None

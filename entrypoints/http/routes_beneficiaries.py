@@ -18,6 +18,7 @@ from domain.errors import BeneficiaryNotFound
 from domain.timestamps import rfc3339
 from entrypoints.converters import structure
 from entrypoints.http.auth import accepts, answers, caller, context, requires, services
+from entrypoints.http.query import path_id
 from entrypoints.http.request_body import json_body
 from entrypoints.http.responses import JSONResponse
 from entrypoints.http.schemas import BeneficiaryChanges
@@ -29,10 +30,7 @@ def view(b: Beneficiary) -> dict[str, Any]:
 
 
 def _id(request: Request) -> UUID:
-    try:
-        return UUID(request.path_params["beneficiary_id"])
-    except ValueError:
-        raise BeneficiaryNotFound("no such beneficiary") from None
+    return path_id(request, "beneficiary_id", BeneficiaryNotFound, "beneficiary")
 
 
 @requires(Role.CUSTOMER)

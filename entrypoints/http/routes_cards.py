@@ -15,6 +15,7 @@ from domain.customer import Role
 from domain.errors import CardNotFound
 from domain.timestamps import rfc3339
 from entrypoints.http.auth import caller, context, requires, services
+from entrypoints.http.query import path_id
 from entrypoints.http.responses import JSONResponse
 
 
@@ -25,10 +26,7 @@ def view(card: Card) -> dict[str, Any]:
 
 
 def _id(request: Request) -> UUID:
-    try:
-        return UUID(request.path_params["card_id"])
-    except ValueError:
-        raise CardNotFound("no such card") from None
+    return path_id(request, "card_id", CardNotFound, "card")
 
 
 @requires(Role.CUSTOMER)

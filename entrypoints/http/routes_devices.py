@@ -17,16 +17,14 @@ from entrypoints.converters import structure
 from entrypoints.http import views
 from entrypoints.http.audio import audio_bytes
 from entrypoints.http.auth import accepts, answers, caller, context, requires, services
+from entrypoints.http.query import path_id
 from entrypoints.http.request_body import json_body
 from entrypoints.http.responses import JSONResponse
 from entrypoints.http.schemas import BindDeviceBody, EnrolVoiceBody, RenameDeviceBody
 
 
 def _device_id(request: Request) -> UUID:
-    try:
-        return UUID(request.path_params["device_id"])
-    except ValueError:
-        raise DeviceNotFound("no such device") from None
+    return path_id(request, "device_id", DeviceNotFound, "device")
 
 
 @requires(Role.CUSTOMER)

@@ -18,6 +18,7 @@ from domain.timestamps import rfc3339
 from entrypoints.converters import structure
 from entrypoints.http import views
 from entrypoints.http.auth import accepts, answers, caller, context, requires, services
+from entrypoints.http.query import path_id
 from entrypoints.http.request_body import json_body
 from entrypoints.http.responses import JSONResponse
 from entrypoints.http.schemas import ReminderStatusBody
@@ -31,10 +32,7 @@ def view(r: Reminder) -> dict[str, Any]:
 
 
 def _id(request: Request) -> UUID:
-    try:
-        return UUID(request.path_params["reminder_id"])
-    except ValueError:
-        raise ReminderNotFound("no such reminder") from None
+    return path_id(request, "reminder_id", ReminderNotFound, "reminder")
 
 
 @requires(Role.CUSTOMER)

@@ -15,17 +15,14 @@ from entrypoints.converters import structure
 from entrypoints.http import views
 from entrypoints.http.audio import audio_bytes
 from entrypoints.http.auth import accepts, caller, context, requires, services
-from entrypoints.http.query import page_limit
+from entrypoints.http.query import page_limit, path_id
 from entrypoints.http.request_body import json_body
 from entrypoints.http.responses import JSONResponse
 from entrypoints.http.schemas import ChallengeBody
 
 
 def _transfer_id(request: Request) -> UUID:
-    try:
-        return UUID(request.path_params["transfer_id"])
-    except ValueError:
-        raise TransferNotFound("no such transfer") from None
+    return path_id(request, "transfer_id", TransferNotFound, "transfer")
 
 
 @requires(Role.CUSTOMER)
