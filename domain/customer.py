@@ -37,10 +37,19 @@ _NAME = re.compile(r"[^\x00-\x1f]{1,100}")
 
 
 
+# Joiners shape Indic scripts and stay allowed; other invisible format characters (such as
+# right-to-left overrides) could disguise a name on a statement, so they are refused.
+_JOINERS = {"\u200c", "\u200d"}
+
+
+def _plain_text(value: str) -> bool:
+    return all(ch.isprintable() or ch in _JOINERS for ch in value)
+
+
 def check_profile(first_name: str, last_name: str, email: str, phone_number: str) -> None:
     """Refuse profile fields a bank could not use to reach or identify a person."""
     for field, value in (("first_name", first_name), ("last_name", last_name)):
-        if not _NAME.fullmatch(value) or not value.strip():
+        if not _NAME.fullmatch(value) or not value.strip() or not _plain_text(value):
             raise ValidationError(f"{field} must be 1-100 printable characters", field=field)
     if len(email) > 254 or not _EMAIL.fullmatch(email):
         raise ValidationError("email is not a valid address", field="email")

@@ -66,6 +66,9 @@ def check_request(request: PostingRequest) -> None:
     """Refuse malformed requests before any lock is taken."""
     if not request.amount.is_positive():
         raise ValidationError("amount must be greater than zero", field="amount")
+    if not request.description.isprintable():
+        raise ValidationError("description must be printable text (no control characters)",
+                              field="description")
     if len(request.description) > MAX_DESCRIPTION:
         raise ValidationError(f"description is longer than {MAX_DESCRIPTION} characters",
                               field="description")

@@ -18,6 +18,8 @@ async def json_body(request: Request) -> Any:
         return json.loads(raw, parse_float=_refuse_float, parse_constant=_refuse_constant)
     except (ValueError, UnicodeDecodeError):
         raise ValidationError("the request body is not valid JSON") from None
+    except RecursionError:  # hostile nesting: refuse it, never let it become a 500
+        raise ValidationError("the request body is nested too deeply") from None
 
 
 def _refuse_float(text: str) -> Any:
