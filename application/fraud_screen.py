@@ -14,6 +14,12 @@ from domain.ledger import Channel
 from domain.money import Money
 from domain.transfer import Transfer, TransferKind
 
+# The audit actions that count as recent security events for fraud scoring.
+SECURITY_ACTIONS = frozenset({
+    "auth.refresh.reuse_detected", "auth.lockout", "upi.pin.changed", "device.trusted",
+    "device.fingerprint_changed", "customer.password_changed", "voice.reenrolled",
+})
+
 
 class ProfileKeeper:
     """Folds each posted customer transfer into the payer's and the payee's profiles, in the
@@ -60,8 +66,8 @@ class FraudScreen:
             counterparty_profile=uow.fraud.counterparty_profile(destination.account_number)
             or CounterpartyProfile(destination.account_number),
             device_trust=device.trust if device else None,
-            security_events=tuple(uow.audit.recent_actions(source.customer_id,
-                                                           now - timedelta(hours=24))),
+            security_events=tuple(uow.audit.recent_actions(
+                source.customer_id, now - timedelta(hours=24), SECURITY_ACTIONS)),
             payee_added_at=max((b.created_at for b in uow.beneficiaries.of_customer(
                 source.customer_id) if b.account_number == destination.account_number),
                 default=None),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
@@ -93,7 +93,8 @@ class AuditRepository(Protocol):
     def append(self, event: AuditEvent) -> AuditEvent: ...
     def page(self, *, before: int | None, limit: int) -> list[AuditEvent]: ...
     def all_in_order(self) -> Iterator[AuditEvent]: ...
-    def recent_actions(self, customer_id: UUID, since: datetime) -> list[str]: ...
+    def recent_actions(self, customer_id: UUID, since: datetime,
+                       actions: Collection[str]) -> list[str]: ...
 
 
 class SessionRepository(Protocol):

@@ -37,8 +37,9 @@ class CustomerProfile:
     customer_id: UUID
     transfers: int = 0
     recent_amounts: list[int] = attrs.Factory(list)  # minor units, newest last
-    recent_times: list[float] = attrs.Factory(list)  # epoch seconds within the last 24 h
-    recent_sums: list[int] = attrs.Factory(list)  # amounts paired with recent_times
+    # Minute buckets of the last 24 h: epoch minute -> [count, sum]. At most 1,440 of them, so
+    # a busy customer's profile stays small however many transfers they make.
+    minutes: dict[str, list[int]] = attrs.Factory(dict)
     hours: list[int] = attrs.Factory(lambda: [0] * 24)  # UTC hour of day histogram
     day: str = ""
     day_totals: dict[str, int] = attrs.Factory(dict)  # "account_type:channel" -> minor units
@@ -59,10 +60,12 @@ class CustomerProfile:
 
     def window(self, now: datetime, span: timedelta) -> tuple[int, int]:
         """(count, sum) of this customer's transfers in the last `span`."""
-        since = (now - span).timestamp()
-        pairs = [(t, a) for t, a in zip(self.recent_times, self.recent_sums, strict=True)
-                 if t >= since]
-        return len(pairs), sum(a for _, a in pairs)
+        since = int((now - span).timestamp() // 60)
+        count = total = 0
+        for minute, (n, amount) in self.minutes.items():
+            if int(minute) > since:
+                count, total = count + n, total + amount
+        return count, total
 
     def spent_today(self, now: datetime, bucket: str) -> int:
         return self.day_totals.get(bucket, 0) if self.day == now.date().isoformat() else 0
@@ -74,11 +77,13 @@ class CustomerProfile:
         """Fold one posted transfer into the profile."""
         self.transfers += 1
         self.recent_amounts = [*self.recent_amounts, amount][-RECENT_AMOUNTS:]
-        cutoff = (now - RECENT_WINDOW).timestamp()
-        pairs = [(t, a) for t, a in zip(self.recent_times, self.recent_sums, strict=True)
-                 if t >= cutoff] + [(now.timestamp(), amount)]
-        self.recent_times = [t for t, _ in pairs]
-        self.recent_sums = [a for _, a in pairs]
+        minute = int(now.timestamp() // 60)
+        per_minute = self.minutes.setdefault(str(minute), [0, 0])
+        per_minute[0] += 1
+        per_minute[1] += amount
+        cutoff = minute - int(RECENT_WINDOW.total_seconds() // 60)
+        for stale in [m for m in self.minutes if int(m) <= cutoff]:
+            del self.minutes[stale]
         self.hours[now.hour] += 1
         today = now.date().isoformat()
         if self.day != today:

@@ -4,7 +4,7 @@ staged changes; writes are staged and reach the store only on commit."""
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from datetime import datetime
 from uuid import UUID
 
@@ -262,10 +262,12 @@ class MemoryAudit:
         with self._store.state:
             return iter(list(self._store.audit))
 
-    def recent_actions(self, customer_id: UUID, since: datetime) -> list[str]:
+    def recent_actions(self, customer_id: UUID, since: datetime,
+                       actions: Collection[str]) -> list[str]:
         with self._store.state:
             chain = self._store.audit + self._staged.audit
-        return [e.action for e in chain if e.customer_id == customer_id and e.occurred_at >= since]
+        return sorted({e.action for e in chain if e.customer_id == customer_id
+                       and e.occurred_at >= since and e.action in actions})
 
 
 class MemorySessions:

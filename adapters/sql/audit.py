@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import datetime
 from uuid import UUID
 
@@ -47,7 +47,9 @@ class SqlAudit:
             .execution_options(yield_per=1000)
         return (m.to_audit(r) for r in self._conn.execute(query))
 
-    def recent_actions(self, customer_id: UUID, since: datetime) -> list[str]:
-        query = sa.select(audit_events.c.action).where(
-            audit_events.c.customer_id == customer_id, audit_events.c.occurred_at >= since)
+    def recent_actions(self, customer_id: UUID, since: datetime,
+                       actions: Collection[str]) -> list[str]:
+        query = sa.select(audit_events.c.action).distinct().where(
+            audit_events.c.customer_id == customer_id, audit_events.c.occurred_at >= since,
+            audit_events.c.action.in_(sorted(actions)))
         return list(self._conn.execute(query).scalars())

@@ -36,7 +36,11 @@ class SqlFraud:
 
     def customer_profile(self, customer_id: UUID) -> CustomerProfile | None:
         data = self._load("customer", str(customer_id))
-        return CustomerProfile(**{**data, "customer_id": customer_id}) if data else None
+        if not data:
+            return None
+        known = {f.name for f in attrs.fields(CustomerProfile)}  # older documents: drop the rest
+        return CustomerProfile(**{k: v for k, v in data.items() if k in known},
+                               customer_id=customer_id)
 
     def save_customer_profile(self, profile: CustomerProfile) -> None:
         data = attrs.asdict(profile)

@@ -130,6 +130,7 @@ audit_events = sa.Table(
     sa.Column("details", sa.Text, nullable=False),
     sa.Column("previous_hash", sa.String(64), nullable=False),
     sa.Column("record_hash", sa.String(64), nullable=False),
+    sa.Index("ix_audit_events_customer_action_time", "customer_id", "action", "occurred_at"),
 )
 
 audit_head = sa.Table(

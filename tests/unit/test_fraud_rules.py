@@ -88,3 +88,12 @@ def test_a_bad_rules_file_is_refused_naming_the_key(tmp_path: Path, change: tupl
     broken.write_text(SHIPPED.read_text().replace(*change, 1))
     with pytest.raises(RulesFileError, match=complaint.replace(".", r"\.")):
         load_rules(broken)
+
+
+def test_a_busy_customers_profile_stays_small() -> None:
+    profile = CustomerProfile(uuid.uuid4())
+    for i in range(5000):  # a transfer every 30 seconds for almost two days
+        profile.observe(100, NOW + timedelta(seconds=30 * i), f"payee-{i % 50}", "savings:UPI")
+    assert len(profile.minutes) <= 24 * 60 and len(profile.recent_amounts) == 100
+    end = NOW + timedelta(seconds=30 * 4999)
+    assert profile.window(end, timedelta(hours=1)) == (120, 12_000)
