@@ -43,6 +43,7 @@ test: install-test postgres lint typecheck
 
 # Quick throughput figures (loopback only, bounded); the full suite comes with the benchmark issue.
 bench: install-test postgres
+	PYTHONPATH=. $(BIN)/python bench/ledger_limit.py
 	PYTHONPATH=. $(BIN)/python bench/quick_transfers.py
 	PYTHONPATH=. $(BIN)/python bench/auth_costs.py
 	PYTHONPATH=. VOICE_DEV=../shared/voice/dev $(BIN)/python bench/voice_latency.py
