@@ -3,7 +3,9 @@ worker process and host, so a lockout or a revocation holds everywhere at once."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
@@ -99,5 +101,6 @@ class SqlRateLimits:
         return int(self._conn.execute(upsert).scalar_one())
 
 
-def _dialect_insert(conn: Connection):  # type: ignore[no-untyped-def]
+def _dialect_insert(conn: Connection) -> Callable[..., Any]:
+    """Both dialects spell an upsert the same way: INSERT ... ON CONFLICT DO UPDATE."""
     return postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert

@@ -9,6 +9,7 @@ import attrs
 
 from application.audit import AuditRecorder
 from application.context import RequestContext
+from application.ownership import owned
 from application.ports import Clock, IdGenerator, UnitOfWorkFactory
 from domain.beneficiary import Beneficiary
 from domain.errors import BeneficiaryNotFound, ValidationError
@@ -89,6 +90,5 @@ class ManageBeneficiaries:
 
 
 def _owned(found: Beneficiary | None, customer_id: UUID, beneficiary_id: UUID) -> Beneficiary:
-    if found is None or found.customer_id != customer_id:
-        raise BeneficiaryNotFound("no such beneficiary", beneficiary_id=str(beneficiary_id))
-    return found
+    return owned(found, customer_id,
+                 BeneficiaryNotFound("no such beneficiary", beneficiary_id=str(beneficiary_id)))

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from application.audit import AuditRecorder
 from application.context import RequestContext
+from application.ownership import owned
 from application.ports import Clock, IdGenerator, UnitOfWorkFactory
 from domain.card import Card, CardKind
 from domain.errors import AccountNotFound, CardNotFound
@@ -49,9 +50,8 @@ class ManageCards:
                     context: RequestContext) -> Card:
         """Block or unblock; `customer_id=None` is an operator."""
         with self._uow_factory(write=True) as uow:
-            card = uow.cards.get(card_id)
-            if card is None or (customer_id is not None and card.customer_id != customer_id):
-                raise CardNotFound("no such card", card_id=str(card_id))
+            card = owned(uow.cards.get(card_id), customer_id,
+                         CardNotFound("no such card", card_id=str(card_id)))
             now = self._clock.now()
             if blocked:
                 card.block(now)

@@ -8,6 +8,7 @@ import attrs
 
 from application.audit import AuditRecorder
 from application.context import DeviceInfo, RequestContext
+from application.ownership import owned
 from application.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory, VoiceEngine
 from application.voice_checks import VoiceVerifier, refusal
 from domain.device import DeviceBinding, TrustLevel, check_identifier, check_label
@@ -54,10 +55,8 @@ class DeviceBinder:
 
 
 def owned_device(uow: UnitOfWork, customer_id: UUID, binding_id: UUID) -> DeviceBinding:
-    binding = uow.devices.get(binding_id)
-    if binding is None or binding.customer_id != customer_id:
-        raise DeviceNotFound("no such device", device_id=str(binding_id))  # 404, never 403
-    return binding
+    return owned(uow.devices.get(binding_id), customer_id,
+                 DeviceNotFound("no such device", device_id=str(binding_id)))
 
 
 class ManageDevices:

@@ -8,6 +8,7 @@ import attrs
 
 from application.context import RequestContext
 from application.holds import HoldKeeper
+from application.ownership import owned
 from application.ports import Clock, UnitOfWork, UnitOfWorkFactory, VoiceEngine
 from application.use_cases.upi_pin import VerifyUpiPin
 from application.voice_checks import VoiceVerifier, refusal
@@ -50,9 +51,8 @@ class GetTransfer:
     def execute(self, customer_id: UUID | None, transfer_id: UUID,
                 context: RequestContext) -> TransferView:
         with self._uow_factory(write=True) as uow:
-            transfer = uow.transfers.lock(transfer_id)
-            if transfer is None or (customer_id is not None and transfer.customer_id != customer_id):
-                raise TransferNotFound("no such transfer", transfer_id=str(transfer_id))
+            transfer = owned(uow.transfers.lock(transfer_id), customer_id,
+                             TransferNotFound("no such transfer", transfer_id=str(transfer_id)))
             transfer = _expire_if_due(uow, self._holds, self._clock, transfer, context)
             view = TransferView(transfer, uow.fraud.assessment(transfer.id))
             uow.commit()
@@ -111,9 +111,8 @@ class AnswerChallenge:
 
     def _pending(self, customer_id: UUID, transfer_id: UUID, context: RequestContext) -> None:
         with self._uow_factory() as uow:
-            transfer = uow.transfers.get(transfer_id)
-        if transfer is None or transfer.customer_id != customer_id:
-            raise TransferNotFound("no such transfer", transfer_id=str(transfer_id))
+            owned(uow.transfers.get(transfer_id), customer_id,
+                  TransferNotFound("no such transfer", transfer_id=str(transfer_id)))
 
 
 class ReviewTransfers:

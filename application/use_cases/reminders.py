@@ -10,6 +10,7 @@ import attrs
 
 from application.audit import AuditRecorder
 from application.context import RequestContext
+from application.ownership import owned
 from application.ports import Clock, IdGenerator, Notifier, Recurrence, UnitOfWorkFactory
 from domain.errors import ReminderNotFound, ValidationError
 from domain.money import Money
@@ -118,6 +119,5 @@ class RunDueReminders:
 
 
 def _owned(found: Reminder | None, customer_id: UUID, reminder_id: UUID) -> Reminder:
-    if found is None or found.customer_id != customer_id:
-        raise ReminderNotFound("no such reminder", reminder_id=str(reminder_id))
-    return found
+    return owned(found, customer_id,
+                 ReminderNotFound("no such reminder", reminder_id=str(reminder_id)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from application.ownership import owned
 from application.ports import UnitOfWork, UnitOfWorkFactory
 from domain.account import Account
 from domain.branch import Branch
@@ -13,10 +14,9 @@ from domain.errors import AccountNotFound
 def owned_account(uow: UnitOfWork, customer_id: UUID | None, account_number: str) -> Account:
     """The account when it exists and (for a customer) is theirs; otherwise not found, never
     forbidden, so account numbers cannot be probed. `customer_id=None` is an operator."""
-    account = uow.accounts.by_number(account_number)
-    if account is None or (customer_id is not None and account.customer_id != customer_id):
-        raise AccountNotFound(f"account {account_number} not found", account_number=account_number)
-    return account
+    return owned(uow.accounts.by_number(account_number), customer_id,
+                 AccountNotFound(f"account {account_number} not found",
+                                 account_number=account_number))
 
 
 class ListAccounts:

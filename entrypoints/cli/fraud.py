@@ -18,7 +18,7 @@ from adapters.fraud.composite import CompositeEngine
 from adapters.fraud.config import load_rules
 from adapters.fraud.logistic import LogisticModel, train
 from adapters.fraud.metrics import report
-from adapters.fraud.replay import FORMATS, Row, read_rows, replay, training_set
+from adapters.fraud.replay import FORMATS, Row, Scored, read_rows, replay, training_set
 from adapters.fraud.rules import RulesEngine
 from application.fraud import FraudEngine
 from domain.errors import ValidationError
@@ -82,7 +82,8 @@ def train_(data: Path = typer.Argument(..., exists=True, dir_okay=False), fmt: s
     emit_json(summary) if as_json else say(f"trained on {len(y)} rows ({sum(y)} frauds): {out}")
 
 
-def _scored(data: Path, fmt: str, since: str | None, model: Path | None, rules: Path | None):  # type: ignore[no-untyped-def]
+def _scored(data: Path, fmt: str, since: str | None, model: Path | None,
+            rules: Path | None) -> Iterator[Scored]:
     rows = _rows(data, fmt)
     engine = _engine(model, rules)
     with _progress(len(rows), f"replaying through {engine.name}") as progress:

@@ -14,7 +14,7 @@ from domain.errors import TransferNotFound
 from entrypoints.converters import structure
 from entrypoints.http import views
 from entrypoints.http.audio import audio_bytes
-from entrypoints.http.auth import accepts, caller, context, requires, services
+from entrypoints.http.auth import Handler, accepts, caller, context, requires, services
 from entrypoints.http.query import page_limit, path_id
 from entrypoints.http.request_body import json_body
 from entrypoints.http.responses import JSONResponse
@@ -54,7 +54,8 @@ async def review_queue(request: Request) -> Response:
     return JSONResponse({"items": [views.transfer_body(v.transfer, v.assessment) for v in queue]})
 
 
-def _verdict(approve: bool):  # type: ignore[no-untyped-def]
+def _verdict(approve: bool) -> Handler:
+    """The operator's approve or reject endpoint: one body, two verdicts."""
     @requires(Role.OPERATOR, Role.ADMIN)
     async def decide(request: Request) -> Response:
         settled = await run_in_threadpool(services(request).review.decide, _transfer_id(request),
