@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Iterator
 from datetime import datetime
 from uuid import UUID
@@ -10,14 +11,17 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from adapters.sql import mapping as m
+from adapters.sql.prepared import Prepared
 from adapters.sql.tables import audit_events, audit_head
 from domain.audit import AuditEvent, seal
 
-_HEAD = sa.select(audit_head.c.last_sequence, audit_head.c.last_hash).where(audit_head.c.id == 1)
-_LOCK_HEAD = _HEAD.with_for_update()
-_MOVE_HEAD = audit_head.update().where(audit_head.c.id == 1).values(
-    last_sequence=sa.bindparam("new_sequence"), last_hash=sa.bindparam("new_hash"))
-_INSERT = audit_events.insert()
+_HEAD_QUERY = sa.select(audit_head.c.last_sequence, audit_head.c.last_hash) \
+    .where(audit_head.c.id == 1)
+_HEAD = Prepared(_HEAD_QUERY)
+_LOCK_HEAD = Prepared(_HEAD_QUERY.with_for_update())
+_MOVE_HEAD = Prepared(audit_head.update().where(audit_head.c.id == 1).values(
+    last_sequence=sa.bindparam("new_sequence"), last_hash=sa.bindparam("new_hash")))
+_INSERT = Prepared(audit_events.insert(), column_keys=list(audit_events.c.keys()))
 
 
 class SqlAudit:
@@ -28,10 +32,11 @@ class SqlAudit:
     def append(self, event: AuditEvent) -> AuditEvent:
         # PostgreSQL: the row lock orders concurrent appenders; SQLite: the writer already owns
         # the database (BEGIN IMMEDIATE). Either way no two records get the same predecessor.
-        sequence, last_hash = self._conn.execute(_LOCK_HEAD if self._lock else _HEAD).one()
-        sealed = seal(event, sequence + 1, last_hash)
-        self._conn.execute(_INSERT, m.audit_row(sealed))
-        self._conn.execute(_MOVE_HEAD, {"new_sequence": sealed.sequence,
+        head = (_LOCK_HEAD if self._lock else _HEAD).first(self._conn)
+        assert head is not None, "audit_head is seeded by migration 0002"
+        sealed = seal(event, head.last_sequence + 1, head.last_hash)
+        _INSERT.execute(self._conn, m.audit_row(sealed))
+        _MOVE_HEAD.execute(self._conn, {"new_sequence": sealed.sequence,
                                         "new_hash": sealed.record_hash})
         return sealed
 
@@ -49,7 +54,17 @@ class SqlAudit:
 
     def recent_actions(self, customer_id: UUID, since: datetime,
                        actions: Collection[str]) -> list[str]:
-        query = sa.select(audit_events.c.action).distinct().where(
-            audit_events.c.customer_id == customer_id, audit_events.c.occurred_at >= since,
-            audit_events.c.action.in_(sorted(actions)))
-        return list(self._conn.execute(query).scalars())
+        ordered = sorted(actions)
+        prepared = _recent_actions(len(ordered))
+        values: dict[str, object] = {f"a{i}": a for i, a in enumerate(ordered)}
+        values.update(customer=customer_id, since=since)
+        return [r.action for r in prepared.all(self._conn, values)]
+
+
+@functools.cache
+def _recent_actions(count: int) -> Prepared:
+    """Asked on every transfer with the same list of security actions: prepared per length."""
+    return Prepared(sa.select(audit_events.c.action).distinct().where(
+        audit_events.c.customer_id == sa.bindparam("customer"),
+        audit_events.c.occurred_at >= sa.bindparam("since"),
+        audit_events.c.action.in_([sa.bindparam(f"a{i}") for i in range(count)])))

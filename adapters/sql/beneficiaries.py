@@ -9,8 +9,14 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from adapters.sql.prepared import Prepared
 from adapters.sql.tables import beneficiaries
 from domain.beneficiary import Beneficiary
+
+# Read by the fraud screen on every transfer.
+_OF_CUSTOMER = Prepared(sa.select(beneficiaries).where(
+    beneficiaries.c.customer_id == sa.bindparam("customer"))
+    .order_by(beneficiaries.c.favourite.desc(), beneficiaries.c.name))
 
 
 class SqlBeneficiaries:
@@ -33,9 +39,8 @@ class SqlBeneficiaries:
         return _entity(row) if row else None
 
     def of_customer(self, customer_id: UUID) -> list[Beneficiary]:
-        query = sa.select(beneficiaries).where(beneficiaries.c.customer_id == customer_id) \
-            .order_by(beneficiaries.c.favourite.desc(), beneficiaries.c.name)
-        return [_entity(r) for r in self._conn.execute(query)]
+        return [Beneficiary(**r._asdict())
+                for r in _OF_CUSTOMER.all(self._conn, {"customer": customer_id})]
 
 
 def _entity(row: Any) -> Beneficiary:

@@ -11,28 +11,43 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from adapters.sql.prepared import Prepared
 from adapters.sql.tables import fraud_assessments, fraud_profiles
 from domain.fraud import Assessment, Contribution, Decision, StoredAssessment
 from domain.fraud_profile import CounterpartyProfile, CustomerProfile
 
-_PROFILE = sa.select(fraud_profiles.c.data).where(
-    fraud_profiles.c.kind == sa.bindparam("kind"), fraud_profiles.c.key == sa.bindparam("key"))
+_WHERE = (fraud_profiles.c.kind == sa.bindparam("profile_kind"),
+          fraud_profiles.c.key == sa.bindparam("profile_key"))
+_PROFILE = Prepared(sa.select(fraud_profiles.c.data).where(*_WHERE))
+_UPDATE_PROFILE = Prepared(fraud_profiles.update().where(*_WHERE), column_keys=["data"])
+_INSERT_PROFILE = Prepared(fraud_profiles.insert(), column_keys=["kind", "key", "data"])
+_INSERT_ASSESSMENT = Prepared(fraud_assessments.insert(),
+                              column_keys=list(fraud_assessments.c.keys()))
 
 
 class SqlFraud:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
+        # The documents this transaction has read or written: a transfer reads both profiles
+        # to score and again to update them, and the second read need not ask the database.
+        # Documents, not objects, are kept, so each read still returns a fresh entity.
+        self._documents: dict[tuple[str, str], str | None] = {}
 
     def _load(self, kind: str, key: str) -> dict[str, Any] | None:
-        data = self._conn.execute(_PROFILE, {"kind": kind, "key": key}).scalar()
+        if (kind, key) in self._documents:
+            data = self._documents[kind, key]
+        else:
+            data = _PROFILE.scalar(self._conn, {"profile_kind": kind, "profile_key": key})
+            self._documents[kind, key] = data
         return json.loads(data) if data else None
 
     def _save(self, kind: str, key: str, data: dict[str, Any]) -> None:
         text = json.dumps(data, separators=(",", ":"))
-        updated = self._conn.execute(fraud_profiles.update().where(
-            fraud_profiles.c.kind == kind, fraud_profiles.c.key == key), {"data": text})
-        if updated.rowcount == 0:
-            self._conn.execute(fraud_profiles.insert(), {"kind": kind, "key": key, "data": text})
+        updated = _UPDATE_PROFILE.execute(
+            self._conn, {"profile_kind": kind, "profile_key": key, "data": text})
+        if updated == 0:
+            _INSERT_PROFILE.execute(self._conn, {"kind": kind, "key": key, "data": text})
+        self._documents[kind, key] = text
 
     def customer_profile(self, customer_id: UUID) -> CustomerProfile | None:
         data = self._load("customer", str(customer_id))
@@ -43,7 +58,7 @@ class SqlFraud:
                                customer_id=customer_id)
 
     def save_customer_profile(self, profile: CustomerProfile) -> None:
-        data = attrs.asdict(profile)
+        data = attrs.asdict(profile, recurse=False)  # its fields are JSON values already
         data.pop("customer_id")
         self._save("customer", str(profile.customer_id), data)
 
@@ -55,13 +70,13 @@ class SqlFraud:
         return CounterpartyProfile(**data, first_seen=datetime.fromisoformat(first) if first else None)
 
     def save_counterparty_profile(self, profile: CounterpartyProfile) -> None:
-        data = attrs.asdict(profile)
+        data = attrs.asdict(profile, recurse=False)
         data["first_seen"] = profile.first_seen.isoformat() if profile.first_seen else None
         self._save("counterparty", profile.key, data)
 
     def add_assessment(self, stored: StoredAssessment) -> None:
         a = stored.assessment
-        self._conn.execute(fraud_assessments.insert(), {
+        _INSERT_ASSESSMENT.execute(self._conn, {
             "transfer_id": stored.transfer_id, "score": a.score, "decision": a.decision.value,
             "engine": a.engine, "version": a.version, "assessed_at": stored.assessed_at,
             "contributions": json.dumps([attrs.asdict(c) for c in a.contributions])})

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from adapters.sql import mapping as m
+from adapters.sql.prepared import Prepared
 from adapters.sql.tables import accounts, customers, ledger_entries, transfers
 from application.ports import DuplicateCustomer, DuplicateIdempotencyKey
 from domain.account import Account, AccountType
@@ -19,22 +20,32 @@ from domain.transfer import Transfer, TransferStatus
 
 _STREAM = {"yield_per": 1000}
 
-# The statements of the transfer path are built once: building a Core expression per call
-# costs more than SQLite takes to run it.
-_ACCOUNT_BY_NUMBER = sa.select(accounts).where(accounts.c.account_number == sa.bindparam("number"))
-_ACCOUNTS_IN = sa.select(accounts).where(
-    accounts.c.account_number.in_(sa.bindparam("numbers", expanding=True)))
-# Rows are locked in id order by every transaction alike, so two transfers between the same
-# accounts in opposite directions queue instead of deadlocking.
-_LOCK_ACCOUNTS_IN = _ACCOUNTS_IN.order_by(accounts.c.id).with_for_update()
-_UPDATE_ACCOUNT = accounts.update().where(accounts.c.id == sa.bindparam("account_id")).values(
+# The statements of the transfer path are prepared once (see adapters/sql/prepared.py):
+# building and executing a Core expression per call costs more than the database takes.
+_ACCOUNT_BY_NUMBER = Prepared(sa.select(accounts).where(
+    accounts.c.account_number == sa.bindparam("number")))
+_UPDATE_ACCOUNT = Prepared(accounts.update().where(
+    accounts.c.id == sa.bindparam("account_id")).values(
     status=sa.bindparam("new_status"), balance=sa.bindparam("new_balance"),
-    held=sa.bindparam("new_held"))
-_TRANSFER_BY_KEY = sa.select(transfers).where(
+    held=sa.bindparam("new_held")))
+_TRANSFER_BY_KEY = Prepared(sa.select(transfers).where(
     transfers.c.idempotency_scope == sa.bindparam("scope"),
-    transfers.c.idempotency_key == sa.bindparam("key"))
-_INSERT_TRANSFER = transfers.insert()
-_INSERT_ENTRY = ledger_entries.insert()
+    transfers.c.idempotency_key == sa.bindparam("key")))
+_INSERT_TRANSFER = Prepared(transfers.insert(), column_keys=list(transfers.c.keys()))
+_INSERT_ENTRY = Prepared(ledger_entries.insert(), column_keys=[
+    c.key for c in ledger_entries.c if c.key != "sequence"])
+
+
+def _accounts_in(count: int, lock: bool) -> Prepared:
+    query = sa.select(accounts).where(
+        accounts.c.account_number.in_([sa.bindparam(f"n{i}") for i in range(count)]))
+    # Rows are locked in id order by every transaction alike, so two transfers between the
+    # same accounts in opposite directions queue instead of deadlocking.
+    return Prepared(query.order_by(accounts.c.id).with_for_update() if lock else query)
+
+
+# A posting locks one or two accounts.
+_ACCOUNTS_IN = {(n, lock): _accounts_in(n, lock) for n in (1, 2) for lock in (False, True)}
 
 
 class SqlCustomers:
@@ -75,18 +86,20 @@ class SqlAccounts:
         self._conn.execute(accounts.insert(), m.account_row(account))
 
     def update(self, account: Account) -> None:
-        self._conn.execute(_UPDATE_ACCOUNT, {
+        _UPDATE_ACCOUNT.execute(self._conn, {
             "account_id": account.id, "new_status": account.status.value,
             "new_balance": account.balance.minor, "new_held": account.held.minor})
 
     def by_number(self, account_number: str) -> Account | None:
-        row = self._conn.execute(_ACCOUNT_BY_NUMBER, {"number": account_number}).first()
+        row = _ACCOUNT_BY_NUMBER.first(self._conn, {"number": account_number})
         return m.to_account(row) if row else None
 
     def lock(self, account_numbers: Sequence[str]) -> dict[str, Account]:
         # On SQLite the whole database is already ours: the transaction began IMMEDIATE.
-        query = _LOCK_ACCOUNTS_IN if self._lock_rows else _ACCOUNTS_IN
-        rows = self._conn.execute(query, {"numbers": sorted(set(account_numbers))})
+        numbers = sorted(set(account_numbers))
+        prepared = _ACCOUNTS_IN.get((len(numbers), self._lock_rows)) or \
+            _accounts_in(len(numbers), self._lock_rows)
+        rows = prepared.all(self._conn, {f"n{i}": n for i, n in enumerate(numbers)})
         return {r.account_number: m.to_account(r) for r in rows}
 
     def of_customer(self, customer_id: UUID) -> list[Account]:
@@ -111,7 +124,7 @@ class SqlTransfers:
 
     def add(self, transfer: Transfer) -> None:
         try:
-            self._conn.execute(_INSERT_TRANSFER, m.transfer_row(transfer))
+            _INSERT_TRANSFER.execute(self._conn, m.transfer_row(transfer))
         except sa.exc.IntegrityError as error:
             if "idempotency" in str(error.orig):
                 raise DuplicateIdempotencyKey(transfer.idempotency_key) from error
@@ -122,7 +135,7 @@ class SqlTransfers:
         return m.to_transfer(row) if row else None
 
     def by_idempotency_key(self, scope: str, key: str) -> Transfer | None:
-        row = self._conn.execute(_TRANSFER_BY_KEY, {"scope": scope, "key": key}).first()
+        row = _TRANSFER_BY_KEY.first(self._conn, {"scope": scope, "key": key})
         return m.to_transfer(row) if row else None
 
     def statuses(self) -> Iterator[tuple[UUID, TransferStatus]]:
@@ -163,7 +176,7 @@ class SqlLedger:
         self._conn = conn
 
     def append(self, entries: Sequence[LedgerEntry]) -> None:
-        self._conn.execute(_INSERT_ENTRY, [m.entry_row(e) for e in entries])
+        _INSERT_ENTRY.execute_many(self._conn, [m.entry_row(e) for e in entries])
 
     def page(self, account_id: UUID, *, before: int | None, limit: int,
              since: datetime | None = None, until: datetime | None = None) -> list[LedgerEntry]:
