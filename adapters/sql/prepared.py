@@ -17,6 +17,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.sql.compiler import SQLCompiler
 
 Processor = Callable[[Any], Any]
 _MISSING = object()
@@ -25,9 +26,10 @@ _MISSING = object()
 class _Plan:
     """What running one statement on one dialect needs, worked out once."""
 
-    def __init__(self, statement: sa.Executable, dialect: Dialect,
+    def __init__(self, statement: sa.ClauseElement, dialect: Dialect,
                  column_keys: Sequence[str] | None) -> None:
         compiled = statement.compile(dialect=dialect, column_keys=list(column_keys or ()) or None)
+        assert isinstance(compiled, SQLCompiler)
         self.sql = str(compiled)
         self.positional = bool(compiled.positional)
         names = list(compiled.positiontup or ()) if self.positional else list(compiled.binds)
@@ -70,7 +72,7 @@ class _Plan:
 class Prepared:
     """One Core statement; `column_keys` names the columns an INSERT or UPDATE sets."""
 
-    def __init__(self, statement: sa.Executable, column_keys: Sequence[str] | None = None) -> None:
+    def __init__(self, statement: sa.ClauseElement, column_keys: Sequence[str] | None = None) -> None:
         self._statement = statement
         self._column_keys = column_keys
         self._plans: dict[str, _Plan] = {}
