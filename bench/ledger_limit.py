@@ -1,138 +1,219 @@
-"""Ledger limit on SQLite: the TransferMoney use case (idempotency key, fraud assessment, two
-ledger rows, audit record) against a minimal hand-written stdlib sqlite3 transaction writing the
-same rows, in the same run, interleaved rounds, medians. Writes docs/benchmarks.md.
-Run: PYTHONPATH=. .venv/bin/python bench/ledger_limit.py"""
+"""Ledger limit: transfers per second of the TransferMoney use case (idempotency key, fraud
+assessment and profiles, two ledger rows, balances, hash-chained audit record) against the
+hand-written baseline in bench/ledger_baseline.py writing the same rows, in the same run.
+
+Workloads: SQLite (synchronous NORMAL and FULL) and PostgreSQL, 1 worker and several worker
+processes, uniform and hot-spot account choice. Each workload runs ROUNDS interleaved rounds of
+use case and baseline on one database; medians are reported, and after every round money is
+counted, and `VerifyLedger` and `VerifyAuditTrail` (what `vaani ledger verify` and `vaani audit
+verify` run) must pass. Writes the ledger section of docs/benchmarks.md.
+
+Run: PYTHONPATH=. .venv/bin/python bench/ledger_limit.py [--quick]"""
 
 from __future__ import annotations
 
-import hashlib
-import json
+import multiprocessing as mp
 import os
-import platform
-import sqlite3
+import random
 import statistics
+import sys
 import tempfile
 import time
-import uuid
-from datetime import UTC, datetime
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+from uuid import UUID
 
+import attrs
+
+from application.ports import UnitOfWorkFactory
 from application.use_cases import TransferCommand, TransferMoney
+from application.use_cases.audit_trail import VerifyAuditTrail
+from application.use_cases.verify_ledger import VerifyLedger
+from bench.ledger_baseline import HandWritten
+from bench.report import Table, write_section
 from domain.money import Money
 from entrypoints.bootstrap import bootstrap, prepare_database
 from entrypoints.settings import load_settings
 from tests.support.banking import account, customer
+from tests.support.postgres import throwaway_cluster
 
-N = 2000
+QUICK = "--quick" in sys.argv
+TRANSFERS = 600 if QUICK else 2000  # per round, shared among the workers
 ROUNDS = 3
-OUT = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
+CUSTOMERS = 40
+HOT = 2  # hot-spot: 90 % of transfers move money between the accounts of these customers
+SECRET = "ledger-limit-" + "x" * 40
+
+Pair = tuple[str, str, str]  # customer id, source, destination
 
 
-def use_case_round(bank, owner, a: str, b: str, offset: int) -> float:  # type: ignore[no-untyped-def]
-    transfer = bank.resolve(TransferMoney)
-    started = time.perf_counter()
-    for i in range(N):
-        source, destination = (a, b) if i % 2 else (b, a)
-        transfer.execute(TransferCommand(owner.id, source, destination, Money(100),
-                                         idempotency_key=f"uc-{offset}-{i}"))
-    return N / (time.perf_counter() - started)
+@attrs.frozen
+class Workload:
+    database: str  # sqlite | postgresql
+    synchronous: str
+    workers: int
+    hot_spot: bool
+
+    @property
+    def name(self) -> str:
+        db = "SQLite" if self.database == "sqlite" else "PostgreSQL"
+        sync = f" {self.synchronous}" if self.database == "sqlite" else ""
+        return (f"{db}{sync}, {self.workers} worker{'s' if self.workers > 1 else ''}, "
+                f"{'hot-spot' if self.hot_spot else 'uniform'}")
 
 
-def hand_written_round(path: Path, synchronous: str, a: str, b: str, offset: int) -> float:
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute(f"PRAGMA synchronous={synchronous}")
-    started = time.perf_counter()
-    for i in range(N):
-        source, destination = (a, b) if i % 2 else (b, a)
-        now = datetime.now(UTC).replace(tzinfo=None).isoformat(sep=" ")
-        conn.execute("BEGIN IMMEDIATE")
-        rows = {n: (i_, bal) for n, i_, bal in conn.execute(
-            "SELECT account_number, id, balance FROM accounts WHERE account_number IN (?, ?)",
-            (source, destination))}
-        (src_id, src_bal), (dst_id, dst_bal) = rows[source], rows[destination]
-        assert src_bal >= 100
-        transfer_id = uuid.uuid4().hex
-        conn.execute("UPDATE accounts SET balance = ? WHERE id = ?", (src_bal - 100, src_id))
-        conn.execute("UPDATE accounts SET balance = ? WHERE id = ?", (dst_bal + 100, dst_id))
-        conn.execute(
-            "INSERT INTO transfers (id, kind, customer_id, idempotency_scope, idempotency_key, "
-            "fingerprint, status, from_account_id, from_account_number, to_account_id, "
-            "to_account_number, amount, currency, channel, description, created_at, posted_at) "
-            "VALUES (?, 'transfer', NULL, 'bench', ?, 'f', 'completed', ?, ?, ?, ?, 100, 'INR', "
-            "'ONLINE', '', ?, ?)",
-            (transfer_id, f"hw-{offset}-{i}", src_id, source, dst_id, destination, now, now))
-        for entry_type, acc, after in (("debit", src_id, src_bal - 100),
-                                       ("credit", dst_id, dst_bal + 100)):
-            conn.execute(
-                "INSERT INTO ledger_entries (id, account_id, transfer_id, entry_type, amount, "
-                "currency, balance_after, channel, description, reference, posted_at) VALUES "
-                "(?, ?, ?, ?, 100, 'INR', ?, 'ONLINE', '', ?, ?)",
-                (uuid.uuid4().hex, acc, transfer_id, entry_type, after, transfer_id, now))
-        sequence, last = conn.execute(
-            "SELECT last_sequence, last_hash FROM audit_head WHERE id = 1").fetchone()
-        body = json.dumps({"s": sequence + 1, "t": transfer_id, "p": last})
-        digest = hashlib.sha256(body.encode()).hexdigest()
-        conn.execute("INSERT INTO audit_events (sequence, id, occurred_at, action, outcome, "
-                     "resource, details, previous_hash, record_hash) VALUES "
-                     "(?, ?, ?, 'money.transfer', 'success', ?, '{}', ?, ?)",
-                     (sequence + 1, uuid.uuid4().hex, now, transfer_id, last, digest))
-        conn.execute("UPDATE audit_head SET last_sequence = ?, last_hash = ? WHERE id = 1",
-                     (sequence + 1, digest))
-        conn.execute("COMMIT")
-    rate = N / (time.perf_counter() - started)
-    conn.close()
-    return rate
+def settings_env(url: str, synchronous: str) -> dict[str, str]:
+    return {"VAANI_DATABASE_URL": url, "VAANI_JWT_SECRET": SECRET,
+            "VAANI_SQLITE_SYNCHRONOUS": synchronous}
 
 
-def measure(synchronous: str, workdir: Path) -> tuple[float, float]:
-    path = workdir / f"limit-{synchronous}.db"
-    env = {"VAANI_DATABASE_URL": f"sqlite:///{path}", "VAANI_JWT_SECRET": "b" * 48,
-           "VAANI_SQLITE_SYNCHRONOUS": synchronous}
+def plan(people: list[tuple[str, str, str]], hot_spot: bool, count: int, seed: int) -> list[Pair]:
+    """Own-account transfers of random customers (the default fraud rules allow them at any
+    pace); with a hot spot, 90 % land on the first HOT customers' accounts."""
+    rng = random.Random(seed)
+    pairs = []
+    for _ in range(count):
+        pool = people[:HOT] if hot_spot and rng.random() < 0.9 else people
+        owner, a, b = rng.choice(pool)
+        pairs.append((owner, a, b) if rng.random() < 0.5 else (owner, b, a))
+    return pairs
+
+
+def _use_case_worker(env: dict[str, str]) -> Callable[[Pair, str], None]:
+    transfer = bootstrap(load_settings(env)).resolve(TransferMoney)
+
+    def one(pair: Pair, key: str) -> None:
+        result = transfer.execute(TransferCommand(UUID(pair[0]), pair[1], pair[2], Money(100),
+                                                  idempotency_key=key))
+        if result.transfer.posted_at is None:
+            raise RuntimeError(f"transfer was not posted: {result.transfer.status}")
+    return one
+
+
+def _baseline_worker(env: dict[str, str]) -> Callable[[Pair, str], None]:
+    driver = HandWritten(env["VAANI_DATABASE_URL"], env["VAANI_SQLITE_SYNCHRONOUS"])
+    return lambda pair, key: driver.transfer(UUID(pair[0]), pair[1], pair[2], 100, key)
+
+
+def worker(kind: str, env: dict[str, str], pairs: list[Pair], tag: str, start: Any,
+           results: Any) -> None:
+    run = (_use_case_worker if kind == "use case" else _baseline_worker)(env)
+    latencies = []
+    start.wait()  # every worker is connected and warm before the clock starts
+    for i, pair in enumerate(pairs):
+        began = time.perf_counter()
+        run(pair, f"{tag}-{i}")
+        latencies.append(time.perf_counter() - began)
+    results.put((time.perf_counter(), latencies))
+
+
+def run_round(kind: str, workload: Workload, env: dict[str, str], pairs: list[Pair],
+              tag: str) -> tuple[float, float]:
+    """(transfers per second, p99 latency in ms) of one round."""
+    context = mp.get_context("spawn")
+    start = context.Barrier(workload.workers + 1)
+    results = context.Queue()
+    share = [pairs[i::workload.workers] for i in range(workload.workers)]
+    processes = [context.Process(target=worker, args=(kind, env, share[i], f"{tag}-{i}", start,
+                                                      results)) for i in range(workload.workers)]
+    for p in processes:
+        p.start()
+    start.wait(timeout=120)
+    began = time.perf_counter()
+    finished, latencies = [], []
+    for _ in processes:
+        done, worker_latencies = results.get(timeout=600)
+        finished.append(done)
+        latencies.extend(worker_latencies)
+    for p in processes:
+        p.join(timeout=60)
+        if p.exitcode != 0:
+            raise RuntimeError(f"a {kind} worker failed (exit {p.exitcode})")
+    elapsed = max(finished) - began
+    return len(pairs) / elapsed, statistics.quantiles(latencies, n=100)[98] * 1000
+
+
+def check_invariants(bank: Any, expected_total: int) -> None:
+    ledger = bank.resolve(VerifyLedger).execute()
+    audit = bank.resolve(VerifyAuditTrail).execute()
+    if not ledger.ok or not audit.ok:
+        raise SystemExit(f"invariants broken: {ledger.problems[:3]} audit ok={audit.ok}")
+    with bank.resolve(UnitOfWorkFactory)() as uow:
+        total = sum(a.balance.minor for a in uow.accounts.all() if a.customer_id is not None)
+    if total != expected_total:
+        raise SystemExit(f"customer money changed: {total} != {expected_total}")
+
+
+def measure(workload: Workload, url: str) -> dict[str, float]:
+    env = settings_env(url, workload.synchronous)
     bank = bootstrap(load_settings(env))
     prepare_database(bank)
-    owner = customer(bank)
-    a = account(bank, owner, "10000000.00").account_number
-    b = account(bank, owner, "10000000.00").account_number
-    use_case, hand = [], []
+    people = []
+    for _ in range(CUSTOMERS):
+        owner = customer(bank)
+        people.append((str(owner.id), account(bank, owner, "1000000.00").account_number,
+                       account(bank, owner, "1000000.00").account_number))
+    expected = CUSTOMERS * 2 * 100_000_000
+    figures: dict[str, list[float]] = {"use case": [], "baseline": [], "uc p99": [], "hw p99": []}
     for r in range(ROUNDS):  # interleaved, so machine noise hits both alike
-        use_case.append(use_case_round(bank, owner, a, b, r))
-        hand.append(hand_written_round(path, synchronous, a, b, r))
-    return statistics.median(use_case), statistics.median(hand)
+        for kind in ("use case", "baseline"):
+            pairs = plan(people, workload.hot_spot, TRANSFERS, seed=r)
+            rate, p99 = run_round(kind, workload, env, pairs, f"{kind[0]}{r}")
+            figures[kind].append(rate)
+            figures["uc p99" if kind == "use case" else "hw p99"].append(p99)
+            check_invariants(bank, expected)
+    return {k: statistics.median(v) for k, v in figures.items()}
+
+
+def workloads(postgres: bool) -> list[Workload]:
+    found = [Workload("sqlite", sync, workers, hot)
+             for sync in ("NORMAL", "FULL") for workers in (1, 4) for hot in (False, True)
+             if not (QUICK and (sync == "NORMAL" or hot))]
+    if postgres:
+        found += [Workload("postgresql", "FULL", workers, hot)
+                  for workers in (1, 8) for hot in (False, True) if not (QUICK and hot)]
+    return found
 
 
 def main() -> None:
-    rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for synchronous in ("NORMAL", "FULL"):
-            use_case, hand = measure(synchronous, Path(tmp))
-            rows.append((synchronous, use_case, hand))
-            print(f"SQLite synchronous={synchronous}: use case {use_case:,.0f}/s, hand-written "
-                  f"{hand:,.0f}/s, ratio {use_case / hand:.2f}")
-    load = os.getloadavg()
-    table = "\n".join(f"| SQLite, 1 writer, synchronous={s} | {u:,.0f} | {h:,.0f} | {u / h:.2f} |"
-                      for s, u, h in rows)
-    OUT.write_text(f"""# Benchmarks
+    load_before = os.getloadavg()[0]
+    table = Table(["workload", "use case /s", "hand-written /s", "ratio", "use case p99 ms",
+                   "hand-written p99 ms"])
+    with tempfile.TemporaryDirectory() as tmp, throwaway_cluster(durable=True) as pg_url:
+        for n, workload in enumerate(workloads(postgres=True)):
+            if workload.database == "sqlite":
+                url = f"sqlite:///{Path(tmp) / f'limit-{n}.db'}"
+            else:
+                url = fresh_database(pg_url, f"limit_{n}")
+            f = measure(workload, url)
+            ratio = f["use case"] / f["baseline"]
+            print(f"{workload.name}: use case {f['use case']:,.0f}/s, hand-written "
+                  f"{f['baseline']:,.0f}/s, ratio {ratio:.2f}", flush=True)
+            table.add([workload.name, f"{f['use case']:,.0f}", f"{f['baseline']:,.0f}",
+                       f"{ratio:.2f}", f"{f['uc p99']:.1f}", f"{f['hw p99']:.1f}"])
+    write_section("Ledger limit (transfers per second)", f"""\
+`bench/ledger_limit.py`. The use case does everything a customer transfer does (idempotency key,
+fraud assessment, profile updates, two ledger rows, balances, transfer row, hash-chained audit
+record); the baseline (`bench/ledger_baseline.py`) is a minimal transaction on the bare driver
+(stdlib `sqlite3`, psycopg) writing the same rows. Own-account transfers of {CUSTOMERS} customers;
+hot-spot: 90 % of them on {HOT} customers' accounts. Worker processes share {TRANSFERS} transfers
+per round; medians of {ROUNDS} interleaved rounds. After every round: customer money unchanged,
+ledger and audit-chain verification pass. PostgreSQL is a local cluster with default durability
+(fsync and synchronous_commit on). Load average before: {load_before:.2f}.
+Targets: ratio ≥ 0.5 on SQLite, ≥ 0.7 on PostgreSQL at 8 workers.
 
-Measured by `bench/ledger_limit.py` on {datetime.now(UTC).date().isoformat()} — {platform.machine()},
-{os.cpu_count()} cores, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version};
-load average before the run {load[0]:.2f}. Medians of {ROUNDS} interleaved rounds of {N} transfers.
+{table.render()}""")
 
-## Ledger limit (transfers per second)
 
-The use case does everything a customer transfer does (idempotency key, fraud assessment and profile
-update, two ledger rows, balances, transfer row, hash-chained audit record); the baseline is a
-minimal hand-written stdlib `sqlite3` transaction writing the same rows. Target: ratio ≥ 0.5.
+def fresh_database(server_url: str, name: str) -> str:
+    import sqlalchemy as sa
 
-| workload | use case | hand-written | ratio |
-|---|---|---|---|
-{table}
-
-Other figures (`make bench`): see README (authentication costs, voice latency and memory, fraud
-assessment latency with a 1,000,000-transaction history). PostgreSQL, multi-worker, HTTP (wrk)
-and peer (Django + django-hordak) comparisons are still to come.
-""")
-    print(f"wrote {OUT}")
+    engine = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.exec_driver_sql(f"CREATE DATABASE {name}")
+    engine.dispose()
+    return server_url.rsplit("/", 1)[0] + f"/{name}"
 
 
 if __name__ == "__main__":

@@ -54,6 +54,9 @@ def _sqlite_engine(url: sa.URL, synchronous: str) -> Engine:
     def _on_begin(conn: sa.Connection) -> None:
         # A writer takes the database lock up front: no deadlock-prone lock upgrades later.
         write = conn.get_execution_options().get("vaani_write", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        # Straight to the driver: one statement per transaction needs no Core round trip.
+        dbapi_connection = conn.connection.dbapi_connection
+        assert dbapi_connection is not None
+        dbapi_connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine

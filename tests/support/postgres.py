@@ -32,8 +32,10 @@ def _free_port() -> int:
 
 
 @contextmanager
-def throwaway_cluster() -> Iterator[str]:
-    """Yields a postgresql+psycopg URL to the `postgres` database of a fresh cluster."""
+def throwaway_cluster(*, durable: bool = False) -> Iterator[str]:
+    """Yields a postgresql+psycopg URL to the `postgres` database of a fresh cluster. Tests run
+    without fsync; `durable` keeps PostgreSQL's defaults, for benchmarks and crash tests (with
+    synchronous_commit off an acknowledged commit may be lost when the server dies)."""
     pg_bin = find_pg_bin()
     root = Path(tempfile.mkdtemp(prefix="vaani-pg-"))
     as_user: list[str] = []
@@ -47,8 +49,9 @@ def throwaway_cluster() -> Iterator[str]:
 
     run(str(pg_bin / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
         "--no-sync")
-    options = (f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
-               "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
+    options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c max_connections=200"
+    if not durable:
+        options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     run(str(pg_bin / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(root / "log"), "-w",
         "start")
     try:
