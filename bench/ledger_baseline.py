@@ -66,11 +66,22 @@ class HandWritten:
     def _time(self, value: datetime) -> Any:
         return value.strftime("%Y-%m-%d %H:%M:%S.%f") if self.sqlite else value
 
+    def balance(self, account_number: str) -> tuple[int, int, str] | None:
+        cursor = self._conn.cursor()
+        try:
+            row = self._run(cursor, "SELECT balance, held, currency FROM accounts "
+                                    "WHERE account_number = %s", account_number).fetchone()
+            if not self.sqlite:
+                self._conn.rollback()  # end the read transaction psycopg opened
+            return None if row is None else (row[0], row[1], row[2])
+        finally:
+            cursor.close()
+
     def _run(self, cursor: Any, text: str, *args: Any) -> Any:
         return cursor.execute(self._sql(text), args)
 
     def transfer(self, customer_id: uuid.UUID, source: str, destination: str, amount: int,
-                 key: str) -> None:
+                 key: str) -> uuid.UUID:
         conn, now = self._conn, datetime.now(UTC)
         cursor = conn.cursor()
         try:
@@ -108,6 +119,7 @@ class HandWritten:
                 cursor.execute("COMMIT")
             else:
                 conn.commit()
+            return transfer_id
         except BaseException:
             if self.sqlite:
                 cursor.execute("ROLLBACK")

@@ -34,6 +34,7 @@ class Settings:
     argon2_memory_kib: int = 19456
     argon2_time_cost: int = 2
     db_pool_size: int = 10
+    http_threads: int = 8  # worker threads per HTTP process; kept at or below db_pool_size
     auth: AuthPolicy = attrs.Factory(AuthPolicy)
     voice_replay_similarity: float = 0.995
     fraud_rules: str | None = None  # a TOML file; None: the rules shipped with the package
@@ -96,6 +97,7 @@ def load_settings(env: Mapping[str, str] | None = None, *,
         argon2_memory_kib=_int(env, "VAANI_ARGON2_MEMORY_KIB", 19456, 8192, 1 << 21),
         argon2_time_cost=_int(env, "VAANI_ARGON2_TIME_COST", 2, 1, 10),
         db_pool_size=_int(env, "VAANI_DB_POOL_SIZE", 10, 1, 200),
+        http_threads=_int(env, "VAANI_HTTP_THREADS", 8, 1, 200),
         auth=_auth_policy(env),
         voice_replay_similarity=_int(env, "VAANI_VOICE_REPLAY_PERMILLE", 995, 900, 1000) / 1000,
         fraud_rules=env.get("VAANI_FRAUD_RULES") or None,

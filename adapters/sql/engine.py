@@ -24,20 +24,21 @@ def create_sql_engine(url: str, *, sqlite_synchronous: str = "FULL", pool_size: 
     url = normalise_url(url)
     parsed = sa.make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(parsed, sqlite_synchronous)
+        return _sqlite_engine(parsed, sqlite_synchronous, pool_size)
     if parsed.get_backend_name() == "postgresql":
         return sa.create_engine(url, pool_size=pool_size, max_overflow=pool_size,
                                 pool_pre_ping=True)
     raise ValueError(f"unsupported database URL scheme: {parsed.drivername}")
 
 
-def _sqlite_engine(url: sa.URL, synchronous: str) -> Engine:
+def _sqlite_engine(url: sa.URL, synchronous: str, pool_size: int) -> Engine:
     if synchronous.upper() not in SQLITE_SYNCHRONOUS:
         raise ValueError(f"VAANI_SQLITE_SYNCHRONOUS must be one of {SQLITE_SYNCHRONOUS}")
     if url.database in (None, "", ":memory:"):
         raise ValueError("the sqlite profile needs a database file, not :memory:")
     Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                              pool_size=pool_size, max_overflow=pool_size)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _: Any) -> None:

@@ -13,12 +13,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from adapters.sql import mapping as m
+from adapters.sql.prepared import Prepared
 from adapters.sql.tables import login_attempts, rate_limits, refresh_tokens, sessions
 from domain.login_attempts import LoginAttempts
 from domain.session import RefreshToken, Session
 
-_SESSION = sa.select(sessions).where(sessions.c.id == sa.bindparam("session_id"))
-_LOCK_SESSION = _SESSION.with_for_update()
+_SESSION_QUERY = sa.select(sessions).where(sessions.c.id == sa.bindparam("session_id"))
+_SESSION = Prepared(_SESSION_QUERY)  # read on every authenticated request
+_LOCK_SESSION = Prepared(_SESSION_QUERY.with_for_update())
 
 
 class SqlSessions:
@@ -34,12 +36,12 @@ class SqlSessions:
         self._conn.execute(sessions.update().where(sessions.c.id == session.id), row)
 
     def get(self, session_id: UUID) -> Session | None:
-        row = self._conn.execute(_SESSION, {"session_id": session_id}).first()
+        row = _SESSION.first(self._conn, {"session_id": session_id})
         return m.to_session(row) if row else None
 
     def lock(self, session_id: UUID) -> Session | None:
         query = _LOCK_SESSION if self._lock else _SESSION
-        row = self._conn.execute(query, {"session_id": session_id}).first()
+        row = query.first(self._conn, {"session_id": session_id})
         return m.to_session(row) if row else None
 
     def of_customer(self, customer_id: UUID) -> list[Session]:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import logging
+import os
 
 import typer
 import uvicorn
 
-from application.ports import VoiceEngine
 from entrypoints.bootstrap import check_ready_to_serve
-from entrypoints.cli.runtime import JSON_OPTION, container, emit_json, reports_errors
-from entrypoints.http.app import create_app
+from entrypoints.cli.runtime import JSON_OPTION, container, emit_json, fail, reports_errors
+from entrypoints.http.serving import ready_app
 from entrypoints.settings import Settings
 
 
@@ -18,17 +17,26 @@ from entrypoints.settings import Settings
 def serve(
     host: str = typer.Option("127.0.0.1", "--host"),
     port: int = typer.Option(8000, "--port", min=1, max=65535),
+    workers: int = typer.Option(1, "--workers", min=1, max=64,
+                                help="worker processes (PostgreSQL: one per core is a good start)"),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Serve the HTTP API (one process; the container is built once, before the first request)."""
+    """Serve the HTTP API; the container is built before the first request, once per worker."""
     wired = container(need_token_secret=True)
-    check_ready_to_serve(wired)
-    app = create_app(wired)
-    # Load the speaker model before the first request, not during a customer's login.
-    wired.resolve(VoiceEngine).warm_up()
+    settings = wired.resolve(Settings)
+    if workers > 1 and settings.profile == "memory":
+        fail("the memory profile keeps its data inside one process: serve it with one worker", 2)
+    check_ready_to_serve(wired)  # fail here, once, on a database that is not ready
     if as_json:  # one machine-readable line for supervisors; uvicorn's own log stays quiet
-        emit_json({"url": f"http://{host}:{port}", "profile": wired.resolve(Settings).profile})
-    # Structured access log (one JSON line per request) instead of uvicorn's plain one.
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
-    uvicorn.run(app, host=host, port=port, log_level="warning" if as_json else "info",
-                access_log=False, timeout_graceful_shutdown=10)
+        emit_json({"url": f"http://{host}:{port}", "profile": settings.profile,
+                   "workers": workers})
+    log_level = "warning" if as_json else "info"
+    if workers == 1:
+        uvicorn.run(ready_app(wired), host=host, port=port, log_level=log_level,
+                    access_log=False, timeout_graceful_shutdown=10)
+        return
+    # Workers must sign and check tokens with one key, also the key a demo mints per start.
+    os.environ["VAANI_JWT_SECRET"] = settings.jwt_secret
+    uvicorn.run("entrypoints.http.serving:app_from_environment", factory=True, workers=workers,
+                host=host, port=port, log_level=log_level, access_log=False,
+                timeout_graceful_shutdown=10)

@@ -9,7 +9,6 @@ from typing import Any
 
 import punq
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -32,6 +31,7 @@ from entrypoints.http import (
 )
 from entrypoints.http.auth import public
 from entrypoints.http.middleware import RequestContextMiddleware
+from entrypoints.http.offload import install_executor, offload
 from entrypoints.http.responses import JSONResponse, error_response, on_domain_error, on_http_error
 from entrypoints.http.services import Services
 
@@ -48,7 +48,7 @@ async def health(_: Request) -> Response:
 async def ready(request: Request) -> Response:
     """The database answers: 200, else 503."""
     services: Services = request.app.state.services
-    if await run_in_threadpool(services.uow_factory.ping):
+    if await offload(services.uow_factory.ping):
         return JSONResponse({"status": "ready"})
     return error_response(request, 503, "not_ready", "the database does not answer")
 
@@ -76,7 +76,9 @@ def create_app(container: punq.Container) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        executor = install_executor(services.settings.http_threads)
         yield
+        executor.shutdown(wait=True)  # let running transactions finish
         services.uow_factory.close()  # graceful shutdown: return pooled connections
 
     app = Starlette(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -12,6 +11,7 @@ from application.context import RequestContext
 from application.use_cases import Principal
 from domain.customer import Role
 from domain.errors import Forbidden, Unauthorized
+from entrypoints.http.offload import offload
 from entrypoints.http.services import Services
 
 Handler = Callable[[Request], Awaitable[Response]]
@@ -50,7 +50,7 @@ def requires(*roles: Role) -> Callable[[Handler], Handler]:
             scheme, _, token = header.partition(" ")
             if scheme.lower() != "bearer" or not token.strip():
                 raise Unauthorized("send an access token: Authorization: Bearer <token>")
-            principal = await run_in_threadpool(services(request).authenticate.execute,
+            principal = await offload(services(request).authenticate.execute,
                                                 token.strip())
             if not set(roles) & set(principal.roles):
                 raise Forbidden("your role may not use this endpoint")

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from application.use_cases import TransferCommand
+from domain.account import Account
+from domain.branch import Branch
 from domain.customer import Role
 from domain.errors import BeneficiaryNotFound, ValidationError
 from domain.transfer import TransferStatus
 from entrypoints.converters import structure
 from entrypoints.http import views
 from entrypoints.http.auth import accepts, caller, context, requires, services
+from entrypoints.http.offload import offload
 from entrypoints.http.query import moment, page_limit
 from entrypoints.http.request_body import json_body
 from entrypoints.http.responses import JSONResponse
@@ -25,26 +27,30 @@ from entrypoints.http.schemas import StatementBody, TransferBody
 @requires(Role.CUSTOMER)
 async def list_accounts(request: Request) -> Response:
     """The caller's accounts with balances."""
-    found = await run_in_threadpool(services(request).list_accounts.execute,
-                                    caller(request).customer_id)
-    branches = await run_in_threadpool(services(request).branches.execute)
+    bank, customer_id = services(request), caller(request).customer_id
+
+    def read() -> tuple[list[Account], dict[str, Branch]]:  # one trip to a worker thread
+        return bank.list_accounts.execute(customer_id), bank.branches.execute()
+    found, branches = await offload(read)
     return JSONResponse({"items": [views.account(a, branches) for a in found]})
 
 
 @requires(Role.CUSTOMER)
 async def balance(request: Request) -> Response:
     """One account's balance and available balance."""
-    account = await run_in_threadpool(services(request).get_balance.execute,
-                                      caller(request).customer_id,
-                                      request.path_params["account_number"])
-    branches = await run_in_threadpool(services(request).branches.execute)
+    bank, customer_id = services(request), caller(request).customer_id
+    number = request.path_params["account_number"]
+
+    def read() -> tuple[Account, dict[str, Branch]]:  # one trip to a worker thread
+        return bank.get_balance.execute(customer_id, number), bank.branches.execute()
+    account, branches = await offload(read)
     return JSONResponse(views.account(account, branches))
 
 
 @requires(Role.CUSTOMER)
 async def transactions(request: Request) -> Response:
     """Ledger entries, newest first, keyset-paginated."""
-    page = await run_in_threadpool(
+    page = await offload(
         services(request).list_transactions.execute, caller(request).customer_id,
         request.path_params["account_number"], limit=page_limit(request),
         before=views.decode_cursor(request.query_params.get("cursor")),
@@ -70,7 +76,7 @@ async def transfer(request: Request) -> Response:
         description=body.description, channel=body.channel,
         idempotency_key=request.headers.get("idempotency-key"), context=context(request),
     )
-    result = await run_in_threadpool(services(request).transfer.execute, command)
+    result = await offload(services(request).transfer.execute, command)
     headers = {"Idempotent-Replayed": "true"} if result.replayed else None
     held = result.transfer.status is not TransferStatus.COMPLETED  # 202: funds held meanwhile
     return JSONResponse(views.transfer(result), 202 if held else 201, headers)
@@ -89,7 +95,7 @@ async def statement(request: Request) -> Response:
     """A statement for a date range, JSON or CSV, streamed page by page."""
     body = structure(await json_body(request), StatementBody)
     number = request.path_params["account_number"]
-    stream = await run_in_threadpool(services(request).stream_statement.execute,
+    stream = await offload(services(request).stream_statement.execute,
                                      caller(request).customer_id, number, body.from_, body.to)
     if body.format == "json":
         return StreamingResponse(views.statement_json(stream), media_type="application/json")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -19,6 +18,7 @@ from entrypoints.converters import structure
 from entrypoints.http import views
 from entrypoints.http.audio import audio_bytes
 from entrypoints.http.auth import ANY_ROLE, accepts, answers, caller, context, public, requires, services
+from entrypoints.http.offload import offload
 from entrypoints.http.request_body import json_body
 from entrypoints.http.responses import JSONResponse
 from entrypoints.http.schemas import LoginBody, RefreshBody, RegisterBody
@@ -30,7 +30,7 @@ async def _throttle(request: Request, *extra: tuple[str, int]) -> None:
     """Per-IP limit on every /auth call, plus any per-customer bucket given."""
     policy = services(request).settings.auth
     ip = request.client.host if request.client else "unknown"
-    await run_in_threadpool(services(request).throttle.execute,
+    await offload(services(request).throttle.execute,
                             [(f"auth-ip:{ip}", policy.auth_requests_per_ip), *extra])
 
 
@@ -51,7 +51,7 @@ async def register(request: Request) -> Response:
     """Sign up as a customer (KYC pending); returns the customer number."""
     await _throttle(request)
     body = structure(await json_body(request), RegisterBody)
-    customer = await run_in_threadpool(services(request).register.execute, RegisterCommand(
+    customer = await offload(services(request).register.execute, RegisterCommand(
         first_name=body.first_name, last_name=body.last_name, email=body.email,
         phone_number=body.phone_number, password=body.password,
         date_of_birth=body.date_of_birth, preferred_language=body.preferred_language,
@@ -73,14 +73,14 @@ async def login(request: Request) -> Response:
         if body.voice_sample is None or device is None:
             raise ValidationError("voice login needs voice_sample and device.identifier",
                                   field="voice_sample")
-        issued, customer = await run_in_threadpool(
+        issued, customer = await offload(
             services(request).voice_login.execute, body.customer_number, device.identifier,
             audio_bytes(body.voice_sample), where)
     else:
         if body.password is None:
             raise ValidationError("password is required for method \"password\"",
                                   field="password")
-        issued, customer = await run_in_threadpool(
+        issued, customer = await offload(
             services(request).log_in.execute, body.customer_number, body.password, where, device)
     return JSONResponse(_tokens(issued, customer), 200, NO_STORE)
 
@@ -91,7 +91,7 @@ async def refresh(request: Request) -> Response:
     """Rotate the refresh token; reuse of an old one revokes the session."""
     await _throttle(request)
     body = structure(await json_body(request), RefreshBody)
-    issued = await run_in_threadpool(services(request).refresh.execute, body.refresh_token,
+    issued = await offload(services(request).refresh.execute, body.refresh_token,
                                      context(request))
     return JSONResponse(_tokens(issued), 200, NO_STORE)
 
@@ -101,7 +101,7 @@ async def refresh(request: Request) -> Response:
 async def logout(request: Request) -> Response:
     """End this session: its access and refresh tokens stop working."""
     who = caller(request)
-    await run_in_threadpool(services(request).revoke.one, who.customer_id, who.session_id,
+    await offload(services(request).revoke.one, who.customer_id, who.session_id,
                             context(request), "logout")
     return Response(status_code=204)
 
@@ -110,7 +110,7 @@ async def logout(request: Request) -> Response:
 async def list_sessions(request: Request) -> Response:
     """The caller's active sessions."""
     who = caller(request)
-    found = await run_in_threadpool(services(request).sessions.execute, who.customer_id)
+    found = await offload(services(request).sessions.execute, who.customer_id)
     return JSONResponse({"items": [views.session(s, who.session_id) for s in found]})
 
 
@@ -123,7 +123,7 @@ async def revoke_session(request: Request) -> Response:
         session_id = UUID(request.path_params["session_id"])
     except ValueError:
         raise SessionNotFound("no such session") from None
-    await run_in_threadpool(services(request).revoke.one, who.customer_id, session_id,
+    await offload(services(request).revoke.one, who.customer_id, session_id,
                             context(request))
     return Response(status_code=204)
 
@@ -133,7 +133,7 @@ async def revoke_session(request: Request) -> Response:
 async def revoke_all_sessions(request: Request) -> Response:
     """End all of the caller's sessions."""
     who = caller(request)
-    count = await run_in_threadpool(services(request).revoke.all, who.customer_id,
+    count = await offload(services(request).revoke.all, who.customer_id,
                                     context(request))
     return JSONResponse({"revoked": count})
 

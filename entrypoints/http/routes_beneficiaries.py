@@ -6,7 +6,6 @@ from typing import Any
 from uuid import UUID
 
 import attrs
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -18,6 +17,7 @@ from domain.errors import BeneficiaryNotFound
 from domain.timestamps import rfc3339
 from entrypoints.converters import structure
 from entrypoints.http.auth import accepts, answers, caller, context, requires, services
+from entrypoints.http.offload import offload
 from entrypoints.http.query import path_id
 from entrypoints.http.request_body import json_body
 from entrypoints.http.responses import JSONResponse
@@ -36,7 +36,7 @@ def _id(request: Request) -> UUID:
 @requires(Role.CUSTOMER)
 async def list_beneficiaries(request: Request) -> Response:
     """The caller's beneficiaries, favourites first."""
-    found = await run_in_threadpool(services(request).beneficiaries.list,
+    found = await offload(services(request).beneficiaries.list,
                                     caller(request).customer_id)
     return JSONResponse({"items": [view(b) for b in found]})
 
@@ -46,7 +46,7 @@ async def list_beneficiaries(request: Request) -> Response:
 async def add_beneficiary(request: Request) -> Response:
     """Save a payee by account number and IFSC, or UPI id."""
     details = structure(await json_body(request), BeneficiaryDetails)
-    added = await run_in_threadpool(services(request).beneficiaries.add,
+    added = await offload(services(request).beneficiaries.add,
                                     caller(request).customer_id, details, context(request))
     return JSONResponse(view(added), 201)
 
@@ -57,7 +57,7 @@ async def update_beneficiary(request: Request) -> Response:
     """Change a beneficiary's name, phone, bank, nickname or favourite."""
     body = structure(await json_body(request), BeneficiaryChanges)
     changes = {k: v for k, v in attrs.asdict(body).items() if v is not None}
-    changed = await run_in_threadpool(services(request).beneficiaries.update,
+    changed = await offload(services(request).beneficiaries.update,
                                       caller(request).customer_id, _id(request), changes,
                                       context(request))
     return JSONResponse(view(changed))
@@ -67,7 +67,7 @@ async def update_beneficiary(request: Request) -> Response:
 @requires(Role.CUSTOMER)
 async def delete_beneficiary(request: Request) -> Response:
     """Delete a beneficiary."""
-    await run_in_threadpool(services(request).beneficiaries.delete, caller(request).customer_id,
+    await offload(services(request).beneficiaries.delete, caller(request).customer_id,
                             _id(request), context(request))
     return Response(status_code=204)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -15,6 +14,7 @@ from domain.customer import Role
 from domain.errors import CardNotFound
 from domain.timestamps import rfc3339
 from entrypoints.http.auth import caller, context, requires, services
+from entrypoints.http.offload import offload
 from entrypoints.http.query import path_id
 from entrypoints.http.responses import JSONResponse
 
@@ -32,14 +32,14 @@ def _id(request: Request) -> UUID:
 @requires(Role.CUSTOMER)
 async def list_cards(request: Request) -> Response:
     """The caller's cards (masked numbers only)."""
-    found = await run_in_threadpool(services(request).cards.list, caller(request).customer_id)
+    found = await offload(services(request).cards.list, caller(request).customer_id)
     return JSONResponse({"items": [view(c) for c in found]})
 
 
 @requires(Role.CUSTOMER)
 async def block(request: Request) -> Response:
     """Block a card."""
-    card = await run_in_threadpool(services(request).cards.set_blocked,
+    card = await offload(services(request).cards.set_blocked,
                                    caller(request).customer_id, _id(request), True,
                                    context(request))
     return JSONResponse(view(card))
@@ -48,7 +48,7 @@ async def block(request: Request) -> Response:
 @requires(Role.CUSTOMER)
 async def unblock(request: Request) -> Response:
     """Unblock a card."""
-    card = await run_in_threadpool(services(request).cards.set_blocked,
+    card = await offload(services(request).cards.set_blocked,
                                    caller(request).customer_id, _id(request), False,
                                    context(request))
     return JSONResponse(view(card))

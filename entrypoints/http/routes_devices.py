@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -17,6 +16,7 @@ from entrypoints.converters import structure
 from entrypoints.http import views
 from entrypoints.http.audio import audio_bytes
 from entrypoints.http.auth import accepts, answers, caller, context, requires, services
+from entrypoints.http.offload import offload
 from entrypoints.http.query import path_id
 from entrypoints.http.request_body import json_body
 from entrypoints.http.responses import JSONResponse
@@ -30,7 +30,7 @@ def _device_id(request: Request) -> UUID:
 @requires(Role.CUSTOMER)
 async def list_devices(request: Request) -> Response:
     """The caller's device bindings."""
-    found = await run_in_threadpool(services(request).devices.list, caller(request).customer_id)
+    found = await offload(services(request).devices.list, caller(request).customer_id)
     return JSONResponse({"items": [views.device(b) for b in found]})
 
 
@@ -40,7 +40,7 @@ async def bind_device(request: Request) -> Response:
     """Bind (or re-bind with a voice sample) a device."""
     body = structure(await json_body(request), BindDeviceBody)
     sample = audio_bytes(body.voice_sample) if body.voice_sample is not None else None
-    binding = await run_in_threadpool(
+    binding = await offload(
         services(request).devices.bind, caller(request).customer_id,
         DeviceInfo(body.identifier, body.fingerprint, body.label, body.platform), sample,
         context(request, body.identifier))
@@ -52,7 +52,7 @@ async def bind_device(request: Request) -> Response:
 async def rename_device(request: Request) -> Response:
     """Rename a device binding."""
     body = structure(await json_body(request), RenameDeviceBody)
-    binding = await run_in_threadpool(services(request).devices.rename,
+    binding = await offload(services(request).devices.rename,
                                       caller(request).customer_id, _device_id(request),
                                       body.label, context(request))
     return JSONResponse(views.device(binding))
@@ -62,7 +62,7 @@ async def rename_device(request: Request) -> Response:
 @requires(Role.CUSTOMER)
 async def revoke_device(request: Request) -> Response:
     """Revoke a device binding."""
-    await run_in_threadpool(services(request).devices.revoke, caller(request).customer_id,
+    await offload(services(request).devices.revoke, caller(request).customer_id,
                             _device_id(request), context(request))
     return Response(status_code=204)
 
@@ -73,7 +73,7 @@ async def enrol_voice(request: Request) -> Response:
     """Enrol the voice from 3+ samples on a trusted device."""
     body = structure(await json_body(request), EnrolVoiceBody)
     recordings = [audio_bytes(s, f"samples[{i}]") for i, s in enumerate(body.samples)]
-    voiceprint = await run_in_threadpool(
+    voiceprint = await offload(
         services(request).enrol.execute, caller(request).customer_id, _device_id(request),
         recordings, context(request), body.password, body.pin)
     return JSONResponse({"voiceprint_id": str(voiceprint.id), "model": voiceprint.model,

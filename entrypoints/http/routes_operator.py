@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -10,6 +9,7 @@ from starlette.routing import Route
 from domain.customer import Role
 from entrypoints.http import views
 from entrypoints.http.auth import requires, services
+from entrypoints.http.offload import offload
 from entrypoints.http.query import page_limit
 from entrypoints.http.responses import JSONResponse
 
@@ -17,7 +17,7 @@ from entrypoints.http.responses import JSONResponse
 @requires(Role.OPERATOR, Role.ADMIN)
 async def audit(request: Request) -> Response:
     """The hash-chained audit trail, newest first."""
-    page = await run_in_threadpool(
+    page = await offload(
         services(request).audit.execute, limit=page_limit(request),
         before=views.decode_cursor(request.query_params.get("cursor")))
     return JSONResponse({"items": [views.audit_event(e) for e in page.items],

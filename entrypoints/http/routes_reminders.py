@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -18,6 +17,7 @@ from domain.timestamps import rfc3339
 from entrypoints.converters import structure
 from entrypoints.http import views
 from entrypoints.http.auth import accepts, answers, caller, context, requires, services
+from entrypoints.http.offload import offload
 from entrypoints.http.query import path_id
 from entrypoints.http.request_body import json_body
 from entrypoints.http.responses import JSONResponse
@@ -38,7 +38,7 @@ def _id(request: Request) -> UUID:
 @requires(Role.CUSTOMER)
 async def list_reminders(request: Request) -> Response:
     """The caller's reminders, soonest first."""
-    found = await run_in_threadpool(services(request).reminders.list, caller(request).customer_id)
+    found = await offload(services(request).reminders.list, caller(request).customer_id)
     return JSONResponse({"items": [view(r) for r in found]})
 
 
@@ -47,7 +47,7 @@ async def list_reminders(request: Request) -> Response:
 async def add_reminder(request: Request) -> Response:
     """Add a reminder, once or on an RRULE (FREQ, INTERVAL, COUNT, UNTIL, BYDAY, BYMONTHDAY)."""
     details = structure(await json_body(request), ReminderDetails)
-    added = await run_in_threadpool(services(request).reminders.add, caller(request).customer_id,
+    added = await offload(services(request).reminders.add, caller(request).customer_id,
                                     details, context(request))
     return JSONResponse(view(added), 201)
 
@@ -57,7 +57,7 @@ async def add_reminder(request: Request) -> Response:
 async def set_status(request: Request) -> Response:
     """Mark a pending reminder completed or cancelled."""
     body = structure(await json_body(request), ReminderStatusBody)
-    changed = await run_in_threadpool(services(request).reminders.set_status,
+    changed = await offload(services(request).reminders.set_status,
                                       caller(request).customer_id, _id(request), body.status,
                                       context(request))
     return JSONResponse(view(changed))
@@ -67,7 +67,7 @@ async def set_status(request: Request) -> Response:
 @requires(Role.CUSTOMER)
 async def delete_reminder(request: Request) -> Response:
     """Delete a reminder."""
-    await run_in_threadpool(services(request).reminders.delete, caller(request).customer_id,
+    await offload(services(request).reminders.delete, caller(request).customer_id,
                             _id(request), context(request))
     return Response(status_code=204)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -15,6 +14,7 @@ from entrypoints.converters import structure
 from entrypoints.http import views
 from entrypoints.http.audio import audio_bytes
 from entrypoints.http.auth import Handler, accepts, caller, context, requires, services
+from entrypoints.http.offload import offload
 from entrypoints.http.query import page_limit, path_id
 from entrypoints.http.request_body import json_body
 from entrypoints.http.responses import JSONResponse
@@ -28,7 +28,7 @@ def _transfer_id(request: Request) -> UUID:
 @requires(Role.CUSTOMER)
 async def show(request: Request) -> Response:
     """A transfer's status and its fraud assessment."""
-    view = await run_in_threadpool(services(request).get_transfer.execute,
+    view = await offload(services(request).get_transfer.execute,
                                    caller(request).customer_id, _transfer_id(request),
                                    context(request))
     return JSONResponse(views.transfer_body(view.transfer, view.assessment))
@@ -40,7 +40,7 @@ async def answer_challenge(request: Request) -> Response:
     """Answer a step-up challenge with the UPI PIN or a voice sample."""
     body = structure(await json_body(request), ChallengeBody)
     voice = audio_bytes(body.voice_sample) if body.voice_sample is not None else None
-    settled = await run_in_threadpool(
+    settled = await offload(
         lambda: services(request).challenge.execute(
             caller(request).customer_id, _transfer_id(request), context(request), pin=body.pin,
             voice=voice))
@@ -50,7 +50,7 @@ async def answer_challenge(request: Request) -> Response:
 @requires(Role.OPERATOR, Role.ADMIN)
 async def review_queue(request: Request) -> Response:
     """Transfers held for an operator's review."""
-    queue = await run_in_threadpool(services(request).review.queue, page_limit(request))
+    queue = await offload(services(request).review.queue, page_limit(request))
     return JSONResponse({"items": [views.transfer_body(v.transfer, v.assessment) for v in queue]})
 
 
@@ -58,7 +58,7 @@ def _verdict(approve: bool) -> Handler:
     """The operator's approve or reject endpoint: one body, two verdicts."""
     @requires(Role.OPERATOR, Role.ADMIN)
     async def decide(request: Request) -> Response:
-        settled = await run_in_threadpool(services(request).review.decide, _transfer_id(request),
+        settled = await offload(services(request).review.decide, _transfer_id(request),
                                           approve, context(request))
         return JSONResponse(views.transfer_body(settled))
 

@@ -115,6 +115,16 @@ def test_serve_refuses_to_start_without_a_token_secret(vaani: tuple[CliRunner, s
     assert code == 78 and "VAANI_JWT_SECRET" in err
 
 
+def test_serve_refuses_several_workers_on_the_memory_profile(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in TEST_ENV.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("VAANI_PROFILE", "memory")
+    runtime.reset()
+    result = CliRunner().invoke(app, ["serve", "--port", "8767", "--workers", "2"])
+    runtime.reset()
+    assert result.exit_code == 2 and "one worker" in result.stderr
+
+
 CORRUPTIONS = {
     "a balance changed behind the ledger's back":
         "UPDATE accounts SET balance = balance + 100 WHERE account_type = 'savings'",

@@ -1,0 +1,29 @@
+"""The served application: what `vaani serve` runs, in one process or in each uvicorn worker."""
+
+from __future__ import annotations
+
+import logging
+
+import punq
+from starlette.applications import Starlette
+
+from application.ports import VoiceEngine
+from entrypoints.bootstrap import bootstrap, check_ready_to_serve
+from entrypoints.http.app import create_app
+from entrypoints.settings import load_settings
+
+
+def ready_app(wired: punq.Container) -> Starlette:
+    check_ready_to_serve(wired)
+    app = create_app(wired)
+    # Load the speaker model before the first request, not during a customer's login.
+    wired.resolve(VoiceEngine).warm_up()
+    # Structured access log (one JSON line per request) instead of uvicorn's plain one.
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    return app
+
+
+def app_from_environment() -> Starlette:
+    """uvicorn's factory when serving with several workers: each builds its own container from
+    the VAANI_* environment (engines and pools are per process)."""
+    return ready_app(bootstrap(load_settings(require_token_secret=True)))
