@@ -166,13 +166,15 @@ async def open_loop(port: int, prefix: str, bank: Bank, rate: float, tag: str,
                 f"Content-Length: {len(body)}\r\n\r\n").encode()
         reader, writer = await pool.get()
         try:
-            writer.write(head + body)
-            status = int((await reader.readline()).split()[1])
-            length = 0
-            while (line := await reader.readline()) not in (b"\r\n", b""):
-                if line.lower().startswith(b"content-length:"):
-                    length = int(line.split(b":")[1])
-            await reader.readexactly(length)
+            for attempt in (1, 2):  # an idle keep-alive connection may have been closed: reopen
+                try:
+                    status = await _exchange(reader, writer, head + body)
+                    break
+                except (ConnectionError, asyncio.IncompleteReadError, IndexError):
+                    writer.close()
+                    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                    if attempt == 2:
+                        raise
         finally:
             pool.put_nowait((reader, writer))
         latencies.append(time.perf_counter() - due)
@@ -194,6 +196,19 @@ async def open_loop(port: int, prefix: str, bank: Bank, rate: float, tag: str,
     q = statistics.quantiles(latencies, n=100)
     return {"rate": total / (time.perf_counter() - start), "p50": q[49] * 1e6,
             "p95": q[94] * 1e6, "p99": q[98] * 1e6, "bad_status": bad}
+
+
+async def _exchange(reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
+                    request: bytes) -> int:
+    """Send one request on a keep-alive connection; its status once the body was read."""
+    writer.write(request)
+    status = int((await reader.readline()).split()[1])
+    length = 0
+    while (line := await reader.readline()) not in (b"\r\n", b""):
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":")[1])
+    await reader.readexactly(length)
+    return status
 
 
 def measure(database: str, url: str, workers: int, workdir: Path, table: Table,

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from application.ownership import owned
-from application.ports import UnitOfWork, UnitOfWorkFactory
+from application.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from domain.account import Account
 from domain.branch import Branch
 from domain.errors import AccountNotFound
@@ -42,11 +43,21 @@ class GetBalance:
 
 
 class ListBranches:
-    """The bank's branches (reference data)."""
+    """The bank's branches: reference data that changes with a migration or a seed, shown with
+    every account. Read at most once a minute per process instead of on every request."""
 
-    def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
+    FRESH_FOR = timedelta(minutes=1)
+
+    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock) -> None:
         self._uow_factory = uow_factory
+        self._clock = clock
+        self._cached: tuple[datetime, dict[str, Branch]] | None = None
 
     def execute(self) -> dict[str, Branch]:
+        now = self._clock.now()
+        if self._cached is not None and now - self._cached[0] < self.FRESH_FOR:
+            return dict(self._cached[1])
         with self._uow_factory() as uow:
-            return {b.code: b for b in uow.branches.all()}
+            branches = {b.code: b for b in uow.branches.all()}
+        self._cached = (now, branches)
+        return dict(branches)
