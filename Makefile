@@ -7,7 +7,7 @@ PORT   ?= 8000
 # `make run` is the throwaway demo: it mints a JWT secret per start (see README, Configuration).
 DEMO_ENV := VAANI_DEMO=1
 
-.PHONY: run test bench lint typecheck install install-test postgres clean
+.PHONY: run test bench soak audit lint typecheck install install-test postgres clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,7 +38,11 @@ lint: install-test
 typecheck: install-test
 	$(BIN)/mypy
 
-test: install-test postgres lint typecheck
+# Known vulnerabilities in the installed dependencies fail the build (.ci/audit-dependencies).
+audit: install-test
+	$(BIN)/python .ci/audit-dependencies
+
+test: install-test postgres lint typecheck audit
 	$(BIN)/pytest
 
 # Quick throughput figures (loopback only, bounded); the full suite comes with the benchmark issue.

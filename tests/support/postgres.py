@@ -9,7 +9,8 @@ import shutil
 import socket
 import subprocess
 import tempfile
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -29,6 +30,16 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+_restarts: dict[str, Callable[[float], None]] = {}
+
+
+def crash_and_restart(url: str, down_for: float = 0.0) -> None:
+    """Stop the throwaway cluster serving `url` (or a database on it) as a crash would, wait
+    `down_for` seconds, start it again."""
+    server = url.rsplit("/", 1)[0] + "/postgres"
+    _restarts[server](down_for)
 
 
 @contextmanager
@@ -52,11 +63,22 @@ def throwaway_cluster(*, durable: bool = False) -> Iterator[str]:
     options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c max_connections=200"
     if not durable:
         options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-    run(str(pg_bin / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(root / "log"), "-w",
-        "start")
+    start = [str(pg_bin / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(root / "log"),
+             "-w", "start"]
+    run(*start)
+    url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+
+    def crash_and_restart(down_for: float = 0.0) -> None:
+        # `-m immediate` is the crash: no checkpoint, recovery replays the WAL on start.
+        run(str(pg_bin / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
+        time.sleep(down_for)
+        run(*start)
+
+    _restarts[url] = crash_and_restart
     try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+        yield url
     finally:
+        _restarts.pop(url, None)
         subprocess.run([*as_user, str(pg_bin / "pg_ctl"), "-D", str(data), "-m", "immediate",
                         "-w", "stop"], capture_output=True, timeout=60)
         shutil.rmtree(root, ignore_errors=True)
