@@ -61,3 +61,11 @@ def _sqlite_engine(url: sa.URL, synchronous: str, pool_size: int) -> Engine:
         dbapi_connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
+
+
+def database_unavailable(error: BaseException) -> bool:
+    """The database could not be reached or dropped the connection (a restart, a failover, a
+    busy SQLite file past its timeout): the request may be retried, nothing was committed."""
+    if isinstance(error, sa.exc.DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, (sa.exc.OperationalError, sa.exc.InterfaceError))

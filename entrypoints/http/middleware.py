@@ -11,6 +11,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from adapters.sql.engine import database_unavailable
 from entrypoints.errors import envelope
 
 log = logging.getLogger("vaani.http")
@@ -81,7 +82,17 @@ class RequestContextMiddleware:
             status = 413
             if not started:
                 await _too_large(request_id, send_with_id, limit)
-        except Exception:
+        except Exception as error:
+            if database_unavailable(error):
+                # A database restart or failover: say so, and when to try again. A client
+                # retrying with its Idempotency-Key cannot move money twice.
+                log.warning("database unavailable", extra={"request_id": request_id})
+                status = 503
+                if not started:
+                    await _send_json(send_with_id, 503, envelope(
+                        request_id, "database_unavailable",
+                        "the database is unavailable; retry shortly"), {"retry-after": "1"})
+                return
             # Handled here, inside the request-id wrapper, so even a 500 carries X-Request-Id;
             # the stack trace goes to the log, never to the client.
             log.exception("unhandled error", extra={"request_id": request_id})
@@ -100,11 +111,13 @@ async def _too_large(request_id: str, send: Any, limit: int) -> None:
                                          {"max_bytes": limit}))
 
 
-async def _send_json(send: Any, status: int, content: dict[str, Any]) -> None:
+async def _send_json(send: Any, status: int, content: dict[str, Any],
+                     extra_headers: dict[str, str] | None = None) -> None:
     body = json.dumps(content).encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"),
-                            (b"content-length", str(len(body)).encode())]})
+    headers = [(b"content-type", b"application/json"),
+               (b"content-length", str(len(body)).encode())]
+    headers += [(k.encode(), v.encode()) for k, v in (extra_headers or {}).items()]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
 

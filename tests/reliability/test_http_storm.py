@@ -53,10 +53,10 @@ def _pay(live: LiveBank, seen: Ledger, payer: int, seed: int) -> None:
                     "amount": {"amount": rng.choice(AMOUNTS), "currency": "INR"}}
             copies = 3 if rng.random() < 0.3 else 1  # a client retrying before the answer came
 
-            def send() -> httpx.Response:
+            def send(_: int, body: dict[str, object] = body, key: str = key) -> httpx.Response:
                 return http.post(f"/accounts/{source}/transfer", json=body,
                                  headers={"Idempotency-Key": key})
-            for response in list(twins.map(lambda _: send(), range(copies))):
+            for response in list(twins.map(send, range(copies))):
                 seen.saw(response, f"transfer {key}")
                 if response.status_code in (200, 201, 202):
                     with seen.lock:
