@@ -56,7 +56,7 @@ bench: install-test postgres
 # The reliability suite at length: 10x the storm, 10x the crashes (see tests/reliability/).
 SOAK_SCALE ?= 10
 soak: install-test postgres
-	VAANI_SOAK_SCALE=$(SOAK_SCALE) $(BIN)/pytest -p no:randomly tests/reliability -v
+	VAANI_SOAK_SCALE=$(SOAK_SCALE) $(BIN)/pytest tests/reliability -v
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,151 @@
+"""Peer: Vaani against Django + django-hordak (bench/peer/), the double-entry ledger a Python
+team would otherwise pick, on the same PostgreSQL server, in the same run.
+
+The peer runs in its own environment (bench/peer/.venv, created from bench/peer/requirements.txt
+on first use). Its transfer locks both accounts, checks the balance, records an idempotency key,
+lets hordak write the two legs, and logs an audit row; no authentication, no fraud screening, no
+hash chain — less work than Vaani's. In-process: 8 worker processes each side. HTTP: gunicorn
+(2 workers x 4 threads) against `vaani serve --workers 2`, wrk with 16 connections.
+
+Run: PYTHONPATH=. .venv/bin/python bench/peer_compare.py [--quick]"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import venv
+from pathlib import Path
+from typing import Any
+
+from bench import http_load
+from bench.ledger_limit import Workload, fresh_database, plan, run_round, settings_env
+from bench.report import Table, write_section
+from entrypoints.bootstrap import bootstrap, prepare_database
+from entrypoints.settings import load_settings
+from tests.support.banking import account, customer
+from tests.support.postgres import throwaway_cluster
+
+QUICK = "--quick" in sys.argv
+ROUNDS = 1 if QUICK else 3
+TRANSFERS = 600 if QUICK else 2000
+WORKERS = 8
+PEER = Path(__file__).resolve().parent / "peer"
+PEER_PYTHON = PEER / ".venv" / "bin" / "python"
+
+
+def ensure_peer_environment() -> None:
+    if PEER_PYTHON.exists():
+        return
+    venv.create(PEER / ".venv", with_pip=True)
+    subprocess.run([str(PEER_PYTHON), "-m", "pip", "install", "--quiet", "-r",
+                    str(PEER / "requirements.txt")], check=True, timeout=900)
+
+
+def peer(env: dict[str, str], *args: str) -> Any:
+    out = subprocess.run([str(PEER_PYTHON), "run.py", *args], cwd=PEER, env=env,
+                         capture_output=True, text=True, timeout=1200)
+    if out.returncode != 0:
+        raise SystemExit(f"peer {args[0]} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout) if out.stdout.strip() else None
+
+
+class PeerTargets:
+    """What bench/http_load.wrk needs: pairs of accounts (the peer checks no token)."""
+
+    def __init__(self, codes: list[str]) -> None:
+        self.targets = [("-", "-", codes[i], codes[i + 1]) for i in range(0, 32, 2)]
+
+
+def main() -> None:
+    if shutil.which("wrk") is None:
+        print("wrk is not installed (apt-get install wrk): skipped")
+        return
+    ensure_peer_environment()
+    load_before = os.getloadavg()[0]
+    with throwaway_cluster(durable=True) as server, tempfile.TemporaryDirectory() as tmp:
+        peer_url = fresh_database(server, "peer")
+        peer_env = {**os.environ, "PEER_DATABASE_URL": peer_url.replace("+psycopg", "")}
+        peer(peer_env, "setup", "80")
+        vaani_url = fresh_database(server, "vaani")
+        env = settings_env(vaani_url, "FULL")
+        bank = bootstrap(load_settings(env))
+        prepare_database(bank)
+        people = []
+        for _ in range(40):
+            owner = customer(bank)
+            people.append((str(owner.id), account(bank, owner, "1000000.00").account_number,
+                           account(bank, owner, "1000000.00").account_number))
+        workload = Workload("postgresql", "FULL", WORKERS, hot_spot=False)
+        rates: dict[str, list[float]] = {"vaani": [], "peer": [], "vaani p99": [], "peer p99": []}
+        for r in range(ROUNDS):
+            rate, p99 = run_round("use case", workload, env,
+                                  plan(people, False, TRANSFERS, seed=r), f"peer-cmp-{r}")
+            rates["vaani"].append(rate)
+            rates["vaani p99"].append(p99)
+            found = peer(peer_env, "inprocess", str(WORKERS), str(TRANSFERS), str(r))
+            rates["peer"].append(found["rate"])
+            rates["peer p99"].append(found["p99_ms"])
+        inprocess = {k: statistics.median(v) for k, v in rates.items()}
+        print(f"in-process, {WORKERS} workers: Vaani {inprocess['vaani']:,.0f}/s, peer "
+              f"{inprocess['peer']:,.0f}/s", flush=True)
+
+        http_bank = http_load.Bank(vaani_url)
+        targets = PeerTargets(peer(peer_env, "codes"))
+        vaani_server = ([str(http_load.BIN / "vaani"), "serve", "--port", "8793", "--workers",
+                         "2"], 8793, "/api/v1", http_bank)
+        gunicorn = ([str(PEER / ".venv" / "bin" / "gunicorn"), "-w", "2", "-k", "gthread",
+                     "--threads", "4", "-b", "127.0.0.1:8794", "--chdir", str(PEER),
+                     "peerbank.wsgi"], 8794, "", targets)
+        runs: dict[str, list[dict[str, Any]]] = {"vaani": [], "peer": []}
+        for r in range(ROUNDS):
+            for name, (command, port, prefix, who) in (("vaani", vaani_server),
+                                                       ("peer", gunicorn)):
+                with http_load.server(command, {**http_bank.env, **peer_env}, port):
+                    runs[name].append(http_load.wrk(port, prefix, who, "transfer", 16,
+                                                    f"pc-{name}-{r}", Path(tmp)))
+        http = {name: {k: statistics.median(x[k] for x in v) for k in ("rate", "p99")}
+                for name, v in runs.items()}
+        http_bank.check()
+        verified = peer(peer_env, "verify")
+        if not verified["ok"]:
+            raise SystemExit(f"the peer's books do not balance: {verified}")
+    print(f"HTTP, 16 connections: Vaani {http['vaani']['rate']:,.0f}/s p99 "
+          f"{http['vaani']['p99'] / 1000:.0f} ms, peer {http['peer']['rate']:,.0f}/s p99 "
+          f"{http['peer']['p99'] / 1000:.0f} ms")
+    table = Table(["mode", "Vaani /s", "Vaani p99 ms", "Django + hordak /s", "peer p99 ms",
+                   "Vaani / peer"])
+    table.add([f"in-process, {WORKERS} worker processes", f"{inprocess['vaani']:,.0f}",
+               f"{inprocess['vaani p99']:.0f}", f"{inprocess['peer']:,.0f}",
+               f"{inprocess['peer p99']:.0f}", f"{inprocess['vaani'] / inprocess['peer']:.2f}"])
+    table.add(["HTTP, 2 workers, 16 connections", f"{http['vaani']['rate']:,.0f}",
+               f"{http['vaani']['p99'] / 1000:.0f}", f"{http['peer']['rate']:,.0f}",
+               f"{http['peer']['p99'] / 1000:.0f}",
+               f"{http['vaani']['rate'] / http['peer']['rate']:.2f}"])
+    write_section("Peer (Django + django-hordak)", f"""\
+`bench/peer_compare.py`: the same PostgreSQL server (default durability), the same transfer
+workload (1.00 between random accounts, a fresh idempotency key each), measured in the same
+run, medians of {ROUNDS} interleaved rounds. The peer (`bench/peer/`, Django
+{_peer_version('django')}, django-hordak {_peer_version('django-hordak')}, own virtualenv) locks
+both accounts, checks the balance from hordak's legs, writes the two legs, an idempotency row and
+an audit row — but authenticates nobody, screens nothing for fraud and keeps no hash chain, all of
+which Vaani does. After the run the peer's books balance and Vaani's ledger and audit chain
+verify. Target: ≥ 2x the peer's throughput at equal or better p99. Load average before:
+{load_before:.2f}.
+
+{table.render()}""")
+
+
+def _peer_version(package: str) -> str:
+    out = subprocess.run([str(PEER_PYTHON), "-m", "pip", "show", package], capture_output=True,
+                         text=True)
+    return next((line.split(": ", 1)[1] for line in out.stdout.splitlines()
+                 if line.startswith("Version")), "?")
+
+
+if __name__ == "__main__":
+    main()
