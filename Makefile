@@ -45,10 +45,14 @@ audit: install-test
 test: install-test postgres lint typecheck audit
 	$(BIN)/pytest
 
-# Quick throughput figures (loopback only, bounded); the full suite comes with the benchmark issue.
+# Every benchmark, each against a baseline measured in the same run; results go to
+# docs/benchmarks.md. Loopback only, bounded in count and time (~40 minutes on 2 cores).
+# Needs wrk and valgrind (Debian packages); a script says so and skips when one is missing.
 bench: install-test postgres
 	PYTHONPATH=. $(BIN)/python bench/ledger_limit.py
-	PYTHONPATH=. $(BIN)/python bench/quick_transfers.py
+	PYTHONPATH=. $(BIN)/python bench/instructions.py
+	PYTHONPATH=. $(BIN)/python bench/http_load.py
+	PYTHONPATH=. $(BIN)/python bench/peer_compare.py
 	PYTHONPATH=. $(BIN)/python bench/auth_costs.py
 	PYTHONPATH=. VOICE_DEV=../shared/voice/dev $(BIN)/python bench/voice_latency.py
 	PYTHONPATH=. $(BIN)/python bench/fraud_latency.py
