@@ -1,0 +1,88 @@
+"""Prepared statements (adapters/sql/prepared.py) behave like Core's own execution: values
+converted by the column types both ways, driver errors wrapped as SQLAlchemy's, a connection
+the server dropped invalidated and reported as "database unavailable"."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from uuid import uuid4
+
+import pytest
+import sqlalchemy as sa
+
+from adapters.sql.engine import create_sql_engine, database_unavailable
+from adapters.sql.prepared import Prepared
+from adapters.sql.types import UtcDateTime
+
+# A table of its own, with the column types the money path uses.
+probe = sa.Table("probe", sa.MetaData(), sa.Column("id", sa.Uuid, primary_key=True),
+                 sa.Column("customer_id", sa.Uuid, nullable=False),
+                 sa.Column("created_at", UtcDateTime, nullable=False),
+                 sa.Column("note", sa.String(64), nullable=True))
+_INSERT = Prepared(probe.insert(), column_keys=list(probe.c.keys()))
+_BY_ID = Prepared(sa.select(probe).where(probe.c.id == sa.bindparam("session_id")))
+
+
+def _session_row() -> dict[str, object]:
+    return {"id": uuid4(), "customer_id": uuid4(), "note": None,
+            "created_at": datetime(2026, 11, 22, 9, 30, 15, 123456, tzinfo=UTC)}
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> sa.Engine:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'prepared.db'}"
+    else:
+        from tests.conftest import create_database
+        url = create_database(request.getfixturevalue("postgres_server"),
+                              f"prepared_{uuid4().hex[:8]}")
+    created = create_sql_engine(url)
+    with created.begin() as conn:
+        probe.create(conn)
+    return created
+
+
+def test_values_round_trip_through_the_column_types(engine: sa.Engine) -> None:
+    row = _session_row()
+    with engine.begin() as conn:
+        _INSERT.execute(conn, row)
+        found = _BY_ID.first(conn, {"session_id": row["id"]})
+    assert found is not None
+    assert found.id == row["id"] and found.customer_id == row["customer_id"]
+    assert found.created_at == row["created_at"] and found.created_at.tzinfo is not None
+    assert found.note is None
+
+
+def test_a_missing_parameter_is_refused_before_the_database_sees_it(engine: sa.Engine) -> None:
+    with engine.connect() as conn, pytest.raises(KeyError, match="session_id"):
+        _BY_ID.first(conn, {})
+
+
+def test_driver_errors_come_out_as_sqlalchemy_errors(engine: sa.Engine) -> None:
+    row = _session_row()
+    with engine.connect() as conn:
+        _INSERT.execute(conn, row)
+        with pytest.raises(sa.exc.IntegrityError) as raised:
+            _INSERT.execute(conn, row)
+    assert not database_unavailable(raised.value)
+
+
+@pytest.mark.postgresql
+def test_a_dropped_connection_is_invalidated_and_unavailable(postgres_server: str) -> None:
+    from tests.conftest import create_database
+    engine = create_sql_engine(create_database(postgres_server, f"dropped_{uuid4().hex[:8]}"))
+    with engine.begin() as conn:
+        probe.create(conn)
+    with engine.connect() as victim:
+        pid = victim.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        victim.rollback()
+        with engine.connect() as killer:
+            killer.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")  # type: ignore[arg-type]
+        with pytest.raises(sa.exc.DBAPIError) as raised:
+            _BY_ID.first(victim, {"session_id": uuid4()})
+        assert raised.value.connection_invalidated and victim.invalidated
+    assert database_unavailable(raised.value)
+    with engine.connect() as fresh:  # the pool hands out a working connection again
+        assert _BY_ID.first(fresh, {"session_id": uuid4()}) is None
+    engine.dispose()
