@@ -12,7 +12,6 @@ Run: PYTHONPATH=. .venv/bin/python bench/ledger_limit.py [--quick]"""
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import os
 import random
 import statistics
@@ -32,6 +31,7 @@ from application.use_cases.audit_trail import VerifyAuditTrail
 from application.use_cases.verify_ledger import VerifyLedger
 from bench.ledger_baseline import HandWritten
 from bench.report import Table, write_section
+from bench.timed_rounds import timed_round
 from domain.money import Money
 from entrypoints.bootstrap import bootstrap, prepare_database
 from entrypoints.settings import load_settings
@@ -111,27 +111,7 @@ def worker(kind: str, env: dict[str, str], pairs: list[Pair], tag: str, start: A
 def run_round(kind: str, workload: Workload, env: dict[str, str], pairs: list[Pair],
               tag: str) -> tuple[float, float]:
     """(transfers per second, p99 latency in ms) of one round."""
-    context = mp.get_context("spawn")
-    start = context.Barrier(workload.workers + 1)
-    results = context.Queue()
-    share = [pairs[i::workload.workers] for i in range(workload.workers)]
-    processes = [context.Process(target=worker, args=(kind, env, share[i], f"{tag}-{i}", start,
-                                                      results)) for i in range(workload.workers)]
-    for p in processes:
-        p.start()
-    start.wait(timeout=120)
-    began = time.perf_counter()
-    finished, latencies = [], []
-    for _ in processes:
-        done, worker_latencies = results.get(timeout=600)
-        finished.append(done)
-        latencies.extend(worker_latencies)
-    for p in processes:
-        p.join(timeout=60)
-        if p.exitcode != 0:
-            raise RuntimeError(f"a {kind} worker failed (exit {p.exitcode})")
-    elapsed = max(finished) - began
-    return len(pairs) / elapsed, statistics.quantiles(latencies, n=100)[98] * 1000
+    return timed_round(worker, pairs, workload.workers, tag, kind, env)
 
 
 def check_invariants(bank: Any, expected_total: int) -> None:

@@ -6,13 +6,14 @@
   run.py verify                  every transaction balances, no account below zero, money kept"""
 
 import json
-import multiprocessing as mp
 import os
 import random
-import statistics
 import sys
 import time
 from decimal import Decimal
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # bench/
+from timed_rounds import timed_round  # noqa: E402 - standard library only
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "peerbank.settings")
 OPENING = Decimal("1000000.00")
@@ -60,23 +61,8 @@ def inprocess(workers: int, count: int, seed: int) -> None:
     accounts = codes()
     rng = random.Random(seed)
     pairs = [tuple(rng.sample(accounts, 2)) for _ in range(count)]
-    context = mp.get_context("spawn")
-    start, results = context.Barrier(workers + 1), context.Queue()
-    processes = [context.Process(target=_worker, args=(pairs[i::workers], f"p{seed}-{i}", start,
-                                                       results)) for i in range(workers)]
-    for p in processes:
-        p.start()
-    start.wait(timeout=120)
-    began = time.perf_counter()
-    finished, latencies = [], []
-    for _ in processes:
-        done, some = results.get(timeout=600)
-        finished.append(done)
-        latencies.extend(some)
-    for p in processes:
-        p.join(60)
-    print(json.dumps({"rate": count / (max(finished) - began),
-                      "p99_ms": statistics.quantiles(latencies, n=100)[98] * 1000}))
+    rate, p99 = timed_round(_worker, pairs, workers, f"p{seed}")
+    print(json.dumps({"rate": rate, "p99_ms": p99}))
 
 
 def verify() -> None:
