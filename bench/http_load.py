@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,9 +29,7 @@ from typing import Any
 
 from application.ports import UnitOfWorkFactory
 from application.use_cases import LogInWithPassword
-from application.use_cases.audit_trail import VerifyAuditTrail
-from application.use_cases.verify_ledger import VerifyLedger
-from bench.ledger_limit import fresh_database
+from bench.ledger_limit import check_invariants, fresh_database
 from bench.report import Table, write_section
 from entrypoints.bootstrap import bootstrap, prepare_database
 from entrypoints.settings import load_settings
@@ -105,10 +104,7 @@ class Bank:
             return sum(1 for _ in uow.transfers.statuses())
 
     def check(self) -> None:
-        ledger = self.bank.resolve(VerifyLedger).execute()
-        audit = self.bank.resolve(VerifyAuditTrail).execute()
-        if not (ledger.ok and audit.ok and self.customer_money() == self.money):
-            raise SystemExit(f"invariants broken after a run: {ledger.problems[:3]}")
+        check_invariants(self.bank, self.money)
 
 
 @contextmanager
@@ -118,7 +114,6 @@ def server(command: list[str], env: dict[str, str], port: int) -> Iterator[None]
     try:
         for _ in range(600):
             try:
-                import urllib.request
                 urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1)  # noqa: S310
                 break
             except OSError as error:

@@ -51,7 +51,7 @@ def requires(*roles: Role) -> Callable[[Handler], Handler]:
             if scheme.lower() != "bearer" or not token.strip():
                 raise Unauthorized("send an access token: Authorization: Bearer <token>")
             principal = await offload(services(request).authenticate.execute,
-                                                token.strip())
+                                      token.strip())
             if not set(roles) & set(principal.roles):
                 raise Forbidden("your role may not use this endpoint")
             request.state.principal = principal

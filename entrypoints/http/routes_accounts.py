@@ -96,7 +96,7 @@ async def statement(request: Request) -> Response:
     body = structure(await json_body(request), StatementBody)
     number = request.path_params["account_number"]
     stream = await offload(services(request).stream_statement.execute,
-                                     caller(request).customer_id, number, body.from_, body.to)
+                           caller(request).customer_id, number, body.from_, body.to)
     if body.format == "json":
         return StreamingResponse(views.statement_json(stream), media_type="application/json")
     filename = f"statement-{number}-{body.from_.isoformat()}-{body.to.isoformat()}.csv"

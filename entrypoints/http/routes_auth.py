@@ -31,7 +31,7 @@ async def _throttle(request: Request, *extra: tuple[str, int]) -> None:
     policy = services(request).settings.auth
     ip = request.client.host if request.client else "unknown"
     await offload(services(request).throttle.execute,
-                            [(f"auth-ip:{ip}", policy.auth_requests_per_ip), *extra])
+                  [(f"auth-ip:{ip}", policy.auth_requests_per_ip), *extra])
 
 
 def _tokens(issued: IssuedTokens, customer: Customer | None = None) -> dict[str, Any]:
@@ -92,7 +92,7 @@ async def refresh(request: Request) -> Response:
     await _throttle(request)
     body = structure(await json_body(request), RefreshBody)
     issued = await offload(services(request).refresh.execute, body.refresh_token,
-                                     context(request))
+                           context(request))
     return JSONResponse(_tokens(issued), 200, NO_STORE)
 
 
@@ -102,7 +102,7 @@ async def logout(request: Request) -> Response:
     """End this session: its access and refresh tokens stop working."""
     who = caller(request)
     await offload(services(request).revoke.one, who.customer_id, who.session_id,
-                            context(request), "logout")
+                  context(request), "logout")
     return Response(status_code=204)
 
 
@@ -124,7 +124,7 @@ async def revoke_session(request: Request) -> Response:
     except ValueError:
         raise SessionNotFound("no such session") from None
     await offload(services(request).revoke.one, who.customer_id, session_id,
-                            context(request))
+                  context(request))
     return Response(status_code=204)
 
 
@@ -134,7 +134,7 @@ async def revoke_all_sessions(request: Request) -> Response:
     """End all of the caller's sessions."""
     who = caller(request)
     count = await offload(services(request).revoke.all, who.customer_id,
-                                    context(request))
+                          context(request))
     return JSONResponse({"revoked": count})
 
 

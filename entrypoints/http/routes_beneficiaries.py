@@ -37,7 +37,7 @@ def _id(request: Request) -> UUID:
 async def list_beneficiaries(request: Request) -> Response:
     """The caller's beneficiaries, favourites first."""
     found = await offload(services(request).beneficiaries.list,
-                                    caller(request).customer_id)
+                          caller(request).customer_id)
     return JSONResponse({"items": [view(b) for b in found]})
 
 
@@ -47,7 +47,7 @@ async def add_beneficiary(request: Request) -> Response:
     """Save a payee by account number and IFSC, or UPI id."""
     details = structure(await json_body(request), BeneficiaryDetails)
     added = await offload(services(request).beneficiaries.add,
-                                    caller(request).customer_id, details, context(request))
+                          caller(request).customer_id, details, context(request))
     return JSONResponse(view(added), 201)
 
 
@@ -58,8 +58,8 @@ async def update_beneficiary(request: Request) -> Response:
     body = structure(await json_body(request), BeneficiaryChanges)
     changes = {k: v for k, v in attrs.asdict(body).items() if v is not None}
     changed = await offload(services(request).beneficiaries.update,
-                                      caller(request).customer_id, _id(request), changes,
-                                      context(request))
+                            caller(request).customer_id, _id(request), changes,
+                            context(request))
     return JSONResponse(view(changed))
 
 
@@ -68,7 +68,7 @@ async def update_beneficiary(request: Request) -> Response:
 async def delete_beneficiary(request: Request) -> Response:
     """Delete a beneficiary."""
     await offload(services(request).beneficiaries.delete, caller(request).customer_id,
-                            _id(request), context(request))
+                  _id(request), context(request))
     return Response(status_code=204)
 
 

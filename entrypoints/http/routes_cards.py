@@ -40,8 +40,8 @@ async def list_cards(request: Request) -> Response:
 async def block(request: Request) -> Response:
     """Block a card."""
     card = await offload(services(request).cards.set_blocked,
-                                   caller(request).customer_id, _id(request), True,
-                                   context(request))
+                         caller(request).customer_id, _id(request), True,
+                         context(request))
     return JSONResponse(view(card))
 
 
@@ -49,8 +49,8 @@ async def block(request: Request) -> Response:
 async def unblock(request: Request) -> Response:
     """Unblock a card."""
     card = await offload(services(request).cards.set_blocked,
-                                   caller(request).customer_id, _id(request), False,
-                                   context(request))
+                         caller(request).customer_id, _id(request), False,
+                         context(request))
     return JSONResponse(view(card))
 
 

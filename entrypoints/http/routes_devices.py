@@ -53,8 +53,8 @@ async def rename_device(request: Request) -> Response:
     """Rename a device binding."""
     body = structure(await json_body(request), RenameDeviceBody)
     binding = await offload(services(request).devices.rename,
-                                      caller(request).customer_id, _device_id(request),
-                                      body.label, context(request))
+                            caller(request).customer_id, _device_id(request),
+                            body.label, context(request))
     return JSONResponse(views.device(binding))
 
 
@@ -63,7 +63,7 @@ async def rename_device(request: Request) -> Response:
 async def revoke_device(request: Request) -> Response:
     """Revoke a device binding."""
     await offload(services(request).devices.revoke, caller(request).customer_id,
-                            _device_id(request), context(request))
+                  _device_id(request), context(request))
     return Response(status_code=204)
 
 

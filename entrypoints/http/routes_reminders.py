@@ -48,7 +48,7 @@ async def add_reminder(request: Request) -> Response:
     """Add a reminder, once or on an RRULE (FREQ, INTERVAL, COUNT, UNTIL, BYDAY, BYMONTHDAY)."""
     details = structure(await json_body(request), ReminderDetails)
     added = await offload(services(request).reminders.add, caller(request).customer_id,
-                                    details, context(request))
+                          details, context(request))
     return JSONResponse(view(added), 201)
 
 
@@ -58,8 +58,8 @@ async def set_status(request: Request) -> Response:
     """Mark a pending reminder completed or cancelled."""
     body = structure(await json_body(request), ReminderStatusBody)
     changed = await offload(services(request).reminders.set_status,
-                                      caller(request).customer_id, _id(request), body.status,
-                                      context(request))
+                            caller(request).customer_id, _id(request), body.status,
+                            context(request))
     return JSONResponse(view(changed))
 
 
@@ -68,7 +68,7 @@ async def set_status(request: Request) -> Response:
 async def delete_reminder(request: Request) -> Response:
     """Delete a reminder."""
     await offload(services(request).reminders.delete, caller(request).customer_id,
-                            _id(request), context(request))
+                  _id(request), context(request))
     return Response(status_code=204)
 
 

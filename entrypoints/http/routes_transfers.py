@@ -29,8 +29,8 @@ def _transfer_id(request: Request) -> UUID:
 async def show(request: Request) -> Response:
     """A transfer's status and its fraud assessment."""
     view = await offload(services(request).get_transfer.execute,
-                                   caller(request).customer_id, _transfer_id(request),
-                                   context(request))
+                         caller(request).customer_id, _transfer_id(request),
+                         context(request))
     return JSONResponse(views.transfer_body(view.transfer, view.assessment))
 
 
@@ -59,7 +59,7 @@ def _verdict(approve: bool) -> Handler:
     @requires(Role.OPERATOR, Role.ADMIN)
     async def decide(request: Request) -> Response:
         settled = await offload(services(request).review.decide, _transfer_id(request),
-                                          approve, context(request))
+                                approve, context(request))
         return JSONResponse(views.transfer_body(settled))
 
     decide.__name__ = "approve" if approve else "reject"

@@ -21,7 +21,7 @@ async def set_pin(request: Request) -> Response:
     """Set or change the UPI PIN (password or a fresh login)."""
     body = structure(await json_body(request), SetPinBody)
     await offload(services(request).set_pin.execute, caller(request), body.pin,
-                            body.password, context(request))
+                  body.password, context(request))
     return JSONResponse({"upi_pin_set": True})
 
 
@@ -31,7 +31,7 @@ async def verify_pin(request: Request) -> Response:
     """Check the UPI PIN; 3 wrong block it for 24 hours."""
     body = structure(await json_body(request), VerifyPinBody)
     await offload(services(request).verify_pin.execute, caller(request).customer_id,
-                            body.pin, context(request))
+                  body.pin, context(request))
     return JSONResponse({"verified": True})
 
 
