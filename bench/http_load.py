@@ -225,6 +225,9 @@ def measure(database: str, url: str, workers: int, workdir: Path, table: Table,
                         result = wrk(port, prefix, bank, kind, connections,
                                      f"{database[:2]}{kind[0]}{connections}{name}{r}", workdir)
                     bank.check()
+                    if name == "bare" and result["bad_status"] + result["socket_errors"]:
+                        raise SystemExit(f"the baseline answered errors, its rate means "
+                                         f"nothing: {result}")
                     if kind == "transfer" and bank.transfers() - before < result["requests"] - \
                             result["bad_status"]:
                         raise SystemExit(f"an acknowledged transfer is missing: {result}, "
@@ -248,6 +251,8 @@ def measure(database: str, url: str, workers: int, workdir: Path, table: Table,
                                                       f"{database[:2]}o{share}{name}"))
             bank.check()
         v, b = results["vaani"], results["bare"]
+        if b["bad_status"]:
+            raise SystemExit(f"the baseline answered errors in the open loop: {b}")
         open_table.add([label, f"{share:.0%}", *_cells(v), *_cells(b), str(int(v["bad_status"]))])
         print(f"{label} open loop {share:.0%}: vaani {v['rate']:,.0f}/s p99 {v['p99'] / 1000:.0f} "
               f"ms, bare {b['rate']:,.0f}/s p99 {b['p99'] / 1000:.0f} ms", flush=True)

@@ -47,8 +47,10 @@ class HandWritten:
     def __init__(self, url: str, synchronous: str = "FULL") -> None:
         self.sqlite = url.startswith("sqlite")
         if self.sqlite:
+            # The HTTP baseline opens it on the main thread and uses it on its writer thread;
+            # one thread at a time, so the driver's same-thread guard is only in the way.
             self._conn: Any = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None,
-                                              timeout=30)
+                                              timeout=30, check_same_thread=False)
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute(f"PRAGMA synchronous={synchronous}")
         else:

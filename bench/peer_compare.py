@@ -106,8 +106,11 @@ def main() -> None:
             for name, (command, port, prefix, who) in (("vaani", vaani_server),
                                                        ("peer", gunicorn)):
                 with http_load.server(command, {**http_bank.env, **peer_env}, port):
-                    runs[name].append(http_load.wrk(port, prefix, who, "transfer", 16,
-                                                    f"pc-{name}-{r}", Path(tmp)))
+                    result = http_load.wrk(port, prefix, who, "transfer", 16, f"pc-{name}-{r}",
+                                           Path(tmp))
+                if result["bad_status"] + result["socket_errors"]:
+                    raise SystemExit(f"{name} answered errors, its rate means nothing: {result}")
+                runs[name].append(result)
         http = {name: {k: statistics.median(x[k] for x in v) for k in ("rate", "p99")}
                 for name, v in runs.items()}
         http_bank.check()
