@@ -105,11 +105,14 @@ class HandWritten:
                           self._id(transfer_id), self._time(now))
             self._run(cursor, _MOVE, src_balance - amount, src_id)
             self._run(cursor, _MOVE, dst_balance + amount, dst_id)
-            for kind, profile_key in (("customer", str(customer_id)),
-                                      ("counterparty", destination)):
+            # Documents the use case can read back, whichever of the two wrote first.
+            for kind, profile_key, counter, fresh in (
+                    ("customer", str(customer_id), "transfers", {}),
+                    ("counterparty", destination, "payments",
+                     {"key": destination, "first_seen": now.isoformat()})):
                 found = self._run(cursor, _PROFILE, kind, profile_key).fetchone()
-                data = json.loads(found[0]) if found else {}
-                data["payments"] = data.get("payments", 0) + 1
+                data = json.loads(found[0]) if found else fresh
+                data[counter] = data.get(counter, 0) + 1
                 text = json.dumps(data, separators=(",", ":"))
                 if found:
                     self._run(cursor, _SAVE_PROFILE, text, kind, profile_key)

@@ -34,7 +34,8 @@ class Settings:
     argon2_memory_kib: int = 19456
     argon2_time_cost: int = 2
     db_pool_size: int = 10
-    http_threads: int = 8  # worker threads per HTTP process; kept at or below db_pool_size
+    http_threads: int = 8  # database worker threads per HTTP process; at most db_pool_size
+    http_heavy_threads: int = 2  # threads for argon2 and the speaker model, one per core
     auth: AuthPolicy = attrs.Factory(AuthPolicy)
     voice_replay_similarity: float = 0.995
     fraud_rules: str | None = None  # a TOML file; None: the rules shipped with the package
@@ -97,7 +98,10 @@ def load_settings(env: Mapping[str, str] | None = None, *,
         argon2_memory_kib=_int(env, "VAANI_ARGON2_MEMORY_KIB", 19456, 8192, 1 << 21),
         argon2_time_cost=_int(env, "VAANI_ARGON2_TIME_COST", 2, 1, 10),
         db_pool_size=_int(env, "VAANI_DB_POOL_SIZE", 10, 1, 200),
-        http_threads=_int(env, "VAANI_HTTP_THREADS", 8, 1, 200),
+        # SQLite serialises writers and its calls are short: few threads contend less for the
+        # GIL. A PostgreSQL round trip leaves the GIL free for another thread meanwhile.
+        http_threads=_int(env, "VAANI_HTTP_THREADS", 2 if profile == "sqlite" else 8, 1, 200),
+        http_heavy_threads=_int(env, "VAANI_HTTP_HEAVY_THREADS", os.cpu_count() or 2, 1, 64),
         auth=_auth_policy(env),
         voice_replay_similarity=_int(env, "VAANI_VOICE_REPLAY_PERMILLE", 995, 900, 1000) / 1000,
         fraud_rules=env.get("VAANI_FRAUD_RULES") or None,

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from types import TracebackType
-from typing import Self
+from typing import Generic, Self, TypeVar, overload
 
 from sqlalchemy.engine import Connection, Engine, RootTransaction
 
@@ -18,24 +19,52 @@ from adapters.sql.reminders import SqlReminders
 from adapters.sql.repositories import SqlAccounts, SqlCustomers, SqlLedger, SqlTransfers
 from adapters.sql.voice import SqlDevices, SqlVoice
 
+R = TypeVar("R")
+
+
+class _Repository(Generic[R]):
+    """A repository attribute of the unit of work, made from its connection on first use and
+    then kept in the instance (a non-data descriptor: the instance's own attribute wins)."""
+
+    def __init__(self, make: Callable[[Connection], R]) -> None:
+        self._make = make
+        self._name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, uow: None, owner: type) -> _Repository[R]: ...
+
+    @overload
+    def __get__(self, uow: SqlUnitOfWork, owner: type) -> R: ...
+
+    def __get__(self, uow: SqlUnitOfWork | None, owner: type) -> R | _Repository[R]:
+        if uow is None:
+            return self
+        repository = self._make(uow.connection)
+        uow.__dict__[self._name] = repository
+        return repository
+
 
 class SqlUnitOfWork:
-    customers: SqlCustomers
-    accounts: SqlAccounts
-    transfers: SqlTransfers
-    ledger: SqlLedger
-    audit: SqlAudit
-    sessions: SqlSessions
-    refresh_tokens: SqlRefreshTokens
-    login_attempts: SqlLoginAttempts
-    rate_limits: SqlRateLimits
-    devices: SqlDevices
-    voice: SqlVoice
-    fraud: SqlFraud
-    beneficiaries: SqlBeneficiaries
-    cards: SqlCards
-    reminders: SqlReminders
-    branches: SqlBranches
+    # Repositories are made on first use: a request touches two or three of the sixteen.
+    customers = _Repository(SqlCustomers)
+    accounts = _Repository(SqlAccounts)
+    transfers = _Repository(SqlTransfers)
+    ledger = _Repository(SqlLedger)
+    audit = _Repository(SqlAudit)
+    sessions = _Repository(SqlSessions)
+    refresh_tokens = _Repository(SqlRefreshTokens)
+    login_attempts = _Repository(SqlLoginAttempts)
+    rate_limits = _Repository(SqlRateLimits)
+    devices = _Repository(SqlDevices)
+    voice = _Repository(SqlVoice)
+    fraud = _Repository(SqlFraud)
+    beneficiaries = _Repository(SqlBeneficiaries)
+    cards = _Repository(SqlCards)
+    reminders = _Repository(SqlReminders)
+    branches = _Repository(SqlBranches)
 
     def __init__(self, engine: Engine, write: bool, writer: threading.Lock | None) -> None:
         self._engine = engine
@@ -54,23 +83,12 @@ class SqlUnitOfWork:
         except BaseException:
             self._release()
             raise
-        self.customers = SqlCustomers(conn)
-        self.accounts = SqlAccounts(conn)
-        self.transfers = SqlTransfers(conn)
-        self.ledger = SqlLedger(conn)
-        self.audit = SqlAudit(conn)
-        self.sessions = SqlSessions(conn)
-        self.refresh_tokens = SqlRefreshTokens(conn)
-        self.login_attempts = SqlLoginAttempts(conn)
-        self.rate_limits = SqlRateLimits(conn)
-        self.devices = SqlDevices(conn)
-        self.voice = SqlVoice(conn)
-        self.fraud = SqlFraud(conn)
-        self.beneficiaries = SqlBeneficiaries(conn)
-        self.cards = SqlCards(conn)
-        self.reminders = SqlReminders(conn)
-        self.branches = SqlBranches(conn)
         return self
+
+    @property
+    def connection(self) -> Connection:
+        assert self._conn is not None, "a repository used outside of `with uow:`"
+        return self._conn
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
@@ -84,6 +102,8 @@ class SqlUnitOfWork:
                 self._conn.close()
         finally:
             self._tx = self._conn = None
+            for name in _REPOSITORIES & vars(self).keys():  # none outlives its transaction
+                delattr(self, name)
             if self._writer is not None:
                 self._writer.release()
 
@@ -118,3 +138,7 @@ class SqlUnitOfWorkFactory:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+_REPOSITORIES = frozenset(name for name, value in vars(SqlUnitOfWork).items()
+                          if isinstance(value, _Repository))

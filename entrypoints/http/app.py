@@ -31,7 +31,7 @@ from entrypoints.http import (
 )
 from entrypoints.http.auth import public
 from entrypoints.http.middleware import RequestContextMiddleware
-from entrypoints.http.offload import install_executor, offload
+from entrypoints.http.offload import install_executors, offload, remove_executors
 from entrypoints.http.responses import JSONResponse, error_response, on_domain_error, on_http_error
 from entrypoints.http.services import Services
 
@@ -76,9 +76,10 @@ def create_app(container: punq.Container) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        executor = install_executor(services.settings.http_threads)
+        executors = install_executors(services.settings.http_threads,
+                                      services.settings.http_heavy_threads)
         yield
-        executor.shutdown(wait=True)  # let running transactions finish
+        remove_executors(executors)
         services.uow_factory.close()  # graceful shutdown: return pooled connections
 
     app = Starlette(

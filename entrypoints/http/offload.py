@@ -3,8 +3,13 @@
 Starlette's `run_in_threadpool` goes through anyio (capacity limiter, cancel scopes, async-library
 detection) and lets 40 threads contend for the GIL and the connection pool; measured on the
 balance endpoint, a hop cost ~80 µs of loop time and the convoy of threads tripled the latency at
-16 connections. One executor of VAANI_HTTP_THREADS threads, installed as the loop's default by
-the app's lifespan, costs ~35 µs a hop and keeps the threads below the pool size."""
+16 connections. Two executors, installed by the app's lifespan:
+
+- the loop's default, VAANI_HTTP_THREADS threads, for database work. Few threads are faster: a
+  thread holding SQLite's write lock waits for the GIL behind every other runnable thread (on
+  SQLite 2 threads served ~50 % more balance requests than 8);
+- a heavy one, VAANI_HTTP_HEAVY_THREADS (one per core), for argon2 and the speaker model: tens of
+  milliseconds of CPU each, run outside the GIL, which must not hold up balance requests."""
 
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ from typing import ParamSpec, TypeVar
 
 P = ParamSpec("P")
 R = TypeVar("R")
+_heavy: list[ThreadPoolExecutor] = []  # the running app's, once its lifespan has started
 
 
 async def offload(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
@@ -25,7 +31,23 @@ async def offload(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
     return await loop.run_in_executor(None, functools.partial(fn, *args, **kwargs))
 
 
-def install_executor(threads: int) -> ThreadPoolExecutor:
+async def offload_heavy(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+    """`offload` for password hashing and voice work (the use cases that call them)."""
+    loop = asyncio.get_running_loop()
+    executor = _heavy[-1] if _heavy else None  # None: the default one (an app without lifespan)
+    return await loop.run_in_executor(executor, functools.partial(fn, *args, **kwargs))
+
+
+def install_executors(threads: int, heavy_threads: int) -> list[ThreadPoolExecutor]:
     executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="vaani-http")
     asyncio.get_running_loop().set_default_executor(executor)
-    return executor
+    heavy = ThreadPoolExecutor(max_workers=heavy_threads, thread_name_prefix="vaani-heavy")
+    _heavy.append(heavy)
+    return [executor, heavy]
+
+
+def remove_executors(executors: list[ThreadPoolExecutor]) -> None:
+    for executor in executors:
+        if executor in _heavy:
+            _heavy.remove(executor)
+        executor.shutdown(wait=True)  # let running transactions finish

@@ -11,7 +11,10 @@ from domain.errors import ValidationError
 
 
 async def json_body(request: Request) -> Any:
-    raw = await request.body()
+    return parse_json(await request.body())
+
+
+def parse_json(raw: bytes) -> Any:
     if not raw:
         raise ValidationError("the request needs a JSON body")
     try:

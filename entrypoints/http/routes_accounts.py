@@ -8,51 +8,41 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
-from application.use_cases import TransferCommand
-from domain.account import Account
-from domain.branch import Branch
+from application.use_cases import Principal, TransferCommand
 from domain.customer import Role
 from domain.errors import BeneficiaryNotFound, ValidationError
 from domain.transfer import TransferStatus
 from entrypoints.converters import structure
 from entrypoints.http import views
-from entrypoints.http.auth import accepts, caller, context, requires, services
+from entrypoints.http.auth import accepts, caller, context, requires, requires_on_worker, services
 from entrypoints.http.offload import offload
 from entrypoints.http.query import moment, page_limit
-from entrypoints.http.request_body import json_body
+from entrypoints.http.request_body import json_body, parse_json
 from entrypoints.http.responses import JSONResponse
 from entrypoints.http.schemas import StatementBody, TransferBody
 
 
-@requires(Role.CUSTOMER)
-async def list_accounts(request: Request) -> Response:
+@requires_on_worker(Role.CUSTOMER)
+def list_accounts(request: Request, who: Principal, _: bytes) -> Response:
     """The caller's accounts with balances."""
-    bank, customer_id = services(request), caller(request).customer_id
-
-    def read() -> tuple[list[Account], dict[str, Branch]]:  # one trip to a worker thread
-        return bank.list_accounts.execute(customer_id), bank.branches.execute()
-    found, branches = await offload(read)
+    bank = services(request)
+    found, branches = bank.list_accounts.execute(who.customer_id), bank.branches.execute()
     return JSONResponse({"items": [views.account(a, branches) for a in found]})
 
 
-@requires(Role.CUSTOMER)
-async def balance(request: Request) -> Response:
+@requires_on_worker(Role.CUSTOMER)
+def balance(request: Request, who: Principal, _: bytes) -> Response:
     """One account's balance and available balance."""
-    bank, customer_id = services(request), caller(request).customer_id
-    number = request.path_params["account_number"]
-
-    def read() -> tuple[Account, dict[str, Branch]]:  # one trip to a worker thread
-        return bank.get_balance.execute(customer_id, number), bank.branches.execute()
-    account, branches = await offload(read)
-    return JSONResponse(views.account(account, branches))
+    bank = services(request)
+    account = bank.get_balance.execute(who.customer_id, request.path_params["account_number"])
+    return JSONResponse(views.account(account, bank.branches.execute()))
 
 
-@requires(Role.CUSTOMER)
-async def transactions(request: Request) -> Response:
+@requires_on_worker(Role.CUSTOMER)
+def transactions(request: Request, who: Principal, _: bytes) -> Response:
     """Ledger entries, newest first, keyset-paginated."""
-    page = await offload(
-        services(request).list_transactions.execute, caller(request).customer_id,
-        request.path_params["account_number"], limit=page_limit(request),
+    page = services(request).list_transactions.execute(
+        who.customer_id, request.path_params["account_number"], limit=page_limit(request),
         before=views.decode_cursor(request.query_params.get("cursor")),
         since=moment(request, "from", False), until=moment(request, "to", True),
     )
@@ -61,22 +51,22 @@ async def transactions(request: Request) -> Response:
 
 
 @accepts(TransferBody, 201)
-@requires(Role.CUSTOMER)
-async def transfer(request: Request) -> Response:
+@requires_on_worker(Role.CUSTOMER)
+def transfer(request: Request, who: Principal, raw: bytes) -> Response:
     """Move money (idempotent with Idempotency-Key); 201 posted, 202 held."""
-    body = structure(await json_body(request), TransferBody)
+    body = structure(parse_json(raw), TransferBody)
     if (body.to_account_number is None) == (body.beneficiary_id is None):
         raise ValidationError("give exactly one of to_account_number and beneficiary_id",
                               field="to_account_number")
     command = TransferCommand(
-        customer_id=caller(request).customer_id,
+        customer_id=who.customer_id,
         from_account_number=request.path_params["account_number"],
         to_account_number=body.to_account_number or "", amount=body.amount,
         beneficiary_id=_uuid(body.beneficiary_id) if body.beneficiary_id else None,
         description=body.description, channel=body.channel,
         idempotency_key=request.headers.get("idempotency-key"), context=context(request),
     )
-    result = await offload(services(request).transfer.execute, command)
+    result = services(request).transfer.execute(command)
     headers = {"Idempotent-Replayed": "true"} if result.replayed else None
     held = result.transfer.status is not TransferStatus.COMPLETED  # 202: funds held meanwhile
     return JSONResponse(views.transfer(result), 202 if held else 201, headers)

@@ -18,7 +18,7 @@ from entrypoints.converters import structure
 from entrypoints.http import views
 from entrypoints.http.audio import audio_bytes
 from entrypoints.http.auth import ANY_ROLE, accepts, answers, caller, context, public, requires, services
-from entrypoints.http.offload import offload
+from entrypoints.http.offload import offload, offload_heavy
 from entrypoints.http.request_body import json_body
 from entrypoints.http.responses import JSONResponse
 from entrypoints.http.schemas import LoginBody, RefreshBody, RegisterBody
@@ -51,7 +51,7 @@ async def register(request: Request) -> Response:
     """Sign up as a customer (KYC pending); returns the customer number."""
     await _throttle(request)
     body = structure(await json_body(request), RegisterBody)
-    customer = await offload(services(request).register.execute, RegisterCommand(
+    customer = await offload_heavy(services(request).register.execute, RegisterCommand(
         first_name=body.first_name, last_name=body.last_name, email=body.email,
         phone_number=body.phone_number, password=body.password,
         date_of_birth=body.date_of_birth, preferred_language=body.preferred_language,
@@ -73,14 +73,14 @@ async def login(request: Request) -> Response:
         if body.voice_sample is None or device is None:
             raise ValidationError("voice login needs voice_sample and device.identifier",
                                   field="voice_sample")
-        issued, customer = await offload(
+        issued, customer = await offload_heavy(
             services(request).voice_login.execute, body.customer_number, device.identifier,
             audio_bytes(body.voice_sample), where)
     else:
         if body.password is None:
             raise ValidationError("password is required for method \"password\"",
                                   field="password")
-        issued, customer = await offload(
+        issued, customer = await offload_heavy(
             services(request).log_in.execute, body.customer_number, body.password, where, device)
     return JSONResponse(_tokens(issued, customer), 200, NO_STORE)
 

@@ -16,7 +16,7 @@ from entrypoints.converters import structure
 from entrypoints.http import views
 from entrypoints.http.audio import audio_bytes
 from entrypoints.http.auth import accepts, answers, caller, context, requires, services
-from entrypoints.http.offload import offload
+from entrypoints.http.offload import offload, offload_heavy
 from entrypoints.http.query import path_id
 from entrypoints.http.request_body import json_body
 from entrypoints.http.responses import JSONResponse
@@ -40,7 +40,7 @@ async def bind_device(request: Request) -> Response:
     """Bind (or re-bind with a voice sample) a device."""
     body = structure(await json_body(request), BindDeviceBody)
     sample = audio_bytes(body.voice_sample) if body.voice_sample is not None else None
-    binding = await offload(
+    binding = await offload_heavy(
         services(request).devices.bind, caller(request).customer_id,
         DeviceInfo(body.identifier, body.fingerprint, body.label, body.platform), sample,
         context(request, body.identifier))
@@ -73,7 +73,7 @@ async def enrol_voice(request: Request) -> Response:
     """Enrol the voice from 3+ samples on a trusted device."""
     body = structure(await json_body(request), EnrolVoiceBody)
     recordings = [audio_bytes(s, f"samples[{i}]") for i, s in enumerate(body.samples)]
-    voiceprint = await offload(
+    voiceprint = await offload_heavy(
         services(request).enrol.execute, caller(request).customer_id, _device_id(request),
         recordings, context(request), body.password, body.pin)
     return JSONResponse({"voiceprint_id": str(voiceprint.id), "model": voiceprint.model,

@@ -9,7 +9,7 @@ from starlette.routing import Route
 from domain.customer import Role
 from entrypoints.converters import structure
 from entrypoints.http.auth import accepts, caller, context, requires, services
-from entrypoints.http.offload import offload
+from entrypoints.http.offload import offload_heavy
 from entrypoints.http.request_body import json_body
 from entrypoints.http.responses import JSONResponse
 from entrypoints.http.schemas import SetPinBody, VerifyPinBody
@@ -20,7 +20,7 @@ from entrypoints.http.schemas import SetPinBody, VerifyPinBody
 async def set_pin(request: Request) -> Response:
     """Set or change the UPI PIN (password or a fresh login)."""
     body = structure(await json_body(request), SetPinBody)
-    await offload(services(request).set_pin.execute, caller(request), body.pin,
+    await offload_heavy(services(request).set_pin.execute, caller(request), body.pin,
                   body.password, context(request))
     return JSONResponse({"upi_pin_set": True})
 
@@ -30,7 +30,7 @@ async def set_pin(request: Request) -> Response:
 async def verify_pin(request: Request) -> Response:
     """Check the UPI PIN; 3 wrong block it for 24 hours."""
     body = structure(await json_body(request), VerifyPinBody)
-    await offload(services(request).verify_pin.execute, caller(request).customer_id,
+    await offload_heavy(services(request).verify_pin.execute, caller(request).customer_id,
                   body.pin, context(request))
     return JSONResponse({"verified": True})
 
