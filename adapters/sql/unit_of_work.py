@@ -77,7 +77,7 @@ class SqlUnitOfWork:
         if self._writer is not None:
             self._writer.acquire()
         try:
-            conn = self._engine.connect().execution_options(vaani_write=self._write)
+            conn = self._engine.connect()
             self._conn = conn
             self._tx = conn.begin()
         except BaseException:
@@ -123,10 +123,13 @@ class SqlUnitOfWorkFactory:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        # Same pool; its connections carry the option that makes SQLite BEGIN IMMEDIATE. Set
+        # once here rather than on every connection (~9 µs a transaction).
+        self._writing = engine.execution_options(vaani_write=True)
         self._writer = threading.Lock() if engine.dialect.name == "sqlite" else None
 
     def __call__(self, *, write: bool = False) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, write, self._writer)
+        return SqlUnitOfWork(self._writing if write else self.engine, write, self._writer)
 
     def ping(self) -> bool:
         try:
