@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
+from contextlib import AbstractContextManager
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
@@ -252,6 +253,10 @@ class UnitOfWorkFactory(Protocol):
     """Opens a unit of work; `write=True` takes the database's write lock up front."""
 
     def __call__(self, *, write: bool = False) -> UnitOfWork: ...
+    def one_read_transaction(self) -> AbstractContextManager[None]:
+        """Within it, the calling thread's read-only units of work share one transaction and
+        one connection. Units of work that write still open their own."""
+        ...
     def ping(self) -> bool: ...
     def close(self) -> None: ...
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from types import TracebackType
 from typing import Self
 
@@ -122,6 +123,9 @@ class MemoryUnitOfWorkFactory:
 
     def __call__(self, *, write: bool = False) -> MemoryUnitOfWork:
         return MemoryUnitOfWork(self.store, write)
+
+    def one_read_transaction(self) -> AbstractContextManager[None]:
+        return nullcontext()  # every read already sees the one store
 
     def ping(self) -> bool:
         return True

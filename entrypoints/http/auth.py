@@ -56,12 +56,14 @@ def requires(*roles: Role) -> Callable[[Handler], Handler]:
     return wrap
 
 
-def requires_on_worker(*roles: Role) -> Callable[[WorkerHandler], Handler]:
+def requires_on_worker(*roles: Role, reads_only: bool = False
+                       ) -> Callable[[WorkerHandler], Handler]:
     """`requires` for an endpoint whose whole work is blocking: the token and session check and
     the handler run one after the other on the same worker thread. Each trip to a worker costs
     the event loop a wake-up and the threads a turn at the GIL; the busiest endpoints make one
     trip instead of two. The handler gets the request, its caller and the body, read on the loop
-    (within the size limit) before the trip."""
+    (within the size limit) before the trip. An endpoint that `reads_only` reads the session and
+    its answer in one database transaction."""
 
     def wrap(handler: WorkerHandler) -> Handler:
         async def endpoint(request: Request) -> Response:
@@ -70,7 +72,11 @@ def requires_on_worker(*roles: Role) -> Callable[[WorkerHandler], Handler]:
 
             def work() -> Response:
                 return handler(request, _authenticate(request, token, roles), body)
-            return await offload(work)
+
+            def read() -> Response:
+                with services(request).uow_factory.one_read_transaction():
+                    return work()
+            return await offload(read if reads_only else work)
 
         return _declared(endpoint, handler, roles)
 

@@ -1,0 +1,60 @@
+"""`one_read_transaction`: a request's session check and its read share one transaction, on
+every profile, without changing what either answers, and without swallowing writes."""
+
+from __future__ import annotations
+
+import threading
+
+import punq
+import pytest
+
+from application.ports import UnitOfWorkFactory
+from application.use_cases import GetBalance, TransferCommand, TransferMoney
+from domain.errors import AccountNotFound
+from tests.support.banking import account, customer, inr
+
+
+def test_reads_inside_answer_as_outside_and_a_miss_spoils_nothing(bank: punq.Container) -> None:
+    factory = bank.resolve(UnitOfWorkFactory)
+    balance = bank.resolve(GetBalance)
+    asha = customer(bank)
+    mine = account(bank, asha, "100.00").account_number
+    with factory.one_read_transaction():
+        with pytest.raises(AccountNotFound):
+            balance.execute(asha.id, "000000000000")
+        assert balance.execute(asha.id, mine).balance == inr("100.00")
+        assert balance.execute(asha.id, mine).balance == inr("100.00")  # and again
+    assert balance.execute(asha.id, mine).balance == inr("100.00")
+
+
+def test_a_transfer_inside_commits_in_its_own_transaction(bank: punq.Container) -> None:
+    factory = bank.resolve(UnitOfWorkFactory)
+    asha = customer(bank)
+    source = account(bank, asha, "100.00").account_number
+    target = account(bank, asha).account_number
+    with factory.one_read_transaction():
+        bank.resolve(TransferMoney).execute(TransferCommand(
+            customer_id=asha.id, from_account_number=source, to_account_number=target,
+            amount=inr("30.00"), idempotency_key="inside-a-read"))
+    assert bank.resolve(GetBalance).execute(asha.id, target).balance == inr("30.00")
+    assert bank.resolve(GetBalance).execute(asha.id, source).balance == inr("70.00")
+
+
+@pytest.mark.parametrize("profile", ["sqlite", pytest.param("postgresql",
+                                                            marks=pytest.mark.postgresql)],
+                         indirect=True)  # the memory store has no transactions to share
+def test_the_shared_transaction_belongs_to_its_thread_and_ends_with_the_block(
+        bank: punq.Container) -> None:
+    factory = bank.resolve(UnitOfWorkFactory)
+    seen: list[object] = []
+    with factory.one_read_transaction():
+        with factory() as first, factory() as second:
+            assert first is second
+        other = threading.Thread(target=lambda: seen.append(factory()))
+        other.start()
+        other.join()
+        assert seen[0] is not first  # another request's thread opens its own
+        with factory() as reading, pytest.raises(AssertionError):
+            reading.commit()  # a shared read transaction commits nothing
+    with factory() as after:
+        assert after is not first
