@@ -35,8 +35,8 @@ class SqlAudit:
         head = (_LOCK_HEAD if self._lock else _HEAD).first(self._conn)
         assert head is not None, "audit_head is seeded by migration 0002"
         sealed = seal(event, head.last_sequence + 1, head.last_hash)
-        _INSERT.execute(self._conn, m.audit_row(sealed))
-        _MOVE_HEAD.execute(self._conn, {"new_sequence": sealed.sequence,
+        _INSERT.defer(self._conn, m.audit_row(sealed))
+        _MOVE_HEAD.defer(self._conn, {"new_sequence": sealed.sequence,
                                         "new_hash": sealed.record_hash})
         return sealed
 

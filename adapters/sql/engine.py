@@ -9,6 +9,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from adapters.sql.prepared import drop_deferred, send_deferred
+
 SQLITE_SYNCHRONOUS = ("FULL", "NORMAL", "EXTRA")
 
 
@@ -26,8 +28,14 @@ def create_sql_engine(url: str, *, sqlite_synchronous: str = "FULL", pool_size: 
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed, sqlite_synchronous, pool_size)
     if parsed.get_backend_name() == "postgresql":
-        return sa.create_engine(url, pool_size=pool_size, max_overflow=pool_size,
-                                pool_pre_ping=True)
+        engine = sa.create_engine(url, pool_size=pool_size, max_overflow=pool_size,
+                                  pool_pre_ping=True)
+        # Queued writes (adapters/sql/prepared.py) go before any statement of Core's own (or a
+        # savepoint), so it sees them, and before a commit; a rollback drops them unsent.
+        event.listen(engine, "before_execute", _send_deferred_first)
+        event.listen(engine, "commit", send_deferred)
+        event.listen(engine, "rollback", drop_deferred)
+        return engine
     raise ValueError(f"unsupported database URL scheme: {parsed.drivername}")
 
 
@@ -61,6 +69,10 @@ def _sqlite_engine(url: sa.URL, synchronous: str, pool_size: int) -> Engine:
         dbapi_connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
+
+
+def _send_deferred_first(conn: sa.Connection, *_: Any) -> None:
+    send_deferred(conn)
 
 
 def database_unavailable(error: BaseException) -> bool:

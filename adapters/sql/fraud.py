@@ -43,10 +43,15 @@ class SqlFraud:
 
     def _save(self, kind: str, key: str, data: dict[str, Any]) -> None:
         text = json.dumps(data, separators=(",", ":"))
-        updated = _UPDATE_PROFILE.execute(
-            self._conn, {"profile_kind": kind, "profile_key": key, "data": text})
-        if updated == 0:
-            _INSERT_PROFILE.execute(self._conn, {"kind": kind, "key": key, "data": text})
+        if (kind, key) in self._documents:  # read in this transaction: known to exist or not
+            saved = _UPDATE_PROFILE if self._documents[kind, key] is not None else _INSERT_PROFILE
+            saved.defer(self._conn, {"profile_kind": kind, "profile_key": key, "kind": kind,
+                                     "key": key, "data": text})
+        else:
+            updated = _UPDATE_PROFILE.execute(
+                self._conn, {"profile_kind": kind, "profile_key": key, "data": text})
+            if updated == 0:
+                _INSERT_PROFILE.execute(self._conn, {"kind": kind, "key": key, "data": text})
         self._documents[kind, key] = text
 
     def customer_profile(self, customer_id: UUID) -> CustomerProfile | None:
@@ -76,7 +81,7 @@ class SqlFraud:
 
     def add_assessment(self, stored: StoredAssessment) -> None:
         a = stored.assessment
-        _INSERT_ASSESSMENT.execute(self._conn, {
+        _INSERT_ASSESSMENT.defer(self._conn, {
             "transfer_id": stored.transfer_id, "score": a.score, "decision": a.decision.value,
             "engine": a.engine, "version": a.version, "assessed_at": stored.assessed_at,
             "contributions": json.dumps([attrs.asdict(c) for c in a.contributions])})

@@ -86,7 +86,7 @@ class SqlAccounts:
         self._conn.execute(accounts.insert(), m.account_row(account))
 
     def update(self, account: Account) -> None:
-        _UPDATE_ACCOUNT.execute(self._conn, {
+        _UPDATE_ACCOUNT.defer(self._conn, {
             "account_id": account.id, "new_status": account.status.value,
             "new_balance": account.balance.minor, "new_held": account.held.minor})
 
@@ -176,7 +176,7 @@ class SqlLedger:
         self._conn = conn
 
     def append(self, entries: Sequence[LedgerEntry]) -> None:
-        _INSERT_ENTRY.execute_many(self._conn, [m.entry_row(e) for e in entries])
+        _INSERT_ENTRY.defer_many(self._conn, [m.entry_row(e) for e in entries])
 
     def page(self, account_id: UUID, *, before: int | None, limit: int,
              since: datetime | None = None, until: datetime | None = None) -> list[LedgerEntry]:

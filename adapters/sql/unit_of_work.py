@@ -16,6 +16,7 @@ from adapters.sql.branches import SqlBranches
 from adapters.sql.cards import SqlCards
 from adapters.sql.fraud import SqlFraud
 from adapters.sql.identity import SqlLoginAttempts, SqlRateLimits, SqlRefreshTokens, SqlSessions
+from adapters.sql.prepared import drop_deferred, send_deferred
 from adapters.sql.reminders import SqlReminders
 from adapters.sql.repositories import SqlAccounts, SqlCustomers, SqlLedger, SqlTransfers
 from adapters.sql.voice import SqlDevices, SqlVoice
@@ -106,6 +107,8 @@ class SqlUnitOfWork:
 
     def _release(self) -> None:
         try:
+            if self._conn is not None:
+                drop_deferred(self._conn)  # not committed: queued writes are never sent
             if self._tx is not None and self._tx.is_active:
                 self._tx.rollback()
             if self._conn is not None:
@@ -120,10 +123,14 @@ class SqlUnitOfWork:
     def commit(self) -> None:
         assert self._tx is not None, "commit outside of `with uow:`"
         assert not self._shared, "a shared read transaction commits nothing"
+        assert self._conn is not None
+        send_deferred(self._conn)  # raises if a queued write fails: nothing is committed
         self._tx.commit()
         self._tx = None
 
     def rollback(self) -> None:
+        if self._conn is not None:
+            drop_deferred(self._conn)
         if self._tx is not None and self._tx.is_active:
             self._tx.rollback()
 

@@ -86,3 +86,41 @@ def test_a_dropped_connection_is_invalidated_and_unavailable(postgres_server: st
     with engine.connect() as fresh:  # the pool hands out a working connection again
         assert _BY_ID.first(fresh, {"session_id": uuid4()}) is None
     engine.dispose()
+
+
+def _count(conn: sa.Connection) -> int:
+    return int(conn.execute(sa.select(sa.func.count()).select_from(probe)).scalar_one())
+
+
+def test_a_deferred_write_is_seen_by_the_next_read_and_kept_by_the_commit(
+        engine: sa.Engine) -> None:
+    first, second = _session_row(), _session_row()
+    with engine.begin() as conn:
+        _INSERT.defer(conn, first)
+        assert _BY_ID.first(conn, {"session_id": first["id"]}) is not None  # a prepared read
+        _INSERT.defer(conn, second)
+        assert _count(conn) == 2  # a read of Core's own
+        _INSERT.defer(conn, _session_row())
+    with engine.connect() as conn:
+        assert _count(conn) == 3  # the last one was sent by the commit
+
+
+def test_a_rolled_back_transaction_never_sends_its_deferred_writes(engine: sa.Engine) -> None:
+    with engine.connect() as conn:
+        with conn.begin() as tx:
+            _INSERT.defer(conn, _session_row())
+            tx.rollback()
+        with conn.begin():
+            _INSERT.defer(conn, _session_row())
+        assert _count(conn) == 1
+
+
+def test_a_failing_deferred_write_fails_the_commit_and_nothing_is_kept(engine: sa.Engine) -> None:
+    row = _session_row()
+    with engine.begin() as conn:
+        _INSERT.execute(conn, row)
+    with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:
+        _INSERT.defer(conn, _session_row())
+        _INSERT.defer(conn, row)  # the same primary key again
+    with engine.connect() as conn:
+        assert _count(conn) == 1
