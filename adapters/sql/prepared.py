@@ -11,11 +11,11 @@ callers cannot tell the two paths apart.
 On PostgreSQL a write whose outcome nothing waits for (no rowcount, no rows) may be *deferred*:
 queued on its connection and sent, in one pipeline (psycopg's pipeline mode: one round trip),
 together with the transaction's next statement or just before its commit: a transfer's
-sixteen statements take nine round trips instead of sixteen (plus pool ping, BEGIN, COMMIT). Nothing observable changes: a
-read in the same transaction is sent after the queued writes, so it sees them; an error in a
-queued write is raised by that next statement or by the commit, and the transaction rolls back;
-a rollback drops the queue unsent. SQLite is in-process, so deferring would only cost: writes
-run at once there.
+sixteen statements take nine round trips instead of sixteen (plus pool ping, BEGIN, COMMIT).
+Nothing observable changes: a read in the same transaction is sent after the queued writes, so
+it sees them; an error in a queued write is raised by that next statement or by the commit, and
+the transaction rolls back; a rollback drops the queue unsent. SQLite is in-process, so
+deferring would only cost: writes run at once there.
 """
 
 from __future__ import annotations

@@ -58,3 +58,24 @@ def test_the_shared_transaction_belongs_to_its_thread_and_ends_with_the_block(
             reading.commit()  # a shared read transaction commits nothing
     with factory() as after:
         assert after is not first
+
+
+@pytest.mark.parametrize("profile", ["sqlite", pytest.param("postgresql",
+                                                            marks=pytest.mark.postgresql)],
+                         indirect=True)
+def test_a_reader_sees_one_snapshot_while_money_moves(bank: punq.Container) -> None:
+    """What `vaani ledger verify` needs on a live bank: its reads agree with each other."""
+    factory = bank.resolve(UnitOfWorkFactory)
+    asha = customer(bank)
+    source = account(bank, asha, "100.00").account_number
+    target = account(bank, asha).account_number
+    with factory() as reading:
+        before = reading.accounts.by_number(source)
+        bank.resolve(TransferMoney).execute(TransferCommand(  # commits on another connection
+            customer_id=asha.id, from_account_number=source, to_account_number=target,
+            amount=inr("30.00"), idempotency_key="while-reading"))
+        again, other = reading.accounts.by_number(source), reading.accounts.by_number(target)
+    assert before is not None and again is not None and other is not None
+    assert again.balance == before.balance == inr("100.00")
+    assert other.balance == inr("0.00")  # not half of the transfer either
+    assert bank.resolve(GetBalance).execute(asha.id, target).balance == inr("30.00")
