@@ -124,7 +124,8 @@ class SqlUnitOfWork:
         assert self._tx is not None, "commit outside of `with uow:`"
         assert not self._shared, "a shared read transaction commits nothing"
         assert self._conn is not None
-        send_deferred(self._conn)  # raises if a queued write fails: nothing is committed
+        # Queued writes and the COMMIT in one round trip; if a write fails, nothing commits.
+        send_deferred(self._conn, commit=True)
         self._tx.commit()
         self._tx = None
 

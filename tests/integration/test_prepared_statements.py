@@ -124,3 +124,19 @@ def test_a_failing_deferred_write_fails_the_commit_and_nothing_is_kept(engine: s
         _INSERT.defer(conn, row)  # the same primary key again
     with engine.connect() as conn:
         assert _count(conn) == 1
+
+
+def test_a_unit_of_work_commits_its_deferred_writes_all_or_none(engine: sa.Engine) -> None:
+    from adapters.sql.unit_of_work import SqlUnitOfWorkFactory
+    factory = SqlUnitOfWorkFactory(engine)
+    row = _session_row()
+    with factory(write=True) as uow:
+        _INSERT.defer(uow.connection, row)
+        _INSERT.defer(uow.connection, _session_row())
+        uow.commit()
+    with factory(write=True) as uow, pytest.raises(sa.exc.IntegrityError):
+        _INSERT.defer(uow.connection, _session_row())
+        _INSERT.defer(uow.connection, row)  # the same primary key again
+        uow.commit()
+    with engine.connect() as conn:
+        assert _count(conn) == 2
