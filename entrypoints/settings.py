@@ -34,7 +34,7 @@ class Settings:
     argon2_memory_kib: int = 19456
     argon2_time_cost: int = 2
     db_pool_size: int = 10
-    http_threads: int = 8  # database worker threads per HTTP process; at most db_pool_size
+    http_threads: int = 8  # database worker threads per HTTP process
     http_heavy_threads: int = 2  # threads for argon2 and the speaker model, one per core
     auth: AuthPolicy = attrs.Factory(AuthPolicy)
     voice_replay_similarity: float = 0.995
@@ -56,6 +56,23 @@ def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -
     if not low <= value <= high:
         raise ConfigurationError(f"{name} must be between {low} and {high}, got {value}")
     return value
+
+
+def _threads(env: Mapping[str, str], profile: str) -> tuple[int, int, int]:
+    """(pool size, database threads, heavy threads). Every HTTP thread may hold a pooled
+    connection at once and the pool lends `pool_size` plus as many again: more threads would
+    wait on the pool and fail its timeout under load, so such a configuration is refused."""
+    pool = _int(env, "VAANI_DB_POOL_SIZE", 10, 1, 200)
+    # SQLite serialises writers and its calls are short: few threads contend less for the
+    # GIL. A PostgreSQL round trip leaves the GIL free for another thread meanwhile.
+    threads = _int(env, "VAANI_HTTP_THREADS", 2 if profile == "sqlite" else 8, 1, 200)
+    # CPU-bound work outside the GIL: more threads than cores only queue inside the OS.
+    heavy = _int(env, "VAANI_HTTP_HEAVY_THREADS", min(os.cpu_count() or 2, 4), 1, 64)
+    if profile != "memory" and threads + heavy > 2 * pool:
+        raise ConfigurationError(
+            f"VAANI_HTTP_THREADS ({threads}) + VAANI_HTTP_HEAVY_THREADS ({heavy}) must not exceed "
+            f"twice VAANI_DB_POOL_SIZE ({pool}): raise the pool size or lower the threads")
+    return pool, threads, heavy
 
 
 def _profile_of(url: str) -> str:
@@ -88,6 +105,7 @@ def load_settings(env: Mapping[str, str] | None = None, *,
         secret = secrets.token_urlsafe(48)  # never shared: tokens die with the process
     if len(secret.encode()) < 32:
         raise ConfigurationError("VAANI_JWT_SECRET must be at least 32 bytes long")
+    pool, threads, heavy = _threads(env, profile)
     synchronous = env.get("VAANI_SQLITE_SYNCHRONOUS", "FULL").upper()
     if synchronous not in ("FULL", "NORMAL", "EXTRA"):
         raise ConfigurationError("VAANI_SQLITE_SYNCHRONOUS must be FULL, NORMAL or EXTRA")
@@ -97,11 +115,7 @@ def load_settings(env: Mapping[str, str] | None = None, *,
         sqlite_synchronous=synchronous,
         argon2_memory_kib=_int(env, "VAANI_ARGON2_MEMORY_KIB", 19456, 8192, 1 << 21),
         argon2_time_cost=_int(env, "VAANI_ARGON2_TIME_COST", 2, 1, 10),
-        db_pool_size=_int(env, "VAANI_DB_POOL_SIZE", 10, 1, 200),
-        # SQLite serialises writers and its calls are short: few threads contend less for the
-        # GIL. A PostgreSQL round trip leaves the GIL free for another thread meanwhile.
-        http_threads=_int(env, "VAANI_HTTP_THREADS", 2 if profile == "sqlite" else 8, 1, 200),
-        http_heavy_threads=_int(env, "VAANI_HTTP_HEAVY_THREADS", os.cpu_count() or 2, 1, 64),
+        db_pool_size=pool, http_threads=threads, http_heavy_threads=heavy,
         auth=_auth_policy(env),
         voice_replay_similarity=_int(env, "VAANI_VOICE_REPLAY_PERMILLE", 995, 900, 1000) / 1000,
         fraud_rules=env.get("VAANI_FRAUD_RULES") or None,

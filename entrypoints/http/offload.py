@@ -8,7 +8,7 @@ balance endpoint, a hop cost ~80 µs of loop time and the convoy of threads trip
 - the loop's default, VAANI_HTTP_THREADS threads, for database work. Few threads are faster: a
   thread holding SQLite's write lock waits for the GIL behind every other runnable thread (on
   SQLite 2 threads served ~50 % more balance requests than 8);
-- a heavy one, VAANI_HTTP_HEAVY_THREADS (one per core), for argon2 and the speaker model: tens of
+- a heavy one, VAANI_HTTP_HEAVY_THREADS (one per core, at most 4), for argon2 and the speaker model: tens of
   milliseconds of CPU each, run outside the GIL, which must not hold up balance requests."""
 
 from __future__ import annotations

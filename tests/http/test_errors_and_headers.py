@@ -130,3 +130,13 @@ def test_cors_answers_only_configured_origins() -> None:
 def test_cors_origins_must_be_real_origins() -> None:
     with pytest.raises(ConfigurationError):
         load_settings({"VAANI_JWT_SECRET": "x" * 40, "VAANI_CORS_ORIGINS": "*"})
+
+
+def test_more_http_threads_than_the_pool_can_lend_are_refused_at_start() -> None:
+    base = {"VAANI_JWT_SECRET": "x" * 40, "VAANI_DATABASE_URL": "sqlite:///unused.db"}
+    with pytest.raises(ConfigurationError, match="VAANI_DB_POOL_SIZE"):
+        load_settings({**base, "VAANI_DB_POOL_SIZE": "2", "VAANI_HTTP_THREADS": "4",
+                       "VAANI_HTTP_HEAVY_THREADS": "1"})
+    fits = load_settings({**base, "VAANI_DB_POOL_SIZE": "3", "VAANI_HTTP_THREADS": "4",
+                          "VAANI_HTTP_HEAVY_THREADS": "2"})
+    assert (fits.http_threads, fits.http_heavy_threads) == (4, 2)

@@ -111,7 +111,7 @@ def test_a_storm_of_payments_retries_and_decisions_keeps_the_books(live_bank: Li
         for reviewer in reviewers:
             reviewer.join(120)
 
-    assert seen.server_errors == []
+    assert seen.server_errors == [], live.server.log_tail()
     assert seen.transfers_by_key, "no transfer was accepted at all"
     twice = {k: ids for k, ids in seen.transfers_by_key.items() if len(ids) != 1}
     assert twice == {}, "one Idempotency-Key answered with different transfers"

@@ -8,7 +8,9 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import httpx2 as httpx
 
@@ -27,6 +29,13 @@ class LiveServer:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self._process: subprocess.Popen[bytes] | None = None
+        # The server's own log, so a failing test can show what the server saw.
+        handle, self._log = tempfile.mkstemp(prefix="vaani-live-", suffix=".log")
+        os.close(handle)
+
+    def log_tail(self, lines: int = 60) -> str:
+        with open(self._log, encoding="utf-8", errors="replace") as log:
+            return "".join(log.readlines()[-lines:])
 
     def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([sys.executable, "-m", "entrypoints.cli.app", *args], env=self.env,
@@ -34,11 +43,11 @@ class LiveServer:
 
     def start(self) -> None:
         # A session of its own, so SIGKILL reaches uvicorn's workers too, as a crash would.
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", "entrypoints.cli.app", "serve", "--port", str(self.port),
-             "--workers", str(self.workers), "--json"],
-            env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True)
+        with open(self._log, "ab") as log:  # the child keeps its own copy of the handle
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "entrypoints.cli.app", "serve", "--port", str(self.port),
+                 "--workers", str(self.workers), "--json"],
+                env=self.env, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             try:
@@ -67,3 +76,4 @@ class LiveServer:
                 os.killpg(self._process.pid, signal.SIGKILL)
                 self._process.wait(30)
             self._process = None
+        Path(self._log).unlink(missing_ok=True)
