@@ -39,6 +39,10 @@ class AuditEvent:
     record_hash: str = ""
 
 
+# One encoder, made once: json.dumps with options builds a new one on every call.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+
+
 def canonical_form(event: AuditEvent) -> bytes:
     """Every field but the record's own hash, in one fixed byte form."""
     body = {
@@ -51,7 +55,7 @@ def canonical_form(event: AuditEvent) -> bytes:
         "request_id": event.request_id, "details": dict(sorted(event.details.items())),
         "previous_hash": event.previous_hash,
     }
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return _CANONICAL(body).encode()
 
 
 def record_hash(event: AuditEvent) -> str:

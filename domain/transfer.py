@@ -34,9 +34,12 @@ class TransferStatus(enum.StrEnum):
         return self in (TransferStatus.CHALLENGE_REQUIRED, TransferStatus.PENDING_REVIEW)
 
 
+_SORTED = json.JSONEncoder(sort_keys=True).encode  # made once, not per call
+
+
 def request_fingerprint(**fields: object) -> str:
     """A stable digest of what was asked, so a reused idempotency key can be compared."""
-    canonical = json.dumps({k: str(v) for k, v in fields.items()}, sort_keys=True)
+    canonical = _SORTED({k: str(v) for k, v in fields.items()})
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 

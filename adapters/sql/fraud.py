@@ -16,6 +16,9 @@ from adapters.sql.tables import fraud_assessments, fraud_profiles
 from domain.fraud import Assessment, Contribution, Decision, StoredAssessment
 from domain.fraud_profile import CounterpartyProfile, CustomerProfile
 
+# Encoders made once: json.dumps with options builds a new one on every call.
+_COMPACT = json.JSONEncoder(separators=(",", ":")).encode
+_PLAIN = json.JSONEncoder().encode
 _WHERE = (fraud_profiles.c.kind == sa.bindparam("profile_kind"),
           fraud_profiles.c.key == sa.bindparam("profile_key"))
 _PROFILE = Prepared(sa.select(fraud_profiles.c.data).where(*_WHERE))
@@ -42,7 +45,7 @@ class SqlFraud:
         return json.loads(data) if data else None
 
     def _save(self, kind: str, key: str, data: dict[str, Any]) -> None:
-        text = json.dumps(data, separators=(",", ":"))
+        text = _COMPACT(data)
         if (kind, key) in self._documents:  # read in this transaction: known to exist or not
             saved = _UPDATE_PROFILE if self._documents[kind, key] is not None else _INSERT_PROFILE
             saved.defer(self._conn, {"profile_kind": kind, "profile_key": key, "kind": kind,
@@ -84,7 +87,7 @@ class SqlFraud:
         _INSERT_ASSESSMENT.defer(self._conn, {
             "transfer_id": stored.transfer_id, "score": a.score, "decision": a.decision.value,
             "engine": a.engine, "version": a.version, "assessed_at": stored.assessed_at,
-            "contributions": json.dumps([attrs.asdict(c) for c in a.contributions])})
+            "contributions": _PLAIN([attrs.asdict(c) for c in a.contributions])})
 
     def assessment(self, transfer_id: UUID) -> StoredAssessment | None:
         r = self._conn.execute(sa.select(fraud_assessments).where(

@@ -122,6 +122,7 @@ async def _send_json(send: Any, status: int, content: dict[str, Any],
 
 
 access = logging.getLogger("vaani.access")
+_COMPACT = json.JSONEncoder(separators=(",", ":")).encode  # made once, not per line
 
 
 def access_log(scope: Scope, request_id: str, status: int, seconds: float) -> None:
@@ -131,9 +132,9 @@ def access_log(scope: Scope, request_id: str, status: int, seconds: float) -> No
         return
     route = scope.get("route")
     principal = scope.get("state", {}).get("principal")
-    access.info(json.dumps({
+    access.info(_COMPACT({
         "request_id": request_id, "method": scope.get("method"),
         "route": getattr(route, "path", None) or scope.get("path"), "status": status,
         "latency_ms": round(seconds * 1000, 2),
         "customer_id": str(principal.customer_id) if principal is not None else None,
-    }, separators=(",", ":")))
+    }))

@@ -12,12 +12,15 @@ from starlette.responses import Response
 from domain.errors import DomainError
 from entrypoints.errors import envelope, http_status_of
 
+# Made once: json.dumps with options builds a new encoder on every call.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
 
 class JSONResponse(Response):
     media_type = "application/json"
 
     def render(self, content: Any) -> bytes:
-        return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode()
+        return _ENCODE(content).encode()
 
 
 def request_id(request: Request) -> str:

@@ -10,6 +10,8 @@ from uuid import uuid4
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import given
+from hypothesis import strategies as st
 
 from adapters.sql.engine import create_sql_engine, database_unavailable
 from adapters.sql.prepared import Prepared
@@ -140,3 +142,20 @@ def test_a_unit_of_work_commits_its_deferred_writes_all_or_none(engine: sa.Engin
         uow.commit()
     with engine.connect() as conn:
         assert _count(conn) == 2
+
+
+@given(st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30),
+                    timezones=st.timezones()))
+def test_sqlite_timestamps_are_written_as_core_writes_them(moment: datetime) -> None:
+    # UtcDateTime's own SQLite bind processor replaces Core's; comparisons and ORDER BY on the
+    # stored text need the very same text, and timestamps an older release wrote must compare.
+    from sqlalchemy.dialects import sqlite
+
+    dialect = sqlite.dialect()
+    ours = UtcDateTime().bind_processor(dialect)
+    cores = sa.DateTime().dialect_impl(dialect).bind_processor(dialect)
+    assert ours is not None and cores is not None
+    assert ours(moment) == cores(moment.astimezone(UTC).replace(tzinfo=None))
+    assert ours(None) is None
+    with pytest.raises(ValueError, match="timezone-aware"):
+        ours(moment.replace(tzinfo=None))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import statistics
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from adapters.fraud.config import RulesFileError, load_rules
 from adapters.fraud.rules import RulesEngine
@@ -97,3 +100,11 @@ def test_a_busy_customers_profile_stays_small() -> None:
     assert len(profile.minutes) <= 24 * 60 and len(profile.recent_amounts) == 100
     end = NOW + timedelta(seconds=30 * 4999)
     assert profile.window(end, timedelta(hours=1)) == (120, 12_000)
+
+
+@given(st.lists(st.integers(min_value=0, max_value=10**12), min_size=5, max_size=100))
+def test_the_amount_statistics_are_the_textbook_median_and_mad(amounts: list[int]) -> None:
+    profile = CustomerProfile(uuid.uuid4(), transfers=len(amounts), recent_amounts=amounts)
+    median = statistics.median(amounts)
+    assert profile.median_and_mad() == (float(median),
+                                        float(statistics.median(abs(a - median) for a in amounts)))
