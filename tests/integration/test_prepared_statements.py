@@ -4,6 +4,7 @@ the server dropped invalidated and reported as "database unavailable"."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from uuid import uuid4
@@ -13,7 +14,7 @@ import sqlalchemy as sa
 from hypothesis import given
 from hypothesis import strategies as st
 
-from adapters.sql.engine import create_sql_engine, database_unavailable
+from adapters.sql.engine import create_sql_engine, database_unavailable, normalise_url
 from adapters.sql.prepared import Prepared
 from adapters.sql.types import UtcDateTime
 
@@ -88,6 +89,36 @@ def test_a_dropped_connection_is_invalidated_and_unavailable(postgres_server: st
     with engine.connect() as fresh:  # the pool hands out a working connection again
         assert _BY_ID.first(fresh, {"session_id": uuid4()}) is None
     engine.dispose()
+
+
+@pytest.mark.postgresql
+def test_a_connection_idle_for_a_while_is_pinged_and_replaced_a_busy_one_is_not(
+        postgres_server: str) -> None:
+    from tests.conftest import create_database
+    url = create_database(postgres_server, f"pinged_{uuid4().hex[:8]}")
+    engine = create_sql_engine(url, ping_after_idle=0.5)
+    killer = sa.create_engine(normalise_url(url), poolclass=sa.pool.NullPool)
+    with engine.begin() as conn:
+        probe.create(conn)
+
+    def end_the_pooled_connection() -> None:
+        with engine.connect() as conn:
+            pid = int(conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one())
+        with killer.connect() as conn:  # waits until the backend is gone
+            conn.exec_driver_sql(f"SELECT pg_terminate_backend({pid}, 10000)")
+
+    end_the_pooled_connection()
+    # Back in the pool a moment ago: used without a ping, it fails like a request in flight
+    # during a restart would, and the pool replaces it.
+    with pytest.raises(sa.exc.DBAPIError) as raised, engine.connect() as conn:
+        _BY_ID.first(conn, {"session_id": uuid4()})
+    assert database_unavailable(raised.value)
+    end_the_pooled_connection()
+    time.sleep(0.6)
+    with engine.connect() as conn:  # idle long enough: pinged, found dead, replaced
+        assert _BY_ID.first(conn, {"session_id": uuid4()}) is None
+    engine.dispose()
+    killer.dispose()
 
 
 def _count(conn: sa.Connection) -> int:
