@@ -32,6 +32,10 @@ _ENTRY = ("INSERT INTO ledger_entries (id, account_id, transfer_id, entry_type, 
 _PROFILE = "SELECT data FROM fraud_profiles WHERE kind = %s AND key = %s"
 _SAVE_PROFILE = "UPDATE fraud_profiles SET data = %s WHERE kind = %s AND key = %s"
 _NEW_PROFILE = "INSERT INTO fraud_profiles (kind, key, data) VALUES (%s, %s, %s)"
+# PostgreSQL: the profile row locked (made when missing) in one statement, so a parallel
+# transfer cannot lose this one's update; the use case gives the same guarantee.
+_LOCKED_PROFILE = ("INSERT INTO fraud_profiles (kind, key, data) VALUES (%s, %s, '') "
+                   "ON CONFLICT (kind, key) DO UPDATE SET data = fraud_profiles.data RETURNING data")
 _ASSESSMENT = ("INSERT INTO fraud_assessments (transfer_id, score, decision, engine, version, "
                "contributions, assessed_at) VALUES (%s, 0, 'allow', 'baseline', '1', '[]', %s)")
 _HEAD = "SELECT last_sequence, last_hash FROM audit_head WHERE id = 1"
@@ -110,8 +114,9 @@ class HandWritten:
                     ("customer", str(customer_id), "transfers", {}),
                     ("counterparty", destination, "payments",
                      {"key": destination, "first_seen": now.isoformat()})):
-                found = self._run(cursor, _PROFILE, kind, profile_key).fetchone()
-                data = json.loads(found[0]) if found else fresh
+                found = self._run(cursor, _PROFILE if self.sqlite else _LOCKED_PROFILE, kind,
+                                  profile_key).fetchone()
+                data = json.loads(found[0]) if found and found[0] else fresh
                 data[counter] = data.get(counter, 0) + 1
                 text = json.dumps(data, separators=(",", ":"))
                 if found:

@@ -137,14 +137,15 @@ class ReviewTransfers:
             if transfer.status is not TransferStatus.PENDING_REVIEW:
                 raise TransferNotHeld(f"the transfer is {transfer.status.value}, not under review",
                                       status=transfer.status.value)
-            payee = uow.fraud.counterparty_profile(transfer.to_account_number) or \
-                CounterpartyProfile(transfer.to_account_number)
             if approve:
                 result = self._holds.release(uow, transfer, context, "approved by an operator")
                 label = Label.LEGITIMATE
             else:
                 result = self._holds.void(uow, transfer, context, "rejected by an operator")
                 label = Label.CONFIRMED_FRAUD
+            # Read after the accounts were locked, as a posting does: same lock order.
+            payee = uow.fraud.counterparty_profile(transfer.to_account_number) or \
+                CounterpartyProfile(transfer.to_account_number)
             payee.label(transfer.created_at, label is Label.CONFIRMED_FRAUD)
             uow.fraud.save_counterparty_profile(payee)
             uow.audit.append(self._holds.label_event(context, transfer, label))

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import multiprocessing
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from datetime import UTC, datetime
 from pathlib import Path
+from uuid import uuid4
 
 import punq
 import pytest
@@ -13,6 +17,7 @@ from typer.testing import CliRunner
 
 from application.ports import UnitOfWorkFactory
 from application.use_cases import VerifyAuditTrail, VerifyLedger
+from domain.fraud_profile import CustomerProfile
 from entrypoints.bootstrap import bootstrap, prepare_database
 from entrypoints.cli import runtime
 from entrypoints.cli.app import app as cli
@@ -97,3 +102,35 @@ def test_processes_transferring_between_hot_accounts(sql_bank: tuple[punq.Contai
         results = [f.result(timeout=300) for f in futures]
     assert sum(r["replayed"] for r in results) >= SHARED * 3
     _check_books(bank, url, profile, hot, results, monkeypatch)
+
+
+def test_two_transfers_folding_into_one_fraud_profile_at_once_both_count(
+        sql_bank: tuple[punq.Container, str, str]) -> None:
+    # One customer paying from two accounts at once: their account locks do not meet, so the
+    # profile's own row must serialise them, or one payment vanishes from the velocity rules
+    # (and two first payments would both try to create the profile).
+    wired = sql_bank[0]
+    factory = wired.resolve(UnitOfWorkFactory)
+    customer_id, now = uuid4(), datetime.now(UTC)
+    first_has_read = threading.Event()
+
+    def fold(first: bool) -> None:
+        with factory(write=True) as uow:
+            profile = uow.fraud.customer_profile(customer_id) or CustomerProfile(customer_id)
+            if first:
+                first_has_read.set()
+                time.sleep(0.3)  # still in its transaction while the second one reads
+            profile.observe(100, now, "100000000001", "savings:UPI")
+            uow.fraud.save_customer_profile(profile)
+            uow.commit()
+
+    for expected in (2, 4):  # a new profile, then an existing one
+        first_has_read.clear()
+        with ThreadPoolExecutor(2) as pool:
+            first = pool.submit(fold, True)
+            first_has_read.wait(10)
+            second = pool.submit(fold, False)
+            first.result(), second.result()
+        with factory() as uow:
+            folded = uow.fraud.customer_profile(customer_id)
+        assert folded is not None and folded.transfers == expected
