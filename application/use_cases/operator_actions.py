@@ -58,7 +58,11 @@ class OperateCustomers:
         with self._uow_factory(write=True) as uow:
             customer = _customer(uow, number)
             changed = []
-            for account in uow.accounts.of_customer(customer.id):
+            # Locked before they change: writing back an account read unlocked would undo the
+            # balance of a transfer posted meanwhile.
+            numbers = [a.account_number for a in uow.accounts.of_customer(customer.id)]
+            locked = uow.accounts.lock(numbers) if numbers else {}
+            for account in (locked[n] for n in numbers):
                 if account.status is AccountStatus.CLOSED:
                     continue
                 account.freeze() if frozen else account.unfreeze()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from uuid import uuid4
@@ -15,9 +15,12 @@ import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
+from application.context import SYSTEM
 from application.ports import UnitOfWorkFactory
-from application.use_cases import VerifyAuditTrail, VerifyLedger
+from application.use_cases import OperateCustomers, VerifyAuditTrail, VerifyLedger
+from domain.account import Account, AccountStatus
 from domain.fraud_profile import CustomerProfile
+from domain.money import Money
 from entrypoints.bootstrap import bootstrap, prepare_database
 from entrypoints.cli import runtime
 from entrypoints.cli.app import app as cli
@@ -134,3 +137,27 @@ def test_two_transfers_folding_into_one_fraud_profile_at_once_both_count(
         with factory() as uow:
             folded = uow.fraud.customer_profile(customer_id)
         assert folded is not None and folded.transfers == expected
+
+
+def test_freezing_a_customer_never_undoes_a_transfer_posted_meanwhile(
+        sql_bank: tuple[punq.Container, str, str]) -> None:
+    wired = sql_bank[0]
+    factory = wired.resolve(UnitOfWorkFactory)
+    owner = customer(wired)
+    number = account(wired, owner, "1000.00").account_number
+    freezing: Future[list[Account]]
+    # A posting in flight holds the account and has moved its balance, not yet committed.
+    with ThreadPoolExecutor(1) as operator:
+        with factory(write=True) as uow:
+            posting = uow.accounts.lock([number])[number]
+            posting.debit(Money(25_000))
+            uow.accounts.update(posting)
+            freezing = operator.submit(wired.resolve(OperateCustomers).freeze,
+                                       owner.customer_number, True, SYSTEM)
+            time.sleep(0.3)  # the operator's freeze starts while the posting is open
+            uow.commit()
+        assert [a.status for a in freezing.result(10)] == [AccountStatus.FROZEN]
+    with factory() as uow:
+        after = uow.accounts.by_number(number)
+    assert after is not None and after.status is AccountStatus.FROZEN
+    assert after.balance == Money(75_000)  # the posting's debit stands
