@@ -92,6 +92,9 @@ class MemoryCustomers:
         found = self._staged.customers.get(customer_id) or self._store.customers.get(customer_id)
         return copy.copy(found) if found else None
 
+    def lock(self, customer_id: UUID) -> Customer | None:
+        return self.get(customer_id)  # the writer lock is already held for the transaction
+
     def by_number(self, customer_number: str) -> Customer | None:
         return next((copy.copy(c) for c in self._all() if c.customer_number == customer_number), None)
 

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection
 
 from adapters.sql.prepared import Prepared
 from adapters.sql.tables import fraud_assessments, fraud_profiles
+from adapters.sql.turns import serialised_writer
 from domain.fraud import Assessment, Contribution, Decision, StoredAssessment
 from domain.fraud_profile import CounterpartyProfile, CustomerProfile
 
@@ -47,8 +48,7 @@ class SqlFraud:
         # Documents, not objects, are kept, so each read still returns a fresh entity.
         self._documents: dict[tuple[str, str], str | None] = {}
         self._rows: set[tuple[str, str]] = set()  # of those, the ones with a row
-        self._locking = conn.dialect.name == "postgresql" and \
-            bool(conn.get_execution_options().get("vaani_write"))
+        self._locking = serialised_writer(conn)
 
     def _load(self, kind: str, key: str) -> dict[str, Any] | None:
         if (kind, key) in self._documents:

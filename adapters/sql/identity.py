@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 from adapters.sql import mapping as m
 from adapters.sql.prepared import Prepared
 from adapters.sql.tables import login_attempts, rate_limits, refresh_tokens, sessions
+from adapters.sql.turns import take_turn
 from domain.login_attempts import LoginAttempts
 from domain.session import RefreshToken, Session
 
@@ -73,6 +74,7 @@ class SqlLoginAttempts:
         self._conn = conn
 
     def get(self, customer_number: str) -> LoginAttempts | None:
+        take_turn(self._conn, f"login_attempts:{customer_number}")  # writers: every failure counts
         row = self._conn.execute(sa.select(login_attempts).where(
             login_attempts.c.customer_number == customer_number)).first()
         return m.to_attempts(row) if row else None

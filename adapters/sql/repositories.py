@@ -69,6 +69,14 @@ class SqlCustomers:
     def get(self, customer_id: UUID) -> Customer | None:
         return self._one(customers.c.id == customer_id)
 
+    def lock(self, customer_id: UUID) -> Customer | None:
+        # On SQLite the whole database is already ours: the transaction began IMMEDIATE.
+        query = sa.select(customers).where(customers.c.id == customer_id)
+        if self._conn.dialect.name == "postgresql":
+            query = query.with_for_update()
+        row = self._conn.execute(query).first()
+        return m.to_customer(row) if row else None
+
     def by_number(self, customer_number: str) -> Customer | None:
         return self._one(customers.c.customer_number == customer_number)
 

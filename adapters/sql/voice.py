@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from adapters.sql.tables import device_bindings, voice_attempts, voice_samples, voiceprints
+from adapters.sql.turns import take_turn
 from domain.device import DeviceBinding, TrustLevel
 from domain.voice import Embedding, VoiceAttempts, Voiceprint, VoiceSample
 
@@ -91,6 +92,7 @@ class SqlVoice:
             "created_at": voiceprint.created_at})
 
     def attempts(self, customer_id: UUID) -> VoiceAttempts | None:
+        take_turn(self._conn, f"voice_attempts:{customer_id}")  # writers: every failure counts
         r = self._conn.execute(sa.select(voice_attempts).where(
             voice_attempts.c.customer_id == customer_id)).first()
         return VoiceAttempts(r.customer_id, r.failures, r.last_failure_at, r.disabled) if r else None

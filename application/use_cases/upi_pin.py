@@ -42,7 +42,7 @@ class SetUpiPin:
                                reason="stale_login")
         pin_hash = self._hasher.hash(pin)
         with self._uow_factory(write=True) as uow:
-            current = uow.customers.get(caller.customer_id)
+            current = uow.customers.lock(caller.customer_id)
             assert current is not None
             changed = current.upi_pin_hash is not None
             current.upi_pin_hash = pin_hash
@@ -77,7 +77,8 @@ class VerifyUpiPin:
         right = self._hasher.verify(customer.upi_pin_hash, pin)
         blocked = False
         with self._uow_factory(write=True) as uow:
-            current = uow.customers.get(customer.id)
+            # Locked: wrong PINs sent in parallel must each count towards the block.
+            current = uow.customers.lock(customer.id)
             assert current is not None
             if right:
                 current.record_pin_success()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,11 +17,14 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from application.context import SYSTEM
-from application.ports import UnitOfWorkFactory
+from application.ports import UnitOfWork, UnitOfWorkFactory
 from application.use_cases import OperateCustomers, VerifyAuditTrail, VerifyLedger
 from domain.account import Account, AccountStatus
+from domain.customer import Customer, PinPolicy
 from domain.fraud_profile import CustomerProfile
+from domain.login_attempts import LockoutPolicy, LoginAttempts
 from domain.money import Money
+from domain.voice import VoiceAttemptPolicy, VoiceAttempts
 from entrypoints.bootstrap import bootstrap, prepare_database
 from entrypoints.cli import runtime
 from entrypoints.cli.app import app as cli
@@ -161,3 +165,54 @@ def test_freezing_a_customer_never_undoes_a_transfer_posted_meanwhile(
         after = uow.accounts.by_number(number)
     assert after is not None and after.status is AccountStatus.FROZEN
     assert after.balance == Money(75_000)  # the posting's debit stands
+
+
+def _wrong_password(uow: UnitOfWork, who: Customer) -> int:
+    attempts = uow.login_attempts.get(who.customer_number) or LoginAttempts(who.customer_number)
+    attempts.record_failure(datetime.now(UTC), LockoutPolicy(max_failures=99))
+    uow.login_attempts.save(attempts)
+    return attempts.failures
+
+
+def _wrong_voice(uow: UnitOfWork, who: Customer) -> int:
+    attempts = uow.voice.attempts(who.id) or VoiceAttempts(who.id)
+    attempts.record(False, datetime.now(UTC), VoiceAttemptPolicy(disable_after=99))
+    uow.voice.save_attempts(attempts)
+    return attempts.failures
+
+
+def _wrong_pin(uow: UnitOfWork, who: Customer) -> int:
+    current = uow.customers.lock(who.id)
+    assert current is not None
+    current.record_pin_failure(datetime.now(UTC), PinPolicy(max_failures=99))
+    uow.customers.update(current)
+    return current.pin_failures
+
+
+@pytest.mark.parametrize("fail", [_wrong_password, _wrong_voice, _wrong_pin])
+def test_failures_sent_in_parallel_each_count_towards_the_lockout(
+        sql_bank: tuple[punq.Container, str, str],
+        fail: Callable[[UnitOfWork, Customer], int]) -> None:
+    # An attacker sending guesses at once must not outrun the lockout: two transactions
+    # counting the same failure counter take turns, also when the counter does not exist yet.
+    wired = sql_bank[0]
+    factory = wired.resolve(UnitOfWorkFactory)
+    who = customer(wired)
+    first_has_read = threading.Event()
+
+    def attempt(first: bool) -> int:
+        with factory(write=True) as uow:
+            failures = fail(uow, who)
+            if first:
+                first_has_read.set()
+                time.sleep(0.3)  # still in its transaction while the second one counts
+            uow.commit()
+            return failures
+
+    for expected in (2, 4):  # no counter yet, then an existing one
+        first_has_read.clear()
+        with ThreadPoolExecutor(2) as pool:
+            first = pool.submit(attempt, True)
+            first_has_read.wait(10)
+            second = pool.submit(attempt, False)
+            assert (first.result(10), second.result(10)) == (expected - 1, expected)
