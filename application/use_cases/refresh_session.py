@@ -29,8 +29,12 @@ class RefreshSession:
             raise Unauthorized(REFUSED)
         with self._uow_factory(write=True) as uow:
             presented = uow.refresh_tokens.get(token_hash(refresh_token))
-            # Locking the session serialises two refreshes of one family (PostgreSQL).
+            # Locking the session serialises two refreshes of one family (PostgreSQL). The token
+            # is read again under the lock: a refresh that held it meanwhile has rotated it, and
+            # acting on the first read would fork the family into two current tokens.
             session = uow.sessions.lock(presented.session_id) if presented else None
+            if session is not None:
+                presented = uow.refresh_tokens.get(token_hash(refresh_token))
             customer = uow.customers.get(session.customer_id) if session else None
             now = self._clock.now()
             if presented is None or session is None or customer is None \

@@ -18,9 +18,16 @@ from typer.testing import CliRunner
 
 from application.context import SYSTEM
 from application.ports import UnitOfWork, UnitOfWorkFactory
-from application.use_cases import OperateCustomers, VerifyAuditTrail, VerifyLedger
+from application.use_cases import (
+    LogInWithPassword,
+    OperateCustomers,
+    RefreshSession,
+    VerifyAuditTrail,
+    VerifyLedger,
+)
 from domain.account import Account, AccountStatus
 from domain.customer import Customer, PinPolicy
+from domain.errors import Unauthorized
 from domain.fraud_profile import CustomerProfile
 from domain.login_attempts import LockoutPolicy, LoginAttempts
 from domain.money import Money
@@ -29,7 +36,7 @@ from entrypoints.bootstrap import bootstrap, prepare_database
 from entrypoints.cli import runtime
 from entrypoints.cli.app import app as cli
 from tests.conftest import TEST_ENV, database_url_for, settings_for
-from tests.support.banking import account, customer
+from tests.support.banking import PASSWORD, account, customer
 from tests.support.workload import Hot, storm, storm_in_process
 
 WORKERS, TRANSFERS, SHARED = 6, 40, 8
@@ -216,3 +223,33 @@ def test_failures_sent_in_parallel_each_count_towards_the_lockout(
             first_has_read.wait(10)
             second = pool.submit(attempt, False)
             assert (first.result(10), second.result(10)) == (expected - 1, expected)
+
+
+def test_two_refreshes_of_one_token_at_once_leave_a_single_chain(
+        sql_bank: tuple[punq.Container, str, str]) -> None:
+    # A thief replaying a refresh token while its owner refreshes: whatever order they run in,
+    # the session keeps one current refresh token, never two independent ones.
+    wired = sql_bank[0]
+    factory = wired.resolve(UnitOfWorkFactory)
+    who = customer(wired)
+    issued, _ = wired.resolve(LogInWithPassword).execute(who.customer_number, PASSWORD)
+    refresh = wired.resolve(RefreshSession)
+
+    def attempt() -> str:
+        try:
+            return refresh.execute(issued.refresh_token, SYSTEM).refresh_token
+        except Unauthorized:
+            return "refused"
+
+    with ThreadPoolExecutor(2) as clients:
+        with factory(write=True) as uow:  # both refreshes queue behind this session lock
+            assert uow.sessions.lock(issued.session.id) is not None
+            answers = [clients.submit(attempt) for _ in range(2)]
+            time.sleep(0.3)
+        results = [a.result(10) for a in answers]
+    engine = factory.engine  # type: ignore[attr-defined]
+    with engine.connect() as conn:
+        current = conn.execute(sa.text(
+            "SELECT count(*) FROM refresh_tokens WHERE session_id = :s AND rotated_at IS NULL"
+        ).bindparams(sa.bindparam("s", type_=sa.Uuid)), {"s": issued.session.id}).scalar_one()
+    assert current <= 1, results
