@@ -245,7 +245,7 @@ class MemoryAudit:
     def __init__(self, store: MemoryStore, staged: Staged) -> None:
         self._store, self._staged = store, staged
 
-    def append(self, event: AuditEvent) -> AuditEvent:
+    def append(self, event: AuditEvent) -> None:
         # Writers hold the store's writer lock, so the committed head cannot move meanwhile.
         with self._store.state:
             chain = self._store.audit + self._staged.audit
@@ -253,7 +253,6 @@ class MemoryAudit:
         sealed = seal(event, head.sequence + 1 if head else 1,
                       head.record_hash if head else GENESIS_HASH)
         self._staged.audit.append(sealed)
-        return sealed
 
     def page(self, *, before: int | None, limit: int) -> list[AuditEvent]:
         with self._store.state:
@@ -355,10 +354,12 @@ class MemoryDevices:
     def update(self, binding: DeviceBinding) -> None:
         self._staged.devices[binding.id] = copy.copy(binding)
 
-    def get(self, binding_id: UUID) -> DeviceBinding | None:
+    # lock: the writer lock is already held for the whole transaction.
+    def get(self, binding_id: UUID, *, lock: bool = False) -> DeviceBinding | None:
         return next((copy.copy(b) for b in self._all() if b.id == binding_id), None)
 
-    def by_identifier(self, customer_id: UUID, identifier: str) -> DeviceBinding | None:
+    def by_identifier(self, customer_id: UUID, identifier: str, *,
+                      lock: bool = False) -> DeviceBinding | None:
         return next((copy.copy(b) for b in self._all()
                      if b.customer_id == customer_id and b.identifier == identifier), None)
 

@@ -28,17 +28,34 @@ class SqlAudit:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
         self._lock = conn.dialect.name == "postgresql"
+        self._pending: list[AuditEvent] = []
 
-    def append(self, event: AuditEvent) -> AuditEvent:
+    def append(self, event: AuditEvent) -> None:
+        # Kept until the unit of work commits (`place`): every writer appends, so on PostgreSQL
+        # the chain's head is the one row all of them lock. Locked only at the end, it is every
+        # transaction's last lock — no writer holds it while waiting for an account — and held
+        # for the commit's round trip, not for the whole transaction.
+        self._pending.append(event)
+
+    def place(self) -> None:
+        """Seal the pending events after the head and queue their rows: just before COMMIT."""
+        if not self._pending:
+            return
         # PostgreSQL: the row lock orders concurrent appenders; SQLite: the writer already owns
         # the database (BEGIN IMMEDIATE). Either way no two records get the same predecessor.
         head = (_LOCK_HEAD if self._lock else _HEAD).first(self._conn)
         assert head is not None, "audit_head is seeded by migration 0002"
-        sealed = seal(event, head.last_sequence + 1, head.last_hash)
-        _INSERT.defer(self._conn, m.audit_row(sealed))
-        _MOVE_HEAD.defer(self._conn, {"new_sequence": sealed.sequence,
-                                        "new_hash": sealed.record_hash})
-        return sealed
+        sequence, last_hash = head.last_sequence, head.last_hash
+        for event in self._pending:
+            sealed = seal(event, sequence + 1, last_hash)
+            _INSERT.defer(self._conn, m.audit_row(sealed))
+            sequence, last_hash = sealed.sequence, sealed.record_hash
+        _MOVE_HEAD.defer(self._conn, {"new_sequence": sequence, "new_hash": last_hash})
+        self._pending.clear()
+
+    def discard(self) -> None:
+        """The transaction rolls back: its events never happened."""
+        self._pending.clear()
 
     def page(self, *, before: int | None, limit: int) -> list[AuditEvent]:
         query = sa.select(audit_events)

@@ -124,12 +124,17 @@ class SqlUnitOfWork:
         assert self._tx is not None, "commit outside of `with uow:`"
         assert not self._shared, "a shared read transaction commits nothing"
         assert self._conn is not None
+        audit = vars(self).get("audit")  # made only if this transaction appended or read
+        if audit is not None:
+            audit.place()
         # Queued writes and the COMMIT in one round trip; if a write fails, nothing commits.
         send_deferred(self._conn, commit=True)
         self._tx.commit()
         self._tx = None
 
     def rollback(self) -> None:
+        if (audit := vars(self).get("audit")) is not None:
+            audit.discard()
         if self._conn is not None:
             drop_deferred(self._conn)
         if self._tx is not None and self._tx.is_active:

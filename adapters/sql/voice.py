@@ -50,15 +50,19 @@ class SqlDevices:
         self._conn.execute(device_bindings.update().where(device_bindings.c.id == binding.id),
                            _binding_row(binding))
 
-    def get(self, binding_id: UUID) -> DeviceBinding | None:
-        row = self._conn.execute(sa.select(device_bindings).where(
-            device_bindings.c.id == binding_id)).first()
-        return _binding(row) if row else None
+    def get(self, binding_id: UUID, *, lock: bool = False) -> DeviceBinding | None:
+        return self._one(device_bindings.c.id == binding_id, lock)
 
-    def by_identifier(self, customer_id: UUID, identifier: str) -> DeviceBinding | None:
-        row = self._conn.execute(sa.select(device_bindings).where(
-            device_bindings.c.customer_id == customer_id,
-            device_bindings.c.identifier == identifier)).first()
+    def by_identifier(self, customer_id: UUID, identifier: str, *,
+                      lock: bool = False) -> DeviceBinding | None:
+        return self._one(sa.and_(device_bindings.c.customer_id == customer_id,
+                                 device_bindings.c.identifier == identifier), lock)
+
+    def _one(self, where: sa.ColumnElement[bool], lock: bool) -> DeviceBinding | None:
+        query = sa.select(device_bindings).where(where)
+        if lock and self._conn.dialect.name == "postgresql":  # SQLite: the writer has it all
+            query = query.with_for_update()
+        row = self._conn.execute(query).first()
         return _binding(row) if row else None
 
     def of_customer(self, customer_id: UUID) -> list[DeviceBinding]:
@@ -98,6 +102,7 @@ class SqlVoice:
         return VoiceAttempts(r.customer_id, r.failures, r.last_failure_at, r.disabled) if r else None
 
     def save_attempts(self, attempts: VoiceAttempts) -> None:
+        take_turn(self._conn, f"voice_attempts:{attempts.customer_id}")  # delete + insert: alone
         self._conn.execute(voice_attempts.delete().where(
             voice_attempts.c.customer_id == attempts.customer_id))
         self._conn.execute(voice_attempts.insert(), {

@@ -30,7 +30,7 @@ class DeviceBinder:
         check_identifier(device.identifier)
         check_label(device.label)
         now = self._clock.now()
-        binding = uow.devices.by_identifier(customer_id, device.identifier)
+        binding = uow.devices.by_identifier(customer_id, device.identifier, lock=True)
         if binding is None:
             enrolled = uow.voice.voiceprint(customer_id) is not None
             binding = DeviceBinding(
@@ -54,8 +54,9 @@ class DeviceBinder:
         return binding
 
 
-def owned_device(uow: UnitOfWork, customer_id: UUID, binding_id: UUID) -> DeviceBinding:
-    return owned(uow.devices.get(binding_id), customer_id,
+def owned_device(uow: UnitOfWork, customer_id: UUID, binding_id: UUID,
+                 lock: bool = False) -> DeviceBinding:
+    return owned(uow.devices.get(binding_id, lock=lock), customer_id,
                  DeviceNotFound("no such device", device_id=str(binding_id)))
 
 
@@ -77,7 +78,7 @@ class ManageDevices:
                context: RequestContext) -> DeviceBinding:
         check_label(label)
         with self._uow_factory(write=True) as uow:
-            binding = owned_device(uow, customer_id, binding_id)
+            binding = owned_device(uow, customer_id, binding_id, lock=True)
             binding.label = label
             uow.devices.update(binding)
             uow.audit.append(self._audit.event(context, "device.renamed", customer_id=customer_id,
@@ -87,7 +88,7 @@ class ManageDevices:
 
     def revoke(self, customer_id: UUID, binding_id: UUID, context: RequestContext) -> None:
         with self._uow_factory(write=True) as uow:
-            binding = owned_device(uow, customer_id, binding_id)
+            binding = owned_device(uow, customer_id, binding_id, lock=True)
             binding.revoke(self._clock.now())
             uow.devices.update(binding)
             uow.audit.append(self._audit.event(context, "device.revoked", customer_id=customer_id,
@@ -100,7 +101,7 @@ class ManageDevices:
         revoked device needs a voice verification against the existing voiceprint."""
         sample = self._engine.analyse(voice_sample) if voice_sample is not None else None
         with self._uow_factory(write=True) as uow:
-            existing = uow.devices.by_identifier(customer_id, device.identifier)
+            existing = uow.devices.by_identifier(customer_id, device.identifier, lock=True)
             enrolled = uow.voice.voiceprint(customer_id) is not None
             if existing is not None and existing.is_revoked and (not enrolled or sample is None):
                 raise DeviceNotTrusted("a revoked device can be bound again only with a voice "

@@ -43,7 +43,7 @@ class EnrolVoice:
                                   reason="duplicate_sample")
         check_one_speaker(samples, self._policy.enrol_consistency)
         with self._uow_factory(write=True) as uow:
-            binding = owned_device(uow, customer_id, binding_id)
+            binding = owned_device(uow, customer_id, binding_id, lock=True)  # trusted till commit
             if binding.trust is not TrustLevel.TRUSTED:
                 raise DeviceNotTrusted("enrol your voice from a trusted device")
             customer = uow.customers.get(customer_id)

@@ -137,13 +137,17 @@ class ReviewTransfers:
             if transfer.status is not TransferStatus.PENDING_REVIEW:
                 raise TransferNotHeld(f"the transfer is {transfer.status.value}, not under review",
                                       status=transfer.status.value)
+            # A posting's lock order (PostgreSQL): the accounts, then the payee's profile, then
+            # the audit chain's head, which release and void take as they record themselves.
+            uow.accounts.lock([transfer.from_account_number, transfer.to_account_number])
+            uow.fraud.counterparty_profile(transfer.to_account_number)
             if approve:
                 result = self._holds.release(uow, transfer, context, "approved by an operator")
                 label = Label.LEGITIMATE
             else:
                 result = self._holds.void(uow, transfer, context, "rejected by an operator")
                 label = Label.CONFIRMED_FRAUD
-            # Read after the accounts were locked, as a posting does: same lock order.
+            # Read again: a release has folded the payment into it meanwhile.
             payee = uow.fraud.counterparty_profile(transfer.to_account_number) or \
                 CounterpartyProfile(transfer.to_account_number)
             payee.label(transfer.created_at, label is Label.CONFIRMED_FRAUD)

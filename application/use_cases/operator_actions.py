@@ -119,7 +119,7 @@ class OperateDevices:
     def revoke(self, number: str, identifier: str, context: RequestContext) -> DeviceBinding:
         with self._uow_factory(write=True) as uow:
             customer = _customer(uow, number)
-            binding = uow.devices.by_identifier(customer.id, identifier)
+            binding = uow.devices.by_identifier(customer.id, identifier, lock=True)
             if binding is None:
                 raise DeviceNotFound(f"customer {number} has no device {identifier!r}")
             binding.revoke(self._clock.now())

@@ -16,16 +16,18 @@ import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
-from application.context import SYSTEM
+from application.context import SYSTEM, DeviceInfo
 from application.ports import UnitOfWork, UnitOfWorkFactory
 from application.use_cases import (
     LogInWithPassword,
+    ManageDevices,
     OperateCustomers,
     RefreshSession,
     VerifyAuditTrail,
     VerifyLedger,
 )
 from domain.account import Account, AccountStatus
+from domain.audit import AuditEvent, Outcome
 from domain.customer import Customer, PinPolicy
 from domain.errors import Unauthorized
 from domain.fraud_profile import CustomerProfile
@@ -253,3 +255,65 @@ def test_two_refreshes_of_one_token_at_once_leave_a_single_chain(
             "SELECT count(*) FROM refresh_tokens WHERE session_id = :s AND rotated_at IS NULL"
         ).bindparams(sa.bindparam("s", type_=sa.Uuid)), {"s": issued.session.id}).scalar_one()
     assert current <= 1, results
+
+
+def test_a_login_from_a_device_being_revoked_does_not_bring_it_back(
+        sql_bank: tuple[punq.Container, str, str]) -> None:
+    # The owner revokes a stolen phone while the thief logs in from it. A login reads the
+    # binding to update it (last seen, trust): held until it commits, so a revocation waits
+    # for it and is never overwritten by the login's older copy.
+    wired = sql_bank[0]
+    factory = wired.resolve(UnitOfWorkFactory)
+    who = customer(wired)
+    phone = DeviceInfo("stolen-phone")
+    wired.resolve(LogInWithPassword).execute(who.customer_number, PASSWORD, device=phone)
+    with ThreadPoolExecutor(1) as owner:
+        with factory(write=True) as uow:  # the thief's login, as DeviceBinder.on_login runs it
+            binding = uow.devices.by_identifier(who.id, phone.identifier, lock=True)
+            assert binding is not None and not binding.is_revoked
+            revoking = owner.submit(wired.resolve(ManageDevices).revoke, who.id, binding.id,
+                                    SYSTEM)
+            time.sleep(0.3)  # the revocation runs while the login is open
+            binding.last_seen_at = datetime.now(UTC)
+            uow.devices.update(binding)
+            uow.commit()
+        revoking.result(10)
+    with factory() as uow:
+        after = uow.devices.by_identifier(who.id, phone.identifier)
+    assert after is not None and after.is_revoked
+
+
+def test_no_writer_holds_the_audit_chain_while_it_waits_for_an_account(
+        sql_bank: tuple[punq.Container, str, str]) -> None:
+    # Every writer records itself on the one audit chain. Were its head locked at the first
+    # record, a writer recording early and then waiting for an account (expiring holds one by
+    # one) and a posting holding that account and then recording would wait for each other.
+    wired = sql_bank[0]
+    factory = wired.resolve(UnitOfWorkFactory)
+    owner = customer(wired)
+    first, second = (account(wired, owner, "10.00").account_number for _ in range(2))
+
+    def record(action: str) -> AuditEvent:
+        return AuditEvent(id=uuid4(), occurred_at=datetime.now(UTC), action=action,
+                          outcome=Outcome.SUCCESS, customer_id=owner.id)
+
+    def records_then_waits() -> None:
+        with factory(write=True) as uow:
+            uow.accounts.lock([first])
+            uow.audit.append(record("test.first_hold_voided"))
+            uow.accounts.lock([second])  # held by the posting below
+            uow.audit.append(record("test.second_hold_voided"))
+            uow.commit()
+
+    with ThreadPoolExecutor(1) as expiry:
+        with factory(write=True) as uow:  # a posting holding the second account
+            uow.accounts.lock([second])
+            waiting = expiry.submit(records_then_waits)
+            time.sleep(0.3)
+            uow.audit.append(record("test.posted"))
+            uow.commit()
+        waiting.result(10)
+    assert wired.resolve(VerifyAuditTrail).execute().ok
+    with factory() as uow:
+        actions = [e.action for e in uow.audit.all_in_order() if e.action.startswith("test.")]
+    assert sorted(actions) == ["test.first_hold_voided", "test.posted", "test.second_hold_voided"]
