@@ -9,12 +9,11 @@ from uuid import UUID
 
 import attrs
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 
 from adapters.sql.prepared import Prepared
 from adapters.sql.tables import fraud_assessments, fraud_profiles
-from adapters.sql.turns import serialised_writer
+from adapters.sql.turns import take_turn
 from domain.fraud import Assessment, Contribution, Decision, StoredAssessment
 from domain.fraud_profile import CounterpartyProfile, CustomerProfile
 
@@ -26,16 +25,6 @@ _WHERE = (fraud_profiles.c.kind == sa.bindparam("profile_kind"),
 _PROFILE = Prepared(sa.select(fraud_profiles.c.data).where(*_WHERE))
 _UPDATE_PROFILE = Prepared(fraud_profiles.update().where(*_WHERE), column_keys=["data"])
 _INSERT_PROFILE = Prepared(fraud_profiles.insert(), column_keys=["kind", "key", "data"])
-# PostgreSQL: a write transaction reads a profile it may update with the row locked, so two
-# transfers at once (one customer's two accounts; a payment and an operator's verdict on the
-# same payee) cannot both fold into the same old document and lose an update: the velocity
-# rules must count every payment, also those sent in parallel. A missing row is first created
-# empty, so there is a row to lock and two first payments cannot both insert one. (SQLite's
-# writers take turns: nothing to lock there.) Locks follow the accounts' (taken first) and go
-# customer before counterparty, so they cannot deadlock.
-_ENSURE_PROFILE = Prepared(postgresql.insert(fraud_profiles).on_conflict_do_nothing(),
-                           column_keys=["kind", "key", "data"])
-_LOCKED_PROFILE = Prepared(sa.select(fraud_profiles.c.data).where(*_WHERE).with_for_update())
 _INSERT_ASSESSMENT = Prepared(fraud_assessments.insert(),
                               column_keys=list(fraud_assessments.c.keys()))
 
@@ -47,29 +36,24 @@ class SqlFraud:
         # to score and again to update them, and the second read need not ask the database.
         # Documents, not objects, are kept, so each read still returns a fresh entity.
         self._documents: dict[tuple[str, str], str | None] = {}
-        self._rows: set[tuple[str, str]] = set()  # of those, the ones with a row
-        self._locking = serialised_writer(conn)
 
     def _load(self, kind: str, key: str) -> dict[str, Any] | None:
         if (kind, key) in self._documents:
             data = self._documents[kind, key]
         else:
-            where = {"profile_kind": kind, "profile_key": key}
-            if self._locking:  # both in one round trip: the insert is queued for the select
-                _ENSURE_PROFILE.defer(self._conn, {"kind": kind, "key": key, "data": ""})
-                data = _LOCKED_PROFILE.scalar(self._conn, where) or None  # "": made just now
-                self._rows.add((kind, key))
-            else:
-                data = _PROFILE.scalar(self._conn, where)
-                if data is not None:
-                    self._rows.add((kind, key))
+            # Writers fold payments in one at a time, or two transfers at once (one customer's
+            # two accounts, whose account locks never meet) would both fold into the same old
+            # document and the velocity rules would miss one. Taken after the accounts' locks,
+            # customer before counterparty, as every writer does: no deadlock.
+            take_turn(self._conn, f"fraud_profile:{kind}:{key}")
+            data = _PROFILE.scalar(self._conn, {"profile_kind": kind, "profile_key": key})
             self._documents[kind, key] = data
         return json.loads(data) if data else None
 
     def _save(self, kind: str, key: str, data: dict[str, Any]) -> None:
         text = _COMPACT(data)
         if (kind, key) in self._documents:  # read in this transaction: known to exist or not
-            saved = _UPDATE_PROFILE if (kind, key) in self._rows else _INSERT_PROFILE
+            saved = _UPDATE_PROFILE if self._documents[kind, key] is not None else _INSERT_PROFILE
             saved.defer(self._conn, {"profile_kind": kind, "profile_key": key, "kind": kind,
                                      "key": key, "data": text})
         else:
@@ -78,7 +62,6 @@ class SqlFraud:
             if updated == 0:
                 _INSERT_PROFILE.execute(self._conn, {"kind": kind, "key": key, "data": text})
         self._documents[kind, key] = text
-        self._rows.add((kind, key))
 
     def customer_profile(self, customer_id: UUID) -> CustomerProfile | None:
         data = self._load("customer", str(customer_id))

@@ -62,20 +62,18 @@ class SqlCustomers:
         row = m.customer_row(customer)
         self._conn.execute(customers.update().where(customers.c.id == customer.id), row)
 
-    def _one(self, condition: sa.ColumnElement[bool]) -> Customer | None:
-        row = self._conn.execute(sa.select(customers).where(condition).limit(1)).first()
+    def _one(self, condition: sa.ColumnElement[bool], lock: bool = False) -> Customer | None:
+        query = sa.select(customers).where(condition).limit(1)
+        if lock and self._conn.dialect.name == "postgresql":  # SQLite: the writer has it all
+            query = query.with_for_update()
+        row = self._conn.execute(query).first()
         return m.to_customer(row) if row else None
 
     def get(self, customer_id: UUID) -> Customer | None:
         return self._one(customers.c.id == customer_id)
 
     def lock(self, customer_id: UUID) -> Customer | None:
-        # On SQLite the whole database is already ours: the transaction began IMMEDIATE.
-        query = sa.select(customers).where(customers.c.id == customer_id)
-        if self._conn.dialect.name == "postgresql":
-            query = query.with_for_update()
-        row = self._conn.execute(query).first()
-        return m.to_customer(row) if row else None
+        return self._one(customers.c.id == customer_id, lock=True)
 
     def by_number(self, customer_number: str) -> Customer | None:
         return self._one(customers.c.customer_number == customer_number)
