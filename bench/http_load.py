@@ -107,23 +107,38 @@ class Bank:
         check_invariants(self.bank, self.money)
 
 
+# What uvicorn logs once in each worker when its application has started.
+STARTED = "Application startup complete"
+
+
 @contextmanager
-def server(command: list[str], env: dict[str, str], port: int) -> Iterator[None]:
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(600):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1)  # noqa: S310
-                break
-            except OSError as error:
-                if getattr(error, "code", None) == 404:  # the bare app has no /health
-                    break
+def server(command: list[str], env: dict[str, str], port: int, workers: int = 1,
+           started: str | None = STARTED) -> Iterator[None]:
+    """The server, once it answers and every one of its `workers` has logged `started`: with
+    several workers the first one answers while the others are still starting (Vaani's load
+    the speaker model, seconds of CPU), and a run begun then measures their start-up too."""
+    with tempfile.NamedTemporaryFile("w+", suffix=".log") as log:
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)
+        try:
+            deadline = time.monotonic() + 120
+            while not _answers(port) or \
+                    (started and Path(log.name).read_text().count(started) < workers):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit(f"{command[0]} did not start: "
+                                     f"{Path(log.name).read_text()[-2000:]}")
                 time.sleep(0.1)
-        yield
-    finally:
-        process.terminate()
-        process.wait(30)
+            yield
+        finally:
+            process.terminate()
+            process.wait(30)
+
+
+def _answers(port: int) -> bool:
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1)  # noqa: S310
+        return True
+    except OSError as error:
+        return getattr(error, "code", None) == 404  # the bare app has no /health
 
 
 def wrk(port: int, prefix: str, bank: Bank, kind: str, connections: int, tag: str,
@@ -218,7 +233,7 @@ def measure(database: str, url: str, workers: int, workdir: Path, table: Table,
     vaani = ([str(BIN / "vaani"), "serve", "--port", "8791", "--workers", str(workers)],
              8791, "/api/v1")
     bare = ([str(BIN / "uvicorn"), "--factory", "bench.bare_app:create", "--port", "8792",
-             "--workers", str(workers), "--log-level", "warning", "--no-access-log"], 8792, "")
+             "--workers", str(workers), "--log-level", "info", "--no-access-log"], 8792, "")
     label = f"{database}, {workers} worker{'s' if workers > 1 else ''}"
     best: dict[str, float] = {}
     for kind in ("transfer", "balance"):
@@ -227,7 +242,7 @@ def measure(database: str, url: str, workers: int, workdir: Path, table: Table,
             for r in range(ROUNDS):
                 for name, (command, port, prefix) in (("vaani", vaani), ("bare", bare)):
                     before = bank.transfers()
-                    with server(command, bank.env, port):
+                    with server(command, bank.env, port, workers):
                         result = wrk(port, prefix, bank, kind, connections,
                                      f"{database[:2]}{kind[0]}{connections}{name}{r}", workdir)
                     bank.check()
@@ -251,7 +266,7 @@ def measure(database: str, url: str, workers: int, workdir: Path, table: Table,
         results = {}
         for name, (command, port, prefix) in (("vaani", vaani), ("bare", bare)):
             rate = best[f"transfer-{name}"] * share
-            with server(command, bank.env, port):
+            with server(command, bank.env, port, workers):
                 results[name] = asyncio.run(open_loop(port, prefix, bank, rate,
                                                       f"{database[:2]}o{share}{name}"))
             bank.check()
@@ -293,7 +308,9 @@ request) against a bare Starlette endpoint doing the hand-written transaction
 (`bench/bare_app.py`, no authentication), both under uvicorn on loopback, same database.
 {CUSTOMERS} customers moving 1.00 between their own accounts, a fresh Idempotency-Key per request.
 Closed loop: `wrk -t2`, {SECONDS} s per run, medians of {ROUNDS} interleaved rounds; the load
-generator shares the 2 cores with the server. SQLite synchronous FULL; PostgreSQL with default
+generator shares the 2 cores with the server. A run starts once every worker of the server has
+logged its start-up (until 2026-12-01 it started when the first answered, while Vaani's second
+worker was still loading the speaker model). SQLite synchronous FULL; PostgreSQL with default
 durability. After every run the ledger and audit chain verify, customer money is unchanged and
 every acknowledged transfer is in the database. Load average before: {load_before:.2f}.
 Targets: ratio ≥ 0.7, p99 ≤ 50 ms at 16 connections on SQLite.

@@ -102,10 +102,13 @@ def main() -> None:
                      "--threads", "4", "-b", "127.0.0.1:8794", "--chdir", str(PEER),
                      "peerbank.wsgi"], 8794, "", targets)
         runs: dict[str, list[dict[str, Any]]] = {"vaani": [], "peer": []}
+        # Vaani's workers each log uvicorn's start line; gunicorn's load Django at once.
+        started = {"vaani": http_load.STARTED, "peer": None}
         for r in range(ROUNDS):
             for name, (command, port, prefix, who) in (("vaani", vaani_server),
                                                        ("peer", gunicorn)):
-                with http_load.server(command, {**http_bank.env, **peer_env}, port):
+                with http_load.server(command, {**http_bank.env, **peer_env}, port, 2,
+                                      started[name]):
                     result = http_load.wrk(port, prefix, who, "transfer", 16, f"pc-{name}-{r}",
                                            Path(tmp))
                 http_load.refuse_errors(name, result)
