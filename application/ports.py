@@ -260,9 +260,11 @@ class UnitOfWorkFactory(Protocol):
     """Opens a unit of work; `write=True` takes the database's write lock up front."""
 
     def __call__(self, *, write: bool = False) -> UnitOfWork: ...
-    def one_read_transaction(self) -> AbstractContextManager[None]:
-        """Within it, the calling thread's read-only units of work share one transaction and
-        one connection. Units of work that write still open their own."""
+    def request_reads(self) -> AbstractContextManager[None]:
+        """A request's reads (its session check and its answer): within it, the calling
+        thread's read-only units of work share one connection. Each read is one statement
+        and they need no snapshot in common, so a server database may run them without a
+        transaction around them. Units of work that write still open their own."""
         ...
     def ping(self) -> bool: ...
     def close(self) -> None: ...

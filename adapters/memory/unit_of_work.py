@@ -124,7 +124,7 @@ class MemoryUnitOfWorkFactory:
     def __call__(self, *, write: bool = False) -> MemoryUnitOfWork:
         return MemoryUnitOfWork(self.store, write)
 
-    def one_read_transaction(self) -> AbstractContextManager[None]:
+    def request_reads(self) -> AbstractContextManager[None]:
         return nullcontext()  # every read already sees the one store
 
     def ping(self) -> bool:

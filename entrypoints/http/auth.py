@@ -63,7 +63,7 @@ def requires_on_worker(*roles: Role, reads_only: bool = False
     the event loop a wake-up and the threads a turn at the GIL; the busiest endpoints make one
     trip instead of two. The handler gets the request, its caller and the body, read on the loop
     (within the size limit) before the trip. An endpoint that `reads_only` reads the session and
-    its answer in one database transaction."""
+    its answer on one database connection (`request_reads`)."""
 
     def wrap(handler: WorkerHandler) -> Handler:
         async def endpoint(request: Request) -> Response:
@@ -74,7 +74,7 @@ def requires_on_worker(*roles: Role, reads_only: bool = False
                 return handler(request, _authenticate(request, token, roles), body)
 
             def read() -> Response:
-                with services(request).uow_factory.one_read_transaction():
+                with services(request).uow_factory.request_reads():
                     return work()
             return await offload(read if reads_only else work)
 

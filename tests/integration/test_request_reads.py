@@ -1,5 +1,5 @@
-"""`one_read_transaction`: a request's session check and its read share one transaction, on
-every profile, without changing what either answers, and without swallowing writes."""
+"""`request_reads`: a request's session check and its read share one connection, on every
+profile, without changing what either answers, and without swallowing writes."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def test_reads_inside_answer_as_outside_and_a_miss_spoils_nothing(bank: punq.Con
     balance = bank.resolve(GetBalance)
     asha = customer(bank)
     mine = account(bank, asha, "100.00").account_number
-    with factory.one_read_transaction():
+    with factory.request_reads():
         with pytest.raises(AccountNotFound):
             balance.execute(asha.id, "000000000000")
         assert balance.execute(asha.id, mine).balance == inr("100.00")
@@ -32,7 +32,7 @@ def test_a_transfer_inside_commits_in_its_own_transaction(bank: punq.Container) 
     asha = customer(bank)
     source = account(bank, asha, "100.00").account_number
     target = account(bank, asha).account_number
-    with factory.one_read_transaction():
+    with factory.request_reads():
         bank.resolve(TransferMoney).execute(TransferCommand(
             customer_id=asha.id, from_account_number=source, to_account_number=target,
             amount=inr("30.00"), idempotency_key="inside-a-read"))
@@ -47,7 +47,7 @@ def test_the_shared_transaction_belongs_to_its_thread_and_ends_with_the_block(
         bank: punq.Container) -> None:
     factory = bank.resolve(UnitOfWorkFactory)
     seen: list[object] = []
-    with factory.one_read_transaction():
+    with factory.request_reads():
         with factory() as first, factory() as second:
             assert first is second
         other = threading.Thread(target=lambda: seen.append(factory()))
@@ -79,3 +79,21 @@ def test_a_reader_sees_one_snapshot_while_money_moves(bank: punq.Container) -> N
     assert again.balance == before.balance == inr("100.00")
     assert other.balance == inr("0.00")  # not half of the transfer either
     assert bank.resolve(GetBalance).execute(asha.id, target).balance == inr("30.00")
+
+
+@pytest.mark.parametrize("profile", [pytest.param("postgresql", marks=pytest.mark.postgresql)],
+                         indirect=True)
+def test_on_postgresql_a_requests_reads_run_statement_by_statement(bank: punq.Container) -> None:
+    """No BEGIN and ROLLBACK around a request's reads: its second read sees what committed
+    after its first (each is one statement, answered on its own), unlike a plain reader."""
+    factory = bank.resolve(UnitOfWorkFactory)
+    balance = bank.resolve(GetBalance)
+    asha = customer(bank)
+    source = account(bank, asha, "100.00").account_number
+    target = account(bank, asha).account_number
+    with factory.request_reads():
+        assert balance.execute(asha.id, source).balance == inr("100.00")
+        bank.resolve(TransferMoney).execute(TransferCommand(
+            customer_id=asha.id, from_account_number=source, to_account_number=target,
+            amount=inr("30.00"), idempotency_key="between-two-reads"))
+        assert balance.execute(asha.id, source).balance == inr("70.00")
