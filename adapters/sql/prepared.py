@@ -216,8 +216,9 @@ _CURSOR = "vaani_cursor"
 def _cursor_of(info: dict[Any, Any], dbapi_connection: Any) -> Any:
     """One cursor per pooled connection, kept for its life: making a psycopg cursor costs
     ~17 µs of CPU (its adapters map, its query machinery), a third of a short statement's,
-    and a transfer runs a dozen. Each statement's rows are fetched, or its rowcount read,
-    before the next one runs; the pool forgets the cursor with the connection it belongs to."""
+    and a request runs several (queued writes still take one each, in their pipeline). Each
+    statement's rows are fetched, or its rowcount read, before the next one runs; the pool
+    forgets the cursor with the connection it belongs to."""
     kept = info.get(_CURSOR)
     if kept is not None and kept[0] is dbapi_connection:
         return kept[1]
