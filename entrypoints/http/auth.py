@@ -62,21 +62,25 @@ def requires_on_worker(*roles: Role, reads_only: bool = False
     the handler run one after the other on the same worker thread. Each trip to a worker costs
     the event loop a wake-up and the threads a turn at the GIL; the busiest endpoints make one
     trip instead of two. The handler gets the request, its caller and the body, read on the loop
-    (within the size limit) before the trip. An endpoint that `reads_only` reads the session and
-    its answer on one database connection (`request_reads`)."""
+    (within the size limit) before the trip. The session is read as a request read
+    (`request_reads`); an endpoint that `reads_only` reads its answer on the same connection."""
 
     def wrap(handler: WorkerHandler) -> Handler:
         async def endpoint(request: Request) -> Response:
             token = _bearer_token(request)
             body = await request.body()
 
-            def work() -> Response:
-                return handler(request, _authenticate(request, token, roles), body)
-
             def read() -> Response:
                 with services(request).uow_factory.request_reads():
-                    return work()
-            return await offload(read if reads_only else work)
+                    return handler(request, _authenticate(request, token, roles), body)
+
+            def write() -> Response:
+                # The session check is a request read too; the handler's writes open their
+                # own transaction once it has given the connection back.
+                with services(request).uow_factory.request_reads():
+                    who = _authenticate(request, token, roles)
+                return handler(request, who, body)
+            return await offload(read if reads_only else write)
 
         return _declared(endpoint, handler, roles)
 

@@ -54,6 +54,27 @@ def test_login_refresh_logout(client: TestClient, bank: punq.Container) -> None:
                                 json={"refresh_token": fresh["refresh_token"]}), 401, "unauthorized")
 
 
+def test_a_logged_out_token_moves_no_money(client: TestClient, bank: punq.Container) -> None:
+    """Writing endpoints check the session as a request read: a logout holds at once there too."""
+    asha = customer(bank)
+    source = account(bank, asha, "100.00").account_number
+    target = account(bank, asha).account_number
+    tokens = client.post(f"{API}/auth/login", json=login_body(asha.customer_number)).json()
+    headers = {"Authorization": f"Bearer {tokens['access_token']}"}
+    body = {"to_account_number": target, "amount": {"amount": "1.00", "currency": "INR"}}
+    paid = client.post(f"{API}/accounts/{source}/transfer", json=body,
+                       headers={**headers, "Idempotency-Key": "before-logout"})
+    assert paid.status_code == 201
+    assert client.post(f"{API}/auth/logout", headers=headers).status_code == 204
+    refused = client.post(f"{API}/accounts/{source}/transfer", json=body,
+                          headers={**headers, "Idempotency-Key": "after-logout"})
+    assert_envelope(refused, 401, "unauthorized")
+    again = client.post(f"{API}/auth/login", json=login_body(asha.customer_number)).json()
+    balance = client.get(f"{API}/accounts/{source}/balance",
+                         headers={"Authorization": f"Bearer {again['access_token']}"})
+    assert balance.json()["balance"]["amount"] == "99.00"
+
+
 def test_reused_refresh_token_revokes_the_family(client: TestClient, bank: punq.Container,
                                                  clock: SteppingClock) -> None:
     asha = customer(bank)
