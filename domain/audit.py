@@ -43,19 +43,27 @@ class AuditEvent:
 _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
 
 
-def canonical_form(event: AuditEvent) -> bytes:
-    """Every field but the record's own hash, in one fixed byte form."""
-    body = {
-        "sequence": event.sequence, "id": str(event.id),
+def _fields(event: AuditEvent) -> dict[str, object]:
+    """Every field the hash covers but the two the chain's head gives (sequence, previous hash)."""
+    return {
+        "id": str(event.id),
         "occurred_at": event.occurred_at.astimezone(UTC).isoformat(timespec="microseconds"),
         "action": event.action, "outcome": event.outcome,
         "actor_id": str(event.actor_id) if event.actor_id else None,
         "customer_id": str(event.customer_id) if event.customer_id else None,
         "resource": event.resource, "ip": event.ip, "device_id": event.device_id,
         "request_id": event.request_id, "details": dict(sorted(event.details.items())),
-        "previous_hash": event.previous_hash,
     }
+
+
+def canonical_form(event: AuditEvent) -> bytes:
+    """Every field but the record's own hash, in one fixed byte form."""
+    body = {**_fields(event), "sequence": event.sequence, "previous_hash": event.previous_hash}
     return _CANONICAL(body).encode()
+
+
+# Keys after "previous_hash" in sorted order, before "sequence" (the last key).
+_BETWEEN = ("request_id", "resource")
 
 
 def canonical_parts(event: AuditEvent) -> tuple[bytes, bytes]:
@@ -64,17 +72,9 @@ def canonical_parts(event: AuditEvent) -> tuple[bytes, bytes]:
     `before + previous_hash + between + str(sequence) + "}"` (ASCII). The keys are sorted, and
     "previous_hash" < "request_id" < "resource" < "sequence": so a database can seal the event
     itself, under the head's lock, without a round trip to us in between."""
-    leading = {
-        "id": str(event.id),
-        "occurred_at": event.occurred_at.astimezone(UTC).isoformat(timespec="microseconds"),
-        "action": event.action, "outcome": event.outcome,
-        "actor_id": str(event.actor_id) if event.actor_id else None,
-        "customer_id": str(event.customer_id) if event.customer_id else None,
-        "ip": event.ip, "device_id": event.device_id,
-        "details": dict(sorted(event.details.items())),
-    }
-    trailing = {"request_id": event.request_id, "resource": event.resource}
-    before = _CANONICAL(leading)[:-1] + ',"previous_hash":"'
+    fields = _fields(event)
+    trailing = {k: fields.pop(k) for k in _BETWEEN}
+    before = _CANONICAL(fields)[:-1] + ',"previous_hash":"'
     between = '",' + _CANONICAL(trailing)[1:-1] + ',"sequence":'
     return before.encode(), between.encode()
 
