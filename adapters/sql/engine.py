@@ -67,8 +67,13 @@ def _sqlite_engine(url: sa.URL, synchronous: str, pool_size: int) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
+        options = conn.get_execution_options()
+        if options.get("vaani_no_begin"):
+            # A request's reads: the driver is in autocommit mode (isolation_level None), so
+            # each SELECT is a transaction of its own and the rollback at the end sends nothing.
+            return
         # A writer takes the database lock up front: no deadlock-prone lock upgrades later.
-        write = conn.get_execution_options().get("vaani_write", False)
+        write = options.get("vaani_write", False)
         # Straight to the driver: one statement per transaction needs no Core round trip.
         dbapi_connection = conn.connection.dbapi_connection
         assert dbapi_connection is not None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import TracebackType
@@ -14,14 +15,19 @@ from adapters.sql.audit import SqlAudit
 from adapters.sql.beneficiaries import SqlBeneficiaries
 from adapters.sql.branches import SqlBranches
 from adapters.sql.cards import SqlCards
+from adapters.sql.engine import PING_AFTER_IDLE_SECONDS
 from adapters.sql.fraud import SqlFraud
 from adapters.sql.identity import SqlLoginAttempts, SqlRateLimits, SqlRefreshTokens, SqlSessions
 from adapters.sql.prepared import drop_deferred, send_deferred
 from adapters.sql.reminders import SqlReminders
 from adapters.sql.repositories import SqlAccounts, SqlCustomers, SqlLedger, SqlTransfers
 from adapters.sql.voice import SqlDevices, SqlVoice
+from domain.errors import DomainError
 
 R = TypeVar("R")
+# Request readers kept between requests (more at once than this go back to the pool): about
+# the HTTP worker threads of a process, a few of the pool's connections.
+KEPT_READERS = 4
 
 
 class _Repository(Generic[R]):
@@ -69,18 +75,22 @@ class SqlUnitOfWork:
     branches = _Repository(SqlBranches)
 
     def __init__(self, engine: Engine, write: bool, writer: threading.Lock | None,
-                 shared: bool = False) -> None:
+                 shared: bool = False, kept: Connection | None = None) -> None:
         self._engine = engine
         self._write = write
         self._shared = shared
         self._borrowers = 0
         self._writer = writer if write else None
+        self._kept = kept  # a request reader's connection: its owner closes it, not this
         self._conn: Connection | None = None
         self._tx: RootTransaction | None = None
 
     def __enter__(self) -> Self:
         if self._shared and self._conn is not None:  # borrowed inside request_reads
             self._borrowers += 1
+            return self
+        if self._kept is not None:  # statement by statement: no transaction to begin
+            self._conn = self._kept
             return self
         if self._writer is not None:
             self._writer.acquire()
@@ -111,7 +121,10 @@ class SqlUnitOfWork:
                 drop_deferred(self._conn)  # not committed: queued writes are never sent
             if self._tx is not None and self._tx.is_active:
                 self._tx.rollback()
-            if self._conn is not None:
+            if self._kept is not None:
+                if self._kept.in_transaction():  # a Core statement's autobegin: sends nothing
+                    self._kept.rollback()
+            elif self._conn is not None:
                 self._conn.close()
         finally:
             self._tx = self._conn = None
@@ -157,11 +170,17 @@ class SqlUnitOfWorkFactory:
         self._reading_engine = engine.execution_options(isolation_level="REPEATABLE READ") \
             if postgresql else engine
         # A request's reads (`request_reads`) are a statement or two that need no common
-        # snapshot: on PostgreSQL each runs on its own, without BEGIN and ROLLBACK, two round
-        # trips of a balance request's four (balance requests 1,057 -> 1,825/s, 2 workers).
+        # snapshot: each runs on its own, without BEGIN and ROLLBACK. On PostgreSQL that is two
+        # round trips of a balance request's four (balance requests 1,057 -> 1,825/s, 2
+        # workers); on SQLite two of its four driver calls, each of which gives up the GIL
+        # and waits for it again behind the event loop.
         self._request_reading_engine = engine.execution_options(isolation_level="AUTOCOMMIT") \
-            if postgresql else engine
+            if postgresql else engine.execution_options(vaani_no_begin=True)
         self._reading = threading.local()  # this thread's shared read unit of work, if any
+        # Connections kept out of the pool between requests for their reads (`request_reads`),
+        # most recently used last: a pool checkout, an empty transaction and a checkin cost
+        # ~240,000 instructions, a fifth of a whole balance request's.
+        self._readers: list[tuple[Connection, float]] = []
         self._writer = threading.Lock() if engine.dialect.name == "sqlite" else None
 
     def __call__(self, *, write: bool = False) -> SqlUnitOfWork:
@@ -173,16 +192,57 @@ class SqlUnitOfWorkFactory:
     @contextmanager
     def request_reads(self) -> Iterator[None]:
         """A request's session check and its read on one connection, with one trip to the
-        pool: on SQLite in one transaction, on PostgreSQL statement by statement."""
+        pool, statement by statement (no BEGIN and ROLLBACK around them)."""
         if getattr(self._reading, "uow", None) is not None:
             yield  # already inside one
             return
-        with SqlUnitOfWork(self._request_reading_engine, False, None, shared=True) as uow:
-            self._reading.uow = uow
+        conn = self._take_reader()
+        healthy = False
+        try:
+            with SqlUnitOfWork(self._request_reading_engine, False, None, shared=True,
+                               kept=conn) as uow:
+                self._reading.uow = uow
+                try:
+                    yield
+                finally:
+                    self._reading.uow = None
+            healthy = True
+        except DomainError:
+            healthy = True  # the answer was "no"; the connection is as good as before
+            raise
+        finally:
+            self._give_back(conn, healthy)
+
+    def _take_reader(self) -> Connection:
+        now = time.monotonic()
+        while True:
             try:
-                yield
-            finally:
-                self._reading.uow = None
+                conn, idle_since = self._readers.pop()  # atomic: threads share the list
+            except IndexError:
+                return self._request_reading_engine.connect()
+            if not conn.invalidated and (now - idle_since < PING_AFTER_IDLE_SECONDS
+                                         or self._answers(conn)):
+                return conn
+            # The server went away while it was idle: never back to the pool, which would
+            # count it as just used and hand it out without a ping.
+            if not conn.invalidated:
+                conn.invalidate()
+            conn.close()
+
+    def _answers(self, conn: Connection) -> bool:
+        """A ping for a reader idle a while, as the pool pings such connections (engine.py)."""
+        dialect = self.engine.dialect
+        dbapi_connection = conn.connection.dbapi_connection
+        try:
+            return dbapi_connection is not None and bool(dialect.do_ping(dbapi_connection))
+        except dialect.loaded_dbapi.Error:
+            return False
+
+    def _give_back(self, conn: Connection, healthy: bool) -> None:
+        if healthy and not conn.invalidated and len(self._readers) < KEPT_READERS:
+            self._readers.append((conn, time.monotonic()))
+        else:
+            conn.close()  # a failed statement's connection, or one more than we keep
 
     def ping(self) -> bool:
         try:
@@ -193,6 +253,8 @@ class SqlUnitOfWorkFactory:
             return False
 
     def close(self) -> None:
+        while self._readers:
+            self._readers.pop()[0].close()
         self.engine.dispose()
 
 

@@ -4,10 +4,14 @@ profile, without changing what either answers, and without swallowing writes."""
 from __future__ import annotations
 
 import threading
+import time
 
 import punq
 import pytest
+import sqlalchemy as sa
 
+from adapters.sql.engine import PING_AFTER_IDLE_SECONDS, database_unavailable
+from adapters.sql.unit_of_work import KEPT_READERS
 from application.ports import UnitOfWorkFactory
 from application.use_cases import GetBalance, TransferCommand, TransferMoney
 from domain.errors import AccountNotFound
@@ -97,3 +101,65 @@ def test_on_postgresql_a_requests_reads_run_statement_by_statement(bank: punq.Co
             customer_id=asha.id, from_account_number=source, to_account_number=target,
             amount=inr("30.00"), idempotency_key="between-two-reads"))
         assert balance.execute(asha.id, source).balance == inr("70.00")
+
+
+@pytest.mark.parametrize("profile", ["sqlite", pytest.param("postgresql",
+                                                            marks=pytest.mark.postgresql)],
+                         indirect=True)
+def test_request_readers_are_kept_between_requests_and_closed_at_shutdown(
+        bank: punq.Container) -> None:
+    factory = bank.resolve(UnitOfWorkFactory)
+    asha = customer(bank)
+    mine = account(bank, asha, "100.00").account_number
+    balance = bank.resolve(GetBalance)
+    pool = factory.engine.pool  # type: ignore[attr-defined]
+    for _ in range(3):
+        with factory.request_reads():
+            assert balance.execute(asha.id, mine).balance == inr("100.00")
+    assert pool.checkedout() == 1  # one kept reader, not one per request
+    inside = threading.Barrier(KEPT_READERS + 2)
+
+    def read_alongside() -> None:
+        with factory.request_reads():
+            balance.execute(asha.id, mine)
+            inside.wait(10)
+    crowd = [threading.Thread(target=read_alongside) for _ in range(KEPT_READERS + 2)]
+    for thread in crowd:
+        thread.start()
+    for thread in crowd:
+        thread.join()
+    assert pool.checkedout() == KEPT_READERS  # the readers past the kept ones went back
+    factory.close()  # graceful shutdown: every connection goes back and is closed
+    assert pool.checkedout() == 0
+
+
+@pytest.mark.parametrize("profile", [pytest.param("postgresql", marks=pytest.mark.postgresql)],
+                         indirect=True)
+def test_a_kept_reader_the_server_dropped_fails_once_and_is_replaced(
+        bank: punq.Container) -> None:
+    """Like a request in flight during a restart: refused as `database unavailable` (503, to be
+    retried), and not kept; a reader idle for a while is checked before it is used again."""
+    factory = bank.resolve(UnitOfWorkFactory)
+    balance = bank.resolve(GetBalance)
+    asha = customer(bank)
+    mine = account(bank, asha, "100.00").account_number
+
+    def end_the_kept_reader() -> None:
+        with factory.request_reads(), factory() as reading:
+            pid = int(reading.connection.exec_driver_sql("SELECT pg_backend_pid()").scalar_one())
+        with factory(write=True) as killing:  # another connection; waits until it is gone
+            killing.connection.exec_driver_sql(f"SELECT pg_terminate_backend({pid}, 10000)")
+
+    end_the_kept_reader()
+    with pytest.raises(sa.exc.DBAPIError) as raised, factory.request_reads():
+        balance.execute(asha.id, mine)
+    assert database_unavailable(raised.value)
+    with factory.request_reads():  # a fresh connection
+        assert balance.execute(asha.id, mine).balance == inr("100.00")
+    end_the_kept_reader()
+    time.sleep(PING_AFTER_IDLE_SECONDS + 0.1)
+    with factory.request_reads():  # idle long enough: pinged, found dead, replaced
+        assert balance.execute(asha.id, mine).balance == inr("100.00")
+    for _ in range(25):  # and it went nowhere else: every pooled connection works
+        with factory() as reading:
+            assert reading.accounts.by_number(mine) is not None
