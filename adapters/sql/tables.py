@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from adapters.sql.types import BigSerial, UtcDateTime
+from adapters.sql.types import BigSerial, UtcDateTime, Uuid
 
 metadata = sa.MetaData(naming_convention={
     "ix": "ix_%(column_0_label)s",
@@ -17,7 +17,7 @@ metadata = sa.MetaData(naming_convention={
 
 customers = sa.Table(
     "customers", metadata,
-    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("id", Uuid, primary_key=True),
     sa.Column("customer_number", sa.String(20), nullable=False, unique=True),
     sa.Column("first_name", sa.String(100), nullable=False),
     sa.Column("last_name", sa.String(100), nullable=False),
@@ -48,9 +48,9 @@ branches = sa.Table(
 
 accounts = sa.Table(
     "accounts", metadata,
-    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("id", Uuid, primary_key=True),
     sa.Column("account_number", sa.String(34), nullable=False, unique=True),
-    sa.Column("customer_id", sa.Uuid, sa.ForeignKey("customers.id"), nullable=True, index=True),
+    sa.Column("customer_id", Uuid, sa.ForeignKey("customers.id"), nullable=True, index=True),
     sa.Column("account_type", sa.String(16), nullable=False),
     sa.Column("currency", sa.String(3), nullable=False),
     sa.Column("status", sa.String(16), nullable=False),
@@ -65,16 +65,16 @@ accounts = sa.Table(
 
 transfers = sa.Table(
     "transfers", metadata,
-    sa.Column("id", sa.Uuid, primary_key=True),
+    sa.Column("id", Uuid, primary_key=True),
     sa.Column("kind", sa.String(16), nullable=False),
-    sa.Column("customer_id", sa.Uuid, sa.ForeignKey("customers.id"), nullable=True),
+    sa.Column("customer_id", Uuid, sa.ForeignKey("customers.id"), nullable=True),
     sa.Column("idempotency_scope", sa.String(80), nullable=True),
     sa.Column("idempotency_key", sa.String(255), nullable=True),
     sa.Column("fingerprint", sa.String(64), nullable=False),
     sa.Column("status", sa.String(24), nullable=False),
-    sa.Column("from_account_id", sa.Uuid, sa.ForeignKey("accounts.id"), nullable=False),
+    sa.Column("from_account_id", Uuid, sa.ForeignKey("accounts.id"), nullable=False),
     sa.Column("from_account_number", sa.String(34), nullable=False),
-    sa.Column("to_account_id", sa.Uuid, sa.ForeignKey("accounts.id"), nullable=False),
+    sa.Column("to_account_id", Uuid, sa.ForeignKey("accounts.id"), nullable=False),
     sa.Column("to_account_number", sa.String(34), nullable=False),
     sa.Column("amount", sa.BigInteger, nullable=False),
     sa.Column("currency", sa.String(3), nullable=False),
@@ -82,7 +82,7 @@ transfers = sa.Table(
     sa.Column("description", sa.String(140), nullable=False),
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("hold_expires_at", UtcDateTime, nullable=True),
-    sa.Column("challenge_id", sa.Uuid, nullable=True),
+    sa.Column("challenge_id", Uuid, nullable=True),
     sa.Column("void_reason", sa.String(64), nullable=True),
     sa.Column("posted_at", UtcDateTime, nullable=True),
     sa.UniqueConstraint("idempotency_scope", "idempotency_key", name="uq_transfers_idempotency"),
@@ -94,9 +94,9 @@ transfers = sa.Table(
 ledger_entries = sa.Table(
     "ledger_entries", metadata,
     sa.Column("sequence", BigSerial, primary_key=True, autoincrement=True),
-    sa.Column("id", sa.Uuid, nullable=False, unique=True),
-    sa.Column("account_id", sa.Uuid, sa.ForeignKey("accounts.id"), nullable=False),
-    sa.Column("transfer_id", sa.Uuid, sa.ForeignKey("transfers.id"), nullable=False),
+    sa.Column("id", Uuid, nullable=False, unique=True),
+    sa.Column("account_id", Uuid, sa.ForeignKey("accounts.id"), nullable=False),
+    sa.Column("transfer_id", Uuid, sa.ForeignKey("transfers.id"), nullable=False),
     sa.Column("entry_type", sa.String(6), nullable=False),
     sa.Column("amount", sa.BigInteger, nullable=False),
     sa.Column("currency", sa.String(3), nullable=False),
@@ -117,12 +117,12 @@ audit_events = sa.Table(
     "audit_events", metadata,
     # Assigned from audit_head under its lock, so the chain has no gaps and no forks.
     sa.Column("sequence", sa.BigInteger, primary_key=True, autoincrement=False),
-    sa.Column("id", sa.Uuid, nullable=False, unique=True),
+    sa.Column("id", Uuid, nullable=False, unique=True),
     sa.Column("occurred_at", UtcDateTime, nullable=False),
     sa.Column("action", sa.String(64), nullable=False),
     sa.Column("outcome", sa.String(16), nullable=False),
-    sa.Column("actor_id", sa.Uuid, nullable=True),
-    sa.Column("customer_id", sa.Uuid, nullable=True, index=True),
+    sa.Column("actor_id", Uuid, nullable=True),
+    sa.Column("customer_id", Uuid, nullable=True, index=True),
     sa.Column("resource", sa.String(128), nullable=False),
     sa.Column("ip", sa.String(64), nullable=True),
     sa.Column("device_id", sa.String(128), nullable=True),
@@ -146,8 +146,8 @@ audit_head = sa.Table(
 
 sessions = sa.Table(
     "sessions", metadata,
-    sa.Column("id", sa.Uuid, primary_key=True),
-    sa.Column("customer_id", sa.Uuid, sa.ForeignKey("customers.id"), nullable=False, index=True),
+    sa.Column("id", Uuid, primary_key=True),
+    sa.Column("customer_id", Uuid, sa.ForeignKey("customers.id"), nullable=False, index=True),
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("expires_at", UtcDateTime, nullable=False),
     sa.Column("last_seen_at", UtcDateTime, nullable=False),
@@ -161,7 +161,7 @@ refresh_tokens = sa.Table(
     "refresh_tokens", metadata,
     # Only the SHA-256 of the opaque token: a copy of this table logs nobody in.
     sa.Column("token_hash", sa.String(64), primary_key=True),
-    sa.Column("session_id", sa.Uuid, sa.ForeignKey("sessions.id"), nullable=False, index=True),
+    sa.Column("session_id", Uuid, sa.ForeignKey("sessions.id"), nullable=False, index=True),
     sa.Column("issued_at", UtcDateTime, nullable=False),
     sa.Column("expires_at", UtcDateTime, nullable=False),
     sa.Column("rotated_at", UtcDateTime, nullable=True),
@@ -185,8 +185,8 @@ rate_limits = sa.Table(
 
 device_bindings = sa.Table(
     "device_bindings", metadata,
-    sa.Column("id", sa.Uuid, primary_key=True),
-    sa.Column("customer_id", sa.Uuid, sa.ForeignKey("customers.id"), nullable=False),
+    sa.Column("id", Uuid, primary_key=True),
+    sa.Column("customer_id", Uuid, sa.ForeignKey("customers.id"), nullable=False),
     sa.Column("identifier", sa.String(128), nullable=False),
     sa.Column("trust", sa.String(16), nullable=False),
     sa.Column("created_at", UtcDateTime, nullable=False),
@@ -200,9 +200,9 @@ device_bindings = sa.Table(
 
 voiceprints = sa.Table(
     "voiceprints", metadata,
-    sa.Column("id", sa.Uuid, primary_key=True),
-    sa.Column("customer_id", sa.Uuid, sa.ForeignKey("customers.id"), nullable=False, unique=True),
-    sa.Column("device_binding_id", sa.Uuid, sa.ForeignKey("device_bindings.id"), nullable=False),
+    sa.Column("id", Uuid, primary_key=True),
+    sa.Column("customer_id", Uuid, sa.ForeignKey("customers.id"), nullable=False, unique=True),
+    sa.Column("device_binding_id", Uuid, sa.ForeignKey("device_bindings.id"), nullable=False),
     sa.Column("embedding", sa.LargeBinary, nullable=False),  # 256 little-endian float32
     sa.Column("model", sa.String(64), nullable=False),
     sa.Column("sample_hashes", sa.Text, nullable=False),
@@ -211,7 +211,7 @@ voiceprints = sa.Table(
 
 voice_attempts = sa.Table(
     "voice_attempts", metadata,
-    sa.Column("customer_id", sa.Uuid, sa.ForeignKey("customers.id"), primary_key=True),
+    sa.Column("customer_id", Uuid, sa.ForeignKey("customers.id"), primary_key=True),
     sa.Column("failures", sa.Integer, nullable=False),
     sa.Column("last_failure_at", UtcDateTime, nullable=True),
     sa.Column("disabled", sa.Boolean, nullable=False),
@@ -220,7 +220,7 @@ voice_attempts = sa.Table(
 voice_samples = sa.Table(
     "voice_samples", metadata,
     # Every recording a customer presented, as its SHA-256 (never the audio): replay defence.
-    sa.Column("customer_id", sa.Uuid, sa.ForeignKey("customers.id"), primary_key=True),
+    sa.Column("customer_id", Uuid, sa.ForeignKey("customers.id"), primary_key=True),
     sa.Column("sha256", sa.String(64), primary_key=True),
     sa.Column("accepted", sa.Boolean, nullable=False),
     sa.Column("embedding", sa.LargeBinary, nullable=True),
@@ -237,7 +237,7 @@ fraud_profiles = sa.Table(
 
 fraud_assessments = sa.Table(
     "fraud_assessments", metadata,
-    sa.Column("transfer_id", sa.Uuid, sa.ForeignKey("transfers.id"), primary_key=True),
+    sa.Column("transfer_id", Uuid, sa.ForeignKey("transfers.id"), primary_key=True),
     sa.Column("score", sa.Float, nullable=False),
     sa.Column("decision", sa.String(16), nullable=False),
     sa.Column("engine", sa.String(32), nullable=False),
@@ -248,8 +248,8 @@ fraud_assessments = sa.Table(
 
 beneficiaries = sa.Table(
     "beneficiaries", metadata,
-    sa.Column("id", sa.Uuid, primary_key=True),
-    sa.Column("customer_id", sa.Uuid, sa.ForeignKey("customers.id"), nullable=False, index=True),
+    sa.Column("id", Uuid, primary_key=True),
+    sa.Column("customer_id", Uuid, sa.ForeignKey("customers.id"), nullable=False, index=True),
     sa.Column("name", sa.String(100), nullable=False),
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("account_number", sa.String(18), nullable=True),
@@ -263,9 +263,9 @@ beneficiaries = sa.Table(
 
 cards = sa.Table(
     "cards", metadata,
-    sa.Column("id", sa.Uuid, primary_key=True),
-    sa.Column("customer_id", sa.Uuid, sa.ForeignKey("customers.id"), nullable=False, index=True),
-    sa.Column("account_id", sa.Uuid, sa.ForeignKey("accounts.id"), nullable=False),
+    sa.Column("id", Uuid, primary_key=True),
+    sa.Column("customer_id", Uuid, sa.ForeignKey("customers.id"), nullable=False, index=True),
+    sa.Column("account_id", Uuid, sa.ForeignKey("accounts.id"), nullable=False),
     sa.Column("last4", sa.String(4), nullable=False),  # never the full card number
     sa.Column("network", sa.String(16), nullable=False),
     sa.Column("kind", sa.String(8), nullable=False),
@@ -277,8 +277,8 @@ cards = sa.Table(
 
 reminders = sa.Table(
     "reminders", metadata,
-    sa.Column("id", sa.Uuid, primary_key=True),
-    sa.Column("customer_id", sa.Uuid, sa.ForeignKey("customers.id"), nullable=False, index=True),
+    sa.Column("id", Uuid, primary_key=True),
+    sa.Column("customer_id", Uuid, sa.ForeignKey("customers.id"), nullable=False, index=True),
     sa.Column("type", sa.String(16), nullable=False),
     sa.Column("title", sa.String(120), nullable=False),
     sa.Column("due_at", UtcDateTime, nullable=False),
@@ -296,9 +296,9 @@ notifications = sa.Table(
     "notifications", metadata,
     # The outbox: one row per reminder occurrence, never two (unique), in the same transaction
     # that moves the reminder on; a sender drains it.
-    sa.Column("id", sa.Uuid, primary_key=True),
-    sa.Column("customer_id", sa.Uuid, sa.ForeignKey("customers.id"), nullable=False, index=True),
-    sa.Column("reminder_id", sa.Uuid, sa.ForeignKey("reminders.id", ondelete="CASCADE"),
+    sa.Column("id", Uuid, primary_key=True),
+    sa.Column("customer_id", Uuid, sa.ForeignKey("customers.id"), nullable=False, index=True),
+    sa.Column("reminder_id", Uuid, sa.ForeignKey("reminders.id", ondelete="CASCADE"),
               nullable=False),
     sa.Column("occurrence", UtcDateTime, nullable=False),
     sa.Column("title", sa.String(120), nullable=False),

@@ -1,7 +1,10 @@
-"""Column types that keep timestamps timezone-aware UTC on SQLite and PostgreSQL alike."""
+"""Column types that keep timestamps timezone-aware UTC on SQLite and PostgreSQL alike, and
+read SQLite's text forms of timestamps and UUIDs back at a fraction of Core's cost (a session
+row has two UUIDs and four timestamps, read on every authenticated request)."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -41,6 +44,49 @@ class UtcDateTime(sa.TypeDecorator[datetime]):
                 raise ValueError("timestamps must be timezone-aware")
             return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
         return to_text
+
+    def result_processor(self, dialect: Dialect, coltype: Any) -> Any:
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+        slow = super().result_processor(dialect, coltype)
+
+        def from_text(value: Any) -> datetime | None:
+            if value is None:
+                return None
+            try:  # our own text, "YYYY-MM-DD HH:MM:SS[.ffffff]": ~0.4 µs instead of ~2.2 µs
+                return datetime.fromisoformat(value + "+00:00")
+            except (TypeError, ValueError):  # any other form SQLite may hold: Core's reading
+                return slow(value) if slow is not None else value
+        return from_text
+
+
+class Uuid(sa.Uuid[uuid.UUID]):
+    """sa.Uuid; on SQLite (32 hex digits as text) read back in half of `uuid.UUID`'s time."""
+
+    cache_ok = True
+
+    def result_processor(self, dialect: Dialect, coltype: Any) -> Any:
+        slow = super().result_processor(dialect, coltype)  # type: ignore[no-untyped-call]
+        if dialect.name != "sqlite" or not self.as_uuid or slow is None:
+            return slow
+
+        def from_hex(value: Any) -> uuid.UUID | None:
+            if isinstance(value, str) and len(value) == 32:
+                return _uuid_of_int(int(value, 16))
+            return slow(value)  # type: ignore[no-any-return]
+        return from_hex
+
+
+_new, _set, _UUID, _UNKNOWN = object.__new__, object.__setattr__, uuid.UUID, uuid.SafeUUID.unknown
+
+
+def _uuid_of_int(number: int) -> uuid.UUID:
+    """What `uuid.UUID(hex=...)` builds (its two slots, set as its own __init__ sets them),
+    without re-parsing and re-checking text we wrote ourselves."""
+    made = _new(_UUID)
+    _set(made, "int", number)
+    _set(made, "is_safe", _UNKNOWN)
+    return made
 
 
 # SQLite makes only an INTEGER PRIMARY KEY an auto-incrementing rowid alias.
