@@ -60,6 +60,20 @@ def _version() -> str:
         return "0"
 
 
+def _cors(origins: tuple[str, ...]) -> list[Middleware]:
+    """Only the configured browser origins; credentials travel as bearer tokens. With none
+    configured no browser page elsewhere may call the API, and no middleware is needed to say
+    so (it cost ~45,000 instructions a request, a twentieth of a balance request's)."""
+    if not origins:
+        return []
+    return [Middleware(CORSMiddleware, allow_origins=list(origins),
+                       allow_methods=["GET", "POST", "PATCH", "DELETE"],
+                       allow_headers=["Authorization", "Content-Type", "Idempotency-Key",
+                                      "X-Request-Id"],
+                       expose_headers=["X-Request-Id", "Retry-After", "Idempotent-Replayed"],
+                       max_age=600)]
+
+
 def create_app(container: punq.Container) -> Starlette:
     services = Services.from_container(container)
     document: dict[str, Any] = {}
@@ -95,16 +109,7 @@ def create_app(container: punq.Container) -> Starlette:
     app = Starlette(
         routes=[Mount(API_PREFIX, routes=[*busiest, *(r for r in api if r not in busiest)]),
                 *service],
-        middleware=[
-            Middleware(RequestContextMiddleware),
-            # Only the configured browser origins; credentials travel as bearer tokens.
-            Middleware(CORSMiddleware, allow_origins=list(services.settings.cors_origins),
-                       allow_methods=["GET", "POST", "PATCH", "DELETE"],
-                       allow_headers=["Authorization", "Content-Type", "Idempotency-Key",
-                                      "X-Request-Id"],
-                       expose_headers=["X-Request-Id", "Retry-After", "Idempotent-Replayed"],
-                       max_age=600),
-        ],
+        middleware=[Middleware(RequestContextMiddleware), *_cors(services.settings.cors_origins)],
         exception_handlers={DomainError: on_domain_error, HTTPException: on_http_error},
         lifespan=lifespan,
     )

@@ -122,7 +122,7 @@ async def _send_json(send: Any, status: int, content: dict[str, Any],
 
 
 access = logging.getLogger("vaani.access")
-_COMPACT = json.JSONEncoder(separators=(",", ":")).encode  # made once, not per line
+_STRING = json.JSONEncoder(separators=(",", ":")).encode  # made once, not per line
 
 
 def access_log(scope: Scope, request_id: str, status: int, seconds: float) -> None:
@@ -130,11 +130,12 @@ def access_log(scope: Scope, request_id: str, status: int, seconds: float) -> No
     passwords or PINs: only what is listed here is written."""
     if not access.isEnabledFor(logging.INFO):
         return
-    route = scope.get("route")
+    route = getattr(scope.get("route"), "path", None) or scope.get("path")
     principal = scope.get("state", {}).get("principal")
-    access.info(_COMPACT({
-        "request_id": request_id, "method": scope.get("method"),
-        "route": getattr(route, "path", None) or scope.get("path"), "status": status,
-        "latency_ms": round(seconds * 1000, 2),
-        "customer_id": str(principal.customer_id) if principal is not None else None,
-    }))
+    customer = f'"{principal.customer_id}"' if principal is not None else "null"
+    # Written out rather than by json.dumps of a dict (half this function's cost): the request
+    # id matched _CLIENT_ID or is ours, the status and latency are numbers, the customer a
+    # UUID; only the method and the route are encoded.
+    access.info(f'{{"request_id":"{request_id}","method":{_STRING(scope.get("method"))},'
+                f'"route":{_STRING(route)},"status":{int(status)},'
+                f'"latency_ms":{round(seconds * 1000, 2)},"customer_id":{customer}}}')

@@ -115,6 +115,19 @@ def test_each_request_writes_one_json_access_line_without_secrets(
     assert "hunter2" not in caplog.text
 
 
+def test_an_access_line_stays_one_json_line_whatever_the_path_and_request_id(
+        client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+    hostile = '/api/v1/no"such\\route%0A{"status":200}\u2028é'
+    with caplog.at_level(logging.INFO, logger="vaani.access"):
+        client.get(hostile, headers={"X-Request-Id": 'x","status":200,"y":"'})
+    [record] = [r for r in caplog.records if r.name == "vaani.access"]
+    assert "\n" not in record.getMessage()
+    line = json.loads(record.getMessage())
+    assert line["status"] == 404 and line["customer_id"] is None
+    assert line["route"].startswith('/api/v1/no"such') and "\n" in line["route"]
+    assert line["request_id"] != 'x","status":200,"y":"'  # not a sane id: we minted one
+
+
 def test_cors_answers_only_configured_origins() -> None:
     settings = settings_for("sqlite:///unused.db", "memory")
     allowed = attrs.evolve(settings, cors_origins=("https://app.vaani.example",))
@@ -125,6 +138,14 @@ def test_cors_answers_only_configured_origins() -> None:
         other = client.options("/api/v1/accounts", headers={
             "Origin": "https://evil.example", "Access-Control-Request-Method": "GET"})
         assert "access-control-allow-origin" not in other.headers
+    with TestClient(create_app(bootstrap(settings))) as client:  # none configured: none allowed
+        for origin in ("https://app.vaani.example", "null"):
+            refused = client.options("/api/v1/accounts", headers={
+                "Origin": origin, "Access-Control-Request-Method": "GET"})
+            assert "access-control-allow-origin" not in refused.headers
+            assert refused.status_code >= 400 and "error" in refused.json()
+            plain = client.get("/health", headers={"Origin": origin})
+            assert "access-control-allow-origin" not in plain.headers
 
 
 def test_cors_origins_must_be_real_origins() -> None:
