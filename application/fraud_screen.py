@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from uuid import UUID
+
+import attrs
 
 from application.context import RequestContext
 from application.fraud import FraudContext, FraudEngine
 from application.ports import Clock, UnitOfWork
 from domain.account import Account
+from domain.device import TrustLevel
 from domain.fraud import Assessment
 from domain.fraud_profile import CounterpartyProfile, CustomerProfile
 from domain.ledger import Channel
@@ -43,6 +47,18 @@ class ProfileKeeper:
         uow.fraud.save_counterparty_profile(payee)
 
 
+@attrs.frozen
+class ScreenFacts:
+    """What the screen reads about the payer besides the fraud profiles: read before the
+    accounts are locked (`FraudScreen.facts`), so a hot account's lock is not held across
+    those round trips. None of it needs the locks: each is as current as it was a moment ago."""
+
+    customer_id: UUID
+    device_trust: TrustLevel | None
+    security_events: tuple[str, ...]
+    payee_added_at: datetime | None
+
+
 class FraudScreen:
     """Builds the engine's context from the unit of work: profiles, device trust, security
     events of the last 24 hours."""
@@ -51,24 +67,32 @@ class FraudScreen:
         self._engine = engine
         self._clock = clock
 
-    def assess(self, uow: UnitOfWork, source: Account, destination: Account, amount: Money,
-               channel: Channel, context: RequestContext) -> Assessment:
-        assert source.customer_id is not None
-        now = self._clock.now()
-        device = uow.devices.by_identifier(source.customer_id, context.device_id) \
+    def facts(self, uow: UnitOfWork, customer_id: UUID, counterparty: str,
+              context: RequestContext) -> ScreenFacts:
+        device = uow.devices.by_identifier(customer_id, context.device_id) \
             if context.device_id else None
+        return ScreenFacts(
+            customer_id=customer_id, device_trust=device.trust if device else None,
+            security_events=tuple(uow.audit.recent_actions(
+                customer_id, self._clock.now() - timedelta(hours=24), SECURITY_ACTIONS)),
+            payee_added_at=max((b.created_at for b in uow.beneficiaries.of_customer(customer_id)
+                                if b.account_number == counterparty), default=None))
+
+    def assess(self, uow: UnitOfWork, source: Account, destination: Account, amount: Money,
+               channel: Channel, context: RequestContext,
+               facts: ScreenFacts | None = None) -> Assessment:
+        """With both accounts locked; `facts` read before the locks, else read here."""
+        assert source.customer_id is not None
+        if facts is None or facts.customer_id != source.customer_id:
+            facts = self.facts(uow, source.customer_id, destination.account_number, context)
         return self._engine.assess(FraudContext(
             customer_id=source.customer_id, amount=amount, account_type=source.account_type,
             channel=channel, counterparty=destination.account_number,
-            own_account=destination.customer_id == source.customer_id, now=now,
+            own_account=destination.customer_id == source.customer_id, now=self._clock.now(),
             customer=uow.fraud.customer_profile(source.customer_id)
             or CustomerProfile(source.customer_id),
             counterparty_profile=uow.fraud.counterparty_profile(destination.account_number)
             or CounterpartyProfile(destination.account_number),
-            device_trust=device.trust if device else None,
-            security_events=tuple(uow.audit.recent_actions(
-                source.customer_id, now - timedelta(hours=24), SECURITY_ACTIONS)),
-            payee_added_at=max((b.created_at for b in uow.beneficiaries.of_customer(
-                source.customer_id) if b.account_number == destination.account_number),
-                default=None),
+            device_trust=facts.device_trust, security_events=facts.security_events,
+            payee_added_at=facts.payee_added_at,
         ))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import TracebackType
@@ -15,9 +14,9 @@ from adapters.sql.audit import SqlAudit
 from adapters.sql.beneficiaries import SqlBeneficiaries
 from adapters.sql.branches import SqlBranches
 from adapters.sql.cards import SqlCards
-from adapters.sql.engine import PING_AFTER_IDLE_SECONDS
 from adapters.sql.fraud import SqlFraud
 from adapters.sql.identity import SqlLoginAttempts, SqlRateLimits, SqlRefreshTokens, SqlSessions
+from adapters.sql.kept_connections import KeptConnections
 from adapters.sql.prepared import drop_deferred, send_deferred
 from adapters.sql.reminders import SqlReminders
 from adapters.sql.repositories import SqlAccounts, SqlCustomers, SqlLedger, SqlTransfers
@@ -25,9 +24,9 @@ from adapters.sql.voice import SqlDevices, SqlVoice
 from domain.errors import DomainError
 
 R = TypeVar("R")
-# Request readers kept between requests (more at once than this go back to the pool): about
-# the HTTP worker threads of a process, a few of the pool's connections.
-KEPT_READERS = 4
+# Connections kept for request readers, and as many for writers (more at once than this go
+# back to the pool): about the HTTP worker threads of a process, a few of the pool's.
+KEPT_CONNECTIONS = 4
 
 
 class _Repository(Generic[R]):
@@ -75,13 +74,15 @@ class SqlUnitOfWork:
     branches = _Repository(SqlBranches)
 
     def __init__(self, engine: Engine, write: bool, writer: threading.Lock | None,
-                 shared: bool = False, kept: Connection | None = None) -> None:
+                 shared: bool = False, kept: Connection | None = None,
+                 connections: KeptConnections | None = None) -> None:
         self._engine = engine
         self._write = write
         self._shared = shared
         self._borrowers = 0
         self._writer = writer if write else None
-        self._kept = kept  # a request reader's connection: its owner closes it, not this
+        self._kept = kept  # a request reader's connection: its owner gives it back, not this
+        self._connections = connections  # where this one's connection comes from and goes
         self._conn: Connection | None = None
         self._tx: RootTransaction | None = None
 
@@ -95,11 +96,11 @@ class SqlUnitOfWork:
         if self._writer is not None:
             self._writer.acquire()
         try:
-            conn = self._engine.connect()
+            conn = self._connections.take() if self._connections else self._engine.connect()
             self._conn = conn
             self._tx = conn.begin()
         except BaseException:
-            self._release()
+            self._release(healthy=False)
             raise
         return self
 
@@ -113,9 +114,9 @@ class SqlUnitOfWork:
         if self._borrowers:
             self._borrowers -= 1  # the connection goes back when request_reads ends
             return
-        self._release()
+        self._release(healthy=exc is None or isinstance(exc, DomainError))
 
-    def _release(self) -> None:
+    def _release(self, healthy: bool) -> None:
         try:
             if self._conn is not None:
                 drop_deferred(self._conn)  # not committed: queued writes are never sent
@@ -124,6 +125,8 @@ class SqlUnitOfWork:
             if self._kept is not None:
                 if self._kept.in_transaction():  # a Core statement's autobegin: sends nothing
                     self._kept.rollback()
+            elif self._connections is not None and self._conn is not None:
+                self._connections.give_back(self._conn, healthy)
             elif self._conn is not None:
                 self._conn.close()
         finally:
@@ -177,17 +180,18 @@ class SqlUnitOfWorkFactory:
         self._request_reading_engine = engine.execution_options(isolation_level="AUTOCOMMIT") \
             if postgresql else engine.execution_options(vaani_no_begin=True)
         self._reading = threading.local()  # this thread's shared read unit of work, if any
-        # Connections kept out of the pool between requests for their reads (`request_reads`),
-        # most recently used last: a pool checkout, an empty transaction and a checkin cost
-        # ~240,000 instructions, a fifth of a whole balance request's.
-        self._readers: list[tuple[Connection, float]] = []
+        # Connections kept out of the pool (kept_connections.py) for requests' reads and for
+        # writers; on SQLite one writer at a time, so one writing connection in use.
+        self._readers = KeptConnections(self._request_reading_engine, KEPT_CONNECTIONS)
+        self._writers = KeptConnections(self._writing, KEPT_CONNECTIONS)
         self._writer = threading.Lock() if engine.dialect.name == "sqlite" else None
 
     def __call__(self, *, write: bool = False) -> SqlUnitOfWork:
-        if not write and (shared := getattr(self._reading, "uow", None)) is not None:
+        if write:
+            return SqlUnitOfWork(self._writing, True, self._writer, connections=self._writers)
+        if (shared := getattr(self._reading, "uow", None)) is not None:
             return shared  # type: ignore[no-any-return]
-        return SqlUnitOfWork(self._writing if write else self._reading_engine, write,
-                             self._writer)
+        return SqlUnitOfWork(self._reading_engine, False, None)
 
     @contextmanager
     def request_reads(self) -> Iterator[None]:
@@ -196,7 +200,7 @@ class SqlUnitOfWorkFactory:
         if getattr(self._reading, "uow", None) is not None:
             yield  # already inside one
             return
-        conn = self._take_reader()
+        conn = self._readers.take()
         healthy = False
         try:
             with SqlUnitOfWork(self._request_reading_engine, False, None, shared=True,
@@ -211,38 +215,7 @@ class SqlUnitOfWorkFactory:
             healthy = True  # the answer was "no"; the connection is as good as before
             raise
         finally:
-            self._give_back(conn, healthy)
-
-    def _take_reader(self) -> Connection:
-        now = time.monotonic()
-        while True:
-            try:
-                conn, idle_since = self._readers.pop()  # atomic: threads share the list
-            except IndexError:
-                return self._request_reading_engine.connect()
-            if not conn.invalidated and (now - idle_since < PING_AFTER_IDLE_SECONDS
-                                         or self._answers(conn)):
-                return conn
-            # The server went away while it was idle: never back to the pool, which would
-            # count it as just used and hand it out without a ping.
-            if not conn.invalidated:
-                conn.invalidate()
-            conn.close()
-
-    def _answers(self, conn: Connection) -> bool:
-        """A ping for a reader idle a while, as the pool pings such connections (engine.py)."""
-        dialect = self.engine.dialect
-        dbapi_connection = conn.connection.dbapi_connection
-        try:
-            return dbapi_connection is not None and bool(dialect.do_ping(dbapi_connection))
-        except dialect.loaded_dbapi.Error:
-            return False
-
-    def _give_back(self, conn: Connection, healthy: bool) -> None:
-        if healthy and not conn.invalidated and len(self._readers) < KEPT_READERS:
-            self._readers.append((conn, time.monotonic()))
-        else:
-            conn.close()  # a failed statement's connection, or one more than we keep
+            self._readers.give_back(conn, healthy)
 
     def ping(self) -> bool:
         try:
@@ -253,8 +226,8 @@ class SqlUnitOfWorkFactory:
             return False
 
     def close(self) -> None:
-        while self._readers:
-            self._readers.pop()[0].close()
+        self._readers.close()
+        self._writers.close()
         self.engine.dispose()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol
 from uuid import UUID
 
 import attrs
@@ -81,8 +82,14 @@ def check_request(request: PostingRequest) -> None:
 # Checks the two locked accounts inside the transaction and returns (source, destination);
 # raising a domain error when either is missing or may not take part.
 Authorizer = Callable[[UnitOfWork, dict[str, Account]], tuple[Account, Account]]
-# Assesses the transfer with both accounts locked, before any money moves (None: not screened).
-Screen = Callable[[UnitOfWork, Account, Account], Assessment | None]
+class Screen(Protocol):
+    """Assesses the transfer with both accounts locked, before any money moves."""
+
+    def read_ahead(self, uow: UnitOfWork) -> None:
+        """In the transaction, before the accounts are locked: what needs no lock."""
+
+    def __call__(self, uow: UnitOfWork, source: Account, destination: Account) -> Assessment:
+        ...
 
 
 class Poster:
@@ -121,6 +128,8 @@ class Poster:
             found = uow.transfers.by_idempotency_key(request.idempotency_scope, request.idempotency_key)
             if found is not None:
                 return _replayed(found, fingerprint)
+        if screen is not None:
+            screen.read_ahead(uow)
         locked = uow.accounts.lock([request.from_account_number, request.to_account_number])
         source, destination = authorize(uow, locked)
         assessment = screen(uow, source, destination) if screen is not None else None

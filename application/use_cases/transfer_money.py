@@ -7,7 +7,7 @@ from uuid import UUID
 import attrs
 
 from application.context import SYSTEM, RequestContext
-from application.fraud_screen import FraudScreen
+from application.fraud_screen import FraudScreen, ScreenFacts
 from application.ports import UnitOfWork, UnitOfWorkFactory
 from application.use_cases.postings import Poster, PostingRequest, PostingResult
 from domain.account import Account, AccountType
@@ -78,12 +78,28 @@ class TransferMoney:
                                       account_number=command.to_account_number)
             return source, destination
 
-        def assess(uow: UnitOfWork, source: Account, destination: Account) -> Assessment:
-            return self._screen.assess(uow, source, destination, command.amount, command.channel,
-                                       command.context)
-
-        result = self._poster.post(request, authorize, screen=assess)
+        result = self._poster.post(request, authorize, screen=_Screening(self._screen, command))
         if result.transfer.status is TransferStatus.BLOCKED:  # recorded, then refused
             raise TransferBlocked("this transfer was refused by the bank's fraud checks",
                                   transfer_id=str(result.transfer.id))
         return result
+
+
+class _Screening:
+    """The fraud screen of one transfer command (postings.Screen)."""
+
+    def __init__(self, screen: FraudScreen, command: TransferCommand) -> None:
+        self._screen = screen
+        self._command = command
+        self._facts: ScreenFacts | None = None
+
+    def read_ahead(self, uow: UnitOfWork) -> None:
+        # The payer is the command's customer (authorize refuses anyone else's account).
+        command = self._command
+        self._facts = self._screen.facts(uow, command.customer_id, command.to_account_number,
+                                         command.context)
+
+    def __call__(self, uow: UnitOfWork, source: Account, destination: Account) -> Assessment:
+        command = self._command
+        return self._screen.assess(uow, source, destination, command.amount, command.channel,
+                                   command.context, self._facts)

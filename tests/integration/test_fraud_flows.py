@@ -12,11 +12,13 @@ from application.context import SYSTEM, RequestContext
 from application.use_cases import (
     AnswerChallenge,
     Authenticate,
+    BeneficiaryDetails,
     CashCommand,
     ExpireHolds,
     GetBalance,
     GetTransfer,
     LogInWithPassword,
+    ManageBeneficiaries,
     ReviewTransfers,
     SetUpiPin,
     TransferCommand,
@@ -152,3 +154,23 @@ def test_over_the_daily_limit_is_blocked_and_nothing_moves(bank: punq.Container,
     with pytest.raises(TransferBlocked):  # an idempotent retry is refused the same way
         send(bank, asha, source, payee, "60000.00", key="huge", channel=Channel.ATM)
     assert balances(bank, source) == ("99500.00", "99500.00")
+
+
+def test_the_screen_weighs_what_it_reads_before_the_accounts_are_locked(
+        bank: punq.Container, cast) -> None:  # type: ignore[no-untyped-def]
+    """Device, security events and saved payees are read before the account locks: each still
+    counts, for this payer only."""
+    asha, source, payee = cast
+    usual = send(bank, asha, source, payee, "100.00").assessment
+    assert {c.code for c in usual.contributions} == {"device_unknown"}  # no device: the baseline
+    issued, _ = bank.resolve(LogInWithPassword).execute(asha.customer_number, PASSWORD)
+    bank.resolve(SetUpiPin).execute(bank.resolve(Authenticate).execute(issued.access_token),
+                                    "9153", PASSWORD, SYSTEM)  # upi.pin.changed, just now
+    bank.resolve(ManageBeneficiaries).add(
+        asha.id, BeneficiaryDetails("Ravi", account_number=payee, ifsc="SBIN0001234"), SYSTEM)
+    seen = {c.code for c in send(bank, asha, source, payee, "100.00").assessment.contributions}
+    assert {"security_events", "new_beneficiary", "device_unknown"} <= seen
+    meera = customer(bank, first_name="Meera")  # another payer to the same payee: none of
+    others = send(bank, meera, account(bank, meera, "1000.00").account_number,  # Asha's facts
+                  payee, "10.00").assessment
+    assert not {"security_events", "new_beneficiary"} & {c.code for c in others.contributions}
