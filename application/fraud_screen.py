@@ -85,14 +85,13 @@ class FraudScreen:
         assert source.customer_id is not None
         if facts is None or facts.customer_id != source.customer_id:
             facts = self.facts(uow, source.customer_id, destination.account_number, context)
+        customer, payee = uow.fraud.profiles(source.customer_id, destination.account_number)
         return self._engine.assess(FraudContext(
             customer_id=source.customer_id, amount=amount, account_type=source.account_type,
             channel=channel, counterparty=destination.account_number,
             own_account=destination.customer_id == source.customer_id, now=self._clock.now(),
-            customer=uow.fraud.customer_profile(source.customer_id)
-            or CustomerProfile(source.customer_id),
-            counterparty_profile=uow.fraud.counterparty_profile(destination.account_number)
-            or CounterpartyProfile(destination.account_number),
+            customer=customer or CustomerProfile(source.customer_id),
+            counterparty_profile=payee or CounterpartyProfile(destination.account_number),
             device_trust=facts.device_trust, security_events=facts.security_events,
             payee_added_at=facts.payee_added_at,
         ))

@@ -415,6 +415,10 @@ class MemoryFraud:
             found = self._staged.fraud_profiles.get(key) or self._store.fraud_profiles.get(key)
         return copy.deepcopy(found)
 
+    def profiles(self, customer_id: UUID, counterparty: str
+                 ) -> tuple[CustomerProfile | None, CounterpartyProfile | None]:
+        return self.customer_profile(customer_id), self.counterparty_profile(counterparty)
+
     def customer_profile(self, customer_id: UUID) -> CustomerProfile | None:
         found = self._get(("customer", str(customer_id)))
         return found if isinstance(found, CustomerProfile) else None

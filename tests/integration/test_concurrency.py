@@ -173,8 +173,17 @@ def _payment_from_another_account(uow: UnitOfWork, who: Customer) -> int:
     return profile.transfers
 
 
+def _payment_read_as_the_screen_reads(uow: UnitOfWork, who: Customer) -> int:
+    payee = "100000000001"
+    profile = uow.fraud.profiles(who.id, payee)[0] or CustomerProfile(who.id)  # both at once
+    profile.observe(100, datetime.now(UTC), payee, "savings:UPI")
+    uow.fraud.save_customer_profile(profile)
+    return profile.transfers
+
+
 @pytest.mark.parametrize("fail", [_wrong_password, _wrong_voice, _wrong_pin,
-                                  _payment_from_another_account])
+                                  _payment_from_another_account,
+                                  _payment_read_as_the_screen_reads])
 def test_what_is_counted_in_parallel_each_counts(
         sql_bank: tuple[punq.Container, str, str],
         fail: Callable[[UnitOfWork, Customer], int]) -> None:
