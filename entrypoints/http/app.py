@@ -60,6 +60,13 @@ def _version() -> str:
         return "0"
 
 
+def _prefixed(routes: list[Route]) -> list[Route]:
+    """The API's routes under API_PREFIX, flat: a Mount is a router of its own that every
+    request walks through (~25,000 instructions); the OpenAPI document still mounts them."""
+    return [Route(API_PREFIX + r.path, r.endpoint, methods=sorted(r.methods or ()) or None,
+                  name=r.name, include_in_schema=r.include_in_schema) for r in routes]
+
+
 def _cors(origins: tuple[str, ...]) -> list[Middleware]:
     """Only the configured browser origins; credentials travel as bearer tokens. With none
     configured no browser page elsewhere may call the API, and no middleware is needed to say
@@ -107,8 +114,7 @@ def create_app(container: punq.Container) -> Starlette:
     # goes first, the busiest endpoints at its head. The OpenAPI document keeps reading order.
     busiest = [*routes_accounts.routes, *routes_transfers.routes]
     app = Starlette(
-        routes=[Mount(API_PREFIX, routes=[*busiest, *(r for r in api if r not in busiest)]),
-                *service],
+        routes=[*_prefixed([*busiest, *(r for r in api if r not in busiest)]), *service],
         middleware=[Middleware(RequestContextMiddleware), *_cors(services.settings.cors_origins)],
         exception_handlers={DomainError: on_domain_error, HTTPException: on_http_error},
         lifespan=lifespan,

@@ -110,7 +110,7 @@ def test_each_request_writes_one_json_access_line_without_secrets(
         client.post(f"{API}/auth/login", headers={"X-Request-Id": "req-log-1"}, json={
             "customer_number": "1234567890", "method": "password", "password": "hunter2hunter2"})
     lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "vaani.access"]
-    assert lines == [{"request_id": "req-log-1", "method": "POST", "route": "/auth/login",
+    assert lines == [{"request_id": "req-log-1", "method": "POST", "route": "/api/v1/auth/login",
                       "status": 401, "latency_ms": lines[0]["latency_ms"], "customer_id": None}]
     assert "hunter2" not in caplog.text
 

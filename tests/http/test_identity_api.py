@@ -31,8 +31,8 @@ def test_every_endpoint_declares_who_may_call_it(bank: punq.Container) -> None:
     undeclared = [r.path for r in routes if not hasattr(r.endpoint, "roles")]
     assert undeclared == []
     public = sorted(r.path for r in routes if r.endpoint.roles == ())  # type: ignore[attr-defined]
-    assert public == ["/auth/login", "/auth/refresh", "/auth/register", "/docs", "/health",
-                      "/openapi.json", "/ready"]
+    assert public == ["/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/register",
+                      "/docs", "/health", "/openapi.json", "/ready"]
 
 
 def test_login_refresh_logout(client: TestClient, bank: punq.Container) -> None:

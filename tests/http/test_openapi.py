@@ -45,14 +45,11 @@ def test_no_two_routes_answer_the_same_request_so_their_order_cannot_matter(
     # The router tries the busiest routes first; that is only safe while no path a route
     # serves could also be taken by another route for the same method.
     app = create_app(bank)
-    routes = [(("/api/v1" if isinstance(m, Mount) else "") + r.path, r)
-              for m in app.routes for r in (m.routes if isinstance(m, Mount) else [m])
-              if isinstance(r, Route)]
+    routes = [(r.path, r) for r in app.routes if isinstance(r, Route)]
+    assert len(routes) == len(app.routes) >= 40  # all flat, none hidden in a Mount
     for path, route in routes:
         concrete = path.replace("{", "").replace("}", "")  # /accounts/account_number/balance
         for method in route.methods or ():
             takers = [p for p, other in routes if method in (other.methods or ())
-                      and other.path_regex.fullmatch(concrete.removeprefix(
-                          "/api/v1" if p.startswith("/api/v1") else ""))
-                      and p.startswith("/api/v1") == path.startswith("/api/v1")]
+                      and other.path_regex.fullmatch(concrete)]
             assert takers == [path], (method, path, takers)
