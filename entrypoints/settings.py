@@ -10,6 +10,7 @@ from datetime import timedelta
 import attrs
 
 from adapters.sql import normalise_url
+from adapters.sql.kept_connections import kept_per_kind
 from application.auth_policy import AuthPolicy
 from application.fraud import HoldPolicy
 from domain.customer import PinPolicy
@@ -60,7 +61,8 @@ def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -
 
 def _threads(env: Mapping[str, str], profile: str) -> tuple[int, int, int]:
     """(pool size, database threads, heavy threads). Every HTTP thread may hold a pooled
-    connection at once and the pool lends `pool_size` plus as many again: more threads would
+    connection at once, besides those kept idle between requests (adapters/sql/
+    kept_connections.py), and the pool lends `pool_size` plus as many again: more threads would
     wait on the pool and fail its timeout under load, so such a configuration is refused."""
     pool = _int(env, "VAANI_DB_POOL_SIZE", 10, 1, 200)
     # SQLite serialises writers and its calls are short: few threads contend less for the
@@ -68,10 +70,12 @@ def _threads(env: Mapping[str, str], profile: str) -> tuple[int, int, int]:
     threads = _int(env, "VAANI_HTTP_THREADS", 2 if profile == "sqlite" else 8, 1, 200)
     # CPU-bound work outside the GIL: more threads than cores only queue inside the OS.
     heavy = _int(env, "VAANI_HTTP_HEAVY_THREADS", min(os.cpu_count() or 2, 4), 1, 64)
-    if profile != "memory" and threads + heavy > 2 * pool:
+    kept = 2 * kept_per_kind(pool)  # idle between requests, out of the pool (readers, writers)
+    if profile != "memory" and threads + heavy + kept > 2 * pool:
         raise ConfigurationError(
-            f"VAANI_HTTP_THREADS ({threads}) + VAANI_HTTP_HEAVY_THREADS ({heavy}) must not exceed "
-            f"twice VAANI_DB_POOL_SIZE ({pool}): raise the pool size or lower the threads")
+            f"VAANI_HTTP_THREADS ({threads}) + VAANI_HTTP_HEAVY_THREADS ({heavy}) + the {kept} "
+            f"connections kept between requests must not exceed twice VAANI_DB_POOL_SIZE "
+            f"({pool}): raise the pool size or lower the threads")
     return pool, threads, heavy
 
 

@@ -17,6 +17,13 @@ from sqlalchemy.engine import Connection, Engine
 from adapters.sql.engine import PING_AFTER_IDLE_SECONDS
 
 
+def kept_per_kind(pool_size: int) -> int:
+    """How many connections are kept for each kind (request readers, writers): a few, and never
+    more than an eighth of what the pool lends (pool size plus as many again) per kind, so what
+    idles here cannot leave the HTTP threads waiting on the pool (settings.py counts them)."""
+    return min(4, pool_size // 4)
+
+
 class KeptConnections:
     def __init__(self, engine: Engine, limit: int) -> None:
         self._engine = engine

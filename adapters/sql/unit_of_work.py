@@ -9,6 +9,7 @@ from types import TracebackType
 from typing import Generic, Self, TypeVar, overload
 
 from sqlalchemy.engine import Connection, Engine, RootTransaction
+from sqlalchemy.pool import QueuePool
 
 from adapters.sql.audit import SqlAudit
 from adapters.sql.beneficiaries import SqlBeneficiaries
@@ -16,7 +17,7 @@ from adapters.sql.branches import SqlBranches
 from adapters.sql.cards import SqlCards
 from adapters.sql.fraud import SqlFraud
 from adapters.sql.identity import SqlLoginAttempts, SqlRateLimits, SqlRefreshTokens, SqlSessions
-from adapters.sql.kept_connections import KeptConnections
+from adapters.sql.kept_connections import KeptConnections, kept_per_kind
 from adapters.sql.prepared import drop_deferred, send_deferred
 from adapters.sql.reminders import SqlReminders
 from adapters.sql.repositories import SqlAccounts, SqlCustomers, SqlLedger, SqlTransfers
@@ -24,9 +25,6 @@ from adapters.sql.voice import SqlDevices, SqlVoice
 from domain.errors import DomainError
 
 R = TypeVar("R")
-# Connections kept for request readers, and as many for writers (more at once than this go
-# back to the pool): about the HTTP worker threads of a process, a few of the pool's.
-KEPT_CONNECTIONS = 4
 
 
 class _Repository(Generic[R]):
@@ -182,8 +180,9 @@ class SqlUnitOfWorkFactory:
         self._reading = threading.local()  # this thread's shared read unit of work, if any
         # Connections kept out of the pool (kept_connections.py) for requests' reads and for
         # writers; on SQLite one writer at a time, so one writing connection in use.
-        self._readers = KeptConnections(self._request_reading_engine, KEPT_CONNECTIONS)
-        self._writers = KeptConnections(self._writing, KEPT_CONNECTIONS)
+        kept = kept_per_kind(engine.pool.size()) if isinstance(engine.pool, QueuePool) else 0
+        self._readers = KeptConnections(self._request_reading_engine, kept)
+        self._writers = KeptConnections(self._writing, kept)
         self._writer = threading.Lock() if engine.dialect.name == "sqlite" else None
 
     def __call__(self, *, write: bool = False) -> SqlUnitOfWork:

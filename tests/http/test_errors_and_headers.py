@@ -161,3 +161,9 @@ def test_more_http_threads_than_the_pool_can_lend_are_refused_at_start() -> None
     fits = load_settings({**base, "VAANI_DB_POOL_SIZE": "3", "VAANI_HTTP_THREADS": "4",
                           "VAANI_HTTP_HEAVY_THREADS": "2"})
     assert (fits.http_threads, fits.http_heavy_threads) == (4, 2)
+    # A pool of 4 keeps one reader and one writer between requests: they count too.
+    with pytest.raises(ConfigurationError, match="kept between requests"):
+        load_settings({**base, "VAANI_DB_POOL_SIZE": "4", "VAANI_HTTP_THREADS": "5",
+                       "VAANI_HTTP_HEAVY_THREADS": "2"})
+    assert load_settings({**base, "VAANI_DB_POOL_SIZE": "4", "VAANI_HTTP_THREADS": "4",
+                          "VAANI_HTTP_HEAVY_THREADS": "2"}).http_threads == 4

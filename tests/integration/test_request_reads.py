@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from adapters.sql.engine import PING_AFTER_IDLE_SECONDS, database_unavailable
-from adapters.sql.unit_of_work import KEPT_CONNECTIONS
+from adapters.sql.kept_connections import kept_per_kind
 from application.ports import UnitOfWorkFactory
 from application.use_cases import GetBalance, TransferCommand, TransferMoney
 from domain.errors import AccountNotFound
@@ -113,24 +113,26 @@ def test_request_readers_are_kept_between_requests_and_closed_at_shutdown(
     mine = account(bank, asha, "100.00").account_number
     balance = bank.resolve(GetBalance)
     pool = factory.engine.pool  # type: ignore[attr-defined]
+    kept = kept_per_kind(pool.size())
+    assert kept >= 2
     writing = pool.checkedout()  # the writer kept from making the customer and account
     assert writing == 1
     for _ in range(3):
         with factory.request_reads():
             assert balance.execute(asha.id, mine).balance == inr("100.00")
     assert pool.checkedout() == writing + 1  # one kept reader, not one per request
-    inside = threading.Barrier(KEPT_CONNECTIONS + 2)
+    inside = threading.Barrier(kept + 2)
 
     def read_alongside() -> None:
         with factory.request_reads():
             balance.execute(asha.id, mine)
             inside.wait(10)
-    crowd = [threading.Thread(target=read_alongside) for _ in range(KEPT_CONNECTIONS + 2)]
+    crowd = [threading.Thread(target=read_alongside) for _ in range(kept + 2)]
     for thread in crowd:
         thread.start()
     for thread in crowd:
         thread.join()
-    assert pool.checkedout() == writing + KEPT_CONNECTIONS  # readers past the kept went back
+    assert pool.checkedout() == writing + kept  # readers past the kept went back
     factory.close()  # graceful shutdown: every connection goes back and is closed
     assert pool.checkedout() == 0
 
