@@ -23,11 +23,13 @@ _PLAIN = json.JSONEncoder().encode
 _WHERE = (fraud_profiles.c.kind == sa.bindparam("profile_kind"),
           fraud_profiles.c.key == sa.bindparam("profile_key"))
 _PROFILE = Prepared(sa.select(fraud_profiles.c.data).where(*_WHERE))
-_BOTH_PROFILES = Prepared(sa.select(fraud_profiles.c.kind, fraud_profiles.c.data).where(sa.or_(
-    sa.and_(fraud_profiles.c.kind == "customer",
-            fraud_profiles.c.key == sa.bindparam("customer_key")),
-    sa.and_(fraud_profiles.c.kind == "counterparty",
-            fraud_profiles.c.key == sa.bindparam("counterparty_key")))))
+# Two primary-key lookups in one statement. Not one WHERE with an OR: on PostgreSQL that was
+# planned as a scan of the table, whose hot rows (rewritten at every payment) leave dead row
+# versions until vacuum, so the scan grew with the traffic (hot-spot, 1 worker: 276 -> 187/s).
+_BOTH_PROFILES = Prepared(sa.union_all(*(
+    sa.select(fraud_profiles.c.kind, fraud_profiles.c.data).where(
+        fraud_profiles.c.kind == kind, fraud_profiles.c.key == sa.bindparam(f"{kind}_key"))
+    for kind in ("customer", "counterparty"))))
 _UPDATE_PROFILE = Prepared(fraud_profiles.update().where(*_WHERE), column_keys=["data"])
 _INSERT_PROFILE = Prepared(fraud_profiles.insert(), column_keys=["kind", "key", "data"])
 _INSERT_ASSESSMENT = Prepared(fraud_assessments.insert(),

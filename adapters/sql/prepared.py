@@ -51,7 +51,7 @@ class _Plan:
                                bind.type.dialect_impl(dialect).bind_processor(dialect)))
         self.row_type: Any = None
         self.readers: list[tuple[int, Processor]] = []
-        if isinstance(statement, sa.Select):
+        if isinstance(statement, (sa.Select, sa.CompoundSelect)):
             columns = list(statement.selected_columns)
             self.row_type = namedtuple("Row", [c.key for c in columns])  # type: ignore[misc]
             for i, column in enumerate(columns):
