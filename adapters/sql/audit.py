@@ -114,19 +114,26 @@ class SqlAudit:
     def recent_actions(self, customer_id: UUID, since: datetime,
                        actions: Collection[str]) -> list[str]:
         ordered = sorted(actions)
-        prepared = _recent_actions(len(ordered))
+        prepared = _recent_actions(len(ordered), self._conn.dialect.name == "postgresql")
         values: dict[str, object] = {f"a{i}": a for i, a in enumerate(ordered)}
         values.update(customer=customer_id, since=since)
         return [r.action for r in prepared.all(self._conn, values)]
 
 
 @functools.cache
-def _recent_actions(count: int) -> Prepared:
+def _recent_actions(count: int, probes: bool) -> Prepared:
     """Asked on every transfer with the same list of security actions: prepared per length.
-    One probe of the (customer, action, time) index per action, each stopping at its first
-    row: as one WHERE with an IN, PostgreSQL's plan could leave the action out of the index
-    condition and read every event of the customer's day (a busy payer's thousands of
-    payments, on each of their payments)."""
+    On PostgreSQL (`probes`) one probe of the (customer, action, time) index per action, each
+    stopping at its first row: as one WHERE with an IN, its plan could leave the action out of
+    the index condition and read every event of the customer's day (a busy payer's thousands
+    of payments, on each of their payments). SQLite seeks the index once per IN value anyway,
+    and seven subqueries cost it ~165,000 instructions more per transfer."""
+    if not probes:
+        return Prepared(sa.select(audit_events.c.action).distinct().where(
+            audit_events.c.customer_id == sa.bindparam("customer"),
+            audit_events.c.occurred_at >= sa.bindparam("since"),
+            audit_events.c.action.in_([sa.bindparam(f"a{i}") for i in range(count)])))
+
     def probe(i: int) -> sa.Select[tuple[str]]:
         found = sa.select(audit_events.c.action).where(
             audit_events.c.customer_id == sa.bindparam("customer"),
