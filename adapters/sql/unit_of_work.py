@@ -72,15 +72,13 @@ class SqlUnitOfWork:
     branches = _Repository(SqlBranches)
 
     def __init__(self, engine: Engine, write: bool, writer: threading.Lock | None,
-                 shared: bool = False, kept: Connection | None = None,
-                 connections: KeptConnections | None = None) -> None:
+                 shared: bool = False, connections: KeptConnections | None = None) -> None:
         self._engine = engine
         self._write = write
         self._shared = shared
         self._borrowers = 0
         self._writer = writer if write else None
-        self._kept = kept  # a request reader's connection: its owner gives it back, not this
-        self._connections = connections  # where this one's connection comes from and goes
+        self._connections = connections  # where its connection comes from and goes back to
         self._conn: Connection | None = None
         self._tx: RootTransaction | None = None
 
@@ -88,15 +86,13 @@ class SqlUnitOfWork:
         if self._shared and self._conn is not None:  # borrowed inside request_reads
             self._borrowers += 1
             return self
-        if self._kept is not None:  # statement by statement: no transaction to begin
-            self._conn = self._kept
-            return self
         if self._writer is not None:
             self._writer.acquire()
         try:
             conn = self._connections.take() if self._connections else self._engine.connect()
             self._conn = conn
-            self._tx = conn.begin()
+            if not self._shared:  # a request's reads run statement by statement
+                self._tx = conn.begin()
         except BaseException:
             self._release(healthy=False)
             raise
@@ -112,6 +108,7 @@ class SqlUnitOfWork:
         if self._borrowers:
             self._borrowers -= 1  # the connection goes back when request_reads ends
             return
+        # A domain refusal ("no such account") leaves the connection as good as before.
         self._release(healthy=exc is None or isinstance(exc, DomainError))
 
     def _release(self, healthy: bool) -> None:
@@ -120,10 +117,9 @@ class SqlUnitOfWork:
                 drop_deferred(self._conn)  # not committed: queued writes are never sent
             if self._tx is not None and self._tx.is_active:
                 self._tx.rollback()
-            if self._kept is not None:
-                if self._kept.in_transaction():  # a Core statement's autobegin: sends nothing
-                    self._kept.rollback()
-            elif self._connections is not None and self._conn is not None:
+            if self._connections is not None and self._conn is not None:
+                if self._conn.in_transaction():  # a Core statement's autobegin: sends nothing
+                    self._conn.rollback()
                 self._connections.give_back(self._conn, healthy)
             elif self._conn is not None:
                 self._conn.close()
@@ -199,22 +195,13 @@ class SqlUnitOfWorkFactory:
         if getattr(self._reading, "uow", None) is not None:
             yield  # already inside one
             return
-        conn = self._readers.take()
-        healthy = False
-        try:
-            with SqlUnitOfWork(self._request_reading_engine, False, None, shared=True,
-                               kept=conn) as uow:
-                self._reading.uow = uow
-                try:
-                    yield
-                finally:
-                    self._reading.uow = None
-            healthy = True
-        except DomainError:
-            healthy = True  # the answer was "no"; the connection is as good as before
-            raise
-        finally:
-            self._readers.give_back(conn, healthy)
+        with SqlUnitOfWork(self._request_reading_engine, False, None, shared=True,
+                           connections=self._readers) as uow:
+            self._reading.uow = uow
+            try:
+                yield
+            finally:
+                self._reading.uow = None
 
     def ping(self) -> bool:
         try:

@@ -82,6 +82,8 @@ def check_request(request: PostingRequest) -> None:
 # Checks the two locked accounts inside the transaction and returns (source, destination);
 # raising a domain error when either is missing or may not take part.
 Authorizer = Callable[[UnitOfWork, dict[str, Account]], tuple[Account, Account]]
+
+
 class Screen(Protocol):
     """Assesses the transfer with both accounts locked, before any money moves."""
 
