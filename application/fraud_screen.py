@@ -32,19 +32,35 @@ class ProfileKeeper:
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
 
-    def observe(self, uow: UnitOfWork, transfer: Transfer, source: Account) -> None:
+    def observe(self, uow: UnitOfWork, transfer: Transfer, source: Account,
+                scored: ScoredProfiles | None = None) -> None:
+        """`scored`: the profiles the payment was just scored on in this transaction, folded
+        into as they are (reading them again would decode both documents a second time)."""
         if transfer.kind is not TransferKind.TRANSFER or source.customer_id is None:
             return
         now = transfer.posted_at or self._clock.now()
-        customer = uow.fraud.customer_profile(source.customer_id) or \
-            CustomerProfile(source.customer_id)
+        if scored is not None and scored.customer.customer_id == source.customer_id \
+                and scored.payee.key == transfer.to_account_number:
+            customer, payee = scored.customer, scored.payee
+        else:
+            customer = uow.fraud.customer_profile(source.customer_id) or \
+                CustomerProfile(source.customer_id)
+            payee = uow.fraud.counterparty_profile(transfer.to_account_number) or \
+                CounterpartyProfile(transfer.to_account_number)
         customer.observe(transfer.amount.minor, now, transfer.to_account_number,
                          f"{source.account_type.value}:{transfer.channel.value}")
         uow.fraud.save_customer_profile(customer)
-        payee = uow.fraud.counterparty_profile(transfer.to_account_number) or \
-            CounterpartyProfile(transfer.to_account_number)
         payee.observe(now)
         uow.fraud.save_counterparty_profile(payee)
+
+
+@attrs.frozen
+class ScoredProfiles:
+    """The payer's and the payee's profiles as a payment was scored on them: read in its
+    transaction with both accounts locked, unchanged by the engine (it only reads)."""
+
+    customer: CustomerProfile
+    payee: CounterpartyProfile
 
 
 @attrs.frozen
@@ -80,18 +96,19 @@ class FraudScreen:
 
     def assess(self, uow: UnitOfWork, source: Account, destination: Account, amount: Money,
                channel: Channel, context: RequestContext,
-               facts: ScreenFacts | None = None) -> Assessment:
+               facts: ScreenFacts | None = None) -> tuple[Assessment, ScoredProfiles]:
         """With both accounts locked; `facts` read before the locks, else read here."""
         assert source.customer_id is not None
         if facts is None or facts.customer_id != source.customer_id:
             facts = self.facts(uow, source.customer_id, destination.account_number, context)
-        customer, payee = uow.fraud.profiles(source.customer_id, destination.account_number)
+        found, found_payee = uow.fraud.profiles(source.customer_id, destination.account_number)
+        scored = ScoredProfiles(found or CustomerProfile(source.customer_id),
+                                found_payee or CounterpartyProfile(destination.account_number))
         return self._engine.assess(FraudContext(
             customer_id=source.customer_id, amount=amount, account_type=source.account_type,
             channel=channel, counterparty=destination.account_number,
             own_account=destination.customer_id == source.customer_id, now=self._clock.now(),
-            customer=customer or CustomerProfile(source.customer_id),
-            counterparty_profile=payee or CounterpartyProfile(destination.account_number),
+            customer=scored.customer, counterparty_profile=scored.payee,
             device_trust=facts.device_trust, security_events=facts.security_events,
             payee_added_at=facts.payee_added_at,
-        ))
+        )), scored

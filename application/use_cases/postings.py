@@ -11,7 +11,7 @@ import attrs
 from application.audit import AuditRecorder
 from application.context import SYSTEM, RequestContext
 from application.fraud import HoldPolicy
-from application.fraud_screen import ProfileKeeper
+from application.fraud_screen import ProfileKeeper, ScoredProfiles
 from application.ports import (
     Clock,
     DuplicateIdempotencyKey,
@@ -87,6 +87,9 @@ Authorizer = Callable[[UnitOfWork, dict[str, Account]], tuple[Account, Account]]
 class Screen(Protocol):
     """Assesses the transfer with both accounts locked, before any money moves."""
 
+    # After the call: the profiles the transfer was scored on, for the keeper to fold it into.
+    scored: ScoredProfiles | None
+
     def read_ahead(self, uow: UnitOfWork) -> None:
         """In the transaction, before the accounts are locked: what needs no lock."""
 
@@ -154,7 +157,8 @@ class Poster:
             uow.transfers.add(transfer)
             uow.ledger.append(entries)
             uow.accounts.update(destination)
-            self._profiles.observe(uow, transfer, source)
+            self._profiles.observe(uow, transfer, source,
+                                  screen.scored if screen is not None else None)
             action = f"money.{request.kind.value}"
         elif decision is Decision.BLOCK:
             transfer = attrs.evolve(transfer, status=TransferStatus.BLOCKED)

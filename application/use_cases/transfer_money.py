@@ -7,7 +7,7 @@ from uuid import UUID
 import attrs
 
 from application.context import SYSTEM, RequestContext
-from application.fraud_screen import FraudScreen, ScreenFacts
+from application.fraud_screen import FraudScreen, ScoredProfiles, ScreenFacts
 from application.ports import UnitOfWork, UnitOfWorkFactory
 from application.use_cases.postings import Poster, PostingRequest, PostingResult
 from domain.account import Account, AccountType
@@ -92,6 +92,7 @@ class _Screening:
         self._screen = screen
         self._command = command
         self._facts: ScreenFacts | None = None
+        self.scored: ScoredProfiles | None = None
 
     def read_ahead(self, uow: UnitOfWork) -> None:
         # The payer is the command's customer (authorize refuses anyone else's account).
@@ -101,5 +102,7 @@ class _Screening:
 
     def __call__(self, uow: UnitOfWork, source: Account, destination: Account) -> Assessment:
         command = self._command
-        return self._screen.assess(uow, source, destination, command.amount, command.channel,
-                                   command.context, self._facts)
+        assessment, self.scored = self._screen.assess(
+            uow, source, destination, command.amount, command.channel, command.context,
+            self._facts)
+        return assessment

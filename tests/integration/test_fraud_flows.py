@@ -9,6 +9,7 @@ import punq
 import pytest
 
 from application.context import SYSTEM, RequestContext
+from application.ports import UnitOfWorkFactory
 from application.use_cases import (
     AnswerChallenge,
     Authenticate,
@@ -174,3 +175,20 @@ def test_the_screen_weighs_what_it_reads_before_the_accounts_are_locked(
     others = send(bank, meera, account(bank, meera, "1000.00").account_number,  # Asha's facts
                   payee, "10.00").assessment
     assert not {"security_events", "new_beneficiary"} & {c.code for c in others.contributions}
+
+
+def test_each_posted_payment_is_folded_into_both_profiles_once(bank: punq.Container,
+                                                                cast) -> None:  # type: ignore[no-untyped-def]
+    """The keeper folds a payment into the profiles it was scored on: once each, the payer's
+    and this payee's, and a payment that does not post (held, refused) folds into neither."""
+    asha, source, payee = cast  # five payments of 100.00 to Ravi
+    other = account(bank, asha).account_number  # her own second account
+    assert send(bank, asha, source, other, "100.00").transfer.status is TransferStatus.COMPLETED
+    send(bank, asha, source, payee, "5000.00")  # held for a challenge: not folded in
+    with bank.resolve(UnitOfWorkFactory)() as uow:
+        profile = uow.fraud.customer_profile(asha.id)
+        ravi, new_payee = uow.fraud.counterparty_profile(payee), uow.fraud.counterparty_profile(other)
+    assert profile is not None and ravi is not None and new_payee is not None
+    assert profile.transfers == 6 and profile.recent_amounts == [10000] * 6
+    assert profile.counterparties == {payee: 5, other: 1}
+    assert (ravi.payments, new_payee.payments) == (5, 1)
