@@ -103,12 +103,16 @@ def to_entry(r: Any) -> LedgerEntry:
     )
 
 
+# Made once: json.dumps with options builds an encoder on every call.
+_SORTED = json.JSONEncoder(sort_keys=True).encode
+
+
 def audit_row(e: AuditEvent) -> dict[str, Any]:
     return {
         "sequence": e.sequence, "id": e.id, "occurred_at": e.occurred_at, "action": e.action,
         "outcome": e.outcome, "actor_id": e.actor_id, "customer_id": e.customer_id,
         "resource": e.resource, "ip": e.ip, "device_id": e.device_id, "request_id": e.request_id,
-        "details": json.dumps(dict(e.details), sort_keys=True), "previous_hash": e.previous_hash,
+        "details": _SORTED(dict(e.details)), "previous_hash": e.previous_hash,
         "record_hash": e.record_hash,
     }
 
