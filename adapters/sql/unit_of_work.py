@@ -22,6 +22,7 @@ from adapters.sql.prepared import drop_deferred, send_deferred
 from adapters.sql.reminders import SqlReminders
 from adapters.sql.repositories import SqlAccounts, SqlCustomers, SqlLedger, SqlTransfers
 from adapters.sql.voice import SqlDevices, SqlVoice
+from adapters.sql.writer_turn import WriterTurn
 from domain.errors import DomainError
 
 R = TypeVar("R")
@@ -71,7 +72,7 @@ class SqlUnitOfWork:
     reminders = _Repository(SqlReminders)
     branches = _Repository(SqlBranches)
 
-    def __init__(self, engine: Engine, write: bool, writer: threading.Lock | None,
+    def __init__(self, engine: Engine, write: bool, writer: WriterTurn | None,
                  shared: bool = False, connections: KeptConnections | None = None) -> None:
         self._engine = engine
         self._write = write
@@ -152,8 +153,8 @@ class SqlUnitOfWork:
 
 
 class SqlUnitOfWorkFactory:
-    """Opens units of work on one engine. On SQLite, writers in this process queue on a lock
-    before asking the database, so threads do not spin on SQLite's busy timeout."""
+    """Opens units of work on one engine. On SQLite, writers take turns (writer_turn.py) before
+    asking the database, so threads and processes do not sleep in SQLite's busy handler."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -179,7 +180,9 @@ class SqlUnitOfWorkFactory:
         kept = kept_per_kind(engine.pool.size()) if isinstance(engine.pool, QueuePool) else 0
         self._readers = KeptConnections(self._request_reading_engine, kept)
         self._writers = KeptConnections(self._writing, kept)
-        self._writer = threading.Lock() if engine.dialect.name == "sqlite" else None
+        # SQLite: one writer at a time, in this process and across processes (writer_turn.py).
+        self._writer = WriterTurn(engine.url.database) \
+            if engine.dialect.name == "sqlite" and engine.url.database else None
 
     def __call__(self, *, write: bool = False) -> SqlUnitOfWork:
         if write:
@@ -215,6 +218,8 @@ class SqlUnitOfWorkFactory:
         self._readers.close()
         self._writers.close()
         self.engine.dispose()
+        if self._writer is not None:
+            self._writer.close()
 
 
 _REPOSITORIES = frozenset(name for name, value in vars(SqlUnitOfWork).items()

@@ -1,4 +1,4 @@
-"""A live `vaani serve` on a real database (SQLite file, or PostgreSQL with two workers), with
+"""A live `vaani serve` on a real database (a SQLite file or PostgreSQL, two workers), with
 customers who can log in over HTTP, and the checks every reliability test ends with."""
 
 from __future__ import annotations
@@ -100,8 +100,8 @@ def open_live_bank(url: str, customers: int, workers: int) -> LiveBank:
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
 def live_bank(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LiveBank]:
     profile = str(request.param)
-    live = open_live_bank(live_database(profile, tmp_path, request), customers=6,
-                          workers=2 if profile == "postgresql" else 1)
+    # Two workers on either database: on SQLite, two processes taking turns at one file.
+    live = open_live_bank(live_database(profile, tmp_path, request), customers=6, workers=2)
     live.server.start()
     try:
         yield live

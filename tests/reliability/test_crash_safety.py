@@ -153,8 +153,9 @@ def _kill_and_restart(live: LiveBank) -> Callable[[], None]:
 
 def test_killing_the_server_mid_load_loses_and_duplicates_nothing_sqlite(
         tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    # Two workers: a kill can land while either process holds the writer turn.
     live = open_live_bank(live_database("sqlite", tmp_path, request), customers=CLIENTS,
-                          workers=1)
+                          workers=2)
     _crash_test(live, [_kill_and_restart(live)] * (2 * SCALE))
 
 
