@@ -17,14 +17,17 @@ from domain.money import Money
 from domain.reminder import ReminderStatus, ReminderType
 from entrypoints.http.schemas import StatementBody
 
-_SURROGATES = range(0xD800, 0xE000)
-
 
 def _strict_str(value: Any, _: type) -> str:
     if not isinstance(value, str):
         raise TypeError(f"expected a string, got {type(value).__name__}")
     # A NUL or a lone surrogate can be spelled in JSON but stored by no database: refuse here.
-    if "\x00" in value or any(ord(ch) in _SURROGATES for ch in value):
+    # Strict UTF-8 encodes every code point but the surrogates (in C, not a loop per character).
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        raise ValueError("the text holds a NUL character or invalid unicode") from None
+    if "\x00" in value:
         raise ValueError("the text holds a NUL character or invalid unicode")
     return value
 
