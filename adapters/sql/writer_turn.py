@@ -7,7 +7,7 @@ more transfers per second than one worker. Queued on a lock the kernel wakes the
 next writer starts as the last one commits (the same two workers: 479 transfers/s against one
 worker's 348, p99 70 ms). The price: the turn changes process at nearly every commit, and a
 connection whose file another process wrote reads its pages afresh; four processes doing nothing
-but transfers make 15–25 % fewer than writers left to sleep and retry, which run in bursts (at a
+but transfers make 15 to 25 % fewer than writers left to sleep and retry, which run in bursts (at a
 third of their p99). Server processes parse, check and answer between their writes, and there
 the turn wins both ways.
 
