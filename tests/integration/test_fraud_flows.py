@@ -180,7 +180,7 @@ def test_the_screen_weighs_what_it_reads_before_the_accounts_are_locked(
 def test_each_posted_payment_is_folded_into_both_profiles_once(bank: punq.Container,
                                                                 cast) -> None:  # type: ignore[no-untyped-def]
     """The keeper folds a payment into the profiles it was scored on: once each, the payer's
-    and this payee's, and a payment that does not post (held, refused) folds into neither."""
+    and this payee's; a payment held for a challenge folds into neither until it posts."""
     asha, source, payee = cast  # five payments of 100.00 to Ravi
     other = account(bank, asha).account_number  # her own second account
     assert send(bank, asha, source, other, "100.00").transfer.status is TransferStatus.COMPLETED
