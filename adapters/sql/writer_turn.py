@@ -16,14 +16,19 @@ The turn is a `threading.Lock` for the threads of this process and an exclusive 
 drops a process's `flock` when it dies, even by SIGKILL, so a crashed writer never leaves the
 turn taken. Correctness never depends on the turn: SQLite still serialises every writer (and
 writers outside Vaani, which take no turn, still get its 30-second busy timeout); the turn only
-saves the sleeping. A file opened before a fork is shared with the child, and `flock` would not
-tell the two apart, so each process opens its own."""
+saves the sleeping. So a turn file that cannot be opened (a read-only directory, a name taken)
+costs only that: writers of this process still take turns among themselves, the others wait as
+SQLite makes them, and the log says why once. A file opened before a fork is shared with the
+child, and `flock` would not tell the two apart, so each process opens its own."""
 
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import threading
+
+log = logging.getLogger("vaani.sql")
 
 
 class WriterTurn:
@@ -32,31 +37,42 @@ class WriterTurn:
         self._threads = threading.Lock()
         self._fd: int | None = None
         self._pid = 0
+        self._held: int | None = None  # the descriptor locked by the current holder
 
     def acquire(self) -> None:
         self._threads.acquire()
         try:
-            fcntl.flock(self._file(), fcntl.LOCK_EX)  # waits without the GIL
+            fd = self._file()
+            if fd is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX)  # waits without the GIL
+            self._held = fd
         except BaseException:
             self._threads.release()
             raise
 
     def release(self) -> None:
         try:
-            assert self._fd is not None
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            if self._held is not None:
+                fcntl.flock(self._held, fcntl.LOCK_UN)
         finally:
+            self._held = None
             self._threads.release()
 
-    def _file(self) -> int:
-        """This process's descriptor of the turn's file; opened again after a fork."""
-        if self._fd is None or self._pid != os.getpid():
-            self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    def _file(self) -> int | None:
+        """This process's descriptor of the turn's file (opened again after a fork), or None
+        when it cannot be opened: then the turn is this process's threads' only."""
+        if self._pid != os.getpid():
             self._pid = os.getpid()
+            try:
+                self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            except OSError as error:
+                self._fd = None
+                log.warning("SQLite writers of other processes will wait in SQLite's busy "
+                            "handler: cannot open %s (%s)", self._path, error.strerror)
         return self._fd
 
     def close(self) -> None:
         with self._threads:
             if self._fd is not None and self._pid == os.getpid():
                 os.close(self._fd)
-            self._fd = None
+            self._fd, self._pid = None, 0

@@ -4,6 +4,7 @@ own, not a second holder of its parent's turn."""
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import subprocess
@@ -14,12 +15,22 @@ from pathlib import Path
 import pytest
 
 from adapters.sql.writer_turn import WriterTurn
+from application.ports import UnitOfWorkFactory
+from application.use_cases import GetBalance, TransferCommand, TransferMoney
+from entrypoints.bootstrap import bootstrap, prepare_database
+from tests.conftest import settings_for
+from tests.support.banking import account, customer, inr
 
 ROOT = Path(__file__).resolve().parents[2]
 # A writer in another process: takes the turn, says so, holds it until its stdin closes.
 HOLDER = """
 import sys
 from adapters.sql.writer_turn import WriterTurn
+from application.ports import UnitOfWorkFactory
+from application.use_cases import GetBalance, TransferCommand, TransferMoney
+from entrypoints.bootstrap import bootstrap, prepare_database
+from tests.conftest import settings_for
+from tests.support.banking import account, customer, inr
 turn = WriterTurn(sys.argv[1])
 turn.acquire()
 print("held", flush=True)
@@ -101,3 +112,34 @@ def test_a_forked_child_takes_a_turn_of_its_own(tmp_path: Path) -> None:
         for fd in (ready_read, ready_write, go_read, go_write):
             os.close(fd)
         turn.close()
+
+
+def test_writers_still_write_when_the_turn_file_cannot_be_opened(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """The turn only saves sleeping: if its file cannot be opened (here its name is taken by a
+    directory), money still moves, the writers of this process still take turns, and the log
+    says why once."""
+    database = tmp_path / "bank.db"
+    (tmp_path / "bank.db-writer").mkdir()
+    bank = bootstrap(settings_for(f"sqlite:///{database}"))
+    prepare_database(bank)
+    try:
+        with caplog.at_level(logging.WARNING, logger="vaani.sql"):
+            owner = customer(bank)
+            source = account(bank, owner, "100.00").account_number
+            destination = account(bank, owner).account_number
+            bank.resolve(TransferMoney).execute(TransferCommand(
+                owner.id, source, destination, inr("40.00"), idempotency_key="turnless"))
+        assert bank.resolve(GetBalance).execute(None, destination).balance == inr("40.00")
+        assert [r.getMessage() for r in caplog.records].count(
+            f"SQLite writers of other processes will wait in SQLite's busy handler: cannot "
+            f"open {database}-writer (Is a directory)") == 1
+        turn = WriterTurn(str(database))
+        turn.acquire()
+        thread, done = _waiting_writer(turn)
+        assert not done.wait(0.3)  # a second thread of this process still waits its turn
+        turn.release()
+        assert done.wait(10)
+        thread.join()
+    finally:
+        bank.resolve(UnitOfWorkFactory).close()
