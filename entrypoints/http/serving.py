@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import sys
 
 import punq
 from starlette.applications import Starlette
@@ -13,14 +12,6 @@ from application.ports import VoiceEngine
 from entrypoints.bootstrap import bootstrap, check_ready_to_serve
 from entrypoints.http.app import create_app
 from entrypoints.settings import load_settings
-
-# How long a thread may hold the GIL while another waits for it (CPython's default: 5 ms). A
-# request's database work runs on a worker thread that gives up the GIL in every driver call
-# (a transfer on SQLite makes about twenty-five) and must then wait for the event loop thread to let go of
-# it; at the default each wait could last 5 ms. Measured over HTTP on SQLite, one worker, 16
-# connections: transfers 312 -> 573/s (p99 71 -> 44 ms), balances 1,552 -> 3,436/s; 0.5, 1 and
-# 2 ms gave the same within noise; the bare endpoint (bench/bare_app.py) gained nothing.
-GIL_SWITCH_SECONDS = 0.001
 
 
 def ready_app(wired: punq.Container) -> Starlette:
@@ -33,7 +24,6 @@ def ready_app(wired: punq.Container) -> Starlette:
     # collections then look only at what requests allocate.
     gc.collect()
     gc.freeze()
-    sys.setswitchinterval(GIL_SWITCH_SECONDS)  # for the whole process: it serves, nothing else
     # Structured access log (one JSON line per request) instead of uvicorn's plain one.
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     # A line per request: skip what "%(message)s" never prints, as the Logging HOWTO's
