@@ -36,6 +36,12 @@ class DuplicateCustomer(Exception):
     """Raised by a repository when the email, phone or number is already taken (a race)."""
 
 
+class ReadWouldWait(Exception):
+    """Raised inside `UnitOfWorkFactory.loop_reads` when a read would have to wait for a lock:
+    nothing was read; run the reads again where waiting is allowed (`request_reads` on a
+    worker thread)."""
+
+
 class CustomerRepository(Protocol):
     """Customers by id, number, email or phone."""
 
@@ -269,6 +275,12 @@ class UnitOfWorkFactory(Protocol):
         thread's read-only units of work share one connection. Each read is one statement
         and they need no snapshot in common, so a server database may run them without a
         transaction around them. Units of work that write still open their own."""
+        ...
+    def loop_reads(self) -> AbstractContextManager[None] | None:
+        """`request_reads` for a thread that must never wait long (a server's event loop), or
+        None where every read is a round trip to a database server (read on a worker thread
+        then). An embedded database reads its pages in place, in less time than the hop to a
+        worker thread takes; a read that would wait for a lock raises `ReadWouldWait`."""
         ...
     def ping(self) -> bool: ...
     def close(self) -> None: ...

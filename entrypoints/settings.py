@@ -70,7 +70,8 @@ def _threads(env: Mapping[str, str], profile: str) -> tuple[int, int, int]:
     threads = _int(env, "VAANI_HTTP_THREADS", 2 if profile == "sqlite" else 8, 1, 200)
     # CPU-bound work outside the GIL: more threads than cores only queue inside the OS.
     heavy = _int(env, "VAANI_HTTP_HEAVY_THREADS", min(os.cpu_count() or 2, 4), 1, 64)
-    kept = 2 * kept_per_kind(pool)  # idle between requests, out of the pool (readers, writers)
+    # Idle between requests, out of the pool (readers, writers; on SQLite the event loop's).
+    kept = 2 * kept_per_kind(pool) + (1 if profile == "sqlite" else 0)
     if profile != "memory" and threads + heavy + kept > 2 * pool:
         raise ConfigurationError(
             f"VAANI_HTTP_THREADS ({threads}) + VAANI_HTTP_HEAVY_THREADS ({heavy}) + the {kept} "

@@ -127,6 +127,9 @@ class MemoryUnitOfWorkFactory:
     def request_reads(self) -> AbstractContextManager[None]:
         return nullcontext()  # every read already sees the one store
 
+    def loop_reads(self) -> AbstractContextManager[None] | None:
+        return None  # a demo's or a test's store: its reads stay on worker threads
+
     def ping(self) -> bool:
         return True
 

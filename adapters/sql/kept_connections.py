@@ -10,11 +10,14 @@ returns them all at shutdown."""
 
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Callable
 
 from sqlalchemy.engine import Connection, Engine
 
 from adapters.sql.engine import PING_AFTER_IDLE_SECONDS
+from application.ports import ReadWouldWait
 
 
 def kept_per_kind(pool_size: int) -> int:
@@ -25,9 +28,14 @@ def kept_per_kind(pool_size: int) -> int:
 
 
 class KeptConnections:
-    def __init__(self, engine: Engine, limit: int) -> None:
+    """`prepare`, when given, changes each connection taken from the pool for this use only:
+    such a connection never goes back to the pool (it is closed for good instead)."""
+
+    def __init__(self, engine: Engine, limit: int,
+                 prepare: Callable[[Connection], None] | None = None) -> None:
         self._engine = engine
         self._limit = limit  # more than this at once go back to the pool
+        self._prepare = prepare
         self._idle: list[tuple[Connection, float]] = []  # list.pop/append: atomic across threads
 
     def take(self) -> Connection:
@@ -36,25 +44,46 @@ class KeptConnections:
             try:
                 conn, idle_since = self._idle.pop()
             except IndexError:
-                return self._engine.connect()
+                return self._connect()
             if not conn.invalidated and (now - idle_since < PING_AFTER_IDLE_SECONDS
                                          or self._answers(conn)):
                 return conn
             # The server went away while it was idle: never back to the pool, which would
             # count it as just used and hand it out without a ping.
-            if not conn.invalidated:
-                conn.invalidate()
-            conn.close()
+            self._discard(conn)
 
     def give_back(self, conn: Connection, healthy: bool) -> None:
         if healthy and not conn.invalidated and len(self._idle) < self._limit:
             self._idle.append((conn, time.monotonic()))
+        elif self._prepare is not None:
+            self._discard(conn)  # changed for us: never lent to anyone else
         else:
             conn.close()  # a failed unit of work's connection, or one more than we keep
 
     def close(self) -> None:
         while self._idle:
-            self._idle.pop()[0].close()
+            conn = self._idle.pop()[0]
+            if self._prepare is not None:
+                self._discard(conn)
+            else:
+                conn.close()
+
+    def _connect(self) -> Connection:
+        conn = self._engine.connect()
+        if self._prepare is not None:
+            try:
+                self._prepare(conn)
+            except BaseException:
+                self._discard(conn)
+                raise
+        return conn
+
+    @staticmethod
+    def _discard(conn: Connection) -> None:
+        """Closed for good: the pool opens a new connection in its place."""
+        if not conn.invalidated:
+            conn.invalidate()
+        conn.close()
 
     def _answers(self, conn: Connection) -> bool:
         """The ping the pool gives a connection idle that long (engine.py)."""
@@ -64,3 +93,53 @@ class KeptConnections:
             return dbapi_connection is not None and bool(dialect.do_ping(dbapi_connection))
         except dialect.loaded_dbapi.Error:
             return False
+
+
+class InPlaceConnections(KeptConnections):
+    """The connection the event loop reads on (SQLite): opened and prepared on a worker thread
+    (`keep_one`), since opening a file may wait for its locks as long as any connection would;
+    `take` hands out only one opened beforehand, else refuses at once (`ReadWouldWait`)."""
+
+    def __init__(self, engine: Engine, prepare: Callable[[Connection], None]) -> None:
+        super().__init__(engine, 1, prepare)
+        self._count = threading.Lock()  # never held while anything waits
+        self._lent = 0  # taken, or being opened, and not given back yet
+
+    def take(self) -> Connection:
+        with self._count:
+            if not self._idle:
+                raise ReadWouldWait("no connection opened for reads in place yet")
+            conn, _ = self._idle.pop()  # one idle for long is pinged by `keep_one`, not here
+            self._lent += 1
+        if conn.invalidated:
+            self.give_back(conn, healthy=False)
+            raise ReadWouldWait("the connection for reads in place was closed")
+        return conn
+
+    def give_back(self, conn: Connection, healthy: bool) -> None:
+        with self._count:
+            self._lent -= 1
+            super().give_back(conn, healthy)
+
+    def keep_one(self) -> None:
+        """On a worker thread: open the loop's connection if it has none, or check the one it
+        has if it was idle for long (as the pool would before lending it)."""
+        if not self._wanted():  # the usual case: no lock taken
+            return
+        with self._count:
+            if not self._wanted():
+                return
+            self._lent += 1  # this thread opens it; no other does meanwhile
+        try:
+            conn = KeptConnections.take(self)  # pings an idle one, or opens and prepares one
+        except BaseException:
+            with self._count:
+                self._lent -= 1
+            raise
+        self.give_back(conn, healthy=True)
+
+    def _wanted(self) -> bool:
+        if self._lent:
+            return False
+        idle = self._idle[-1:]
+        return not idle or time.monotonic() - idle[0][1] >= PING_AFTER_IDLE_SECONDS

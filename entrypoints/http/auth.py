@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from application.context import RequestContext
+from application.ports import ReadWouldWait
 from application.use_cases import Principal
 from domain.customer import Role
 from domain.errors import Forbidden, Unauthorized
@@ -56,14 +57,18 @@ def requires(*roles: Role) -> Callable[[Handler], Handler]:
     return wrap
 
 
-def requires_on_worker(*roles: Role, reads_only: bool = False
+def requires_on_worker(*roles: Role, reads_only: bool = False, quick: bool = False
                        ) -> Callable[[WorkerHandler], Handler]:
     """`requires` for an endpoint whose whole work is blocking: the token and session check and
     the handler run one after the other on the same worker thread. Each trip to a worker costs
     the event loop a wake-up and the threads a turn at the GIL; the busiest endpoints make one
     trip instead of two. The handler gets the request, its caller and the body, read on the loop
     (within the size limit) before the trip. The session is read as a request read
-    (`request_reads`); an endpoint that `reads_only` reads its answer on the same connection."""
+    (`request_reads`); an endpoint that `reads_only` reads its answer on the same connection.
+    A `quick` one (a row or two to read) makes no trip where the database lets the event loop
+    read in place (`loop_reads`, SQLite); should a read there meet a lock, it goes to a worker
+    thread after all."""
+    assert reads_only or not quick, "only reads may run on the event loop"
 
     def wrap(handler: WorkerHandler) -> Handler:
         async def endpoint(request: Request) -> Response:
@@ -73,6 +78,13 @@ def requires_on_worker(*roles: Role, reads_only: bool = False
             def read() -> Response:
                 with services(request).uow_factory.request_reads():
                     return handler(request, _authenticate(request, token, roles), body)
+
+            if quick and (in_place := services(request).uow_factory.loop_reads()) is not None:
+                try:
+                    with in_place:
+                        return handler(request, _authenticate(request, token, roles), body)
+                except ReadWouldWait:
+                    pass  # read again on a worker thread, where waiting blocks no one else
 
             def write() -> Response:
                 # The session check is a request read too; the handler's writes open their

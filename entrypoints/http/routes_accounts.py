@@ -22,7 +22,7 @@ from entrypoints.http.responses import JSONResponse
 from entrypoints.http.schemas import StatementBody, TransferBody
 
 
-@requires_on_worker(Role.CUSTOMER, reads_only=True)
+@requires_on_worker(Role.CUSTOMER, reads_only=True, quick=True)
 def list_accounts(request: Request, who: Principal, _: bytes) -> Response:
     """The caller's accounts with balances."""
     bank = services(request)
@@ -30,7 +30,7 @@ def list_accounts(request: Request, who: Principal, _: bytes) -> Response:
     return JSONResponse({"items": [views.account(a, branches) for a in found]})
 
 
-@requires_on_worker(Role.CUSTOMER, reads_only=True)
+@requires_on_worker(Role.CUSTOMER, reads_only=True, quick=True)
 def balance(request: Request, who: Principal, _: bytes) -> Response:
     """One account's balance and available balance."""
     bank = services(request)

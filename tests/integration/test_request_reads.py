@@ -3,8 +3,11 @@ profile, without changing what either answers, and without swallowing writes."""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import punq
 import pytest
@@ -12,7 +15,8 @@ import sqlalchemy as sa
 
 from adapters.sql.engine import PING_AFTER_IDLE_SECONDS, database_unavailable
 from adapters.sql.kept_connections import kept_per_kind
-from application.ports import UnitOfWorkFactory
+from adapters.sql.unit_of_work import LOOP_BUSY_TIMEOUT_MS
+from application.ports import ReadWouldWait, UnitOfWorkFactory
 from application.use_cases import GetBalance, TransferCommand, TransferMoney
 from domain.errors import AccountNotFound
 from tests.support.banking import account, customer, inr
@@ -120,6 +124,8 @@ def test_request_readers_are_kept_between_requests_and_closed_at_shutdown(
     for _ in range(3):
         with factory.request_reads():
             assert balance.execute(asha.id, mine).balance == inr("100.00")
+    in_place = int(factory.loop_reads() is not None)  # SQLite: the event loop's reader, too
+    writing += in_place
     assert pool.checkedout() == writing + 1  # one kept reader, not one per request
     inside = threading.Barrier(kept + 2)
 
@@ -167,3 +173,59 @@ def test_a_kept_reader_the_server_dropped_fails_once_and_is_replaced(
     for _ in range(25):  # and it went nowhere else: every pooled connection works
         with factory() as reading:
             assert reading.accounts.by_number(mine) is not None
+
+
+def _busy_timeout(factory: UnitOfWorkFactory, **how: bool) -> int:
+    with factory(**how) as uow:
+        return int(uow.connection.exec_driver_sql("PRAGMA busy_timeout").scalar_one())
+
+
+@contextmanager
+def _file_held_exclusively(database: str) -> Iterator[None]:
+    """An outsider that keeps the whole file to itself (exclusive locking mode): the one kind
+    of lock a WAL reader must wait for, besides a crashed writer's recovery."""
+    outsider = sqlite3.connect(database, isolation_level=None)
+    try:
+        outsider.execute("PRAGMA locking_mode=EXCLUSIVE")
+        outsider.execute("BEGIN EXCLUSIVE")
+        outsider.execute("ROLLBACK")  # the lock stays until the connection closes
+        yield
+    finally:
+        outsider.close()
+
+
+def test_reads_in_place_are_for_sqlite_only(bank: punq.Container, profile: str) -> None:
+    """PostgreSQL reads are round trips to a server, the memory store's belong to its tests:
+    neither runs on the event loop."""
+    factory = bank.resolve(UnitOfWorkFactory)
+    assert (factory.loop_reads() is not None) == (profile == "sqlite")
+
+
+@pytest.mark.parametrize("profile", ["sqlite"], indirect=True)
+def test_reads_in_place_never_open_the_file_and_answer_as_a_request_read(
+        bank: punq.Container) -> None:
+    """Opening a file may wait for its locks (30 s): the event loop reads only on a connection
+    a worker thread opened, and refuses at once without one."""
+    factory = bank.resolve(UnitOfWorkFactory)
+    balance = bank.resolve(GetBalance)
+    asha = customer(bank)
+    mine = account(bank, asha, "100.00").account_number
+    factory.close()  # as in a process that has not served a request yet
+    with _file_held_exclusively(factory.engine.url.database):  # type: ignore[attr-defined]
+        started = time.monotonic()
+        with pytest.raises(ReadWouldWait), factory.loop_reads():  # type: ignore[union-attr]
+            balance.execute(asha.id, mine)
+        assert time.monotonic() - started < 1
+    with factory.request_reads():  # a worker thread's reads open the loop's connection too
+        assert balance.execute(asha.id, mine).balance == inr("100.00")
+    for _ in range(2):
+        with factory.loop_reads():  # type: ignore[union-attr]
+            with pytest.raises(AccountNotFound):
+                balance.execute(asha.id, "000000000000")
+            assert balance.execute(asha.id, mine).balance == inr("100.00")
+            with factory() as reading:  # should a lock come its way, it waits only briefly
+                assert reading.connection.exec_driver_sql("PRAGMA busy_timeout").scalar_one() \
+                    == LOOP_BUSY_TIMEOUT_MS
+    # Its short patience stayed with it: the pool's connections wait the full 30 s.
+    for how in ({}, {"write": True}):
+        assert _busy_timeout(factory, **how) == 30_000
