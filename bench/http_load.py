@@ -314,8 +314,9 @@ logged its start-up (until 2026-12-01 it started when the first answered, while 
 worker was still loading the speaker model). SQLite synchronous FULL; PostgreSQL with default
 durability. With two workers on SQLite, Vaani's writers take turns on a lock the kernel wakes
 them from (`adapters/sql/writer_turn.py`); the bare endpoint's two processes wait for each other
-in SQLite's busy handler, as a hand-written app does. After every run the ledger and audit
-chain verify, customer money is unchanged and every acknowledged transfer is in the database.
+in SQLite's busy handler, as a hand-written app does. On SQLite, Vaani reads a balance on the
+event loop itself (`loop_reads` in `adapters/sql/unit_of_work.py`); the bare endpoint reads on
+Starlette's thread pool. After every run the ledger and audit chain verify, customer money is unchanged and every acknowledged transfer is in the database.
 Load average before: {load_before:.2f}.
 Targets: ratio ≥ 0.7, p99 ≤ 50 ms at 16 connections on SQLite.
 
