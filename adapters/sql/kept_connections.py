@@ -28,14 +28,9 @@ def kept_per_kind(pool_size: int) -> int:
 
 
 class KeptConnections:
-    """`prepare`, when given, changes each connection taken from the pool for this use only:
-    such a connection never goes back to the pool (it is closed for good instead)."""
-
-    def __init__(self, engine: Engine, limit: int,
-                 prepare: Callable[[Connection], None] | None = None) -> None:
+    def __init__(self, engine: Engine, limit: int) -> None:
         self._engine = engine
         self._limit = limit  # more than this at once go back to the pool
-        self._prepare = prepare
         self._idle: list[tuple[Connection, float]] = []  # list.pop/append: atomic across threads
 
     def take(self) -> Connection:
@@ -50,40 +45,23 @@ class KeptConnections:
                 return conn
             # The server went away while it was idle: never back to the pool, which would
             # count it as just used and hand it out without a ping.
-            self._discard(conn)
+            _discard(conn)
 
     def give_back(self, conn: Connection, healthy: bool) -> None:
         if healthy and not conn.invalidated and len(self._idle) < self._limit:
             self._idle.append((conn, time.monotonic()))
-        elif self._prepare is not None:
-            self._discard(conn)  # changed for us: never lent to anyone else
         else:
-            conn.close()  # a failed unit of work's connection, or one more than we keep
+            self._let_go(conn)  # a failed unit of work's connection, or one more than we keep
 
     def close(self) -> None:
         while self._idle:
-            conn = self._idle.pop()[0]
-            if self._prepare is not None:
-                self._discard(conn)
-            else:
-                conn.close()
+            self._let_go(self._idle.pop()[0])
 
     def _connect(self) -> Connection:
-        conn = self._engine.connect()
-        if self._prepare is not None:
-            try:
-                self._prepare(conn)
-            except BaseException:
-                self._discard(conn)
-                raise
-        return conn
+        return self._engine.connect()
 
-    @staticmethod
-    def _discard(conn: Connection) -> None:
-        """Closed for good: the pool opens a new connection in its place."""
-        if not conn.invalidated:
-            conn.invalidate()
-        conn.close()
+    def _let_go(self, conn: Connection) -> None:
+        conn.close()  # back to the pool
 
     def _answers(self, conn: Connection) -> bool:
         """The ping the pool gives a connection idle that long (engine.py)."""
@@ -101,7 +79,8 @@ class InPlaceConnections(KeptConnections):
     `take` hands out only one opened beforehand, else refuses at once (`ReadWouldWait`)."""
 
     def __init__(self, engine: Engine, prepare: Callable[[Connection], None]) -> None:
-        super().__init__(engine, 1, prepare)
+        super().__init__(engine, 1)
+        self._prepare = prepare  # changes the connection for this use only
         self._count = threading.Lock()  # never held while anything waits
         self._lent = 0  # taken, or being opened, and not given back yet
 
@@ -138,8 +117,27 @@ class InPlaceConnections(KeptConnections):
             raise
         self.give_back(conn, healthy=True)
 
+    def _connect(self) -> Connection:
+        conn = self._engine.connect()
+        try:
+            self._prepare(conn)
+        except BaseException:
+            _discard(conn)
+            raise
+        return conn
+
+    def _let_go(self, conn: Connection) -> None:
+        _discard(conn)  # changed for us: never lent to anyone else from the pool
+
     def _wanted(self) -> bool:
         if self._lent:
             return False
         idle = self._idle[-1:]
         return not idle or time.monotonic() - idle[0][1] >= PING_AFTER_IDLE_SECONDS
+
+
+def _discard(conn: Connection) -> None:
+    """Closed for good: the pool opens a new connection in its place."""
+    if not conn.invalidated:
+        conn.invalidate()
+    conn.close()

@@ -26,11 +26,6 @@ ROOT = Path(__file__).resolve().parents[2]
 HOLDER = """
 import sys
 from adapters.sql.writer_turn import WriterTurn
-from application.ports import UnitOfWorkFactory
-from application.use_cases import GetBalance, TransferCommand, TransferMoney
-from entrypoints.bootstrap import bootstrap, prepare_database
-from tests.conftest import settings_for
-from tests.support.banking import account, customer, inr
 turn = WriterTurn(sys.argv[1])
 turn.acquire()
 print("held", flush=True)
