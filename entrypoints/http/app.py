@@ -34,6 +34,7 @@ from entrypoints.http.middleware import RequestContextMiddleware
 from entrypoints.http.offload import install_executors, offload, remove_executors
 from entrypoints.http.responses import JSONResponse, error_response, on_domain_error, on_http_error
 from entrypoints.http.services import Services
+from entrypoints.http.worker_load import WorkerLoad
 
 API_PREFIX = "/api/v1"
 
@@ -81,7 +82,8 @@ def _cors(origins: tuple[str, ...]) -> list[Middleware]:
                        max_age=600)]
 
 
-def create_app(container: punq.Container) -> Starlette:
+def create_app(container: punq.Container, worker_load: WorkerLoad | None = None) -> Starlette:
+    """The API; `worker_load`: this worker's slot when `vaani serve` runs several."""
     services = Services.from_container(container)
     document: dict[str, Any] = {}
 
@@ -102,6 +104,8 @@ def create_app(container: punq.Container) -> Starlette:
         yield
         remove_executors(executors)
         services.uow_factory.close()  # graceful shutdown: return pooled connections
+        if worker_load is not None:
+            worker_load.close()
 
     service = [Route("/health", health, methods=["GET"]),
                Route("/ready", ready, methods=["GET"]),
@@ -115,7 +119,8 @@ def create_app(container: punq.Container) -> Starlette:
     busiest = [*routes_accounts.routes, *routes_transfers.routes]
     app = Starlette(
         routes=[*_prefixed([*busiest, *(r for r in api if r not in busiest)]), *service],
-        middleware=[Middleware(RequestContextMiddleware), *_cors(services.settings.cors_origins)],
+        middleware=[Middleware(RequestContextMiddleware, load=worker_load),
+                    *_cors(services.settings.cors_origins)],
         exception_handlers={DomainError: on_domain_error, HTTPException: on_http_error},
         lifespan=lifespan,
     )

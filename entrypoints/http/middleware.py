@@ -13,6 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from adapters.sql.engine import database_unavailable
 from entrypoints.errors import envelope
+from entrypoints.http.worker_load import WorkerLoad
 
 log = logging.getLogger("vaani.http")
 MAX_BODY_BYTES = 1 << 20
@@ -28,13 +29,15 @@ class PayloadTooLarge(Exception):
 
 class RequestContextMiddleware:
     """Echo a sane client X-Request-Id (or mint one), and refuse bodies over 1 MiB (8 MiB on the
-    voice endpoints) with 413."""
+    voice endpoints) with 413. With several workers (`load`), a crowded worker sends a client
+    to reconnect (worker_load.py)."""
 
     def __init__(self, app: ASGIApp, max_body: int = MAX_BODY_BYTES,
-                 max_voice_body: int = MAX_VOICE_BODY_BYTES) -> None:
+                 max_voice_body: int = MAX_VOICE_BODY_BYTES, load: WorkerLoad | None = None) -> None:
         self.app = app
         self.max_body = max_body
         self.max_voice_body = max_voice_body
+        self.load = load
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -45,10 +48,15 @@ class RequestContextMiddleware:
         request_id = sent if _CLIENT_ID.fullmatch(sent) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
         id_header = (b"x-request-id", request_id.encode())
+        load = self.load
+        if load is not None:
+            load.started()
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
                 message["headers"] = [*message.get("headers", []), id_header]
+                if load is not None and load.crowded():
+                    message["headers"].append((b"connection", b"close"))
             await send(message)
 
         limit = self.max_voice_body if _VOICE_PATHS.fullmatch(scope["path"]) else self.max_body
@@ -102,6 +110,8 @@ class RequestContextMiddleware:
                     request_id, "internal_error",
                     "something went wrong on our side; quote the request id"))
         finally:
+            if load is not None:
+                load.finished()
             access_log(scope, request_id, status, time.perf_counter() - began)
 
 

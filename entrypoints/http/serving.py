@@ -11,12 +11,13 @@ from starlette.applications import Starlette
 from application.ports import VoiceEngine
 from entrypoints.bootstrap import bootstrap, check_ready_to_serve
 from entrypoints.http.app import create_app
+from entrypoints.http.worker_load import WorkerLoad
 from entrypoints.settings import load_settings
 
 
-def ready_app(wired: punq.Container) -> Starlette:
+def ready_app(wired: punq.Container, worker_load: WorkerLoad | None = None) -> Starlette:
     check_ready_to_serve(wired)
-    app = create_app(wired)
+    app = create_app(wired, worker_load)
     # Load the speaker model before the first request, not during a customer's login.
     wired.resolve(VoiceEngine).warm_up()
     # The model and the libraries leave ~350,000 long-lived objects; a full collection over them
@@ -36,4 +37,5 @@ def ready_app(wired: punq.Container) -> Starlette:
 def app_from_environment() -> Starlette:
     """uvicorn's factory when serving with several workers: each builds its own container from
     the VAANI_* environment (engines and pools are per process)."""
-    return ready_app(bootstrap(load_settings(require_token_secret=True)))
+    return ready_app(bootstrap(load_settings(require_token_secret=True)),
+                     WorkerLoad.from_environment())
