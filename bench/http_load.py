@@ -316,7 +316,12 @@ durability. With two workers on SQLite, Vaani's writers take turns on a lock the
 them from (`adapters/sql/writer_turn.py`); the bare endpoint's two processes wait for each other
 in SQLite's busy handler, as a hand-written app does. On SQLite, Vaani reads a balance on the
 event loop itself (`loop_reads` in `adapters/sql/unit_of_work.py`); the bare endpoint reads on
-Starlette's thread pool. After every run the ledger and audit chain verify, customer money is unchanged and every acknowledged transfer is in the database.
+Starlette's thread pool. With several workers, a worker carrying more than its share of requests
+in flight sends one client at a time to reconnect (`entrypoints/http/worker_load.py`): the 16
+connections opened at once used to be split 14 / 2 or 12 / 4 between Vaani's two workers, the
+crowded one answering at a third of the other's speed; the bare endpoint's workers are left as
+uvicorn splits them. After every run the ledger and audit chain verify, customer money is
+unchanged and every acknowledged transfer is in the database.
 Load average before: {load_before:.2f}.
 Targets: ratio ≥ 0.7, p99 ≤ 50 ms at 16 connections on SQLite.
 
