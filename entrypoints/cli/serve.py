@@ -41,6 +41,9 @@ def serve(
     os.environ["VAANI_JWT_SECRET"] = settings.jwt_secret
     with shared_load_file() as load_file:  # where the workers count their requests in flight
         os.environ[WORKER_LOAD_FILE] = load_file
-        uvicorn.run("entrypoints.http.serving:app_from_environment", factory=True,
-                    workers=workers, host=host, port=port, log_level=log_level,
-                    access_log=False, timeout_graceful_shutdown=10)
+        try:
+            uvicorn.run("entrypoints.http.serving:app_from_environment", factory=True,
+                        workers=workers, host=host, port=port, log_level=log_level,
+                        access_log=False, timeout_graceful_shutdown=10)
+        finally:
+            del os.environ[WORKER_LOAD_FILE]

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import logging
 import mmap
 import os
 import struct
@@ -26,6 +27,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+log = logging.getLogger("vaani.http")
 ENVIRONMENT = "VAANI_WORKER_LOAD_FILE"
 SLOTS = 256  # more than `vaani serve --workers` allows, and the workers uvicorn restarts
 EVERY_SECONDS = 0.05
@@ -65,8 +67,16 @@ class WorkerLoad:
 
     @classmethod
     def from_environment(cls) -> WorkerLoad | None:
+        """This worker's slot, or None (serving alone, or the file is unusable: the balance is
+        a refinement, and a worker without it still serves; the log says why)."""
         path = os.environ.get(ENVIRONMENT)
-        return cls(path) if path else None
+        if not path:
+            return None
+        try:
+            return cls(path)
+        except (OSError, ValueError, RuntimeError) as error:
+            log.warning("this worker will not balance its load with the others: %s", error)
+            return None
 
     def _claim(self, fd: int) -> int:
         """A free slot, or one a dead worker left (its count no longer counts)."""

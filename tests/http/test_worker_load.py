@@ -104,6 +104,15 @@ def test_a_file_that_is_not_a_load_file_is_refused(tmp_path: Path) -> None:
         WorkerLoad(str(other))
 
 
+def test_a_worker_without_a_usable_file_serves_unbalanced(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.delenv("VAANI_WORKER_LOAD_FILE", raising=False)
+    assert WorkerLoad.from_environment() is None  # serving alone
+    monkeypatch.setenv("VAANI_WORKER_LOAD_FILE", str(tmp_path / "gone"))
+    assert WorkerLoad.from_environment() is None
+    assert "will not balance its load" in caplog.text
+
+
 def test_the_crowded_worker_answers_with_connection_close(load_file: str) -> None:
     clock = Clock()
     load = WorkerLoad(load_file, pid=os.getpid(), alive=_alive, clock=clock)
