@@ -49,8 +49,6 @@ class RequestContextMiddleware:
         scope.setdefault("state", {})["request_id"] = request_id
         id_header = (b"x-request-id", request_id.encode())
         load = self.load
-        if load is not None:
-            load.started()
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -68,6 +66,8 @@ class RequestContextMiddleware:
         started = False
         status = 500
         began = time.perf_counter()
+        if load is not None:
+            load.started()  # counted out in `finally` below, whatever happens in between
 
         async def counting_receive() -> Message:
             nonlocal received

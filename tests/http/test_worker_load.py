@@ -127,9 +127,12 @@ def test_the_crowded_worker_answers_with_connection_close(load_file: str) -> Non
         load.finished()
         load.finished()
         calm = client.get("/health")
+        refused = client.post("/api/v1/auth/register", content=b"{}",
+                              headers={"content-length": str(1 << 21)})
     assert sent_away.status_code == 200 and sent_away.json() == {"status": "ok"}
     assert sent_away.headers["connection"] == "close"
     assert "connection" not in kept.headers  # one client per interval
     assert "connection" not in calm.headers  # no longer crowded
+    assert refused.status_code == 413
     # Every request was counted out again: nothing in flight but the two begun above.
     assert load.in_flight == 0
