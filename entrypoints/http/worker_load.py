@@ -7,12 +7,12 @@ process and runs Python on one core at a time, so the crowded one answered in 40
 other answered in 10 (SQLite, transfers: p99 65 to 75 ms; split 8 / 8, ~50 ms).
 
 Each worker counts the requests it has in flight in a slot of a small file the supervisor made
-(`VAANI_WORKER_LOAD_FILE`). A worker carrying more than its share (the mean over live workers
-plus one) answers one request with `Connection: close`, at most once per `EVERY_SECONDS`: the
-client opens a new connection, which lands on whichever worker accepts it first, and that is
-seldom the busy one. HTTP/1.1 clients reconnect on their own; nothing is lost or repeated, the
-answer was delivered. Each slot is written by its own worker only; a reader may see a count a
-request old, which a balance needs no better."""
+(`shared_load_file`, named by `VAANI_WORKER_LOAD_FILE`). A worker carrying more than its share
+(the mean over live workers plus one) answers one request with `Connection: close`, at most
+once per `EVERY_SECONDS`: the client opens a new connection, which lands on whichever worker
+accepts it first, and that is seldom the busy one. HTTP/1.1 clients reconnect on their own;
+nothing is lost or repeated, the answer was delivered. Each slot is written by its own worker
+only; a reader may see a count a request old, which a balance needs no better."""
 
 from __future__ import annotations
 
@@ -37,7 +37,18 @@ _SIZE = SLOTS * _SLOT.size
 
 @contextlib.contextmanager
 def shared_load_file() -> Iterator[str]:
-    """For the supervisor: a fresh file for its workers' counts, removed when serving ends."""
+    """For the supervisor: a fresh file for its workers' counts, gone when serving ends. On
+    Linux a file in memory with no name (memfd), which the workers open through /proc: nothing
+    is left behind even when the supervisor is killed. Elsewhere, a file in a private temporary
+    directory, removed when serving ends normally."""
+    if hasattr(os, "memfd_create"):
+        fd = os.memfd_create("vaani-worker-load", os.MFD_CLOEXEC)
+        try:
+            os.ftruncate(fd, _SIZE)  # zeros: every slot free
+            yield f"/proc/{os.getpid()}/fd/{fd}"
+        finally:
+            os.close(fd)
+        return
     with tempfile.TemporaryDirectory(prefix="vaani-workers-") as directory:
         path = Path(directory) / "load"
         path.write_bytes(bytes(_SIZE))

@@ -24,8 +24,11 @@ class Clock:
         return self.now
 
 
-@pytest.fixture
-def load_file() -> Iterator[str]:
+@pytest.fixture(params=["memfd", "temporary directory"])
+def load_file(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Both kinds of the supervisor's file: in memory on Linux, a temporary file elsewhere."""
+    if request.param != "memfd":
+        monkeypatch.delattr(os, "memfd_create")
     with shared_load_file() as path:
         yield path
     assert not Path(path).exists(), "the supervisor's file outlived serving"
