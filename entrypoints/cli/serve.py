@@ -10,8 +10,7 @@ import uvicorn
 from entrypoints.bootstrap import check_ready_to_serve
 from entrypoints.cli.runtime import JSON_OPTION, container, emit_json, fail, reports_errors
 from entrypoints.http.serving import ready_app
-from entrypoints.http.worker_load import ENVIRONMENT as WORKER_LOAD_FILE
-from entrypoints.http.worker_load import shared_load_file
+from entrypoints.http.worker_load import shared_with_workers
 from entrypoints.settings import Settings
 
 
@@ -39,11 +38,7 @@ def serve(
         return
     # Workers must sign and check tokens with one key, also the key a demo mints per start.
     os.environ["VAANI_JWT_SECRET"] = settings.jwt_secret
-    with shared_load_file() as load_file:  # where the workers count their requests in flight
-        os.environ[WORKER_LOAD_FILE] = load_file
-        try:
-            uvicorn.run("entrypoints.http.serving:app_from_environment", factory=True,
-                        workers=workers, host=host, port=port, log_level=log_level,
-                        access_log=False, timeout_graceful_shutdown=10)
-        finally:
-            del os.environ[WORKER_LOAD_FILE]
+    with shared_with_workers():  # where the workers count their requests in flight
+        uvicorn.run("entrypoints.http.serving:app_from_environment", factory=True,
+                    workers=workers, host=host, port=port, log_level=log_level,
+                    access_log=False, timeout_graceful_shutdown=10)

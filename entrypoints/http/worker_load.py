@@ -56,6 +56,18 @@ def shared_load_file() -> Iterator[str]:
         yield str(path)
 
 
+@contextlib.contextmanager
+def shared_with_workers() -> Iterator[None]:
+    """For the supervisor, around serving: a fresh file, named to the workers it starts in
+    their environment (`WorkerLoad.from_environment`); both gone when serving ends."""
+    with shared_load_file() as path:
+        os.environ[ENVIRONMENT] = path
+        try:
+            yield
+        finally:
+            del os.environ[ENVIRONMENT]
+
+
 class WorkerLoad:
     """This worker's slot in the shared file, and the decision to send a client elsewhere."""
 

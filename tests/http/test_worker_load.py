@@ -12,7 +12,13 @@ from starlette.testclient import TestClient
 
 from entrypoints.bootstrap import bootstrap
 from entrypoints.http.app import create_app
-from entrypoints.http.worker_load import EVERY_SECONDS, WorkerLoad, shared_load_file
+from entrypoints.http.worker_load import (
+    ENVIRONMENT,
+    EVERY_SECONDS,
+    WorkerLoad,
+    shared_load_file,
+    shared_with_workers,
+)
 from tests.conftest import settings_for
 
 
@@ -114,6 +120,18 @@ def test_a_worker_without_a_usable_file_serves_unbalanced(
     monkeypatch.setenv("VAANI_WORKER_LOAD_FILE", str(tmp_path / "gone"))
     assert WorkerLoad.from_environment() is None
     assert "will not balance its load" in caplog.text
+
+
+def test_the_supervisor_names_the_file_to_its_workers_while_serving(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(ENVIRONMENT, raising=False)
+    with shared_with_workers():
+        worker = WorkerLoad.from_environment()  # what each worker does at start
+        assert worker is not None
+        worker.started()
+        assert worker.in_flight == 1
+        worker.close()
+    assert ENVIRONMENT not in os.environ  # not left for anything started afterwards
 
 
 def test_the_crowded_worker_answers_with_connection_close(load_file: str) -> None:
