@@ -50,6 +50,24 @@ class WriterTurn:
             self._threads.release()
             raise
 
+    def try_acquire(self) -> bool:
+        """`acquire` if the turn is free right now; else False, holding nothing."""
+        if not self._threads.acquire(blocking=False):
+            return False
+        try:
+            fd = self._file()
+            if fd is not None:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:  # another process is writing
+                    self._threads.release()
+                    return False
+            self._held = fd
+            return True
+        except BaseException:
+            self._threads.release()
+            raise
+
     def release(self) -> None:
         try:
             if self._held is not None:

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from application.context import RequestContext
-from application.ports import ReadWouldWait
+from application.ports import ReadWouldWait, WriteWouldWait
 from application.use_cases import Principal
 from domain.customer import Role
 from domain.errors import Forbidden, Unauthorized
@@ -66,10 +66,10 @@ def requires_on_worker(*roles: Role, reads_only: bool = False, quick: bool = Fal
     trip instead of two. The handler gets the request, its caller and the body, read on the loop
     (within the size limit) before the trip. The session is read as a request read
     (`request_reads`); an endpoint that `reads_only` reads its answer on the same connection.
-    A `quick` one (a row or two to read) makes no trip where the database lets the event loop
-    read in place (`loop_reads`, SQLite); should a read there meet a lock, it goes to a worker
-    thread after all."""
-    assert reads_only or not quick, "only reads may run on the event loop"
+    A `quick` one (a row or two to read, or one short write transaction) makes no trip where
+    the database lets the event loop read and write in place (`loop_reads`, `loop_writes`:
+    SQLite); should a read there meet a lock, or a write find another writer at work, it goes
+    to a worker thread after all."""
 
     def wrap(handler: WorkerHandler) -> Handler:
         async def endpoint(request: Request) -> Response:
@@ -87,9 +87,13 @@ def requires_on_worker(*roles: Role, reads_only: bool = False, quick: bool = Fal
                 await asyncio.sleep(0)
                 try:
                     with in_place:
-                        return handler(request, _authenticate(request, token, roles), body)
+                        who = _authenticate(request, token, roles)
+                        if reads_only:
+                            return handler(request, who, body)
                 except ReadWouldWait:
                     pass  # read again on a worker thread, where waiting blocks no one else
+                else:
+                    return await _write_quickly(request, handler, who, body)
 
             def write() -> Response:
                 # The session check is a request read too; the handler's writes open their
@@ -102,6 +106,45 @@ def requires_on_worker(*roles: Role, reads_only: bool = False, quick: bool = Fal
         return _declared(endpoint, handler, roles)
 
     return wrap
+
+
+async def _write_quickly(request: Request, handler: WorkerHandler, who: Principal,
+                         body: bytes) -> Response:
+    """A quick write, one at a time per worker, run on the event loop (`loop_writes`). If
+    another writer has the database (another worker, an operator's command), a worker thread
+    waits for it to finish, and the loop then writes. One at a time: while a worker's own
+    writes ran on its threads, the loop found the database taken by them, half the time, and
+    sent the next one to a thread too. Where the loop may not write, on a worker thread."""
+    async with _one_write_at_a_time(request):
+        writes = services(request).uow_factory.loop_writes()
+        if writes is None:
+            return await offload(handler, request, who, body)
+        try:
+            with writes:
+                return handler(request, who, body)
+        except WriteWouldWait:
+            pass  # nothing was written
+        try:
+            await offload(writes.wait)
+        except BaseException:
+            writes.abandon()  # cancelled while the thread waits: it lets go when it is done
+            raise
+        try:
+            with writes:
+                return handler(request, who, body)
+        except WriteWouldWait:  # not the turn: the loop's connection, or a writer outside
+            return await offload(handler, request, who, body)
+
+
+def _one_write_at_a_time(request: Request) -> asyncio.Lock:
+    """This app's lock for quick writes on the running loop (a test may run an app on several
+    loops one after the other; an asyncio lock belongs to one)."""
+    loop = asyncio.get_running_loop()
+    found: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = getattr(
+        request.app.state, "quick_writes", None)
+    if found is None or found[0] is not loop:
+        found = request.app.state.quick_writes = (loop, asyncio.Lock())
+    return found[1]
 
 
 def _bearer_token(request: Request) -> str:

@@ -51,7 +51,7 @@ def transactions(request: Request, who: Principal, _: bytes) -> Response:
 
 
 @accepts(TransferBody, 201)
-@requires_on_worker(Role.CUSTOMER)
+@requires_on_worker(Role.CUSTOMER, quick=True)
 def transfer(request: Request, who: Principal, raw: bytes) -> Response:
     """Move money (idempotent with Idempotency-Key); 201 posted, 202 held."""
     body = structure(parse_json(raw), TransferBody)

@@ -1,0 +1,173 @@
+"""`loop_writes`: on SQLite a server's event loop runs a request's write in place when the
+writer turn is free, and otherwise refuses at once having written nothing; a worker thread may
+then wait for the turn and hand it to the loop's next try. Never on PostgreSQL or the memory
+store."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import punq
+import pytest
+
+import adapters.sql.unit_of_work as sql_unit_of_work
+from adapters.sql.writer_turn import WriterTurn
+from application.ports import UnitOfWorkFactory, WritesInPlace, WriteWouldWait
+from application.use_cases import GetBalance, TransferCommand, TransferMoney
+from domain.errors import InsufficientFunds
+from tests.support.banking import account, customer, inr
+
+SQLITE = pytest.mark.parametrize("profile", ["sqlite"], indirect=True)
+
+
+def test_writes_in_place_are_for_sqlite_only(bank: punq.Container, profile: str) -> None:
+    factory = bank.resolve(UnitOfWorkFactory)
+    assert (factory.loop_writes() is not None) == (profile == "sqlite")
+
+
+class _Bank:
+    """Asha's two accounts, and transfers between them."""
+
+    def __init__(self, bank: punq.Container) -> None:
+        self.factory = bank.resolve(UnitOfWorkFactory)
+        self._transfer = bank.resolve(TransferMoney)
+        self._balance = bank.resolve(GetBalance)
+        self.asha = customer(bank)
+        self.source = account(bank, self.asha, "100.00").account_number
+        self.target = account(bank, self.asha).account_number
+        self.database = str(self.factory.engine.url.database)  # type: ignore[attr-defined]
+
+    def move(self, amount: str, key: str) -> None:
+        self._transfer.execute(TransferCommand(
+            customer_id=self.asha.id, from_account_number=self.source,
+            to_account_number=self.target, amount=inr(amount), idempotency_key=key))
+
+    def moved(self) -> object:
+        return self._balance.execute(self.asha.id, self.target).balance
+
+    def writes(self) -> WritesInPlace:
+        writes = self.factory.loop_writes()
+        assert writes is not None
+        return writes
+
+
+@SQLITE
+def test_a_write_in_place_commits_and_gives_the_turn_back(bank: punq.Container) -> None:
+    asha = _Bank(bank)
+    with asha.writes():
+        asha.move("10.00", "in-place-1")
+        asha.move("5.00", "in-place-2")  # a second one in the block: the turn is still ours
+    assert asha.moved() == inr("15.00")
+    other = WriterTurn(asha.database)  # another process's turn, as far as flock can tell
+    assert other.try_acquire()
+    other.release()
+    other.close()
+
+
+@SQLITE
+def test_a_refused_write_in_place_also_gives_the_turn_back(bank: punq.Container) -> None:
+    asha = _Bank(bank)
+    with pytest.raises(InsufficientFunds), asha.writes():
+        asha.move("500.00", "too-much")
+    assert asha.moved() == inr("0.00")
+    with asha.writes():
+        asha.move("1.00", "after-a-refusal")
+    assert asha.moved() == inr("1.00")
+
+
+@SQLITE
+def test_while_another_writer_has_the_turn_the_loop_refuses_at_once_and_writes_nothing(
+        bank: punq.Container) -> None:
+    asha = _Bank(bank)
+    other = WriterTurn(asha.database)
+    other.acquire()
+    writes = asha.writes()
+    started = time.monotonic()
+    with pytest.raises(WriteWouldWait), writes:
+        asha.move("10.00", "while-taken")
+    assert time.monotonic() - started < 1
+    waited = threading.Thread(target=writes.wait)  # as on a worker thread
+    waited.start()
+    waited.join(0.3)
+    assert waited.is_alive()  # waits for the other writer
+    other.release()
+    waited.join(10)
+    assert not waited.is_alive()
+    assert not other.try_acquire()  # the turn waited for is kept for the loop's next try
+    with writes:
+        asha.move("10.00", "while-taken")
+    assert asha.moved() == inr("10.00")
+    assert other.try_acquire()  # and given back at the end of that try
+    other.release()
+    other.close()
+
+
+@SQLITE
+def test_a_wait_abandoned_gives_the_turn_back_when_it_ends(bank: punq.Container) -> None:
+    """The request went away while a worker thread waited for the turn on its behalf."""
+    asha = _Bank(bank)
+    other = WriterTurn(asha.database)
+    other.acquire()
+    writes = asha.writes()
+    with pytest.raises(WriteWouldWait), writes:
+        asha.move("10.00", "abandoned")
+    waited = threading.Thread(target=writes.wait)
+    waited.start()
+    writes.abandon()
+    other.release()
+    waited.join(10)
+    assert other.try_acquire()
+    other.release()
+    other.close()
+    assert asha.moved() == inr("0.00")
+
+
+@contextmanager
+def _written_outside_vaani(database: str) -> Iterator[None]:
+    """A writer that takes no turn (the sqlite3 shell, a backup script) holds the write lock."""
+    outsider = sqlite3.connect(database, isolation_level=None)
+    try:
+        outsider.execute("BEGIN IMMEDIATE")
+        yield
+        outsider.execute("ROLLBACK")
+    finally:
+        outsider.close()
+
+
+@SQLITE
+def test_a_writer_outside_vaani_makes_the_loop_refuse_after_a_brief_wait(
+        bank: punq.Container, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sql_unit_of_work, "LOOP_WRITES_PAUSE_S", 0.3)
+    asha = _Bank(bank)
+    writes = asha.writes()
+    with _written_outside_vaani(asha.database):
+        started = time.monotonic()
+        with pytest.raises(WriteWouldWait), writes:
+            asha.move("10.00", "outsider")
+        waited = time.monotonic() - started
+        assert sql_unit_of_work.LOOP_BUSY_TIMEOUT_MS / 1000 <= waited < 1
+    # That wait held the loop for longer than a write may: writes go to threads for a while.
+    assert asha.factory.loop_writes() is None
+    asha.move("10.00", "outsider")  # on a worker thread, which opens the loop a connection
+    time.sleep(0.4)
+    with asha.writes():
+        asha.move("1.00", "after-the-outsider")
+    assert asha.moved() == inr("11.00")
+
+
+@SQLITE
+def test_a_slow_write_in_place_sends_writes_to_threads_for_a_while(
+        bank: punq.Container, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A slow disk: the loop, which serves every request of its worker, stops writing."""
+    asha = _Bank(bank)
+    monkeypatch.setattr(sql_unit_of_work, "SLOW_LOOP_WRITE_S", 0.0)
+    monkeypatch.setattr(sql_unit_of_work, "LOOP_WRITES_PAUSE_S", 0.3)
+    with asha.writes():
+        asha.move("1.00", "slow")
+    assert asha.factory.loop_writes() is None
+    time.sleep(0.4)
+    assert asha.factory.loop_writes() is not None
