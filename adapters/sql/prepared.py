@@ -49,6 +49,8 @@ class _Plan:
             default = _MISSING if bind.required or bind.callable is not None else bind.value
             self.binds.append((name, default,
                                bind.type.dialect_impl(dialect).bind_processor(dialect)))
+        self.parameters: Callable[[Mapping[str, Any]], Any] = _converter(self.binds,
+                                                                          self.positional)
         self.row_type: Any = None
         self.readers: list[tuple[int, Processor]] = []
         if isinstance(statement, (sa.Select, sa.CompoundSelect)):
@@ -59,16 +61,6 @@ class _Plan:
                 if reader is not None:
                     self.readers.append((i, reader))
 
-    def parameters(self, values: Mapping[str, Any]) -> Any:
-        converted = []
-        for name, default, process in self.binds:
-            value = values.get(name, default)
-            if value is _MISSING:
-                raise KeyError(f"statement parameter {name!r} has no value")
-            converted.append(process(value) if process is not None else value)
-        if self.positional:
-            return tuple(converted)
-        return {name: value for (name, _, _), value in zip(self.binds, converted, strict=True)}
 
     def row(self, raw: Sequence[Any]) -> Any:
         if not self.readers:
@@ -77,6 +69,39 @@ class _Plan:
         for i, reader in self.readers:
             values[i] = reader(values[i])
         return self.row_type._make(values)
+
+
+def _converter(binds: list[tuple[str, Any, Processor | None]],
+                positional: bool) -> Callable[[Mapping[str, Any]], Any]:
+    """The function that turns a statement's values into its driver parameters, written out
+    once per statement (as attrs writes an `__init__`): a loop over the binds, with a lookup,
+    a test and a call per parameter, cost a transfer's seventeen statements ~60 µs."""
+    namespace: dict[str, Any] = {"_missing": _missing}
+    items = []
+    for i, (name, default, process) in enumerate(binds):
+        if default is _MISSING:
+            value = f"(values[{name!r}] if {name!r} in values else _missing({name!r}))"
+        else:
+            namespace[f"default{i}"] = default
+            value = f"values.get({name!r}, default{i})"
+        if process is not None:
+            namespace[f"process{i}"] = process
+            value = f"process{i}({value})"
+        items.append(value if positional else f"{name!r}: {value}")
+    joined = ", ".join(items)
+    if not positional:
+        returned = "{" + joined + "}"
+    elif items:
+        returned = f"({joined},)"
+    else:
+        returned = "()"
+    exec(f"def convert(values):\n    return {returned}\n", namespace)  # noqa: S102
+    converter: Callable[[Mapping[str, Any]], Any] = namespace["convert"]
+    return converter
+
+
+def _missing(name: str) -> NoReturn:
+    raise KeyError(f"statement parameter {name!r} has no value")
 
 
 class Prepared:

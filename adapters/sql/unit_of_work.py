@@ -36,9 +36,10 @@ from domain.errors import DomainError
 # writer on the loop has taken the writer turn first, so only a writer outside Vaani makes it
 # wait. The loop never opens a file (InPlaceConnections).
 LOOP_BUSY_TIMEOUT_MS = 20
-# Writes on the loop stop for a while when one held the loop this long (a slow disk's fsync):
-# the loop serves every other request of its worker meanwhile, a worker thread does not.
-SLOW_LOOP_WRITE_S = 0.010
+# Writes on the loop stop for a while when they hold it this long on average (a slow disk's
+# fsync; the average of the last ten or so, so one hiccup of the disk does not count): while a
+# worker thread waits for the disk, the loop serves the worker's other requests.
+SLOW_LOOP_WRITE_S = 0.005
 LOOP_WRITES_PAUSE_S = 1.0
 
 R = TypeVar("R")
@@ -209,7 +210,8 @@ class SqlUnitOfWorkFactory:
             if sqlite_file else None
         self._loop_writers = InPlaceConnections(self._writing, _wait_briefly) \
             if sqlite_file else None
-        self._loop_writes_resume_at = 0.0  # paused after a slow one until then
+        self._loop_writes_resume_at = 0.0  # paused until then when they were slow
+        self._loop_write_seconds = 0.0  # how long writes in place take, a moving average
 
     def __call__(self, *, write: bool = False) -> SqlUnitOfWork:
         if write:
@@ -241,18 +243,21 @@ class SqlUnitOfWorkFactory:
 
     def loop_writes(self) -> WritesInPlace | None:
         """On SQLite, a request's writes run by the event loop itself when the writer turn is
-        free: over HTTP, one worker, 16 connections, transfers 378 -> 486/s (the bare endpoint,
-        writing on a worker thread: 729/s) and p99 55 -> 49 ms. A trip to a worker thread costs
-        a transfer ~0.3 ms of CPU, and there the writer, holding the database's write lock,
-        waits for the GIL behind the loop after each of its twenty driver calls. While another
-        writer has the turn (another worker, an operator's command), or for a while after a
-        write held the loop for long, writes go to worker threads. PostgreSQL: None."""
+        free: over HTTP, one worker, 16 connections, transfers 378-436 -> 455-519/s in A/B
+        pairs (the bare endpoint, writing on a worker thread: 655-797/s). A trip to a worker
+        thread costs a transfer ~0.3 ms of CPU, and there the writer, holding the database's
+        write lock, waits for the GIL behind the loop after each of its twenty driver calls.
+        While writes in place are slow (a slow disk), they go to worker threads for a while.
+        PostgreSQL: None."""
         if self._loop_writers is None or time.monotonic() < self._loop_writes_resume_at:
             return None
         return _WritesInPlace(self)
 
-    def _pause_loop_writes(self) -> None:
-        self._loop_writes_resume_at = time.monotonic() + LOOP_WRITES_PAUSE_S
+    def _loop_write_took(self, seconds: float) -> None:
+        average = self._loop_write_seconds = 0.9 * self._loop_write_seconds + 0.1 * seconds
+        if average > SLOW_LOOP_WRITE_S:
+            self._loop_write_seconds = 0.0  # after the pause, measured afresh
+            self._loop_writes_resume_at = time.monotonic() + LOOP_WRITES_PAUSE_S
 
     @contextmanager
     def _shared_reads(self, connections: KeptConnections, in_place: bool) -> Iterator[None]:
@@ -315,8 +320,7 @@ class _WritesInPlace:
     def __exit__(self, *_: object) -> None:
         self._factory._reading.writes = None
         self._end_turn()
-        if time.monotonic() - self._began > SLOW_LOOP_WRITE_S:
-            self._factory._pause_loop_writes()
+        self._factory._loop_write_took(time.monotonic() - self._began)
 
     def unit_of_work(self) -> SqlUnitOfWork:
         factory = self._factory
