@@ -96,6 +96,7 @@ class SqlUnitOfWork:
         self._write = write
         self._shared = shared
         self._in_place = in_place  # the first write of a `loop_writes` block
+        self.committed = False
         self._borrowers = 0
         self._writer = writer if write else None
         self._connections = connections  # where its connection comes from and goes back to
@@ -163,6 +164,7 @@ class SqlUnitOfWork:
         send_deferred(self._conn, commit=True)
         self._tx.commit()
         self._tx = None
+        self.committed = True
 
     def rollback(self) -> None:
         if (audit := vars(self).get("audit")) is not None:
@@ -301,7 +303,9 @@ class _WritesInPlace:
     """A `loop_writes` block: its first write unit of work takes the writer turn if it is free
     (else `WriteWouldWait`) or was waited for (`wait`), and the block keeps it to its end, so a
     later one never waits for it; only the first may refuse, so a block refused has committed
-    nothing. Entered at most twice: once, and again after `wait`."""
+    nothing (a refusal after a commit, which no quick endpoint can meet, is raised as an error
+    instead, so the request is never run twice). Entered at most twice: once, and again after
+    `wait`."""
 
     def __init__(self, factory: SqlUnitOfWorkFactory) -> None:
         assert factory._writer is not None and factory._loop_writers is not None
@@ -309,6 +313,7 @@ class _WritesInPlace:
         self._writer = factory._writer
         self._holds_turn = False
         self._opened = False  # a write unit of work was made in this entry
+        self._made: list[SqlUnitOfWork] = []
         self._began = 0.0
         self._state = threading.Lock()  # `wait` runs on a worker thread
         self._abandoned = False
@@ -317,22 +322,30 @@ class _WritesInPlace:
         self._opened, self._began = False, time.monotonic()
         self._factory._reading.writes = self
 
-    def __exit__(self, *_: object) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
         self._factory._reading.writes = None
         self._end_turn()
         self._factory._loop_write_took(time.monotonic() - self._began)
+        committed = any(uow.committed for uow in self._made)
+        self._made.clear()
+        if committed and isinstance(exc, (ReadWouldWait, WriteWouldWait)):
+            raise RuntimeError("a request refused in place after it had committed") from exc
 
     def unit_of_work(self) -> SqlUnitOfWork:
         factory = self._factory
         if self._opened:  # the turn is ours: a connection that may wait, if need be
-            return SqlUnitOfWork(factory._writing, True, None, connections=factory._writers)
-        if not self._holds_turn:
-            if not self._writer.try_acquire():
-                raise WriteWouldWait("another writer has the database")
-            self._holds_turn = True
-        self._opened = True
-        return SqlUnitOfWork(factory._writing, True, None, connections=factory._loop_writers,
-                             in_place=True)
+            uow = SqlUnitOfWork(factory._writing, True, None, connections=factory._writers)
+        else:
+            if not self._holds_turn:
+                if not self._writer.try_acquire():
+                    raise WriteWouldWait("another writer has the database")
+                self._holds_turn = True
+            self._opened = True
+            uow = SqlUnitOfWork(factory._writing, True, None,
+                                connections=factory._loop_writers, in_place=True)
+        self._made.append(uow)
+        return uow
 
     def wait(self) -> None:
         self._writer.acquire()

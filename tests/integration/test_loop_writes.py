@@ -16,7 +16,7 @@ import pytest
 
 import adapters.sql.unit_of_work as sql_unit_of_work
 from adapters.sql.writer_turn import WriterTurn
-from application.ports import UnitOfWorkFactory, WritesInPlace, WriteWouldWait
+from application.ports import ReadWouldWait, UnitOfWorkFactory, WritesInPlace, WriteWouldWait
 from application.use_cases import GetBalance, TransferCommand, TransferMoney
 from domain.errors import InsufficientFunds
 from tests.support.banking import account, customer, inr
@@ -173,3 +173,16 @@ def test_a_slow_write_in_place_sends_writes_to_threads_for_a_while(
     assert asha.factory.loop_writes() is None
     time.sleep(0.4)
     assert asha.factory.loop_writes() is not None
+
+
+@SQLITE
+def test_a_refusal_after_a_commit_is_an_error_not_a_second_run(bank: punq.Container) -> None:
+    """A request refused in place is run again on a worker thread: only safe while nothing of
+    it was committed. Should a refusal ever come after a commit, it is raised as an error."""
+    asha = _Bank(bank)
+    with pytest.raises(RuntimeError, match="after it had committed"), asha.writes():
+        asha.move("10.00", "committed-then-refused")
+        raise ReadWouldWait("a read after the commit found the file locked")
+    assert asha.moved() == inr("10.00")
+    with pytest.raises(WriteWouldWait), asha.writes():  # before a commit: a plain refusal
+        raise WriteWouldWait("refused before anything was written")
