@@ -48,20 +48,6 @@ class WriteWouldWait(Exception):
     allowed (a worker thread)."""
 
 
-class WritesInPlace(Protocol):
-    """`with` it, the entering thread's write transactions run in place if the database's
-    write lock is free right now: the first one that would wait raises `WriteWouldWait`,
-    having written nothing; later ones wait for nobody (the lock is kept until the block
-    ends). After `WriteWouldWait`, `wait` (on a worker thread) waits for the lock and keeps
-    it for the block's next entry; `abandon` gives it up if that entry will never come."""
-
-    def __enter__(self) -> None: ...
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None: ...
-    def wait(self) -> None: ...
-    def abandon(self) -> None: ...
-
-
 class CustomerRepository(Protocol):
     """Customers by id, number, email or phone."""
 
@@ -302,10 +288,13 @@ class UnitOfWorkFactory(Protocol):
         then). An embedded database reads its pages in place, in less time than the hop to a
         worker thread takes; a read that would wait for a lock raises `ReadWouldWait`."""
         ...
-    def loop_writes(self) -> WritesInPlace | None:
+    def loop_writes(self) -> AbstractContextManager[None] | None:
         """A block in which the calling thread (a server's event loop) runs its write
-        transactions in place, or None where writes must go to a worker thread (a database
-        server: round trips; a store of tests and demos)."""
+        transactions in place if the database's write lock is free right now: the first one
+        that would wait raises `WriteWouldWait`, having written nothing; later ones wait for
+        nobody (the lock is kept until the block ends). None where writes must go to a worker
+        thread (a database server: round trips; a store of tests and demos), or should for a
+        while (another process writes too)."""
         ...
     def ping(self) -> bool: ...
     def close(self) -> None: ...

@@ -28,7 +28,6 @@ from adapters.memory.repositories import (
     Staged,
 )
 from adapters.memory.store import MemoryStore
-from application.ports import WritesInPlace
 
 
 class MemoryUnitOfWork:
@@ -131,7 +130,7 @@ class MemoryUnitOfWorkFactory:
     def loop_reads(self) -> AbstractContextManager[None] | None:
         return None  # a demo's or a test's store: its reads stay on worker threads
 
-    def loop_writes(self) -> WritesInPlace | None:
+    def loop_writes(self) -> AbstractContextManager[None] | None:
         return None  # and so do its writes
 
     def ping(self) -> bool:

@@ -25,8 +25,8 @@ from adapters.sql.prepared import drop_deferred, send_deferred
 from adapters.sql.reminders import SqlReminders
 from adapters.sql.repositories import SqlAccounts, SqlCustomers, SqlLedger, SqlTransfers
 from adapters.sql.voice import SqlDevices, SqlVoice
-from adapters.sql.writer_turn import WriterTurn
-from application.ports import ReadWouldWait, WritesInPlace, WriteWouldWait
+from adapters.sql.writer_turn import Refusal, WriterTurn
+from application.ports import ReadWouldWait, WriteWouldWait
 from domain.errors import DomainError
 
 # How long a read or write on the event loop (`loop_reads`, `loop_writes`) may wait for a lock
@@ -36,9 +36,10 @@ from domain.errors import DomainError
 # writer on the loop has taken the writer turn first, so only a writer outside Vaani makes it
 # wait. The loop never opens a file (InPlaceConnections).
 LOOP_BUSY_TIMEOUT_MS = 20
-# Writes on the loop stop for a while when they hold it this long on average (a slow disk's
-# fsync; the average of the last ten or so, so one hiccup of the disk does not count): while a
-# worker thread waits for the disk, the loop serves the worker's other requests.
+# Writes on the loop stop for a while (LOOP_WRITES_PAUSE_S) when they hold it this long on
+# average (a slow disk's fsync; the average of the last ten or so, so one hiccup of the disk
+# does not count): while a worker thread waits for the disk, the loop serves the worker's other
+# requests. And when another process had the turn (see `loop_writes`).
 SLOW_LOOP_WRITE_S = 0.005
 LOOP_WRITES_PAUSE_S = 1.0
 
@@ -131,8 +132,9 @@ class SqlUnitOfWork:
         if self._borrowers:
             self._borrowers -= 1  # the connection goes back when request_reads ends
             return
-        # A domain refusal ("no such account") leaves the connection as good as before.
-        self._release(healthy=exc is None or isinstance(exc, DomainError))
+        # A domain refusal ("no such account") leaves the connection as good as before, and so
+        # does a write in place refused before it began (`loop_writes`) while this one read.
+        self._release(healthy=exc is None or isinstance(exc, (DomainError, WriteWouldWait)))
 
     def _release(self, healthy: bool) -> None:
         try:
@@ -243,14 +245,17 @@ class SqlUnitOfWorkFactory:
             return None
         return self._shared_reads(self._loop_readers, in_place=True)
 
-    def loop_writes(self) -> WritesInPlace | None:
+    def loop_writes(self) -> AbstractContextManager[None] | None:
         """On SQLite, a request's writes run by the event loop itself when the writer turn is
         free: over HTTP, one worker, 16 connections, transfers 378-436 -> 455-519/s in A/B
         pairs (the bare endpoint, writing on a worker thread: 655-797/s). A trip to a worker
         thread costs a transfer ~0.3 ms of CPU, and there the writer, holding the database's
         write lock, waits for the GIL behind the loop after each of its twenty driver calls.
-        While writes in place are slow (a slow disk), they go to worker threads for a while.
-        PostgreSQL: None."""
+        Writes go to worker threads for a while (None) when writes in place are slow (a slow
+        disk), and when another process had the turn: another worker writes too, and the
+        turn goes from one worker's thread to the other's at once, where on the loop a thread
+        waited for it and handed it to the loop (two workers: 417 against 480/s). PostgreSQL:
+        None."""
         if self._loop_writers is None or time.monotonic() < self._loop_writes_resume_at:
             return None
         return _WritesInPlace(self)
@@ -259,7 +264,10 @@ class SqlUnitOfWorkFactory:
         average = self._loop_write_seconds = 0.9 * self._loop_write_seconds + 0.1 * seconds
         if average > SLOW_LOOP_WRITE_S:
             self._loop_write_seconds = 0.0  # after the pause, measured afresh
-            self._loop_writes_resume_at = time.monotonic() + LOOP_WRITES_PAUSE_S
+            self._pause_loop_writes()
+
+    def _pause_loop_writes(self) -> None:
+        self._loop_writes_resume_at = time.monotonic() + LOOP_WRITES_PAUSE_S
 
     @contextmanager
     def _shared_reads(self, connections: KeptConnections, in_place: bool) -> Iterator[None]:
@@ -301,31 +309,29 @@ class SqlUnitOfWorkFactory:
 
 class _WritesInPlace:
     """A `loop_writes` block: its first write unit of work takes the writer turn if it is free
-    (else `WriteWouldWait`) or was waited for (`wait`), and the block keeps it to its end, so a
-    later one never waits for it; only the first may refuse, so a block refused has committed
-    nothing (a refusal after a commit, which no quick endpoint can meet, is raised as an error
-    instead, so the request is never run twice). Entered at most twice: once, and again after
-    `wait`."""
+    (else `WriteWouldWait`), and the block keeps it to its end, so a later one never waits for
+    it; only the first may refuse, so a block refused has committed nothing (a refusal after a
+    commit, which no quick endpoint can meet, is raised as an error instead, so the request is
+    never run twice)."""
 
     def __init__(self, factory: SqlUnitOfWorkFactory) -> None:
         assert factory._writer is not None and factory._loop_writers is not None
         self._factory = factory
         self._writer = factory._writer
         self._holds_turn = False
-        self._opened = False  # a write unit of work was made in this entry
         self._made: list[SqlUnitOfWork] = []
         self._began = 0.0
-        self._state = threading.Lock()  # `wait` runs on a worker thread
-        self._abandoned = False
 
     def __enter__(self) -> None:
-        self._opened, self._began = False, time.monotonic()
+        self._began = time.monotonic()
         self._factory._reading.writes = self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self._factory._reading.writes = None
-        self._end_turn()
+        if self._holds_turn:
+            self._holds_turn = False
+            self._writer.release()
         self._factory._loop_write_took(time.monotonic() - self._began)
         committed = any(uow.committed for uow in self._made)
         self._made.clear()
@@ -334,36 +340,18 @@ class _WritesInPlace:
 
     def unit_of_work(self) -> SqlUnitOfWork:
         factory = self._factory
-        if self._opened:  # the turn is ours: a connection that may wait, if need be
+        if self._made:  # the turn is ours: a connection that may wait, if need be
             uow = SqlUnitOfWork(factory._writing, True, None, connections=factory._writers)
         else:
-            if not self._holds_turn:
-                if not self._writer.try_acquire():
-                    raise WriteWouldWait("another writer has the database")
-                self._holds_turn = True
-            self._opened = True
+            if (refusal := self._writer.try_acquire()) is not None:
+                if refusal is Refusal.ANOTHER_PROCESS:
+                    factory._pause_loop_writes()
+                raise WriteWouldWait(refusal.value)
+            self._holds_turn = True
             uow = SqlUnitOfWork(factory._writing, True, None,
                                 connections=factory._loop_writers, in_place=True)
         self._made.append(uow)
         return uow
-
-    def wait(self) -> None:
-        self._writer.acquire()
-        with self._state:
-            if self._abandoned:  # the request went away while this thread waited
-                self._writer.release()
-            else:
-                self._holds_turn = True
-
-    def abandon(self) -> None:
-        with self._state:
-            self._abandoned = True
-            self._end_turn()
-
-    def _end_turn(self) -> None:
-        if self._holds_turn:
-            self._holds_turn = False
-            self._writer.release()
 
 
 def _wait_briefly(conn: Connection) -> None:

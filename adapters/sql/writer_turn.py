@@ -23,12 +23,20 @@ child, and `flock` would not tell the two apart, so each process opens its own."
 
 from __future__ import annotations
 
+import enum
 import fcntl
 import logging
 import os
 import threading
 
 log = logging.getLogger("vaani.sql")
+
+
+class Refusal(enum.Enum):
+    """Who has the turn, when `try_acquire` could not take it."""
+
+    THIS_PROCESS = "a thread of this process is writing"
+    ANOTHER_PROCESS = "another process is writing"
 
 
 class WriterTurn:
@@ -50,20 +58,20 @@ class WriterTurn:
             self._threads.release()
             raise
 
-    def try_acquire(self) -> bool:
-        """`acquire` if the turn is free right now; else False, holding nothing."""
+    def try_acquire(self) -> Refusal | None:
+        """`acquire` if the turn is free right now (None); else who has it, holding nothing."""
         if not self._threads.acquire(blocking=False):
-            return False
+            return Refusal.THIS_PROCESS
         try:
             fd = self._file()
             if fd is not None:
                 try:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                except BlockingIOError:  # another process is writing
+                except BlockingIOError:
                     self._threads.release()
-                    return False
+                    return Refusal.ANOTHER_PROCESS
             self._held = fd
-            return True
+            return None
         except BaseException:
             self._threads.release()
             raise

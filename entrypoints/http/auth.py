@@ -111,31 +111,20 @@ def requires_on_worker(*roles: Role, reads_only: bool = False, quick: bool = Fal
 async def _write_quickly(request: Request, handler: WorkerHandler, who: Principal,
                          body: bytes) -> Response:
     """A quick write, one at a time per worker, run on the event loop (`loop_writes`; its reads
-    too, `loop_reads`, so the loop opens no file). If another writer has the database (another
-    worker, an operator's command), a worker thread waits for it to finish, and the loop then
-    writes. One at a time: while a worker's own writes ran on its threads, the loop found the
-    database taken by them, half the time, and sent the next one to a thread too. Where the
-    loop may not write, or a read there would wait, on a worker thread."""
+    too, `loop_reads`, so the loop opens no file). One at a time: while a worker's own writes
+    ran on its threads, the loop found the database taken by them, half the time, and sent the
+    next one to a thread too. Where the loop may not write, or the database is taken, or a read
+    there would wait, on a worker thread (which waits where the loop may not)."""
     factory = services(request).uow_factory
-    if (writes := factory.loop_writes()) is None:  # (PostgreSQL never comes here)
+    if (writes := factory.loop_writes()) is None:
         return await offload(handler, request, who, body)
     async with _one_write_at_a_time(request):
-        for attempt in range(2):
-            if (reads := factory.loop_reads()) is None:
-                break
+        if (reads := factory.loop_reads()) is not None:
             try:
                 with writes, reads:
                     return handler(request, who, body)
-            except ReadWouldWait:
-                break  # nothing was written (see WritesInPlace)
-            except WriteWouldWait:
-                if attempt:  # not the turn: the loop's connection, or a writer outside Vaani
-                    break
-            try:
-                await offload(writes.wait)
-            except BaseException:
-                writes.abandon()  # cancelled while the thread waits: it lets go when done
-                raise
+            except (ReadWouldWait, WriteWouldWait):
+                pass  # nothing was written
         return await offload(handler, request, who, body)
 
 

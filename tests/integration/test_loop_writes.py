@@ -1,7 +1,6 @@
 """`loop_writes`: on SQLite a server's event loop runs a request's write in place when the
-writer turn is free, and otherwise refuses at once having written nothing; a worker thread may
-then wait for the turn and hand it to the loop's next try. Never on PostgreSQL or the memory
-store."""
+writer turn is free, and otherwise refuses at once having written nothing (the request then
+goes to a worker thread, which may wait). Never on PostgreSQL or the memory store."""
 
 from __future__ import annotations
 
@@ -9,14 +8,14 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 
 import punq
 import pytest
 
 import adapters.sql.unit_of_work as sql_unit_of_work
 from adapters.sql.writer_turn import WriterTurn
-from application.ports import ReadWouldWait, UnitOfWorkFactory, WritesInPlace, WriteWouldWait
+from application.ports import ReadWouldWait, UnitOfWorkFactory, WriteWouldWait
 from application.use_cases import GetBalance, TransferCommand, TransferMoney
 from domain.errors import InsufficientFunds
 from tests.support.banking import account, customer, inr
@@ -49,7 +48,7 @@ class _Bank:
     def moved(self) -> object:
         return self._balance.execute(self.asha.id, self.target).balance
 
-    def writes(self) -> WritesInPlace:
+    def writes(self) -> AbstractContextManager[None]:
         writes = self.factory.loop_writes()
         assert writes is not None
         return writes
@@ -63,7 +62,7 @@ def test_a_write_in_place_commits_and_gives_the_turn_back(bank: punq.Container) 
         asha.move("5.00", "in-place-2")  # a second one in the block: the turn is still ours
     assert asha.moved() == inr("15.00")
     other = WriterTurn(asha.database)  # another process's turn, as far as flock can tell
-    assert other.try_acquire()
+    assert other.try_acquire() is None  # taken
     other.release()
     other.close()
 
@@ -80,50 +79,49 @@ def test_a_refused_write_in_place_also_gives_the_turn_back(bank: punq.Container)
 
 
 @SQLITE
-def test_while_another_writer_has_the_turn_the_loop_refuses_at_once_and_writes_nothing(
-        bank: punq.Container) -> None:
+def test_while_another_process_writes_the_loop_refuses_at_once_and_then_leaves_writes_to_threads(
+        bank: punq.Container, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another worker, or an operator's command, has the turn: nothing is written in place, and
+    for a while the loop writes nothing (the workers' threads hand the turn to one another)."""
+    monkeypatch.setattr(sql_unit_of_work, "LOOP_WRITES_PAUSE_S", 0.3)
     asha = _Bank(bank)
-    other = WriterTurn(asha.database)
+    other = WriterTurn(asha.database)  # another process's turn, as far as flock can tell
     other.acquire()
-    writes = asha.writes()
     started = time.monotonic()
-    with pytest.raises(WriteWouldWait), writes:
+    with pytest.raises(WriteWouldWait, match="another process"), asha.writes():
         asha.move("10.00", "while-taken")
     assert time.monotonic() - started < 1
-    waited = threading.Thread(target=writes.wait)  # as on a worker thread
-    waited.start()
-    waited.join(0.3)
-    assert waited.is_alive()  # waits for the other writer
+    assert asha.factory.loop_writes() is None
     other.release()
-    waited.join(10)
-    assert not waited.is_alive()
-    assert not other.try_acquire()  # the turn waited for is kept for the loop's next try
-    with writes:
-        asha.move("10.00", "while-taken")
-    assert asha.moved() == inr("10.00")
-    assert other.try_acquire()  # and given back at the end of that try
-    other.release()
+    asha.move("10.00", "while-taken")  # as on a worker thread
+    time.sleep(0.4)
+    with asha.writes():
+        asha.move("1.00", "after-the-other")
+    assert asha.moved() == inr("11.00")
     other.close()
 
 
 @SQLITE
-def test_a_wait_abandoned_gives_the_turn_back_when_it_ends(bank: punq.Container) -> None:
-    """The request went away while a worker thread waited for the turn on its behalf."""
+def test_a_thread_of_its_own_process_writing_makes_the_loop_refuse_but_not_stop(
+        bank: punq.Container) -> None:
     asha = _Bank(bank)
-    other = WriterTurn(asha.database)
-    other.acquire()
-    writes = asha.writes()
-    with pytest.raises(WriteWouldWait), writes:
-        asha.move("10.00", "abandoned")
-    waited = threading.Thread(target=writes.wait)
-    waited.start()
-    writes.abandon()
-    other.release()
-    waited.join(10)
-    assert other.try_acquire()
-    other.release()
-    other.close()
-    assert asha.moved() == inr("0.00")
+    writing, done = threading.Event(), threading.Event()
+
+    def write_on_a_thread() -> None:
+        with asha.factory(write=True) as uow:  # holds the turn until told to finish
+            writing.set()
+            done.wait(10)
+            uow.commit()
+    thread = threading.Thread(target=write_on_a_thread)
+    thread.start()
+    assert writing.wait(10)
+    with pytest.raises(WriteWouldWait, match="this process"), asha.writes():
+        asha.move("10.00", "beside-a-thread")
+    done.set()
+    thread.join(10)
+    with asha.writes():  # not paused
+        asha.move("10.00", "beside-a-thread")
+    assert asha.moved() == inr("10.00")
 
 
 @contextmanager
