@@ -247,8 +247,8 @@ class SqlUnitOfWorkFactory:
 
     def loop_writes(self) -> AbstractContextManager[None] | None:
         """On SQLite, a request's writes run by the event loop itself when the writer turn is
-        free: over HTTP, one worker, 16 connections, transfers 378-436 -> 455-519/s in A/B
-        pairs (the bare endpoint, writing on a worker thread: 655-797/s). A trip to a worker
+        free: over HTTP, one worker, 16 connections, +13 to +29 % transfers in A/B pairs
+        (341 -> 386/s, 403 -> 519/s; the bare endpoint, on a worker thread: 657-797/s). A trip to a worker
         thread costs a transfer ~0.3 ms of CPU, and there the writer, holding the database's
         write lock, waits for the GIL behind the loop after each of its twenty driver calls.
         Writes go to worker threads for a while (None) when writes in place are slow (a slow

@@ -113,19 +113,23 @@ async def _write_quickly(request: Request, handler: WorkerHandler, who: Principa
     """A quick write, one at a time per worker, run on the event loop (`loop_writes`; its reads
     too, `loop_reads`, so the loop opens no file). One at a time: while a worker's own writes
     ran on its threads, the loop found the database taken by them, half the time, and sent the
-    next one to a thread too. Where the loop may not write, or the database is taken, or a read
-    there would wait, on a worker thread (which waits where the loop may not)."""
+    next one to a thread too; so a write refused because this worker is writing goes to a
+    thread still one at a time. Writes the loop may not do for a while (another worker writes
+    too, a slow disk) go to threads side by side, as they queued for the lock: one at a time
+    behind another worker's writes, they made a p99 of 110 ms at 16 connections."""
     factory = services(request).uow_factory
-    if (writes := factory.loop_writes()) is None:
-        return await offload(handler, request, who, body)
-    async with _one_write_at_a_time(request):
-        if (reads := factory.loop_reads()) is not None:
-            try:
-                with writes, reads:
-                    return handler(request, who, body)
-            except (ReadWouldWait, WriteWouldWait):
-                pass  # nothing was written
-        return await offload(handler, request, who, body)
+    if factory.loop_writes() is not None:
+        async with _one_write_at_a_time(request):
+            writes, reads = factory.loop_writes(), factory.loop_reads()
+            if writes is not None and reads is not None:
+                try:
+                    with writes, reads:
+                        return handler(request, who, body)
+                except (ReadWouldWait, WriteWouldWait):
+                    pass  # nothing was written
+            if factory.loop_writes() is not None:  # refused by this worker's own writing
+                return await offload(handler, request, who, body)
+    return await offload(handler, request, who, body)
 
 
 def _one_write_at_a_time(request: Request) -> asyncio.Lock:

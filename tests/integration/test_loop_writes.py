@@ -147,7 +147,7 @@ def test_a_writer_outside_vaani_makes_the_loop_refuse_after_a_brief_wait(
             asha.move("10.00", "outsider")
         waited = time.monotonic() - started
         assert sql_unit_of_work.LOOP_BUSY_TIMEOUT_MS / 1000 <= waited < 1
-    asha.move("10.00", "outsider")  # on a worker thread, which opens the loop a connection
+    asha.move("10.00", "outsider")  # on a worker thread, which opens the loop its connection
     with asha.writes():
         asha.move("1.00", "after-the-outsider")
     assert asha.moved() == inr("11.00")
