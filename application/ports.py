@@ -48,6 +48,20 @@ class WriteWouldWait(Exception):
     allowed (a worker thread)."""
 
 
+class WritesInPlace(Protocol):
+    """A `UnitOfWorkFactory.loop_writes` block."""
+
+    def __enter__(self) -> None: ...
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None: ...
+
+    @property
+    def pending(self) -> bool:
+        """After the block: it wrote, or read what other blocks wrote, in the transaction
+        `commit_loop_writes` commits; its outcome stands only once that has committed."""
+        ...
+
+
 class CustomerRepository(Protocol):
     """Customers by id, number, email or phone."""
 
@@ -288,13 +302,19 @@ class UnitOfWorkFactory(Protocol):
         then). An embedded database reads its pages in place, in less time than the hop to a
         worker thread takes; a read that would wait for a lock raises `ReadWouldWait`."""
         ...
-    def loop_writes(self) -> AbstractContextManager[None] | None:
+    def loop_writes(self) -> WritesInPlace | None:
         """A block in which the calling thread (a server's event loop) runs its write
         transactions in place if the database's write lock is free right now: the first one
         that would wait raises `WriteWouldWait`, having written nothing; later ones wait for
-        nobody (the lock is kept until the block ends). None where writes must go to a worker
-        thread (a database server: round trips; a store of tests and demos), or should for a
-        while (another process writes too)."""
+        nobody. The blocks' transactions commit together, at `commit_loop_writes`: until then
+        the lock is kept, and no outcome of a block that is `pending` may be told to anyone.
+        None where writes must go to a worker thread (a database server: round trips; a
+        store of tests and demos), or should for a while (another process writes too)."""
+        ...
+    def commit_loop_writes(self) -> int:
+        """Commit what the `loop_writes` blocks committed since the last call, in one
+        transaction, and give the write lock back: the number of units of work it held (0:
+        nothing was open). Raises if it did not commit: then none of them did."""
         ...
     def ping(self) -> bool: ...
     def close(self) -> None: ...

@@ -28,6 +28,7 @@ from adapters.memory.repositories import (
     Staged,
 )
 from adapters.memory.store import MemoryStore
+from application.ports import WritesInPlace
 
 
 class MemoryUnitOfWork:
@@ -130,8 +131,11 @@ class MemoryUnitOfWorkFactory:
     def loop_reads(self) -> AbstractContextManager[None] | None:
         return None  # a demo's or a test's store: its reads stay on worker threads
 
-    def loop_writes(self) -> AbstractContextManager[None] | None:
+    def loop_writes(self) -> WritesInPlace | None:
         return None  # and so do its writes
+
+    def commit_loop_writes(self) -> int:
+        return 0  # never any open
 
     def ping(self) -> bool:
         return True

@@ -9,11 +9,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from application.context import RequestContext
-from application.ports import ReadWouldWait, WriteWouldWait
+from application.ports import ReadWouldWait
 from application.use_cases import Principal
 from domain.customer import Role
 from domain.errors import Forbidden, Unauthorized
 from entrypoints.http.offload import offload
+from entrypoints.http.quick_writes import QuickWrites
 from entrypoints.http.services import Services
 
 Handler = Callable[[Request], Awaitable[Response]]
@@ -81,19 +82,30 @@ def requires_on_worker(*roles: Role, reads_only: bool = False, quick: bool = Fal
                     return handler(request, _authenticate(request, token, roles), body)
 
             if quick and (in_place := services(request).uow_factory.loop_reads()) is not None:
-                # One turn of the loop first: a request that never gave the loop back let other
-                # connections wait (64 connections on one worker: p99 436 ms; with it, 73 ms,
-                # and 2,334 -> 2,819 balances/s).
-                await asyncio.sleep(0)
-                try:
-                    with in_place:
-                        who = _authenticate(request, token, roles)
-                        if reads_only:
-                            return handler(request, who, body)
-                except ReadWouldWait:
-                    pass  # read again on a worker thread, where waiting blocks no one else
+                async def checked() -> Principal | None:
+                    """The caller, checked in place; None: check again on a worker thread,
+                    where waiting for a lock blocks no one else."""
+                    # One turn of the loop first: a request that never gave the loop back let
+                    # other connections wait (64 connections on one worker: p99 436 ms; with
+                    # it, 73 ms, and 2,334 -> 2,819 balances/s).
+                    await asyncio.sleep(0)
+                    try:
+                        with in_place:
+                            return _authenticate(request, token, roles)
+                    except ReadWouldWait:
+                        return None
+
+                if not reads_only:
+                    written = await _quick_writes(request).write(request, handler, body, checked)
+                    if written is not None:
+                        return written
                 else:
-                    return await _write_quickly(request, handler, who, body)
+                    await asyncio.sleep(0)  # as in `checked`
+                    try:
+                        with in_place:  # the session and the answer on one connection
+                            return handler(request, _authenticate(request, token, roles), body)
+                    except ReadWouldWait:
+                        pass
 
             def write() -> Response:
                 # The session check is a request read too; the handler's writes open their
@@ -108,38 +120,14 @@ def requires_on_worker(*roles: Role, reads_only: bool = False, quick: bool = Fal
     return wrap
 
 
-async def _write_quickly(request: Request, handler: WorkerHandler, who: Principal,
-                         body: bytes) -> Response:
-    """A quick write, one at a time per worker, run on the event loop (`loop_writes`; its reads
-    too, `loop_reads`, so the loop opens no file). One at a time: while a worker's own writes
-    ran on its threads, the loop found the database taken by them, half the time, and sent the
-    next one to a thread too; so a write refused because this worker is writing goes to a
-    thread still one at a time. Writes the loop may not do for a while (another worker writes
-    too, a slow disk) go to threads side by side, as they queued for the lock: one at a time
-    behind another worker's writes, they made a p99 of 110 ms at 16 connections."""
-    factory = services(request).uow_factory
-    if factory.loop_writes() is not None:
-        async with _one_write_at_a_time(request):
-            writes, reads = factory.loop_writes(), factory.loop_reads()
-            if writes is not None and reads is not None:
-                try:
-                    with writes, reads:
-                        return handler(request, who, body)
-                except (ReadWouldWait, WriteWouldWait):
-                    pass  # nothing was written
-            if factory.loop_writes() is not None:  # refused by this worker's own writing
-                return await offload(handler, request, who, body)
-    return await offload(handler, request, who, body)
-
-
-def _one_write_at_a_time(request: Request) -> asyncio.Lock:
-    """This app's lock for quick writes on the running loop (a test may run an app on several
-    loops one after the other; an asyncio lock belongs to one)."""
+def _quick_writes(request: Request) -> QuickWrites:
+    """This app's quick writes on the running loop (a test may run an app on several loops one
+    after the other; an asyncio lock belongs to one)."""
     loop = asyncio.get_running_loop()
-    found: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = getattr(
+    found: tuple[asyncio.AbstractEventLoop, QuickWrites] | None = getattr(
         request.app.state, "quick_writes", None)
     if found is None or found[0] is not loop:
-        found = request.app.state.quick_writes = (loop, asyncio.Lock())
+        found = request.app.state.quick_writes = (loop, QuickWrites(services(request).uow_factory))
     return found[1]
 
 

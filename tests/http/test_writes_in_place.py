@@ -1,16 +1,23 @@
 """On SQLite a transfer is written by the event loop itself; while another writer has the
-database, the loop serves other requests and the transfer waits for its turn, then posts once."""
+database, the loop serves other requests and the transfer waits for its turn, then posts once.
+Transfers in flight together share one commit, and none is answered before it."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 import threading
+from typing import Any
 
 import punq
 import pytest
 from starlette.testclient import TestClient
 
+from adapters.sql.unit_of_work import SqlUnitOfWorkFactory
 from adapters.sql.writer_turn import WriterTurn
 from application.ports import UnitOfWorkFactory
+from application.use_cases import VerifyAuditTrail, VerifyLedger
+from entrypoints.http.app import create_app
 from tests.http.conftest import API
 
 pytestmark = pytest.mark.parametrize("profile", ["sqlite"], indirect=True)
@@ -47,3 +54,94 @@ def test_a_transfer_waits_for_another_writer_and_posts_once(
     after = client.get(f"{API}/accounts/{savings}/balance", headers=headers).json()
     assert after["balance"]["amount"] == "975.00"
     other.close()
+
+
+def _pay_together(bank: punq.Container, headers: dict[str, str], source: str, target: str,
+                  keys: list[str]) -> list[tuple[int, dict[str, str], dict[str, Any]]]:
+    """One transfer of 1.00 per key, all sent at once to one event loop (ASGI calls, no
+    socket): status, headers and body of each answer."""
+    app = create_app(bank)
+    body = json.dumps({"to_account_number": target,
+                       "amount": {"amount": "1.00", "currency": "INR"}}).encode()
+
+    async def pay(key: str) -> tuple[int, dict[str, str], dict[str, Any]]:
+        sent: list[dict[str, Any]] = []
+        fields = {**headers, "Idempotency-Key": key, "Content-Type": "application/json",
+                  "Content-Length": str(len(body))}
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+                 "method": "POST", "scheme": "http", "path": f"{API}/accounts/{source}/transfer",
+                 "raw_path": b"", "query_string": b"", "root_path": "",
+                 "headers": [(k.lower().encode(), v.encode()) for k, v in fields.items()],
+                 "client": ("127.0.0.1", 1), "server": ("bank", 80)}
+
+        async def receive() -> dict[str, Any]:
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        async def send(message: dict[str, Any]) -> None:
+            sent.append(message)
+        await app(scope, receive, send)
+        answer = {k.decode(): v.decode() for k, v in sent[0]["headers"]}
+        return sent[0]["status"], answer, json.loads(b"".join(m.get("body", b"") for m in sent[1:]))
+
+    async def pay_all() -> list[tuple[int, dict[str, str], dict[str, Any]]]:
+        return list(await asyncio.gather(*(pay(key) for key in keys)))
+    return asyncio.run(pay_all())
+
+
+def _counting_commits(monkeypatch: pytest.MonkeyPatch, before: Any = None) -> list[int]:
+    """The units of work each commit of writes in place held (`before` runs first)."""
+    counted: list[int] = []
+    commit = SqlUnitOfWorkFactory.commit_loop_writes
+
+    def counting(factory: SqlUnitOfWorkFactory) -> int:
+        if before is not None and factory._loop_transaction is not None:
+            before(factory._loop_transaction)
+        counted.append(commit(factory))
+        return counted[-1]
+    monkeypatch.setattr(SqlUnitOfWorkFactory, "commit_loop_writes", counting)
+    return counted
+
+
+def test_transfers_in_flight_together_share_a_commit_and_each_posts_once(
+        bank: punq.Container, client: TestClient, asha: tuple[dict[str, str], str, str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    headers, savings, current = asha
+    committed = _counting_commits(monkeypatch)
+    keys = [f"together-{n}" for n in range(12)]
+    answers = _pay_together(bank, headers, savings, current, keys)
+    assert [status for status, _, _ in answers] == [201] * 12, answers
+    assert max(committed) > 1  # several transfers, one commit (the first went to a thread, to
+    # open the loop's connection)
+    again = _pay_together(bank, headers, savings, current, keys[:3])
+    assert [found.get("idempotent-replayed") for _, found, _ in again] == ["true"] * 3
+    after = client.get(f"{API}/accounts/{savings}/balance", headers=headers).json()
+    assert after["balance"]["amount"] == "988.00"
+    assert bank.resolve(VerifyLedger).execute().ok
+    assert bank.resolve(VerifyAuditTrail).execute().ok
+
+
+def test_a_shared_commit_that_fails_answers_each_of_its_transfers_503_and_moves_nothing(
+        bank: punq.Container, client: TestClient, asha: tuple[dict[str, str], str, str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The database lost the transaction (as SQLite does after an I/O error) just before the
+    commit: no transfer that shared it is told it posted, and their retries post once."""
+    headers, savings, current = asha
+    for warm_up in ("warm-1", "warm-2"):  # the first opens the loop's connections, on a thread
+        _pay_together(bank, headers, savings, current, [warm_up])
+    committed = _counting_commits(monkeypatch,
+                                  before=lambda open_: open_.driver.execute("ROLLBACK"))
+    keys = [f"lost-{n}" for n in range(6)]
+    answers = _pay_together(bank, headers, savings, current, keys)
+    assert {status for status, _, _ in answers} == {503}
+    assert {body["error"]["code"] for _, _, body in answers} == {"database_unavailable"}
+    assert committed == []  # every commit failed
+    balance = client.get(f"{API}/accounts/{savings}/balance", headers=headers).json()
+    assert balance["balance"]["amount"] == "998.00"
+    monkeypatch.undo()
+    retried = _pay_together(bank, headers, savings, current, keys)
+    assert [status for status, _, _ in retried] == [201] * 6
+    assert [found.get("idempotent-replayed") for _, found, _ in retried] == [None] * 6
+    after = client.get(f"{API}/accounts/{savings}/balance", headers=headers).json()
+    assert after["balance"]["amount"] == "992.00"
+    assert bank.resolve(VerifyLedger).execute().ok
+    assert bank.resolve(VerifyAuditTrail).execute().ok

@@ -12,11 +12,18 @@ from contextlib import AbstractContextManager, contextmanager
 
 import punq
 import pytest
+from sqlalchemy.exc import OperationalError
 
 import adapters.sql.unit_of_work as sql_unit_of_work
 from adapters.sql.writer_turn import WriterTurn
 from application.ports import ReadWouldWait, UnitOfWorkFactory, WriteWouldWait
-from application.use_cases import GetBalance, TransferCommand, TransferMoney
+from application.use_cases import (
+    GetBalance,
+    TransferCommand,
+    TransferMoney,
+    VerifyAuditTrail,
+    VerifyLedger,
+)
 from domain.errors import InsufficientFunds
 from tests.support.banking import account, customer, inr
 
@@ -49,9 +56,18 @@ class _Bank:
         return self._balance.execute(self.asha.id, self.target).balance
 
     def writes(self) -> AbstractContextManager[None]:
+        """A block of writes in place, committed at its end as the HTTP layer commits them."""
         writes = self.factory.loop_writes()
         assert writes is not None
-        return writes
+
+        @contextmanager
+        def committed_after() -> Iterator[None]:
+            try:
+                with writes:
+                    yield
+            finally:
+                self.factory.commit_loop_writes()
+        return committed_after()
 
 
 @SQLITE
@@ -184,3 +200,108 @@ def test_a_refusal_after_a_commit_is_an_error_not_a_second_run(bank: punq.Contai
     assert asha.moved() == inr("10.00")
     with pytest.raises(WriteWouldWait), asha.writes():  # before a commit: a plain refusal
         raise WriteWouldWait("refused before anything was written")
+
+
+def _verified(bank: punq.Container) -> None:
+    assert bank.resolve(VerifyLedger).execute().ok
+    assert bank.resolve(VerifyAuditTrail).execute().ok
+
+
+@SQLITE
+def test_blocks_share_one_transaction_that_nobody_sees_until_it_commits(
+        bank: punq.Container) -> None:
+    """Writes in place of several requests commit together: until then another connection
+    sees none of them, and the writer turn stays taken; then all of them, at once."""
+    asha = _Bank(bank)
+    for key, amount in (("shared-1", "10.00"), ("shared-2", "5.00")):
+        block = asha.factory.loop_writes()
+        assert block is not None
+        with block:
+            asha.move(amount, key)
+        assert block.pending  # told to nobody yet
+    assert asha.moved() == inr("0.00")  # read on a connection of its own
+    other = WriterTurn(asha.database)
+    assert other.try_acquire() is not None  # still ours
+    assert asha.factory.commit_loop_writes() == 2
+    assert asha.moved() == inr("15.00")
+    assert other.try_acquire() is None  # given back
+    other.release()
+    other.close()
+    _verified(bank)  # two records sealed one after the other in one transaction
+
+
+@SQLITE
+def test_a_refusal_among_shared_writes_undoes_only_its_own(bank: punq.Container) -> None:
+    asha = _Bank(bank)
+    with asha.writes():  # committed at its end; the next ones share a transaction
+        asha.move("10.00", "before")
+    blocks = []
+    for key, amount in (("first", "20.00"), ("too-much", "500.00"), ("third", "30.00")):
+        block = asha.factory.loop_writes()
+        assert block is not None
+        blocks.append(block)
+        try:
+            with block:
+                asha.move(amount, key)
+        except InsufficientFunds:
+            assert key == "too-much"
+    assert asha.factory.commit_loop_writes() == 2
+    assert asha.moved() == inr("60.00")
+    _verified(bank)
+    with pytest.raises(InsufficientFunds):  # nothing of it was kept: the key is free
+        asha.move("500.00", "too-much")
+    assert asha.moved() == inr("60.00")
+
+
+@SQLITE
+def test_a_transaction_the_database_rolled_back_commits_none_of_the_writes_that_shared_it(
+        bank: punq.Container) -> None:
+    """SQLite rolls a whole transaction back on some errors (a full disk, an I/O error): the
+    writes before it are gone, and neither they nor the ones after it may be told done."""
+    asha = _Bank(bank)
+    block = asha.factory.loop_writes()
+    assert block is not None
+    with block:
+        asha.move("10.00", "lost-1")
+    loop_connection = asha.factory._loop_transaction.driver  # type: ignore[attr-defined]
+    loop_connection.execute("ROLLBACK")  # as SQLite does after SQLITE_FULL
+    block = asha.factory.loop_writes()
+    assert block is not None
+    with pytest.raises(OperationalError), block:
+        asha.move("5.00", "lost-2")
+    with pytest.raises(OperationalError):
+        asha.factory.commit_loop_writes()
+    assert asha.moved() == inr("0.00")
+    asha.move("10.00", "lost-1")  # the retry, on a worker thread: posts, once
+    with asha.writes():
+        asha.move("5.00", "lost-2")
+    assert asha.moved() == inr("15.00")
+    _verified(bank)
+
+
+@SQLITE
+def test_a_write_outside_a_block_while_writes_in_place_wait_is_an_error_not_a_deadlock(
+        bank: punq.Container) -> None:
+    asha = _Bank(bank)
+    block = asha.factory.loop_writes()
+    assert block is not None
+    with block:
+        asha.move("10.00", "open")
+    with pytest.raises(RuntimeError, match="not committed yet"):
+        asha.move("1.00", "outside")  # would wait for the turn its own thread holds
+    asha.factory.commit_loop_writes()
+    assert asha.moved() == inr("10.00")
+
+
+@SQLITE
+def test_a_shutdown_rolls_back_writes_in_place_told_to_nobody(bank: punq.Container) -> None:
+    asha = _Bank(bank)
+    block = asha.factory.loop_writes()
+    assert block is not None
+    with block:
+        asha.move("10.00", "never-told")
+    asha.factory.close()  # as the server's shutdown does
+    with sqlite3.connect(asha.database) as file:
+        found = file.execute("SELECT count(*) FROM transfers WHERE idempotency_key = ?",
+                             ("never-told",)).fetchone()
+    assert found == (0,)
