@@ -19,6 +19,7 @@ from adapters.sql.audit import SqlAudit
 from adapters.sql.beneficiaries import SqlBeneficiaries
 from adapters.sql.branches import SqlBranches
 from adapters.sql.cards import SqlCards
+from adapters.sql.checkpointer import Checkpointer
 from adapters.sql.fraud import SqlFraud
 from adapters.sql.identity import SqlLoginAttempts, SqlRateLimits, SqlRefreshTokens, SqlSessions
 from adapters.sql.kept_connections import InPlaceConnections, KeptConnections, kept_per_kind
@@ -210,8 +211,9 @@ class SqlUnitOfWorkFactory:
         # for a lock only briefly (the loop serves everyone meanwhile).
         self._loop_readers = InPlaceConnections(self._request_reading_engine, _wait_briefly) \
             if sqlite_file else None
-        self._loop_writers = InPlaceConnections(self._writing, _wait_briefly) \
+        self._loop_writers = InPlaceConnections(self._writing, _write_without_checkpoints) \
             if sqlite_file else None
+        self._checkpointer = Checkpointer(sqlite_file) if sqlite_file else None
         self._loop_transaction: _LoopTransaction | None = None  # writes in place, uncommitted
         self._loop_writes_resume_at = 0.0  # paused until then when they were slow
         self._loop_write_seconds = 0.0  # how long writes in place take, a moving average
@@ -256,8 +258,9 @@ class SqlUnitOfWorkFactory:
         thread costs a transfer ~0.3 ms of CPU, and there the writer, holding the database's
         write lock, waits for the GIL behind the loop after each of its twenty driver calls.
         The blocks' writes share one transaction until `commit_loop_writes`: one fsync for
-        all the transfers waiting in line (one worker: 418 -> 549/s in A/B pairs), where each
-        of them spent ~0.3 ms of the loop's time and ~0.25 ms of CPU on its own.
+        the transfers in flight together (entrypoints/http/quick_writes.py; one worker, A/B
+        pairs: 372 -> 496/s), where each spent ~0.3 ms of the loop's time and ~0.25 ms of
+        CPU on a commit of its own.
         Writes go to worker threads for a while (None) when writes in place are slow (a slow
         disk), and when another process had the turn: another worker writes too, and the
         turn goes from one worker's thread to the other's at once, where on the loop a thread
@@ -291,6 +294,8 @@ class SqlUnitOfWorkFactory:
             assert self._loop_writers is not None and self._writer is not None
             self._loop_writers.give_back(open_.conn, healthy=committed)
             self._writer.release()
+        assert self._checkpointer is not None
+        self._checkpointer.committed()
         units = open_.units
         self._loop_write_took((open_.loop_seconds + time.monotonic() - began) / max(units, 1))
         return units
@@ -346,6 +351,8 @@ class SqlUnitOfWorkFactory:
         self.engine.dispose()
         if self._writer is not None:
             self._writer.close()
+        if self._checkpointer is not None:
+            self._checkpointer.close()
 
 
 class _WritesInPlace:
@@ -504,6 +511,14 @@ def _wait_briefly(conn: Connection) -> None:
     dbapi_connection = conn.connection.dbapi_connection
     assert dbapi_connection is not None
     dbapi_connection.execute(f"PRAGMA busy_timeout={LOOP_BUSY_TIMEOUT_MS}")
+
+
+def _write_without_checkpoints(conn: Connection) -> None:
+    """The loop's writer: its commits leave WAL checkpoints to a thread (checkpointer.py)."""
+    _wait_briefly(conn)
+    dbapi_connection = conn.connection.dbapi_connection
+    assert dbapi_connection is not None
+    dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")
 
 
 def _busy(error: BaseException) -> bool:

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 import adapters.sql.unit_of_work as sql_unit_of_work
+from adapters.sql import checkpointer
 from adapters.sql.writer_turn import WriterTurn
 from application.ports import ReadWouldWait, UnitOfWorkFactory, WriteWouldWait
 from application.use_cases import (
@@ -305,3 +306,27 @@ def test_a_shutdown_rolls_back_writes_in_place_told_to_nobody(bank: punq.Contain
         found = file.execute("SELECT count(*) FROM transfers WHERE idempotency_key = ?",
                              ("never-told",)).fetchone()
     assert found == (0,)
+
+
+@SQLITE
+def test_the_loops_commits_leave_wal_checkpoints_to_a_thread(
+        bank: punq.Container, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A checkpoint in the loop's COMMIT would stop the whole worker while it syncs the file."""
+    monkeypatch.setattr(checkpointer, "CHECKPOINT_EVERY", 2)
+    asha = _Bank(bank)
+    asha.move("1.00", "opens-the-loop-connection")  # on a worker thread, as a server's first
+    for n in range(4):
+        with asha.writes():
+            asha.move("1.00", f"checkpointed-{n}")
+    factory = asha.factory
+    writer = factory._loop_writers.take()  # type: ignore[attr-defined]
+    try:
+        found = writer.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
+    finally:
+        factory._loop_writers.give_back(writer, healthy=True)  # type: ignore[attr-defined]
+    assert found == 0
+    deadline = time.monotonic() + 10
+    while factory._checkpointer.checkpoints < 2 and time.monotonic() < deadline:  # type: ignore[attr-defined]
+        time.sleep(0.01)
+    assert factory._checkpointer.checkpoints == 2  # type: ignore[attr-defined]
+    assert asha.moved() == inr("5.00")
