@@ -317,7 +317,9 @@ them from (`adapters/sql/writer_turn.py`); the bare endpoint's two processes wai
 in SQLite's busy handler, as a hand-written app does. On SQLite, Vaani reads a balance and
 writes a transfer on the event loop itself (`loop_reads`, `loop_writes` in
 `adapters/sql/unit_of_work.py`; a worker thread only waits for the writer turn while another
-worker has it); the bare endpoint reads and writes on Starlette's thread pool. With several workers, a worker carrying more than its share of requests
+worker has it), and transfers in flight together share one commit (at most 8, none answered
+before it: `entrypoints/http/quick_writes.py`); the bare endpoint reads and writes on
+Starlette's thread pool, one commit each. With several workers, a worker carrying more than its share of requests
 in flight sends one client at a time to reconnect (`entrypoints/http/worker_load.py`): the 16
 connections opened at once used to be split 14 / 2 or 12 / 4 between Vaani's two workers, the
 crowded one answering at a third of the other's speed; the bare endpoint's workers are left as
