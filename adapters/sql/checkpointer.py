@@ -42,7 +42,7 @@ class Checkpointer:
         self._due.set()
 
     def close(self) -> None:
-        """Stop the thread, after a last checkpoint if one was due."""
+        """Stop the thread (SQLite checkpoints what is left when the last connection closes)."""
         self._closing = True
         self._due.set()
         if self._thread is not None:

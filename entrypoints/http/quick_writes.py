@@ -33,7 +33,8 @@ from entrypoints.http.offload import offload
 MAX_SHARED = 8
 MAX_OPEN_S = 0.010
 
-Handler = Callable[[Request, Principal, bytes], Response]
+# A quick endpoint's blocking work: the request, its checked caller and its body.
+WorkerHandler = Callable[[Request, Principal, bytes], Response]
 # What a write in place came to: its answer or its error, and the commit it waits for.
 _Outcome = tuple[Response | None, Exception | None, "asyncio.Future[None] | None"]
 
@@ -51,7 +52,7 @@ class QuickWrites:
         self._opened_at = 0.0
         self._watch: asyncio.TimerHandle | None = None
 
-    async def write(self, request: Request, handler: Handler, body: bytes,
+    async def write(self, request: Request, handler: WorkerHandler, body: bytes,
                     check: Callable[[], Awaitable[Principal | None]]) -> Response | None:
         """Check the caller (`check`, in place), then run `handler` in place, else on a worker
         thread; None if the check must be made on a worker thread. One at a time: while a
@@ -102,7 +103,7 @@ class QuickWrites:
                 self._in_line += 1  # in the same step: no moment counted as neither
         return who
 
-    def _in_place(self, request: Request, handler: Handler, who: Principal,
+    def _in_place(self, request: Request, handler: WorkerHandler, who: Principal,
                   body: bytes) -> _Outcome | None:
         writes, reads = self._factory.loop_writes(), self._factory.loop_reads()
         if writes is None or reads is None:

@@ -13,10 +13,12 @@ import punq
 import pytest
 from starlette.testclient import TestClient
 
+import adapters.sql.unit_of_work as sql_unit_of_work
 from adapters.sql.unit_of_work import SqlUnitOfWorkFactory
 from adapters.sql.writer_turn import WriterTurn
 from application.ports import UnitOfWorkFactory
 from application.use_cases import VerifyAuditTrail, VerifyLedger
+from entrypoints.http import quick_writes
 from entrypoints.http.app import create_app
 from tests.http.conftest import API
 
@@ -126,6 +128,12 @@ def test_a_shared_commit_that_fails_answers_each_of_its_transfers_503_and_moves_
     """The database lost the transaction (as SQLite does after an I/O error) just before the
     commit: no transfer that shared it is told it posted, and their retries post once."""
     headers, savings, current = asha
+    # All six in one shared commit: on a busy test machine they could outlast the 10 ms a
+    # transaction stays open, and the next ones, finding the loop's connection closed by the
+    # failed commit, post on a thread (201, rightly); or writes in place could average over
+    # the slow-disk threshold and go to threads for a second.
+    monkeypatch.setattr(quick_writes, "MAX_OPEN_S", 5.0)
+    monkeypatch.setattr(sql_unit_of_work, "SLOW_LOOP_WRITE_S", 10.0)
     for warm_up in ("warm-1", "warm-2"):  # the first opens the loop's connections, on a thread
         _pay_together(bank, headers, savings, current, [warm_up])
     committed = _counting_commits(monkeypatch,

@@ -17,7 +17,7 @@ from sqlalchemy.exc import OperationalError
 import adapters.sql.unit_of_work as sql_unit_of_work
 from adapters.sql import checkpointer
 from adapters.sql.writer_turn import WriterTurn
-from application.ports import ReadWouldWait, UnitOfWorkFactory, WriteWouldWait
+from application.ports import ReadWouldWait, UnitOfWorkFactory, WritesInPlace, WriteWouldWait
 from application.use_cases import (
     GetBalance,
     TransferCommand,
@@ -56,10 +56,15 @@ class _Bank:
     def moved(self) -> object:
         return self._balance.execute(self.asha.id, self.target).balance
 
-    def writes(self) -> AbstractContextManager[None]:
-        """A block of writes in place, committed at its end as the HTTP layer commits them."""
+    def block(self) -> WritesInPlace:
+        """A block of writes in place, left to share the loop's transaction with the next."""
         writes = self.factory.loop_writes()
         assert writes is not None
+        return writes
+
+    def writes(self) -> AbstractContextManager[None]:
+        """A block of writes in place, committed at its end as the HTTP layer commits them."""
+        writes = self.block()
 
         @contextmanager
         def committed_after() -> Iterator[None]:
@@ -215,8 +220,7 @@ def test_blocks_share_one_transaction_that_nobody_sees_until_it_commits(
     sees none of them, and the writer turn stays taken; then all of them, at once."""
     asha = _Bank(bank)
     for key, amount in (("shared-1", "10.00"), ("shared-2", "5.00")):
-        block = asha.factory.loop_writes()
-        assert block is not None
+        block = asha.block()
         with block:
             asha.move(amount, key)
         assert block.pending  # told to nobody yet
@@ -236,13 +240,9 @@ def test_a_refusal_among_shared_writes_undoes_only_its_own(bank: punq.Container)
     asha = _Bank(bank)
     with asha.writes():  # committed at its end; the next ones share a transaction
         asha.move("10.00", "before")
-    blocks = []
     for key, amount in (("first", "20.00"), ("too-much", "500.00"), ("third", "30.00")):
-        block = asha.factory.loop_writes()
-        assert block is not None
-        blocks.append(block)
         try:
-            with block:
+            with asha.block():
                 asha.move(amount, key)
         except InsufficientFunds:
             assert key == "too-much"
@@ -260,14 +260,12 @@ def test_a_transaction_the_database_rolled_back_commits_none_of_the_writes_that_
     """SQLite rolls a whole transaction back on some errors (a full disk, an I/O error): the
     writes before it are gone, and neither they nor the ones after it may be told done."""
     asha = _Bank(bank)
-    block = asha.factory.loop_writes()
-    assert block is not None
+    block = asha.block()
     with block:
         asha.move("10.00", "lost-1")
     loop_connection = asha.factory._loop_transaction.driver  # type: ignore[attr-defined]
     loop_connection.execute("ROLLBACK")  # as SQLite does after SQLITE_FULL
-    block = asha.factory.loop_writes()
-    assert block is not None
+    block = asha.block()
     with pytest.raises(OperationalError), block:
         asha.move("5.00", "lost-2")
     with pytest.raises(OperationalError):
@@ -284,8 +282,7 @@ def test_a_transaction_the_database_rolled_back_commits_none_of_the_writes_that_
 def test_a_write_outside_a_block_while_writes_in_place_wait_is_an_error_not_a_deadlock(
         bank: punq.Container) -> None:
     asha = _Bank(bank)
-    block = asha.factory.loop_writes()
-    assert block is not None
+    block = asha.block()
     with block:
         asha.move("10.00", "open")
     with pytest.raises(RuntimeError, match="not committed yet"):
@@ -297,8 +294,7 @@ def test_a_write_outside_a_block_while_writes_in_place_wait_is_an_error_not_a_de
 @SQLITE
 def test_a_shutdown_rolls_back_writes_in_place_told_to_nobody(bank: punq.Container) -> None:
     asha = _Bank(bank)
-    block = asha.factory.loop_writes()
-    assert block is not None
+    block = asha.block()
     with block:
         asha.move("10.00", "never-told")
     asha.factory.close()  # as the server's shutdown does
