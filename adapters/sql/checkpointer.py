@@ -6,24 +6,43 @@ for the event loop's writer (`loop_writes`), the whole worker stood still meanwh
 connection is opened with `wal_autocheckpoint=0`, and after every CHECKPOINT_EVERY of its
 commits a thread of this module runs the checkpoint instead, on a connection of its own.
 PASSIVE: it never waits for, nor holds up, a writer or a reader; what a reader still needs
-stays in the log until the next one. Writers on worker threads keep SQLite's own checkpoints."""
+stays in the log until the next one. Writers on worker threads keep SQLite's own checkpoints.
+
+The log starts again from its beginning only when a writer begins with every frame of it
+copied back. The loop kept committing while a checkpoint copied, so that moment never came:
+under steady load the log grew without end (280 MB after 70 s of transfers here), and with it
+the time the worker's commits took (at a fixed 336 transfers/s on a database of 30,000, half
+one worker's maximum: p99 130 and 374 ms, against 21 and 43 with SQLite's own checkpoints).
+So once the log holds RESTART_AFTER_FRAMES frames, the thread takes the writer turn for a
+second pass, which copies the few frames committed during the first, and the next writer
+starts the log again (the same runs: p99 26 and 64 ms; closed loop, 16 connections, A/B
+against SQLite's own checkpoints: 736 against 695 transfers/s, p99 40 against 43 ms)."""
 
 from __future__ import annotations
 
 import logging
 import sqlite3
 import threading
+from typing import Protocol
 
 log = logging.getLogger("vaani.sql")
 
 # A transfer's commit writes some 15 pages of the log (fewer each when commits are shared):
 # about as often as SQLite's own 1,000-page threshold would.
 CHECKPOINT_EVERY = 64
+# 16 MiB of 4 KiB pages: some 1,000 transfers, a few seconds of the busiest worker.
+RESTART_AFTER_FRAMES = 4096
+
+
+class _Turn(Protocol):  # writer_turn.WriterTurn
+    def acquire(self) -> None: ...
+    def release(self) -> None: ...
 
 
 class Checkpointer:
-    def __init__(self, database: str) -> None:
+    def __init__(self, database: str, turn: _Turn) -> None:
         self._database = database
+        self._turn = turn
         self._commits = 0
         self._due = threading.Event()
         self._closing = False
@@ -58,10 +77,20 @@ class Checkpointer:
                 if self._closing:
                     return
                 try:
-                    connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-                    self.checkpoints += 1
+                    if self._checkpoint(connection) >= RESTART_AFTER_FRAMES:
+                        self._turn.acquire()  # no writer of Vaani adds frames meanwhile
+                        try:
+                            self._checkpoint(connection)
+                        finally:
+                            self._turn.release()
                 except sqlite3.Error:
                     # SQLite's own checkpoints, at the next writer's commit, catch up.
                     log.warning("a WAL checkpoint failed", exc_info=True)
         finally:
             connection.close()
+
+    def _checkpoint(self, connection: sqlite3.Connection) -> int:
+        """A PASSIVE checkpoint; the frames the log held."""
+        (_, frames, _), = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        self.checkpoints += 1
+        return int(frames)

@@ -213,7 +213,8 @@ class SqlUnitOfWorkFactory:
             if sqlite_file else None
         self._loop_writers = InPlaceConnections(self._writing, _write_without_checkpoints) \
             if sqlite_file else None
-        self._checkpointer = Checkpointer(sqlite_file) if sqlite_file else None
+        self._checkpointer = Checkpointer(sqlite_file, self._writer) \
+            if sqlite_file and self._writer else None
         self._loop_transaction: _LoopTransaction | None = None  # writes in place, uncommitted
         self._loop_writes_resume_at = 0.0  # paused until then when they were slow
         self._loop_write_seconds = 0.0  # how long writes in place take, a moving average
