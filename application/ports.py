@@ -48,6 +48,12 @@ class WriteWouldWait(Exception):
     allowed (a worker thread)."""
 
 
+class WriterTurnTaken(WriteWouldWait):
+    """A `WriteWouldWait` because another process is writing: rather than write on a worker
+    thread, wait there for the writer turn (`UnitOfWorkFactory.wait_for_writer_turn`), which
+    is then kept for the next `loop_writes` block, and run the block again."""
+
+
 class WritesInPlace(Protocol):
     """A `UnitOfWorkFactory.loop_writes` block."""
 
@@ -315,6 +321,15 @@ class UnitOfWorkFactory(Protocol):
         """Commit what the `loop_writes` blocks committed since the last call, in one
         transaction, and give the write lock back: the number of units of work it held (0:
         nothing was open). Raises if it did not commit: then none of them did."""
+        ...
+    def wait_for_writer_turn(self) -> bool:
+        """On a worker thread, after `WriterTurnTaken`: wait for the writer turn and keep it
+        for the next `loop_writes` block that writes (its transaction then takes it). False
+        where there is no turn to wait for."""
+        ...
+    def give_back_writer_turn(self) -> None:
+        """Give back the turn `wait_for_writer_turn` kept if no block took it (the request
+        went away, or was refused before it wrote); nothing otherwise."""
         ...
     def ping(self) -> bool: ...
     def close(self) -> None: ...

@@ -137,6 +137,12 @@ class MemoryUnitOfWorkFactory:
     def commit_loop_writes(self) -> int:
         return 0  # never any open
 
+    def wait_for_writer_turn(self) -> bool:
+        return False  # no writes in place, no turn
+
+    def give_back_writer_turn(self) -> None:
+        pass
+
     def ping(self) -> bool:
         return True
 

@@ -28,7 +28,7 @@ from adapters.sql.reminders import SqlReminders
 from adapters.sql.repositories import SqlAccounts, SqlCustomers, SqlLedger, SqlTransfers
 from adapters.sql.voice import SqlDevices, SqlVoice
 from adapters.sql.writer_turn import Refusal, WriterTurn
-from application.ports import ReadWouldWait, WritesInPlace, WriteWouldWait
+from application.ports import ReadWouldWait, WriterTurnTaken, WritesInPlace, WriteWouldWait
 from domain.errors import DomainError
 
 # How long a read or write on the event loop (`loop_reads`, `loop_writes`) may wait for a lock
@@ -41,7 +41,7 @@ LOOP_BUSY_TIMEOUT_MS = 20
 # Writes on the loop stop for a while (LOOP_WRITES_PAUSE_S) when they hold it this long on
 # average (a slow disk's fsync; the average of the last ten or so, so one hiccup of the disk
 # does not count): while a worker thread waits for the disk, the loop serves the worker's other
-# requests. And when another process had the turn (see `loop_writes`).
+# requests.
 SLOW_LOOP_WRITE_S = 0.005
 LOOP_WRITES_PAUSE_S = 1.0
 
@@ -217,6 +217,7 @@ class SqlUnitOfWorkFactory:
             if sqlite_file and self._writer else None
         self._loop_transaction: _LoopTransaction | None = None  # writes in place, uncommitted
         self._loop_writes_resume_at = 0.0  # paused until then when they were slow
+        self._turn_kept = False  # the writer turn, taken for the loop's next transaction
         self._loop_write_seconds = 0.0  # how long writes in place take, a moving average
 
     def __call__(self, *, write: bool = False) -> SqlUnitOfWork:
@@ -263,10 +264,10 @@ class SqlUnitOfWorkFactory:
         pairs: 372 -> 496/s), where each spent ~0.3 ms of the loop's time and ~0.25 ms of
         CPU on a commit of its own.
         Writes go to worker threads for a while (None) when writes in place are slow (a slow
-        disk), and when another process had the turn: another worker writes too, and the
-        turn goes from one worker's thread to the other's at once, where on the loop a thread
-        waited for it and handed it to the loop (two workers: 417 against 480/s). PostgreSQL:
-        None."""
+        disk). When another process has the turn (another worker writes too), a block's
+        first write raises `WriterTurnTaken`: a worker thread waits for the turn and keeps
+        it for the loop (`wait_for_writer_turn`), whose writes in line then share its
+        transaction. PostgreSQL: None."""
         if self._loop_writers is None or time.monotonic() < self._loop_writes_resume_at:
             return None
         return _WritesInPlace(self)
@@ -300,6 +301,19 @@ class SqlUnitOfWorkFactory:
         units = open_.units
         self._loop_write_took((open_.loop_seconds + time.monotonic() - began) / max(units, 1))
         return units
+
+    def wait_for_writer_turn(self) -> bool:
+        if self._writer is None or self._loop_writers is None:
+            return False
+        self._writer.acquire()
+        self._turn_kept = True  # read by the loop once the future of this call is done
+        return True
+
+    def give_back_writer_turn(self) -> None:
+        if self._turn_kept:
+            assert self._writer is not None
+            self._turn_kept = False
+            self._writer.release()
 
     def _loop_write_took(self, seconds: float) -> None:
         average = self._loop_write_seconds = 0.9 * self._loop_write_seconds + 0.1 * seconds
@@ -337,6 +351,7 @@ class SqlUnitOfWorkFactory:
             return False
 
     def close(self) -> None:
+        self.give_back_writer_turn()
         if (open_ := self._loop_transaction) is not None:  # answered to nobody yet
             self._loop_transaction = None
             _roll_back_quietly(open_.conn)
@@ -359,7 +374,8 @@ class SqlUnitOfWorkFactory:
 class _WritesInPlace:
     """A `loop_writes` block. Its write units of work are savepoints in the loop's open
     transaction (`_LoopTransaction`): the first of a block that finds none opens it, taking
-    the writer turn if it is free (else `WriteWouldWait`, having written nothing). Only that
+    the writer turn if it is free or kept for it (else `WriteWouldWait`, or `WriterTurnTaken`
+    when another process has it, having written nothing). Only that
     one may refuse, so a block refused has committed nothing (a refusal after a commit, which
     no quick endpoint can meet, is raised as an error instead, so the request is never run
     twice)."""
@@ -403,10 +419,12 @@ class _WritesInPlace:
             conn = factory._loop_writers.take()
         except ReadWouldWait as error:
             raise WriteWouldWait("no connection opened for writes in place yet") from error
-        if (refusal := self._writer.try_acquire()) is not None:
+        if factory._turn_kept:  # waited for on a thread (`wait_for_writer_turn`)
+            factory._turn_kept = False
+        elif (refusal := self._writer.try_acquire()) is not None:
             factory._loop_writers.give_back(conn, healthy=True)
             if refusal is Refusal.ANOTHER_PROCESS:
-                factory._pause_loop_writes()
+                raise WriterTurnTaken(refusal.value)
             raise WriteWouldWait(refusal.value)
         try:
             tx = conn.begin()  # BEGIN IMMEDIATE: a writer outside Vaani makes it wait briefly

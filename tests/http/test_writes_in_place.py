@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+import time
 from typing import Any
 
 import punq
@@ -58,35 +59,38 @@ def test_a_transfer_waits_for_another_writer_and_posts_once(
     other.close()
 
 
-def _pay_together(bank: punq.Container, headers: dict[str, str], source: str, target: str,
-                  keys: list[str]) -> list[tuple[int, dict[str, str], dict[str, Any]]]:
-    """One transfer of 1.00 per key, all sent at once to one event loop (ASGI calls, no
-    socket): status, headers and body of each answer."""
-    app = create_app(bank)
+async def _pay(app: Any, headers: dict[str, str], source: str, target: str,
+               key: str) -> tuple[int, dict[str, str], dict[str, Any]]:
+    """One transfer of 1.00 under `key`, an ASGI call (no socket): status, headers and body."""
     body = json.dumps({"to_account_number": target,
                        "amount": {"amount": "1.00", "currency": "INR"}}).encode()
+    sent: list[dict[str, Any]] = []
+    fields = {**headers, "Idempotency-Key": key, "Content-Type": "application/json",
+              "Content-Length": str(len(body))}
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+             "method": "POST", "scheme": "http", "path": f"{API}/accounts/{source}/transfer",
+             "raw_path": b"", "query_string": b"", "root_path": "",
+             "headers": [(k.lower().encode(), v.encode()) for k, v in fields.items()],
+             "client": ("127.0.0.1", 1), "server": ("bank", 80)}
 
-    async def pay(key: str) -> tuple[int, dict[str, str], dict[str, Any]]:
-        sent: list[dict[str, Any]] = []
-        fields = {**headers, "Idempotency-Key": key, "Content-Type": "application/json",
-                  "Content-Length": str(len(body))}
-        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
-                 "method": "POST", "scheme": "http", "path": f"{API}/accounts/{source}/transfer",
-                 "raw_path": b"", "query_string": b"", "root_path": "",
-                 "headers": [(k.lower().encode(), v.encode()) for k, v in fields.items()],
-                 "client": ("127.0.0.1", 1), "server": ("bank", 80)}
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": body, "more_body": False}
 
-        async def receive() -> dict[str, Any]:
-            return {"type": "http.request", "body": body, "more_body": False}
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+    await app(scope, receive, send)
+    answer = {k.decode(): v.decode() for k, v in sent[0]["headers"]}
+    return sent[0]["status"], answer, json.loads(b"".join(m.get("body", b"") for m in sent[1:]))
 
-        async def send(message: dict[str, Any]) -> None:
-            sent.append(message)
-        await app(scope, receive, send)
-        answer = {k.decode(): v.decode() for k, v in sent[0]["headers"]}
-        return sent[0]["status"], answer, json.loads(b"".join(m.get("body", b"") for m in sent[1:]))
+
+def _pay_together(bank: punq.Container, headers: dict[str, str], source: str, target: str,
+                  keys: list[str]) -> list[tuple[int, dict[str, str], dict[str, Any]]]:
+    """One transfer of 1.00 per key, all sent at once to one event loop."""
+    app = create_app(bank)
 
     async def pay_all() -> list[tuple[int, dict[str, str], dict[str, Any]]]:
-        return list(await asyncio.gather(*(pay(key) for key in keys)))
+        return list(await asyncio.gather(*(_pay(app, headers, source, target, key)
+                                           for key in keys)))
     return asyncio.run(pay_all())
 
 
@@ -153,3 +157,68 @@ def test_a_shared_commit_that_fails_answers_each_of_its_transfers_503_and_moves_
     assert after["balance"]["amount"] == "992.00"
     assert bank.resolve(VerifyLedger).execute().ok
     assert bank.resolve(VerifyAuditTrail).execute().ok
+
+
+def test_transfers_sent_while_another_worker_writes_wait_on_the_loop_and_share_a_commit(
+        bank: punq.Container, client: TestClient, asha: tuple[dict[str, str], str, str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another worker has the writer turn: the loop's first transfer waits for it on a thread,
+    the others wait in line behind it, and once the turn is theirs they post in place, sharing
+    commits (on threads, each would have committed alone)."""
+    headers, savings, current = asha
+    database = str(bank.resolve(UnitOfWorkFactory).engine.url.database)  # type: ignore[attr-defined]
+    other = WriterTurn(database)  # another worker's turn, as far as flock can tell
+    committed = _counting_commits(monkeypatch)
+    answers: list[tuple[int, dict[str, str], dict[str, Any]]] = []
+    ready, go = threading.Event(), threading.Event()
+
+    def pay() -> None:  # one thread: the loop's connections are opened by the warm-up
+        _pay_together(bank, headers, savings, current, ["warm-up"])
+        ready.set()
+        go.wait(10)
+        answers.extend(_pay_together(bank, headers, savings, current,
+                                     [f"behind-the-other-{n}" for n in range(6)]))
+    paying = threading.Thread(target=pay)
+    paying.start()
+    assert ready.wait(30)
+    other.acquire()
+    committed.clear()
+    go.set()
+    paying.join(0.5)
+    assert paying.is_alive()  # waiting for the other worker
+    other.release()
+    paying.join(30)
+    assert [status for status, _, _ in answers] == [201] * 6, answers
+    assert sum(committed) == 6 and max(committed) > 1, committed  # all in place, shared
+    after = client.get(f"{API}/accounts/{savings}/balance", headers=headers).json()
+    assert after["balance"]["amount"] == "993.00"
+    assert bank.resolve(VerifyLedger).execute().ok and bank.resolve(VerifyAuditTrail).execute().ok
+    other.close()
+
+
+def test_a_transfer_given_up_while_it_waits_for_the_other_worker_gives_the_turn_back(
+        bank: punq.Container, client: TestClient, asha: tuple[dict[str, str], str, str]) -> None:
+    """The client went away while a thread waited for the other worker's turn: once the thread
+    has it, it goes back (else every writer would wait for it for ever), and nothing moved."""
+    headers, savings, current = asha
+    database = str(bank.resolve(UnitOfWorkFactory).engine.url.database)  # type: ignore[attr-defined]
+    other = WriterTurn(database)
+    app = create_app(bank)
+
+    async def scenario() -> None:
+        await _pay(app, headers, savings, current, "opens-the-loop-connection")
+        other.acquire()
+        waiting = asyncio.ensure_future(_pay(app, headers, savings, current, "given-up"))
+        await asyncio.sleep(0.3)
+        assert not waiting.done()  # waits for the other worker
+        waiting.cancel()
+        other.release()
+        deadline = time.monotonic() + 10
+        while (refused := other.try_acquire()) is not None:  # until the thread gives it back
+            assert time.monotonic() < deadline, refused
+            await asyncio.sleep(0.01)
+        other.release()
+    asyncio.run(scenario())
+    after = client.get(f"{API}/accounts/{savings}/balance", headers=headers).json()
+    assert after["balance"]["amount"] == "999.00"  # the first only
+    other.close()

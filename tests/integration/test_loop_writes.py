@@ -17,8 +17,14 @@ from sqlalchemy.exc import OperationalError
 
 import adapters.sql.unit_of_work as sql_unit_of_work
 from adapters.sql import checkpointer
-from adapters.sql.writer_turn import WriterTurn
-from application.ports import ReadWouldWait, UnitOfWorkFactory, WritesInPlace, WriteWouldWait
+from adapters.sql.writer_turn import Refusal, WriterTurn
+from application.ports import (
+    ReadWouldWait,
+    UnitOfWorkFactory,
+    WriterTurnTaken,
+    WritesInPlace,
+    WriteWouldWait,
+)
 from application.use_cases import (
     GetBalance,
     TransferCommand,
@@ -35,6 +41,8 @@ SQLITE = pytest.mark.parametrize("profile", ["sqlite"], indirect=True)
 def test_writes_in_place_are_for_sqlite_only(bank: punq.Container, profile: str) -> None:
     factory = bank.resolve(UnitOfWorkFactory)
     assert (factory.loop_writes() is not None) == (profile == "sqlite")
+    assert factory.wait_for_writer_turn() == (profile == "sqlite")  # the turn is SQLite's
+    factory.give_back_writer_turn()
 
 
 class _Bank:
@@ -102,25 +110,49 @@ def test_a_refused_write_in_place_also_gives_the_turn_back(bank: punq.Container)
 
 
 @SQLITE
-def test_while_another_process_writes_the_loop_refuses_at_once_and_then_leaves_writes_to_threads(
-        bank: punq.Container, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Another worker, or an operator's command, has the turn: nothing is written in place, and
-    for a while the loop writes nothing (the workers' threads hand the turn to one another)."""
-    monkeypatch.setattr(sql_unit_of_work, "LOOP_WRITES_PAUSE_S", 0.3)
+def test_while_another_process_writes_a_thread_waits_for_the_turn_and_keeps_it_for_the_loop(
+        bank: punq.Container) -> None:
+    """Another worker, or an operator's command, has the turn: nothing is written in place; a
+    worker thread waits for the turn and keeps it for the loop's next block, which writes
+    without asking again, and its commit gives the turn back."""
     asha = _Bank(bank)
     other = WriterTurn(asha.database)  # another process's turn, as far as flock can tell
     other.acquire()
     started = time.monotonic()
-    with pytest.raises(WriteWouldWait, match="another process"), asha.writes():
+    with pytest.raises(WriterTurnTaken, match="another process"), asha.writes():
         asha.move("10.00", "while-taken")
-    assert time.monotonic() - started < 1
-    assert asha.factory.loop_writes() is None
+    assert time.monotonic() - started < 1  # refused at once
+    waited: list[bool] = []
+    waiter = threading.Thread(target=lambda: waited.append(asha.factory.wait_for_writer_turn()))
+    waiter.start()
+    waiter.join(0.3)
+    assert waiter.is_alive()  # waits for the other process
     other.release()
-    asha.move("10.00", "while-taken")  # as on a worker thread
-    time.sleep(0.4)
+    waiter.join(10)
+    assert waited == [True]
+    assert other.try_acquire() is Refusal.ANOTHER_PROCESS  # kept for the loop
     with asha.writes():
-        asha.move("1.00", "after-the-other")
-    assert asha.moved() == inr("11.00")
+        asha.move("10.00", "while-taken")
+    assert other.try_acquire() is None  # given back with the commit
+    other.release()
+    assert asha.moved() == inr("10.00")
+    other.close()
+
+
+@SQLITE
+def test_a_turn_kept_for_the_loop_that_no_write_takes_is_given_back_once(
+        bank: punq.Container) -> None:
+    asha = _Bank(bank)
+    assert asha.factory.wait_for_writer_turn()
+    other = WriterTurn(asha.database)
+    assert other.try_acquire() is Refusal.ANOTHER_PROCESS
+    asha.factory.give_back_writer_turn()
+    asha.factory.give_back_writer_turn()  # nothing more to give back
+    assert other.try_acquire() is None
+    other.release()
+    with asha.writes():  # the loop asks for the turn afresh, and gets it
+        asha.move("1.00", "after-a-kept-turn")
+    assert asha.moved() == inr("1.00")
     other.close()
 
 
