@@ -23,7 +23,8 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-from typing import Protocol
+
+from adapters.sql.writer_turn import WriterTurn
 
 log = logging.getLogger("vaani.sql")
 
@@ -34,13 +35,8 @@ CHECKPOINT_EVERY = 64
 RESTART_AFTER_FRAMES = 4096
 
 
-class _Turn(Protocol):  # writer_turn.WriterTurn
-    def acquire(self) -> None: ...
-    def release(self) -> None: ...
-
-
 class Checkpointer:
-    def __init__(self, database: str, turn: _Turn) -> None:
+    def __init__(self, database: str, turn: WriterTurn) -> None:
         self._database = database
         self._turn = turn
         self._commits = 0

@@ -65,6 +65,17 @@ class _Bank:
     def moved(self) -> object:
         return self._balance.execute(self.asha.id, self.target).balance
 
+    def turn_is_free(self) -> bool:
+        """Whether another process could take the writer turn right now."""
+        other = WriterTurn(self.database)  # another process's turn, as far as flock can tell
+        try:
+            if other.try_acquire() is not None:
+                return False
+            other.release()
+            return True
+        finally:
+            other.close()
+
     def block(self) -> WritesInPlace:
         """A block of writes in place, left to share the loop's transaction with the next."""
         writes = self.factory.loop_writes()
@@ -92,10 +103,7 @@ def test_a_write_in_place_commits_and_gives_the_turn_back(bank: punq.Container) 
         asha.move("10.00", "in-place-1")
         asha.move("5.00", "in-place-2")  # a second one in the block: the turn is still ours
     assert asha.moved() == inr("15.00")
-    other = WriterTurn(asha.database)  # another process's turn, as far as flock can tell
-    assert other.try_acquire() is None  # taken
-    other.release()
-    other.close()
+    assert asha.turn_is_free()
 
 
 @SQLITE
@@ -131,12 +139,11 @@ def test_while_another_process_writes_a_thread_waits_for_the_turn_and_keeps_it_f
     waiter.join(10)
     assert waited == [True]
     assert other.try_acquire() is Refusal.ANOTHER_PROCESS  # kept for the loop
+    other.close()
     with asha.writes():
         asha.move("10.00", "while-taken")
-    assert other.try_acquire() is None  # given back with the commit
-    other.release()
+    assert asha.turn_is_free()  # given back with the commit
     assert asha.moved() == inr("10.00")
-    other.close()
 
 
 @SQLITE
@@ -144,16 +151,13 @@ def test_a_turn_kept_for_the_loop_that_no_write_takes_is_given_back_once(
         bank: punq.Container) -> None:
     asha = _Bank(bank)
     assert asha.factory.wait_for_writer_turn()
-    other = WriterTurn(asha.database)
-    assert other.try_acquire() is Refusal.ANOTHER_PROCESS
+    assert not asha.turn_is_free()
     asha.factory.give_back_writer_turn()
     asha.factory.give_back_writer_turn()  # nothing more to give back
-    assert other.try_acquire() is None
-    other.release()
+    assert asha.turn_is_free()
     with asha.writes():  # the loop asks for the turn afresh, and gets it
         asha.move("1.00", "after-a-kept-turn")
     assert asha.moved() == inr("1.00")
-    other.close()
 
 
 @SQLITE
@@ -380,7 +384,4 @@ def test_under_steady_writes_in_place_the_log_starts_again_rather_than_grow_with
     log = Path(f"{asha.database}-wal").stat().st_size
     assert log < 8 * 2**20, f"the log grew to {log / 2**20:.0f} MiB"
     assert asha.moved() == inr("61.00")
-    other = WriterTurn(asha.database)
-    assert other.try_acquire() is None  # the turn was given back each time
-    other.release()
-    other.close()
+    assert asha.turn_is_free()  # given back after each second pass
