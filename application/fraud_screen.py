@@ -9,7 +9,7 @@ import attrs
 
 from application.context import RequestContext
 from application.fraud import FraudContext, FraudEngine
-from application.ports import Clock, UnitOfWork
+from application.ports import Clock, Later, UnitOfWork
 from domain.account import Account
 from domain.device import TrustLevel
 from domain.fraud import Assessment
@@ -83,16 +83,24 @@ class FraudScreen:
         self._engine = engine
         self._clock = clock
 
-    def facts(self, uow: UnitOfWork, customer_id: UUID, counterparty: str,
-              context: RequestContext) -> ScreenFacts:
-        device = uow.devices.by_identifier(customer_id, context.device_id) \
-            if context.device_id else None
-        return ScreenFacts(
-            customer_id=customer_id, device_trust=device.trust if device else None,
-            security_events=tuple(uow.audit.recent_actions(
-                customer_id, self._clock.now() - timedelta(hours=24), SECURITY_ACTIONS)),
-            payee_added_at=max((b.created_at for b in uow.beneficiaries.of_customer(customer_id)
-                                if b.account_number == counterparty), default=None))
+    def ask_facts(self, uow: UnitOfWork, customer_id: UUID, counterparty: str,
+                  context: RequestContext) -> Later[ScreenFacts]:
+        """The facts that need no lock, asked now and answered when called (`Later`): a
+        database may send these reads with the transaction's next statement."""
+        security_events = uow.audit.ask_recent_actions(
+            customer_id, self._clock.now() - timedelta(hours=24), SECURITY_ACTIONS)
+        payees = uow.beneficiaries.ask_of_customer(customer_id)
+
+        def answer() -> ScreenFacts:
+            events = tuple(security_events())
+            added = max((b.created_at for b in payees() if b.account_number == counterparty),
+                        default=None)
+            device = uow.devices.by_identifier(customer_id, context.device_id) \
+                if context.device_id else None
+            return ScreenFacts(customer_id=customer_id,
+                               device_trust=device.trust if device else None,
+                               security_events=events, payee_added_at=added)
+        return answer
 
     def assess(self, uow: UnitOfWork, source: Account, destination: Account, amount: Money,
                channel: Channel, context: RequestContext,
@@ -100,7 +108,8 @@ class FraudScreen:
         """With both accounts locked; `facts` read before the locks, else read here."""
         assert source.customer_id is not None
         if facts is None or facts.customer_id != source.customer_id:
-            facts = self.facts(uow, source.customer_id, destination.account_number, context)
+            facts = self.ask_facts(uow, source.customer_id, destination.account_number,
+                                   context)()
         found, found_payee = uow.fraud.profiles(source.customer_id, destination.account_number)
         scored = ScoredProfiles(found or CustomerProfile(source.customer_id),
                                 found_payee or CounterpartyProfile(destination.account_number))

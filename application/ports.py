@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol, Self, TypeVar
 from uuid import UUID
 
 import attrs
@@ -26,6 +26,11 @@ from domain.reminder import Notification, Reminder
 from domain.session import RefreshToken, Session
 from domain.transfer import Transfer, TransferStatus
 from domain.voice import Embedding, VoiceAttempts, Voiceprint, VoiceSample
+
+T = TypeVar("T")
+# A read asked now and answered when called: a database may send the question along with the
+# transaction's next statement (one round trip for several). Call it inside the transaction.
+Later = Callable[[], T]
 
 
 class DuplicateIdempotencyKey(Exception):
@@ -130,8 +135,9 @@ class AuditRepository(Protocol):
     def append(self, event: AuditEvent) -> None: ...
     def page(self, *, before: int | None, limit: int) -> list[AuditEvent]: ...
     def all_in_order(self) -> Iterator[AuditEvent]: ...
-    def recent_actions(self, customer_id: UUID, since: datetime,
-                       actions: Collection[str]) -> list[str]: ...
+    def ask_recent_actions(self, customer_id: UUID, since: datetime,
+                           actions: Collection[str]) -> Later[list[str]]:
+        """Which of `actions` the customer's events since then hold (`Later`)."""
 
 
 class SessionRepository(Protocol):
@@ -216,6 +222,8 @@ class BeneficiaryRepository(Protocol):
     def delete(self, beneficiary_id: UUID) -> None: ...
     def get(self, beneficiary_id: UUID) -> Beneficiary | None: ...
     def of_customer(self, customer_id: UUID) -> list[Beneficiary]: ...
+    def ask_of_customer(self, customer_id: UUID) -> Later[list[Beneficiary]]:
+        """`of_customer`, asked now and answered when called (`Later`)."""
 
 
 class CardRepository(Protocol):

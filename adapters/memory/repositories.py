@@ -11,7 +11,7 @@ from uuid import UUID
 import attrs
 
 from adapters.memory.store import MemoryStore
-from application.ports import DuplicateCustomer, DuplicateIdempotencyKey
+from application.ports import DuplicateCustomer, DuplicateIdempotencyKey, Later
 from domain.account import Account, AccountType
 from domain.audit import GENESIS_HASH, AuditEvent, seal
 from domain.beneficiary import Beneficiary
@@ -264,12 +264,13 @@ class MemoryAudit:
         with self._store.state:
             return iter(list(self._store.audit))
 
-    def recent_actions(self, customer_id: UUID, since: datetime,
-                       actions: Collection[str]) -> list[str]:
-        with self._store.state:
+    def ask_recent_actions(self, customer_id: UUID, since: datetime,
+                           actions: Collection[str]) -> Later[list[str]]:
+        with self._store.state:  # read now, as a database reads it before any later write
             chain = self._store.audit + self._staged.audit
-        return sorted({e.action for e in chain if e.customer_id == customer_id
-                       and e.occurred_at >= since and e.action in actions})
+        found = sorted({e.action for e in chain if e.customer_id == customer_id
+                        and e.occurred_at >= since and e.action in actions})
+        return lambda: found
 
 
 class MemorySessions:
@@ -465,6 +466,10 @@ class MemoryBeneficiaries:
     def of_customer(self, customer_id: UUID) -> list[Beneficiary]:
         mine = [copy.copy(b) for b in self._all().values() if b and b.customer_id == customer_id]
         return sorted(mine, key=lambda b: (not b.favourite, b.name))
+
+    def ask_of_customer(self, customer_id: UUID) -> Later[list[Beneficiary]]:
+        found = self.of_customer(customer_id)
+        return lambda: found
 
 
 class MemoryCards:

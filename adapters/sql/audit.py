@@ -13,6 +13,7 @@ from sqlalchemy.engine import Connection
 from adapters.sql import mapping as m
 from adapters.sql.prepared import Prepared
 from adapters.sql.tables import audit_events, audit_head
+from application.ports import Later
 from domain.audit import AuditEvent, canonical_parts, seal
 
 _HEAD_QUERY = sa.select(audit_head.c.last_sequence, audit_head.c.last_hash) \
@@ -111,13 +112,14 @@ class SqlAudit:
             .execution_options(yield_per=1000)
         return (m.to_audit(r) for r in self._conn.execute(query))
 
-    def recent_actions(self, customer_id: UUID, since: datetime,
-                       actions: Collection[str]) -> list[str]:
+    def ask_recent_actions(self, customer_id: UUID, since: datetime,
+                           actions: Collection[str]) -> Later[list[str]]:
         ordered = sorted(actions)
         prepared = _recent_actions(len(ordered), self._conn.dialect.name == "postgresql")
         values: dict[str, object] = {f"a{i}": a for i, a in enumerate(ordered)}
         values.update(customer=customer_id, since=since)
-        return [r.action for r in prepared.all(self._conn, values)]
+        rows = prepared.ask(self._conn, values)
+        return lambda: [r.action for r in rows()]
 
 
 @functools.cache

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 
 from adapters.sql.prepared import Prepared
 from adapters.sql.tables import beneficiaries
+from application.ports import Later
 from domain.beneficiary import Beneficiary
 
 # Read by the fraud screen on every transfer.
@@ -39,8 +40,11 @@ class SqlBeneficiaries:
         return _entity(row) if row else None
 
     def of_customer(self, customer_id: UUID) -> list[Beneficiary]:
-        return [Beneficiary(**r._asdict())
-                for r in _OF_CUSTOMER.all(self._conn, {"customer": customer_id})]
+        return self.ask_of_customer(customer_id)()
+
+    def ask_of_customer(self, customer_id: UUID) -> Later[list[Beneficiary]]:
+        rows = _OF_CUSTOMER.ask(self._conn, {"customer": customer_id})
+        return lambda: [Beneficiary(**r._asdict()) for r in rows()]
 
 
 def _entity(row: Any) -> Beneficiary:

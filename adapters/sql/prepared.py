@@ -16,6 +16,11 @@ Nothing observable changes: a read in the same transaction is sent after the que
 it sees them; an error in a queued write is raised by that next statement or by the commit, and
 the transaction rolls back; a rollback drops the queue unsent. SQLite is in-process, so
 deferring would only cost: writes run at once there.
+
+A read may be queued the same way (`ask`): asked now, its rows are in once the next statement
+or the commit has been sent, or at once when the answer is wanted first. A transfer asks the
+fraud screen's two reads and then looks up its idempotency key: BEGIN and the three reads in
+one round trip instead of four.
 """
 
 from __future__ import annotations
@@ -136,12 +141,24 @@ class Prepared:
         plan = self._plan(conn.dialect)
         return int(_send(conn, plan, plan.parameters(values or {})))
 
+    def ask(self, conn: Connection, values: Mapping[str, Any] | None = None
+            ) -> Callable[[], list[Any]]:
+        """A read queued on PostgreSQL (see above), run now elsewhere; the call answers it."""
+        plan = self._plan(conn.dialect)
+        parameters = plan.parameters(values or {})
+        if conn.dialect.name != "postgresql":
+            rows = [plan.row(r) for r in _run(conn, plan, parameters, fetch=True)]
+            return lambda: rows
+        answer = _Answer(conn, plan)
+        _DEFERRED.setdefault(conn, []).append((plan, parameters, False, answer))
+        return answer
+
     def defer(self, conn: Connection, values: Mapping[str, Any] | None = None) -> None:
         """A write nothing waits for: queued on PostgreSQL (see above), run now elsewhere."""
         plan = self._plan(conn.dialect)
         parameters = plan.parameters(values or {})
         if conn.dialect.name == "postgresql":
-            _DEFERRED.setdefault(conn, []).append((plan, parameters, False))
+            _DEFERRED.setdefault(conn, []).append((plan, parameters, False, None))
         else:
             _run(conn, plan, parameters)
 
@@ -151,14 +168,33 @@ class Prepared:
         if not batch:
             return
         if conn.dialect.name == "postgresql":
-            _DEFERRED.setdefault(conn, []).append((plan, batch, True))
+            _DEFERRED.setdefault(conn, []).append((plan, batch, True, None))
         else:
             _run(conn, plan, batch, many=True)
 
 
-# Writes queued per connection (a Connection is one unit of work's, never shared by threads).
-_DEFERRED: weakref.WeakKeyDictionary[Connection, list[tuple[_Plan, Any, bool]]] = \
-    weakref.WeakKeyDictionary()
+class _Answer:
+    """The rows of a queued read (`Prepared.ask`), in once its round trip is made."""
+
+    def __init__(self, conn: Connection, plan: _Plan) -> None:
+        self._conn, self._plan = conn, plan
+        self._rows: list[Any] | None = None
+
+    def take(self, cursor: Any) -> None:
+        self._rows = [self._plan.row(r) for r in cursor.fetchall()]
+
+    def __call__(self) -> list[Any]:
+        if self._rows is None:
+            send_deferred(self._conn)
+        if self._rows is None:
+            raise RuntimeError("a read asked in a transaction that ended before it was sent")
+        return self._rows
+
+
+# Statements queued per connection (a Connection is one unit of work's, never shared by
+# threads): the plan, its parameters, whether they are a batch, the answer of a read.
+_Queued = tuple[_Plan, Any, bool, _Answer | None]
+_DEFERRED: weakref.WeakKeyDictionary[Connection, list[_Queued]] = weakref.WeakKeyDictionary()
 
 
 def send_deferred(conn: Connection, *, commit: bool = False) -> None:
@@ -167,7 +203,7 @@ def send_deferred(conn: Connection, *, commit: bool = False) -> None:
     commit, and if a queued write fails the COMMIT is never run."""
     pending = _DEFERRED.pop(conn, None)
     if pending:
-        _pipeline(conn, pending, commit=commit)
+        _pipeline(conn, pending, commit=commit).close()
 
 
 def drop_deferred(conn: Connection) -> None:
@@ -180,22 +216,22 @@ def _send(conn: Connection, plan: _Plan, parameters: Any, *, fetch: bool = False
     pending = _DEFERRED.pop(conn, None)
     if not pending:
         return _run(conn, plan, parameters, fetch=fetch)
-    last = _pipeline(conn, [*pending, (plan, parameters, False)])
+    last = _pipeline(conn, [*pending, (plan, parameters, False, None)])
     try:
         return last.fetchall() if fetch else last.rowcount
     finally:
         last.close()
 
 
-def _pipeline(conn: Connection, statements: list[tuple[_Plan, Any, bool]],
-              commit: bool = False) -> Any:
-    """Send the statements in one psycopg pipeline; the last one's cursor, results in."""
+def _pipeline(conn: Connection, statements: list[_Queued], commit: bool = False) -> Any:
+    """Send the statements in one psycopg pipeline (with the transaction's BEGIN when it is
+    the first); the queued reads' answers in, the last one's cursor returned."""
     dbapi_connection = conn.connection.dbapi_connection
     assert dbapi_connection is not None
     cursors = []
     try:
         with dbapi_connection.pipeline():  # leaving it syncs: errors are raised here
-            for plan, parameters, many in statements:
+            for plan, parameters, many, _ in statements:
                 cursor = dbapi_connection.cursor()
                 cursors.append(cursor)
                 if many:
@@ -207,8 +243,11 @@ def _pipeline(conn: Connection, statements: list[tuple[_Plan, Any, bool]],
     except conn.dialect.loaded_dbapi.Error as error:
         for cursor in cursors:
             cursor.close()
-        _raise_wrapped(conn, "; ".join(plan.sql for plan, _, _ in statements), error,
+        _raise_wrapped(conn, "; ".join(plan.sql for plan, _, _, _ in statements), error,
                        dbapi_connection, None)
+    for (_, _, _, answer), cursor in zip(statements, cursors, strict=True):
+        if answer is not None:
+            answer.take(cursor)
     for cursor in cursors[:-1]:
         cursor.close()
     return cursors[-1]

@@ -124,15 +124,24 @@ class SqlAccounts:
         return (m.to_account(r) for r in self._conn.execute(query))
 
 
+def key_taken(error: BaseException) -> bool:
+    """The write failed because another transaction stored the same idempotency key first."""
+    return isinstance(error, sa.exc.IntegrityError) and "idempotency" in str(error.orig)
+
+
 class SqlTransfers:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     def add(self, transfer: Transfer) -> None:
+        # On PostgreSQL it travels with the transaction's next statement or its COMMIT (one
+        # round trip less): a key another transaction took first is found there, and the
+        # unit of work reports it as DuplicateIdempotencyKey (`key_taken`). SQLite writes it
+        # at once.
         try:
-            _INSERT_TRANSFER.execute(self._conn, m.transfer_row(transfer))
+            _INSERT_TRANSFER.defer(self._conn, m.transfer_row(transfer))
         except sa.exc.IntegrityError as error:
-            if "idempotency" in str(error.orig):
+            if key_taken(error):
                 raise DuplicateIdempotencyKey(transfer.idempotency_key) from error
             raise
 

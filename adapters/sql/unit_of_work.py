@@ -25,10 +25,22 @@ from adapters.sql.identity import SqlLoginAttempts, SqlRateLimits, SqlRefreshTok
 from adapters.sql.kept_connections import InPlaceConnections, KeptConnections, kept_per_kind
 from adapters.sql.prepared import drop_deferred, send_deferred
 from adapters.sql.reminders import SqlReminders
-from adapters.sql.repositories import SqlAccounts, SqlCustomers, SqlLedger, SqlTransfers
+from adapters.sql.repositories import (
+    SqlAccounts,
+    SqlCustomers,
+    SqlLedger,
+    SqlTransfers,
+    key_taken,
+)
 from adapters.sql.voice import SqlDevices, SqlVoice
 from adapters.sql.writer_turn import Refusal, WriterTurn
-from application.ports import ReadWouldWait, WriterTurnTaken, WritesInPlace, WriteWouldWait
+from application.ports import (
+    DuplicateIdempotencyKey,
+    ReadWouldWait,
+    WriterTurnTaken,
+    WritesInPlace,
+    WriteWouldWait,
+)
 from domain.errors import DomainError
 
 # How long a read or write on the event loop (`loop_reads`, `loop_writes`) may wait for a lock
@@ -134,6 +146,10 @@ class SqlUnitOfWork:
         # A domain refusal ("no such account") leaves the connection as good as before, and so
         # does a write in place refused before it began (`loop_writes`) while this one read.
         self._release(healthy=exc is None or isinstance(exc, (DomainError, WriteWouldWait)))
+        if exc is not None and key_taken(exc):
+            # A transfer's row is sent with a later statement or the commit (SqlTransfers.add):
+            # whichever found the key taken, the caller hears what a race it lost means.
+            raise DuplicateIdempotencyKey("another request with this key came first") from exc
 
     def _release(self, healthy: bool) -> None:
         try:

@@ -92,7 +92,7 @@ class Screen(Protocol):
     scored: ScoredProfiles | None
 
     def read_ahead(self, uow: UnitOfWork) -> None:
-        """In the transaction, before the accounts are locked: what needs no lock."""
+        """In the transaction, before the accounts are locked: ask what needs no lock."""
 
     def __call__(self, uow: UnitOfWork, source: Account, destination: Account) -> Assessment:
         ...
@@ -130,12 +130,14 @@ class Poster:
     def _post_in(self, uow: UnitOfWork, request: PostingRequest, authorize: Authorizer,
                  screen: Screen | None) -> PostingResult:
         fingerprint = request.fingerprint()
+        if screen is not None:
+            # Asked first, so that a database may send them with the key's lookup (one round
+            # trip); a retry found by the key never reads their answers.
+            screen.read_ahead(uow)
         if request.idempotency_key is not None:
             found = uow.transfers.by_idempotency_key(request.idempotency_scope, request.idempotency_key)
             if found is not None:
                 return _replayed(found, fingerprint)
-        if screen is not None:
-            screen.read_ahead(uow)
         locked = uow.accounts.lock([request.from_account_number, request.to_account_number])
         source, destination = authorize(uow, locked)
         assessment = screen(uow, source, destination) if screen is not None else None

@@ -8,7 +8,7 @@ import attrs
 
 from application.context import SYSTEM, RequestContext
 from application.fraud_screen import FraudScreen, ScoredProfiles, ScreenFacts
-from application.ports import UnitOfWork, UnitOfWorkFactory
+from application.ports import Later, UnitOfWork, UnitOfWorkFactory
 from application.use_cases.postings import Poster, PostingRequest, PostingResult
 from domain.account import Account, AccountType
 from domain.errors import AccountNotFound, BeneficiaryNotFound, TransferBlocked, ValidationError
@@ -91,18 +91,18 @@ class _Screening:
     def __init__(self, screen: FraudScreen, command: TransferCommand) -> None:
         self._screen = screen
         self._command = command
-        self._facts: ScreenFacts | None = None
+        self._facts: Later[ScreenFacts] | None = None
         self.scored: ScoredProfiles | None = None
 
     def read_ahead(self, uow: UnitOfWork) -> None:
         # The payer is the command's customer (authorize refuses anyone else's account).
         command = self._command
-        self._facts = self._screen.facts(uow, command.customer_id, command.to_account_number,
-                                         command.context)
+        self._facts = self._screen.ask_facts(uow, command.customer_id,
+                                             command.to_account_number, command.context)
 
     def __call__(self, uow: UnitOfWork, source: Account, destination: Account) -> Assessment:
         command = self._command
         assessment, self.scored = self._screen.assess(
             uow, source, destination, command.amount, command.channel, command.context,
-            self._facts)
+            self._facts() if self._facts is not None else None)
         return assessment

@@ -158,3 +158,32 @@ def test_rollback_leaves_no_trace(bank: punq.Container) -> None:
         uow.accounts.update(changed)
         raise RuntimeError("crash before commit")
     assert balance(bank, number) == "100.00"
+
+
+def test_a_retry_that_raced_its_first_attempt_is_answered_as_a_replay(
+        bank: punq.Container, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two requests with one key, both past the key check before either stored it: the one
+    that stores it second moves nothing and answers with the first's transfer. (On
+    PostgreSQL the second finds the key taken at its commit, where its row is sent.)"""
+    from adapters.memory.repositories import MemoryTransfers
+    from adapters.sql.repositories import SqlTransfers
+
+    asha, ravi = customer(bank), customer(bank)
+    source, destination = account(bank, asha, "500.00"), account(bank, ravi)
+    first = send(bank, asha, source.account_number, destination.account_number, "100.00", key="k")
+    missed: list[bool] = []
+    for repository in (MemoryTransfers, SqlTransfers):
+        looked_up = repository.by_idempotency_key
+
+        def late(self: object, scope: str, key: str, _real: object = looked_up) -> object:
+            if not missed:  # the racing request looked before the first one stored the key
+                missed.append(True)
+                return None
+            return _real(self, scope, key)  # type: ignore[operator]
+        monkeypatch.setattr(repository, "by_idempotency_key", late)
+    again = send(bank, asha, source.account_number, destination.account_number, "100.00", key="k")
+    assert missed  # the race happened
+    assert again.replayed and again.transfer.id == first.transfer.id  # type: ignore[attr-defined]
+    assert balance(bank, source.account_number) == "400.00"
+    assert balance(bank, destination.account_number) == "100.00"
+    assert bank.resolve(VerifyLedger).execute().ok

@@ -240,3 +240,67 @@ def test_sqlite_uuids_read_back_as_the_same_uuids(number: int) -> None:
     assert pickle.loads(pickle.dumps(read)) == original
     assert ours(str(original)) == original  # another text form: uuid.UUID reads it
     assert ours(None) is None
+
+
+@pytest.mark.postgresql
+def test_statements_stay_prepared_across_rollbacks_and_rollbacks_still_undo(
+        postgres_server: str) -> None:
+    """psycopg drops its prepared statements at every ROLLBACK unless Vaani rolls back itself
+    (engine.py): read units of work end in one, so their statements were never prepared."""
+    from tests.conftest import create_database
+    engine = create_sql_engine(create_database(postgres_server, f"kept_{uuid4().hex[:8]}"),
+                               pool_size=1)
+    with engine.begin() as conn:
+        probe.create(conn)
+    prepared = sa.text("SELECT count(*) FROM pg_prepared_statements")
+    with engine.connect() as conn:
+        for _ in range(8):  # past psycopg's threshold (5 uses), each in a transaction undone
+            tx = conn.begin()
+            _INSERT.execute(conn, _session_row())
+            assert _BY_ID.first(conn, {"session_id": uuid4()}) is None
+            tx.rollback()
+        assert _count(conn) == 0  # every insert was undone
+        conn.rollback()
+        assert conn.execute(prepared).scalar_one() >= 2  # the insert and the read
+        conn.rollback()
+        tx = conn.begin()
+        with pytest.raises(sa.exc.IntegrityError):  # a failed statement aborts the transaction
+            row = _session_row()
+            _INSERT.execute(conn, row)
+            _INSERT.execute(conn, row)
+        tx.rollback()  # psycopg's own, which forgets what it prepared: still works after
+        for _ in range(8):
+            with conn.begin():
+                _INSERT.execute(conn, _session_row())
+        assert _count(conn) == 8
+    engine.dispose()
+
+
+def test_an_asked_read_is_answered_with_the_next_statement_and_sees_earlier_writes(
+        engine: sa.Engine) -> None:
+    first, second = _session_row(), _session_row()
+    with engine.begin() as conn:
+        _INSERT.defer(conn, first)
+        asked = _BY_ID.ask(conn, {"session_id": first["id"]})  # queued behind the write
+        later = _BY_ID.ask(conn, {"session_id": second["id"]})
+        _INSERT.execute(conn, second)  # sends both reads ahead of itself: neither sees it
+        assert [r.id for r in asked()] == [first["id"]]
+        assert later() == []
+        alone = _BY_ID.ask(conn, {"session_id": second["id"]})
+        assert [r.id for r in alone()] == [second["id"]]  # wanted first: sent on its own
+
+
+@pytest.mark.postgresql
+def test_a_read_asked_in_a_transaction_rolled_back_before_it_was_sent_is_never_answered(
+        postgres_server: str) -> None:
+    from tests.conftest import create_database
+    engine = create_sql_engine(create_database(postgres_server, f"asked_{uuid4().hex[:8]}"))
+    with engine.begin() as conn:
+        probe.create(conn)
+    with engine.connect() as conn:
+        tx = conn.begin()
+        asked = _BY_ID.ask(conn, {"session_id": uuid4()})
+        tx.rollback()
+        with pytest.raises(RuntimeError, match="ended before it was sent"):
+            asked()
+    engine.dispose()
