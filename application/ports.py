@@ -34,7 +34,8 @@ Later = Callable[[], T]
 
 
 class DuplicateIdempotencyKey(Exception):
-    """Raised by a repository when another transaction already used the key (a race)."""
+    """Another transaction already used the key (a race): raised by the repository, or by the
+    unit of work when the row travels with a later statement or the commit."""
 
 
 class DuplicateCustomer(Exception):

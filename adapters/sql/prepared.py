@@ -10,8 +10,8 @@ callers cannot tell the two paths apart.
 
 On PostgreSQL a write whose outcome nothing waits for (no rowcount, no rows) may be *deferred*:
 queued on its connection and sent, in one pipeline (psycopg's pipeline mode: one round trip),
-together with the transaction's next statement or with its COMMIT: a transfer's sixteen
-statements and its COMMIT take nine round trips instead of seventeen (plus pool ping and BEGIN).
+together with the transaction's next statement or with its COMMIT. With the queued reads
+below, a transfer's BEGIN, sixteen statements and COMMIT take four round trips.
 Nothing observable changes: a read in the same transaction is sent after the queued writes, so
 it sees them; an error in a queued write is raised by that next statement or by the commit, and
 the transaction rolls back; a rollback drops the queue unsent. SQLite is in-process, so
@@ -20,7 +20,7 @@ deferring would only cost: writes run at once there.
 A read may be queued the same way (`ask`): asked now, its rows are in once the next statement
 or the commit has been sent, or at once when the answer is wanted first. A transfer asks the
 fraud screen's two reads and then looks up its idempotency key: BEGIN and the three reads in
-one round trip instead of four.
+one round trip instead of four (psycopg puts the BEGIN in the pipeline).
 """
 
 from __future__ import annotations
