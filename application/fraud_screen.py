@@ -90,15 +90,16 @@ class FraudScreen:
         security_events = uow.audit.ask_recent_actions(
             customer_id, self._clock.now() - timedelta(hours=24), SECURITY_ACTIONS)
         payees = uow.beneficiaries.ask_of_customer(customer_id)
+        device = uow.devices.ask_by_identifier(customer_id, context.device_id) \
+            if context.device_id else None
 
         def answer() -> ScreenFacts:
             events = tuple(security_events())
             added = max((b.created_at for b in payees() if b.account_number == counterparty),
                         default=None)
-            device = uow.devices.by_identifier(customer_id, context.device_id) \
-                if context.device_id else None
+            bound = device() if device is not None else None
             return ScreenFacts(customer_id=customer_id,
-                               device_trust=device.trust if device else None,
+                               device_trust=bound.trust if bound else None,
                                security_events=events, payee_added_at=added)
         return answer
 

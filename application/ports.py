@@ -183,6 +183,9 @@ class DeviceBindingRepository(Protocol):
     def get(self, binding_id: UUID, *, lock: bool = False) -> DeviceBinding | None: ...
     def by_identifier(self, customer_id: UUID, identifier: str, *,
                       lock: bool = False) -> DeviceBinding | None: ...
+    def ask_by_identifier(self, customer_id: UUID, identifier: str
+                          ) -> Later[DeviceBinding | None]:
+        """`by_identifier` without a lock, asked now and answered when called (`Later`)."""
     def of_customer(self, customer_id: UUID) -> list[DeviceBinding]: ...
 
 

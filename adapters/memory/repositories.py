@@ -364,6 +364,11 @@ class MemoryDevices:
         return next((copy.copy(b) for b in self._all()
                      if b.customer_id == customer_id and b.identifier == identifier), None)
 
+    def ask_by_identifier(self, customer_id: UUID, identifier: str
+                          ) -> Later[DeviceBinding | None]:
+        found = self.by_identifier(customer_id, identifier)
+        return lambda: found
+
     def of_customer(self, customer_id: UUID) -> list[DeviceBinding]:
         return sorted((copy.copy(b) for b in self._all() if b.customer_id == customer_id),
                       key=lambda b: b.created_at)

@@ -11,8 +11,10 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from adapters.sql.prepared import Prepared
 from adapters.sql.tables import device_bindings, voice_attempts, voice_samples, voiceprints
 from adapters.sql.turns import take_turn
+from application.ports import Later
 from domain.device import DeviceBinding, TrustLevel
 from domain.voice import Embedding, VoiceAttempts, Voiceprint, VoiceSample
 
@@ -39,9 +41,20 @@ def _binding(r: Any) -> DeviceBinding:
                          platform=r.platform, revoked_at=r.revoked_at)
 
 
+# Read by the fraud screen on every transfer sent from a device.
+_BY_IDENTIFIER = Prepared(sa.select(device_bindings).where(
+    device_bindings.c.customer_id == sa.bindparam("customer"),
+    device_bindings.c.identifier == sa.bindparam("identifier")))
+
+
 class SqlDevices:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
+
+    def ask_by_identifier(self, customer_id: UUID, identifier: str
+                          ) -> Later[DeviceBinding | None]:
+        rows = _BY_IDENTIFIER.ask(self._conn, {"customer": customer_id, "identifier": identifier})
+        return lambda: next((_binding(r) for r in rows()), None)
 
     def add(self, binding: DeviceBinding) -> None:
         self._conn.execute(device_bindings.insert(), _binding_row(binding))

@@ -8,7 +8,7 @@ from datetime import timedelta
 import punq
 import pytest
 
-from application.context import SYSTEM, RequestContext
+from application.context import SYSTEM, DeviceInfo, RequestContext
 from application.ports import UnitOfWorkFactory
 from application.use_cases import (
     AnswerChallenge,
@@ -175,6 +175,27 @@ def test_the_screen_weighs_what_it_reads_before_the_accounts_are_locked(
     others = send(bank, meera, account(bank, meera, "1000.00").account_number,  # Asha's facts
                   payee, "10.00").assessment
     assert not {"security_events", "new_beneficiary"} & {c.code for c in others.contributions}
+
+
+def test_the_screen_weighs_the_device_a_payment_is_sent_from(
+        bank: punq.Container, cast) -> None:  # type: ignore[no-untyped-def]
+    """The device's binding is asked with the other facts before the locks: a device bound at
+    login (trusted: no voice enrolled yet) adds nothing, the same device id on other hardware
+    is suspicious, a device never bound is unknown."""
+    asha, source, payee = cast
+    log_in = bank.resolve(LogInWithPassword)
+
+    def codes(device_id: str) -> set[str]:
+        result = bank.resolve(TransferMoney).execute(TransferCommand(
+            asha.id, source, payee, inr("100.00"), channel=Channel.MOBILE,
+            context=RequestContext(device_id=device_id)))
+        return {c.code for c in result.assessment.contributions if c.code.startswith("device")}
+
+    log_in.execute(asha.customer_number, PASSWORD, device=DeviceInfo("asha-phone", "hw-1"))
+    assert codes("asha-phone") == set()
+    log_in.execute(asha.customer_number, PASSWORD, device=DeviceInfo("asha-phone", "hw-2"))
+    assert codes("asha-phone") == {"device_suspicious"}
+    assert codes("someone-elses-tablet") == {"device_unknown"}
 
 
 def test_each_posted_payment_is_folded_into_both_profiles_once(bank: punq.Container,
