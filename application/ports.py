@@ -27,10 +27,10 @@ from domain.session import RefreshToken, Session
 from domain.transfer import Transfer, TransferStatus
 from domain.voice import Embedding, VoiceAttempts, Voiceprint, VoiceSample
 
-T = TypeVar("T")
+_T = TypeVar("_T")
 # A read asked now and answered when called: a database may send the question along with the
 # transaction's next statement (one round trip for several). Call it inside the transaction.
-Later = Callable[[], T]
+Later = Callable[[], _T]
 
 
 class DuplicateIdempotencyKey(Exception):

@@ -187,7 +187,8 @@ class _Answer:
         if self._rows is None:
             send_deferred(self._conn)
         if self._rows is None:
-            raise RuntimeError("a read asked in a transaction that ended before it was sent")
+            raise RuntimeError("a read asked in a transaction that ended before it was sent "
+                               "(rolled back, or its round trip failed)")
         return self._rows
 
 

@@ -68,6 +68,8 @@ class SqlDevices:
 
     def by_identifier(self, customer_id: UUID, identifier: str, *,
                       lock: bool = False) -> DeviceBinding | None:
+        if not lock:
+            return self.ask_by_identifier(customer_id, identifier)()
         return self._one(sa.and_(device_bindings.c.customer_id == customer_id,
                                  device_bindings.c.identifier == identifier), lock)
 
