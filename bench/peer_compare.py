@@ -34,7 +34,10 @@ from tests.support.postgres import throwaway_cluster
 QUICK = "--quick" in sys.argv
 ROUNDS = 1 if QUICK else 3
 TRANSFERS = 600 if QUICK else 2000
-PACED_SHARE = 0.8  # of the peer's closed-loop maximum; Vaani is paced at twice that rate
+# Paced at a share of the peer's closed-loop maximum (Vaani at twice that rate). At 80 % both
+# fell behind the pace on this shared machine (the peer reached 113 of 154 requests/s asked, p99
+# 2.9 s): the p99 then measures the queue, not the service.
+PACED_SHARE = 0.5
 # One process is the latency-bound case (round trips); eight on two cores the CPU-bound one.
 WORKERS = (1, 4, 8)
 PEER = Path(__file__).resolve().parent / "peer"
