@@ -158,7 +158,9 @@ verify. Target: ≥ 2x the peer's throughput at equal or better p99. Closed loop
 at its own maximum, where a queue forms and p99 grows with it; so both also run paced over the
 same 16 connections (open loop: latency counts from the moment a request was due), the peer at
 {PACED_SHARE:.0%} of its closed-loop maximum and Vaani at twice that rate, and their p99 are set
-side by side. Load average before: {load_before:.2f}.
+side by side. With 4 and 8 processes a side both are CPU-bound: the database server shares the
+2 cores, so the ratio there is one of CPU per transfer, and it moves by a tenth or more from one
+run to the next. Load average before: {load_before:.2f}.
 
 {table.render()}""")
 
