@@ -227,13 +227,16 @@ def _send(conn: Connection, plan: _Plan, parameters: Any, *, fetch: bool = False
 def _pipeline(conn: Connection, statements: list[_Queued], commit: bool = False) -> Any:
     """Send the statements in one psycopg pipeline (with the transaction's BEGIN when it is
     the first); the queued reads' answers in, the last one's cursor returned."""
-    dbapi_connection = conn.connection.dbapi_connection
+    pooled = conn.connection
+    dbapi_connection = pooled.dbapi_connection
     assert dbapi_connection is not None
+    shared = _cursor_of(pooled.info, dbapi_connection)
+    last = len(statements) - 1
     cursors = []
     try:
         with dbapi_connection.pipeline():  # leaving it syncs: errors are raised here
-            for plan, parameters, many, _ in statements:
-                cursor = dbapi_connection.cursor()
+            for n, (plan, parameters, many, answer) in enumerate(statements):
+                cursor = shared if answer is None and n != last else dbapi_connection.cursor()
                 cursors.append(cursor)
                 if many:
                     cursor.executemany(plan.sql, parameters)
@@ -242,6 +245,7 @@ def _pipeline(conn: Connection, statements: list[_Queued], commit: bool = False)
             if commit:
                 dbapi_connection.commit()
     except conn.dialect.loaded_dbapi.Error as error:
+        pooled.info.pop(_CURSOR, None)  # a fresh one next time
         for cursor in cursors:
             cursor.close()
         _raise_wrapped(conn, "; ".join(plan.sql for plan, _, _, _ in statements), error,
@@ -250,7 +254,8 @@ def _pipeline(conn: Connection, statements: list[_Queued], commit: bool = False)
         if answer is not None:
             answer.take(cursor)
     for cursor in cursors[:-1]:
-        cursor.close()
+        if cursor is not shared:
+            cursor.close()
     return cursors[-1]
 
 
