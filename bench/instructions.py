@@ -2,8 +2,9 @@
 
 Each implementation runs in its own process under callgrind with instrumentation off; after
 bootstrap and a warm-up it switches instrumentation on (`callgrind_control -i on`), runs
-TRANSFERS transfers on SQLite (synchronous NORMAL) and exits. The count covers the whole
-process below Python — interpreter, SQLite, hashing — everything a transfer costs the CPU.
+TRANSFERS transfers and exits. On SQLite (synchronous NORMAL) the count covers the whole
+process below Python — interpreter, SQLite, hashing — everything a transfer costs the CPU; on
+PostgreSQL it covers the client (interpreter, psycopg, libpq), not the server.
 
 Run: PYTHONPATH=. .venv/bin/python bench/instructions.py"""
 
@@ -60,8 +61,7 @@ def child(kind: str, url: str) -> None:
     os._exit(0)
 
 
-def count(kind: str, workdir: Path) -> int:
-    url = f"sqlite:///{workdir / kind.replace(' ', '-')}.db"
+def count(kind: str, url: str) -> int:
     result = subprocess.run(
         ["valgrind", "--tool=callgrind", "--instr-atstart=no", "--callgrind-out-file=/dev/null",
          sys.executable, __file__, "--child", kind, url],
@@ -78,21 +78,30 @@ def main() -> None:
     if shutil.which("valgrind") is None:
         print("valgrind is not installed (apt-get install valgrind): skipped")
         return
-    with tempfile.TemporaryDirectory() as tmp:
-        use_case = count("use case", Path(tmp))
-        baseline = count("baseline", Path(tmp))
-    print(f"instructions per transfer: use case {use_case:,}, hand-written {baseline:,}, "
-          f"ratio {baseline / use_case:.2f}")
-    write_section("Instructions per transfer", f"""\
-`bench/instructions.py`: valgrind callgrind over {TRANSFERS} transfers after a warm-up, SQLite
-synchronous NORMAL, whole process (interpreter, SQLite, hashing). Ratio = hand-written / use case
-(higher is better, comparable with the throughput ratios).
+    from bench.ledger_limit import fresh_database
+    from tests.support.postgres import throwaway_cluster
 
-| implementation | instructions per transfer |
-|---|---|
-| TransferMoney use case | {use_case:,} |
-| hand-written sqlite3 (same rows) | {baseline:,} |
-| ratio | {baseline / use_case:.2f} |""")
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp, throwaway_cluster(durable=True) as server:
+        for database in ("SQLite", "PostgreSQL"):
+            use_case, baseline = (
+                count(kind, f"sqlite:///{Path(tmp) / kind.replace(' ', '-')}.db"
+                      if database == "SQLite" else fresh_database(server, kind.replace(" ", "_")))
+                for kind in ("use case", "baseline"))
+            print(f"{database}: instructions per transfer: use case {use_case:,}, hand-written "
+                  f"{baseline:,}, ratio {baseline / use_case:.2f}", flush=True)
+            rows.append(f"| {database} | {use_case:,} | {baseline:,} | {baseline / use_case:.2f} |")
+    table = "\n".join(rows)
+    write_section("Instructions per transfer", f"""\
+`bench/instructions.py`: valgrind callgrind over {TRANSFERS} transfers after a warm-up, counted
+up to the last transfer (not the interpreter's teardown). SQLite synchronous NORMAL: the whole
+process (interpreter, SQLite, hashing). PostgreSQL: the client process only (interpreter,
+psycopg, libpq); the server's work is not counted. Ratio = hand-written / use case (higher is
+better, comparable with the throughput ratios).
+
+| database | TransferMoney use case | hand-written (same rows) | ratio |
+|---|---|---|---|
+{table}""")
 
 
 if __name__ == "__main__":
