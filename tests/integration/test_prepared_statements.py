@@ -160,6 +160,26 @@ def test_a_failing_deferred_write_fails_the_commit_and_nothing_is_kept(engine: s
         assert _count(conn) == 1
 
 
+def test_a_failing_write_among_several_fails_the_read_after_it_and_the_connection_recovers(
+        engine: sa.Engine) -> None:
+    # On PostgreSQL the writes nobody reads share one cursor in their pipeline: the one that
+    # fails, in the middle, must still fail the statement they travel with.
+    row = _session_row()
+    with engine.begin() as conn:
+        _INSERT.execute(conn, row)
+    with engine.connect() as conn:
+        with pytest.raises(sa.exc.IntegrityError), conn.begin():
+            _INSERT.defer(conn, _session_row())
+            _INSERT.defer(conn, row)  # the same primary key again
+            _INSERT.defer(conn, _session_row())
+            _BY_ID.first(conn, {"session_id": row["id"]})
+        with conn.begin():  # the same connection, and its kept cursor, still serve
+            _INSERT.defer(conn, _session_row())
+            _INSERT.defer(conn, _session_row())
+            assert _BY_ID.first(conn, {"session_id": row["id"]}) is not None
+        assert _count(conn) == 3
+
+
 def test_a_unit_of_work_commits_its_deferred_writes_all_or_none(engine: sa.Engine) -> None:
     from adapters.sql.unit_of_work import SqlUnitOfWorkFactory
     factory = SqlUnitOfWorkFactory(engine)
