@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import time
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import sqlalchemy as sa
-from psycopg import pq
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -38,13 +35,13 @@ def create_sql_engine(url: str, *, sqlite_synchronous: str = "FULL", pool_size: 
         return _sqlite_engine(parsed, sqlite_synchronous, pool_size)
     if parsed.get_backend_name() == "postgresql":
         engine = sa.create_engine(url, pool_size=pool_size, max_overflow=pool_size)
+        event.listen(engine, "connect", _no_prepared_statements_of_psycopgs_own)
         _ping_when_idle(engine, ping_after_idle)
         # Queued writes (adapters/sql/prepared.py) go before any statement of Core's own (or a
         # savepoint), so it sees them, and before a commit; a rollback drops them unsent.
         event.listen(engine, "before_execute", _send_deferred_first)
         event.listen(engine, "commit", send_deferred)
         event.listen(engine, "rollback", drop_deferred)
-        event.listen(engine, "rollback", _roll_back_keeping_prepared_statements)
         return engine
     raise ValueError(f"unsupported database URL scheme: {parsed.drivername}")
 
@@ -113,31 +110,11 @@ def _ping_when_idle(engine: Engine, idle: float) -> None:
             raise
 
 
-def _roll_back_keeping_prepared_statements(conn: sa.Connection) -> None:
-    """Sends the ROLLBACK itself, so that psycopg keeps its prepared statements. At every
-    ROLLBACK psycopg forgets them all, and has the server drop them (DEALLOCATE ALL, a round
-    trip before the next statement), in case the transaction had created or changed what they
-    name; Vaani changes its schema only in migrations, never in a transaction that rolls back.
-    Read units of work end in ROLLBACK, so their statements were never prepared (no statement
-    reached psycopg's five uses between two rollbacks): the in-process session check parsed
-    and planned its SELECT every time (0.60 -> 0.50 ms a check). A refused transfer made its
-    connection parse each statement of its next five transfers anew. The driver's own rollback
-    then finds the connection idle and sends nothing; should this one fail (a connection the
-    server dropped), the driver's runs as before and reports it. Only a transaction in which
-    nothing failed: after a failed statement in a pipeline, psycopg may count as prepared a
-    statement the server never saw (the storm test met "prepared statement does not exist"),
-    and its own rollback, which forgets them all, puts that right."""
-    if conn.closed or conn.invalidated:
-        return  # nothing to roll back on the wire; asking for the connection would reconnect
-    dbapi_connection = conn.connection.dbapi_connection
-    if not isinstance(dbapi_connection, psycopg.Connection):
-        return
-    pgconn = dbapi_connection.pgconn
-    if pgconn.transaction_status != pq.TransactionStatus.INTRANS:
-        return
-    # Should it fail, the driver's rollback, next, meets the same failure and raises it.
-    with contextlib.suppress(psycopg.Error):
-        pgconn.exec_(b"ROLLBACK")
+def _no_prepared_statements_of_psycopgs_own(dbapi_connection: Any, _: Any) -> None:
+    """The money path's statements are prepared by pg_pipeline.py; psycopg, which prepares a
+    statement it has run five times, would send DEALLOCATE ALL at a rollback and drop those
+    too. Core's own statements (rare, off the money path) are parsed each time instead."""
+    dbapi_connection.prepare_threshold = None
 
 
 def _send_deferred_first(conn: sa.Connection, *_: Any) -> None:

@@ -8,9 +8,11 @@ afterwards only converts values and calls the DBAPI cursor. Driver errors are wr
 Core wraps them (`sqlalchemy.exc.IntegrityError` …), and a lost connection is invalidated, so
 callers cannot tell the two paths apart.
 
-On PostgreSQL a write whose outcome nothing waits for (no rowcount, no rows) may be *deferred*:
-queued on its connection and sent, in one pipeline (psycopg's pipeline mode: one round trip),
-together with the transaction's next statement or with its COMMIT. With the queued reads
+On PostgreSQL every statement goes through libpq's pipeline mode, prepared once per connection
+(pg_pipeline.py: psycopg's cursor machinery cost more than the rest of a transfer). A write
+whose outcome nothing waits for (no rowcount, no rows) may be *deferred*: queued on its
+connection and sent, in one pipeline (one round trip), together with the transaction's next
+statement or with its COMMIT. With the queued reads
 below, a transfer's BEGIN, sixteen statements and COMMIT take four round trips.
 Nothing observable changes: a read in the same transaction is sent after the queued writes, so
 it sees them; an error in a queued write is raised by that next statement or by the commit, and
@@ -20,7 +22,7 @@ deferring would only cost: writes run at once there.
 A read may be queued the same way (`ask`): asked now, its rows are in once the next statement
 or the commit has been sent, or at once when the answer is wanted first. A transfer asks the
 fraud screen's two reads and then looks up its idempotency key: BEGIN and the three reads in
-one round trip instead of four (psycopg puts the BEGIN in the pipeline).
+one round trip instead of four (the BEGIN goes in the pipeline too).
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ from typing import Any, NoReturn
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.sql.compiler import SQLCompiler
+
+from adapters.sql.pg_pipeline import Outcome, numbered, pipeline_of
 
 Processor = Callable[[Any], Any]
 _MISSING = object()
@@ -48,6 +52,14 @@ class _Plan:
         self.sql = str(compiled)
         self.positional = bool(compiled.positional)
         names = list(compiled.positiontup or ()) if self.positional else list(compiled.binds)
+        # PostgreSQL: the statement as libpq takes it ($1, $2 …), its values in that order.
+        self.numbered = b""
+        if dialect.name == "postgresql":
+            self.numbered, placeholders = numbered(self.sql)
+            original = {escaped: name for name, escaped
+                        in (compiled.escaped_bind_names or {}).items()}
+            names = [original.get(p, p) for p in placeholders]
+            self.positional = True
         self.binds: list[tuple[str, Any, Processor | None]] = []
         for name in names:
             bind = compiled.binds[name]
@@ -180,8 +192,8 @@ class _Answer:
         self._conn, self._plan = conn, plan
         self._rows: list[Any] | None = None
 
-    def take(self, cursor: Any) -> None:
-        self._rows = [self._plan.row(r) for r in cursor.fetchall()]
+    def take(self, rows: list[Any]) -> None:
+        self._rows = [self._plan.row(r) for r in rows]
 
     def __call__(self) -> list[Any]:
         if self._rows is None:
@@ -204,7 +216,7 @@ def send_deferred(conn: Connection, *, commit: bool = False) -> None:
     commit, and if a queued write fails the COMMIT is never run."""
     pending = _DEFERRED.pop(conn, None)
     if pending:
-        _pipeline(conn, pending, commit=commit).close()
+        _pipeline(conn, pending, commit=commit)
 
 
 def drop_deferred(conn: Connection) -> None:
@@ -218,55 +230,38 @@ def _send(conn: Connection, plan: _Plan, parameters: Any, *, fetch: bool = False
     if not pending:
         return _run(conn, plan, parameters, fetch=fetch)
     last = _pipeline(conn, [*pending, (plan, parameters, False, None)])
-    try:
-        return last.fetchall() if fetch else last.rowcount
-    finally:
-        last.close()
+    return last.rows if fetch else last.rowcount
 
 
-def _pipeline(conn: Connection, statements: list[_Queued], commit: bool = False) -> Any:
-    """Send the statements in one psycopg pipeline (with the transaction's BEGIN when it is
-    the first); the queued reads' answers in, the last one's cursor returned.
-
-    Writes whose results nothing reads go on the connection's kept cursor, one after another
-    (a cursor each cost ~17 µs; callgrind, teardown counted: 5.08 -> 4.90 M a transfer): psycopg
-    still checks each one's result as it comes in, and a failed one raises when the pipeline
-    syncs, as before. Reads and the last statement, whose results are taken, get their own."""
+def _pipeline(conn: Connection, statements: list[_Queued], commit: bool = False) -> Outcome:
+    """Send the statements in one round trip (pg_pipeline.py; with the transaction's BEGIN
+    when it is the first, and its COMMIT when `commit`); the queued reads' answers in, the last
+    statement's outcome returned."""
     pooled = conn.connection
     dbapi_connection = pooled.dbapi_connection
     assert dbapi_connection is not None
-    shared = _cursor_of(pooled.info, dbapi_connection)
-    last = len(statements) - 1
-    cursors = []
     try:
-        with dbapi_connection.pipeline():  # leaving it syncs: errors are raised here
-            for n, (plan, parameters, many, answer) in enumerate(statements):
-                cursor = shared if answer is None and n != last else dbapi_connection.cursor()
-                cursors.append(cursor)
-                if many:
-                    cursor.executemany(plan.sql, parameters)
-                else:
-                    cursor.execute(plan.sql, parameters)
-            if commit:
-                dbapi_connection.commit()
+        outcomes = pipeline_of(pooled.info, dbapi_connection).run(
+            [(plan.numbered, parameters if many else (parameters,))
+             for plan, parameters, many, _ in statements], commit=commit)
     except conn.dialect.loaded_dbapi.Error as error:
-        pooled.info.pop(_CURSOR, None)  # a fresh one next time
-        for cursor in cursors:
-            cursor.close()
         _raise_wrapped(conn, "; ".join(plan.sql for plan, _, _, _ in statements), error,
                        dbapi_connection, None)
-    for (_, _, _, answer), cursor in zip(statements, cursors, strict=True):
+    # A batch has an outcome per parameter set: its last one stands for it.
+    at = -1
+    for _, parameters, many, answer in statements:
+        at += len(parameters) if many else 1
         if answer is not None:
-            answer.take(cursor)
-    for cursor in cursors[:-1]:
-        if cursor is not shared:
-            cursor.close()
-    return cursors[-1]
+            answer.take(outcomes[at].rows)
+    return outcomes[-1]
 
 
 def _run(conn: Connection, plan: _Plan, parameters: Any, *, fetch: bool = False,
          many: bool = False) -> Any:
     """Rows when `fetch`, else the rowcount; `many` runs one batch of parameter sets."""
+    if plan.numbered:  # PostgreSQL
+        last = _pipeline(conn, [(plan, parameters, many, None)])
+        return None if many else (last.rows if fetch else last.rowcount)
     pooled = conn.connection
     dbapi_connection = pooled.dbapi_connection
     assert dbapi_connection is not None
@@ -289,11 +284,9 @@ _CURSOR = "vaani_cursor"
 
 
 def _cursor_of(info: dict[Any, Any], dbapi_connection: Any) -> Any:
-    """One cursor per pooled connection, kept for its life: making a psycopg cursor costs
-    ~17 µs of CPU (its adapters map, its query machinery), a third of a short statement's,
-    and a request runs several; in a pipeline the writes nobody reads share it too. Each
-    statement's rows are fetched, or its rowcount read, before the next one runs; the pool
-    forgets the cursor with the connection it belongs to."""
+    """One cursor per pooled SQLite connection, kept for its life rather than made for each
+    of a request's statements. Each statement's rows are fetched, or its rowcount read, before
+    the next one runs; the pool forgets the cursor with the connection it belongs to."""
     kept = info.get(_CURSOR)
     if kept is not None and kept[0] is dbapi_connection:
         return kept[1]
