@@ -6,7 +6,7 @@ callgrind put it at ~1.7 M instructions of a transfer's ~3.9 M on the client, mo
 rest of the use case. `Prepared` (prepared.py) already knows each statement's SQL and the order
 of its values; what is left to do per statement is to turn the values into the wire format
 (psycopg's `Transformer`, in C), queue a Bind/Execute for a statement prepared once per
-connection, and read the results back (psycopg's own C generators and wait loop). That is
+connection, and read the results back (psycopg's own C generators, and its connection's wait). That is
 what this module does, one pipeline per round trip, the SYNC at its end.
 
 Behaviour is psycopg's: the same BEGIN (with the connection's isolation level), the same
@@ -30,7 +30,6 @@ from psycopg import errors, pq
 from psycopg.adapt import AdaptersMap, PyFormat, Transformer
 from psycopg.generators import fetch_many, pipeline_communicate
 from psycopg.types.numeric import Int8BinaryDumper
-from psycopg.waiting import wait
 
 _TUPLES_OK = pq.ExecStatus.TUPLES_OK
 _COMMAND_OK = pq.ExecStatus.COMMAND_OK
@@ -142,10 +141,12 @@ class PipelineConnection:
         expected = len(commands)  # one group of results per command, the SYNC's included
         pgconn.enter_pipeline_mode()
         try:
-            groups: list[list[Any]] = wait(pipeline_communicate(pgconn, commands),
-                                           pgconn.socket)
+            # The connection's own wait: it sleeps until the socket is ready (psycopg's bare
+            # `waiting.wait` polls unless given an interval) and cancels on Ctrl-C.
+            wait = self.connection.wait
+            groups: list[list[Any]] = wait(pipeline_communicate(pgconn, commands))
             while len(groups) < expected:  # sent, not all in yet
-                more = wait(fetch_many(pgconn), pgconn.socket)
+                more = wait(fetch_many(pgconn))
                 if not more:
                     raise errors.OperationalError("the server's answers ended early")
                 groups.append(more)
