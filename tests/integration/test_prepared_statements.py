@@ -265,8 +265,8 @@ def test_sqlite_uuids_read_back_as_the_same_uuids(number: int) -> None:
 @pytest.mark.postgresql
 def test_statements_stay_prepared_across_rollbacks_and_rollbacks_still_undo(
         postgres_server: str) -> None:
-    """psycopg drops its prepared statements at every ROLLBACK unless Vaani rolls back itself
-    (engine.py): read units of work end in one, so their statements were never prepared."""
+    """Statements prepared by pg_pipeline.py outlive every ROLLBACK, also the driver's after a
+    failure: psycopg prepares none of its own (engine.py), so it never sends DEALLOCATE ALL."""
     from tests.conftest import create_database
     engine = create_sql_engine(create_database(postgres_server, f"kept_{uuid4().hex[:8]}"),
                                pool_size=1)
@@ -274,7 +274,7 @@ def test_statements_stay_prepared_across_rollbacks_and_rollbacks_still_undo(
         probe.create(conn)
     prepared = sa.text("SELECT count(*) FROM pg_prepared_statements")
     with engine.connect() as conn:
-        for _ in range(8):  # past psycopg's threshold (5 uses), each in a transaction undone
+        for _ in range(8):  # each in a transaction undone
             tx = conn.begin()
             _INSERT.execute(conn, _session_row())
             assert _BY_ID.first(conn, {"session_id": uuid4()}) is None
@@ -288,7 +288,9 @@ def test_statements_stay_prepared_across_rollbacks_and_rollbacks_still_undo(
             row = _session_row()
             _INSERT.execute(conn, row)
             _INSERT.execute(conn, row)
-        tx.rollback()  # psycopg's own, which forgets what it prepared: still works after
+        tx.rollback()  # psycopg's own ROLLBACK: the statements are still there after
+        assert conn.execute(prepared).scalar_one() >= 2
+        conn.rollback()
         for _ in range(8):
             with conn.begin():
                 _INSERT.execute(conn, _session_row())
