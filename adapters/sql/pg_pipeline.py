@@ -6,8 +6,8 @@ callgrind put it at ~1.7 M instructions of a transfer's ~3.9 M on the client, mo
 rest of the use case. `Prepared` (prepared.py) already knows each statement's SQL and the order
 of its values; what is left to do per statement is to turn the values into the wire format
 (psycopg's `Transformer`, in C), queue a Bind/Execute for a statement prepared once per
-connection, and read the results back (psycopg's own C generators, and its connection's wait). That is
-what this module does, one pipeline per round trip, the SYNC at its end.
+connection, and read the results back (psycopg's own C generators, and its connection's
+wait). That is what this module does, one pipeline per round trip, the SYNC at its end.
 
 Behaviour is psycopg's: the same BEGIN (with the connection's isolation level), the same
 errors (`psycopg.errors.*`, from the server's error fields), a failed statement aborts the rest
@@ -15,6 +15,10 @@ and the transaction; psycopg's connection sees the same transaction state from l
 connections do not let psycopg prepare statements of its own (engine.py sets
 `prepare_threshold = None`): psycopg would otherwise send DEALLOCATE ALL at a rollback, which
 drops these statements too without our knowing.
+
+It leans on two of psycopg's private names (`Connection._get_tx_start_command`,
+`PGconn._encoding`) and on `psycopg.generators`; pyproject.toml bounds psycopg below 3.4 for
+that, and the PostgreSQL half of the test suite runs every statement of the bank through here.
 """
 
 from __future__ import annotations
@@ -34,7 +38,6 @@ from psycopg.types.numeric import Int8BinaryDumper
 _TUPLES_OK = pq.ExecStatus.TUPLES_OK
 _COMMAND_OK = pq.ExecStatus.COMMAND_OK
 _FATAL_ERROR = pq.ExecStatus.FATAL_ERROR
-_PIPELINE_SYNC = pq.ExecStatus.PIPELINE_SYNC
 _IDLE = pq.TransactionStatus.IDLE
 _TEXT = pq.Format.TEXT
 
@@ -111,7 +114,11 @@ class PipelineConnection:
         count = 0
         for sql, parameter_sets in statements:
             for values in parameter_sets:
-                params = dump(values, [PyFormat.AUTO] * len(values))
+                try:
+                    params = dump(values, [PyFormat.AUTO] * len(values))
+                except OverflowError as error:  # past int8: what the server would answer
+                    raise errors.NumericValueOutOfRange(
+                        f"a number does not fit in a 64-bit integer column: {error}") from error
                 types, formats = self._transformer.types or (), self._transformer.formats
                 key = (sql, types)
                 name = self._names.get(key) or preparing.get(key)

@@ -1,12 +1,12 @@
-"""Statements of the money path, compiled once per dialect and run on the driver's cursor.
+"""Statements of the money path, compiled once per dialect and run on the bare driver.
 
 SQLAlchemy Core spends ~0.1 ms of Python per `Connection.execute` (cache-key generation,
 parameter construction, result metadata) — more than SQLite takes to run the statement, and
 18 of them make a transfer. A `Prepared` statement keeps what Core builds (the SQL text for the
 dialect, the order of its parameters, each column type's bind and result processors) and
-afterwards only converts values and calls the DBAPI cursor. Driver errors are wrapped exactly as
-Core wraps them (`sqlalchemy.exc.IntegrityError` …), and a lost connection is invalidated, so
-callers cannot tell the two paths apart.
+afterwards only converts values and calls the DBAPI cursor (SQLite) or libpq (PostgreSQL).
+Driver errors are wrapped exactly as Core wraps them (`sqlalchemy.exc.IntegrityError` …), and a
+lost connection is invalidated, so callers cannot tell the two paths apart.
 
 On PostgreSQL every statement goes through libpq's pipeline mode, prepared once per connection
 (pg_pipeline.py: psycopg's cursor machinery cost more than the rest of a transfer). A write

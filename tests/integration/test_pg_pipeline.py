@@ -104,3 +104,19 @@ def test_an_autocommit_connection_commits_each_statement(engine: sa.Engine) -> N
         conn.rollback()  # nothing to undo: it committed on its own
     with engine.connect() as conn:
         assert _VALUE.scalar(conn, {"name": "at-once"}) == 3
+
+
+@pytest.mark.postgresql
+def test_a_number_past_64_bits_is_a_data_error_and_nothing_of_its_transaction_is_written(
+        engine: sa.Engine) -> None:
+    with engine.connect() as conn:
+        tx = conn.begin()
+        _ADD.defer(conn, {"name": "before", "value": 1})
+        with pytest.raises(sa.exc.DataError, match="64-bit"):
+            _ADD.execute(conn, {"name": "huge", "value": 2**70})
+        tx.rollback()
+        assert _COUNT.scalar(conn) == 0
+        conn.rollback()
+        with conn.begin():
+            _ADD.execute(conn, {"name": "after", "value": 2**63 - 1})
+        assert _VALUE.scalar(conn, {"name": "after"}) == 2**63 - 1

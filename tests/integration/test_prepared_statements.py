@@ -162,8 +162,8 @@ def test_a_failing_deferred_write_fails_the_commit_and_nothing_is_kept(engine: s
 
 def test_a_failing_write_among_several_fails_the_read_after_it_and_the_connection_recovers(
         engine: sa.Engine) -> None:
-    # On PostgreSQL the writes nobody reads share one cursor in their pipeline: the one that
-    # fails, in the middle, must still fail the statement they travel with.
+    # On PostgreSQL the writes nobody reads travel in one pipeline with the next statement:
+    # the one that fails, in the middle, must still fail the statement they travel with.
     row = _session_row()
     with engine.begin() as conn:
         _INSERT.execute(conn, row)
@@ -173,7 +173,7 @@ def test_a_failing_write_among_several_fails_the_read_after_it_and_the_connectio
             _INSERT.defer(conn, row)  # the same primary key again
             _INSERT.defer(conn, _session_row())
             _BY_ID.first(conn, {"session_id": row["id"]})
-        with conn.begin():  # the same connection, and its kept cursor, still serve
+        with conn.begin():  # the same connection, and its prepared statements, still serve
             _INSERT.defer(conn, _session_row())
             _INSERT.defer(conn, _session_row())
             assert _BY_ID.first(conn, {"session_id": row["id"]}) is not None
