@@ -42,6 +42,8 @@ class UtcDateTime(sa.TypeDecorator[datetime]):
                 return None
             if not isinstance(value, datetime) or value.tzinfo is None:
                 raise ValueError("timestamps must be timezone-aware")
+            if value.tzinfo is UTC:  # the clock's own: drop "+00:00" (`replace` costs ~0.8 µs)
+                return value.isoformat(" ", "microseconds")[:-6]
             return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
         return to_text
 
