@@ -115,11 +115,13 @@ class Poster:
         """Post inside `uow` when given (the caller commits), else in a transaction of its own.
         With a `screen`, the fraud decision says whether money posts, is held, or is refused."""
         check_request(request)
+        # Hashed before the transaction opens: on SQLite every writer waits while one writes.
+        fingerprint = request.fingerprint()
         if uow is not None:
-            return self._post_in(uow, request, authorize, screen)
+            return self._post_in(uow, request, fingerprint, authorize, screen)
         try:
             with self._uow_factory(write=True) as own:
-                result = self._post_in(own, request, authorize, screen)
+                result = self._post_in(own, request, fingerprint, authorize, screen)
                 own.commit()
                 return result
         except DuplicateIdempotencyKey:
@@ -127,9 +129,8 @@ class Poster:
             with self._uow_factory() as fresh:
                 return self._replay(fresh, request)
 
-    def _post_in(self, uow: UnitOfWork, request: PostingRequest, authorize: Authorizer,
-                 screen: Screen | None) -> PostingResult:
-        fingerprint = request.fingerprint()
+    def _post_in(self, uow: UnitOfWork, request: PostingRequest, fingerprint: str,
+                 authorize: Authorizer, screen: Screen | None) -> PostingResult:
         if screen is not None:
             # Asked first, so that a database may send them with the key's lookup (one round
             # trip); a retry found by the key never reads their answers.
