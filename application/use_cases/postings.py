@@ -127,7 +127,7 @@ class Poster:
         except DuplicateIdempotencyKey:
             # Another transaction committed the same key first: answer as a retry would.
             with self._uow_factory() as fresh:
-                return self._replay(fresh, request)
+                return self._replay(fresh, request, fingerprint)
 
     def _post_in(self, uow: UnitOfWork, request: PostingRequest, fingerprint: str,
                  authorize: Authorizer, screen: Screen | None) -> PostingResult:
@@ -196,12 +196,12 @@ class Poster:
             decision=assessment.decision.value if assessment else None))
         return PostingResult(transfer, assessment=assessment)
 
-    def _replay(self, uow: UnitOfWork, request: PostingRequest) -> PostingResult:
+    def _replay(self, uow: UnitOfWork, request: PostingRequest, fingerprint: str) -> PostingResult:
         assert request.idempotency_key is not None
         found = uow.transfers.by_idempotency_key(request.idempotency_scope, request.idempotency_key)
         if found is None:  # the racing transaction rolled back after all
             raise TransferNotFound("the concurrent request with this key did not complete; retry")
-        return _replayed(found, request.fingerprint())
+        return _replayed(found, fingerprint)
 
 
 def _replayed(found: Transfer, fingerprint: str) -> PostingResult:
