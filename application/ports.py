@@ -334,6 +334,14 @@ class UnitOfWorkFactory(Protocol):
         transaction, and give the write lock back: the number of units of work it held (0:
         nothing was open). Raises if it did not commit: then none of them did."""
         ...
+    def writers_take_turns(self) -> bool:
+        """True where a write unit of work opened now would hold a lock every other writer
+        waits for until it commits (SQLite's one writer, the memory store's), while a read
+        unit of work opened before it holds nothing: a writer then reads what needs no lock
+        first, outside its turn, and others write meanwhile. False where writers lock only the
+        rows they change and reads travel with the write's own statements (PostgreSQL), and
+        inside a `loop_writes` block (its transaction already holds the lock)."""
+        ...
     def wait_for_writer_turn(self) -> bool:
         """On a worker thread, after `WriterTurnTaken`: wait for the writer turn and keep it
         for the next `loop_writes` block that writes (its transaction then takes it). False

@@ -137,6 +137,9 @@ class MemoryUnitOfWorkFactory:
     def commit_loop_writes(self) -> int:
         return 0  # never any open
 
+    def writers_take_turns(self) -> bool:
+        return True  # one writer at a time holds the store's writer lock
+
     def wait_for_writer_turn(self) -> bool:
         return False  # no writes in place, no turn
 

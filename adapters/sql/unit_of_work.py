@@ -318,6 +318,11 @@ class SqlUnitOfWorkFactory:
         self._loop_write_took((open_.loop_seconds + time.monotonic() - began) / max(units, 1))
         return units
 
+    def writers_take_turns(self) -> bool:
+        # Inside a `loop_writes` block the loop's transaction may already hold the turn, and
+        # a read on another connection would not see its uncommitted writes.
+        return self._writer is not None and getattr(self._reading, "writes", None) is None
+
     def wait_for_writer_turn(self) -> bool:
         if self._writer is None or self._loop_writers is None:
             return False

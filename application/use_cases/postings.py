@@ -91,8 +91,10 @@ class Screen(Protocol):
     # After the call: the profiles the transfer was scored on, for the keeper to fold it into.
     scored: ScoredProfiles | None
 
-    def read_ahead(self, uow: UnitOfWork) -> None:
-        """In the transaction, before the accounts are locked: ask what needs no lock."""
+    def read_ahead(self, uow: UnitOfWork, *, answer_now: bool = False) -> None:
+        """Before the accounts are locked, ask what needs no lock: in the write transaction
+        (answered when scored), or with `answer_now` in a read transaction of its own that
+        closes before the write begins."""
 
     def __call__(self, uow: UnitOfWork, source: Account, destination: Account) -> Assessment:
         ...
@@ -119,9 +121,18 @@ class Poster:
         fingerprint = request.fingerprint()
         if uow is not None:
             return self._post_in(uow, request, fingerprint, authorize, screen)
+        read_ahead = True
+        if screen is not None and self._uow_factory.writers_take_turns():
+            # Every other writer waits while this one holds the turn (SQLite): what needs no
+            # lock is read before it is taken, and a retry found by its key never takes it.
+            with self._uow_factory() as reading:
+                if (found := _by_key(reading, request)) is not None:
+                    return _replayed(found, fingerprint)
+                screen.read_ahead(reading, answer_now=True)
+            read_ahead = False
         try:
             with self._uow_factory(write=True) as own:
-                result = self._post_in(own, request, fingerprint, authorize, screen)
+                result = self._post_in(own, request, fingerprint, authorize, screen, read_ahead)
                 own.commit()
                 return result
         except DuplicateIdempotencyKey:
@@ -130,15 +141,16 @@ class Poster:
                 return self._replay(fresh, request, fingerprint)
 
     def _post_in(self, uow: UnitOfWork, request: PostingRequest, fingerprint: str,
-                 authorize: Authorizer, screen: Screen | None) -> PostingResult:
-        if screen is not None:
+                 authorize: Authorizer, screen: Screen | None,
+                 read_ahead: bool = True) -> PostingResult:
+        if screen is not None and read_ahead:
             # Asked first, so that a database may send them with the key's lookup (one round
             # trip); a retry found by the key never reads their answers.
             screen.read_ahead(uow)
-        if request.idempotency_key is not None:
-            found = uow.transfers.by_idempotency_key(request.idempotency_scope, request.idempotency_key)
-            if found is not None:
-                return _replayed(found, fingerprint)
+        # Looked up again even when looked up before the turn: a request with the same key
+        # may have committed since (the unique key would refuse it too, at the commit).
+        if (found := _by_key(uow, request)) is not None:
+            return _replayed(found, fingerprint)
         locked = uow.accounts.lock([request.from_account_number, request.to_account_number])
         source, destination = authorize(uow, locked)
         assessment = screen(uow, source, destination) if screen is not None else None
@@ -198,10 +210,16 @@ class Poster:
 
     def _replay(self, uow: UnitOfWork, request: PostingRequest, fingerprint: str) -> PostingResult:
         assert request.idempotency_key is not None
-        found = uow.transfers.by_idempotency_key(request.idempotency_scope, request.idempotency_key)
+        found = _by_key(uow, request)
         if found is None:  # the racing transaction rolled back after all
             raise TransferNotFound("the concurrent request with this key did not complete; retry")
         return _replayed(found, fingerprint)
+
+
+def _by_key(uow: UnitOfWork, request: PostingRequest) -> Transfer | None:
+    if request.idempotency_key is None:
+        return None
+    return uow.transfers.by_idempotency_key(request.idempotency_scope, request.idempotency_key)
 
 
 def _replayed(found: Transfer, fingerprint: str) -> PostingResult:

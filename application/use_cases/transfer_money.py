@@ -94,11 +94,15 @@ class _Screening:
         self._facts: Later[ScreenFacts] | None = None
         self.scored: ScoredProfiles | None = None
 
-    def read_ahead(self, uow: UnitOfWork) -> None:
+    def read_ahead(self, uow: UnitOfWork, *, answer_now: bool = False) -> None:
         # The payer is the command's customer (authorize refuses anyone else's account).
         command = self._command
-        self._facts = self._screen.ask_facts(uow, command.customer_id,
-                                             command.to_account_number, command.context)
+        facts = self._screen.ask_facts(uow, command.customer_id, command.to_account_number,
+                                       command.context)
+        if answer_now:
+            answered = facts()
+            facts = lambda: answered  # noqa: E731 - a Later already answered
+        self._facts = facts
 
     def __call__(self, uow: UnitOfWork, source: Account, destination: Account) -> Assessment:
         command = self._command

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import punq
 import pytest
 
@@ -172,18 +175,51 @@ def test_a_retry_that_raced_its_first_attempt_is_answered_as_a_replay(
     source, destination = account(bank, asha, "500.00"), account(bank, ravi)
     first = send(bank, asha, source.account_number, destination.account_number, "100.00", key="k")
     missed: list[bool] = []
+    stored: list[bool] = []  # set once the racing request has stored its row
     for repository in (MemoryTransfers, SqlTransfers):
-        looked_up = repository.by_idempotency_key
+        looked_up, adding = repository.by_idempotency_key, repository.add
 
         def late(self: object, scope: str, key: str, _real: object = looked_up) -> object:
-            if not missed:  # the racing request looked before the first one stored the key
+            if not stored:  # every look (before the turn, in it) came before the first stored
                 missed.append(True)
                 return None
             return _real(self, scope, key)  # type: ignore[operator]
+
+        def add(self: object, transfer: object, _real: object = adding) -> object:
+            stored.append(True)
+            return _real(self, transfer)  # type: ignore[operator]
         monkeypatch.setattr(repository, "by_idempotency_key", late)
+        monkeypatch.setattr(repository, "add", add)
     again = send(bank, asha, source.account_number, destination.account_number, "100.00", key="k")
-    assert missed  # the race happened
+    assert missed and stored  # the race happened: the key was found taken only when stored
     assert again.replayed and again.transfer.id == first.transfer.id  # type: ignore[attr-defined]
     assert balance(bank, source.account_number) == "400.00"
     assert balance(bank, destination.account_number) == "100.00"
     assert bank.resolve(VerifyLedger).execute().ok
+
+
+def test_a_retry_found_by_its_key_does_not_wait_for_another_writer(bank: punq.Container) -> None:
+    """While another transaction writes (and on SQLite holds the one writer's turn), a retry
+    of a transfer already made is answered from its key: it waits for nobody."""
+    asha, ravi = customer(bank), customer(bank)
+    source, destination = account(bank, asha, "500.00"), account(bank, ravi)
+    first = send(bank, asha, source.account_number, destination.account_number, "100.00", key="r")
+    factory = bank.resolve(UnitOfWorkFactory)
+    held, done = threading.Event(), threading.Event()
+
+    def write_slowly() -> None:
+        with factory(write=True):
+            held.set()
+            done.wait(60)
+    with ThreadPoolExecutor(2) as pool:
+        writer = pool.submit(write_slowly)
+        try:
+            assert held.wait(30)
+            retry = pool.submit(send, bank, asha, source.account_number,
+                                destination.account_number, "100.00", "r")
+            again = retry.result(timeout=30)  # a retry waiting for the writer never returns
+        finally:
+            done.set()
+        writer.result(timeout=30)
+    assert again.replayed and again.transfer.id == first.transfer.id  # type: ignore[attr-defined]
+    assert balance(bank, source.account_number) == "400.00"
