@@ -99,10 +99,11 @@ class _Screening:
         command = self._command
         facts = self._screen.ask_facts(uow, command.customer_id, command.to_account_number,
                                        command.context)
-        if answer_now:
+        if answer_now:  # its read transaction closes before the write begins
             answered = facts()
-            facts = lambda: answered  # noqa: E731 - a Later already answered
-        self._facts = facts
+            self._facts = lambda: answered
+        else:
+            self._facts = facts
 
     def __call__(self, uow: UnitOfWork, source: Account, destination: Account) -> Assessment:
         command = self._command
