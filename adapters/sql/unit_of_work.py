@@ -106,7 +106,8 @@ class SqlUnitOfWork:
     branches = _Repository(SqlBranches)
 
     def __init__(self, engine: Engine, write: bool, writer: WriterTurn | None,
-                 shared: bool = False, connections: KeptConnections | None = None) -> None:
+                 shared: bool = False, connections: KeptConnections | None = None,
+                 checkpointer: Checkpointer | None = None) -> None:
         self._engine = engine
         self._write = write
         self._shared = shared
@@ -114,6 +115,7 @@ class SqlUnitOfWork:
         self._borrowers = 0
         self._writer = writer if write else None
         self._connections = connections  # where its connection comes from and goes back to
+        self._checkpointer = checkpointer if write else None  # SQLite: checkpoints the WAL
         self._conn: Connection | None = None
         self._tx: RootTransaction | None = None
 
@@ -126,6 +128,8 @@ class SqlUnitOfWork:
         try:
             conn = self._connections.take() if self._connections else self._engine.connect()
             self._conn = conn
+            if self._checkpointer is not None:
+                _leave_checkpoints_to_the_thread(conn)
             if not self._shared:  # a request's reads run statement by statement
                 self._tx = conn.begin()
         except BaseException:
@@ -182,6 +186,8 @@ class SqlUnitOfWork:
         self._tx.commit()
         self._tx = None
         self.committed = True
+        if self._checkpointer is not None:
+            self._checkpointer.committed()
 
     def rollback(self) -> None:
         if (audit := vars(self).get("audit")) is not None:
@@ -248,7 +254,8 @@ class SqlUnitOfWorkFactory:
                                    "not committed yet (`commit_loop_writes`)")
             if self._loop_writers is not None:
                 self._loop_writers.keep_one()  # a worker thread opens the loop's connection
-            return SqlUnitOfWork(self._writing, True, self._writer, connections=self._writers)
+            return SqlUnitOfWork(self._writing, True, self._writer, connections=self._writers,
+                                 checkpointer=self._checkpointer)
         if (shared := getattr(self._reading, "uow", None)) is not None:
             return shared  # type: ignore[no-any-return]
         return SqlUnitOfWork(self._reading_engine, False, None)
@@ -556,9 +563,18 @@ def _wait_briefly(conn: Connection) -> None:
 def _write_without_checkpoints(conn: Connection) -> None:
     """The loop's writer: its commits leave WAL checkpoints to a thread (checkpointer.py)."""
     _wait_briefly(conn)
-    dbapi_connection = conn.connection.dbapi_connection
-    assert dbapi_connection is not None
-    dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")
+    _leave_checkpoints_to_the_thread(conn)
+
+
+def _leave_checkpoints_to_the_thread(conn: Connection) -> None:
+    """A writer's connection whose commits never checkpoint: SQLite would run the checkpoint
+    inside the COMMIT, while this process holds the writer turn (checkpointer.py). Once per
+    connection: the setting lasts as long as it does."""
+    if conn.connection.info.get("vaani_checkpoints_left") is None:
+        dbapi_connection = conn.connection.dbapi_connection
+        assert dbapi_connection is not None
+        dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")
+        conn.connection.info["vaani_checkpoints_left"] = True
 
 
 def _busy(error: BaseException) -> bool:
