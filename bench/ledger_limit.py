@@ -186,8 +186,9 @@ SQLite's four worker processes take turns through Vaani's writer turn
 starts with a stale page cache; the hand-written writers sleep in SQLite's busy handler and
 retry, which runs them in bursts. With the turn between processes taken out (an experiment on
 2026-12-04, not a setting), the use case's four processes ran at 0.72 / 0.65 of the hand-written
-(uniform / hot-spot) against 0.51 / 0.44 with it, in the same session: the turn costs them about
-30 %, and buys servers their p99 (see the HTTP section).
+(uniform / hot-spot) against 0.51 / 0.44 with it, in the same session: the turn cost them about
+30 %, and buys servers their p99 (see the HTTP section). Part of that cost was the WAL
+checkpoints SQLite ran while the turn was held; since 2026-12-05 a thread runs them outside it.
 Targets: ratio ≥ 0.5 on SQLite, ≥ 0.7 on PostgreSQL at 8 workers.
 
 {table.render()}""")
