@@ -29,6 +29,7 @@ from entrypoints.http import (
     routes_transfers,
     routes_upi,
 )
+from entrypoints.http.access_log import AccessLog, LineSink
 from entrypoints.http.auth import public
 from entrypoints.http.middleware import RequestContextMiddleware
 from entrypoints.http.offload import install_executors, offload, remove_executors
@@ -82,8 +83,10 @@ def _cors(origins: tuple[str, ...]) -> list[Middleware]:
                        max_age=600)]
 
 
-def create_app(container: punq.Container, worker_load: WorkerLoad | None = None) -> Starlette:
-    """The API; `worker_load`: this worker's slot when `vaani serve` runs several."""
+def create_app(container: punq.Container, worker_load: WorkerLoad | None = None,
+               access_lines: LineSink | None = None) -> Starlette:
+    """The API; `worker_load`: this worker's slot when `vaani serve` runs several;
+    `access_lines`: where the access log's lines go, if not to the `vaani.access` logger."""
     services = Services.from_container(container)
     document: dict[str, Any] = {}
 
@@ -119,7 +122,8 @@ def create_app(container: punq.Container, worker_load: WorkerLoad | None = None)
     busiest = [*routes_accounts.routes, *routes_transfers.routes]
     app = Starlette(
         routes=[*_prefixed([*busiest, *(r for r in api if r not in busiest)]), *service],
-        middleware=[Middleware(RequestContextMiddleware, load=worker_load),
+        middleware=[Middleware(RequestContextMiddleware, load=worker_load,
+                               access_log=AccessLog(access_lines)),
                     *_cors(services.settings.cors_origins)],
         exception_handlers={DomainError: on_domain_error, HTTPException: on_http_error},
         lifespan=lifespan,

@@ -77,7 +77,8 @@ def requires_on_worker(*roles: Role, reads_only: bool = False, quick: bool = Fal
     def wrap(handler: WorkerHandler) -> Handler:
         async def endpoint(request: Request) -> Response:
             token = _bearer_token(request)
-            body = await request.body()
+            # A read's handler takes no body: one left unread is dropped by the server.
+            body = b"" if reads_only else await request.body()
 
             def read() -> Response:
                 with services(request).uow_factory.request_reads():

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import gc
 import logging
+import sys
 
 import punq
 from starlette.applications import Starlette
 
 from application.ports import VoiceEngine
 from entrypoints.bootstrap import bootstrap, check_ready_to_serve
+from entrypoints.http.access_log import LineSink
 from entrypoints.http.app import create_app
+from entrypoints.http.batched_log import BatchedStreamHandler
 from entrypoints.http.worker_load import WorkerLoad
 from entrypoints.settings import load_settings
 
 
 def ready_app(wired: punq.Container, worker_load: WorkerLoad | None = None) -> Starlette:
     check_ready_to_serve(wired)
-    app = create_app(wired, worker_load)
+    app = create_app(wired, worker_load, _log_in_batches())
     # Load the speaker model before the first request, not during a customer's login.
     wired.resolve(VoiceEngine).warm_up()
     # The model and the libraries leave ~350,000 long-lived objects; a full collection over them
@@ -25,13 +28,20 @@ def ready_app(wired: punq.Container, worker_load: WorkerLoad | None = None) -> S
     # collections then look only at what requests allocate.
     gc.collect()
     gc.freeze()
-    # Structured access log (one JSON line per request) instead of uvicorn's plain one.
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    return app
+
+
+def _log_in_batches() -> LineSink | None:
+    """The process's log on stderr, written in batches (batched_log.py), unless the embedding
+    application configured logging already; the structured access log (one JSON line per
+    request, instead of uvicorn's plain one) straight into the batch when the log is ours."""
+    handler = BatchedStreamHandler(sys.stderr)
+    logging.basicConfig(level=logging.INFO, format="%(message)s", handlers=[handler])
     # A line per request: skip what "%(message)s" never prints, as the Logging HOWTO's
     # "Optimization" section lists (the caller's frame, thread and process names).
     logging._srcfile = None
     logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
-    return app
+    return handler.write_line if handler in logging.getLogger().handlers else None
 
 
 def app_from_environment() -> Starlette:
