@@ -134,4 +134,3 @@ async def _send_json(send: Any, status: int, content: dict[str, Any],
     headers += [(k.encode(), v.encode()) for k, v in (extra_headers or {}).items()]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
-
