@@ -19,7 +19,8 @@ class AccessLog:
     """Writes each line to `write`, or, without one, logs it as INFO on `vaani.access` (the
     logging an embedding application configured). `vaani serve` passes the batched stderr
     handler's own `write_line` when the process's log is that handler (serving.py): a line
-    then skips the record, the handler lookup and the formatter, a third of its cost."""
+    then skips the record, the handler lookup and the formatter: three fifths of its cost
+    (38,000 of 62,000 instructions, callgrind)."""
 
     def __init__(self, write: LineSink | None = None) -> None:
         self._write = write
