@@ -92,15 +92,19 @@ class Customer:
     def pin_blocked(self, now: datetime) -> bool:
         return self.pin_blocked_until is not None and now < self.pin_blocked_until
 
-    def record_pin_failure(self, now: datetime, policy: PinPolicy) -> bool:
-        """Count a wrong PIN; returns True when this one blocks PIN use."""
-        if self.pin_blocked_until is not None and now >= self.pin_blocked_until:
-            self.pin_failures, self.pin_blocked_until = 0, None
+    def reserve_pin_attempt(self, now: datetime, policy: PinPolicy) -> int | None:
+        """Count a PIN attempt as wrong before the PIN is compared (a right PIN then calls
+        `record_pin_success`), so parallel attempts cannot outrun the block: returns the
+        attempt's number (the one numbered `max_failures` blocks at once), or None while
+        blocked."""
+        if self.pin_blocked(now):
+            return None
+        if self.pin_blocked_until is not None:
+            self.pin_failures, self.pin_blocked_until = 0, None  # the block has run out
         self.pin_failures += 1
         if self.pin_failures >= policy.max_failures:
             self.pin_blocked_until = now + policy.block_for
-            return True
-        return False
+        return self.pin_failures
 
     def record_pin_success(self) -> None:
         self.pin_failures, self.pin_blocked_until = 0, None

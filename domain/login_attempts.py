@@ -24,17 +24,22 @@ class LoginAttempts:
     def is_locked(self, now: datetime) -> bool:
         return self.locked_until is not None and now < self.locked_until
 
-    def record_failure(self, now: datetime, policy: LockoutPolicy) -> bool:
-        """Count one failure; returns True when this failure locks the customer out."""
-        if self.locked_until is not None and now >= self.locked_until:
+    def reserve(self, now: datetime, policy: LockoutPolicy) -> int | None:
+        """Count an attempt as failed before its password is checked, as a smart card counts a
+        PIN before comparing it, so parallel attempts cannot outrun the lock: returns the
+        attempt's number (the one numbered `max_failures` locks at once), or None while locked.
+        A right password then calls `record_success`; an attempt that never finishes stays
+        counted, the safe way."""
+        if self.is_locked(now):
+            return None
+        if self.locked_until is not None:
             self.failures = 0  # the lock has run out: start counting afresh
             self.locked_until = None
         self.failures += 1
         self.last_failure_at = now
         if self.failures >= policy.max_failures:
             self.locked_until = now + policy.lock_for
-            return True
-        return False
+        return self.failures
 
     def record_success(self) -> None:
         self.failures = 0

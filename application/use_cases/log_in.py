@@ -21,7 +21,10 @@ WRONG = "customer number or password is wrong"
 
 class LogInWithPassword:
     """Failures are counted per customer number whether or not it exists, and an unknown
-    customer costs the same argon2 work as a wrong password: nothing tells them apart."""
+    customer costs the same argon2 work as a wrong password: nothing tells them apart. Each
+    attempt is counted as failed in the database before the password is checked and refunded
+    only if it was right, so no interleaving of requests, processes or hosts checks more
+    passwords than the lockout allows."""
 
     def __init__(self, uow_factory: UnitOfWorkFactory, hasher: PasswordHasher,
                  issuer: SessionIssuer, clock: Clock, audit: AuditRecorder,
@@ -39,15 +42,11 @@ class LogInWithPassword:
                 device: DeviceInfo | None = None) -> tuple[IssuedTokens, Customer]:
         if not (1 <= len(customer_number) <= 64 and customer_number.isprintable()):
             raise InvalidCredentials(WRONG)
-        with self._uow_factory() as uow:
-            customer = uow.customers.by_number(customer_number)
-            attempts = uow.login_attempts.get(customer_number)
-        if attempts is not None and attempts.is_locked(self._clock.now()):
-            self._refuse_locked(customer_number, customer, attempts, context)
+        customer, attempt = self._reserve(customer_number, context)
         stored_hash = customer.password_hash if customer is not None else self._decoy
         matches = self._hasher.verify(stored_hash, password) and customer is not None
         if not matches or customer is None:
-            self._count_failure(customer_number, customer, context)
+            self._record_failure(customer_number, customer, attempt, context)
         assert customer is not None
         # Parameters changed since this hash was made: upgrade it while we know the password.
         rehashed = self._hasher.hash(password) if self._hasher.needs_rehash(stored_hash) else None
@@ -57,8 +56,8 @@ class LogInWithPassword:
                 current.password_hash = rehashed
                 uow.customers.update(current)
             attempts = uow.login_attempts.get(customer_number)
-            if attempts is not None and attempts.failures:
-                attempts.record_success()
+            if attempts is not None and (attempts.failures or attempts.locked_until):
+                attempts.record_success()  # the right password ends the count it was part of
                 uow.login_attempts.save(attempts)
             if device is not None:
                 binding = self._binder.on_login(uow, current.id, device, context)
@@ -70,31 +69,39 @@ class LogInWithPassword:
             uow.commit()
         return issued, current
 
-    def _count_failure(self, number: str, customer: Customer | None,
-                       context: RequestContext) -> None:
+    def _reserve(self, number: str, context: RequestContext
+                 ) -> tuple[Customer | None, LoginAttempts]:
+        """The customer (if any) and the count with this attempt in it, committed before the
+        password is checked; refused (and audited) while the customer number is locked."""
         now = self._clock.now()
         with self._uow_factory(write=True) as uow:
+            customer = uow.customers.by_number(number)
             attempts = uow.login_attempts.get(number) or LoginAttempts(number)
-            locked = attempts.record_failure(now, self._policy.lockout)
-            uow.login_attempts.save(attempts)
-            customer_id = customer.id if customer else None
-            uow.audit.append(self._audit.event(
-                context, "auth.login", outcome=Outcome.FAILURE, customer_id=customer_id,
-                resource=f"customer:{number}", method="password", failures=attempts.failures))
-            if locked:
+            if attempts.reserve(now, self._policy.lockout) is None:
+                until = rfc3339(attempts.locked_until or now)
                 uow.audit.append(self._audit.event(
-                    context, "auth.lockout", outcome=Outcome.DENIED, customer_id=customer_id,
-                    resource=f"customer:{number}", until=rfc3339(attempts.locked_until or now)))
+                    context, "auth.login", outcome=Outcome.DENIED,
+                    customer_id=customer.id if customer else None, resource=f"customer:{number}",
+                    reason="locked", until=until))
+                uow.commit()
+                raise AccountLocked(f"too many failed logins; try again after {until}",
+                                    locked_until=until)
+            uow.login_attempts.save(attempts)
             uow.commit()
-        raise InvalidCredentials(WRONG)
+        return customer, attempts
 
-    def _refuse_locked(self, number: str, customer: Customer | None, attempts: LoginAttempts,
-                       context: RequestContext) -> None:
-        until = rfc3339(attempts.locked_until) if attempts.locked_until else ""
+    def _record_failure(self, number: str, customer: Customer | None, attempt: LoginAttempts,
+                        context: RequestContext) -> None:
+        """Audit a wrong password (counted already, by `_reserve`)."""
+        customer_id = customer.id if customer else None
         with self._uow_factory(write=True) as uow:
             uow.audit.append(self._audit.event(
-                context, "auth.login", outcome=Outcome.DENIED,
-                customer_id=customer.id if customer else None, resource=f"customer:{number}",
-                reason="locked", until=until))
+                context, "auth.login", outcome=Outcome.FAILURE, customer_id=customer_id,
+                resource=f"customer:{number}", method="password", failures=attempt.failures))
+            if attempt.locked_until is not None:  # this attempt was the last one allowed
+                until = attempt.locked_until
+                uow.audit.append(self._audit.event(
+                    context, "auth.lockout", outcome=Outcome.DENIED, customer_id=customer_id,
+                    resource=f"customer:{number}", until=rfc3339(until)))
             uow.commit()
-        raise AccountLocked(f"too many failed logins; try again after {until}", locked_until=until)
+        raise InvalidCredentials(WRONG)

@@ -56,7 +56,10 @@ class SetUpiPin:
 
 
 class VerifyUpiPin:
-    """Three wrong PINs block PIN use for 24 hours (configurable)."""
+    """Three wrong PINs block PIN use for 24 hours (configurable). Each attempt is counted as
+    wrong in the database before the PIN is compared and refunded only if it was right, so no
+    interleaving of requests, processes or hosts compares more PINs than the policy allows,
+    and none is compared once the block is set."""
 
     def __init__(self, uow_factory: UnitOfWorkFactory, hasher: PasswordHasher, clock: Clock,
                  audit: AuditRecorder, policy: AuthPolicy) -> None:
@@ -67,39 +70,48 @@ class VerifyUpiPin:
         self._policy = policy
 
     def execute(self, customer_id: UUID, pin: str, context: RequestContext) -> None:
-        with self._uow_factory() as uow:
-            customer = uow.customers.get(customer_id)
-        if customer is None or customer.upi_pin_hash is None:
-            raise PinNotSet("set a UPI PIN first")
-        if customer.pin_blocked(self._clock.now()):
-            raise PinBlocked("UPI PIN use is blocked after too many wrong PINs",
-                             blocked_until=_until(customer))
-        right = self._hasher.verify(customer.upi_pin_hash, pin)
-        blocked = False
+        pin_hash, attempt = self._reserve(customer_id)
+        right = self._hasher.verify(pin_hash, pin)
         with self._uow_factory(write=True) as uow:
-            # Locked: wrong PINs sent in parallel must each count towards the block.
-            current = uow.customers.lock(customer.id)
+            # Decided against the state after the comparison: a right PIN ends the count it
+            # was part of; a wrong one was counted already.
+            current = uow.customers.lock(customer_id)
             assert current is not None
             if right:
                 current.record_pin_success()
-            else:
-                blocked = current.record_pin_failure(self._clock.now(), self._policy.pin)
-            uow.customers.update(current)
+                uow.customers.update(current)
             uow.audit.append(self._audit.event(
                 context, "upi.pin.verify", outcome=Outcome.SUCCESS if right else Outcome.FAILURE,
-                customer_id=current.id, resource=f"customer:{current.customer_number}"))
-            if blocked:
+                customer_id=current.id, resource=f"customer:{current.customer_number}",
+                attempt=attempt))
+            blocks = not right and attempt >= self._policy.pin.max_failures
+            if blocks:
                 uow.audit.append(self._audit.event(
                     context, "upi.pin.blocked", outcome=Outcome.DENIED, customer_id=current.id,
                     resource=f"customer:{current.customer_number}"))
             uow.commit()
         if right:
             return
-        if blocked:
+        if blocks or current.pin_blocked(self._clock.now()):
             raise PinBlocked("UPI PIN use is blocked after too many wrong PINs",
                              blocked_until=_until(current))
         raise PinInvalid("the UPI PIN is wrong",
-                         attempts_left=self._policy.pin.max_failures - current.pin_failures)
+                         attempts_left=max(0, self._policy.pin.max_failures - current.pin_failures))
+
+    def _reserve(self, customer_id: UUID) -> tuple[str, int]:
+        """The PIN's hash and this attempt's number, counted and committed before any
+        comparison; refused while PIN use is blocked."""
+        with self._uow_factory(write=True) as uow:
+            customer = uow.customers.lock(customer_id)
+            if customer is None or customer.upi_pin_hash is None:
+                raise PinNotSet("set a UPI PIN first")
+            attempt = customer.reserve_pin_attempt(self._clock.now(), self._policy.pin)
+            if attempt is None:
+                raise PinBlocked("UPI PIN use is blocked after too many wrong PINs",
+                                 blocked_until=_until(customer))
+            uow.customers.update(customer)
+            uow.commit()
+            return customer.upi_pin_hash, attempt
 
 
 def _until(customer: Customer) -> str:

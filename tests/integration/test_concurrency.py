@@ -146,7 +146,7 @@ def test_freezing_a_customer_never_undoes_a_transfer_posted_meanwhile(
 
 def _wrong_password(uow: UnitOfWork, who: Customer) -> int:
     attempts = uow.login_attempts.get(who.customer_number) or LoginAttempts(who.customer_number)
-    attempts.record_failure(datetime.now(UTC), LockoutPolicy(max_failures=99))
+    attempts.reserve(datetime.now(UTC), LockoutPolicy(max_failures=99))
     uow.login_attempts.save(attempts)
     return attempts.failures
 
@@ -161,7 +161,7 @@ def _wrong_voice(uow: UnitOfWork, who: Customer) -> int:
 def _wrong_pin(uow: UnitOfWork, who: Customer) -> int:
     current = uow.customers.lock(who.id)
     assert current is not None
-    current.record_pin_failure(datetime.now(UTC), PinPolicy(max_failures=99))
+    current.reserve_pin_attempt(datetime.now(UTC), PinPolicy(max_failures=99))
     uow.customers.update(current)
     return current.pin_failures
 
