@@ -27,6 +27,7 @@ from application.auth_policy import AuthPolicy
 from application.fraud import FraudEngine, HoldPolicy
 from application.fraud_screen import FraudScreen, ProfileKeeper
 from application.holds import HoldKeeper
+from application.password_attempts import PasswordAttempts
 from application.ports import (
     Clock,
     IdGenerator,
@@ -90,7 +91,7 @@ USE_CASES = (
     AuditRecorder, ListAuditEvents, VerifyAuditTrail, Poster, Deposit, Withdraw, TransferMoney,
     OpenAccount, EnsureCashAccounts, RegisterCustomer, LogInWithPassword, ListAccounts, GetBalance,
     ListTransactions, GenerateStatement, VerifyLedger, SeedDemo, SessionIssuer, Authenticate,
-    RefreshSession, ListSessions, RevokeSessions, Throttle, SetUpiPin, VerifyUpiPin,
+    RefreshSession, ListSessions, RevokeSessions, Throttle, PasswordAttempts, SetUpiPin, VerifyUpiPin,
     VoiceVerifier, DeviceBinder, ManageDevices, EnrolVoice, LogInWithVoice, RestoreVoice,
     ProfileKeeper, FraudScreen, HoldKeeper, GetTransfer, AnswerChallenge, ReviewTransfers,
     ExpireHolds, ManageBeneficiaries, ManageCards, OperateCustomers, OperateAccounts,

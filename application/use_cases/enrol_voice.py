@@ -7,11 +7,19 @@ from uuid import UUID
 
 from application.audit import AuditRecorder
 from application.context import RequestContext
-from application.ports import Clock, IdGenerator, PasswordHasher, UnitOfWorkFactory, VoiceEngine
+from application.password_attempts import PasswordAttempts
+from application.ports import Clock, IdGenerator, UnitOfWorkFactory, VoiceEngine
 from application.use_cases.devices import owned_device
+from application.use_cases.upi_pin import VerifyUpiPin
 from application.voice_policy import VoicePolicy
 from domain.device import TrustLevel
-from domain.errors import DeviceNotTrusted, Unauthorized, ValidationError, VoiceReplayDetected
+from domain.errors import (
+    DeviceNotTrusted,
+    PinNotSet,
+    Unauthorized,
+    ValidationError,
+    VoiceReplayDetected,
+)
 from domain.voice import VoiceAttempts, Voiceprint, check_one_speaker, normalised_mean
 
 
@@ -21,12 +29,13 @@ class EnrolVoice:
     an existing voiceprint needs the password and the UPI PIN, and restores a disabled voice."""
 
     def __init__(self, uow_factory: UnitOfWorkFactory, engine: VoiceEngine, policy: VoicePolicy,
-                 hasher: PasswordHasher, ids: IdGenerator, clock: Clock,
+                 passwords: PasswordAttempts, pins: VerifyUpiPin, ids: IdGenerator, clock: Clock,
                  audit: AuditRecorder) -> None:
         self._uow_factory = uow_factory
         self._engine = engine
         self._policy = policy
-        self._hasher = hasher
+        self._passwords = passwords
+        self._pins = pins
         self._ids = ids
         self._clock = clock
         self._audit = audit
@@ -42,15 +51,18 @@ class EnrolVoice:
             raise ValidationError("the same recording was sent twice", field="samples",
                                   reason="duplicate_sample")
         check_one_speaker(samples, self._policy.enrol_consistency)
+        with self._uow_factory() as uow:
+            enrolled = uow.voice.voiceprint(customer_id) is not None
+        if enrolled:  # checked (and counted) before the writer's turn is taken
+            self._check_reenrolment(customer_id, password, pin, context)
         with self._uow_factory(write=True) as uow:
             binding = owned_device(uow, customer_id, binding_id, lock=True)  # trusted till commit
             if binding.trust is not TrustLevel.TRUSTED:
                 raise DeviceNotTrusted("enrol your voice from a trusted device")
-            customer = uow.customers.get(customer_id)
             existing = uow.voice.voiceprint(customer_id)
-            if existing is not None and customer is not None:
-                self._check_reenrolment(customer.password_hash, customer.upi_pin_hash,
-                                        password, pin)
+            if existing is not None and not enrolled:  # enrolled meanwhile, unchecked
+                raise Unauthorized("a voice is already enrolled: enrolling again needs your "
+                                   "password and your UPI PIN")
             if any(uow.voice.seen(customer_id, s.sha256) for s in samples):
                 raise VoiceReplayDetected("one of these recordings was presented before")
             now = self._clock.now()
@@ -69,10 +81,24 @@ class EnrolVoice:
             uow.commit()
             return voiceprint
 
-    def _check_reenrolment(self, password_hash: str, pin_hash: str | None,
-                           password: str | None, pin: str | None) -> None:
-        if password is None or pin is None or pin_hash is None:
+    def _check_reenrolment(self, customer_id: UUID, password: str | None, pin: str | None,
+                           context: RequestContext) -> None:
+        """The password and then the UPI PIN, each counted by its own attempt counter."""
+        if password is None or pin is None:
             raise Unauthorized("a voice is already enrolled: enrolling again needs your password "
                                "and your UPI PIN")
-        if not (self._hasher.verify(password_hash, password) and self._hasher.verify(pin_hash, pin)):
+        with self._uow_factory() as uow:
+            customer = uow.customers.get(customer_id)
+        if customer is None:
+            raise Unauthorized("unknown customer")
+        proven, _ = self._passwords.check(customer.customer_number, password, context,
+                                          action="voice.reenrol.password")
+        if proven is None:
             raise Unauthorized("the password or the UPI PIN is wrong")
+        with self._uow_factory(write=True) as uow:
+            self._passwords.record_success(uow, customer.customer_number)
+            uow.commit()
+        try:
+            self._pins.execute(customer_id, pin, context)
+        except PinNotSet:
+            raise Unauthorized("enrolling again needs your UPI PIN; set one first") from None

@@ -8,6 +8,7 @@ import gzip
 from importlib import resources
 
 from domain.errors import ValidationError
+from domain.passwords import unusable_password_reason
 
 MIN_LENGTH = 8
 MAX_LENGTH = 128  # ASVS asks that at least 64 be accepted
@@ -21,7 +22,10 @@ def common_passwords() -> frozenset[str]:
 
 
 def check_password(password: str, *personal: str) -> None:
-    """Refuse passwords that are too short, too long, common, or just the customer's details."""
+    """Refuse passwords (prepared by `domain.passwords.prepare_password`) that are too short,
+    too long, blank, invisible in part, common, or just the customer's details."""
+    if (reason := unusable_password_reason(password)) is not None:
+        raise ValidationError(reason, field="password")
     if len(password) < MIN_LENGTH:
         raise ValidationError(
             f"password must have at least {MIN_LENGTH} characters (15 or more is recommended)",

@@ -20,6 +20,7 @@ from application.use_cases.password_policy import check_password
 from domain.customer import Customer, KycStatus, Role, check_profile
 from domain.errors import CustomerExists, ValidationError
 from domain.identity_numbers import aadhaar_last4, normalise_pan
+from domain.passwords import prepare_password
 
 LANGUAGES = frozenset({"en", "hi", "bn", "ta", "te", "mr", "gu", "kn", "ml", "pa", "or", "ur"})
 
@@ -54,7 +55,8 @@ class RegisterCustomer:
         email = command.email.strip().lower()
         phone = command.phone_number.strip().replace(" ", "")
         check_profile(command.first_name, command.last_name, email, phone)
-        check_password(command.password, email, email.split("@")[0], phone, phone.lstrip("+"))
+        password = prepare_password(command.password)
+        check_password(password, email, email.split("@")[0], phone, phone.lstrip("+"))
         if command.preferred_language not in LANGUAGES:
             raise ValidationError("preferred_language is not supported", field="preferred_language",
                                   supported=sorted(LANGUAGES))
@@ -65,7 +67,7 @@ class RegisterCustomer:
             raise ValidationError("date_of_birth is not plausible", field="date_of_birth")
         pan = normalise_pan(command.pan) if command.pan else None
         aadhaar = aadhaar_last4(command.aadhaar) if command.aadhaar else None  # only 4 digits kept
-        password_hash = self._hasher.hash(command.password)  # slow: done before taking any lock
+        password_hash = self._hasher.hash(password)  # slow: done before taking any lock
         try:
             with self._uow_factory(write=True) as uow:
                 if uow.customers.by_email_or_phone(email, phone) is not None:

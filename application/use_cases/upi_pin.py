@@ -7,6 +7,7 @@ from uuid import UUID
 from application.audit import AuditRecorder
 from application.auth_policy import AuthPolicy
 from application.context import RequestContext
+from application.password_attempts import PasswordAttempts
 from application.ports import Clock, PasswordHasher, UnitOfWorkFactory
 from application.use_cases.manage_sessions import Principal
 from domain.audit import Outcome
@@ -16,15 +17,17 @@ from domain.timestamps import rfc3339
 
 
 class SetUpiPin:
-    """4 or 6 digits, argon2id-hashed with its own salt; never logged, never returned."""
+    """4 or 6 digits, argon2id-hashed with its own salt; never logged, never returned. The
+    password, when given, counts towards the login lockout like a login's."""
 
     def __init__(self, uow_factory: UnitOfWorkFactory, hasher: PasswordHasher, clock: Clock,
-                 audit: AuditRecorder, policy: AuthPolicy) -> None:
+                 audit: AuditRecorder, policy: AuthPolicy, passwords: PasswordAttempts) -> None:
         self._uow_factory = uow_factory
         self._hasher = hasher
         self._clock = clock
         self._audit = audit
         self._policy = policy
+        self._passwords = passwords
 
     def execute(self, caller: Principal, pin: str, password: str | None,
                 context: RequestContext) -> None:
@@ -34,7 +37,9 @@ class SetUpiPin:
         if customer is None:
             raise Unauthorized("unknown customer")
         if password is not None:
-            if not self._hasher.verify(customer.password_hash, password):
+            proven, _ = self._passwords.check(customer.customer_number, password, context,
+                                              action="upi.pin.password")
+            if proven is None:
                 raise Unauthorized("the password is wrong")
         elif self._clock.now() - caller.issued_at > self._policy.fresh_login:
             raise Unauthorized("changing the UPI PIN needs your password or a login in the last "
@@ -48,6 +53,8 @@ class SetUpiPin:
             current.upi_pin_hash = pin_hash
             current.record_pin_success()
             uow.customers.update(current)
+            if password is not None:
+                self._passwords.record_success(uow, current.customer_number)
             uow.audit.append(self._audit.event(
                 context, "upi.pin.changed" if changed else "upi.pin.set",
                 customer_id=current.id, resource=f"customer:{current.customer_number}",

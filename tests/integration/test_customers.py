@@ -8,6 +8,7 @@ import pytest
 from adapters.security import Argon2Hasher
 from application.audit import AuditRecorder
 from application.auth_policy import AuthPolicy
+from application.password_attempts import PasswordAttempts
 from application.ports import Clock, PasswordHasher, TokenService, UnitOfWorkFactory
 from application.sessions import SessionIssuer
 from application.use_cases import DeviceBinder, LogInWithPassword, RegisterCommand, RegisterCustomer
@@ -68,9 +69,10 @@ def test_wrong_password_and_unknown_customer_look_the_same(bank: punq.Container)
 def test_log_in_rehashes_when_the_parameters_change(bank: punq.Container) -> None:
     asha = customer(bank)
     stronger = Argon2Hasher(memory_kib=9216, time_cost=1)
+    attempts = PasswordAttempts(bank.resolve(UnitOfWorkFactory), stronger, bank.resolve(Clock),
+                                bank.resolve(AuditRecorder), bank.resolve(AuthPolicy))
     log_in = LogInWithPassword(bank.resolve(UnitOfWorkFactory), stronger,
-                               bank.resolve(SessionIssuer), bank.resolve(Clock),
-                               bank.resolve(AuditRecorder), bank.resolve(AuthPolicy),
+                               bank.resolve(SessionIssuer), bank.resolve(AuditRecorder), attempts,
                                bank.resolve(DeviceBinder))
     log_in.execute(asha.customer_number, PASSWORD)
     with bank.resolve(UnitOfWorkFactory)() as uow:

@@ -13,6 +13,7 @@ import pytest
 
 from application.audit import AuditRecorder
 from application.auth_policy import AuthPolicy
+from application.password_attempts import PasswordAttempts
 from application.ports import Clock, PasswordHasher, UnitOfWorkFactory
 from application.sessions import SessionIssuer
 from application.use_cases import DeviceBinder, LogInWithPassword
@@ -48,10 +49,13 @@ def test_unknown_customer_costs_the_same_as_a_wrong_password(tmp_path: Path) -> 
     prepare_database(bank)
     asha = customer(bank)
     # No lockout during the experiment: every attempt must take the full failure path.
+    hasher = bank.resolve(PasswordHasher)
+    attempts = PasswordAttempts(bank.resolve(UnitOfWorkFactory), hasher, bank.resolve(Clock),
+                                bank.resolve(AuditRecorder),
+                                AuthPolicy(lockout=LockoutPolicy(max_failures=10_000)))
     log_in = LogInWithPassword(
-        bank.resolve(UnitOfWorkFactory), bank.resolve(PasswordHasher), bank.resolve(SessionIssuer),
-        bank.resolve(Clock), bank.resolve(AuditRecorder),
-        AuthPolicy(lockout=LockoutPolicy(max_failures=10_000)), bank.resolve(DeviceBinder))
+        bank.resolve(UnitOfWorkFactory), hasher, bank.resolve(SessionIssuer),
+        bank.resolve(AuditRecorder), attempts, bank.resolve(DeviceBinder))
 
     def timed(number: str) -> float:
         started = time.perf_counter()

@@ -1,0 +1,73 @@
+"""Passwords over HTTP: prepared as RFC 8265's OpaqueString (spaces mapped, NFKC), blank and
+invisible ones refused, and every endpoint that asks for a password or a UPI PIN counting it
+towards the same lockout or block as logging in does."""
+
+from __future__ import annotations
+
+import punq
+import pytest
+from starlette.testclient import TestClient
+
+from application.ports import PasswordHasher, UnitOfWorkFactory
+from tests.http.conftest import API, log_in
+from tests.http.test_errors_and_headers import assert_envelope
+from tests.support.banking import PASSWORD, customer
+
+PROFILE = {"first_name": "Meera", "last_name": "Iyer", "email": "meera@example.in",
+           "phone_number": "+919845000001"}
+
+
+@pytest.mark.parametrize("password", [
+    " " * 8,                            # only spaces
+    "\u3000" * 10,                      # only ideographic spaces
+    "pass\u202eword-1234",              # a right-to-left override
+    "correct\u200bhorse battery",       # a zero-width space
+    "new\u0007bell password",           # a control character
+])
+def test_blank_and_invisible_passwords_are_refused(client: TestClient, password: str) -> None:
+    body = assert_envelope(client.post(f"{API}/auth/register",
+                                       json={**PROFILE, "password": password}),
+                           422, "validation_error")
+    assert body["error"]["info"]["field"] == "password"
+
+
+def test_a_password_typed_in_full_width_forms_is_the_same_password(client: TestClient) -> None:
+    typed = "ｍｏｎｓｏｏｎ\u00a0over\u2003Kochi"  # full-width letters, no-break and em spaces
+    created = client.post(f"{API}/auth/register", json={**PROFILE, "password": typed})
+    assert created.status_code == 201, created.text
+    number = created.json()["customer_number"]
+    log_in(client, number, "monsoon over Kochi")
+    log_in(client, number, typed)
+
+
+def test_a_hash_of_the_password_as_typed_still_logs_in_and_is_made_again(
+        client: TestClient, bank: punq.Container) -> None:
+    asha = customer(bank)
+    typed = "ｍｏｎｓｏｏｎ over Kochi"
+    hasher = bank.resolve(PasswordHasher)
+    with bank.resolve(UnitOfWorkFactory)(write=True) as uow:  # as stored before preparing
+        stored = uow.customers.get(asha.id)
+        assert stored is not None
+        stored.password_hash = hasher.hash(typed)
+        uow.customers.update(stored)
+        uow.commit()
+    log_in(client, asha.customer_number, typed)
+    with bank.resolve(UnitOfWorkFactory)() as uow:
+        again = uow.customers.get(asha.id)
+    assert again is not None and hasher.verify(again.password_hash, "monsoon over Kochi")
+
+
+def test_setting_the_upi_pin_with_wrong_passwords_counts_towards_the_lockout(
+        client: TestClient, bank: punq.Container) -> None:
+    asha = customer(bank)
+    headers = log_in(client, asha.customer_number)
+    for _ in range(5):  # the lockout's five
+        assert_envelope(client.post(f"{API}/upi/pin", headers=headers,
+                                    json={"pin": "482613", "password": "not the password"}),
+                        401, "unauthorized")
+    assert_envelope(client.post(f"{API}/upi/pin", headers=headers,
+                                json={"pin": "482613", "password": PASSWORD}),
+                    423, "account_locked")
+    assert_envelope(client.post(f"{API}/auth/login", json={
+        "customer_number": asha.customer_number, "method": "password", "password": PASSWORD}),
+        423, "account_locked")
