@@ -10,6 +10,7 @@ import punq
 import pytest
 import sqlalchemy as sa
 
+from adapters.sql import unit_of_work as sql_unit_of_work
 from application.ports import UnitOfWorkFactory
 from application.use_cases import VerifyAuditTrail, VerifyLedger
 from entrypoints.bootstrap import bootstrap, prepare_database
@@ -67,6 +68,15 @@ def database_url_for(profile: str, tmp_path: Path, request: pytest.FixtureReques
         return create_database(request.getfixturevalue("postgres_server"),
                                 f"vaani_test_{next(_database_numbers)}", template)
     return f"sqlite:///{tmp_path / 'vaani.db'}"
+
+
+@pytest.fixture(autouse=True)
+def writes_in_place_never_pause(monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite's writes in place pause for a while when they hold the lock too long (a slow
+    disk). On a busy machine ordinary writes can look that slow, so tests that are not about
+    the pause must not depend on it: its threshold is set out of reach here, and a test about
+    it sets its own."""
+    monkeypatch.setattr(sql_unit_of_work, "SLOW_LOOP_WRITE_S", 3600.0)
 
 
 @pytest.fixture

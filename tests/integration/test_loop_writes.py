@@ -218,15 +218,17 @@ def test_a_slow_write_in_place_sends_writes_to_threads_for_a_while(
     """A slow disk: the loop, which serves every request of its worker, stops writing. One
     slow write is not enough: a disk has its hiccups."""
     asha = _Bank(bank)
-    monkeypatch.setattr(sql_unit_of_work, "SLOW_LOOP_WRITE_S", 0.004)
+    # Scaled up from a disk's milliseconds so that a busy machine's own slowness (a write
+    # taking tens of milliseconds) cannot decide the outcome.
+    monkeypatch.setattr(sql_unit_of_work, "SLOW_LOOP_WRITE_S", 0.04)
     monkeypatch.setattr(sql_unit_of_work, "LOOP_WRITES_PAUSE_S", 0.3)
     with asha.writes():
         asha.move("1.00", "slow")
-        time.sleep(0.025)  # the average, a tenth of this: 2.5 ms
+        time.sleep(0.25)  # the average, a tenth of this: 25 ms
     assert asha.factory.loop_writes() is not None
     with asha.writes():
         asha.move("1.00", "slower")
-        time.sleep(0.025)  # 4.75 ms
+        time.sleep(0.25)  # 47.5 ms
     assert asha.factory.loop_writes() is None
     time.sleep(0.4)
     assert asha.factory.loop_writes() is not None
