@@ -24,6 +24,7 @@ class ReminderStatus(enum.StrEnum):
     PENDING = "PENDING"
     COMPLETED = "COMPLETED"
     CANCELLED = "CANCELLED"
+    SUSPENDED = "SUSPENDED"  # by the bank: its rule cannot be evaluated (the owner may cancel)
 
 
 @attrs.define(eq=False)
@@ -51,10 +52,17 @@ class Reminder:
             raise ValidationError("amount must be greater than zero", field="amount")
 
     def set_status(self, status: ReminderStatus) -> None:
-        if self.status is not ReminderStatus.PENDING and status is not self.status:
+        """The owner completes or cancels a pending or suspended reminder; only the bank
+        suspends one, so that a reminder it could not evaluate is never silently resumed."""
+        ended = {ReminderStatus.COMPLETED, ReminderStatus.CANCELLED}
+        if status is not self.status and (status not in ended or self.status in ended):
             raise ValidationError(f"a {self.status.value.lower()} reminder cannot become "
                                   f"{status.value.lower()}", field="status")
         self.status = status
+
+    def suspend(self) -> None:
+        """Its next occurrence cannot be computed: set aside, never delivered again."""
+        self.status = ReminderStatus.SUSPENDED
 
     def delivered_once(self, next_due: datetime | None) -> None:
         """One occurrence went out; move to the next one, or finish."""
