@@ -5,7 +5,9 @@ others; next occurrences are computed while no writer is held."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from threading import RLock
 
 import punq
 import pytest
@@ -97,14 +99,19 @@ class WatchedRecurrence(BoundedRecurrence):
         return super().next_after(rule, start, after)
 
 
+def _try(lock: RLock) -> bool:
+    if lock.acquire(blocking=False):
+        lock.release()
+        return True
+    return False
+
+
 def _writer_free(bank: punq.Container) -> Callable[[], bool]:
     factory, url = bank.resolve(UnitOfWorkFactory), bank.resolve(Settings).database_url
     if isinstance(factory, MemoryUnitOfWorkFactory):
-        def memory() -> bool:
-            if factory.store.writer.acquire(blocking=False):
-                factory.store.writer.release()
-                return True
-            return False
+        def memory() -> bool:  # asked from another thread: the writer's lock is re-entrant
+            with ThreadPoolExecutor(1) as other:
+                return other.submit(_try, factory.store.writer).result()
         return memory
     if url.startswith("sqlite"):
         turn = WriterTurn(str(sa.make_url(url).database))  # its own descriptor: flock sees it
