@@ -4,13 +4,17 @@ occurrence, on a recurrence rule (an RFC 5545 RRULE subset)."""
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
 import attrs
 
 from domain.errors import ValidationError
 from domain.money import Money
+
+# A recurring reminder delivers each occurrence it missed, oldest first: one dated long ago would
+# flood its owner and hold everyone else's reminders behind its own catching up.
+MOST_MISSED = timedelta(days=366)
 
 
 class ReminderType(enum.StrEnum):
@@ -50,6 +54,9 @@ class Reminder:
             raise ValidationError("title must be 1-120 printable characters", field="title")
         if self.amount is not None and not self.amount.is_positive():
             raise ValidationError("amount must be greater than zero", field="amount")
+        if self.rrule is not None and self.due_at < self.created_at - MOST_MISSED:
+            raise ValidationError(f"a recurring reminder's due_at may lie at most "
+                                  f"{MOST_MISSED.days} days in the past", field="due_at")
 
     def set_status(self, status: ReminderStatus) -> None:
         """The owner completes or cancels a pending or suspended reminder; only the bank

@@ -31,15 +31,25 @@ STORED_BEFORE_THE_FIX = ["FREQ=DAILY;INTERVAL=0", "FREQ=YEARLY;BYMONTH=2;BYMONTH
                          "FREQ=MONTHLY;BYDAY=+999MO", "FREQ=DAILY;INTERVAL=-1"]
 
 
-def test_bad_rules_are_refused_and_nothing_is_stored(bank: punq.Container) -> None:
+def test_bad_rules_are_refused_and_nothing_is_stored(bank: punq.Container,
+                                                     clock: SteppingClock) -> None:
     asha = customer(bank)
+    clock.set(START)
     manage = bank.resolve(ManageReminders)
     for rule in [*STORED_BEFORE_THE_FIX, "FREQ=YEARLY;BYMONTHDAY=0",
                  "FREQ=DAILY;INTERVAL=1" + "0" * 29]:
         with pytest.raises(ValidationError) as refused:
             manage.add(asha.id, ReminderDetails(ReminderType.CUSTOM, "x", START, rule), SYSTEM)
         assert refused.value.info == {"field": "rrule"}, rule
+    long_ago = START - timedelta(days=367)
+    with pytest.raises(ValidationError) as refused:  # each missed occurrence would be sent
+        manage.add(asha.id, ReminderDetails(ReminderType.CUSTOM, "x", long_ago, "FREQ=DAILY"),
+                   SYSTEM)
+    assert refused.value.info == {"field": "due_at"}
     assert manage.list(asha.id) == []
+    manage.add(asha.id, ReminderDetails(ReminderType.CUSTOM, "once", long_ago), SYSTEM)
+    manage.add(asha.id, ReminderDetails(ReminderType.CUSTOM, "x", START - timedelta(days=366),
+                                        "FREQ=MONTHLY"), SYSTEM)
 
 
 def test_one_bad_reminder_never_stops_the_others(bank: punq.Container,
