@@ -4,13 +4,15 @@ that no rule (even one stored before rules were checked strictly) can make a sea
 from __future__ import annotations
 
 from calendar import isleap, monthrange
-from datetime import MAXYEAR, date, datetime
+from datetime import MAXYEAR, UTC, date, datetime
 
 import attrs
 
 from adapters.system.rrule_subset import RuleParts, parse_rule, refuse
+from domain.errors import ValidationError
 
 HORIZON_MONTHS = 1200  # a hundred years: a reminder further apart than that is not a reminder
+_END = datetime.max.replace(tzinfo=UTC)
 
 
 class Scan:
@@ -40,11 +42,13 @@ class Scan:
                 occurrence = datetime.combine(day, start.timetz())
                 if occurrence < start:
                     continue
-                seen += 1
-                if self._ended_before(occurrence) or (rule.count and seen > rule.count):
+                if self._ended_before(occurrence):
                     return None
                 if after is None or occurrence > after:
                     return occurrence
+                seen += 1
+                if seen == rule.count:  # the last one
+                    return None
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
             if year > MAXYEAR:
                 return None
@@ -114,8 +118,17 @@ class BoundedRecurrence:
         self._horizon = horizon_months
 
     def check(self, rule: str, start: datetime) -> None:
+        """Also that a COUNT's occurrences all lie within the horizon, which runs from `start`
+        for a counted rule, so that a rule accepted now is never found wanting later."""
         if self._next(rule, start, None) is None:
             raise refuse("has no occurrence on or after due_at")
+        parts = parse_rule(rule)
+        if parts.count:
+            try:
+                Scan(parts, start, self._horizon).next_after(_END)
+            except ValidationError:
+                raise refuse(f"COUNT={parts.count} occurrences span more than "
+                             f"{self._horizon // 12} years") from None
 
     def next_after(self, rule: str, start: datetime, after: datetime) -> datetime | None:
         return self._next(rule, start, after)

@@ -70,6 +70,15 @@ def test_an_ended_rule_answers_none_without_searching_the_horizon() -> None:
         BoundedRecurrence().check("FREQ=DAILY;UNTIL=20251231", START)
 
 
+def test_a_count_must_fit_in_the_horizon() -> None:
+    BoundedRecurrence().check("FREQ=YEARLY;COUNT=100", START)
+    BoundedRecurrence().check("FREQ=MONTHLY;COUNT=1000", START)
+    for rule in ("FREQ=YEARLY;COUNT=101", "FREQ=YEARLY;INTERVAL=2;COUNT=51",
+                 "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29;COUNT=30"):
+        with pytest.raises(ValidationError, match="occurrences span more than 100 years"):
+            BoundedRecurrence().check(rule, START)
+
+
 def test_a_leap_day_and_the_last_friday_are_found() -> None:
     recurrence = BoundedRecurrence()
     assert recurrence.next_after("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29", START, START) == \
