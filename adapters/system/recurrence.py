@@ -118,8 +118,8 @@ class BoundedRecurrence:
         self._horizon = horizon_months
 
     def check(self, rule: str, start: datetime) -> None:
-        """Also that a COUNT's occurrences all lie within the horizon, which runs from `start`
-        for a counted rule, so that a rule accepted now is never found wanting later."""
+        """Also that a COUNT's occurrences all lie within the horizon (which runs from `start`
+        for a counted rule), so that a counted rule accepted now is never suspended for it."""
         if self._next(rule, start, None) is None:
             raise refuse("has no occurrence on or after due_at")
         parts = parse_rule(rule)
