@@ -18,7 +18,7 @@ from adapters.sql import SqlUnitOfWorkFactory, create_sql_engine, current_revisi
 from adapters.sql import upgrade as upgrade_schema
 from adapters.system import RandomIds, SystemClock
 from adapters.system.notifiers import LogNotifier
-from adapters.system.recurrence import DateutilRecurrence
+from adapters.system.recurrence import BoundedRecurrence
 from adapters.voice.calibration import calibrated_policy
 from adapters.voice.liveness import NoLivenessCheck
 from adapters.voice.resemblyzer_engine import ResemblyzerVoiceEngine
@@ -142,7 +142,7 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, ids: IdGenerato
     # One engine per process: the model loads lazily, once. Tests may pass a small one.
     container.register(VoiceEngine, instance=voice_engine or ResemblyzerVoiceEngine())
     container.register(LivenessCheck, instance=NoLivenessCheck())
-    container.register(Recurrence, instance=DateutilRecurrence())
+    container.register(Recurrence, instance=BoundedRecurrence())
     container.register(Notifier, instance=LogNotifier())
     container.register(FraudEngine, instance=_fraud_engine(settings))
     container.register(HoldPolicy, instance=settings.hold_policy)

@@ -522,10 +522,15 @@ class MemoryReminders:
         return sorted((copy.copy(r) for r in self._all().values()
                        if r and r.customer_id == customer_id), key=lambda r: r.due_at)
 
-    def claim_due(self, now: datetime, limit: int) -> list[Reminder]:
+    def due(self, now: datetime, limit: int) -> list[Reminder]:
         due = [copy.copy(r) for r in self._all().values()
                if r and r.status is ReminderStatus.PENDING and r.due_at <= now]
-        return sorted(due, key=lambda r: r.due_at)[:limit]
+        return sorted(due, key=lambda r: (r.due_at, r.id))[:limit]
+
+    def claim(self, reminder_ids: Sequence[UUID]) -> list[Reminder]:
+        found = self._all()  # the writer's lock is the claim: one writer at a time
+        return sorted((copy.copy(r) for i in set(reminder_ids) if (r := found.get(i))
+                       and r.status is ReminderStatus.PENDING), key=lambda r: (r.due_at, r.id))
 
     def add_notification(self, notification: Notification) -> bool:
         key = (notification.reminder_id, notification.occurrence)

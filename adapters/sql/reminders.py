@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -54,10 +55,16 @@ class SqlReminders:
             .order_by(reminders.c.due_at)
         return [_reminder(r) for r in self._conn.execute(query)]
 
-    def claim_due(self, now: datetime, limit: int) -> list[Reminder]:
+    def due(self, now: datetime, limit: int) -> list[Reminder]:
         query = sa.select(reminders).where(
             reminders.c.status == ReminderStatus.PENDING.value, reminders.c.due_at <= now,
-        ).order_by(reminders.c.due_at).limit(limit)
+        ).order_by(reminders.c.due_at, reminders.c.id).limit(limit)
+        return [_reminder(r) for r in self._conn.execute(query)]
+
+    def claim(self, reminder_ids: Sequence[UUID]) -> list[Reminder]:
+        query = sa.select(reminders).where(
+            reminders.c.status == ReminderStatus.PENDING.value,
+            reminders.c.id.in_(list(reminder_ids))).order_by(reminders.c.due_at, reminders.c.id)
         if self._conn.dialect.name == "postgresql":
             # Concurrent runners each take different reminders and never wait on each other.
             query = query.with_for_update(skip_locked=True)

@@ -43,8 +43,9 @@ from application.use_cases.operator_actions import (
 from application.use_cases.postings import Poster, PostingResult
 from application.use_cases.refresh_session import RefreshSession
 from application.use_cases.register_customer import RegisterCommand, RegisterCustomer
-from application.use_cases.reminders import ManageReminders, ReminderDetails, RunDueReminders
+from application.use_cases.reminders import ManageReminders, ReminderDetails
 from application.use_cases.restore_voice import RestoreVoice
+from application.use_cases.run_due_reminders import DueRun, RunDueReminders
 from application.use_cases.seed_demo import DemoLogin, SeedDemo
 from application.use_cases.throttle import Throttle
 from application.use_cases.transfer_money import TransferCommand, TransferMoney
@@ -64,6 +65,7 @@ __all__ = [
     "DemoLogin",
     "Deposit",
     "DeviceBinder",
+    "DueRun",
     "EnrolVoice",
     "EnsureCashAccounts",
     "ExpireHolds",

@@ -22,9 +22,16 @@ app = typer.Typer(help="Reminders.", no_args_is_help=True)
 @reports_errors
 def run_due(as_json: bool = JSON_OPTION) -> None:
     """Deliver every due occurrence exactly once and schedule the next (safe to run
-    concurrently)."""
-    delivered = container().resolve(RunDueReminders).execute()
-    emit_json({"delivered": delivered}) if as_json else say(f"{delivered} reminder(s) delivered")
+    concurrently). A reminder whose rule cannot be evaluated is skipped, suspended and audited
+    (`reminder.suspended`), and counted as skipped: the run still succeeds (exit 0)."""
+    run = container().resolve(RunDueReminders).execute()
+    if as_json:
+        emit_json({"delivered": run.delivered, "skipped": run.skipped})
+        return
+    say(f"{run.delivered} reminder(s) delivered")
+    if run.skipped:
+        say(f"{run.skipped} reminder(s) skipped: the rule cannot be evaluated; suspended, "
+            "see `vaani audit tail` (reminder.suspended)")
 
 
 @app.command("list")

@@ -45,7 +45,8 @@ async def list_reminders(request: Request) -> Response:
 @accepts(ReminderDetails, 201)
 @requires(Role.CUSTOMER)
 async def add_reminder(request: Request) -> Response:
-    """Add a reminder, once or on an RRULE (FREQ, INTERVAL, COUNT, UNTIL, BYDAY, BYMONTHDAY)."""
+    """Add a reminder, once or on an RRULE (FREQ, INTERVAL, COUNT, UNTIL, BYDAY, BYMONTHDAY,
+    BYMONTH), each part bounded; a rule without an occurrence from `due_at` is refused (422)."""
     details = structure(await json_body(request), ReminderDetails)
     added = await offload(services(request).reminders.add, caller(request).customer_id,
                           details, context(request))

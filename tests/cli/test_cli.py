@@ -267,8 +267,8 @@ def test_reminders_run_due_delivers_once(vaani: tuple[CliRunner, str]) -> None:
     owner = UUID(_customer_id(url, asha["customer_number"]))
     bank.resolve(ManageReminders).add(owner, ReminderDetails(
         ReminderType.BILL_PAYMENT, "Electricity", datetime(2020, 1, 1, tzinfo=UTC)), SYSTEM)
-    assert as_json(runner, "reminders", "run-due") == {"delivered": 1}
-    assert as_json(runner, "reminders", "run-due") == {"delivered": 0}
+    assert as_json(runner, "reminders", "run-due") == {"delivered": 1, "skipped": 0}
+    assert as_json(runner, "reminders", "run-due") == {"delivered": 0, "skipped": 0}
 
 
 def test_statement_export_and_reminder_list(vaani: tuple[CliRunner, str], tmp_path: Path) -> None:

@@ -32,12 +32,12 @@ def test_a_monthly_emi_is_delivered_once_per_occurrence(bank: punq.Container,
         ReminderType.EMI, "Home loan EMI", START + timedelta(days=1), "FREQ=MONTHLY;COUNT=3",
         inr("25000.00")), SYSTEM)
     runner = bank.resolve(RunDueReminders)
-    assert runner.execute() == 0  # not due yet
+    assert runner.execute().delivered == 0  # not due yet
     clock.set(START + timedelta(days=1, minutes=1))
-    assert runner.execute() == 1
-    assert runner.execute() == 0  # the same occurrence never twice
+    assert runner.execute().delivered == 1
+    assert runner.execute().delivered == 0  # the same occurrence never twice
     clock.set(START + timedelta(days=95))  # two more occurrences have come due meanwhile
-    assert runner.execute() == 2 and runner.execute() == 0
+    assert runner.execute().delivered == 2 and runner.execute().delivered == 0
     delivered = notes(bank, asha.id)
     assert [d.day for d in delivered] == [23, 23, 23] and [d.month for d in delivered] == [11, 12, 1]
     final = bank.resolve(ManageReminders).list(asha.id)[0]
@@ -56,7 +56,7 @@ def test_concurrent_runners_deliver_each_occurrence_exactly_once(bank: punq.Cont
                    SYSTEM)
     runner = bank.resolve(RunDueReminders)
     with ThreadPoolExecutor(4) as pool:
-        counts = list(pool.map(lambda _: runner.execute(batch=5), range(4)))
+        counts = list(pool.map(lambda _: runner.execute(batch=5).delivered, range(4)))
     assert sum(counts) == 12 and len(notes(bank, asha.id)) == 12
 
 
