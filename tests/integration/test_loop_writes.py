@@ -348,8 +348,10 @@ def test_every_writers_commits_leave_wal_checkpoints_to_a_thread(
         bank: punq.Container, monkeypatch: pytest.MonkeyPatch) -> None:
     """A checkpoint in a COMMIT would run while its writer holds the writer turn, so every
     other writer would wait for it to sync the file; in the loop's, the whole worker would."""
-    monkeypatch.setattr(checkpointer, "CHECKPOINT_EVERY", 2)
     asha = _Bank(bank)
+    # Set after the set-up, whose few commits leave no checkpoint under way that could finish
+    # after `before` is read (it did, once, on a busy machine).
+    monkeypatch.setattr(checkpointer, "CHECKPOINT_EVERY", 2)
     factory = asha.factory
     ran = factory._checkpointer  # type: ignore[attr-defined]
 
