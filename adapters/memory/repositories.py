@@ -13,7 +13,7 @@ import attrs
 from adapters.memory.store import MemoryStore
 from application.ports import DuplicateCustomer, DuplicateIdempotencyKey, Later
 from domain.account import Account, AccountType
-from domain.audit import GENESIS_HASH, AuditEvent, seal
+from domain.audit import AuditEvent, AuditHead, seal
 from domain.beneficiary import Beneficiary
 from domain.branch import Branch
 from domain.card import Card
@@ -247,12 +247,12 @@ class MemoryAudit:
 
     def append(self, event: AuditEvent) -> None:
         # Writers hold the store's writer lock, so the committed head cannot move meanwhile.
+        # Sealed after the head, not after the last record, as SQL seals after audit_head.
+        staged = self._staged.audit
         with self._store.state:
-            chain = self._store.audit + self._staged.audit
-        head = chain[-1] if chain else None
-        sealed = seal(event, head.sequence + 1 if head else 1,
-                      head.record_hash if head else GENESIS_HASH)
-        self._staged.audit.append(sealed)
+            head = AuditHead(staged[-1].sequence, staged[-1].record_hash) if staged \
+                else self._store.audit_head
+        staged.append(seal(event, head.sequence + 1, head.record_hash))
 
     def page(self, *, before: int | None, limit: int) -> list[AuditEvent]:
         with self._store.state:
@@ -263,6 +263,10 @@ class MemoryAudit:
     def all_in_order(self) -> Iterator[AuditEvent]:
         with self._store.state:
             return iter(list(self._store.audit))
+
+    def head(self) -> AuditHead:
+        with self._store.state:
+            return self._store.audit_head
 
     def ask_recent_actions(self, customer_id: UUID, since: datetime,
                            actions: Collection[str]) -> Later[list[str]]:
