@@ -122,5 +122,5 @@ def missing_tail(checkpoint: Checkpoint, chain_end: int) -> str | None:
     """Why a chain ending at `chain_end` does not reach a checkpoint, or None when it does."""
     if checkpoint.sequence <= chain_end:
         return None
-    return (f"the chain ends at record {chain_end} but {checkpoint.describe()} holds record "
-            f"{checkpoint.sequence}: the newest records were removed (missing tail)")
+    return (f"the chain ends at record {chain_end}, short of {checkpoint.describe()}: "
+            "the newest records were removed (missing tail)")

@@ -53,7 +53,7 @@ def verify(checkpoint_files: list[Path] = CHECKPOINT_OPTION,
         kept = f"; it holds and extends {report.checkpoints} kept checkpoint(s)" \
             if checkpoints else ""
         say(f"audit trail OK: {report.records} records, every link and hash holds and the "
-            f"chain ends at its head{kept}")
+            f"chain ends at its head (record {report.records}){kept}")
     else:
         typer.echo(f"audit trail BROKEN: {report.first_break}", err=True)
     if not report.ok:

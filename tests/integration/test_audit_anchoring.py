@@ -5,7 +5,7 @@ the head; only a checkpoint kept outside the database tells."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from uuid import uuid4
@@ -14,6 +14,7 @@ import attrs
 import punq
 import pytest
 
+from adapters.memory import MemoryUnitOfWorkFactory
 from application.ports import UnitOfWorkFactory
 from application.use_cases import (
     AuditReport,
@@ -32,7 +33,8 @@ def tampering(bank: punq.Container) -> Iterator[AuditTampering]:
     """Tampers with the bank's audit trail; puts the original back before the bank's own
     end-of-test verification."""
     factory = bank.resolve(UnitOfWorkFactory)
-    tool = AuditTampering(getattr(factory, "store", None) or factory.engine)  # type: ignore[attr-defined]
+    tool = AuditTampering(factory.store if isinstance(factory, MemoryUnitOfWorkFactory)
+                          else factory.engine)
     original = tool.chain(), tool.head()
     yield tool
     tool.write(*original)
@@ -57,7 +59,7 @@ def append(bank: punq.Container, count: int) -> int:
                                         resource=f"note {i}"))
         uow.commit()
     with bank.resolve(UnitOfWorkFactory)() as uow:
-        return uow.audit.head().sequence
+        return int(uow.audit.head().sequence)
 
 
 def verify(bank: punq.Container, checkpoints: list[SignedCheckpoint] | None = None,
@@ -103,7 +105,7 @@ def test_the_newest_record_edited_in_place_is_caught(bank: punq.Container,
     assert not report.ok and report.broken_sequence == newest and "edited" in str(report.first_break)
 
 
-RECOMPUTED = {
+RECOMPUTED: dict[str, tuple[Callable[[AuditTampering, int], None], str]] = {
     # name: (what the attacker does given the newest sequence, what verification says)
     "newest records removed, head moved back":
         (lambda t, n: t.remove_newest(2, move_head=True), "missing tail"),
