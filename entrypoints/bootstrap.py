@@ -119,6 +119,11 @@ def _fraud_engine(settings: Settings) -> FraudEngine:
         raise ConfigurationError(f"VAANI_FRAUD_MODEL: {error}") from None
 
 
+def audit_keys() -> AuditKeys:
+    """The checkpoint keys on their own: `vaani audit keygen` needs no database."""
+    return Ed25519AuditKeys()
+
+
 def unit_of_work_factory(settings: Settings) -> UnitOfWorkFactory:
     if settings.profile == "memory":
         return MemoryUnitOfWorkFactory(MemoryStore())
@@ -146,7 +151,7 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, ids: IdGenerato
     container.register(VoiceEngine, instance=voice_engine or ResemblyzerVoiceEngine())
     container.register(LivenessCheck, instance=NoLivenessCheck())
     container.register(Recurrence, instance=DateutilRecurrence())
-    container.register(AuditKeys, instance=Ed25519AuditKeys())
+    container.register(AuditKeys, instance=audit_keys())
     container.register(Notifier, instance=LogNotifier())
     container.register(FraudEngine, instance=_fraud_engine(settings))
     container.register(HoldPolicy, instance=settings.hold_policy)

@@ -15,6 +15,7 @@ from application.use_cases import (
 )
 from domain.audit_checkpoint import SignedCheckpoint, parse_line
 from domain.errors import ValidationError
+from entrypoints.bootstrap import audit_keys
 from entrypoints.cli.runtime import (
     JSON_OPTION,
     container,
@@ -95,7 +96,7 @@ def keygen(key: Path = typer.Argument(..., help="Where to write the private key 
     """Make an Ed25519 key for signing checkpoints; never overwrites a file."""
     public = public or (key.with_suffix(".pub.pem") if key.suffix == ".pem"
                         else key.with_name(key.name + ".pub.pem"))
-    key_id = container().resolve(CreateAuditKey).execute(str(key), str(public))
+    key_id = CreateAuditKey(audit_keys()).execute(str(key), str(public))
     say(f"key {key_id}: private key {key} (keep it secret), public key {public} (give a copy "
         "to whoever verifies checkpoints)")
 
