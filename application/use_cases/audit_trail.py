@@ -72,7 +72,7 @@ class VerifyAuditTrail:
         if checkpoints and not trusted_keys:
             raise ValidationError("checking checkpoints needs the trusted public key "
                                   "(--trusted-key FILE)", field="trusted_key")
-        trusted = {self._keys.public_key(path) for path in trusted_keys}
+        trusted = {self._keys.public_key(path) for path in trusted_keys} if checkpoints else set()
         for signed in checkpoints:
             problem = self._untrusted(signed, trusted)
             if problem is not None:

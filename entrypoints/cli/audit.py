@@ -51,8 +51,10 @@ def verify(checkpoint_files: list[Path] = CHECKPOINT_OPTION,
                    "head": {"sequence": head.sequence, "record_hash": head.record_hash}
                    if head else None, "checkpoints": report.checkpoints})
     elif report.ok:
-        kept = f"; it holds and extends {report.checkpoints} kept checkpoint(s)" \
-            if checkpoints else ""
+        newest = max((s.checkpoint for s in checkpoints), key=lambda c: c.taken_at, default=None)
+        # The newest one's age shows a checkpoints file cut short, or a job that stopped.
+        kept = f"; it holds and extends {report.checkpoints} kept checkpoint(s), the newest " \
+            f"{newest.describe()}" if newest else ""
         say(f"audit trail OK: {report.records} records, every link and hash holds and the "
             f"chain ends at its head (record {report.records}){kept}")
     else:
