@@ -244,6 +244,7 @@ class MemoryLedger:
 class MemoryAudit:
     def __init__(self, store: MemoryStore, staged: Staged) -> None:
         self._store, self._staged = store, staged
+        self._chain: tuple[list[AuditEvent], AuditHead] | None = None
 
     def append(self, event: AuditEvent) -> None:
         # Writers hold the store's writer lock, so the committed head cannot move meanwhile.
@@ -261,12 +262,18 @@ class MemoryAudit:
         return newest_first[:limit]
 
     def all_in_order(self) -> Iterator[AuditEvent]:
-        with self._store.state:
-            return iter(list(self._store.audit))
+        return iter(self._committed()[0])
 
     def head(self) -> AuditHead:
-        with self._store.state:
-            return self._store.audit_head
+        return self._committed()[1]
+
+    def _committed(self) -> tuple[list[AuditEvent], AuditHead]:
+        """The committed records and head, read together once per unit of work: the one
+        snapshot a database's reader sees, so a commit in between cannot part them."""
+        if self._chain is None:
+            with self._store.state:
+                self._chain = list(self._store.audit), self._store.audit_head
+        return self._chain
 
     def ask_recent_actions(self, customer_id: UUID, since: datetime,
                            actions: Collection[str]) -> Later[list[str]]:

@@ -5,6 +5,7 @@ the head; only a checkpoint kept outside the database tells."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -77,6 +78,31 @@ def test_removing_the_newest_records_is_caught(bank: punq.Container, tampering: 
     assert not report.ok and report.first_break is not None
     assert f"ends at record {newest - count} but its head is record {newest}" in report.first_break
     assert "removed" in report.first_break and report.broken_sequence == newest - count + 1
+
+
+def test_a_bank_being_written_to_verifies_whenever_it_is_checked(bank: punq.Container) -> None:
+    """The head and the records are read in one snapshot: appends committed while the walk
+    runs neither look like records past the head nor like a missing tail."""
+    done = threading.Event()
+    failures: list[BaseException] = []
+
+    def write() -> None:
+        try:
+            for _ in range(40):
+                append(bank, 2)
+        except BaseException as error:  # reported by the assertion below
+            failures.append(error)
+        finally:
+            done.set()
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    reports = [verify(bank)]
+    while not done.is_set():
+        reports.append(verify(bank))
+    writer.join()
+    assert not failures
+    assert [r.first_break for r in reports if not r.ok] == []
 
 
 def test_a_head_moved_back_behind_its_records_is_caught(bank: punq.Container,
