@@ -44,3 +44,12 @@ def test_a_transfer_removed_with_its_legs_and_balances_is_caught(
     assert "ledger does not hold as posted" in err
     assert transfer_id.replace("-", "") in err.replace("-", "")
     assert run(runner, "audit", "verify")[0] == 0  # the audit trail itself is untouched
+
+
+def test_a_posting_whose_audit_record_names_another_amount_is_caught(
+        seeded: tuple[CliRunner, AuditTampering]) -> None:
+    runner, db = seeded
+    posting = next(e for e in reversed(db.chain()) if e.action == "money.deposit")
+    db.edit(posting.sequence, reseal=True, details={**posting.details, "amount": "1.00"})
+    code, _, err = run(runner, "ledger", "verify")
+    assert code == 1 and f"audit record {posting.sequence} says 1.00" in err

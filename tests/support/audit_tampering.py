@@ -49,12 +49,13 @@ class AuditTampering:
         kept = self.chain()[:-count]
         self.write(kept, _end(kept) if move_head else self.head())
 
-    def edit(self, sequence: int, *, reseal: bool, move_head: bool = True) -> None:
-        """Change one record's resource; `reseal`: recompute its hash and every later one, as
-        an attacker who knows the (public) canonical form can."""
+    def edit(self, sequence: int, *, reseal: bool, move_head: bool = True,
+             **changes: object) -> None:
+        """Change one record (its resource unless told what); `reseal`: recompute its hash
+        and every later one, as an attacker who knows the (public) canonical form can."""
         chain = self.chain()
         index = sequence - chain[0].sequence
-        chain[index] = attrs.evolve(chain[index], resource="edited by someone")
+        chain[index] = attrs.evolve(chain[index], **(changes or {"resource": "edited by someone"}))
         if reseal:
             previous = chain[index - 1].record_hash if index else chain[0].previous_hash
             for i in range(index, len(chain)):
