@@ -39,8 +39,7 @@ TRUSTED_KEY_OPTION = typer.Option(
 @reports_errors
 def verify(checkpoint_files: list[Path] = CHECKPOINT_OPTION,
            trusted_keys: list[Path] = TRUSTED_KEY_OPTION, as_json: bool = JSON_OPTION) -> None:
-    """Walk the hash chain to its head, and prove it still holds every kept checkpoint; exits
-    non-zero naming what is wrong."""
+    """Walk the chain to its head and through every kept checkpoint; exit 1 names the break."""
     checkpoints = [c for path in checkpoint_files for c in _read_checkpoints(path)]
     report = container().resolve(VerifyAuditTrail).execute(
         checkpoints, [str(path) for path in trusted_keys])
