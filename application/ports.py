@@ -12,7 +12,7 @@ from uuid import UUID
 import attrs
 
 from domain.account import Account
-from domain.audit import AuditEvent
+from domain.audit import AuditEvent, AuditHead
 from domain.beneficiary import Beneficiary
 from domain.branch import Branch
 from domain.card import Card
@@ -136,6 +136,8 @@ class AuditRepository(Protocol):
     def append(self, event: AuditEvent) -> None: ...
     def page(self, *, before: int | None, limit: int) -> list[AuditEvent]: ...
     def all_in_order(self) -> Iterator[AuditEvent]: ...
+    def head(self) -> AuditHead:
+        """Where the committed chain ends, as kept apart from the records (`audit_head`)."""
     def ask_recent_actions(self, customer_id: UUID, since: datetime,
                            actions: Collection[str]) -> Later[list[str]]:
         """Which of `actions` the customer's events since then hold (`Later`)."""

@@ -95,6 +95,34 @@ def seal(event: AuditEvent, sequence: int, previous_hash: str) -> AuditEvent:
     return attrs.evolve(event, sequence=sequence, previous_hash=previous_hash, record_hash=digest)
 
 
+@attrs.frozen
+class AuditHead:
+    """Where the chain ends by the database's own account: its newest record's sequence and
+    hash, kept apart from the records so that removing the newest ones leaves a trace."""
+
+    sequence: int
+    record_hash: str
+
+
+GENESIS = AuditHead(0, GENESIS_HASH)
+
+
+def loose_end(head: AuditHead, sequence: int, last_hash: str) -> str | None:
+    """Why a chain whose last record is `sequence` with `last_hash` does not end at `head`,
+    or None when it does: every link can hold and the newest records still be gone."""
+    if head.sequence > sequence:
+        missing = head.sequence - sequence
+        return (f"the chain ends at record {sequence} but its head is record {head.sequence}: "
+                f"the newest {missing} record(s) were removed")
+    if head.sequence < sequence:
+        return (f"the chain runs to record {sequence}, past its head at record {head.sequence}: "
+                "records were added behind the head's back")
+    if head.record_hash != last_hash:
+        return (f"record {sequence}: its hash is not the one the chain's head holds "
+                "(the newest record was replaced)")
+    return None
+
+
 def broken_link(event: AuditEvent, sequence: int, previous_hash: str) -> str | None:
     """Why `event` does not belong at `sequence` after `previous_hash`, or None when it does."""
     if event.sequence != sequence:

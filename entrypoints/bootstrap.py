@@ -13,7 +13,7 @@ from adapters.fraud.config import RulesFileError, load_rules
 from adapters.fraud.logistic import LogisticModel
 from adapters.fraud.rules import RulesEngine
 from adapters.memory import MemoryStore, MemoryUnitOfWorkFactory
-from adapters.security import Argon2Hasher, JwtTokenService
+from adapters.security import Argon2Hasher, Ed25519AuditKeys, JwtTokenService
 from adapters.sql import SqlUnitOfWorkFactory, create_sql_engine, current_revision, head_revision
 from adapters.sql import upgrade as upgrade_schema
 from adapters.system import RandomIds, SystemClock
@@ -23,6 +23,7 @@ from adapters.voice.calibration import calibrated_policy
 from adapters.voice.liveness import NoLivenessCheck
 from adapters.voice.resemblyzer_engine import ResemblyzerVoiceEngine
 from application.audit import AuditRecorder
+from application.audit_keys import AuditKeys
 from application.auth_policy import AuthPolicy
 from application.fraud import FraudEngine, HoldPolicy
 from application.fraud_screen import FraudScreen, ProfileKeeper
@@ -43,6 +44,7 @@ from application.sessions import SessionIssuer
 from application.use_cases import (
     AnswerChallenge,
     Authenticate,
+    CreateAuditKey,
     Deposit,
     DeviceBinder,
     EnrolVoice,
@@ -76,6 +78,7 @@ from application.use_cases import (
     SeedDemo,
     SetUpiPin,
     StreamStatement,
+    TakeAuditCheckpoint,
     Throttle,
     TransferMoney,
     VerifyAuditTrail,
@@ -96,6 +99,7 @@ USE_CASES = (
     ProfileKeeper, FraudScreen, HoldKeeper, GetTransfer, AnswerChallenge, ReviewTransfers,
     ExpireHolds, ManageBeneficiaries, ManageCards, OperateCustomers, OperateAccounts,
     OperateDevices, ManageReminders, RunDueReminders, StreamStatement, ListBranches,
+    CreateAuditKey, TakeAuditCheckpoint,
 )
 
 
@@ -114,6 +118,11 @@ def _fraud_engine(settings: Settings) -> FraudEngine:
         return CompositeEngine(rules, LogisticModel.load(Path(settings.fraud_model)))
     except (OSError, ValueError, KeyError) as error:
         raise ConfigurationError(f"VAANI_FRAUD_MODEL: {error}") from None
+
+
+def audit_keys() -> AuditKeys:
+    """The checkpoint keys on their own: `vaani audit keygen` needs no database."""
+    return Ed25519AuditKeys()
 
 
 def unit_of_work_factory(settings: Settings) -> UnitOfWorkFactory:
@@ -143,6 +152,7 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, ids: IdGenerato
     container.register(VoiceEngine, instance=voice_engine or ResemblyzerVoiceEngine())
     container.register(LivenessCheck, instance=NoLivenessCheck())
     container.register(Recurrence, instance=BoundedRecurrence())
+    container.register(AuditKeys, instance=audit_keys())
     container.register(Notifier, instance=LogNotifier())
     container.register(FraudEngine, instance=_fraud_engine(settings))
     container.register(HoldPolicy, instance=settings.hold_policy)

@@ -13,7 +13,7 @@ import attrs
 from adapters.memory.store import MemoryStore
 from application.ports import DuplicateCustomer, DuplicateIdempotencyKey, Later
 from domain.account import Account, AccountType
-from domain.audit import GENESIS_HASH, AuditEvent, seal
+from domain.audit import AuditEvent, AuditHead, seal
 from domain.beneficiary import Beneficiary
 from domain.branch import Branch
 from domain.card import Card
@@ -244,15 +244,16 @@ class MemoryLedger:
 class MemoryAudit:
     def __init__(self, store: MemoryStore, staged: Staged) -> None:
         self._store, self._staged = store, staged
+        self._chain: tuple[list[AuditEvent], AuditHead] | None = None
 
     def append(self, event: AuditEvent) -> None:
         # Writers hold the store's writer lock, so the committed head cannot move meanwhile.
+        # Sealed after the head, not after the last record, as SQL seals after audit_head.
+        staged = self._staged.audit
         with self._store.state:
-            chain = self._store.audit + self._staged.audit
-        head = chain[-1] if chain else None
-        sealed = seal(event, head.sequence + 1 if head else 1,
-                      head.record_hash if head else GENESIS_HASH)
-        self._staged.audit.append(sealed)
+            head = AuditHead(staged[-1].sequence, staged[-1].record_hash) if staged \
+                else self._store.audit_head
+        staged.append(seal(event, head.sequence + 1, head.record_hash))
 
     def page(self, *, before: int | None, limit: int) -> list[AuditEvent]:
         with self._store.state:
@@ -261,8 +262,18 @@ class MemoryAudit:
         return newest_first[:limit]
 
     def all_in_order(self) -> Iterator[AuditEvent]:
-        with self._store.state:
-            return iter(list(self._store.audit))
+        return iter(self._committed()[0])
+
+    def head(self) -> AuditHead:
+        return self._committed()[1]
+
+    def _committed(self) -> tuple[list[AuditEvent], AuditHead]:
+        """The committed records and head, read together once per unit of work: the one
+        snapshot a database's reader sees, so a commit in between cannot part them."""
+        if self._chain is None:
+            with self._store.state:
+                self._chain = list(self._store.audit), self._store.audit_head
+        return self._chain
 
     def ask_recent_actions(self, customer_id: UUID, since: datetime,
                            actions: Collection[str]) -> Later[list[str]]:

@@ -9,7 +9,7 @@ from uuid import UUID
 import attrs
 
 from domain.account import Account
-from domain.audit import AuditEvent
+from domain.audit import GENESIS, AuditEvent, AuditHead
 from domain.beneficiary import Beneficiary
 from domain.branch import Branch
 from domain.card import Card
@@ -37,6 +37,7 @@ class MemoryStore:
     entries: list[LedgerEntry] = attrs.Factory(list)
     entries_by_account: dict[UUID, list[LedgerEntry]] = attrs.Factory(dict)
     audit: list[AuditEvent] = attrs.Factory(list)
+    audit_head: AuditHead = GENESIS  # kept apart from the records, as SQL's audit_head row
     sessions: dict[UUID, Session] = attrs.Factory(dict)
     refresh_tokens: dict[str, RefreshToken] = attrs.Factory(dict)
     login_attempts: dict[str, LoginAttempts] = attrs.Factory(dict)

@@ -29,6 +29,7 @@ from adapters.memory.repositories import (
 )
 from adapters.memory.store import MemoryStore
 from application.ports import WritesInPlace
+from domain.audit import AuditHead
 
 
 class MemoryUnitOfWork:
@@ -85,6 +86,9 @@ class MemoryUnitOfWork:
                 store.entries.append(numbered)
                 store.entries_by_account.setdefault(entry.account_id, []).append(numbered)
             store.audit.extend(staged.audit)
+            if staged.audit:
+                newest = staged.audit[-1]
+                store.audit_head = AuditHead(newest.sequence, newest.record_hash)
             store.sessions.update(staged.sessions)
             store.refresh_tokens.update(staged.refresh_tokens)
             store.login_attempts.update(staged.login_attempts)

@@ -1,6 +1,7 @@
-"""Security adapters: argon2id hashing and JWT tokens."""
+"""Security adapters: argon2id hashing, JWT tokens, Ed25519 keys for audit checkpoints."""
 
 from adapters.security.argon2_hasher import Argon2Hasher
+from adapters.security.ed25519_keys import Ed25519AuditKeys
 from adapters.security.jwt_tokens import JwtTokenService
 
-__all__ = ["Argon2Hasher", "JwtTokenService"]
+__all__ = ["Argon2Hasher", "Ed25519AuditKeys", "JwtTokenService"]

@@ -14,7 +14,7 @@ from adapters.sql import mapping as m
 from adapters.sql.prepared import Prepared
 from adapters.sql.tables import audit_events, audit_head
 from application.ports import Later
-from domain.audit import AuditEvent, canonical_parts, seal
+from domain.audit import AuditEvent, AuditHead, canonical_parts, seal
 
 _HEAD_QUERY = sa.select(audit_head.c.last_sequence, audit_head.c.last_hash) \
     .where(audit_head.c.id == 1)
@@ -111,6 +111,11 @@ class SqlAudit:
         query = sa.select(audit_events).order_by(audit_events.c.sequence) \
             .execution_options(yield_per=1000)
         return (m.to_audit(r) for r in self._conn.execute(query))
+
+    def head(self) -> AuditHead:
+        row = _HEAD.first(self._conn)
+        assert row is not None, "audit_head is seeded by migration 0002"
+        return AuditHead(row.last_sequence, row.last_hash)
 
     def ask_recent_actions(self, customer_id: UUID, since: datetime,
                            actions: Collection[str]) -> Later[list[str]]:

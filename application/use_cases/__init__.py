@@ -1,5 +1,6 @@
 """One module per use case; each class does one thing."""
 
+from application.use_cases.audit_checkpoints import CreateAuditKey, TakeAuditCheckpoint
 from application.use_cases.audit_trail import (
     AuditPage,
     AuditReport,
@@ -61,6 +62,7 @@ __all__ = [
     "Authenticate",
     "BeneficiaryDetails",
     "CashCommand",
+    "CreateAuditKey",
     "CustomerOverview",
     "DemoLogin",
     "Deposit",
@@ -105,6 +107,7 @@ __all__ = [
     "Statement",
     "StatementStream",
     "StreamStatement",
+    "TakeAuditCheckpoint",
     "Throttle",
     "TransactionPage",
     "TransferCommand",
