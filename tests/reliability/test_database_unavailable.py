@@ -12,6 +12,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx2 as httpx
@@ -90,22 +91,26 @@ def test_a_locked_database_answers_503_within_the_wait_and_loses_nothing(
     headers = live.log_in(live.people[0][0])
     database = _database(live)
     lock = _SqliteWriter(database) if holder == "sqlite write lock" else WriterTurn(database)
+    keys = [f"locked-{n}" for n in range(10)]
     lock.acquire()
     try:
-        for n in range(4):  # on either worker, on the loop and on worker threads
+        for key in keys[:4]:  # on either worker, on the loop and on worker threads
             _assert_unavailable(_log_in(live))
-            _assert_unavailable(_pay(live, headers, f"locked-{n}"))
+            _assert_unavailable(_pay(live, headers, key))
         assert _ready(live) == 503
+        with ThreadPoolExecutor(6) as clients:  # in line behind each other in a worker
+            for response in clients.map(lambda key: _pay(live, headers, key), keys[4:]):
+                _assert_unavailable(response)
     finally:
         lock.release()
     assert _ready(live) == 200
-    for n in range(4):  # sent again under the same keys: each posts once
-        assert _pay(live, headers, f"locked-{n}").status_code == 201
+    for key in keys:  # sent again under the same keys: each posts once
+        assert _pay(live, headers, key).status_code == 201
     assert _log_in(live).status_code == 200
     balances = live.bank.resolve(UnitOfWorkFactory)
     with balances() as uow:
         payer = uow.accounts.by_number(live.people[0][1])
-        assert payer is not None and payer.balance.minor == 19960_00
+        assert payer is not None and payer.balance.minor == 19900_00
     live.assert_books_verify()
 
 
