@@ -42,11 +42,15 @@ def create_sql_engine(url: str, *, sqlite_synchronous: str = "FULL", pool_size: 
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed, sqlite_synchronous, pool_size, wait)
     if parsed.get_backend_name() == "postgresql":
-        # libpq counts its connect timeout in whole seconds, 2 at least.
+        # libpq counts its connect timeout in whole seconds, 2 at least; the URL's own
+        # `options`, if any, are kept.
+        given = parsed.query.get("options", ())
+        options = " ".join([*((given,) if isinstance(given, str) else given),
+                            f"-c lock_timeout={round(wait * 1000)}"])
         engine = sa.create_engine(url, pool_size=pool_size, max_overflow=pool_size,
                                   pool_timeout=wait, connect_args={
                                       "connect_timeout": max(2, math.ceil(wait)),
-                                      "options": f"-c lock_timeout={round(wait * 1000)}"})
+                                      "options": options})
         event.listen(engine, "connect", _no_prepared_statements_of_psycopgs_own)
         _ping_when_idle(engine, ping_after_idle)
         # Queued writes (adapters/sql/prepared.py) go before any statement of Core's own (or a
