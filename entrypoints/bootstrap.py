@@ -129,8 +129,8 @@ def unit_of_work_factory(settings: Settings) -> UnitOfWorkFactory:
     if settings.profile == "memory":
         return MemoryUnitOfWorkFactory(MemoryStore())
     engine = create_sql_engine(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous,
-                               pool_size=settings.db_pool_size)
-    return SqlUnitOfWorkFactory(engine)
+                               pool_size=settings.db_pool_size, wait=settings.db_wait_seconds)
+    return SqlUnitOfWorkFactory(engine, wait=settings.db_wait_seconds)
 
 
 def bootstrap(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | None = None,

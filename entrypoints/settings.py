@@ -44,6 +44,7 @@ class Settings:
     fraud_model: str | None = None  # model.json of `vaani fraud train` (composite engine)
     hold_policy: HoldPolicy = attrs.Factory(HoldPolicy)
     cors_origins: tuple[str, ...] = ()  # browser origins allowed to call the API
+    db_wait_seconds: float = 5.0  # a request's wait for a database lock or connection
 
 
 def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
@@ -56,6 +57,20 @@ def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -
         raise ConfigurationError(f"{name} must be an integer, got {raw!r}") from None
     if not low <= value <= high:
         raise ConfigurationError(f"{name} must be between {low} and {high}, got {value}")
+    return value
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float, low: float,
+             high: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a number of seconds, got {raw!r}") from None
+    if not low <= value <= high:  # NaN too
+        raise ConfigurationError(f"{name} must be between {low:g} and {high:g}, got {raw}")
     return value
 
 
@@ -131,6 +146,7 @@ def load_settings(env: Mapping[str, str] | None = None, *,
         fraud_engine=_choice(env, "VAANI_FRAUD_ENGINE", ("rules", "composite")),
         fraud_model=env.get("VAANI_FRAUD_MODEL") or None,
         cors_origins=_origins(env.get("VAANI_CORS_ORIGINS", "")),
+        db_wait_seconds=_seconds(env, "VAANI_DB_WAIT_SECONDS", 5.0, 0.1, 60.0),
         hold_policy=HoldPolicy(
             challenge_window=timedelta(minutes=_int(env, "VAANI_CHALLENGE_MINUTES", 5, 1, 60)),
             review_window=timedelta(hours=_int(env, "VAANI_REVIEW_HOURS", 72, 1, 24 * 30))),

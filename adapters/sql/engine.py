@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import math
+import sqlite3
 import time
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from adapters.sql.prepared import drop_deferred, send_deferred
+from adapters.sql.writer_turn import DEFAULT_WAIT_SECONDS
 
 SQLITE_SYNCHRONOUS = ("FULL", "NORMAL", "EXTRA")
 
@@ -28,13 +32,25 @@ PING_AFTER_IDLE_SECONDS = 1.0
 
 
 def create_sql_engine(url: str, *, sqlite_synchronous: str = "FULL", pool_size: int = 10,
-                      ping_after_idle: float = PING_AFTER_IDLE_SECONDS) -> Engine:
+                      ping_after_idle: float = PING_AFTER_IDLE_SECONDS,
+                      wait: float = DEFAULT_WAIT_SECONDS) -> Engine:
+    """`wait`: how long a statement waits for a lock, a pooled connection or a new one before
+    it fails as `database_unavailable` (VAANI_DB_WAIT_SECONDS): a request is answered 503 in
+    about that time, where it would hang while another transaction holds what it needs."""
     url = normalise_url(url)
     parsed = sa.make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(parsed, sqlite_synchronous, pool_size)
+        return _sqlite_engine(parsed, sqlite_synchronous, pool_size, wait)
     if parsed.get_backend_name() == "postgresql":
-        engine = sa.create_engine(url, pool_size=pool_size, max_overflow=pool_size)
+        # libpq counts its connect timeout in whole seconds, 2 at least; the URL's own
+        # `options`, if any, are kept.
+        given = parsed.query.get("options", ())
+        options = " ".join([*((given,) if isinstance(given, str) else given),
+                            f"-c lock_timeout={round(wait * 1000)}"])
+        engine = sa.create_engine(url, pool_size=pool_size, max_overflow=pool_size,
+                                  pool_timeout=wait, connect_args={
+                                      "connect_timeout": max(2, math.ceil(wait)),
+                                      "options": options})
         event.listen(engine, "connect", _no_prepared_statements_of_psycopgs_own)
         _ping_when_idle(engine, ping_after_idle)
         # Queued writes (adapters/sql/prepared.py) go before any statement of Core's own (or a
@@ -46,14 +62,15 @@ def create_sql_engine(url: str, *, sqlite_synchronous: str = "FULL", pool_size: 
     raise ValueError(f"unsupported database URL scheme: {parsed.drivername}")
 
 
-def _sqlite_engine(url: sa.URL, synchronous: str, pool_size: int) -> Engine:
+def _sqlite_engine(url: sa.URL, synchronous: str, pool_size: int, wait: float) -> Engine:
     if synchronous.upper() not in SQLITE_SYNCHRONOUS:
         raise ValueError(f"VAANI_SQLITE_SYNCHRONOUS must be one of {SQLITE_SYNCHRONOUS}")
     if url.database in (None, "", ":memory:"):
         raise ValueError("the sqlite profile needs a database file, not :memory:")
     Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
-                              pool_size=pool_size, max_overflow=pool_size)
+    engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": wait},
+                              pool_size=pool_size, max_overflow=pool_size, pool_timeout=wait)
+    busy_timeout_ms = round(wait * 1000)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _: Any) -> None:
@@ -63,7 +80,7 @@ def _sqlite_engine(url: sa.URL, synchronous: str, pool_size: int) -> Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA synchronous={synchronous.upper()}")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -122,8 +139,13 @@ def _send_deferred_first(conn: sa.Connection, *_: Any) -> None:
 
 
 def database_unavailable(error: BaseException) -> bool:
-    """The database could not be reached or dropped the connection (a restart, a failover, a
-    busy SQLite file past its timeout): the request may be retried, nothing was committed."""
+    """The database could not be reached or dropped the connection (a restart, a failover), or
+    did not give what a request needs within the wait (a lock held elsewhere, a busy SQLite
+    file, the writer turn, an exhausted pool), or its file is gone (database_file.py): the
+    request may be retried, nothing was committed. Driver errors count whether SQLAlchemy
+    wrapped them or not: SQLite's BEGIN (above) and the writer turn raise them bare."""
     if isinstance(error, sa.exc.DBAPIError) and error.connection_invalidated:
         return True
-    return isinstance(error, (sa.exc.OperationalError, sa.exc.InterfaceError))
+    return isinstance(error, (sa.exc.OperationalError, sa.exc.InterfaceError,
+                              sa.exc.TimeoutError, sqlite3.OperationalError,
+                              psycopg.OperationalError))

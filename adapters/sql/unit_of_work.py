@@ -20,6 +20,7 @@ from adapters.sql.beneficiaries import SqlBeneficiaries
 from adapters.sql.branches import SqlBranches
 from adapters.sql.cards import SqlCards
 from adapters.sql.checkpointer import Checkpointer
+from adapters.sql.database_file import DatabaseFile
 from adapters.sql.fraud import SqlFraud
 from adapters.sql.identity import SqlLoginAttempts, SqlRateLimits, SqlRefreshTokens, SqlSessions
 from adapters.sql.kept_connections import InPlaceConnections, KeptConnections, kept_per_kind
@@ -33,7 +34,7 @@ from adapters.sql.repositories import (
     key_taken,
 )
 from adapters.sql.voice import SqlDevices, SqlVoice
-from adapters.sql.writer_turn import Refusal, WriterTurn
+from adapters.sql.writer_turn import DEFAULT_WAIT_SECONDS, Refusal, WriterTurn
 from application.ports import (
     DuplicateIdempotencyKey,
     ReadWouldWait,
@@ -107,7 +108,8 @@ class SqlUnitOfWork:
 
     def __init__(self, engine: Engine, write: bool, writer: WriterTurn | None,
                  shared: bool = False, connections: KeptConnections | None = None,
-                 checkpointer: Checkpointer | None = None) -> None:
+                 checkpointer: Checkpointer | None = None,
+                 database_file: DatabaseFile | None = None) -> None:
         self._engine = engine
         self._write = write
         self._shared = shared
@@ -116,6 +118,7 @@ class SqlUnitOfWork:
         self._writer = writer if write else None
         self._connections = connections  # where its connection comes from and goes back to
         self._checkpointer = checkpointer if write else None  # SQLite: checkpoints the WAL
+        self._file = database_file if write else None  # SQLite: still at its path?
         self._conn: Connection | None = None
         self._tx: RootTransaction | None = None
 
@@ -181,6 +184,8 @@ class SqlUnitOfWork:
         audit = vars(self).get("audit")  # made only if this transaction appended or read
         if audit is not None:
             audit.place()
+        if self._file is not None:
+            self._file.check()  # never acknowledge writes into a moved or deleted file
         # Queued writes and the COMMIT in one round trip; if a write fails, nothing commits.
         send_deferred(self._conn, commit=True)
         self._tx.commit()
@@ -202,7 +207,9 @@ class SqlUnitOfWorkFactory:
     """Opens units of work on one engine. On SQLite, writers take turns (writer_turn.py) before
     asking the database, so threads and processes do not sleep in SQLite's busy handler."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, wait: float = DEFAULT_WAIT_SECONDS) -> None:
+        """`wait`: how long a writer waits for its turn (writer_turn.py); the engine's own
+        waits are set where it is made (engine.py)."""
         self.engine = engine
         # Same pool; its connections carry the option that makes SQLite BEGIN IMMEDIATE. Set
         # once here rather than on every connection (~9 µs a transaction).
@@ -228,7 +235,8 @@ class SqlUnitOfWorkFactory:
         self._writers = KeptConnections(self._writing, kept)
         # SQLite: one writer at a time, in this process and across processes (writer_turn.py).
         sqlite_file = engine.url.database if engine.dialect.name == "sqlite" else None
-        self._writer = WriterTurn(sqlite_file) if sqlite_file else None
+        self._writer = WriterTurn(sqlite_file, wait) if sqlite_file else None
+        self._file = DatabaseFile.watch(engine) if sqlite_file else None
         # SQLite: requests' reads on the event loop, on a connection of their own that waits
         # for a lock only briefly (the loop serves everyone meanwhile).
         self._loop_readers = InPlaceConnections(self._request_reading_engine, _wait_briefly) \
@@ -255,7 +263,7 @@ class SqlUnitOfWorkFactory:
             if self._loop_writers is not None:
                 self._loop_writers.keep_one()  # a worker thread opens the loop's connection
             return SqlUnitOfWork(self._writing, True, self._writer, connections=self._writers,
-                                 checkpointer=self._checkpointer)
+                                 checkpointer=self._checkpointer, database_file=self._file)
         if (shared := getattr(self._reading, "uow", None)) is not None:
             return shared  # type: ignore[no-any-return]
         return SqlUnitOfWork(self._reading_engine, False, None)
@@ -311,6 +319,8 @@ class SqlUnitOfWorkFactory:
                 open_.lost = sqlite3.OperationalError("the transaction was rolled back")
             if open_.lost is not None:
                 raise OperationalError("COMMIT", None, open_.lost) from open_.lost
+            if self._file is not None:
+                self._file.check()  # never acknowledge writes into a moved or deleted file
             open_.tx.commit()
             committed = True
         finally:
@@ -371,11 +381,17 @@ class SqlUnitOfWorkFactory:
             raise
 
     def ping(self) -> bool:
+        """The database takes a write within the wait: a write transaction begun (on SQLite,
+        the writer turn and the file's write lock taken, in the file first opened) and rolled
+        back. A database that answers reads but not writes cannot serve a bank."""
         try:
-            with self.engine.connect() as conn:
-                conn.exec_driver_sql("SELECT 1")
+            if self._file is not None:
+                self._file.check()
+            with self(write=True) as uow:
+                uow.connection.exec_driver_sql("SELECT 1")
             return True
-        except Exception:
+        except Exception as error:
+            log.warning("the database is not ready: %s", error)
             return False
 
     def close(self) -> None:

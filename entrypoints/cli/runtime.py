@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from adapters.sql.engine import database_unavailable
 from application.context import RequestContext
 from domain.errors import DomainError
 from entrypoints.bootstrap import bootstrap
@@ -48,7 +49,9 @@ def fail(message: str, code: int = 1) -> NoReturn:
 
 
 def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
-    """Turn domain and configuration errors into one clear line on stderr and an exit code."""
+    """Turn domain and configuration errors, and a database that cannot be had (locked past
+    VAANI_DB_WAIT_SECONDS, unreachable, its file gone), into one clear line on stderr and an
+    exit code."""
 
     @functools.wraps(command)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -58,6 +61,11 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
             fail(f"{error.message} ({error.code})", exit_code_of(error))
         except ConfigurationError as error:
             fail(str(error), 78)  # EX_CONFIG
+        except Exception as error:
+            if not database_unavailable(error):
+                raise
+            cause = getattr(error, "orig", None) or error
+            fail(f"the database is unavailable ({cause}); nothing was changed, try again", 75)
 
     return run
 

@@ -26,6 +26,8 @@ from collections.abc import Awaitable, Callable
 from starlette.requests import Request
 from starlette.responses import Response
 
+from adapters.sql.engine import database_unavailable
+from adapters.sql.writer_turn import DatabaseBusy
 from application.ports import (
     ReadWouldWait,
     UnitOfWorkFactory,
@@ -57,9 +59,24 @@ class QuickWrites:
         self._shared = 0  # writes in it
         self._opened_at = 0.0
         self._watch: asyncio.TimerHandle | None = None
+        self._unavailable_at = 0.0  # when a write last failed for want of the database
 
     async def write(self, request: Request, handler: WorkerHandler, body: bytes,
                     check: Callable[[], Awaitable[Principal | None]]) -> Response | None:
+        """`_write`; a write that waited in line while the one ahead of it failed for want of
+        the database (a lock held past the wait, VAANI_DB_WAIT_SECONDS) fails the same way at
+        once, so that no write waits in line for the database longer than that wait."""
+        arrived = time.monotonic()
+        try:
+            return await self._write(request, handler, body, check, arrived)
+        except Exception as error:
+            if database_unavailable(error):
+                self._unavailable_at = time.monotonic()
+            raise
+
+    async def _write(self, request: Request, handler: WorkerHandler, body: bytes,
+                     check: Callable[[], Awaitable[Principal | None]],
+                     arrived: float) -> Response | None:
         """Check the caller (`check`, in place), then run `handler` in place, else on a worker
         thread; None if the check must be made on a worker thread. One at a time: while a
         worker's own writes ran on its threads, the loop found the database taken by them,
@@ -75,6 +92,8 @@ class QuickWrites:
             return None
         await self._wait_in_line()
         try:
+            if self._unavailable_at > arrived:
+                raise DatabaseBusy("the database took no write while this one waited in line")
             try:
                 outcome = self._in_place(request, handler, who, body)
             except WriterTurnTaken:

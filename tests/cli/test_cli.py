@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -290,3 +291,24 @@ def test_statement_export_and_reminder_list(vaani: tuple[CliRunner, str], tmp_pa
                        "--out", str(out))
     assert code == 2 and "YYYY-MM-DD" in err
     assert as_json(runner, "reminders", "list", asha["customer_number"]) == {"items": []}
+
+
+@pytest.mark.parametrize("vaani", ["sqlite"], indirect=True)
+def test_a_locked_database_is_one_line_and_exit_75(vaani: tuple[CliRunner, str],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A writer outside Vaani holds the database past VAANI_DB_WAIT_SECONDS: the command says
+    so and exits EX_TEMPFAIL, where it used to wait 30 s and print a traceback."""
+    runner, url = vaani
+    as_json(runner, "db", "upgrade")
+    number = as_json(runner, "seed", "demo")["customers"][0]["customer_number"]
+    monkeypatch.setenv("VAANI_DB_WAIT_SECONDS", "0.2")
+    runtime.reset()
+    holder = sqlite3.connect(sa.make_url(url).database or "", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        code, _, err = run(runner, "customer", "freeze", number)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert code == 75, err
+    assert "the database is unavailable" in err and "Traceback" not in err

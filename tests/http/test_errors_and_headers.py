@@ -168,3 +168,12 @@ def test_more_http_threads_than_the_pool_can_lend_are_refused_at_start() -> None
                        "VAANI_HTTP_HEAVY_THREADS": "2"})
     assert load_settings({**base, "VAANI_DB_POOL_SIZE": "4", "VAANI_HTTP_THREADS": "3",
                           "VAANI_HTTP_HEAVY_THREADS": "2"}).http_threads == 3
+
+
+@pytest.mark.parametrize("wait", ["0", "-1", "61", "nan", "inf", "five", "1e400"])
+def test_the_database_wait_is_a_bounded_number_of_seconds(wait: str) -> None:
+    with pytest.raises(ConfigurationError, match="VAANI_DB_WAIT_SECONDS"):
+        load_settings({"VAANI_JWT_SECRET": "x" * 40, "VAANI_DB_WAIT_SECONDS": wait})
+    assert load_settings({"VAANI_JWT_SECRET": "x" * 40}).db_wait_seconds == 5.0
+    assert load_settings({"VAANI_JWT_SECRET": "x" * 40,
+                          "VAANI_DB_WAIT_SECONDS": "0.5"}).db_wait_seconds == 0.5

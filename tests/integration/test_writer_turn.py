@@ -1,6 +1,6 @@
 """SQLite writers of different processes take turns: one waits for the other to finish, a
-writer killed while writing never leaves the turn taken, and a forked child is a writer of its
-own, not a second holder of its parent's turn."""
+writer killed while writing never leaves the turn taken, a forked child is a writer of its
+own, not a second holder of its parent's turn, and no writer waits longer than its wait."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from adapters.sql.writer_turn import WriterTurn
+from adapters.sql.engine import database_unavailable
+from adapters.sql.writer_turn import DatabaseBusy, Refusal, WriterTurn
 from application.ports import UnitOfWorkFactory
 from application.use_cases import GetBalance, TransferCommand, TransferMoney
 from entrypoints.bootstrap import bootstrap, prepare_database
@@ -25,7 +26,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # A writer in another process: takes the turn, says so, holds it until its stdin closes.
 HOLDER = """
 import sys
-from adapters.sql.writer_turn import WriterTurn
+from adapters.sql.engine import database_unavailable
+from adapters.sql.writer_turn import DatabaseBusy, Refusal, WriterTurn
 turn = WriterTurn(sys.argv[1])
 turn.acquire()
 print("held", flush=True)
@@ -138,3 +140,45 @@ def test_writers_still_write_when_the_turn_file_cannot_be_opened(
         thread.join()
     finally:
         bank.resolve(UnitOfWorkFactory).close()
+
+
+def test_a_writer_gives_up_after_its_wait_and_the_turn_it_left_waiting_goes_back(
+        tmp_path: Path) -> None:
+    child = _holder(tmp_path / "bank.db")
+    turn = WriterTurn(str(tmp_path / "bank.db"), wait=0.3)
+    with pytest.raises(DatabaseBusy) as refused:
+        turn.acquire()
+    assert database_unavailable(refused.value)  # answered 503 database_unavailable
+    # The kernel may hand the lock to the thread left waiting any moment: not ours to take.
+    assert turn.try_acquire() is Refusal.ANOTHER_PROCESS
+    assert child.stdin is not None
+    child.stdin.close()
+    assert child.wait(10) == 0
+    other = WriterTurn(str(tmp_path / "bank.db"), wait=10)  # another descriptor: a process
+    other.acquire()  # the turn nobody waited for any more was given back
+    with pytest.raises(DatabaseBusy):
+        turn.acquire()
+    other.release()
+    turn = WriterTurn(str(tmp_path / "bank.db"), wait=10)
+    turn.acquire()
+    turn.release()
+    other.close()
+    turn.close()
+
+
+def test_a_thread_of_this_process_waits_no_longer_than_the_wait(tmp_path: Path) -> None:
+    turn = WriterTurn(str(tmp_path / "bank.db"), wait=0.2)
+    turn.acquire()
+    refused: list[BaseException] = []
+
+    def write() -> None:
+        try:
+            turn.acquire()
+        except DatabaseBusy as error:
+            refused.append(error)
+    thread = threading.Thread(target=write)
+    thread.start()
+    thread.join(10)
+    assert not thread.is_alive() and len(refused) == 1
+    turn.release()
+    turn.close()

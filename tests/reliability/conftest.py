@@ -89,8 +89,9 @@ def live_database(profile: str, tmp_path: Path, request: pytest.FixtureRequest,
     return create_database(server, name.lower())
 
 
-def open_live_bank(url: str, customers: int, workers: int) -> LiveBank:
-    env = {**LIVE_ENV, "VAANI_DATABASE_URL": url}
+def open_live_bank(url: str, customers: int, workers: int,
+                   env: dict[str, str] | None = None) -> LiveBank:
+    env = {**LIVE_ENV, **(env or {}), "VAANI_DATABASE_URL": url}
     bank = bootstrap(load_settings(env))
     prepare_database(bank)
     server = LiveServer(env, workers=workers)

@@ -1,0 +1,52 @@
+"""The SQLite file served is the one first opened: once it is moved, deleted or replaced,
+writes are refused before they commit (`database_unavailable`), `ping` fails, and no new
+connection creates an empty database in its place."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from adapters.sql.database_file import DatabaseFileGone
+from adapters.sql.engine import database_unavailable
+from application.ports import UnitOfWorkFactory
+from application.use_cases import TransferCommand, TransferMoney
+from entrypoints.bootstrap import bootstrap, prepare_database
+from tests.conftest import settings_for
+from tests.support.banking import account, customer, inr
+
+
+@pytest.mark.parametrize("how", ["moved", "deleted", "replaced"])
+def test_writes_stop_once_the_file_is_not_the_one_opened(tmp_path: Path, how: str) -> None:
+    database = tmp_path / "bank.db"
+    bank = bootstrap(settings_for(f"sqlite:///{database}"))
+    prepare_database(bank)
+    factory = bank.resolve(UnitOfWorkFactory)
+    try:
+        owner = customer(bank)
+        source = account(bank, owner, "100.00").account_number
+        destination = account(bank, owner).account_number
+
+        def pay(key: str) -> None:
+            bank.resolve(TransferMoney).execute(TransferCommand(
+                owner.id, source, destination, inr("1.00"), idempotency_key=key))
+        pay("before")
+        assert factory.ping()
+        os.rename(database, tmp_path / "moved.db")
+        if how == "deleted":
+            os.unlink(tmp_path / "moved.db")
+        elif how == "replaced":
+            database.write_bytes(b"")
+        with pytest.raises(DatabaseFileGone) as refused:
+            pay("after")  # on a connection opened before: refused before its COMMIT
+        assert database_unavailable(refused.value)
+        assert not factory.ping()
+        factory.close()  # every connection gone: the next one is opened afresh, and refused
+        with pytest.raises(Exception) as reopened:
+            pay("reopened")
+        assert database_unavailable(reopened.value)
+        assert database.exists() == (how == "replaced")  # nothing created in its place
+    finally:
+        factory.close()
