@@ -48,7 +48,8 @@ class ProfileKeeper:
             payee = uow.fraud.counterparty_profile(transfer.to_account_number) or \
                 CounterpartyProfile(transfer.to_account_number)
         customer.observe(transfer.amount.minor, now, transfer.to_account_number,
-                         f"{source.account_type.value}:{transfer.channel.value}")
+                         f"{source.account_type.value}:{transfer.channel.value}",
+                         source.account_number)
         uow.fraud.save_customer_profile(customer)
         payee.observe(now)
         uow.fraud.save_counterparty_profile(payee)
@@ -120,5 +121,5 @@ class FraudScreen:
             own_account=destination.customer_id == source.customer_id, now=self._clock.now(),
             customer=scored.customer, counterparty_profile=scored.payee,
             device_trust=facts.device_trust, security_events=facts.security_events,
-            payee_added_at=facts.payee_added_at,
+            payee_added_at=facts.payee_added_at, account_number=source.account_number,
         )), scored

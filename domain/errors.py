@@ -150,3 +150,7 @@ class CardStateError(DomainError):
 
 class ReminderNotFound(DomainError):
     code = "reminder_not_found"
+
+
+class ChannelNotAllowed(DomainError):
+    code = "channel_not_allowed"
