@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 from domain.account import AccountType
 from domain.ledger import Channel
 from entrypoints.http.app import create_app
-from entrypoints.settings import Settings
+from entrypoints.settings import ConfigurationError, Settings, load_settings
 from tests.http.conftest import API, log_in
 from tests.http.test_errors_and_headers import assert_envelope
 from tests.support.banking import account, customer
@@ -97,3 +97,12 @@ def test_one_customers_limit_holds_across_their_accounts(client: TestClient, fir
     assert_envelope(over, 403, "transfer_blocked")
     assert _send(client, headers, current, sink, "120000.00", "UPI")["status"] == 201
     assert _balance(client, headers, sink) == "500000.00"
+
+
+def test_the_channels_open_to_clients_are_configured_and_checked_at_start() -> None:
+    base = {"VAANI_JWT_SECRET": "x" * 40, "VAANI_DATABASE_URL": "sqlite:///unused.db"}
+    assert load_settings(base).api_channels == {Channel.ONLINE, Channel.MOBILE, Channel.UPI}
+    chosen = load_settings({**base, "VAANI_API_CHANNELS": " mobile, UPI "}).api_channels
+    assert chosen == {Channel.MOBILE, Channel.UPI}
+    with pytest.raises(ConfigurationError, match="FAX"):
+        load_settings({**base, "VAANI_API_CHANNELS": "UPI,FAX"})
