@@ -195,6 +195,8 @@ class Poster:
         else:
             source.place_hold(request.amount)  # available drops now, the ledger when it posts
             uow.transfers.add(transfer)
+            self._profiles.hold(uow, transfer, source,
+                                screen.scored if screen is not None else None)
             action = f"money.{request.kind.value}.held"
         uow.accounts.update(source)
         if assessment is not None:

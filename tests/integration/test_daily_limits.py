@@ -12,11 +12,17 @@ from uuid import UUID
 import punq
 import pytest
 
+from application.context import SYSTEM
 from application.ports import UnitOfWorkFactory
 from application.use_cases import (
+    AnswerChallenge,
+    Authenticate,
     CashCommand,
     Deposit,
+    ExpireHolds,
     GetBalance,
+    LogInWithPassword,
+    SetUpiPin,
     TransferCommand,
     TransferMoney,
     VerifyLedger,
@@ -30,7 +36,7 @@ from domain.transfer import TransferStatus
 from entrypoints.bootstrap import bootstrap, prepare_database
 from entrypoints.settings import load_settings
 from tests.conftest import TEST_ENV, database_url_for
-from tests.support.banking import account, customer, inr
+from tests.support.banking import PASSWORD, account, customer, inr
 from tests.support.clock import SteppingClock
 
 SHIPPED = Path(__file__).resolve().parents[2] / "adapters" / "fraud" / "rules.toml"
@@ -106,6 +112,36 @@ def test_one_customers_limit_holds_across_their_accounts(bank: punq.Container) -
         pay(bank, asha, second, sink, "150000.00", Channel.UPI)
     assert "for all of this customer's accounts" in reason(refused.value, bank)
     assert balance(bank, sink) == "380000.00"
+
+
+def test_held_payments_count_against_the_limit_while_they_wait(bank: punq.Container,
+                                                              clock: SteppingClock) -> None:
+    """Held money may post later: it counts from the moment it is held, is given back when
+    the hold is voided, and counts once when it posts (each of these 1,90,000.00 payments to
+    a new payee is held for a step-up challenge)."""
+    asha, ravi, meera = customer(bank), customer(bank), customer(bank)
+    source = account(bank, asha, "900000.00").account_number
+    to_ravi, to_meera = account(bank, ravi).account_number, account(bank, meera).account_number
+    issued, _ = bank.resolve(LogInWithPassword).execute(asha.customer_number, PASSWORD)
+    bank.resolve(SetUpiPin).execute(bank.resolve(Authenticate).execute(issued.access_token),
+                                    "4826", None, SYSTEM)
+    clock.advance(timedelta(days=2))  # the PIN set-up is no longer a recent security event
+    assert pay(bank, asha, source, to_ravi, "190000.00", Channel.MOBILE) is \
+        TransferStatus.CHALLENGE_REQUIRED
+    with pytest.raises(TransferBlocked):  # was: held too, and both could be answered
+        pay(bank, asha, source, to_meera, "20000.00", Channel.ONLINE)
+    clock.advance(timedelta(minutes=6))
+    assert bank.resolve(ExpireHolds).execute(SYSTEM) == 1  # given back
+    held = bank.resolve(TransferMoney).execute(TransferCommand(
+        asha.id, source, to_meera, inr("190000.00"), channel=Channel.MOBILE)).transfer
+    assert held.status is TransferStatus.CHALLENGE_REQUIRED
+    posted = bank.resolve(AnswerChallenge).execute(asha.id, held.id, SYSTEM, pin="4826")
+    assert posted.status is TransferStatus.COMPLETED
+    assert pay(bank, asha, source, to_meera, "5000.00", Channel.ONLINE) is \
+        TransferStatus.COMPLETED  # 1,95,000.00 in all: the posted payment counted once
+    with pytest.raises(TransferBlocked):
+        pay(bank, asha, source, to_meera, "5000.01", Channel.ONLINE)
+    assert balance(bank, source) == "705000.00"
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
