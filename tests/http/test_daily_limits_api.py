@@ -106,3 +106,15 @@ def test_the_channels_open_to_clients_are_configured_and_checked_at_start() -> N
     assert chosen == {Channel.MOBILE, Channel.UPI}
     with pytest.raises(ConfigurationError, match="FAX"):
         load_settings({**base, "VAANI_API_CHANNELS": "UPI,FAX"})
+
+
+def test_an_amount_in_another_currency_is_refused_before_it_is_weighed(client: TestClient,
+                                                                       firm) -> None:  # type: ignore[no-untyped-def]
+    """Limits are kept in the account's minor units: a yen amount was weighed against rupee
+    limits (and a large one stored as a blocked transfer) before the ledger refused it."""
+    headers, current, _, sink = firm
+    for amount in ("30000000", "3"):
+        response = client.post(f"{API}/accounts/{current}/transfer", headers=headers, json={
+            "to_account_number": sink, "amount": {"amount": amount, "currency": "JPY"}})
+        assert_envelope(response, 422, "currency_mismatch")
+    assert _balance(client, headers, current) == "900000.00"
