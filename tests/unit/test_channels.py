@@ -23,7 +23,7 @@ def test_a_transfer_within_the_bank_takes_every_channel_but_the_interbank_rails(
 
 
 def test_rtgs_carries_only_its_minimum_or_more() -> None:
-    with pytest.raises(ChannelNotAllowed, match="200000.00 INR or more") as refused:
+    with pytest.raises(ChannelNotAllowed, match=r"200000\.00 INR or more") as refused:
         check_transfer_channel(Channel.RTGS, Money(199_999_99, "INR"), interbank=True)
     assert refused.value.info == {"channel": "RTGS", "minimum": "200000.00"}
     check_transfer_channel(Channel.RTGS, LAKH + LAKH, interbank=True)
