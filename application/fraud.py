@@ -30,6 +30,7 @@ class FraudContext:
     device_trust: TrustLevel | None  # None: the request named no bound device
     security_events: tuple[str, ...]  # audit actions on this customer in the last 24 h
     payee_added_at: datetime | None = None  # when the customer saved this payee as beneficiary
+    account_number: str = ""  # the account paid from (its own daily limit)
 
 
 class FraudEngine(Protocol):

@@ -33,25 +33,59 @@ class ProfileKeeper:
         self._clock = clock
 
     def observe(self, uow: UnitOfWork, transfer: Transfer, source: Account,
-                scored: ScoredProfiles | None = None) -> None:
+                scored: ScoredProfiles | None = None, held: bool = False) -> None:
         """`scored`: the profiles the payment was just scored on in this transaction, folded
-        into as they are (reading them again would decode both documents a second time)."""
-        if transfer.kind is not TransferKind.TRANSFER or source.customer_id is None:
+        into as they are (reading them again would decode both documents a second time).
+        `held`: the payment was held first, and counted against the daily limits then."""
+        if not _folded(transfer, source):
             return
         now = transfer.posted_at or self._clock.now()
-        if scored is not None and scored.customer.customer_id == source.customer_id \
-                and scored.payee.key == transfer.to_account_number:
-            customer, payee = scored.customer, scored.payee
-        else:
-            customer = uow.fraud.customer_profile(source.customer_id) or \
-                CustomerProfile(source.customer_id)
-            payee = uow.fraud.counterparty_profile(transfer.to_account_number) or \
-                CounterpartyProfile(transfer.to_account_number)
+        customer, payee = self._profiles(uow, transfer, source, scored)
         customer.observe(transfer.amount.minor, now, transfer.to_account_number,
-                         f"{source.account_type.value}:{transfer.channel.value}")
+                         _bucket(transfer, source), source.account_number, counted=held)
         uow.fraud.save_customer_profile(customer)
         payee.observe(now)
         uow.fraud.save_counterparty_profile(payee)
+
+    def hold(self, uow: UnitOfWork, transfer: Transfer, source: Account,
+             scored: ScoredProfiles | None = None) -> None:
+        """Held money may post later: it counts against today's limits from now on, or two
+        held payments, each under a limit alone, would both post over it."""
+        if _folded(transfer, source):
+            customer, _ = self._profiles(uow, transfer, source, scored)
+            customer.count_today(transfer.amount.minor, transfer.created_at,
+                                 _bucket(transfer, source), source.account_number)
+            uow.fraud.save_customer_profile(customer)
+
+    def give_back(self, uow: UnitOfWork, transfer: Transfer, source: Account) -> None:
+        """A held payment voided: it no longer counts against the day it was held on."""
+        if _folded(transfer, source):
+            customer, _ = self._profiles(uow, transfer, source, None, payee=False)
+            customer.uncount(transfer.amount.minor, transfer.created_at,
+                             _bucket(transfer, source), source.account_number)
+            uow.fraud.save_customer_profile(customer)
+
+    @staticmethod
+    def _profiles(uow: UnitOfWork, transfer: Transfer, source: Account,
+                  scored: ScoredProfiles | None, payee: bool = True
+                  ) -> tuple[CustomerProfile, CounterpartyProfile]:
+        assert source.customer_id is not None
+        if scored is not None and scored.customer.customer_id == source.customer_id \
+                and scored.payee.key == transfer.to_account_number:
+            return scored.customer, scored.payee
+        customer = uow.fraud.customer_profile(source.customer_id) or \
+            CustomerProfile(source.customer_id)
+        found = uow.fraud.counterparty_profile(transfer.to_account_number) if payee else None
+        return customer, found or CounterpartyProfile(transfer.to_account_number)
+
+
+def _folded(transfer: Transfer, source: Account) -> bool:
+    """Only a customer's transfers shape profiles and count against limits (not cash)."""
+    return transfer.kind is TransferKind.TRANSFER and source.customer_id is not None
+
+
+def _bucket(transfer: Transfer, source: Account) -> str:
+    return f"{source.account_type.value}:{transfer.channel.value}"
 
 
 @attrs.frozen
@@ -120,5 +154,5 @@ class FraudScreen:
             own_account=destination.customer_id == source.customer_id, now=self._clock.now(),
             customer=scored.customer, counterparty_profile=scored.payee,
             device_trust=facts.device_trust, security_events=facts.security_events,
-            payee_added_at=facts.payee_added_at,
+            payee_added_at=facts.payee_added_at, account_number=source.account_number,
         )), scored

@@ -40,7 +40,7 @@ class HoldKeeper:
         uow.accounts.update(source)
         uow.accounts.update(destination)
         uow.transfers.update(posted)
-        self._profiles.observe(uow, posted, source)
+        self._profiles.observe(uow, posted, source, held=True)  # counted when it was held
         uow.audit.append(self._audit.event(
             context, "money.transfer.released", customer_id=transfer.customer_id,
             resource=f"transfer:{transfer.id}", why=why, amount=transfer.amount.format()))
@@ -53,6 +53,7 @@ class HoldKeeper:
         source = uow.accounts.lock([transfer.from_account_number])[transfer.from_account_number]
         source.release_hold(transfer.amount)
         uow.accounts.update(source)
+        self._profiles.give_back(uow, transfer, source)
         voided = attrs.evolve(transfer, status=TransferStatus.VOIDED, void_reason=why,
                               hold_expires_at=None)
         uow.transfers.update(voided)

@@ -152,5 +152,9 @@ class ReminderNotFound(DomainError):
     code = "reminder_not_found"
 
 
+class ChannelNotAllowed(DomainError):
+    code = "channel_not_allowed"
+
+
 class AuditTrailBroken(DomainError):
     code = "audit_trail_broken"

@@ -51,6 +51,7 @@ class CustomerProfile:
     hours: list[int] = attrs.Factory(lambda: [0] * 24)  # UTC hour of day histogram
     day: str = ""
     day_totals: dict[str, int] = attrs.Factory(dict)  # "account_type:channel" -> minor units
+    account_totals: dict[str, int] = attrs.Factory(dict)  # account number -> minor units, `day`
     counterparties: dict[str, int] = attrs.Factory(dict)  # counterparty -> payments
     days: dict[str, list[int]] = attrs.Factory(dict)  # date -> [count, sum]
 
@@ -75,13 +76,48 @@ class CustomerProfile:
         return count, total
 
     def spent_today(self, now: datetime, bucket: str) -> int:
+        """Paid today from one account type on one channel."""
         return self.day_totals.get(bucket, 0) if self.day == now.date().isoformat() else 0
+
+    def spent_today_from(self, now: datetime, account_number: str) -> int:
+        """Paid today from one account, on every channel together."""
+        return self.account_totals.get(account_number, 0) \
+            if self.day == now.date().isoformat() else 0
+
+    def spent_today_in_all(self, now: datetime) -> int:
+        """Paid today from all of this customer's accounts, on every channel together."""
+        return sum(self.day_totals.values()) if self.day == now.date().isoformat() else 0
 
     def hour_share(self, hour: int) -> float:
         return self.hours[hour] / self.transfers if self.transfers else 0.0
 
-    def observe(self, amount: int, now: datetime, counterparty: str, bucket: str) -> None:
-        """Fold one posted transfer into the profile."""
+    def count_today(self, amount: int, now: datetime, bucket: str,
+                    account_number: str = "") -> None:
+        """Count a payment against the daily limits of the day `now` falls on: when it
+        posts, or already when it is held, so held payments cannot together pass a limit."""
+        today = now.date().isoformat()
+        if self.day != today:
+            self.day, self.day_totals, self.account_totals = today, {}, {}
+        self.day_totals[bucket] = self.day_totals.get(bucket, 0) + amount
+        if account_number:
+            self.account_totals[account_number] = self.account_totals.get(account_number, 0) \
+                + amount
+
+    def uncount(self, amount: int, held_at: datetime, bucket: str,
+                account_number: str = "") -> None:
+        """A held payment given back no longer counts against the day it was held on."""
+        if self.day != held_at.date().isoformat():
+            return
+        self.day_totals[bucket] = max(0, self.day_totals.get(bucket, 0) - amount)
+        if account_number in self.account_totals:
+            self.account_totals[account_number] = max(
+                0, self.account_totals[account_number] - amount)
+
+    def observe(self, amount: int, now: datetime, counterparty: str, bucket: str,
+                account_number: str = "", counted: bool = False) -> None:
+        """Fold one posted transfer into the profile: `bucket` is "account_type:CHANNEL",
+        `account_number` the account paid from; `counted`: already counted against the daily
+        limits when it was held."""
         self.transfers += 1
         self.recent_amounts = [*self.recent_amounts, amount][-RECENT_AMOUNTS:]
         minute = int(now.timestamp() // 60)
@@ -92,10 +128,9 @@ class CustomerProfile:
         for stale in [m for m in self.minutes if int(m) <= cutoff]:
             del self.minutes[stale]
         self.hours[now.hour] += 1
+        if not counted:
+            self.count_today(amount, now, bucket, account_number)
         today = now.date().isoformat()
-        if self.day != today:
-            self.day, self.day_totals = today, {}
-        self.day_totals[bucket] = self.day_totals.get(bucket, 0) + amount
         bucket_today = self.days.setdefault(today, [0, 0])
         bucket_today[0] += 1
         bucket_today[1] += amount

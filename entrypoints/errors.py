@@ -58,6 +58,7 @@ ERRORS: dict[str, Outcome] = {
     "card_state": Outcome(409, 4),
     "transfer_not_held": Outcome(409, 4),
     "challenge_failed": Outcome(401, 6),
+    "channel_not_allowed": Outcome(422, 2),
     "audit_trail_broken": Outcome(409, 1),  # as `vaani audit verify` exits on a break
     "internal_error": Outcome(500, 1),
 }

@@ -14,10 +14,12 @@ from adapters.sql.kept_connections import kept_per_kind
 from application.auth_policy import AuthPolicy
 from application.fraud import HoldPolicy
 from domain.customer import PinPolicy
+from domain.ledger import Channel
 from domain.login_attempts import LockoutPolicy
 
 DEFAULT_DATABASE_URL = "sqlite:///./var/vaani.db"
 PROFILES = ("memory", "sqlite", "postgresql")
+DEFAULT_API_CHANNELS = frozenset({Channel.ONLINE, Channel.MOBILE, Channel.UPI})
 
 
 class ConfigurationError(Exception):
@@ -45,6 +47,9 @@ class Settings:
     hold_policy: HoldPolicy = attrs.Factory(HoldPolicy)
     cors_origins: tuple[str, ...] = ()  # browser origins allowed to call the API
     db_wait_seconds: float = 5.0  # a request's wait for a database lock or connection
+    # The channels a customer's API client may name on a transfer: the bank's choice, since
+    # the channel decides which limits apply. Tellers and the CLI keep theirs.
+    api_channels: frozenset[Channel] = DEFAULT_API_CHANNELS
 
 
 def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
@@ -147,6 +152,7 @@ def load_settings(env: Mapping[str, str] | None = None, *,
         fraud_model=env.get("VAANI_FRAUD_MODEL") or None,
         cors_origins=_origins(env.get("VAANI_CORS_ORIGINS", "")),
         db_wait_seconds=_seconds(env, "VAANI_DB_WAIT_SECONDS", 5.0, 0.1, 60.0),
+        api_channels=_channels(env.get("VAANI_API_CHANNELS", "")),
         hold_policy=HoldPolicy(
             challenge_window=timedelta(minutes=_int(env, "VAANI_CHALLENGE_MINUTES", 5, 1, 60)),
             review_window=timedelta(hours=_int(env, "VAANI_REVIEW_HOURS", 72, 1, 24 * 30))),
@@ -160,6 +166,17 @@ def _origins(text: str) -> tuple[str, ...]:
             raise ConfigurationError(f"VAANI_CORS_ORIGINS: {origin!r} is not an origin like "
                                      "https://app.example.in (no wildcards)")
     return origins
+
+
+def _channels(text: str) -> frozenset[Channel]:
+    names = [n.strip().upper() for n in text.split(",") if n.strip()]
+    if not names:
+        return DEFAULT_API_CHANNELS
+    unknown = [n for n in names if n not in Channel.__members__]
+    if unknown:
+        raise ConfigurationError(f"VAANI_API_CHANNELS: {', '.join(unknown)} is not a channel "
+                                 f"(choose from {', '.join(Channel.__members__)})")
+    return frozenset(Channel[n] for n in names)
 
 
 def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:

@@ -14,7 +14,10 @@ import attrs
 
 from domain.errors import ValidationError
 from domain.fraud import DecisionBands
+from domain.ledger import Channel
 from domain.money import Money
+
+ACCOUNT_KINDS = ("savings", "current")
 
 
 class RulesFileError(ValueError):
@@ -37,6 +40,9 @@ class RulesConfig:
     new_beneficiary_window: timedelta
     daily_limit_default: int
     daily_limits: Mapping[str, int]  # "account_type:CHANNEL" -> minor units
+    # All channels together, so the channel a caller names can never lift a limit:
+    account_day_limits: Mapping[str, int]  # account type -> minor units, for one account
+    customer_day_limit: int  # minor units, for all of one customer's accounts
 
 
 def _get(table: Mapping[str, Any], path: str, kind: type) -> Any:
@@ -81,9 +87,8 @@ def load_rules(path: Path | None = None) -> RulesConfig:
     for name, weight in weights.items():
         if not 0 <= weight <= 100:
             raise RulesFileError(f"rules file: weight of {name} must be within 0..100")
-    limits = {f"{kind}:{channel}": _money(raw, f"daily_limits.{kind}.{channel}")
-              for kind in ("savings", "current")
-              for channel in raw.get("daily_limits", {}).get(kind, {})}
+    limits = _channel_limits(raw)
+    totals = {kind: _money(raw, f"daily_limits.all_channels.{kind}") for kind in ACCOUNT_KINDS}
     return RulesConfig(
         bands=bands, weights=weights,
         amount_z_start=_get(raw, "amount_anomaly.z_start", float),
@@ -98,4 +103,25 @@ def load_rules(path: Path | None = None) -> RulesConfig:
         new_beneficiary_window=timedelta(minutes=_get(raw, "new_beneficiary.minutes", int)),
         daily_limit_default=_money(raw, "daily_limits.default"),
         daily_limits=limits,
+        account_day_limits=totals,
+        customer_day_limit=_money(raw, "daily_limits.all_channels.customer"),
     )
+
+
+def _channel_limits(raw: Mapping[str, Any]) -> dict[str, int]:
+    """Per account type and channel; a misspelt channel or table would silently fall back to
+    the default, so it stops start-up instead."""
+    section = _get(raw, "daily_limits", dict)
+    tables = ("weight", "default", "all_channels", *ACCOUNT_KINDS)
+    for key in section:
+        if key not in tables:
+            raise RulesFileError(f"rules file: 'daily_limits.{key}' is not one of "
+                                 f"{', '.join(tables)}")
+    limits = {}
+    for kind in ACCOUNT_KINDS:
+        for channel in section.get(kind, {}):
+            if channel not in Channel.__members__:
+                raise RulesFileError(f"rules file: 'daily_limits.{kind}.{channel}': no such "
+                                     f"channel (one of {', '.join(Channel.__members__)})")
+            limits[f"{kind}:{channel}"] = _money(raw, f"daily_limits.{kind}.{channel}")
+    return limits

@@ -69,13 +69,25 @@ class RulesEngine:
         if recent:
             found.append(Contribution("security_events", w["security_events"],
                                       f"recent security events: {', '.join(recent)}"))
-        bucket = f"{ctx.account_type.value}:{ctx.channel.value}"
-        limit = c.daily_limits.get(bucket, c.daily_limit_default)
-        if ctx.customer.spent_today(ctx.now, bucket) + amount > limit:
-            found.append(Contribution("daily_limit", w["daily_limits"],
-                                      f"over the daily limit of {Money(limit, ctx.amount.currency)} "
-                                      f"for {ctx.account_type.value} via {ctx.channel.value}"))
+        found.extend(self._daily_limits(ctx))
         return found
+
+    def _daily_limits(self, ctx: FraudContext) -> list[Contribution]:
+        """The bank's daily limits: per account type and channel, and on every channel
+        together per account and per customer, so no channel a caller names lifts them."""
+        c, amount, now, kind = self._config, ctx.amount.minor, ctx.now, ctx.account_type.value
+        bucket = f"{kind}:{ctx.channel.value}"
+        checks = [(ctx.customer.spent_today(now, bucket),
+                   c.daily_limits.get(bucket, c.daily_limit_default),
+                   f"for {kind} via {ctx.channel.value}")]
+        if kind in c.account_day_limits:
+            checks.append((ctx.customer.spent_today_from(now, ctx.account_number),
+                           c.account_day_limits[kind], "for this account on every channel"))
+        checks.append((ctx.customer.spent_today_in_all(now), c.customer_day_limit,
+                       "for all of this customer's accounts on every channel"))
+        return [Contribution("daily_limit", self._config.weights["daily_limits"],
+                             f"over the daily limit of {Money(limit, ctx.amount.currency)} {scope}")
+                for spent, limit, scope in checks if spent + amount > limit][:1]
 
     def assess(self, context: FraudContext) -> Assessment:
         found = self.contributions(context)

@@ -8,6 +8,7 @@ from application.context import SYSTEM, RequestContext
 from application.ports import UnitOfWork
 from application.use_cases.postings import Poster, PostingRequest, PostingResult
 from domain.account import Account, AccountType
+from domain.channels import check_cash_channel
 from domain.errors import AccountNotFound
 from domain.ledger import Channel
 from domain.money import Money
@@ -36,6 +37,7 @@ class _CashMovement:
         self._poster = poster
 
     def execute(self, command: CashCommand, uow: UnitOfWork | None = None) -> PostingResult:
+        check_cash_channel(command.channel)
         cash = cash_account_number(command.amount.currency)
         outward = self.kind is TransferKind.WITHDRAWAL
         request = PostingRequest(

@@ -170,11 +170,17 @@ class ExpireHolds:
         while True:
             with self._uow_factory(write=True) as uow:
                 due = uow.transfers.holding(expired_by=self._clock.now(), limit=batch)
-                for candidate in due:
-                    transfer = uow.transfers.lock(candidate.id)
-                    if transfer is not None and transfer.status.holds_funds:
-                        self._holds.void(uow, transfer, context, "expired")
-                        voided += 1
+                held = [t for t in (uow.transfers.lock(c.id) for c in due)
+                        if t is not None and t.status.holds_funds]
+                # A batch takes its locks as one posting would (PostgreSQL): the transfers, then
+                # all their accounts at once in the database's order, then each payer's profile
+                # as its hold is given back; one account at a time could meet a payment from
+                # the same customer's other account taking them the other way round.
+                if held:
+                    uow.accounts.lock([t.from_account_number for t in held])
+                for transfer in held:
+                    self._holds.void(uow, transfer, context, "expired")
+                    voided += 1
                 uow.commit()
             if len(due) < batch:
                 return voided

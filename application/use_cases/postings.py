@@ -153,6 +153,11 @@ class Poster:
             return _replayed(found, fingerprint)
         locked = uow.accounts.lock([request.from_account_number, request.to_account_number])
         source, destination = authorize(uow, locked)
+        if screen is not None:
+            # What cannot move is refused before it is scored: an amount in another currency
+            # would be weighed against limits kept in the account's minor units.
+            source.ensure_can_move(request.amount)
+            destination.ensure_can_move(request.amount)
         assessment = screen(uow, source, destination) if screen is not None else None
         decision = assessment.decision if assessment is not None else Decision.ALLOW
         now = self._clock.now()
@@ -195,6 +200,8 @@ class Poster:
         else:
             source.place_hold(request.amount)  # available drops now, the ledger when it posts
             uow.transfers.add(transfer)
+            self._profiles.hold(uow, transfer, source,
+                                screen.scored if screen is not None else None)
             action = f"money.{request.kind.value}.held"
         uow.accounts.update(source)
         if assessment is not None:

@@ -11,6 +11,7 @@ from application.fraud_screen import FraudScreen, ScoredProfiles, ScreenFacts
 from application.ports import Later, UnitOfWork, UnitOfWorkFactory
 from application.use_cases.postings import Poster, PostingRequest, PostingResult
 from domain.account import Account, AccountType
+from domain.channels import check_transfer_channel
 from domain.errors import AccountNotFound, BeneficiaryNotFound, TransferBlocked, ValidationError
 from domain.fraud import Assessment
 from domain.ledger import Channel
@@ -54,6 +55,8 @@ class TransferMoney:
         return attrs.evolve(command, to_account_number=payee.account_number)
 
     def execute(self, command: TransferCommand) -> PostingResult:
+        # Every account this bank pays into is its own: no transfer here travels interbank.
+        check_transfer_channel(command.channel, command.amount, interbank=False)
         command = self._payee(command)
         request = PostingRequest(
             kind=TransferKind.TRANSFER, from_account_number=command.from_account_number,

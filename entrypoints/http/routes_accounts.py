@@ -10,7 +10,8 @@ from starlette.routing import Route
 
 from application.use_cases import Principal, TransferCommand
 from domain.customer import Role
-from domain.errors import BeneficiaryNotFound, ValidationError
+from domain.errors import BeneficiaryNotFound, ChannelNotAllowed, ValidationError
+from domain.ledger import Channel
 from domain.transfer import TransferStatus
 from entrypoints.converters import structure
 from entrypoints.http import views
@@ -58,6 +59,8 @@ def transfer(request: Request, who: Principal, raw: bytes) -> Response:
     if (body.to_account_number is None) == (body.beneficiary_id is None):
         raise ValidationError("give exactly one of to_account_number and beneficiary_id",
                               field="to_account_number")
+    bank = services(request)
+    _check_api_channel(body.channel, bank.settings.api_channels)
     command = TransferCommand(
         customer_id=who.customer_id,
         from_account_number=request.path_params["account_number"],
@@ -66,10 +69,19 @@ def transfer(request: Request, who: Principal, raw: bytes) -> Response:
         description=body.description, channel=body.channel,
         idempotency_key=request.headers.get("idempotency-key"), context=context(request),
     )
-    result = services(request).transfer.execute(command)
+    result = bank.transfer.execute(command)
     headers = {"Idempotent-Replayed": "true"} if result.replayed else None
     held = result.transfer.status is not TransferStatus.COMPLETED  # 202: funds held meanwhile
     return JSONResponse(views.transfer(result), 202 if held else 201, headers)
+
+
+def _check_api_channel(channel: Channel, allowed: frozenset[Channel]) -> None:
+    """A customer's client names only the channels the bank opened to it (VAANI_API_CHANNELS):
+    the channel decides which limits apply, so it is never the caller's free choice."""
+    if channel not in allowed:
+        names = ", ".join(sorted(c.value for c in allowed))
+        raise ChannelNotAllowed(f"{channel.value} is not open to this API; use one of {names}",
+                                channel=channel.value, allowed=names)
 
 
 def _uuid(text: str) -> UUID:

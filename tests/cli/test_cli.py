@@ -84,6 +84,8 @@ def test_human_output_and_one_line_errors(vaani: tuple[CliRunner, str]) -> None:
     assert code == 3 and "not found" in err and len(err.strip().splitlines()) == 1
     code, _, err = run(runner, "account", "deposit", "000000000000", "10.001")
     assert code == 2 and "decimal places" in err
+    code, _, err = run(runner, "account", "deposit", "000000000000", "10.00", "--channel", "rtgs")
+    assert code == 2 and "BRANCH or an ATM" in err  # cash moves only where cash is
     code, _, err = run(runner, "account", "open", "0000000000", "--type", "savings")
     assert code == 3 and "customer" in err
 

@@ -7,6 +7,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -84,6 +85,9 @@ def test_reasons_are_sentences_and_the_score_is_capped() -> None:
     (("[velocity]", "[speed]"), "velocity"),
     (("max_per_hour = 5", 'max_per_hour = "five"'), "velocity.max_per_hour"),
     (("[bands]", "[bands"), "rules.toml"),
+    (('ATM = "50000.00"', 'ATMM = "50000.00"'), "daily_limits.savings.ATMM"),  # no such channel
+    (("[daily_limits.current]", "[daily_limits.curent]"), "daily_limits.curent"),
+    (('customer = "500000.00"', 'customers = "500000.00"'), "daily_limits.all_channels.customer"),
 ])
 def test_a_bad_rules_file_is_refused_naming_the_key(tmp_path: Path, change: tuple[str, str],
                                                     complaint: str) -> None:
@@ -108,3 +112,21 @@ def test_the_amount_statistics_are_the_textbook_median_and_mad(amounts: list[int
     median = statistics.median(amounts)
     assert profile.median_and_mad() == (float(median),
                                         float(statistics.median(abs(a - median) for a in amounts)))
+
+
+def test_the_daily_limits_hold_on_every_channel_together() -> None:
+    """Per account type and channel, per account and per customer (issue #30, item 1): a
+    channel with a wide limit of its own lifts neither the account's nor the customer's."""
+    profile = habit()
+    profile.observe(150_000_00, NOW - timedelta(minutes=5), "payee", "savings:MOBILE", "S-1")
+    ctx = attrs.evolve(context("60000.00", profile=profile, channel=Channel.ONLINE),
+                       account_number="S-1")
+    assert codes(ctx) >= {"daily_limit"}
+    reasons = RulesEngine(load_rules()).assess(ctx).reasons()
+    assert "over the daily limit of 200000.00 INR for this account on every channel" in reasons
+    other = attrs.evolve(ctx, account_number="S-2")  # another account: its own limit is free
+    assert "daily_limit" not in codes(other)
+    profile.observe(300_000_00, NOW - timedelta(minutes=4), "payee", "current:UPI", "C-1")
+    assert "daily_limit" in codes(other)  # 4,50,000.00 + 60,000.00 > 5,00,000.00 in all
+    tomorrow = attrs.evolve(other, now=NOW + timedelta(days=1))
+    assert "daily_limit" not in codes(tomorrow)
