@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
@@ -44,6 +45,10 @@ class Settings:
     fraud_model: str | None = None  # model.json of `vaani fraud train` (composite engine)
     hold_policy: HoldPolicy = attrs.Factory(HoldPolicy)
     cors_origins: tuple[str, ...] = ()  # browser origins allowed to call the API
+    # Proxies (IPs or CIDRs) whose X-Forwarded-For/-Proto `vaani serve` believes; none: it
+    # believes no one, and every client is the address it connects from.
+    trusted_proxies: tuple[str, ...] = ()
+    hsts_seconds: int = 0  # Strict-Transport-Security max-age when served over TLS; 0: not sent
 
 
 def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
@@ -131,6 +136,8 @@ def load_settings(env: Mapping[str, str] | None = None, *,
         fraud_engine=_choice(env, "VAANI_FRAUD_ENGINE", ("rules", "composite")),
         fraud_model=env.get("VAANI_FRAUD_MODEL") or None,
         cors_origins=_origins(env.get("VAANI_CORS_ORIGINS", "")),
+        trusted_proxies=_proxies(env.get("VAANI_TRUSTED_PROXIES", "")),
+        hsts_seconds=_int(env, "VAANI_HSTS_SECONDS", 0, 0, 2 * 365 * 24 * 3600),
         hold_policy=HoldPolicy(
             challenge_window=timedelta(minutes=_int(env, "VAANI_CHALLENGE_MINUTES", 5, 1, 60)),
             review_window=timedelta(hours=_int(env, "VAANI_REVIEW_HOURS", 72, 1, 24 * 30))),
@@ -144,6 +151,17 @@ def _origins(text: str) -> tuple[str, ...]:
             raise ConfigurationError(f"VAANI_CORS_ORIGINS: {origin!r} is not an origin like "
                                      "https://app.example.in (no wildcards)")
     return origins
+
+
+def _proxies(text: str) -> tuple[str, ...]:
+    proxies = tuple(p.strip() for p in text.split(",") if p.strip())
+    for proxy in proxies:
+        try:
+            ipaddress.ip_network(proxy)
+        except ValueError:
+            raise ConfigurationError(f"VAANI_TRUSTED_PROXIES: {proxy!r} is not an IP address or "
+                                     "a network like 10.0.0.0/8 (no wildcards)") from None
+    return proxies
 
 
 def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:

@@ -84,6 +84,8 @@ def build(routes: list[Any], version: str) -> dict[str, Any]:
             if body is not None:
                 operation["requestBody"] = {"required": True, "content": {
                     "application/json": {"schema": body_schema(body)}}}
+                # A body that is not JSON, or too large, is refused before it is read.
+                operation["responses"].update({"413": ERROR, "415": ERROR})
             params = [{"name": p, "in": "path", "required": True, "schema": {"type": "string"}}
                       for p in route.param_convertors]
             if params:
