@@ -15,7 +15,24 @@ from domain.errors import AccountNotFound, DomainError, ValidationError
 from entrypoints import parsing
 
 T = TypeVar("T")
+H = TypeVar("H", bound=Callable[..., object])
 MAX_PAGE = 100
+_MOMENT: dict[str, object] = {"anyOf": [{"type": "string", "format": "date"},
+                     {"type": "string", "format": "date-time"}]}
+SCHEMAS: dict[str, dict[str, object]] = {
+    "limit": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 20},
+    "cursor": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,40}$"},
+    "from": _MOMENT, "to": _MOMENT}
+
+
+def reads(*names: str) -> Callable[[H], H]:
+    """Declare the query parameters an endpoint reads, for the OpenAPI document."""
+
+    def mark(endpoint: H) -> H:
+        endpoint.query = {name: SCHEMAS[name] for name in names}  # type: ignore[attr-defined]
+        return endpoint
+
+    return mark
 _ACCOUNT_NUMBER = re.compile(r"[A-Za-z0-9]{1,34}")  # 12 digits today; an IBAN at most
 
 

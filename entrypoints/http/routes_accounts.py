@@ -16,7 +16,7 @@ from entrypoints.converters import structure
 from entrypoints.http import views
 from entrypoints.http.auth import accepts, caller, context, requires, requires_on_worker, services
 from entrypoints.http.offload import offload
-from entrypoints.http.query import account_number, moment, page_cursor, page_limit
+from entrypoints.http.query import account_number, moment, page_cursor, page_limit, reads
 from entrypoints.http.request_body import json_body, parse_json
 from entrypoints.http.responses import JSONResponse
 from entrypoints.http.schemas import StatementBody, TransferBody
@@ -38,6 +38,7 @@ def balance(request: Request, who: Principal, _: bytes) -> Response:
     return JSONResponse(views.account(account, bank.branches.execute()))
 
 
+@reads("limit", "cursor", "from", "to")
 @requires_on_worker(Role.CUSTOMER, reads_only=True)
 def transactions(request: Request, who: Principal, _: bytes) -> Response:
     """Ledger entries, newest first, keyset-paginated."""

@@ -10,10 +10,11 @@ from domain.customer import Role
 from entrypoints.http import views
 from entrypoints.http.auth import requires, services
 from entrypoints.http.offload import offload
-from entrypoints.http.query import page_cursor, page_limit
+from entrypoints.http.query import page_cursor, page_limit, reads
 from entrypoints.http.responses import JSONResponse
 
 
+@reads("limit", "cursor")
 @requires(Role.OPERATOR, Role.ADMIN)
 async def audit(request: Request) -> Response:
     """The hash-chained audit trail, newest first."""

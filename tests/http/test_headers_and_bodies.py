@@ -11,9 +11,10 @@ import pytest
 from starlette.testclient import TestClient
 
 from entrypoints.bootstrap import bootstrap
+from entrypoints.cli.serve import forwarding
 from entrypoints.http.app import create_app
 from entrypoints.http.middleware import MAX_BODY_BYTES
-from entrypoints.settings import Settings
+from entrypoints.settings import ConfigurationError, Settings, load_settings
 from tests.conftest import settings_for
 from tests.http.conftest import API, log_in
 from tests.http.test_errors_and_headers import assert_envelope
@@ -141,3 +142,16 @@ def test_only_endpoints_that_take_recordings_accept_more_than_one_mebibyte(
     response = client.post(f"{API}{path}", content=b" " * (2 << 20),
                            headers={"content-type": "application/json"})
     assert (response.status_code == 413) is capped, (path, response.status_code)
+
+
+def test_forwarded_headers_are_believed_only_from_configured_proxies() -> None:
+    base = {"VAANI_JWT_SECRET": "x" * 40, "VAANI_DATABASE_URL": "sqlite:///unused.db"}
+    assert forwarding(load_settings(base)) == {"proxy_headers": False}  # none by default
+    proxies = load_settings({**base, "VAANI_TRUSTED_PROXIES": " 10.0.0.0/8, ::1,192.0.2.7 "})
+    assert forwarding(proxies) == {"proxy_headers": True,
+                                   "forwarded_allow_ips": ["10.0.0.0/8", "::1", "192.0.2.7"]}
+    for junk in ("*", "10.0.0.1/8", "localhost", "10.0.0.0/33"):
+        with pytest.raises(ConfigurationError, match="VAANI_TRUSTED_PROXIES"):
+            load_settings({**base, "VAANI_TRUSTED_PROXIES": junk})
+    with pytest.raises(ConfigurationError, match="VAANI_HSTS_SECONDS"):
+        load_settings({**base, "VAANI_HSTS_SECONDS": "-1"})
