@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx2 as httpx
 import pytest
 
-from tests.http.test_hostile_input import HOSTILE_QUERIES
+from tests.http.test_hostile_parameters import HOSTILE_QUERIES
 
 pytestmark = pytest.mark.slow
 SECRET = "fuzz-secret-" + "x" * 40
