@@ -132,4 +132,3 @@ def test_broken_audio_is_a_validation_error(client: TestClient, bank: punq.Conta
     body: dict[str, Any] = response.json()
     assert response.status_code == 422, (name, response.status_code, response.text[:200])
     assert body["error"]["code"] == "validation_error"
-
