@@ -9,12 +9,13 @@ from typing import Any, TypeVar
 from cattrs import Converter
 from cattrs.errors import BaseValidationError, ClassValidationError, ForbiddenExtraKeysError
 from cattrs.gen import make_dict_structure_fn, override
-from cattrs.v import transform_error
+from cattrs.v import format_exception, transform_error
 
 from domain.errors import ValidationError
 from domain.ledger import Channel
 from domain.money import Money
 from domain.reminder import ReminderStatus, ReminderType
+from entrypoints import parsing
 from entrypoints.http.schemas import StatementBody
 
 
@@ -32,9 +33,15 @@ def _strict_str(value: Any, _: type) -> str:
     return value
 
 
+# JSON's safe integers (RFC 8259 section 6): larger ones no client can send exactly anyway.
+MAX_INT = (1 << 53) - 1
+
+
 def _strict_int(value: Any, _: type) -> int:
     if type(value) is not int:
         raise TypeError(f"expected an integer, got {type(value).__name__}")
+    if not -MAX_INT <= value <= MAX_INT:
+        raise parsing.Refused(f"must be between {-MAX_INT} and {MAX_INT}")
     return value
 
 
@@ -55,16 +62,13 @@ def _money(value: Any, _: type) -> Money:
 def _date(value: Any, _: type) -> date:
     if not isinstance(value, str):
         raise TypeError("expected a date string YYYY-MM-DD")
-    return date.fromisoformat(value)
+    return parsing.calendar_date(value)
 
 
 def _moment(value: Any, _: type) -> datetime:
     if not isinstance(value, str):
         raise TypeError("expected an RFC 3339 timestamp string")
-    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    if moment.tzinfo is None:
-        raise ValueError("the timestamp needs a time zone, e.g. 2026-12-01T09:00:00Z")
-    return moment
+    return parsing.moment(value)
 
 
 def _enum(value: Any, kind: type[enum.Enum]) -> enum.Enum:
@@ -131,7 +135,14 @@ def _first_domain_error(error: BaseException) -> ValidationError | None:
 
 def _messages(error: ClassValidationError) -> list[str]:
     return [m.replace("invalid value for type, expected", "expected")
-            for m in transform_error(error)]
+            for m in transform_error(error, format_exception=_described)]
+
+
+def _described(error: BaseException, kind: type | None) -> str:
+    """The strict parsers' own words (what is accepted), else cattrs' description."""
+    if isinstance(error, parsing.Refused):
+        return f"{getattr(kind, '__name__', 'value')} {error}"
+    return format_exception(error, kind)
 
 
 __all__ = ["CONVERTER", "build_converter", "structure"]

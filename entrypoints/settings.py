@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
@@ -50,6 +51,10 @@ class Settings:
     # The channels a customer's API client may name on a transfer: the bank's choice, since
     # the channel decides which limits apply. Tellers and the CLI keep theirs.
     api_channels: frozenset[Channel] = DEFAULT_API_CHANNELS
+    # Proxies (IPs or CIDRs) whose X-Forwarded-For/-Proto `vaani serve` believes; none: it
+    # believes no one, and every client is the address it connects from.
+    trusted_proxies: tuple[str, ...] = ()
+    hsts_seconds: int = 0  # Strict-Transport-Security max-age when served over TLS; 0: not sent
 
 
 def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
@@ -153,6 +158,8 @@ def load_settings(env: Mapping[str, str] | None = None, *,
         cors_origins=_origins(env.get("VAANI_CORS_ORIGINS", "")),
         db_wait_seconds=_seconds(env, "VAANI_DB_WAIT_SECONDS", 5.0, 0.1, 60.0),
         api_channels=_channels(env.get("VAANI_API_CHANNELS", "")),
+        trusted_proxies=_proxies(env.get("VAANI_TRUSTED_PROXIES", "")),
+        hsts_seconds=_int(env, "VAANI_HSTS_SECONDS", 0, 0, 2 * 365 * 24 * 3600),
         hold_policy=HoldPolicy(
             challenge_window=timedelta(minutes=_int(env, "VAANI_CHALLENGE_MINUTES", 5, 1, 60)),
             review_window=timedelta(hours=_int(env, "VAANI_REVIEW_HOURS", 72, 1, 24 * 30))),
@@ -177,6 +184,17 @@ def _channels(text: str) -> frozenset[Channel]:
         raise ConfigurationError(f"VAANI_API_CHANNELS: {', '.join(unknown)} is not a channel "
                                  f"(choose from {', '.join(Channel.__members__)})")
     return frozenset(Channel[n] for n in names)
+
+
+def _proxies(text: str) -> tuple[str, ...]:
+    proxies = tuple(p.strip() for p in text.split(",") if p.strip())
+    for proxy in proxies:
+        try:
+            ipaddress.ip_network(proxy)
+        except ValueError:
+            raise ConfigurationError(f"VAANI_TRUSTED_PROXIES: {proxy!r} is not an IP address or "
+                                     "a network like 10.0.0.0/8 (no wildcards)") from None
+    return proxies
 
 
 def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:

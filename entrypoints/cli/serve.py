@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import typer
 import uvicorn
@@ -31,14 +32,24 @@ def serve(
     if as_json:  # one machine-readable line for supervisors; uvicorn's own log stays quiet
         emit_json({"url": f"http://{host}:{port}", "profile": settings.profile,
                    "workers": workers})
-    log_level = "warning" if as_json else "info"
+    served = {"host": host, "port": port, "log_level": "warning" if as_json else "info",
+              "access_log": False, "timeout_graceful_shutdown": 10,
+              "server_header": False,  # the software and its version are nobody's business
+              **forwarding(settings)}
     if workers == 1:
-        uvicorn.run(ready_app(wired), host=host, port=port, log_level=log_level,
-                    access_log=False, timeout_graceful_shutdown=10)
+        uvicorn.run(ready_app(wired), **served)
         return
     # Workers must sign and check tokens with one key, also the key a demo mints per start.
     os.environ["VAANI_JWT_SECRET"] = settings.jwt_secret
     with shared_with_workers():  # where the workers count their requests in flight
         uvicorn.run("entrypoints.http.serving:app_from_environment", factory=True,
-                    workers=workers, host=host, port=port, log_level=log_level,
-                    access_log=False, timeout_graceful_shutdown=10)
+                    workers=workers, **served)
+
+
+def forwarding(settings: Settings) -> dict[str, Any]:
+    """Whose X-Forwarded-For and -Proto to believe: only the configured proxies'. uvicorn
+    believes loopback's by default, so any local caller could pick the address it is counted
+    under (its own rate-limit bucket) and what the audit trail records."""
+    if not settings.trusted_proxies:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": list(settings.trusted_proxies)}

@@ -11,6 +11,7 @@ from rich.progress import Progress
 
 from application.use_cases import StreamStatement
 from domain.errors import ValidationError
+from entrypoints import parsing
 from entrypoints.cli.runtime import JSON_OPTION, container, emit_json, reports_errors, say
 from entrypoints.http import views
 
@@ -18,10 +19,11 @@ app = typer.Typer(help="Statements.", no_args_is_help=True)
 
 
 def _day(text: str, name: str) -> date:
+    """Parsed as the API parses it (entrypoints/parsing.py): 9999-12-31 overflowed the day after."""
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValidationError(f"{name} must be a date YYYY-MM-DD", field=name) from None
+        return parsing.calendar_date(text)
+    except parsing.Refused as refused:
+        raise ValidationError(f"--{name} {refused} (YYYY-MM-DD)", field=name) from None
 
 
 @app.command()

@@ -1,5 +1,5 @@
-"""Pure ASGI middleware: a request id on every response, a 1 MiB cap on bodies, and an access
-line per request (access_log.py)."""
+"""Pure ASGI middleware: a request id and the security headers on every response, caps on
+bodies, JSON-only bodies, and an access line per request (access_log.py)."""
 
 from __future__ import annotations
 
@@ -15,13 +15,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from adapters.sql.engine import database_unavailable
 from entrypoints.errors import envelope
 from entrypoints.http.access_log import AccessLog
+from entrypoints.http.headers import SecurityHeaders, is_json
 from entrypoints.http.worker_load import WorkerLoad
 
 log = logging.getLogger("vaani.http")
 MAX_BODY_BYTES = 1 << 20
-# Recordings travel as base64 in JSON: a voice login or enrolment may carry up to 8 MiB.
+# Recordings travel as base64 in JSON: up to 8 MiB where a request may carry them (a voice
+# login, a re-binding with a voice sample, an enrolment, a challenge answered by voice).
 MAX_VOICE_BODY_BYTES = 8 << 20
-_VOICE_PATHS = re.compile(r"/api/v1/(auth/login|device-bindings(/[^/]+/voice)?)")
+_VOICE_PATHS = re.compile(
+    r"/api/v1/(auth/login|device-bindings(/[^/]+/voice)?|transfers/[^/]+/challenge)")
 _CLIENT_ID = re.compile(r"[A-Za-z0-9._:\-]{1,128}")
 
 
@@ -30,18 +33,20 @@ class PayloadTooLarge(Exception):
 
 
 class RequestContextMiddleware:
-    """Echo a sane client X-Request-Id (or mint one), and refuse bodies over 1 MiB (8 MiB on the
-    voice endpoints) with 413. With several workers (`load`), a crowded worker sends a client
-    to reconnect (worker_load.py)."""
+    """Echo a sane client X-Request-Id (or mint one) and add the security headers (headers.py);
+    refuse, before the body is read, one over 1 MiB (8 MiB where a POST may carry a recording)
+    with 413 and one that is not JSON with 415. With several workers (`load`), a crowded worker
+    sends a client to reconnect (worker_load.py)."""
 
     def __init__(self, app: ASGIApp, max_body: int = MAX_BODY_BYTES,
                  max_voice_body: int = MAX_VOICE_BODY_BYTES, load: WorkerLoad | None = None,
-                 access_log: AccessLog | None = None) -> None:
+                 access_log: AccessLog | None = None, hsts_seconds: int = 0) -> None:
         self.app = app
         self.access_log = access_log or AccessLog()
         self.max_body = max_body
         self.max_voice_body = max_voice_body
         self.load = load
+        self.security = SecurityHeaders(hsts_seconds)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -53,19 +58,28 @@ class RequestContextMiddleware:
         request_id = sent if _CLIENT_ID.fullmatch(sent) else os.urandom(16).hex()
         scope.setdefault("state", {})["request_id"] = request_id
         id_header = (b"x-request-id", request_id.encode())
-        load = self.load
+        load, security, path = self.load, self.security, scope["path"]
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), id_header]
+                raw = message.get("headers", [])
+                cached = any(name == b"cache-control" for name, _ in raw)
+                message["headers"] = [*raw, id_header, *security.for_path(path, cached)]
                 if load is not None and load.crowded():
                     message["headers"].append((b"connection", b"close"))
             await send(message)
 
-        limit = self.max_voice_body if _VOICE_PATHS.fullmatch(scope["path"]) else self.max_body
+        limit = self.max_voice_body if scope["method"] == "POST" and _VOICE_PATHS.fullmatch(
+            path) else self.max_body
         declared = headers.get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
             await _too_large(request_id, send_with_id, limit)
+            return
+        has_body = int(declared) > 0 if declared is not None else b"transfer-encoding" in headers
+        if has_body and not is_json(headers.get(b"content-type")):
+            await _send_json(send_with_id, 415, envelope(
+                request_id, "unsupported_media_type",
+                "send the request body as JSON (Content-Type: application/json)"))
             return
         received = 0
         started = False

@@ -38,7 +38,8 @@ def _schema(kind: Any) -> dict[str, Any]:
     if inspect.isclass(kind) and attrs.has(kind):
         return body_schema(kind)
     return {str: {"type": "string"}, bool: {"type": "boolean"}, int: {"type": "integer"},
-            dt.date: {"type": "string", "format": "date"}}.get(kind, {})
+            dt.date: {"type": "string", "format": "date"},
+            dt.datetime: {"type": "string", "format": "date-time"}}.get(kind, {})
 
 
 def body_schema(cls: type) -> dict[str, Any]:
@@ -84,8 +85,12 @@ def build(routes: list[Any], version: str) -> dict[str, Any]:
             if body is not None:
                 operation["requestBody"] = {"required": True, "content": {
                     "application/json": {"schema": body_schema(body)}}}
+                # A body that is not JSON, or too large, is refused before it is read.
+                operation["responses"].update({"413": ERROR, "415": ERROR})
             params = [{"name": p, "in": "path", "required": True, "schema": {"type": "string"}}
                       for p in route.param_convertors]
+            params += [{"name": name, "in": "query", "required": False, "schema": schema}
+                       for name, schema in getattr(endpoint, "query", {}).items()]
             if params:
                 operation["parameters"] = params
             paths.setdefault(path, {})[method.lower()] = operation

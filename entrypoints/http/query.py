@@ -1,38 +1,64 @@
-"""Query-string parameters shared by the list endpoints."""
+"""Query-string and path parameters, each parsed strictly (entrypoints/parsing.py): a bad one
+is a validation_error naming it, never a 500."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+import re
+from collections.abc import Callable
+from datetime import datetime
+from typing import TypeVar
 from uuid import UUID
 
 from starlette.requests import Request
 
-from domain.errors import DomainError, ValidationError
+from domain.errors import AccountNotFound, DomainError, ValidationError
+from entrypoints import parsing
+
+T = TypeVar("T")
+H = TypeVar("H", bound=Callable[..., object])
+MAX_PAGE = 100
+_MOMENT: dict[str, object] = {"anyOf": [{"type": "string", "format": "date"},
+                     {"type": "string", "format": "date-time"}]}
+SCHEMAS: dict[str, dict[str, object]] = {
+    "limit": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 20},
+    "cursor": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,40}$"},
+    "from": _MOMENT, "to": _MOMENT}
+
+
+def reads(*names: str) -> Callable[[H], H]:
+    """Declare the query parameters an endpoint reads, for the OpenAPI document."""
+
+    def mark(endpoint: H) -> H:
+        endpoint.query = {name: SCHEMAS[name] for name in names}  # type: ignore[attr-defined]
+        return endpoint
+
+    return mark
+_ACCOUNT_NUMBER = re.compile(r"[A-Za-z0-9]{1,34}")  # 12 digits today; an IBAN at most
 
 
 def page_limit(request: Request) -> int:
-    text = request.query_params.get("limit", "20")
-    if not text.isdigit() or not 1 <= int(text) <= 100:
-        raise ValidationError("limit must be a whole number between 1 and 100", field="limit")
-    return int(text)
+    """`limit`: 1 to 100, 20 when absent."""
+    return _parsed(request, "limit", lambda text: parsing.whole_number(text, 1, MAX_PAGE)) or 20
+
+
+def page_cursor(request: Request) -> int | None:
+    """`cursor`: the opaque position a previous page gave (`next_cursor`)."""
+    return _parsed(request, "cursor", parsing.cursor)
 
 
 def moment(request: Request, name: str, end_of_day: bool) -> datetime | None:
-    """A date (whole day) or an RFC 3339 timestamp with a zone."""
-    text = request.query_params.get(name)
-    if not text:
-        return None
-    try:
-        if len(text) == 10:
-            day = date.fromisoformat(text)
-            return datetime.combine(day + timedelta(days=1) if end_of_day else day, time.min, UTC)
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise ValidationError(f"'{name}' must be a date or an RFC 3339 timestamp",
-                              field=name) from None
-    if parsed.tzinfo is None:
-        raise ValidationError(f"'{name}' needs a time zone (e.g. Z)", field=name)
-    return parsed
+    """A date (a whole day: its start, or for an end the start of the next) or an RFC 3339
+    timestamp with a zone."""
+    return _parsed(request, name, lambda text: parsing.day_or_moment(text, end_of_day))
+
+
+def account_number(request: Request) -> str:
+    """The account number in the path; one no account could have is simply not found (as a
+    database could not even be asked about a NUL character)."""
+    number: str = request.path_params["account_number"]
+    if not _ACCOUNT_NUMBER.fullmatch(number):
+        raise AccountNotFound("no such account")
+    return number
 
 
 def path_id(request: Request, name: str, missing: type[DomainError], what: str) -> UUID:
@@ -41,3 +67,13 @@ def path_id(request: Request, name: str, missing: type[DomainError], what: str) 
         return UUID(request.path_params[name])
     except ValueError:
         raise missing(f"no such {what}") from None
+
+
+def _parsed(request: Request, name: str, parse: Callable[[str], T]) -> T | None:
+    text = request.query_params.get(name)
+    if not text:
+        return None
+    try:
+        return parse(text)
+    except ValueError as error:
+        raise ValidationError(f"'{name}' {error}", field=name) from None

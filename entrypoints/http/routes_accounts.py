@@ -17,7 +17,7 @@ from entrypoints.converters import structure
 from entrypoints.http import views
 from entrypoints.http.auth import accepts, caller, context, requires, requires_on_worker, services
 from entrypoints.http.offload import offload
-from entrypoints.http.query import moment, page_limit
+from entrypoints.http.query import account_number, moment, page_cursor, page_limit, reads
 from entrypoints.http.request_body import json_body, parse_json
 from entrypoints.http.responses import JSONResponse
 from entrypoints.http.schemas import StatementBody, TransferBody
@@ -35,16 +35,17 @@ def list_accounts(request: Request, who: Principal, _: bytes) -> Response:
 def balance(request: Request, who: Principal, _: bytes) -> Response:
     """One account's balance and available balance."""
     bank = services(request)
-    account = bank.get_balance.execute(who.customer_id, request.path_params["account_number"])
+    account = bank.get_balance.execute(who.customer_id, account_number(request))
     return JSONResponse(views.account(account, bank.branches.execute()))
 
 
+@reads("limit", "cursor", "from", "to")
 @requires_on_worker(Role.CUSTOMER, reads_only=True)
 def transactions(request: Request, who: Principal, _: bytes) -> Response:
     """Ledger entries, newest first, keyset-paginated."""
     page = services(request).list_transactions.execute(
-        who.customer_id, request.path_params["account_number"], limit=page_limit(request),
-        before=views.decode_cursor(request.query_params.get("cursor")),
+        who.customer_id, account_number(request), limit=page_limit(request),
+        before=page_cursor(request),
         since=moment(request, "from", False), until=moment(request, "to", True),
     )
     return JSONResponse({"items": [views.entry(e) for e in page.items],
@@ -63,7 +64,7 @@ def transfer(request: Request, who: Principal, raw: bytes) -> Response:
     _check_api_channel(body.channel, bank.settings.api_channels)
     command = TransferCommand(
         customer_id=who.customer_id,
-        from_account_number=request.path_params["account_number"],
+        from_account_number=account_number(request),
         to_account_number=body.to_account_number or "", amount=body.amount,
         beneficiary_id=_uuid(body.beneficiary_id) if body.beneficiary_id else None,
         description=body.description, channel=body.channel,
@@ -96,7 +97,7 @@ def _uuid(text: str) -> UUID:
 async def statement(request: Request) -> Response:
     """A statement for a date range, JSON or CSV, streamed page by page."""
     body = structure(await json_body(request), StatementBody)
-    number = request.path_params["account_number"]
+    number = account_number(request)
     stream = await offload(services(request).stream_statement.execute,
                            caller(request).customer_id, number, body.from_, body.to)
     if body.format == "json":

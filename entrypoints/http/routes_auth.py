@@ -63,9 +63,11 @@ async def register(request: Request) -> Response:
 @public
 async def login(request: Request) -> Response:
     """Log in with password or voice on a bound device; returns tokens."""
+    await _throttle(request)  # per address, before a body of up to 8 MiB is read
     body = structure(await json_body(request), LoginBody)
     policy = services(request).settings.auth
-    await _throttle(request, (f"login:{body.customer_number[:64]}", policy.logins_per_customer))
+    await offload(services(request).throttle.execute,
+                  [(f"login:{body.customer_number[:64]}", policy.logins_per_customer)])
     device = DeviceInfo(body.device.identifier, body.device.fingerprint, body.device.label,
                         body.device.platform) if body.device else None
     where = context(request, device.identifier if device else None)

@@ -10,16 +10,17 @@ from domain.customer import Role
 from entrypoints.http import views
 from entrypoints.http.auth import requires, services
 from entrypoints.http.offload import offload
-from entrypoints.http.query import page_limit
+from entrypoints.http.query import page_cursor, page_limit, reads
 from entrypoints.http.responses import JSONResponse
 
 
+@reads("limit", "cursor")
 @requires(Role.OPERATOR, Role.ADMIN)
 async def audit(request: Request) -> Response:
     """The hash-chained audit trail, newest first."""
     page = await offload(
         services(request).audit.execute, limit=page_limit(request),
-        before=views.decode_cursor(request.query_params.get("cursor")))
+        before=page_cursor(request))
     return JSONResponse({"items": [views.audit_event(e) for e in page.items],
                          "next_cursor": views.encode_cursor(page.next_before)})
 

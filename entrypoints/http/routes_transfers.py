@@ -15,7 +15,7 @@ from entrypoints.http import views
 from entrypoints.http.audio import audio_bytes
 from entrypoints.http.auth import Handler, accepts, caller, context, requires, services
 from entrypoints.http.offload import offload, offload_heavy
-from entrypoints.http.query import page_limit, path_id
+from entrypoints.http.query import page_limit, path_id, reads
 from entrypoints.http.request_body import json_body
 from entrypoints.http.responses import JSONResponse
 from entrypoints.http.schemas import ChallengeBody
@@ -47,6 +47,7 @@ async def answer_challenge(request: Request) -> Response:
     return JSONResponse(views.transfer_body(settled))
 
 
+@reads("limit")
 @requires(Role.OPERATOR, Role.ADMIN)
 async def review_queue(request: Request) -> Response:
     """Transfers held for an operator's review."""

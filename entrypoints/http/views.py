@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import binascii
 import csv
 import io
 import json
@@ -17,7 +16,6 @@ from domain.audit import AuditEvent
 from domain.branch import Branch
 from domain.customer import Customer
 from domain.device import DeviceBinding
-from domain.errors import ValidationError
 from domain.fraud import StoredAssessment
 from domain.identity_numbers import mask_aadhaar, mask_pan
 from domain.ledger import LedgerEntry
@@ -151,19 +149,6 @@ def encode_cursor(sequence: int | None) -> str | None:
     if sequence is None:
         return None
     return base64.urlsafe_b64encode(f"v1:{sequence}".encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str | None) -> int | None:
-    if not cursor:
-        return None
-    try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        version, _, number = text.partition(":")
-        if version != "v1" or not number.isdigit():
-            raise ValueError
-        return int(number)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise ValidationError("cursor is not one this API issued", field="cursor") from None
 
 
 def audit_event(e: AuditEvent) -> dict[str, Any]:

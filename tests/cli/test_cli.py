@@ -292,6 +292,10 @@ def test_statement_export_and_reminder_list(vaani: tuple[CliRunner, str], tmp_pa
     code, _, err = run(runner, "statements", "export", number, "--from", "yesterday", "--to", today,
                        "--out", str(out))
     assert code == 2 and "YYYY-MM-DD" in err
+    for start, end in (("9999-12-30", "9999-12-31"), ("0001-01-01", today)):  # once a traceback
+        code, _, err = run(runner, "statements", "export", number, "--from", start, "--to", end,
+                           "--out", str(out))
+        assert code == 2 and "between 1900-01-01 and 9000-12-31" in err
     assert as_json(runner, "reminders", "list", asha["customer_number"]) == {"items": []}
 
 

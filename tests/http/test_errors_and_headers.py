@@ -61,13 +61,15 @@ def test_streamed_body_over_the_limit_is_refused(client: TestClient) -> None:
         for _ in range(20):
             yield b"a" * 65536
 
-    response = client.post(f"{API}/auth/register", content=chunks())
+    response = client.post(f"{API}/auth/register", content=chunks(),
+                           headers={"content-type": "application/json"})
     assert_envelope(response, 413, "payload_too_large")
 
 
 @pytest.mark.parametrize("body", [b"{not json", b"[1, 2]", b"", b'{"first_name": 1.5}'])
 def test_malformed_bodies_are_validation_errors(client: TestClient, body: bytes) -> None:
-    response = client.post(f"{API}/auth/register", content=body)
+    response = client.post(f"{API}/auth/register", content=body,
+                           headers={"content-type": "application/json"})
     assert_envelope(response, 422, "validation_error")
 
 

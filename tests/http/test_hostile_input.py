@@ -77,8 +77,8 @@ def test_hostile_bodies_are_refused_and_write_nothing(client: TestClient, bank: 
     source = account(bank, asha, "100.00").account_number
     headers = log_in(client, asha.customer_number)
     before = books(bank)
-    response = client.post(f"{API}/accounts/{source}/transfer", headers=headers,
-                           content=HOSTILE_BODIES[name])
+    response = client.post(f"{API}/accounts/{source}/transfer", content=HOSTILE_BODIES[name],
+                           headers={**headers, "Content-Type": "application/json"})
     assert 400 <= response.status_code < 500, (name, response.status_code, response.text[:200])
     assert set(response.json()) == {"meta", "error"}
     assert books(bank) == before

@@ -30,6 +30,11 @@ def test_every_route_is_documented_with_roles_bodies_and_a_summary(
     statement = document["paths"]["/api/v1/accounts/{account_number}/statement/download"]["post"]
     assert set(statement["requestBody"]["content"]["application/json"]["schema"]["required"]) == \
         {"from", "to"}
+    assert {"413", "415"} <= set(transfer["responses"])
+    listing = document["paths"]["/api/v1/accounts/{account_number}/transactions"]["get"]
+    assert [(p["name"], p["in"]) for p in listing["parameters"]] == [
+        ("account_number", "path"), ("limit", "query"), ("cursor", "query"), ("from", "query"),
+        ("to", "query")]
     login = document["paths"]["/api/v1/auth/login"]["post"]
     assert "security" not in login and "requestBody" in login
 

@@ -202,5 +202,6 @@ def test_every_documented_status_is_reached(world: dict[str, Any]) -> None:
                 "{transfer_id}", s["held"][1]).replace("{device_id}", s["device"]).replace(
                 "{card_id}", s["card"]).replace("{session_id}", s["other_session"]).replace(
                 "{beneficiary_id}", "x").replace("{reminder_id}", "x")
-            refused = client.request(method.upper(), concrete, content=b"{not json")
+            refused = client.request(method.upper(), concrete, content=b"{not json",
+                                     headers={"content-type": "application/json"})
             assert 400 <= refused.status_code < 500, (method, path, refused.status_code)
