@@ -88,6 +88,7 @@ from application.use_cases import (
 )
 from application.voice_checks import VoiceVerifier
 from application.voice_policy import VoicePolicy
+from domain.branch import OwnBank
 from entrypoints.settings import ConfigurationError, Settings
 
 USE_CASES = (
@@ -140,6 +141,7 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, ids: IdGenerato
     container = punq.Container()
     container.register(Settings, instance=settings)
     container.register(AuthPolicy, instance=settings.auth)
+    container.register(OwnBank, instance=settings.own_bank)
     clock = clock or SystemClock()
     container.register(Clock, instance=clock)
     container.register(IdGenerator, instance=ids or RandomIds())

@@ -14,6 +14,7 @@ from adapters.sql import normalise_url
 from adapters.sql.kept_connections import kept_per_kind
 from application.auth_policy import AuthPolicy
 from application.fraud import HoldPolicy
+from domain.branch import OwnBank
 from domain.customer import PinPolicy
 from domain.ledger import Channel
 from domain.login_attempts import LockoutPolicy
@@ -47,6 +48,7 @@ class Settings:
     fraud_model: str | None = None  # model.json of `vaani fraud train` (composite engine)
     hold_policy: HoldPolicy = attrs.Factory(HoldPolicy)
     cors_origins: tuple[str, ...] = ()  # browser origins allowed to call the API
+    own_bank: OwnBank = attrs.Factory(OwnBank)  # the bank's IFSC code (VAANI_BANK_CODE)
     db_wait_seconds: float = 5.0  # a request's wait for a database lock or connection
     # The channels a customer's API client may name on a transfer: the bank's choice, since
     # the channel decides which limits apply. Tellers and the CLI keep theirs.
@@ -156,6 +158,7 @@ def load_settings(env: Mapping[str, str] | None = None, *,
         fraud_engine=_choice(env, "VAANI_FRAUD_ENGINE", ("rules", "composite")),
         fraud_model=env.get("VAANI_FRAUD_MODEL") or None,
         cors_origins=_origins(env.get("VAANI_CORS_ORIGINS", "")),
+        own_bank=OwnBank(_bank_code(env.get("VAANI_BANK_CODE", "VAAN"))),
         db_wait_seconds=_seconds(env, "VAANI_DB_WAIT_SECONDS", 5.0, 0.1, 60.0),
         api_channels=_channels(env.get("VAANI_API_CHANNELS", "")),
         trusted_proxies=_proxies(env.get("VAANI_TRUSTED_PROXIES", "")),
@@ -184,6 +187,13 @@ def _channels(text: str) -> frozenset[Channel]:
         raise ConfigurationError(f"VAANI_API_CHANNELS: {', '.join(unknown)} is not a channel "
                                  f"(choose from {', '.join(Channel.__members__)})")
     return frozenset(Channel[n] for n in names)
+
+
+def _bank_code(text: str) -> str:
+    if not (len(text) == 4 and text.isascii() and text.isalpha() and text.isupper()):
+        raise ConfigurationError(f"VAANI_BANK_CODE must be the four capital letters that begin "
+                                 f"the bank's IFSC codes, got {text!r}")
+    return text
 
 
 def _proxies(text: str) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ from application.fraud_screen import FraudScreen, ScoredProfiles, ScreenFacts
 from application.ports import Later, UnitOfWork, UnitOfWorkFactory
 from application.use_cases.postings import Poster, PostingRequest, PostingResult
 from domain.account import Account, AccountType
+from domain.branch import OwnBank
 from domain.channels import check_transfer_channel
 from domain.errors import AccountNotFound, BeneficiaryNotFound, TransferBlocked, ValidationError
 from domain.fraud import Assessment
@@ -36,10 +37,11 @@ class TransferMoney:
     """Move money between two accounts atomically; a retry with the same key moves nothing."""
 
     def __init__(self, poster: Poster, screen: FraudScreen,
-                 uow_factory: UnitOfWorkFactory) -> None:
+                 uow_factory: UnitOfWorkFactory, own_bank: OwnBank) -> None:
         self._poster = poster
         self._screen = screen
         self._uow_factory = uow_factory
+        self._own_bank = own_bank
 
     def _payee(self, command: TransferCommand) -> TransferCommand:
         if command.beneficiary_id is None:
@@ -52,6 +54,12 @@ class TransferMoney:
         if payee.account_number is None:
             raise ValidationError("this beneficiary has only a UPI id; UPI payments to other "
                                   "banks are not available yet", field="beneficiary_id")
+        if not self._own_bank.holds(payee.ifsc):
+            # The same account number at another bank is another person's account: never
+            # pay it into the account that number has here.
+            raise ValidationError(f"this beneficiary banks elsewhere (IFSC {payee.ifsc}); "
+                                  "payments to other banks are not available yet",
+                                  field="beneficiary_id", reason="other_bank")
         return attrs.evolve(command, to_account_number=payee.account_number)
 
     def execute(self, command: TransferCommand) -> PostingResult:

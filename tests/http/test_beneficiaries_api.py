@@ -77,3 +77,21 @@ def test_paying_a_beneficiary_saved_minutes_ago_needs_a_step_up(
     stranger = log_in(client, customer(bank).customer_number)
     assert_envelope(client.get(f"{API}/transfers/{later.json()['transfer_id']}", headers=stranger),
                     404, "transfer_not_found")
+
+
+def test_a_payee_at_another_bank_is_never_paid_into_our_account_of_the_same_number(
+        client: TestClient, bank: punq.Container) -> None:
+    """The same account number at another bank (another IFSC) is another person's account."""
+    asha, ravi = customer(bank), customer(bank)
+    source = account(bank, asha, "1000.00").account_number
+    ours = account(bank, ravi).account_number
+    headers = log_in(client, asha.customer_number)
+    elsewhere = client.post(f"{API}/beneficiaries", headers=headers, json={
+        "name": "Ravi at SBI", "account_number": ours, "ifsc": "SBIN0001234"}).json()
+    refused = assert_envelope(client.post(f"{API}/accounts/{source}/transfer", headers=headers,
+                                          json={"beneficiary_id": elsewhere["id"],
+                                                "amount": {"amount": "10.00", "currency": "INR"}}),
+                              422, "validation_error")
+    assert refused["error"]["info"]["reason"] == "other_bank"
+    balance = client.get(f"{API}/accounts/{source}/balance", headers=headers).json()
+    assert balance["available_balance"]["amount"] == "1000.00"
