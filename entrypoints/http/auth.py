@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractContextManager
 from typing import TypeVar
@@ -35,12 +36,26 @@ def caller(request: Request) -> Principal:
     return principal
 
 
+def client_address(request: Request) -> str | None:
+    """The caller's IP address, or None. Behind a trusted proxy it comes from X-Forwarded-For,
+    which a misconfigured proxy could pass on from the client: anything but an IP address is
+    not believed (it would name a rate-limit bucket and fill the audit trail's column)."""
+    host = request.client.host if request.client else None
+    if host is None or len(host) > 45:
+        return None
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return None
+    return host
+
+
 def context(request: Request, device_id: str | None = None) -> RequestContext:
     """What the audit trail records about this request."""
     principal: Principal | None = getattr(request.state, "principal", None)
     return RequestContext(
         actor_id=principal.customer_id if principal else None,
-        ip=request.client.host if request.client else None,
+        ip=client_address(request),
         device_id=device_id or (principal.device_id if principal else None),
         request_id=request.scope.get("state", {}).get("request_id"),
     )

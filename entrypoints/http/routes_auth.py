@@ -17,7 +17,17 @@ from domain.errors import SessionNotFound, ValidationError
 from entrypoints.converters import structure
 from entrypoints.http import views
 from entrypoints.http.audio import audio_bytes
-from entrypoints.http.auth import ANY_ROLE, accepts, answers, caller, context, public, requires, services
+from entrypoints.http.auth import (
+    ANY_ROLE,
+    accepts,
+    answers,
+    caller,
+    client_address,
+    context,
+    public,
+    requires,
+    services,
+)
 from entrypoints.http.offload import offload, offload_heavy
 from entrypoints.http.request_body import json_body
 from entrypoints.http.responses import JSONResponse
@@ -29,7 +39,7 @@ NO_STORE = {"Cache-Control": "no-store"}
 async def _throttle(request: Request, *extra: tuple[str, int]) -> None:
     """Per-IP limit on every /auth call, plus any per-customer bucket given."""
     policy = services(request).settings.auth
-    ip = request.client.host if request.client else "unknown"
+    ip = client_address(request) or "unknown"
     await offload(services(request).throttle.execute,
                   [(f"auth-ip:{ip}", policy.auth_requests_per_ip), *extra])
 

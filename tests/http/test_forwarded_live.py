@@ -62,3 +62,11 @@ def test_a_configured_proxy_is_believed(behind_a_local_proxy: LiveServer) -> Non
     assert [a.status_code for a in spread] == [401] * REQUESTS  # a bucket each
     one = _refreshes(behind_a_local_proxy, ["198.51.100.7"] * REQUESTS)
     assert 429 in [a.status_code for a in one]  # the limit still holds per real client
+
+
+def test_a_forwarded_address_that_is_no_address_is_not_believed(
+        behind_a_local_proxy: LiveServer) -> None:
+    """A proxy that passes the client's own X-Forwarded-For on would let any text become the
+    caller's address (a rate-limit bucket, an audit column): only an IP address is believed."""
+    answers = _refreshes(behind_a_local_proxy, ["x" * 300, "not-an-address", "1.2.3.4.5"])
+    assert {a.status_code for a in answers} <= {401, 429}, [a.text for a in answers]

@@ -8,11 +8,13 @@ from collections.abc import Iterator
 import attrs
 import punq
 import pytest
+from starlette.requests import Request
 from starlette.testclient import TestClient
 
 from entrypoints.bootstrap import bootstrap
 from entrypoints.cli.serve import forwarding
 from entrypoints.http.app import create_app
+from entrypoints.http.auth import client_address
 from entrypoints.http.middleware import MAX_BODY_BYTES
 from entrypoints.settings import ConfigurationError, Settings, load_settings
 from tests.conftest import settings_for
@@ -155,3 +157,13 @@ def test_forwarded_headers_are_believed_only_from_configured_proxies() -> None:
             load_settings({**base, "VAANI_TRUSTED_PROXIES": junk})
     with pytest.raises(ConfigurationError, match="VAANI_HSTS_SECONDS"):
         load_settings({**base, "VAANI_HSTS_SECONDS": "-1"})
+
+
+@pytest.mark.parametrize(("host", "believed"), [
+    ("203.0.113.9", "203.0.113.9"), ("2001:db8::1", "2001:db8::1"), ("x" * 300, None),
+    ("testclient", None), ("1.2.3.4.5", None)])
+def test_only_an_ip_address_is_taken_as_the_callers_address(host: str,
+                                                            believed: str | None) -> None:
+    request = Request({"type": "http", "client": (host, 1), "headers": [], "method": "GET",
+                       "path": "/", "query_string": b""})
+    assert client_address(request) == believed
