@@ -25,6 +25,11 @@ class DatabaseFileGone(sqlite3.OperationalError):
     in-place transaction, the 503 of the HTTP layer) handles this one too."""
 
 
+# Below this much free space on the file's disk the database is not ready: a write that runs out
+# of room fails (503), and the write-ahead log and its checkpoints need room to work in.
+MIN_FREE_BYTES = 64 << 20
+
+
 class DatabaseFile:
     def __init__(self, path: str) -> None:
         self.path = os.path.abspath(path)
@@ -49,6 +54,11 @@ class DatabaseFile:
             raise DatabaseFileGone(f"the database file {self.path} is gone") from None
         if (found.st_dev, found.st_ino) != self._identity:
             raise DatabaseFileGone(f"the database file {self.path} was replaced")
+
+    def has_room(self) -> bool:
+        """Whether the disk holding the file has MIN_FREE_BYTES free for unprivileged writers."""
+        found = os.statvfs(os.path.dirname(self.path))
+        return found.f_bavail * found.f_frsize >= MIN_FREE_BYTES
 
     def _before_connect(self, dialect: Any, record: Any, cargs: list[Any],
                         cparams: dict[str, Any]) -> Any:

@@ -387,6 +387,9 @@ class SqlUnitOfWorkFactory:
         try:
             if self._file is not None:
                 self._file.check()
+                if not self._file.has_room():
+                    log.warning("the database is not ready: its disk is (nearly) full")
+                    return False
             with self(write=True) as uow:
                 uow.connection.exec_driver_sql("SELECT 1")
             return True

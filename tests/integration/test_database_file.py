@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from adapters.sql import database_file
 from adapters.sql.database_file import DatabaseFileGone
 from adapters.sql.engine import database_unavailable
 from application.ports import UnitOfWorkFactory
@@ -48,5 +49,19 @@ def test_writes_stop_once_the_file_is_not_the_one_opened(tmp_path: Path, how: st
             pay("reopened")
         assert database_unavailable(reopened.value)
         assert database.exists() == (how == "replaced")  # nothing created in its place
+    finally:
+        factory.close()
+
+
+def test_a_disk_without_room_is_not_ready(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full disk fails every write (503), so `/ready` must say so before one is tried."""
+    bank = bootstrap(settings_for(f"sqlite:///{tmp_path / 'bank.db'}"))
+    prepare_database(bank)
+    factory = bank.resolve(UnitOfWorkFactory)
+    try:
+        assert factory.ping()
+        free = os.statvfs(tmp_path).f_bavail * os.statvfs(tmp_path).f_frsize
+        monkeypatch.setattr(database_file, "MIN_FREE_BYTES", free + (1 << 40))  # more than is free
+        assert not factory.ping()
     finally:
         factory.close()
