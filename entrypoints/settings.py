@@ -12,6 +12,7 @@ import attrs
 from adapters.sql import normalise_url
 from adapters.sql.kept_connections import kept_per_kind
 from application.auth_policy import AuthPolicy
+from application.device_possession import DeviceKeyPolicy
 from application.fraud import HoldPolicy
 from domain.customer import PinPolicy
 from domain.login_attempts import LockoutPolicy
@@ -44,6 +45,7 @@ class Settings:
     fraud_model: str | None = None  # model.json of `vaani fraud train` (composite engine)
     hold_policy: HoldPolicy = attrs.Factory(HoldPolicy)
     cors_origins: tuple[str, ...] = ()  # browser origins allowed to call the API
+    device_keys: DeviceKeyPolicy = attrs.Factory(DeviceKeyPolicy)
 
 
 def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
@@ -134,6 +136,9 @@ def load_settings(env: Mapping[str, str] | None = None, *,
         hold_policy=HoldPolicy(
             challenge_window=timedelta(minutes=_int(env, "VAANI_CHALLENGE_MINUTES", 5, 1, 60)),
             review_window=timedelta(hours=_int(env, "VAANI_REVIEW_HOURS", 72, 1, 24 * 30))),
+        device_keys=DeviceKeyPolicy(
+            required=_choice(env, "VAANI_DEVICE_KEYS", ("required", "optional")) == "required",
+            nonce_lifetime=timedelta(seconds=_int(env, "VAANI_DEVICE_NONCE_SECONDS", 120, 10, 600))),
     )
 
 
