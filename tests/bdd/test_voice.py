@@ -9,8 +9,8 @@ from pytest_bdd import given, parsers, scenarios, then, when
 from application.context import DeviceInfo, RequestContext
 from application.use_cases import EnrolVoice, LogInWithPassword, LogInWithVoice, ManageDevices
 from domain.device import TrustLevel
-from domain.errors import DomainError
 from domain.device_key import DeviceProof
+from domain.errors import DomainError
 from tests.bdd.conftest import World
 from tests.support.device_keys import DeviceKeyPair
 from tests.support.voice import clip
