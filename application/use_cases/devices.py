@@ -120,9 +120,8 @@ class ManageDevices:
         its key, or by the new key where it has none or is revoked), before any voice work."""
         check_identifier(device.identifier)
         offered = self._keys.accept_key(device.key) if device.key is not None else None
-        if voice_sample is not None or offered is not None:
-            self._prove(customer_id, device.identifier, offered, proof, voice_sample is not None,
-                        context)
+        proven = (voice_sample is not None or offered is not None) and self._prove(
+            customer_id, device.identifier, offered, proof, voice_sample is not None, context)
         sample = self._engine.analyse(voice_sample) if voice_sample is not None else None
         with self._uow_factory(write=True) as uow:
             existing = uow.devices.by_identifier(customer_id, device.identifier, lock=True)
@@ -132,6 +131,8 @@ class ManageDevices:
                                        "verification against your enrolled voice")
             rekey = offered is not None and existing is not None and \
                 (existing.key is None or existing.is_revoked) and existing.key != offered
+            if rekey and not proven:  # bound by someone else since _prove looked
+                raise not_proven("device_proof_missing")
             binding = existing or self._binder.on_login(
                 uow, customer_id, attrs.evolve(device, key=offered), context)
             if sample is not None and voice_sample is not None and enrolled:
@@ -157,20 +158,21 @@ class ManageDevices:
             return binding
 
     def _prove(self, customer_id: UUID, identifier: str, offered: DeviceKey | None,
-               proof: DeviceProof | None, by_voice: bool, context: RequestContext) -> None:
-        """Spend the nonce and check the proof in a committed transaction of its own."""
+               proof: DeviceProof | None, by_voice: bool, context: RequestContext) -> bool:
+        """Spend the nonce and check the proof in a committed transaction of its own; False
+        when none was needed (a first binding registers its key without one)."""
         with self._uow_factory(write=True) as uow:
             customer = uow.customers.get(customer_id)
             existing = uow.devices.by_identifier(customer_id, identifier)
             held = existing.key if existing is not None and not existing.is_revoked else None
             if existing is None and not by_voice:
-                return  # a first binding registers its key (on_login)
+                return False
             if held is not None and offered is not None and offered != held:
                 reason: str | None = "another_key_bound"
-            else:
+            else:  # a revoked device proves its new key, or else its old one
+                key = held or offered or (existing.key if existing is not None else None)
                 reason = self._possession.refusal(
-                    uow, customer.customer_number if customer else "", identifier,
-                    held or offered, proof)
+                    uow, customer.customer_number if customer else "", identifier, key, proof)
             if reason is not None:
                 uow.audit.append(self._audit.event(
                     context, "device.proof", outcome=Outcome.FAILURE, customer_id=customer_id,
@@ -179,6 +181,7 @@ class ManageDevices:
             uow.commit()
         if reason is not None:
             raise not_proven(reason)
+        return True
 
 
 def _as_suspicious(binding: DeviceBinding) -> DeviceBinding:

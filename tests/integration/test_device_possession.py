@@ -25,7 +25,8 @@ from application.use_cases import (
 from domain.device_key import DeviceProof
 from domain.errors import DeviceNotTrusted, DomainError, InvalidCredentials
 from entrypoints.bootstrap import bootstrap, prepare_database
-from tests.conftest import PROFILES, database_url_for, settings_for
+from entrypoints.settings import load_settings
+from tests.conftest import PROFILES, TEST_ENV, database_url_for, settings_for
 from tests.support.banking import PASSWORD, customer
 from tests.support.clock import SteppingClock
 from tests.support.device_keys import DeviceKeyPair
@@ -135,3 +136,22 @@ def test_rebinding_by_voice_needs_the_proof_before_the_voice(keyed_bank: punq.Co
     bound = devices.bind(asha.id, PHONE, tone(440, seed=32), HERE,
                          KEY.proof(keyed_bank, asha.customer_number, PHONE.identifier))
     assert bound.trust.value == "trusted" and bound.key == KEY.key
+
+
+def test_optional_keys_still_ask_a_keyed_device_for_its_proof(clock: SteppingClock) -> None:
+    """VAANI_DEVICE_KEYS=optional spares only bindings without a key, revoked ones included."""
+    settings = load_settings({**TEST_ENV, "VAANI_PROFILE": "memory",
+                              "VAANI_DEVICE_KEYS": "optional"})
+    bank = bootstrap(settings, clock=clock, voice_engine=ToneVoiceEngine())
+    asha, binding = _enrolled(bank)
+    with pytest.raises(InvalidCredentials):
+        bank.resolve(LogInWithVoice).execute(asha.customer_number, PHONE.identifier,
+                                             tone(440, seed=40), HERE)
+    devices = bank.resolve(ManageDevices)
+    devices.revoke(asha.id, binding.id, HERE)
+    keyless = DeviceInfo(PHONE.identifier)  # re-bound by voice, naming no key: the old one counts
+    with pytest.raises(DeviceNotTrusted) as unproven:
+        devices.bind(asha.id, keyless, tone(440, seed=41), HERE)
+    assert unproven.value.info["reason"] == "device_proof_missing"
+    assert devices.bind(asha.id, keyless, tone(440, seed=42), HERE, KEY.proof(
+        bank, asha.customer_number, PHONE.identifier)).trust.value == "trusted"
