@@ -11,8 +11,9 @@ from pathlib import Path
 import punq
 import pytest
 
+from adapters.security import SignatureKeyVerifier
 from application.context import DeviceInfo, RequestContext
-from application.device_possession import DevicePossession
+from application.device_possession import DeviceKeyVerifier, DevicePossession
 from application.ports import UnitOfWorkFactory
 from application.use_cases import (
     EnrolVoice,
@@ -22,7 +23,8 @@ from application.use_cases import (
     ManageDevices,
     VerifyAuditTrail,
 )
-from domain.device_key import DeviceProof
+from application.use_cases.voice_login import NOT_ACCEPTED
+from domain.device_key import DeviceKey, DeviceProof
 from domain.errors import DeviceNotTrusted, DomainError, InvalidCredentials
 from entrypoints.bootstrap import bootstrap, prepare_database
 from entrypoints.settings import load_settings
@@ -155,3 +157,38 @@ def test_optional_keys_still_ask_a_keyed_device_for_its_proof(clock: SteppingClo
     assert unproven.value.info["reason"] == "device_proof_missing"
     assert devices.bind(asha.id, keyless, tone(440, seed=42), HERE, KEY.proof(
         bank, asha.customer_number, PHONE.identifier)).trust.value == "trusted"
+
+
+class CountingKeys(SignatureKeyVerifier):
+    """The real verifier, counting the signatures it checked."""
+
+    checked = 0
+
+    def verify(self, key: DeviceKey, message: bytes, proof: DeviceProof) -> bool:
+        self.checked += 1
+        return super().verify(key, message, proof)
+
+
+def test_every_refused_voice_login_does_the_same_work(keyed_bank: punq.Container) -> None:
+    """Unknown customer, unknown device, no voice, wrong key: one answer, one signature
+    checked each (a decoy key where there is none), and no voice analysed (the recording is
+    not even audio, which the engine would refuse with validation_error)."""
+    keys = CountingKeys()
+    keyed_bank.register(DeviceKeyVerifier, instance=keys)
+    keyed_bank.register(DevicePossession, scope=punq.Scope.singleton)
+    keyed_bank.register(LogInWithVoice, scope=punq.Scope.singleton)
+    asha, _ = _enrolled(keyed_bank)
+    ravi = customer(keyed_bank)
+    keyed_bank.resolve(LogInWithPassword).execute(ravi.customer_number, PASSWORD, HERE,
+                                                  DeviceInfo("ravi-phone-0001", key=KEY.key))
+    login = keyed_bank.resolve(LogInWithVoice)
+    cases = [("000000000000", PHONE.identifier, KEY), (asha.customer_number, "stolen-0001", KEY),
+             (ravi.customer_number, "ravi-phone-0001", KEY),
+             (asha.customer_number, PHONE.identifier, DeviceKeyPair())]
+    for number, identifier, key in cases:
+        before = keys.checked
+        with pytest.raises(InvalidCredentials) as refused:
+            login.execute(number, identifier, b"not even audio", HERE,
+                          key.proof(keyed_bank, number, identifier))
+        assert keys.checked == before + 1
+        assert str(refused.value) == str(InvalidCredentials(NOT_ACCEPTED))
