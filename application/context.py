@@ -6,7 +6,7 @@ from uuid import UUID
 
 import attrs
 
-from domain.device_key import DeviceKey
+from domain.device_key import DeviceKey, DeviceProof
 
 
 @attrs.frozen
@@ -31,3 +31,4 @@ class DeviceInfo:
     label: str | None = None
     platform: str | None = None
     key: DeviceKey | None = None  # the public key the app registers, as sent
+    proof: DeviceProof | None = None  # its signature over a fresh nonce (device_key.py)

@@ -25,16 +25,19 @@ class DeviceBinder:
     re-key a device): that is a re-binding with a proof (`ManageDevices.bind`)."""
 
     def __init__(self, ids: IdGenerator, clock: Clock, audit: AuditRecorder,
-                 keys: DeviceKeyVerifier) -> None:
+                 keys: DeviceKeyVerifier, possession: DevicePossession) -> None:
         self._ids = ids
         self._clock = clock
         self._audit = audit
         self._keys = keys
+        self._possession = possession
 
     def on_login(self, uow: UnitOfWork, customer_id: UUID, device: DeviceInfo,
-                 context: RequestContext) -> DeviceBinding:
+                 context: RequestContext, customer_number: str | None = None) -> DeviceBinding:
         """A first device is trusted; once a voice is enrolled, a new device is only suspicious
-        until a voice verification on it; a revoked device stays revoked."""
+        until a voice verification on it; a revoked device stays revoked. With the customer
+        number (a password login), a trusted device with a key that does not sign the login's
+        nonce (`device.proof`) becomes suspicious: naming a device must not lend its trust."""
         check_identifier(device.identifier)
         check_label(device.label)
         key = self._keys.accept_key(device.key) if device.key is not None else None
@@ -63,6 +66,16 @@ class DeviceBinder:
             uow.audit.append(self._audit.event(context, "device.fingerprint_changed",
                                                customer_id=customer_id,
                                                resource=f"device:{binding.id}"))
+        if customer_number is not None and binding.key is not None \
+                and binding.trust is TrustLevel.TRUSTED:
+            reason = self._possession.refusal(uow, customer_number, binding.identifier,
+                                              binding.key, device.proof)
+            if reason is not None:
+                binding.trust = TrustLevel.SUSPICIOUS
+                uow.audit.append(self._audit.event(context, "device.unproven",
+                                                   outcome=Outcome.DENIED,
+                                                   customer_id=customer_id,
+                                                   resource=f"device:{binding.id}", reason=reason))
         binding.last_seen_at = now
         uow.devices.update(binding)
         return binding

@@ -61,7 +61,8 @@ class LogInWithPassword:
                 attempts.record_success()
                 uow.login_attempts.save(attempts)
             if device is not None:
-                binding = self._binder.on_login(uow, current.id, device, context)
+                binding = self._binder.on_login(uow, current.id, device, context,
+                                                current.customer_number)
                 context = attrs.evolve(context, device_id=binding.identifier)
             issued = self._issuer.start(uow, current, context)
             uow.audit.append(self._audit.event(

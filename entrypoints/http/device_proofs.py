@@ -38,5 +38,7 @@ def device_proof(body: DeviceProofBody | None, field: str = "device.proof") -> D
 
 def device_info(identifier: str, fingerprint: str | None, label: str | None,
                 platform: str | None, key: PublicKeyBody | None,
-                field: str = "device.public_key") -> DeviceInfo:
-    return DeviceInfo(identifier, fingerprint, label, platform, device_key(key, field))
+                field: str = "device.public_key", proof: DeviceProofBody | None = None
+                ) -> DeviceInfo:
+    return DeviceInfo(identifier, fingerprint, label, platform, device_key(key, field),
+                      device_proof(proof))

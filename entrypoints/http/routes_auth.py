@@ -18,7 +18,7 @@ from entrypoints.converters import structure
 from entrypoints.http import views
 from entrypoints.http.audio import audio_bytes
 from entrypoints.http.auth import ANY_ROLE, accepts, answers, caller, context, public, requires, services
-from entrypoints.http.device_proofs import device_info, device_proof
+from entrypoints.http.device_proofs import device_info
 from entrypoints.http.offload import offload, offload_heavy
 from entrypoints.http.request_body import json_body
 from entrypoints.http.responses import JSONResponse
@@ -69,7 +69,7 @@ async def login(request: Request) -> Response:
     await _throttle(request, (f"login:{body.customer_number[:64]}", policy.logins_per_customer))
     given = body.device
     device = device_info(given.identifier, given.fingerprint, given.label, given.platform,
-                         given.public_key) if given else None
+                         given.public_key, proof=given.proof) if given else None
     where = context(request, device.identifier if device else None)
     if body.method == "voice":
         if body.voice_sample is None or device is None or given is None:
@@ -77,7 +77,7 @@ async def login(request: Request) -> Response:
                                   field="voice_sample")
         issued, customer = await offload_heavy(
             services(request).voice_login.execute, body.customer_number, device.identifier,
-            audio_bytes(body.voice_sample), where, device_proof(given.proof))
+            audio_bytes(body.voice_sample), where, device.proof)
     else:
         if body.password is None:
             raise ValidationError("password is required for method \"password\"",

@@ -130,14 +130,46 @@ def test_a_key_is_registered_at_binding_and_only_a_proven_rebinding_changes_it(
     listed = client.get(f"{API}/device-bindings", headers=headers).json()["items"]
     assert listed[0]["key_algorithm"] == "ed25519"
     thief = DeviceKeyPair("es256")
-    password_login(client, number, key=thief)  # a password alone does not re-key the phone
+    password_login(client, number, key=thief)  # a password alone does not re-key the phone...
     assert voice_login(client, number, tone(ASHA_HZ, seed=9), key=thief).status_code == 401
     swap = client.post(f"{API}/device-bindings", headers=headers, json={
         "identifier": "asha-phone-1", "public_key": thief.public_key(),
         "proof": thief.http_proof(client, number, "asha-phone-1")})
     assert assert_envelope(swap, 403, "device_not_trusted")["error"]["info"]["reason"] == \
         "another_key_bound"
-    assert voice_login(client, number, tone(ASHA_HZ, seed=10)).status_code == 200
+    # The thief's password login named her phone without its key: the phone lent no trust
+    # and must be vouched for again, by its key and her voice.
+    assert _trust(client, headers) == "suspicious"
+    assert voice_login(client, number, tone(ASHA_HZ, seed=10)).status_code == 401
+    again = client.post(f"{API}/device-bindings", headers=headers, json={
+        "identifier": "asha-phone-1", "voice_sample": b64(tone(ASHA_HZ, seed=11)),
+        "proof": PHONE_KEY.http_proof(client, number, "asha-phone-1")})
+    assert again.status_code == 201 and again.json()["trust"] == "trusted"
+    assert voice_login(client, number, tone(ASHA_HZ, seed=12)).status_code == 200
+
+
+def test_a_password_login_naming_a_keyed_device_without_its_proof_lends_no_trust(
+        keyed_api: tuple[TestClient, punq.Container, CountingEngine]) -> None:
+    """The session's device feeds the fraud screen: naming a trusted phone must not make a
+    stolen password look like its owner on her phone."""
+    client, bank, _ = keyed_api
+    asha = customer(bank)
+    number = asha.customer_number
+    headers = password_login(client, number)
+    assert _trust(client, headers) == "trusted"
+    assert _trust(client, password_login(client, number)) == "trusted"  # signed: still hers
+    named = client.post(f"{API}/auth/login", json={
+        "customer_number": number, "method": "password", "password": PASSWORD,
+        "device": {"identifier": "asha-phone-1"}})
+    assert named.status_code == 200
+    assert _trust(client, headers) == "suspicious"
+    reasons = [e["details"].get("reason") for e in _audit(bank) if e["action"] == "device.unproven"]
+    assert reasons == ["device_proof_missing"]
+
+
+def _trust(client: TestClient, headers: dict[str, str]) -> str:
+    items = client.get(f"{API}/device-bindings", headers=headers).json()["items"]
+    return str(next(d["trust"] for d in items if d["identifier"] == "asha-phone-1"))
 
 
 def test_bindings_without_a_key_work_only_where_configuration_allows(

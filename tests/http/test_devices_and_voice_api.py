@@ -48,10 +48,12 @@ def voice_api(request: pytest.FixtureRequest, tmp_path: Path,
 
 def password_login(client: TestClient, number: str, device: str = "asha-phone-1",
                    key: DeviceKeyPair | None = PHONE_KEY) -> dict[str, str]:
+    """A password login from the device, which sends its key and signs a fresh nonce."""
+    held = {"public_key": key.public_key(), "proof": key.http_proof(client, number, device)} \
+        if key else {}
     response = client.post(f"{API}/auth/login", json={
         "customer_number": number, "method": "password", "password": PASSWORD,
-        "device": {"identifier": device, "label": "phone", "platform": "android",
-                   **({"public_key": key.public_key()} if key else {})}})
+        "device": {"identifier": device, "label": "phone", "platform": "android", **held}})
     assert response.status_code == 200, response.text
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
