@@ -6,6 +6,8 @@ from uuid import UUID
 
 import attrs
 
+from domain.device_key import DeviceKey, DeviceProof
+
 
 @attrs.frozen
 class RequestContext:
@@ -28,3 +30,5 @@ class DeviceInfo:
     fingerprint: str | None = None
     label: str | None = None
     platform: str | None = None
+    key: DeviceKey | None = None  # the public key the app registers, as sent
+    proof: DeviceProof | None = None  # its signature over a fresh nonce (device_key.py)

@@ -18,6 +18,7 @@ from domain.branch import Branch
 from domain.card import Card
 from domain.customer import Customer, Role
 from domain.device import DeviceBinding
+from domain.device_key import DeviceNonce
 from domain.fraud import StoredAssessment
 from domain.fraud_profile import CounterpartyProfile, CustomerProfile
 from domain.ledger import LedgerEntry
@@ -189,6 +190,10 @@ class DeviceBindingRepository(Protocol):
                           ) -> Later[DeviceBinding | None]:
         """`by_identifier` without a lock, asked now and answered when called (`Later`)."""
     def of_customer(self, customer_id: UUID) -> list[DeviceBinding]: ...
+    def add_nonce(self, nonce: DeviceNonce) -> None: ...
+    def take_nonce(self, nonce_hash: str) -> DeviceNonce | None:
+        """Delete and return the nonce: of parallel takers exactly one gets it."""
+    def drop_expired_nonces(self, now: datetime) -> None: ...
 
 
 class VoiceRepository(Protocol):

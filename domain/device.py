@@ -10,6 +10,7 @@ from uuid import UUID
 
 import attrs
 
+from domain.device_key import DeviceKey
 from domain.errors import ValidationError
 
 _IDENTIFIER = re.compile(r"[A-Za-z0-9._:\-]{4,128}")
@@ -44,6 +45,7 @@ class DeviceBinding:
     label: str | None = None
     platform: str | None = None
     revoked_at: datetime | None = None
+    key: DeviceKey | None = None  # registered at binding; proves possession (device_key.py)
 
     @property
     def is_revoked(self) -> bool:

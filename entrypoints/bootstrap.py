@@ -13,7 +13,7 @@ from adapters.fraud.config import RulesFileError, load_rules
 from adapters.fraud.logistic import LogisticModel
 from adapters.fraud.rules import RulesEngine
 from adapters.memory import MemoryStore, MemoryUnitOfWorkFactory
-from adapters.security import Argon2Hasher, Ed25519AuditKeys, JwtTokenService
+from adapters.security import Argon2Hasher, Ed25519AuditKeys, JwtTokenService, SignatureKeyVerifier
 from adapters.sql import SqlUnitOfWorkFactory, create_sql_engine, current_revision, head_revision
 from adapters.sql import upgrade as upgrade_schema
 from adapters.system import RandomIds, SystemClock
@@ -25,6 +25,7 @@ from adapters.voice.resemblyzer_engine import ResemblyzerVoiceEngine
 from application.audit import AuditRecorder
 from application.audit_keys import AuditKeys
 from application.auth_policy import AuthPolicy
+from application.device_possession import DeviceKeyPolicy, DeviceKeyVerifier, DevicePossession
 from application.fraud import FraudEngine, HoldPolicy
 from application.fraud_screen import FraudScreen, ProfileKeeper
 from application.holds import HoldKeeper
@@ -53,6 +54,7 @@ from application.use_cases import (
     GenerateStatement,
     GetBalance,
     GetTransfer,
+    IssueDeviceNonce,
     ListAccounts,
     ListAuditEvents,
     ListBranches,
@@ -101,6 +103,7 @@ USE_CASES = (
     ExpireHolds, ManageBeneficiaries, ManageCards, OperateCustomers, OperateAccounts,
     OperateDevices, ManageReminders, RunDueReminders, StreamStatement, ListBranches,
     CreateAuditKey, TakeAuditCheckpoint,
+    DevicePossession, IssueDeviceNonce,
 )
 
 
@@ -158,6 +161,8 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, ids: IdGenerato
     container.register(Notifier, instance=LogNotifier())
     container.register(FraudEngine, instance=_fraud_engine(settings))
     container.register(HoldPolicy, instance=settings.hold_policy)
+    container.register(DeviceKeyPolicy, instance=settings.device_keys)
+    container.register(DeviceKeyVerifier, instance=SignatureKeyVerifier())  # WebAuthn: later
     container.register(VoicePolicy, instance=attrs.evolve(
         calibrated_policy(), replay_similarity=settings.voice_replay_similarity))
     for use_case in USE_CASES:

@@ -13,6 +13,7 @@ import attrs
 from adapters.sql import normalise_url
 from adapters.sql.kept_connections import kept_per_kind
 from application.auth_policy import AuthPolicy
+from application.device_possession import DeviceKeyPolicy
 from application.fraud import HoldPolicy
 from domain.branch import OwnBank
 from domain.customer import PinPolicy
@@ -57,6 +58,7 @@ class Settings:
     # believes no one, and every client is the address it connects from.
     trusted_proxies: tuple[str, ...] = ()
     hsts_seconds: int = 0  # Strict-Transport-Security max-age when served over TLS; 0: not sent
+    device_keys: DeviceKeyPolicy = attrs.Factory(DeviceKeyPolicy)
 
 
 def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
@@ -166,6 +168,9 @@ def load_settings(env: Mapping[str, str] | None = None, *,
         hold_policy=HoldPolicy(
             challenge_window=timedelta(minutes=_int(env, "VAANI_CHALLENGE_MINUTES", 5, 1, 60)),
             review_window=timedelta(hours=_int(env, "VAANI_REVIEW_HOURS", 72, 1, 24 * 30))),
+        device_keys=DeviceKeyPolicy(
+            required=_choice(env, "VAANI_DEVICE_KEYS", ("required", "optional")) == "required",
+            nonce_lifetime=timedelta(seconds=_int(env, "VAANI_DEVICE_NONCE_SECONDS", 120, 10, 600))),
     )
 
 

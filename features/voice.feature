@@ -1,7 +1,8 @@
 Feature: Voice as a second factor
   As a customer who finds passwords hard on a phone
   I want to log in by speaking on my own phone
-  And as the bank I want a voice to count only together with the customer's bound device
+  And as the bank I want a voice to count only together with the customer's bound device,
+  proven by the key the phone registered when it was bound, never by its name alone
 
   Background:
     Given Asha is a customer whose password is "monsoon rains on marine drive"
@@ -24,7 +25,16 @@ Feature: Voice as a second factor
 
   Scenario: Her voice on a stranger's phone logs nobody in
     When Asha logs in on an unknown phone saying "allison_en_06"
-    Then the voice login is refused with "device_not_trusted"
+    Then the voice login is refused with "invalid_credentials"
+
+  Scenario: Naming her phone without holding its key logs nobody in
+    When someone names Asha's phone without its key saying "allison_en_06"
+    Then the voice login is refused with "invalid_credentials"
+
+  Scenario: A signed nonce is good for one login only
+    When Asha logs in on her phone saying "allison_en_06"
+    And someone replays that signed nonce saying "allison_en_05"
+    Then the voice login is refused with "invalid_credentials"
 
   Scenario: After five failures every further attempt must wait
     When someone tries to log in as Asha on her phone saying "carlo_it_00" 5 times
@@ -37,7 +47,7 @@ Feature: Voice as a second factor
   Scenario: A revoked phone is bound again only with her voice
     Given Asha has revoked her phone
     When Asha logs in on her phone saying "allison_en_06"
-    Then the voice login is refused with "device_not_trusted"
+    Then the voice login is refused with "invalid_credentials"
     When Asha binds her phone again saying "carlo_it_00"
     Then the binding is refused with "voice_verification_failed"
     When Asha binds her phone again saying "allison_en_05"

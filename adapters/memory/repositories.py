@@ -19,6 +19,7 @@ from domain.branch import Branch
 from domain.card import Card
 from domain.customer import Customer
 from domain.device import DeviceBinding
+from domain.device_key import DeviceNonce
 from domain.fraud import StoredAssessment
 from domain.fraud_profile import CounterpartyProfile, CustomerProfile
 from domain.ledger import LedgerEntry
@@ -43,6 +44,7 @@ class Staged:
     login_attempts: dict[str, LoginAttempts] = attrs.Factory(dict)
     rate_limits: dict[str, tuple[datetime, int]] = attrs.Factory(dict)
     devices: dict[UUID, DeviceBinding] = attrs.Factory(dict)
+    device_nonces: dict[str, DeviceNonce | None] = attrs.Factory(dict)  # None: taken
     voiceprints: dict[UUID, Voiceprint] = attrs.Factory(dict)
     voice_attempts: dict[UUID, VoiceAttempts] = attrs.Factory(dict)
     voice_samples: dict[tuple[UUID, str], tuple[VoiceSample, bool, datetime]] = attrs.Factory(dict)
@@ -57,7 +59,7 @@ class Staged:
     def _parts(self) -> tuple[dict | list, ...]:  # type: ignore[type-arg]
         return (self.customers, self.accounts, self.transfers, self.entries, self.audit,
                 self.sessions, self.refresh_tokens, self.login_attempts, self.rate_limits,
-                self.devices, self.voiceprints, self.voice_attempts, self.voice_samples,
+                self.devices, self.device_nonces, self.voiceprints, self.voice_attempts, self.voice_samples,
                 self.fraud_profiles, self.assessments, self.beneficiaries, self.cards,
                 self.reminders, self.notifications, self.branches)
 
@@ -383,6 +385,24 @@ class MemoryDevices:
     def of_customer(self, customer_id: UUID) -> list[DeviceBinding]:
         return sorted((copy.copy(b) for b in self._all() if b.customer_id == customer_id),
                       key=lambda b: b.created_at)
+
+    # A writer holds the store's writer lock for its whole transaction: take is atomic.
+    def add_nonce(self, nonce: DeviceNonce) -> None:
+        self._staged.device_nonces[nonce.nonce_hash] = nonce
+
+    def take_nonce(self, nonce_hash: str) -> DeviceNonce | None:
+        with self._store.state:
+            found = self._staged.device_nonces.get(nonce_hash,
+                                                   self._store.device_nonces.get(nonce_hash))
+        if found is not None:
+            self._staged.device_nonces[nonce_hash] = None
+        return found
+
+    def drop_expired_nonces(self, now: datetime) -> None:
+        with self._store.state:
+            expired = [h for h, n in self._store.device_nonces.items() if n.expires_at <= now]
+        for nonce_hash in expired:
+            self._staged.device_nonces[nonce_hash] = None
 
 
 class MemoryVoice:

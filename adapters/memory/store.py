@@ -15,6 +15,7 @@ from domain.branch import Branch
 from domain.card import Card
 from domain.customer import Customer
 from domain.device import DeviceBinding
+from domain.device_key import DeviceNonce
 from domain.fraud import StoredAssessment
 from domain.ledger import LedgerEntry
 from domain.login_attempts import LoginAttempts
@@ -43,6 +44,7 @@ class MemoryStore:
     login_attempts: dict[str, LoginAttempts] = attrs.Factory(dict)
     rate_limits: dict[str, tuple[datetime, int]] = attrs.Factory(dict)
     devices: dict[UUID, DeviceBinding] = attrs.Factory(dict)
+    device_nonces: dict[str, DeviceNonce] = attrs.Factory(dict)  # by SHA-256 of the nonce
     voiceprints: dict[UUID, Voiceprint] = attrs.Factory(dict)
     voice_attempts: dict[UUID, VoiceAttempts] = attrs.Factory(dict)
     voice_samples: dict[tuple[UUID, str], tuple[VoiceSample, bool, datetime]] = attrs.Factory(dict)

@@ -94,6 +94,11 @@ class MemoryUnitOfWork:
             store.login_attempts.update(staged.login_attempts)
             store.rate_limits.update(staged.rate_limits)
             store.devices.update(staged.devices)
+            for nonce_hash, nonce in staged.device_nonces.items():
+                if nonce is None:
+                    store.device_nonces.pop(nonce_hash, None)
+                else:
+                    store.device_nonces[nonce_hash] = nonce
             store.voiceprints.update(staged.voiceprints)
             store.voice_attempts.update(staged.voice_attempts)
             store.voice_samples.update(staged.voice_samples)

@@ -196,7 +196,18 @@ device_bindings = sa.Table(
     sa.Column("label", sa.String(64), nullable=True),
     sa.Column("platform", sa.String(32), nullable=True),
     sa.Column("revoked_at", UtcDateTime, nullable=True),
+    sa.Column("key_algorithm", sa.String(16), nullable=True),
+    sa.Column("public_key", sa.LargeBinary, nullable=True),  # SubjectPublicKeyInfo DER
     sa.UniqueConstraint("customer_id", "identifier", name="uq_device_bindings_customer_device"),
+)
+
+# Single-use nonces a device signs to prove possession; only their SHA-256 is kept.
+device_nonces = sa.Table(
+    "device_nonces", metadata,
+    sa.Column("nonce_hash", sa.String(64), primary_key=True),
+    sa.Column("customer_number", sa.String(64), nullable=False),
+    sa.Column("identifier", sa.String(128), nullable=False),
+    sa.Column("expires_at", UtcDateTime, nullable=False, index=True),
 )
 
 voiceprints = sa.Table(

@@ -12,10 +12,17 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from adapters.sql.prepared import Prepared
-from adapters.sql.tables import device_bindings, voice_attempts, voice_samples, voiceprints
+from adapters.sql.tables import (
+    device_bindings,
+    device_nonces,
+    voice_attempts,
+    voice_samples,
+    voiceprints,
+)
 from adapters.sql.turns import take_turn
 from application.ports import Later
 from domain.device import DeviceBinding, TrustLevel
+from domain.device_key import DeviceKey, DeviceNonce
 from domain.voice import Embedding, VoiceAttempts, Voiceprint, VoiceSample
 
 
@@ -31,14 +38,17 @@ def _binding_row(b: DeviceBinding) -> dict[str, Any]:
     return {"id": b.id, "customer_id": b.customer_id, "identifier": b.identifier,
             "trust": b.trust.value, "created_at": b.created_at, "last_seen_at": b.last_seen_at,
             "fingerprint": b.fingerprint, "label": b.label, "platform": b.platform,
-            "revoked_at": b.revoked_at}
+            "revoked_at": b.revoked_at, "key_algorithm": b.key.algorithm if b.key else None,
+            "public_key": b.key.public_key if b.key else None}
 
 
 def _binding(r: Any) -> DeviceBinding:
     return DeviceBinding(id=r.id, customer_id=r.customer_id, identifier=r.identifier,
                          trust=TrustLevel(r.trust), created_at=r.created_at,
                          last_seen_at=r.last_seen_at, fingerprint=r.fingerprint, label=r.label,
-                         platform=r.platform, revoked_at=r.revoked_at)
+                         platform=r.platform, revoked_at=r.revoked_at,
+                         key=DeviceKey(r.key_algorithm, bytes(r.public_key))
+                         if r.key_algorithm else None)
 
 
 # Read by the fraud screen on every transfer sent from a device.
@@ -84,6 +94,21 @@ class SqlDevices:
         query = sa.select(device_bindings).where(device_bindings.c.customer_id == customer_id) \
             .order_by(device_bindings.c.created_at)
         return [_binding(r) for r in self._conn.execute(query)]
+
+    def add_nonce(self, nonce: DeviceNonce) -> None:
+        self._conn.execute(device_nonces.insert(), {
+            "nonce_hash": nonce.nonce_hash, "customer_number": nonce.customer_number,
+            "identifier": nonce.identifier, "expires_at": nonce.expires_at})
+
+    def take_nonce(self, nonce_hash: str) -> DeviceNonce | None:
+        # One DELETE ... RETURNING: a parallel taker of the same row gets no row back.
+        row = self._conn.execute(device_nonces.delete().where(
+            device_nonces.c.nonce_hash == nonce_hash).returning(*device_nonces.c)).first()
+        return DeviceNonce(row.nonce_hash, row.customer_number, row.identifier,
+                           row.expires_at) if row else None
+
+    def drop_expired_nonces(self, now: datetime) -> None:
+        self._conn.execute(device_nonces.delete().where(device_nonces.c.expires_at <= now))
 
 
 class SqlVoice:

@@ -1,4 +1,5 @@
-"""A customer's device bindings: bound at login, listed, renamed, revoked, bound again."""
+"""A customer's device bindings: bound at login, listed, renamed, revoked, bound again; the
+public key an app registers at binding, which later proves the device is held."""
 
 from __future__ import annotations
 
@@ -8,27 +9,38 @@ import attrs
 
 from application.audit import AuditRecorder
 from application.context import DeviceInfo, RequestContext
+from application.device_possession import DeviceKeyVerifier, DevicePossession, not_proven
 from application.ownership import owned
 from application.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory, VoiceEngine
 from application.voice_checks import VoiceVerifier, refusal
+from domain.audit import Outcome
 from domain.device import DeviceBinding, TrustLevel, check_identifier, check_label
+from domain.device_key import DeviceKey, DeviceProof
 from domain.errors import DeviceNotFound, DeviceNotTrusted
 
 
 class DeviceBinder:
-    """Binds the device of a login in the login's own transaction."""
+    """Binds the device of a login in the login's own transaction. A new binding keeps the key
+    its app sends; an existing one never takes a new key here (a password alone must not
+    re-key a device): that is a re-binding with a proof (`ManageDevices.bind`)."""
 
-    def __init__(self, ids: IdGenerator, clock: Clock, audit: AuditRecorder) -> None:
+    def __init__(self, ids: IdGenerator, clock: Clock, audit: AuditRecorder,
+                 keys: DeviceKeyVerifier, possession: DevicePossession) -> None:
         self._ids = ids
         self._clock = clock
         self._audit = audit
+        self._keys = keys
+        self._possession = possession
 
     def on_login(self, uow: UnitOfWork, customer_id: UUID, device: DeviceInfo,
-                 context: RequestContext) -> DeviceBinding:
+                 context: RequestContext, customer_number: str | None = None) -> DeviceBinding:
         """A first device is trusted; once a voice is enrolled, a new device is only suspicious
-        until a voice verification on it; a revoked device stays revoked."""
+        until a voice verification on it; a revoked device stays revoked. With the customer
+        number (a password login), a trusted device with a key that does not sign the login's
+        nonce (`device.proof`) becomes suspicious: naming a device must not lend its trust."""
         check_identifier(device.identifier)
         check_label(device.label)
+        key = self._keys.accept_key(device.key) if device.key is not None else None
         now = self._clock.now()
         binding = uow.devices.by_identifier(customer_id, device.identifier, lock=True)
         if binding is None:
@@ -37,18 +49,33 @@ class DeviceBinder:
                 id=self._ids.new_id(), customer_id=customer_id, identifier=device.identifier,
                 trust=TrustLevel.SUSPICIOUS if enrolled else TrustLevel.TRUSTED, created_at=now,
                 last_seen_at=now, fingerprint=device.fingerprint, label=device.label,
-                platform=(device.platform or "")[:32] or None)
+                platform=(device.platform or "")[:32] or None, key=key)
             uow.devices.add(binding)
             uow.audit.append(self._audit.event(context, "device.bound", customer_id=customer_id,
                                                resource=f"device:{binding.id}",
-                                               trust=binding.trust.value))
+                                               trust=binding.trust.value,
+                                               key=key.algorithm if key else "none"))
             return binding
+        if key is not None and key != binding.key:
+            uow.audit.append(self._audit.event(context, "device.key_ignored",
+                                               outcome=Outcome.DENIED, customer_id=customer_id,
+                                               resource=f"device:{binding.id}"))
         if binding.fingerprint and device.fingerprint and binding.fingerprint != device.fingerprint \
                 and binding.trust is TrustLevel.TRUSTED:
             binding.trust = TrustLevel.SUSPICIOUS  # same id, different hardware: be careful
             uow.audit.append(self._audit.event(context, "device.fingerprint_changed",
                                                customer_id=customer_id,
                                                resource=f"device:{binding.id}"))
+        if customer_number is not None and binding.key is not None \
+                and binding.trust is TrustLevel.TRUSTED:
+            reason = self._possession.refusal(uow, customer_number, binding.identifier,
+                                              binding.key, device.proof)
+            if reason is not None:
+                binding.trust = TrustLevel.SUSPICIOUS
+                uow.audit.append(self._audit.event(context, "device.unproven",
+                                                   outcome=Outcome.DENIED,
+                                                   customer_id=customer_id,
+                                                   resource=f"device:{binding.id}", reason=reason))
         binding.last_seen_at = now
         uow.devices.update(binding)
         return binding
@@ -62,13 +89,16 @@ def owned_device(uow: UnitOfWork, customer_id: UUID, binding_id: UUID,
 
 class ManageDevices:
     def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, audit: AuditRecorder,
-                 binder: DeviceBinder, engine: VoiceEngine, verifier: VoiceVerifier) -> None:
+                 binder: DeviceBinder, engine: VoiceEngine, verifier: VoiceVerifier,
+                 keys: DeviceKeyVerifier, possession: DevicePossession) -> None:
         self._uow_factory = uow_factory
         self._clock = clock
         self._audit = audit
         self._binder = binder
         self._engine = engine
         self._verifier = verifier
+        self._keys = keys
+        self._possession = possession
 
     def list(self, customer_id: UUID) -> list[DeviceBinding]:
         with self._uow_factory() as uow:
@@ -96,9 +126,15 @@ class ManageDevices:
             uow.commit()
 
     def bind(self, customer_id: UUID, device: DeviceInfo, voice_sample: bytes | None,
-             context: RequestContext) -> DeviceBinding:
+             context: RequestContext, proof: DeviceProof | None = None) -> DeviceBinding:
         """Bind (or bind again) a device. Once a voice is enrolled, full trust for a new or a
-        revoked device needs a voice verification against the existing voiceprint."""
+        revoked device needs a voice verification against the existing voiceprint. A voice
+        re-binding, and a key put on an existing binding, first need the device's proof (by
+        its key, or by the new key where it has none or is revoked), before any voice work."""
+        check_identifier(device.identifier)
+        offered = self._keys.accept_key(device.key) if device.key is not None else None
+        proven = (voice_sample is not None or offered is not None) and self._prove(
+            customer_id, device.identifier, offered, proof, voice_sample is not None, context)
         sample = self._engine.analyse(voice_sample) if voice_sample is not None else None
         with self._uow_factory(write=True) as uow:
             existing = uow.devices.by_identifier(customer_id, device.identifier, lock=True)
@@ -106,7 +142,12 @@ class ManageDevices:
             if existing is not None and existing.is_revoked and (not enrolled or sample is None):
                 raise DeviceNotTrusted("a revoked device can be bound again only with a voice "
                                        "verification against your enrolled voice")
-            binding = existing or self._binder.on_login(uow, customer_id, device, context)
+            rekey = offered is not None and existing is not None and \
+                (existing.key is None or existing.is_revoked) and existing.key != offered
+            if rekey and not proven:  # bound by someone else since _prove looked
+                raise not_proven("device_proof_missing")
+            binding = existing or self._binder.on_login(
+                uow, customer_id, attrs.evolve(device, key=offered), context)
             if sample is not None and voice_sample is not None and enrolled:
                 probe = binding if not binding.is_revoked else _as_suspicious(binding)
                 decision = self._verifier.check(uow, probe, voice_sample, sample, context, "bind")
@@ -119,8 +160,41 @@ class ManageDevices:
                 uow.audit.append(self._audit.event(context, "device.trusted",
                                                    customer_id=customer_id,
                                                    resource=f"device:{binding.id}"))
+            if rekey and offered is not None:
+                binding.key = offered
+                uow.devices.update(binding)
+                uow.audit.append(self._audit.event(context, "device.key_registered",
+                                                   customer_id=customer_id,
+                                                   resource=f"device:{binding.id}",
+                                                   key=offered.algorithm))
             uow.commit()
             return binding
+
+    def _prove(self, customer_id: UUID, identifier: str, offered: DeviceKey | None,
+               proof: DeviceProof | None, by_voice: bool, context: RequestContext) -> bool:
+        """Spend the nonce and check the proof in a committed transaction of its own; False
+        when none was needed (a first binding registers its key without one)."""
+        with self._uow_factory(write=True) as uow:
+            customer = uow.customers.get(customer_id)
+            existing = uow.devices.by_identifier(customer_id, identifier)
+            held = existing.key if existing is not None and not existing.is_revoked else None
+            if existing is None and not by_voice:
+                return False
+            if held is not None and offered is not None and offered != held:
+                reason: str | None = "another_key_bound"
+            else:  # a revoked device proves its new key, or else its old one
+                key = held or offered or (existing.key if existing is not None else None)
+                reason = self._possession.refusal(
+                    uow, customer.customer_number if customer else "", identifier, key, proof)
+            if reason is not None:
+                uow.audit.append(self._audit.event(
+                    context, "device.proof", outcome=Outcome.FAILURE, customer_id=customer_id,
+                    resource=f"device:{existing.id if existing else identifier}",
+                    reason=reason))
+            uow.commit()
+        if reason is not None:
+            raise not_proven(reason)
+        return True
 
 
 def _as_suspicious(binding: DeviceBinding) -> DeviceBinding:

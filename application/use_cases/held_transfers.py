@@ -6,13 +6,17 @@ from uuid import UUID
 
 import attrs
 
+from application.audit import AuditRecorder
 from application.context import RequestContext
+from application.device_possession import DevicePossession, not_proven
 from application.holds import HoldKeeper
 from application.ownership import owned
 from application.ports import Clock, UnitOfWork, UnitOfWorkFactory, VoiceEngine
 from application.use_cases.upi_pin import VerifyUpiPin
 from application.voice_checks import VoiceVerifier, refusal
+from domain.audit import Outcome
 from domain.device import TrustLevel
+from domain.device_key import DeviceProof
 from domain.errors import (
     ChallengeFailed,
     DeviceNotTrusted,
@@ -60,20 +64,25 @@ class GetTransfer:
 
 
 class AnswerChallenge:
-    """The owner proves it is them: the UPI PIN, or a voice sample on a trusted bound device.
-    A pass posts the held money once; a failure or a late answer gives it back once."""
+    """The owner proves it is them: the UPI PIN, or a voice sample on a trusted bound device
+    whose key signed a fresh nonce (checked before the voice). A pass posts the held money
+    once; a failure or a late answer gives it back once."""
 
     def __init__(self, uow_factory: UnitOfWorkFactory, holds: HoldKeeper, clock: Clock,
-                 verify_pin: VerifyUpiPin, engine: VoiceEngine, verifier: VoiceVerifier) -> None:
+                 verify_pin: VerifyUpiPin, engine: VoiceEngine, verifier: VoiceVerifier,
+                 possession: DevicePossession, audit: AuditRecorder) -> None:
         self._uow_factory = uow_factory
         self._holds = holds
         self._clock = clock
         self._verify_pin = verify_pin
         self._engine = engine
         self._verifier = verifier
+        self._possession = possession
+        self._audit = audit
 
     def execute(self, customer_id: UUID, transfer_id: UUID, context: RequestContext, *,
-                pin: str | None = None, voice: bytes | None = None) -> Transfer:
+                pin: str | None = None, voice: bytes | None = None,
+                proof: DeviceProof | None = None) -> Transfer:
         if (pin is None) == (voice is None):
             raise ChallengeFailed("answer with exactly one of pin or voice_sample")
         self._pending(customer_id, transfer_id, context)
@@ -83,7 +92,9 @@ class AnswerChallenge:
                 self._verify_pin.execute(customer_id, pin, context)
             except DomainError as error:
                 failure = error
-        sample = self._engine.analyse(voice) if voice is not None else None
+        else:
+            failure = self._unproven(customer_id, context, proof)
+        sample = self._engine.analyse(voice) if voice is not None and failure is None else None
         with self._uow_factory(write=True) as uow:
             transfer = uow.transfers.lock(transfer_id)
             assert transfer is not None
@@ -108,6 +119,23 @@ class AnswerChallenge:
         if failure is not None:
             raise failure
         return result
+
+    def _unproven(self, customer_id: UUID, context: RequestContext,
+                  proof: DeviceProof | None) -> DomainError | None:
+        """Spend the nonce and check the session's device proof, committed on its own."""
+        identifier = context.device_id or ""
+        with self._uow_factory(write=True) as uow:
+            customer = uow.customers.get(customer_id)
+            binding = uow.devices.by_identifier(customer_id, identifier)
+            reason = self._possession.refusal(
+                uow, customer.customer_number if customer else "", identifier,
+                binding.key if binding else None, proof)
+            if reason is not None:
+                uow.audit.append(self._audit.event(
+                    context, "device.proof", outcome=Outcome.FAILURE, customer_id=customer_id,
+                    resource=f"device:{binding.id if binding else identifier}", reason=reason))
+            uow.commit()
+        return not_proven(reason) if reason is not None else None
 
     def _pending(self, customer_id: UUID, transfer_id: UUID, context: RequestContext) -> None:
         with self._uow_factory() as uow:

@@ -48,7 +48,8 @@ class LogInWithPassword:
                 uow.customers.update(current)
             self._attempts.record_success(uow, customer_number)
             if device is not None:
-                binding = self._binder.on_login(uow, current.id, device, context)
+                binding = self._binder.on_login(uow, current.id, device, context,
+                                                current.customer_number)
                 context = attrs.evolve(context, device_id=binding.identifier)
             issued = self._issuer.start(uow, current, context)
             uow.audit.append(self._audit.event(

@@ -22,14 +22,16 @@ app = typer.Typer(help="Device bindings.", no_args_is_help=True)
 @app.command("list")
 @reports_errors
 def list_(customer_number: str, as_json: bool = JSON_OPTION) -> None:
-    """A customer's devices and how far each is trusted."""
+    """A customer's devices, how far each is trusted and its key ("none": an old binding,
+    usable for voice only with VAANI_DEVICE_KEYS=optional)."""
     devices = container().resolve(OperateCustomers).show(customer_number).devices
     if as_json:
         emit_json({"items": [views.device(d) for d in devices]})
         return
     emit_table(f"Devices of {customer_number}", ["identifier", "label", "platform", "trust",
-                                                  "last seen"],
+                                                  "key", "last seen"],
                [(d.identifier, d.label or "-", d.platform or "-", d.trust.value,
+                 d.key.algorithm if d.key else "none",
                  d.last_seen_at.strftime("%Y-%m-%d %H:%M")) for d in devices])
 
 

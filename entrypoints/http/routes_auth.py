@@ -9,11 +9,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from application.context import DeviceInfo
 from application.sessions import IssuedTokens
 from application.use_cases import RegisterCommand
 from domain.customer import Customer
 from domain.errors import SessionNotFound, ValidationError
+from domain.timestamps import rfc3339
 from entrypoints.converters import structure
 from entrypoints.http import views
 from entrypoints.http.audio import audio_bytes
@@ -28,10 +28,11 @@ from entrypoints.http.auth import (
     requires,
     services,
 )
+from entrypoints.http.device_proofs import device_info
 from entrypoints.http.offload import offload, offload_heavy
 from entrypoints.http.request_body import json_body
 from entrypoints.http.responses import JSONResponse
-from entrypoints.http.schemas import LoginBody, RefreshBody, RegisterBody
+from entrypoints.http.schemas import DeviceChallengeBody, LoginBody, RefreshBody, RegisterBody
 
 NO_STORE = {"Cache-Control": "no-store"}
 
@@ -78,16 +79,17 @@ async def login(request: Request) -> Response:
     policy = services(request).settings.auth
     await offload(services(request).throttle.execute,
                   [(f"login:{body.customer_number[:64]}", policy.logins_per_customer)])
-    device = DeviceInfo(body.device.identifier, body.device.fingerprint, body.device.label,
-                        body.device.platform) if body.device else None
+    given = body.device
+    device = device_info(given.identifier, given.fingerprint, given.label, given.platform,
+                         given.public_key, proof=given.proof) if given else None
     where = context(request, device.identifier if device else None)
     if body.method == "voice":
-        if body.voice_sample is None or device is None:
+        if body.voice_sample is None or device is None or given is None:
             raise ValidationError("voice login needs voice_sample and device.identifier",
                                   field="voice_sample")
         issued, customer = await offload_heavy(
             services(request).voice_login.execute, body.customer_number, device.identifier,
-            audio_bytes(body.voice_sample), where)
+            audio_bytes(body.voice_sample), where, device.proof)
     else:
         if body.password is None:
             raise ValidationError("password is required for method \"password\"",
@@ -95,6 +97,21 @@ async def login(request: Request) -> Response:
         issued, customer = await offload_heavy(
             services(request).log_in.execute, body.customer_number, body.password, where, device)
     return JSONResponse(_tokens(issued, customer), 200, NO_STORE)
+
+
+@accepts(DeviceChallengeBody, 201)
+@public
+async def device_challenge(request: Request) -> Response:
+    """A fresh single-use nonce for a device to sign (voice login, re-binding, challenges)."""
+    await _throttle(request)  # per address, before the body is read
+    body = structure(await json_body(request), DeviceChallengeBody)
+    policy = services(request).settings.auth
+    await offload(services(request).throttle.execute,
+                  [(f"device-nonce:{body.customer_number[:64]}", policy.logins_per_customer)])
+    nonce, expires_at, message = await offload(
+        services(request).device_nonce.execute, body.customer_number, body.device_identifier)
+    return JSONResponse({"nonce": nonce, "expires_at": rfc3339(expires_at),
+                         "message": message.decode()}, 201, NO_STORE)
 
 
 @accepts(RefreshBody)
@@ -153,6 +170,7 @@ async def revoke_all_sessions(request: Request) -> Response:
 routes = [
     Route("/auth/register", register, methods=["POST"]),
     Route("/auth/login", login, methods=["POST"]),
+    Route("/auth/device-challenge", device_challenge, methods=["POST"]),
     Route("/auth/refresh", refresh, methods=["POST"]),
     Route("/auth/logout", logout, methods=["POST"]),
     Route("/auth/sessions", list_sessions, methods=["GET"]),

@@ -8,7 +8,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from application.context import DeviceInfo
 from domain.customer import Role
 from domain.errors import DeviceNotFound
 from domain.timestamps import rfc3339
@@ -16,6 +15,7 @@ from entrypoints.converters import structure
 from entrypoints.http import views
 from entrypoints.http.audio import audio_bytes
 from entrypoints.http.auth import accepts, answers, caller, context, requires, services
+from entrypoints.http.device_proofs import device_info, device_proof
 from entrypoints.http.offload import offload, offload_heavy
 from entrypoints.http.query import path_id
 from entrypoints.http.request_body import json_body
@@ -37,13 +37,14 @@ async def list_devices(request: Request) -> Response:
 @accepts(BindDeviceBody, 201)
 @requires(Role.CUSTOMER)
 async def bind_device(request: Request) -> Response:
-    """Bind (or re-bind with a voice sample) a device."""
+    """Bind (or re-bind with a voice sample and a signed nonce) a device and its key."""
     body = structure(await json_body(request), BindDeviceBody)
     sample = audio_bytes(body.voice_sample) if body.voice_sample is not None else None
+    device = device_info(body.identifier, body.fingerprint, body.label, body.platform,
+                         body.public_key, "public_key")
     binding = await offload_heavy(
-        services(request).devices.bind, caller(request).customer_id,
-        DeviceInfo(body.identifier, body.fingerprint, body.label, body.platform), sample,
-        context(request, body.identifier))
+        services(request).devices.bind, caller(request).customer_id, device, sample,
+        context(request, body.identifier), device_proof(body.proof, "proof"))
     return JSONResponse(views.device(binding), 201)
 
 

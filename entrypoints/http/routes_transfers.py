@@ -14,6 +14,7 @@ from entrypoints.converters import structure
 from entrypoints.http import views
 from entrypoints.http.audio import audio_bytes
 from entrypoints.http.auth import Handler, accepts, caller, context, requires, services
+from entrypoints.http.device_proofs import device_proof
 from entrypoints.http.offload import offload, offload_heavy
 from entrypoints.http.query import page_limit, path_id, reads
 from entrypoints.http.request_body import json_body
@@ -37,13 +38,13 @@ async def show(request: Request) -> Response:
 @accepts(ChallengeBody)
 @requires(Role.CUSTOMER)
 async def answer_challenge(request: Request) -> Response:
-    """Answer a step-up challenge with the UPI PIN or a voice sample."""
+    """Answer a step-up challenge with the UPI PIN, or a voice sample and a signed nonce."""
     body = structure(await json_body(request), ChallengeBody)
     voice = audio_bytes(body.voice_sample) if body.voice_sample is not None else None
     settled = await offload_heavy(
         lambda: services(request).challenge.execute(
             caller(request).customer_id, _transfer_id(request), context(request), pin=body.pin,
-            voice=voice))
+            voice=voice, proof=device_proof(body.device_proof, "device_proof")))
     return JSONResponse(views.transfer_body(settled))
 
 

@@ -26,11 +26,35 @@ class RegisterBody:
 
 
 @attrs.frozen
+class PublicKeyBody:
+    """A device's public key: base64 of SubjectPublicKeyInfo DER, or of the raw key."""
+
+    algorithm: Literal["ed25519", "es256"]
+    key: str
+
+
+@attrs.frozen
+class DeviceProofBody:
+    """A nonce from POST /auth/device-challenge and the base64 signature over its message."""
+
+    nonce: str = attrs.field(repr=False)
+    signature: str = attrs.field(repr=False)
+
+
+@attrs.frozen
+class DeviceChallengeBody:
+    customer_number: str
+    device_identifier: str
+
+
+@attrs.frozen
 class DeviceBody:
     identifier: str
     fingerprint: str | None = None
     label: str | None = None
     platform: str | None = None
+    public_key: PublicKeyBody | None = None
+    proof: DeviceProofBody | None = None
 
 
 @attrs.frozen
@@ -81,6 +105,8 @@ class BindDeviceBody:
     label: str | None = None
     platform: str | None = None
     voice_sample: str | None = attrs.field(default=None, repr=False)
+    public_key: PublicKeyBody | None = None
+    proof: DeviceProofBody | None = None
 
 
 @attrs.frozen
@@ -99,6 +125,7 @@ class EnrolVoiceBody:
 class ChallengeBody:
     pin: str | None = attrs.field(default=None, repr=False)
     voice_sample: str | None = attrs.field(default=None, repr=False)
+    device_proof: DeviceProofBody | None = None
 
 
 @attrs.frozen

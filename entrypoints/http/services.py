@@ -12,6 +12,7 @@ from application.use_cases import (
     EnrolVoice,
     GetBalance,
     GetTransfer,
+    IssueDeviceNonce,
     ListAccounts,
     ListAuditEvents,
     ListBranches,
@@ -58,6 +59,7 @@ class Services:
     devices: ManageDevices
     enrol: EnrolVoice
     voice_login: LogInWithVoice
+    device_nonce: IssueDeviceNonce
     get_transfer: GetTransfer
     challenge: AnswerChallenge
     review: ReviewTransfers

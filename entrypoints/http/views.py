@@ -169,4 +169,5 @@ def device(b: DeviceBinding) -> dict[str, Any]:
         "trust": b.trust.value, "created_at": rfc3339(b.created_at),
         "last_seen_at": rfc3339(b.last_seen_at),
         "revoked_at": rfc3339(b.revoked_at) if b.revoked_at else None,
+        "key_algorithm": b.key.algorithm if b.key else None,
     }

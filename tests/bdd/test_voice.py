@@ -9,12 +9,15 @@ from pytest_bdd import given, parsers, scenarios, then, when
 from application.context import DeviceInfo, RequestContext
 from application.use_cases import EnrolVoice, LogInWithPassword, LogInWithVoice, ManageDevices
 from domain.device import TrustLevel
+from domain.device_key import DeviceProof
 from domain.errors import DomainError
 from tests.bdd.conftest import World
+from tests.support.device_keys import DeviceKeyPair
 from tests.support.voice import clip
 
 scenarios("voice.feature")
-PHONE = DeviceInfo("asha-phone-0001", label="phone", platform="android")
+PHONE_KEY = DeviceKeyPair()  # held by the phone; its public half is registered at binding
+PHONE = DeviceInfo("asha-phone-0001", label="phone", platform="android", key=PHONE_KEY.key)
 HERE = RequestContext(ip="198.51.100.8")
 
 
@@ -38,11 +41,17 @@ def revoked(bdd_bank: punq.Container, world: World, name: str) -> None:
     bdd_bank.resolve(ManageDevices).revoke(world["people"][name].id, world["phone"].id, HERE)
 
 
-def _voice_login(bank: punq.Container, world: World, name: str, device: str, recording: str) -> None:
+def _voice_login(bank: punq.Container, world: World, name: str, device: str, recording: str,
+                 proof: DeviceProof | None = None, signed: bool = True) -> None:
+    """The phone signs a fresh nonce (unless `signed` is False or a proof is given)."""
     world["error"] = None
+    number = world["people"][name].customer_number
+    if proof is None and signed:
+        proof = PHONE_KEY.proof(bank, number, device)
+    world["proof"] = proof
     try:
         world["issued"], _ = bank.resolve(LogInWithVoice).execute(
-            world["people"][name].customer_number, device, clip(recording), HERE)
+            number, device, clip(recording), HERE, proof)
     except DomainError as error:
         world["error"] = error
 
@@ -55,6 +64,16 @@ def voice_login(bdd_bank: punq.Container, world: World, name: str, recording: st
 @when(parsers.parse('{name} logs in on an unknown phone saying "{recording}"'))
 def unknown_phone(bdd_bank: punq.Container, world: World, name: str, recording: str) -> None:
     _voice_login(bdd_bank, world, name, "someone-elses-phone", recording)
+
+
+@when(parsers.parse("someone names {name}'s phone without its key saying \"{recording}\""))
+def named_only(bdd_bank: punq.Container, world: World, name: str, recording: str) -> None:
+    _voice_login(bdd_bank, world, name, PHONE.identifier, recording, signed=False)
+
+
+@when(parsers.parse('someone replays that signed nonce saying "{recording}"'))
+def replayed_nonce(bdd_bank: punq.Container, world: World, recording: str) -> None:
+    _voice_login(bdd_bank, world, "Asha", PHONE.identifier, recording, proof=world["proof"])
 
 
 @when(parsers.parse('someone tries to log in as {name} on her phone saying "{recording}" '
@@ -70,8 +89,10 @@ def impostor_tries(bdd_bank: punq.Container, world: World, name: str, recording:
 def bind_again(bdd_bank: punq.Container, world: World, name: str, recording: str) -> None:
     world["error"] = None
     try:
+        person = world["people"][name]
         world["phone"] = bdd_bank.resolve(ManageDevices).bind(
-            world["people"][name].id, PHONE, clip(recording), HERE)
+            person.id, PHONE, clip(recording), HERE,
+            PHONE_KEY.proof(bdd_bank, person.customer_number, PHONE.identifier))
     except DomainError as error:
         world["error"] = error
 

@@ -22,9 +22,11 @@ from tests.http.conftest import API
 from tests.http.test_errors_and_headers import assert_envelope
 from tests.support.banking import PASSWORD, account, customer
 from tests.support.clock import SteppingClock
+from tests.support.device_keys import DeviceKeyPair
 from tests.support.voice import ToneVoiceEngine, tone
 
 ASHA_HZ, OTHER_HZ = 440.0, 1230.0
+PHONE_KEY = DeviceKeyPair()  # the key Asha's phone registers when it is bound
 
 
 def b64(audio: bytes) -> str:
@@ -44,18 +46,25 @@ def voice_api(request: pytest.FixtureRequest, tmp_path: Path,
     bank.resolve(UnitOfWorkFactory).close()
 
 
-def password_login(client: TestClient, number: str, device: str = "asha-phone-1") -> dict[str, str]:
+def password_login(client: TestClient, number: str, device: str = "asha-phone-1",
+                   key: DeviceKeyPair | None = PHONE_KEY) -> dict[str, str]:
+    """A password login from the device, which sends its key and signs a fresh nonce."""
+    held = {"public_key": key.public_key(), "proof": key.http_proof(client, number, device)} \
+        if key else {}
     response = client.post(f"{API}/auth/login", json={
         "customer_number": number, "method": "password", "password": PASSWORD,
-        "device": {"identifier": device, "label": "phone", "platform": "android"}})
+        "device": {"identifier": device, "label": "phone", "platform": "android", **held}})
     assert response.status_code == 200, response.text
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
-def voice_login(client: TestClient, number: str, audio: bytes, device: str = "asha-phone-1"):  # type: ignore[no-untyped-def]
+def voice_login(client: TestClient, number: str, audio: bytes, device: str = "asha-phone-1",  # type: ignore[no-untyped-def]
+                key: DeviceKeyPair | None = PHONE_KEY):
+    """A voice login from a device that signs a fresh nonce with `key` (None: no proof)."""
+    proof = {"proof": key.http_proof(client, number, device)} if key else {}
     return client.post(f"{API}/auth/login", json={
         "customer_number": number, "method": "voice", "voice_sample": b64(audio),
-        "device": {"identifier": device}})
+        "device": {"identifier": device, **proof}})
 
 
 def enrol(client: TestClient, headers: dict[str, str]) -> str:
@@ -103,10 +112,11 @@ def test_voice_login_is_a_second_factor_on_the_bound_device(
                              401, "voice_verification_failed")
     assert failed["error"]["info"]["score"] < failed["error"]["info"]["threshold"]
     assert_envelope(voice_login(client, asha.customer_number, tone(ASHA_HZ, seed=12),
-                                device="stolen-phone"), 403, "device_not_trusted")
+                                device="stolen-phone"), 401, "invalid_credentials")
     bad = client.post(f"{API}/auth/login", json={
         "customer_number": asha.customer_number, "method": "voice", "voice_sample": "%%%",
-        "device": {"identifier": "asha-phone-1"}})
+        "device": {"identifier": "asha-phone-1",
+                   "proof": PHONE_KEY.http_proof(client, asha.customer_number, "asha-phone-1")}})
     assert assert_envelope(bad, 422, "validation_error")["error"]["info"]["reason"] == "not_base64"
     not_audio = voice_login(client, asha.customer_number, b"hello")
     assert assert_envelope(not_audio, 422, "validation_error")["error"]["info"]["reason"] == \
@@ -158,15 +168,25 @@ def test_a_revoked_device_needs_the_voice_to_be_bound_again(
     headers = password_login(client, asha.customer_number)
     device_id = enrol(client, headers)
     client.delete(f"{API}/device-bindings/{device_id}", headers=headers)
-    assert_envelope(voice_login(client, asha.customer_number, tone(ASHA_HZ, seed=5)), 403,
-                    "device_not_trusted")
+    assert_envelope(voice_login(client, asha.customer_number, tone(ASHA_HZ, seed=5)), 401,
+                    "invalid_credentials")
     fresh = password_login(client, asha.customer_number)  # password still works...
     rebind = {"identifier": "asha-phone-1"}
     assert_envelope(client.post(f"{API}/device-bindings", headers=fresh, json=rebind), 403,
                     "device_not_trusted")  # ...but the device needs the voice
-    bound = client.post(f"{API}/device-bindings", headers=fresh,
-                        json={**rebind, "voice_sample": b64(tone(ASHA_HZ, seed=6))})
+    new_key = DeviceKeyPair("es256")  # the phone was reset: a new key, proven by signing
+    unproven = client.post(f"{API}/device-bindings", headers=fresh, json={
+        **rebind, "voice_sample": b64(tone(ASHA_HZ, seed=6)), "public_key": new_key.public_key()})
+    assert_envelope(unproven, 403, "device_not_trusted")
+    bound = client.post(f"{API}/device-bindings", headers=fresh, json={
+        **rebind, "voice_sample": b64(tone(ASHA_HZ, seed=6)), "public_key": new_key.public_key(),
+        "proof": new_key.http_proof(client, asha.customer_number, "asha-phone-1")})
     assert bound.status_code == 201 and bound.json()["trust"] == "trusted"
+    assert bound.json()["key_algorithm"] == "es256"
+    assert voice_login(client, asha.customer_number, tone(ASHA_HZ, seed=7),
+                       key=new_key).status_code == 200
+    assert_envelope(voice_login(client, asha.customer_number, tone(ASHA_HZ, seed=8)), 401,
+                    "invalid_credentials")  # the old key proves nothing any more
 
 
 def test_voice_bodies_may_be_larger_than_one_mebibyte(
@@ -199,6 +219,8 @@ def test_a_challenge_can_be_answered_by_voice_from_the_bound_device(
         "to_account_number": payee, "amount": {"amount": "5000.00", "currency": "INR"}})
     assert held.status_code == 202 and held.json()["status"] == "challenge_required"
     url = f"{API}/transfers/{held.json()['transfer_id']}/challenge"
-    answered = client.post(url, headers=headers, json={"voice_sample": b64(tone(ASHA_HZ, seed=77))})
+    answered = client.post(url, headers=headers, json={
+        "voice_sample": b64(tone(ASHA_HZ, seed=77)),
+        "device_proof": PHONE_KEY.http_proof(client, asha.customer_number, "asha-phone-1")})
     assert answered.status_code == 200, answered.text
     assert answered.json()["status"] == "completed"

@@ -31,7 +31,8 @@ def test_every_endpoint_declares_who_may_call_it(bank: punq.Container) -> None:
     undeclared = [r.path for r in routes if not hasattr(r.endpoint, "roles")]
     assert undeclared == []
     public = sorted(r.path for r in routes if r.endpoint.roles == ())  # type: ignore[attr-defined]
-    assert public == ["/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/register",
+    assert public == ["/api/v1/auth/device-challenge", "/api/v1/auth/login",
+                      "/api/v1/auth/refresh", "/api/v1/auth/register",
                       "/docs", "/health", "/openapi.json", "/ready"]
 
 

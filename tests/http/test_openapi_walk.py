@@ -118,6 +118,10 @@ def test_every_documented_status_is_reached(world: dict[str, Any]) -> None:
             (f"{API}/auth/login", "post"): lambda c: c.post(f"{API}/auth/login", json={
                 "customer_number": s["asha"].customer_number, "method": "password",
                 "password": PASSWORD}),
+            (f"{API}/auth/device-challenge", "post"): lambda c: c.post(
+                f"{API}/auth/device-challenge", json={
+                    "customer_number": s["asha"].customer_number,
+                    "device_identifier": "walk-phone-1"}),
             (f"{API}/auth/refresh", "post"): lambda c: c.post(f"{API}/auth/refresh", json={
                 "refresh_token": s["tokens"]["refresh_token"]}),
             (f"{API}/auth/sessions", "get"): lambda c: c.get(f"{API}/auth/sessions", headers=a),

@@ -24,6 +24,7 @@ from application.use_cases import (
 from domain.device import TrustLevel
 from domain.errors import (
     DeviceNotTrusted,
+    InvalidCredentials,
     ValidationError,
     VoiceReplayDetected,
     VoiceVerificationFailed,
@@ -32,10 +33,12 @@ from domain.voice import VoiceChannel
 from entrypoints.bootstrap import bootstrap, prepare_database
 from tests.conftest import PROFILES, database_url_for, settings_for
 from tests.support.banking import PASSWORD, customer
+from tests.support.device_keys import DeviceKeyPair
 from tests.support.voice import clip, encode, samples_of, telephone
 
 pytestmark = pytest.mark.slow
-PHONE = DeviceInfo("asha-phone-0001", label="Asha's phone", platform="android")
+PHONE_KEY, TABLET_KEY = DeviceKeyPair(), DeviceKeyPair("es256")
+PHONE = DeviceInfo("asha-phone-0001", label="Asha's phone", platform="android", key=PHONE_KEY.key)
 HERE = RequestContext(ip="203.0.113.9", device_id=PHONE.identifier)
 ALLISON = ["allison_en_00", "allison_en_01", "allison_en_04"]
 
@@ -70,13 +73,16 @@ def enrolled(bank: punq.Container):  # type: ignore[no-untyped-def]
 def test_the_speaker_logs_in_and_nobody_else_does(voice_bank: punq.Container) -> None:
     asha, _ = enrolled(voice_bank)
     login = voice_bank.resolve(LogInWithVoice)
-    issued, who = login.execute(asha.customer_number, PHONE.identifier, clip("allison_en_06"), HERE)
+    issued, who = login.execute(asha.customer_number, PHONE.identifier, clip("allison_en_06"), HERE,
+                      PHONE_KEY.proof(voice_bank, asha.customer_number, PHONE.identifier))
     assert who.id == asha.id and issued.access_token
     with pytest.raises(VoiceVerificationFailed) as other:
-        login.execute(asha.customer_number, PHONE.identifier, clip("menardi_it_00"), HERE)
+        login.execute(asha.customer_number, PHONE.identifier, clip("menardi_it_00"), HERE,
+                      PHONE_KEY.proof(voice_bank, asha.customer_number, PHONE.identifier))
     assert other.value.info["score"] < other.value.info["threshold"]
     with pytest.raises(VoiceReplayDetected):  # the very same recording again
-        login.execute(asha.customer_number, PHONE.identifier, clip("allison_en_06"), HERE)
+        login.execute(asha.customer_number, PHONE.identifier, clip("allison_en_06"), HERE,
+                      PHONE_KEY.proof(voice_bank, asha.customer_number, PHONE.identifier))
     trail = [(e.action, e.outcome) for e in voice_bank.resolve(ListAuditEvents).execute(limit=50).items]
     assert ("voice.enrolled", "success") in trail and ("voice.verify.login", "failure") in trail
 
@@ -84,17 +90,22 @@ def test_the_speaker_logs_in_and_nobody_else_does(voice_bank: punq.Container) ->
 def test_a_slightly_altered_replay_is_caught_by_its_embedding(voice_bank: punq.Container) -> None:
     asha, _ = enrolled(voice_bank)
     login = voice_bank.resolve(LogInWithVoice)
-    login.execute(asha.customer_number, PHONE.identifier, clip("allison_en_06"), HERE)
+    login.execute(asha.customer_number, PHONE.identifier, clip("allison_en_06"), HERE,
+                      PHONE_KEY.proof(voice_bank, asha.customer_number, PHONE.identifier))
     data, rate = samples_of("allison_en_06")
     altered = encode(data * 0.98, rate)  # new bytes, same recording
     with pytest.raises(VoiceReplayDetected):
-        login.execute(asha.customer_number, PHONE.identifier, altered, HERE)
+        login.execute(asha.customer_number, PHONE.identifier, altered, HERE,
+                      PHONE_KEY.proof(voice_bank, asha.customer_number, PHONE.identifier))
 
 
 def test_voice_alone_or_on_another_device_logs_nobody_in(voice_bank: punq.Container) -> None:
     asha, _ = enrolled(voice_bank)
-    with pytest.raises(DeviceNotTrusted):
+    with pytest.raises(InvalidCredentials):
         voice_bank.resolve(LogInWithVoice).execute(asha.customer_number, "thief-phone-9999",
+                                                   clip("allison_en_06"), HERE)
+    with pytest.raises(InvalidCredentials):  # her phone named, not held: no signed nonce
+        voice_bank.resolve(LogInWithVoice).execute(asha.customer_number, PHONE.identifier,
                                                    clip("allison_en_06"), HERE)
 
 
@@ -112,12 +123,13 @@ def test_enrolment_refuses_samples_of_two_speakers(voice_bank: punq.Container) -
 def test_a_new_device_after_enrolment_is_suspicious_until_the_voice_vouches(
         voice_bank: punq.Container) -> None:
     asha, _ = enrolled(voice_bank)
-    tablet = DeviceInfo("asha-tablet-0002")
+    tablet = DeviceInfo("asha-tablet-0002", key=TABLET_KEY.key)
     voice_bank.resolve(LogInWithPassword).execute(asha.customer_number, PASSWORD, HERE, tablet)
     devices = voice_bank.resolve(ManageDevices)
     bound = next(b for b in devices.list(asha.id) if b.identifier == tablet.identifier)
     assert bound.trust is TrustLevel.SUSPICIOUS
-    trusted = devices.bind(asha.id, tablet, clip("allison_en_05"), HERE)
+    trusted = devices.bind(asha.id, tablet, clip("allison_en_05"), HERE, TABLET_KEY.proof(
+        voice_bank, asha.customer_number, tablet.identifier))
     assert trusted.trust is TrustLevel.TRUSTED
 
 
@@ -125,14 +137,18 @@ def test_a_revoked_device_binds_again_only_with_the_voice(voice_bank: punq.Conta
     asha, binding = enrolled(voice_bank)
     devices = voice_bank.resolve(ManageDevices)
     devices.revoke(asha.id, binding.id, HERE)
-    with pytest.raises(DeviceNotTrusted):
-        voice_bank.resolve(LogInWithVoice).execute(asha.customer_number, PHONE.identifier,
-                                                   clip("allison_en_06"), HERE)
+    number = asha.customer_number
+    with pytest.raises(InvalidCredentials):
+        voice_bank.resolve(LogInWithVoice).execute(number, PHONE.identifier,
+                                                   clip("allison_en_06"), HERE,
+                                                   PHONE_KEY.proof(voice_bank, number, PHONE.identifier))
     with pytest.raises(DeviceNotTrusted):
         devices.bind(asha.id, PHONE, None, HERE)
     with pytest.raises(VoiceVerificationFailed):
-        devices.bind(asha.id, PHONE, clip("carlo_it_00"), HERE)
-    assert devices.bind(asha.id, PHONE, clip("allison_en_06"), HERE).trust is TrustLevel.TRUSTED
+        devices.bind(asha.id, PHONE, clip("carlo_it_00"), HERE,
+                     PHONE_KEY.proof(voice_bank, number, PHONE.identifier))
+    assert devices.bind(asha.id, PHONE, clip("allison_en_06"), HERE, PHONE_KEY.proof(
+        voice_bank, number, PHONE.identifier)).trust is TrustLevel.TRUSTED
 
 
 def test_telephone_audio_is_scored_against_the_telephone_threshold(
@@ -141,8 +157,9 @@ def test_telephone_audio_is_scored_against_the_telephone_threshold(
     assert sample.channel is VoiceChannel.TELEPHONE
     asha, _ = enrolled(voice_bank)
     try:
-        voice_bank.resolve(LogInWithVoice).execute(asha.customer_number, PHONE.identifier,
-                                                   telephone("allison_en_06"), HERE)
+        voice_bank.resolve(LogInWithVoice).execute(
+            asha.customer_number, PHONE.identifier, telephone("allison_en_06"), HERE,
+            PHONE_KEY.proof(voice_bank, asha.customer_number, PHONE.identifier))
     except VoiceVerificationFailed as refused:  # allowed: FRR on 8 kHz is far from zero
         assert refused.info["threshold"] > 0.83
     trail = voice_bank.resolve(ListAuditEvents).execute(limit=5).items
