@@ -14,6 +14,7 @@ from application.use_cases.device_nonce import IssueDeviceNonce
 from application.use_cases.devices import DeviceBinder, ManageDevices
 from application.use_cases.enrol_voice import EnrolVoice
 from application.use_cases.ensure_cash_accounts import EnsureCashAccounts
+from application.use_cases.expire_holds import ExpireHolds
 from application.use_cases.generate_statement import (
     GenerateStatement,
     Statement,
@@ -22,7 +23,6 @@ from application.use_cases.generate_statement import (
 )
 from application.use_cases.held_transfers import (
     AnswerChallenge,
-    ExpireHolds,
     GetTransfer,
     ReviewTransfers,
     TransferView,

@@ -138,9 +138,14 @@ class AnswerChallenge:
         return not_proven(reason) if reason is not None else None
 
     def _pending(self, customer_id: UUID, transfer_id: UUID, context: RequestContext) -> None:
+        """Yours and still waiting for its answer: a decided transfer spends no PIN attempt
+        and no voice work (the answer is decided again under the transfer's lock)."""
         with self._uow_factory() as uow:
-            owned(uow.transfers.get(transfer_id), customer_id,
-                  TransferNotFound("no such transfer", transfer_id=str(transfer_id)))
+            transfer = owned(uow.transfers.get(transfer_id), customer_id,
+                             TransferNotFound("no such transfer", transfer_id=str(transfer_id)))
+        if transfer.status is not TransferStatus.CHALLENGE_REQUIRED:
+            raise TransferNotHeld(f"the transfer is {transfer.status.value}",
+                                  status=transfer.status.value)
 
 
 class ReviewTransfers:
@@ -183,32 +188,3 @@ class ReviewTransfers:
             uow.audit.append(self._holds.label_event(context, transfer, label))
             uow.commit()
             return result
-
-
-class ExpireHolds:
-    """Void every hold whose time has run out. Idempotent: safe to run from cron, twice."""
-
-    def __init__(self, uow_factory: UnitOfWorkFactory, holds: HoldKeeper, clock: Clock) -> None:
-        self._uow_factory = uow_factory
-        self._holds = holds
-        self._clock = clock
-
-    def execute(self, context: RequestContext, batch: int = 100) -> int:
-        voided = 0
-        while True:
-            with self._uow_factory(write=True) as uow:
-                due = uow.transfers.holding(expired_by=self._clock.now(), limit=batch)
-                held = [t for t in (uow.transfers.lock(c.id) for c in due)
-                        if t is not None and t.status.holds_funds]
-                # A batch takes its locks as one posting would (PostgreSQL): the transfers, then
-                # all their accounts at once in the database's order, then each payer's profile
-                # as its hold is given back; one account at a time could meet a payment from
-                # the same customer's other account taking them the other way round.
-                if held:
-                    uow.accounts.lock([t.from_account_number for t in held])
-                for transfer in held:
-                    self._holds.void(uow, transfer, context, "expired")
-                    voided += 1
-                uow.commit()
-            if len(due) < batch:
-                return voided

@@ -98,6 +98,12 @@ def test_a_wrong_pin_voids_the_hold(bank: punq.Container, cast) -> None:  # type
     view = bank.resolve(GetTransfer).execute(asha.id, held.transfer.id, SYSTEM)
     assert view.transfer.status is TransferStatus.VOIDED
     assert balances(bank, source) == ("99500.00", "99500.00")
+    for _ in range(3):  # answers to a decided challenge spend no PIN attempt: no block
+        with pytest.raises(TransferNotHeld):
+            bank.resolve(AnswerChallenge).execute(asha.id, held.transfer.id, SYSTEM, pin="9999")
+    with bank.resolve(UnitOfWorkFactory)() as uow:
+        after = uow.customers.get(asha.id)
+    assert after is not None and after.pin_failures == 1 and after.pin_blocked_until is None
     assert view.assessment is not None and view.assessment.assessment.score >= 40
 
 
