@@ -4,46 +4,23 @@ model never runs."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import punq
 from starlette.testclient import TestClient
 
 from tests.http.conftest import API
 from tests.http.test_device_keys_api import CountingEngine, keyed_api  # noqa: F401 (fixture)
-from tests.http.test_devices_and_voice_api import ASHA_HZ, b64, enrol, password_login
+from tests.http.test_devices_and_voice_api import ASHA_HZ, b64, held_for_challenge
 from tests.http.test_errors_and_headers import assert_envelope
-from tests.support.banking import account, customer
 from tests.support.clock import SteppingClock
 from tests.support.device_keys import DeviceKeyPair
 from tests.support.voice import tone
-
-
-def _held(client: TestClient, bank: punq.Container,
-          clock: SteppingClock) -> tuple[str, str, dict[str, str]]:
-    """Asha's enrolled phone, a payment history, then a large transfer held for a challenge."""
-    asha, ravi = customer(bank), customer(bank)
-    source = account(bank, asha, "100000.00").account_number
-    payee = account(bank, ravi).account_number
-    enrol(client, password_login(client, asha.customer_number))
-    clock.advance(timedelta(days=2))
-    for _ in range(5):
-        headers = password_login(client, asha.customer_number)
-        client.post(f"{API}/accounts/{source}/transfer", headers=headers, json={
-            "to_account_number": payee, "amount": {"amount": "100.00", "currency": "INR"}})
-        clock.advance(timedelta(hours=3))
-    headers = password_login(client, asha.customer_number)
-    held = client.post(f"{API}/accounts/{source}/transfer", headers=headers, json={
-        "to_account_number": payee, "amount": {"amount": "5000.00", "currency": "INR"}})
-    assert held.status_code == 202 and held.json()["status"] == "challenge_required"
-    return asha.customer_number, held.json()["transfer_id"], headers
 
 
 def test_a_voice_answer_without_the_device_proof_gives_the_hold_back_unheard(
         keyed_api: tuple[TestClient, punq.Container, CountingEngine],  # noqa: F811
         clock: SteppingClock) -> None:
     client, bank, engine = keyed_api
-    _, transfer_id, headers = _held(client, bank, clock)
+    _, transfer_id, headers = held_for_challenge(client, bank, clock)
     before = engine.analysed
     refused = client.post(f"{API}/transfers/{transfer_id}/challenge", headers=headers,
                           json={"voice_sample": b64(tone(ASHA_HZ, seed=77))})
@@ -59,7 +36,7 @@ def test_a_voice_answer_signed_by_another_key_is_refused_unheard(
         keyed_api: tuple[TestClient, punq.Container, CountingEngine],  # noqa: F811
         clock: SteppingClock) -> None:
     client, bank, engine = keyed_api
-    number, transfer_id, headers = _held(client, bank, clock)
+    number, transfer_id, headers = held_for_challenge(client, bank, clock)
     before = engine.analysed
     thief = DeviceKeyPair()
     refused = client.post(f"{API}/transfers/{transfer_id}/challenge", headers=headers, json={

@@ -201,9 +201,9 @@ def test_voice_bodies_may_be_larger_than_one_mebibyte(
     assert response.status_code == 201, response.text
 
 
-def test_a_challenge_can_be_answered_by_voice_from_the_bound_device(
-        voice_api: tuple[TestClient, punq.Container], clock: SteppingClock) -> None:
-    client, bank = voice_api
+def held_for_challenge(client: TestClient, bank: punq.Container,
+          clock: SteppingClock) -> tuple[str, str, dict[str, str]]:
+    """Asha's enrolled phone, a payment history, then a large transfer held for a challenge."""
     asha, ravi = customer(bank), customer(bank)
     source = account(bank, asha, "100000.00").account_number
     payee = account(bank, ravi).account_number
@@ -218,9 +218,16 @@ def test_a_challenge_can_be_answered_by_voice_from_the_bound_device(
     held = client.post(f"{API}/accounts/{source}/transfer", headers=headers, json={
         "to_account_number": payee, "amount": {"amount": "5000.00", "currency": "INR"}})
     assert held.status_code == 202 and held.json()["status"] == "challenge_required"
-    url = f"{API}/transfers/{held.json()['transfer_id']}/challenge"
+    return asha.customer_number, held.json()["transfer_id"], headers
+
+
+def test_a_challenge_can_be_answered_by_voice_from_the_bound_device(
+        voice_api: tuple[TestClient, punq.Container], clock: SteppingClock) -> None:
+    client, bank = voice_api
+    number, transfer_id, headers = held_for_challenge(client, bank, clock)
+    url = f"{API}/transfers/{transfer_id}/challenge"
     answered = client.post(url, headers=headers, json={
         "voice_sample": b64(tone(ASHA_HZ, seed=77)),
-        "device_proof": PHONE_KEY.http_proof(client, asha.customer_number, "asha-phone-1")})
+        "device_proof": PHONE_KEY.http_proof(client, number, "asha-phone-1")})
     assert answered.status_code == 200, answered.text
     assert answered.json()["status"] == "completed"
