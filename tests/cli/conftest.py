@@ -45,3 +45,17 @@ def seeded(database_url: str, tmp_path: Path,
 def run(runner: CliRunner, *args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
     result = runner.invoke(app, list(args), env=env)
     return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
+def vaani(request: pytest.FixtureRequest, tmp_path: Path,
+          monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[CliRunner, str]]:
+    """The CLI against a real SQLite file or a real PostgreSQL database."""
+    url = database_url_for(str(request.param), tmp_path, request)
+    for name, value in TEST_ENV.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("VAANI_DATABASE_URL", url)
+    monkeypatch.delenv("VAANI_PROFILE", raising=False)
+    runtime.reset()
+    yield CliRunner(), url
+    runtime.reset()

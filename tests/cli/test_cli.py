@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from uuid import UUID
@@ -20,21 +18,7 @@ from domain.money import Money
 from domain.reminder import ReminderType
 from entrypoints.cli import runtime
 from entrypoints.cli.app import app
-from tests.conftest import TEST_ENV, database_url_for
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
-def vaani(request: pytest.FixtureRequest, tmp_path: Path,
-          monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[CliRunner, str]]:
-    """The CLI against a real SQLite file or a real PostgreSQL database."""
-    url = database_url_for(str(request.param), tmp_path, request)
-    for name, value in TEST_ENV.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("VAANI_DATABASE_URL", url)
-    monkeypatch.delenv("VAANI_PROFILE", raising=False)
-    runtime.reset()
-    yield CliRunner(), url
-    runtime.reset()
+from tests.conftest import TEST_ENV
 
 
 def run(runner: CliRunner, *args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
@@ -297,24 +281,3 @@ def test_statement_export_and_reminder_list(vaani: tuple[CliRunner, str], tmp_pa
                            "--out", str(out))
         assert code == 2 and "between 1900-01-01 and 9000-12-31" in err
     assert as_json(runner, "reminders", "list", asha["customer_number"]) == {"items": []}
-
-
-@pytest.mark.parametrize("vaani", ["sqlite"], indirect=True)
-def test_a_locked_database_is_one_line_and_exit_75(vaani: tuple[CliRunner, str],
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    """A writer outside Vaani holds the database past VAANI_DB_WAIT_SECONDS: the command says
-    so and exits EX_TEMPFAIL, where it used to wait 30 s and print a traceback."""
-    runner, url = vaani
-    as_json(runner, "db", "upgrade")
-    number = as_json(runner, "seed", "demo")["customers"][0]["customer_number"]
-    monkeypatch.setenv("VAANI_DB_WAIT_SECONDS", "0.2")
-    runtime.reset()
-    holder = sqlite3.connect(sa.make_url(url).database or "", isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")
-    try:
-        code, _, err = run(runner, "customer", "freeze", number)
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
-    assert code == 75, err
-    assert "the database is unavailable" in err and "Traceback" not in err
