@@ -62,6 +62,8 @@ class DevicePossession:
         """Why the device is not proven (for the audit trail), or None when it is. A wrong,
         missing or decoy key all cost one nonce take and one signature check."""
         if key is None and not self._policy.required:
+            if proof is not None:  # spent alike, so a spent nonce tells nothing of the device
+                uow.devices.take_nonce(hash_nonce(proof.nonce))
             return None  # an old binding without a key, allowed by configuration
         if proof is None:
             return "device_proof_missing"

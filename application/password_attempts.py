@@ -3,6 +3,8 @@ in, setting the UPI PIN, enrolling the voice again), so no endpoint is a guessin
 
 from __future__ import annotations
 
+import attrs
+
 from application.audit import AuditRecorder
 from application.auth_policy import AuthPolicy
 from application.context import RequestContext
@@ -11,8 +13,15 @@ from domain.audit import Outcome
 from domain.customer import Customer
 from domain.errors import AccountLocked
 from domain.login_attempts import LoginAttempts
-from domain.passwords import prepare_password
+from domain.passwords import MAX_TYPED_LENGTH, prepare_password
 from domain.timestamps import rfc3339
+
+
+@attrs.frozen
+class PasswordCheck:
+    customer: Customer | None  # None: not this customer's password (or no such customer)
+    attempt: int  # this attempt's number in the count, for `record_success`
+    stale_hash: bool = False  # make the stored hash again while the password is known
 
 
 class PasswordAttempts:
@@ -32,29 +41,40 @@ class PasswordAttempts:
         self._decoy = hasher.hash("decoy-password-never-matches")
 
     def check(self, customer_number: str, password: str, context: RequestContext,
-              action: str = "auth.login") -> tuple[Customer | None, bool]:
-        """The customer whose password this is (or None: counted and audited as `action`), and
-        whether their stored hash should be made again from the prepared password (new hashing
-        parameters, or a hash of the password as typed, from before passwords were prepared).
-        Raises AccountLocked, comparing nothing, while the customer number is locked."""
+              action: str = "auth.login") -> PasswordCheck:
+        """Whose password this is (no customer: counted and audited as `action`), this
+        attempt's number, and whether the stored hash should be made again from the prepared
+        password (new hashing parameters, or a hash of the password as typed, from before
+        passwords were prepared). Raises AccountLocked, comparing nothing, while locked."""
         customer, attempts = self._reserve(customer_number, context, action)
         stored_hash = customer.password_hash if customer is not None else self._decoy
-        prepared = prepare_password(password)
-        if self._hasher.verify(stored_hash, prepared) and customer is not None:
-            return customer, self._hasher.needs_rehash(stored_hash)
-        # Only a password that preparing changes pays a second comparison.
-        if prepared != password and self._hasher.verify(stored_hash, password) \
-                and customer is not None:
-            return customer, True
+        prepared = prepare_password(password) if len(password) <= MAX_TYPED_LENGTH else None
+        if prepared is not None and customer is not None:
+            if self._hasher.verify(stored_hash, prepared):
+                return PasswordCheck(customer, attempts.failures,
+                                     self._hasher.needs_rehash(stored_hash))
+            # Only a password that preparing changes pays a second comparison.
+            if prepared != password and self._hasher.verify(stored_hash, password):
+                return PasswordCheck(customer, attempts.failures, True)
+        elif prepared is not None:
+            self._hasher.verify(stored_hash, prepared)  # an unknown customer costs the same
         self._record_failure(customer_number, customer, attempts, context, action)
-        return None, False
+        return PasswordCheck(None, attempts.failures, False)
 
-    def record_success(self, uow: UnitOfWork, customer_number: str) -> None:
-        """In the caller's transaction: the right password ends the count it was part of."""
+    def record_success(self, uow: UnitOfWork, customer_number: str, attempt: int) -> None:
+        """In the caller's transaction, before it does what the password allows: the right
+        password settles its own count; raises AccountLocked if others' wrong passwords locked
+        the customer number while it was compared (a right one never lifts a lock it did not
+        set)."""
         attempts = uow.login_attempts.get(customer_number)
-        if attempts is not None and (attempts.failures or attempts.locked_until):
-            attempts.record_success()
-            uow.login_attempts.save(attempts)
+        if attempts is None:
+            return
+        now = self._clock.now()
+        if not attempts.settle_right(attempt, now):
+            until = rfc3339(attempts.locked_until or now)
+            raise AccountLocked(f"too many failed logins; try again after {until}",
+                                locked_until=until)
+        uow.login_attempts.save(attempts)
 
     def _reserve(self, number: str, context: RequestContext, action: str
                  ) -> tuple[Customer | None, LoginAttempts]:

@@ -109,6 +109,19 @@ class Customer:
     def record_pin_success(self) -> None:
         self.pin_failures, self.pin_blocked_until = 0, None
 
+    def settle_right_pin(self, attempt: int, now: datetime) -> bool:
+        """A reserved PIN attempt (numbered `attempt`) whose PIN was right, decided against the
+        count as it stands now: True, ending the count, when nothing was counted after it;
+        False while others' attempts counted since have blocked PIN use (a right PIN never
+        lifts a block it did not set); else True, taking back only its own count."""
+        if self.pin_failures == attempt:
+            self.record_pin_success()
+            return True
+        if self.pin_blocked(now):
+            return False
+        self.pin_failures = max(0, self.pin_failures - 1)
+        return True
+
 
 @attrs.frozen
 class PinPolicy:

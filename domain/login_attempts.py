@@ -44,3 +44,16 @@ class LoginAttempts:
     def record_success(self) -> None:
         self.failures = 0
         self.locked_until = None
+
+    def settle_right(self, attempt: int, now: datetime) -> bool:
+        """A reserved attempt (numbered `attempt`) whose password was right, decided against
+        the count as it stands now: True, ending the count, when nothing was counted after it;
+        False while others' attempts counted since have locked the number (a right answer never
+        lifts a lock it did not set); else True, taking back only its own count."""
+        if self.failures == attempt:
+            self.record_success()
+            return True
+        if self.is_locked(now):
+            return False
+        self.failures = max(0, self.failures - 1)
+        return True

@@ -5,6 +5,12 @@ from __future__ import annotations
 
 import unicodedata
 
+MIN_LENGTH = 8
+MAX_LENGTH = 128  # ASVS asks that at least 64 be accepted
+# Typed longer than this, a password cannot prepare to MAX_LENGTH characters, and is refused
+# before preparing: NFKC can make a long string many times longer.
+MAX_TYPED_LENGTH = 4 * MAX_LENGTH
+
 # Controls, invisible format characters (bidi overrides, zero-width spaces and joiners),
 # surrogates, private-use and unassigned code points, line and paragraph separators.
 _REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})

@@ -43,6 +43,9 @@ class RulesConfig:
     # All channels together, so the channel a caller names can never lift a limit:
     account_day_limits: Mapping[str, int]  # account type -> minor units, for one account
     customer_day_limit: int  # minor units, for all of one customer's accounts
+    # The currency of every amount in the file: a payment in another is never weighed
+    # against them (its minor units are not these).
+    currency: str = "INR"
 
 
 def _get(table: Mapping[str, Any], path: str, kind: type) -> Any:
@@ -60,9 +63,18 @@ def _get(table: Mapping[str, Any], path: str, kind: type) -> Any:
 
 def _money(table: Mapping[str, Any], path: str) -> int:
     try:
-        return Money.parse(_get(table, path, str)).minor
+        return Money.parse(_get(table, path, str), _currency(table)).minor
     except ValidationError as error:
         raise RulesFileError(f"rules file: {path!r}: {error.message}") from None
+
+
+def _currency(table: Mapping[str, Any]) -> str:
+    """`daily_limits.currency`, INR where the file does not say."""
+    found = table.get("daily_limits", {}).get("currency", "INR")
+    if not (isinstance(found, str) and len(found) == 3 and found.isascii() and found.isupper()):
+        raise RulesFileError(f"rules file: daily_limits.currency must be an ISO 4217 code, "
+                             f"got {found!r}")
+    return found
 
 
 def load_rules(path: Path | None = None) -> RulesConfig:
@@ -87,6 +99,9 @@ def load_rules(path: Path | None = None) -> RulesConfig:
     for name, weight in weights.items():
         if not 0 <= weight <= 100:
             raise RulesFileError(f"rules file: weight of {name} must be within 0..100")
+    if weights["daily_limits"] < bands.block:  # else a PIN would let a payment over a limit
+        raise RulesFileError("rules file: daily_limits.weight must reach bands.block: a "
+                             "payment over a daily limit is refused, never only challenged")
     limits = _channel_limits(raw)
     totals = {kind: _money(raw, f"daily_limits.all_channels.{kind}") for kind in ACCOUNT_KINDS}
     return RulesConfig(
@@ -105,6 +120,7 @@ def load_rules(path: Path | None = None) -> RulesConfig:
         daily_limits=limits,
         account_day_limits=totals,
         customer_day_limit=_money(raw, "daily_limits.all_channels.customer"),
+        currency=_currency(raw),
     )
 
 
@@ -112,7 +128,7 @@ def _channel_limits(raw: Mapping[str, Any]) -> dict[str, int]:
     """Per account type and channel; a misspelt channel or table would silently fall back to
     the default, so it stops start-up instead."""
     section = _get(raw, "daily_limits", dict)
-    tables = ("weight", "default", "all_channels", *ACCOUNT_KINDS)
+    tables = ("weight", "currency", "default", "all_channels", *ACCOUNT_KINDS)
     for key in section:
         if key not in tables:
             raise RulesFileError(f"rules file: 'daily_limits.{key}' is not one of "

@@ -76,6 +76,10 @@ class RulesEngine:
         """The bank's daily limits: per account type and channel, and on every channel
         together per account and per customer, so no channel a caller names lifts them."""
         c, amount, now, kind = self._config, ctx.amount.minor, ctx.now, ctx.account_type.value
+        if ctx.amount.currency != c.currency:
+            return [Contribution("daily_limit", c.weights["daily_limits"],
+                                 f"the bank's daily limits are kept in {c.currency}: a payment "
+                                 f"in {ctx.amount.currency} cannot be weighed against them")]
         bucket = f"{kind}:{ctx.channel.value}"
         checks = [(ctx.customer.spent_today(now, bucket),
                    c.daily_limits.get(bucket, c.daily_limit_default),

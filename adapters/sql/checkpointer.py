@@ -31,6 +31,7 @@ import logging
 import os
 import sqlite3
 import threading
+from urllib.parse import quote
 
 from adapters.sql.writer_turn import WriterTurn
 
@@ -78,8 +79,14 @@ class Checkpointer:
             self._thread.join(30)
 
     def _run(self) -> None:
-        connection = sqlite3.connect(self._database, isolation_level=None,
-                                     check_same_thread=False)
+        # Read-write, never create: a database file deleted meanwhile must stay missing
+        # (database_file.py), not come back empty.
+        try:
+            connection = sqlite3.connect(f"file:{quote(os.path.abspath(self._database))}?mode=rw",
+                                         uri=True, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error:
+            log.warning("the WAL checkpoint thread could not open the database", exc_info=True)
+            return
         try:
             while True:
                 self._due.wait()

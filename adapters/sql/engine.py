@@ -146,6 +146,22 @@ def database_unavailable(error: BaseException) -> bool:
     wrapped them or not: SQLite's BEGIN (above) and the writer turn raise them bare."""
     if isinstance(error, sa.exc.DBAPIError) and error.connection_invalidated:
         return True
+    if _schema_mistake(error):
+        return False
     return isinstance(error, (sa.exc.OperationalError, sa.exc.InterfaceError,
                               sa.exc.TimeoutError, sqlite3.OperationalError,
                               psycopg.OperationalError))
+
+
+# SQLite reports a schema that does not match the code (a migration not run, a bug) as an
+# OperationalError too: no retry mends it, so it must surface as an error, not as a 503.
+_SCHEMA_MISTAKES = ("no such table", "no such column", "no such function", "has no column",
+                    "syntax error", "already exists")
+
+
+def _schema_mistake(error: BaseException) -> bool:
+    driver = getattr(error, "orig", None) or error
+    if not isinstance(driver, sqlite3.OperationalError):
+        return False
+    message = str(driver)
+    return any(mistake in message for mistake in _SCHEMA_MISTAKES)

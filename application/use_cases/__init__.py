@@ -10,8 +10,9 @@ from application.use_cases.audit_trail import (
 from application.use_cases.beneficiaries import BeneficiaryDetails, ManageBeneficiaries
 from application.use_cases.cards import ManageCards
 from application.use_cases.cash import CashCommand, Deposit, Withdraw
+from application.use_cases.device_binder import DeviceBinder
 from application.use_cases.device_nonce import IssueDeviceNonce
-from application.use_cases.devices import DeviceBinder, ManageDevices
+from application.use_cases.devices import ManageDevices
 from application.use_cases.enrol_voice import EnrolVoice
 from application.use_cases.ensure_cash_accounts import EnsureCashAccounts
 from application.use_cases.expire_holds import ExpireHolds

@@ -11,74 +11,13 @@ from application.audit import AuditRecorder
 from application.context import DeviceInfo, RequestContext
 from application.device_possession import DeviceKeyVerifier, DevicePossession, not_proven
 from application.ownership import owned
-from application.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory, VoiceEngine
+from application.ports import Clock, UnitOfWork, UnitOfWorkFactory, VoiceEngine
+from application.use_cases.device_binder import DeviceBinder
 from application.voice_checks import VoiceVerifier, refusal
 from domain.audit import Outcome
 from domain.device import DeviceBinding, TrustLevel, check_identifier, check_label
 from domain.device_key import DeviceKey, DeviceProof
 from domain.errors import DeviceNotFound, DeviceNotTrusted
-
-
-class DeviceBinder:
-    """Binds the device of a login in the login's own transaction. A new binding keeps the key
-    its app sends; an existing one never takes a new key here (a password alone must not
-    re-key a device): that is a re-binding with a proof (`ManageDevices.bind`)."""
-
-    def __init__(self, ids: IdGenerator, clock: Clock, audit: AuditRecorder,
-                 keys: DeviceKeyVerifier, possession: DevicePossession) -> None:
-        self._ids = ids
-        self._clock = clock
-        self._audit = audit
-        self._keys = keys
-        self._possession = possession
-
-    def on_login(self, uow: UnitOfWork, customer_id: UUID, device: DeviceInfo,
-                 context: RequestContext, customer_number: str | None = None) -> DeviceBinding:
-        """A first device is trusted; once a voice is enrolled, a new device is only suspicious
-        until a voice verification on it; a revoked device stays revoked. With the customer
-        number (a password login), a trusted device with a key that does not sign the login's
-        nonce (`device.proof`) becomes suspicious: naming a device must not lend its trust."""
-        check_identifier(device.identifier)
-        check_label(device.label)
-        key = self._keys.accept_key(device.key) if device.key is not None else None
-        now = self._clock.now()
-        binding = uow.devices.by_identifier(customer_id, device.identifier, lock=True)
-        if binding is None:
-            enrolled = uow.voice.voiceprint(customer_id) is not None
-            binding = DeviceBinding(
-                id=self._ids.new_id(), customer_id=customer_id, identifier=device.identifier,
-                trust=TrustLevel.SUSPICIOUS if enrolled else TrustLevel.TRUSTED, created_at=now,
-                last_seen_at=now, fingerprint=device.fingerprint, label=device.label,
-                platform=(device.platform or "")[:32] or None, key=key)
-            uow.devices.add(binding)
-            uow.audit.append(self._audit.event(context, "device.bound", customer_id=customer_id,
-                                               resource=f"device:{binding.id}",
-                                               trust=binding.trust.value,
-                                               key=key.algorithm if key else "none"))
-            return binding
-        if key is not None and key != binding.key:
-            uow.audit.append(self._audit.event(context, "device.key_ignored",
-                                               outcome=Outcome.DENIED, customer_id=customer_id,
-                                               resource=f"device:{binding.id}"))
-        if binding.fingerprint and device.fingerprint and binding.fingerprint != device.fingerprint \
-                and binding.trust is TrustLevel.TRUSTED:
-            binding.trust = TrustLevel.SUSPICIOUS  # same id, different hardware: be careful
-            uow.audit.append(self._audit.event(context, "device.fingerprint_changed",
-                                               customer_id=customer_id,
-                                               resource=f"device:{binding.id}"))
-        if customer_number is not None and binding.key is not None \
-                and binding.trust is TrustLevel.TRUSTED:
-            reason = self._possession.refusal(uow, customer_number, binding.identifier,
-                                              binding.key, device.proof)
-            if reason is not None:
-                binding.trust = TrustLevel.SUSPICIOUS
-                uow.audit.append(self._audit.event(context, "device.unproven",
-                                                   outcome=Outcome.DENIED,
-                                                   customer_id=customer_id,
-                                                   resource=f"device:{binding.id}", reason=reason))
-        binding.last_seen_at = now
-        uow.devices.update(binding)
-        return binding
 
 
 def owned_device(uow: UnitOfWork, customer_id: UUID, binding_id: UUID,
@@ -146,6 +85,13 @@ class ManageDevices:
                 (existing.key is None or existing.is_revoked) and existing.key != offered
             if rekey and not proven:  # bound by someone else since _prove looked
                 raise not_proven("device_proof_missing")
+            if rekey and enrolled and existing is not None and not existing.is_revoked \
+                    and sample is None:
+                # A key proves only that the sender holds the key it sends: on a binding made
+                # before keys, it must not inherit the binding's trust without the voice.
+                raise DeviceNotTrusted("adding a key to a device bound before keys needs a voice "
+                                       "verification (voice_sample) against your enrolled voice",
+                                       reason="voice_needed_to_add_key")
             binding = existing or self._binder.on_login(
                 uow, customer_id, attrs.evolve(device, key=offered), context)
             if sample is not None and voice_sample is not None and enrolled:

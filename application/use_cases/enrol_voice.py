@@ -15,12 +15,16 @@ from application.voice_policy import VoicePolicy
 from domain.device import TrustLevel
 from domain.errors import (
     DeviceNotTrusted,
+    PinBlocked,
+    PinInvalid,
     PinNotSet,
     Unauthorized,
     ValidationError,
     VoiceReplayDetected,
 )
 from domain.voice import VoiceAttempts, Voiceprint, check_one_speaker, normalised_mean
+
+WRONG_FACTOR = "the password or the UPI PIN is wrong (or PIN use is blocked)"
 
 
 class EnrolVoice:
@@ -91,14 +95,16 @@ class EnrolVoice:
             customer = uow.customers.get(customer_id)
         if customer is None:
             raise Unauthorized("unknown customer")
-        proven, _ = self._passwords.check(customer.customer_number, password, context,
-                                          action="voice.reenrol.password")
-        if proven is None:
-            raise Unauthorized("the password or the UPI PIN is wrong")
+        checked = self._passwords.check(customer.customer_number, password, context,
+                                        action="voice.reenrol.password")
+        if checked.customer is None:
+            raise Unauthorized(WRONG_FACTOR)
         with self._uow_factory(write=True) as uow:
-            self._passwords.record_success(uow, customer.customer_number)
+            self._passwords.record_success(uow, customer.customer_number, checked.attempt)
             uow.commit()
         try:
             self._pins.execute(customer_id, pin, context)
         except PinNotSet:
             raise Unauthorized("enrolling again needs your UPI PIN; set one first") from None
+        except (PinInvalid, PinBlocked):  # one answer: which factor was wrong stays unsaid
+            raise Unauthorized(WRONG_FACTOR) from None

@@ -9,7 +9,7 @@ from application.context import SYSTEM, DeviceInfo, RequestContext
 from application.password_attempts import PasswordAttempts
 from application.ports import PasswordHasher, UnitOfWorkFactory
 from application.sessions import IssuedTokens, SessionIssuer
-from application.use_cases.devices import DeviceBinder
+from application.use_cases.device_binder import DeviceBinder
 from domain.customer import Customer
 from domain.errors import InvalidCredentials
 from domain.passwords import prepare_password
@@ -35,18 +35,23 @@ class LogInWithPassword:
                 device: DeviceInfo | None = None) -> tuple[IssuedTokens, Customer]:
         if not (1 <= len(customer_number) <= 64 and customer_number.isprintable()):
             raise InvalidCredentials(WRONG)
-        customer, stale_hash = self._attempts.check(customer_number, password, context)
+        if device is not None:  # before the password: a bad device must not cost an attempt
+            self._binder.check(device)
+        checked = self._attempts.check(customer_number, password, context)
+        customer = checked.customer
         if customer is None:
             raise InvalidCredentials(WRONG)
         stored_hash = customer.password_hash
         # Made again while we know the password: new parameters, or a pre-normalisation hash.
-        rehashed = self._hasher.hash(prepare_password(password)) if stale_hash else None
+        rehashed = self._hasher.hash(prepare_password(password)) if checked.stale_hash else None
         with self._uow_factory(write=True) as uow:
-            current = uow.customers.get(customer.id) or customer
+            self._attempts.record_success(uow, customer_number, checked.attempt)
+            # Locked: the row is written whole, and must not carry back a PIN block (or PIN)
+            # read before another transaction changed it.
+            current = uow.customers.lock(customer.id) or customer
             if rehashed is not None and current.password_hash == stored_hash:
                 current.password_hash = rehashed
                 uow.customers.update(current)
-            self._attempts.record_success(uow, customer_number)
             if device is not None:
                 binding = self._binder.on_login(uow, current.id, device, context,
                                                 current.customer_number)

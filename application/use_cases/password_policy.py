@@ -8,10 +8,7 @@ import gzip
 from importlib import resources
 
 from domain.errors import ValidationError
-from domain.passwords import unusable_password_reason
-
-MIN_LENGTH = 8
-MAX_LENGTH = 128  # ASVS asks that at least 64 be accepted
+from domain.passwords import MAX_LENGTH, MIN_LENGTH, unusable_password_reason
 
 
 @functools.cache

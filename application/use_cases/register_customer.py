@@ -20,7 +20,7 @@ from application.use_cases.password_policy import check_password
 from domain.customer import Customer, KycStatus, Role, check_profile
 from domain.errors import CustomerExists, ValidationError
 from domain.identity_numbers import aadhaar_last4, normalise_pan
-from domain.passwords import prepare_password
+from domain.passwords import MAX_LENGTH, MAX_TYPED_LENGTH, prepare_password
 
 LANGUAGES = frozenset({"en", "hi", "bn", "ta", "te", "mr", "gu", "kn", "ml", "pa", "or", "ur"})
 
@@ -55,6 +55,9 @@ class RegisterCustomer:
         email = command.email.strip().lower()
         phone = command.phone_number.strip().replace(" ", "")
         check_profile(command.first_name, command.last_name, email, phone)
+        if len(command.password) > MAX_TYPED_LENGTH:
+            raise ValidationError(f"password must have at most {MAX_LENGTH} characters",
+                                  field="password")
         password = prepare_password(command.password)
         check_password(password, email, email.split("@")[0], phone, phone.lstrip("+"))
         if command.preferred_language not in LANGUAGES:

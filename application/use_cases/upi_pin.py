@@ -37,9 +37,9 @@ class SetUpiPin:
         if customer is None:
             raise Unauthorized("unknown customer")
         if password is not None:
-            proven, _ = self._passwords.check(customer.customer_number, password, context,
-                                              action="upi.pin.password")
-            if proven is None:
+            checked = self._passwords.check(customer.customer_number, password, context,
+                                            action="upi.pin.password")
+            if checked.customer is None:
                 raise Unauthorized("the password is wrong")
         elif self._clock.now() - caller.issued_at > self._policy.fresh_login:
             raise Unauthorized("changing the UPI PIN needs your password or a login in the last "
@@ -47,14 +47,14 @@ class SetUpiPin:
                                reason="stale_login")
         pin_hash = self._hasher.hash(pin)
         with self._uow_factory(write=True) as uow:
+            if password is not None:
+                self._passwords.record_success(uow, customer.customer_number, checked.attempt)
             current = uow.customers.lock(caller.customer_id)
             assert current is not None
             changed = current.upi_pin_hash is not None
             current.upi_pin_hash = pin_hash
             current.record_pin_success()
             uow.customers.update(current)
-            if password is not None:
-                self._passwords.record_success(uow, current.customer_number)
             uow.audit.append(self._audit.event(
                 context, "upi.pin.changed" if changed else "upi.pin.set",
                 customer_id=current.id, resource=f"customer:{current.customer_number}",
@@ -80,24 +80,26 @@ class VerifyUpiPin:
         pin_hash, attempt = self._reserve(customer_id)
         right = self._hasher.verify(pin_hash, pin)
         with self._uow_factory(write=True) as uow:
-            # Decided against the state after the comparison: a right PIN ends the count it
-            # was part of; a wrong one was counted already.
+            # Decided against the state after the comparison: a wrong PIN was counted already;
+            # a right one settles its own count but never lifts a block others' set meanwhile.
             current = uow.customers.lock(customer_id)
             assert current is not None
-            if right:
-                current.record_pin_success()
+            accepted = right and current.settle_right_pin(attempt, self._clock.now())
+            if accepted:
                 uow.customers.update(current)
             uow.audit.append(self._audit.event(
-                context, "upi.pin.verify", outcome=Outcome.SUCCESS if right else Outcome.FAILURE,
+                context, "upi.pin.verify",
+                outcome=Outcome.SUCCESS if accepted else Outcome.FAILURE,
                 customer_id=current.id, resource=f"customer:{current.customer_number}",
-                attempt=attempt))
+                attempt=attempt, **({"reason": "blocked_meanwhile"} if right and not accepted
+                                    else {})))
             blocks = not right and attempt >= self._policy.pin.max_failures
             if blocks:
                 uow.audit.append(self._audit.event(
                     context, "upi.pin.blocked", outcome=Outcome.DENIED, customer_id=current.id,
                     resource=f"customer:{current.customer_number}"))
             uow.commit()
-        if right:
+        if accepted:
             return
         if blocks or current.pin_blocked(self._clock.now()):
             raise PinBlocked("UPI PIN use is blocked after too many wrong PINs",

@@ -216,3 +216,27 @@ def _audit(bank: punq.Container) -> list[dict]:  # type: ignore[type-arg]
     with bank.resolve(UnitOfWorkFactory)() as uow:
         return [{"action": e.action, "outcome": e.outcome, "details": dict(e.details)}
                 for e in uow.audit.all_in_order()]
+
+
+def test_a_device_bound_before_keys_lends_no_trust_and_takes_a_key_only_with_the_voice(
+        keyed_api: tuple[TestClient, punq.Container, CountingEngine]) -> None:
+    """A password alone must not adopt an old keyless phone: neither by naming it at login nor
+    by putting the thief's own key on it."""
+    client, bank, _ = keyed_api
+    number = customer(bank).customer_number
+    headers = password_login(client, number, key=None)  # bound before keys existed
+    enrol(client, headers)
+    thief = DeviceKeyPair()
+    adopt = client.post(f"{API}/device-bindings", headers=headers, json={
+        "identifier": "asha-phone-1", "public_key": thief.public_key(),
+        "proof": thief.http_proof(client, number, "asha-phone-1")})
+    assert assert_envelope(adopt, 403, "device_not_trusted")["error"]["info"]["reason"] == \
+        "voice_needed_to_add_key"
+    password_login(client, number, key=None)  # naming it: it cannot prove itself
+    assert _trust(client, headers) == "suspicious"
+    again = client.post(f"{API}/device-bindings", headers=headers, json={
+        "identifier": "asha-phone-1", "public_key": PHONE_KEY.public_key(),
+        "voice_sample": b64(tone(ASHA_HZ, seed=21)),
+        "proof": PHONE_KEY.http_proof(client, number, "asha-phone-1")})
+    assert again.status_code == 201 and again.json()["trust"] == "trusted", again.text
+    assert voice_login(client, number, tone(ASHA_HZ, seed=22)).status_code == 200

@@ -72,3 +72,30 @@ def test_setting_the_upi_pin_with_wrong_passwords_counts_towards_the_lockout(
     assert_envelope(client.post(f"{API}/auth/login", json={
         "customer_number": asha.customer_number, "method": "password", "password": PASSWORD}),
         423, "account_locked")
+
+
+def test_a_bad_device_costs_no_attempt_and_tells_nothing_of_the_password(
+        client: TestClient, bank: punq.Container) -> None:
+    """The device is checked before the password: a right password with a malformed device
+    neither counts towards the lockout nor answers differently from a wrong one."""
+    asha = customer(bank)
+    for password in (PASSWORD, "not the password") * 3:
+        assert_envelope(client.post(f"{API}/auth/login", json={
+            "customer_number": asha.customer_number, "method": "password", "password": password,
+            "device": {"identifier": "phone", "public_key": {"algorithm": "ed25519",
+                                                             "key": "bm90IGEga2V5"}}}),
+            422, "validation_error")
+    log_in(client, asha.customer_number)  # six refusals, and no lock
+
+
+def test_a_password_far_longer_than_any_that_can_be_set_is_refused_unprepared(
+        client: TestClient, bank: punq.Container) -> None:
+    """NFKC makes some characters many times longer: such a password is refused before it is
+    prepared, at login (a wrong password) and at sign-up."""
+    asha = customer(bank)
+    huge = "\ufdfa" * 100_000
+    assert_envelope(client.post(f"{API}/auth/login", json={
+        "customer_number": asha.customer_number, "method": "password", "password": huge}),
+        401, "invalid_credentials")
+    assert_envelope(client.post(f"{API}/auth/register", json={**PROFILE, "password": huge}),
+                    422, "validation_error")

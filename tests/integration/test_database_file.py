@@ -5,6 +5,7 @@ connection creates an empty database in its place."""
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,10 @@ def test_a_disk_without_room_is_not_ready(tmp_path: Path, monkeypatch: pytest.Mo
         assert not factory.ping()
     finally:
         factory.close()
+
+
+def test_a_schema_mistake_is_an_error_not_a_database_to_wait_for() -> None:
+    """Waiting mends a lock or a restart, never a missing table (a migration not run)."""
+    assert database_unavailable(sqlite3.OperationalError("database is locked"))
+    assert not database_unavailable(sqlite3.OperationalError("no such table: accounts"))
+    assert not database_unavailable(sqlite3.OperationalError("table x has no column named y"))

@@ -88,6 +88,8 @@ def test_reasons_are_sentences_and_the_score_is_capped() -> None:
     (('ATM = "50000.00"', 'ATMM = "50000.00"'), "daily_limits.savings.ATMM"),  # no such channel
     (("[daily_limits.current]", "[daily_limits.curent]"), "daily_limits.curent"),
     (('customer = "500000.00"', 'customers = "500000.00"'), "daily_limits.all_channels.customer"),
+    (("weight = 100 ", "weight = 60 "), "daily_limits.weight must reach bands.block"),
+    (('currency = "INR"', 'currency = "rupees"'), "daily_limits.currency"),
 ])
 def test_a_bad_rules_file_is_refused_naming_the_key(tmp_path: Path, change: tuple[str, str],
                                                     complaint: str) -> None:
@@ -130,3 +132,14 @@ def test_the_daily_limits_hold_on_every_channel_together() -> None:
     assert "daily_limit" in codes(other)  # 4,50,000.00 + 60,000.00 > 5,00,000.00 in all
     tomorrow = attrs.evolve(other, now=NOW + timedelta(days=1))
     assert "daily_limit" not in codes(tomorrow)
+
+
+@pytest.mark.parametrize("amount", [Money.parse("199999.00", "USD"), Money(19_999_999, "JPY")])
+def test_a_payment_in_another_currency_is_never_weighed_against_rupee_limits(
+        amount: Money) -> None:
+    """The limits are minor units of the file's currency: a dollar is not a rupee, nor a yen a
+    paisa (review of issue #30)."""
+    ctx = attrs.evolve(context("1.00"), amount=amount)
+    assessment = RulesEngine(load_rules()).assess(ctx)
+    assert assessment.decision is Decision.BLOCK
+    assert any("kept in INR" in reason for reason in assessment.reasons())
