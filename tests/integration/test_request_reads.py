@@ -228,6 +228,7 @@ def test_reads_in_place_never_open_the_file_and_answer_as_a_request_read(
             with factory() as reading:  # should a lock come its way, it waits only briefly
                 assert reading.connection.exec_driver_sql("PRAGMA busy_timeout").scalar_one() \
                     == LOOP_BUSY_TIMEOUT_MS
-    # Its short patience stayed with it: the pool's connections wait the full 30 s.
+    # Its short patience stayed with it: the pool's connections wait the full
+    # VAANI_DB_WAIT_SECONDS (5 s unless configured).
     for how in ({}, {"write": True}):
-        assert _busy_timeout(factory, **how) == 30_000
+        assert _busy_timeout(factory, **how) == 5_000
