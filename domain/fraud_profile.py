@@ -77,16 +77,20 @@ class CustomerProfile:
 
     def spent_today(self, now: datetime, bucket: str) -> int:
         """Paid today from one account type on one channel."""
-        return self.day_totals.get(bucket, 0) if self.day == now.date().isoformat() else 0
+        return self.day_totals.get(bucket, 0) if self._counts_for(now) else 0
 
     def spent_today_from(self, now: datetime, account_number: str) -> int:
         """Paid today from one account, on every channel together."""
-        return self.account_totals.get(account_number, 0) \
-            if self.day == now.date().isoformat() else 0
+        return self.account_totals.get(account_number, 0) if self._counts_for(now) else 0
 
     def spent_today_in_all(self, now: datetime) -> int:
         """Paid today from all of this customer's accounts, on every channel together."""
-        return sum(self.day_totals.values()) if self.day == now.date().isoformat() else 0
+        return sum(self.day_totals.values()) if self._counts_for(now) else 0
+
+    def _counts_for(self, now: datetime) -> bool:
+        """Whether the day's totals are `now`'s: also when they are of a later day, as on a
+        host whose clock is a little behind another's at midnight (never a fresh start)."""
+        return bool(self.day) and self.day >= now.date().isoformat()
 
     def hour_share(self, hour: int) -> float:
         return self.hours[hour] / self.transfers if self.transfers else 0.0
@@ -96,7 +100,7 @@ class CustomerProfile:
         """Count a payment against the daily limits of the day `now` falls on: when it
         posts, or already when it is held, so held payments cannot together pass a limit."""
         today = now.date().isoformat()
-        if self.day != today:
+        if not self._counts_for(now):  # a new day; never back to an earlier one
             self.day, self.day_totals, self.account_totals = today, {}, {}
         self.day_totals[bucket] = self.day_totals.get(bucket, 0) + amount
         if account_number:

@@ -156,7 +156,7 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, ids: IdGenerato
     # One engine per process: the model loads lazily, once. Tests may pass a small one.
     container.register(VoiceEngine, instance=voice_engine or ResemblyzerVoiceEngine())
     container.register(LivenessCheck, instance=NoLivenessCheck())
-    container.register(Recurrence, instance=BoundedRecurrence())
+    container.register(Recurrence, instance=BoundedRecurrence(zone=settings.bank_zone))
     container.register(AuditKeys, instance=audit_keys())
     container.register(Notifier, instance=LogNotifier())
     container.register(FraudEngine, instance=_fraud_engine(settings))

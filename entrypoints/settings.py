@@ -6,7 +6,8 @@ import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import timedelta, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import attrs
 
@@ -50,6 +51,8 @@ class Settings:
     hold_policy: HoldPolicy = attrs.Factory(HoldPolicy)
     cors_origins: tuple[str, ...] = ()  # browser origins allowed to call the API
     own_bank: OwnBank = attrs.Factory(OwnBank)  # the bank's IFSC code (VAANI_BANK_CODE)
+    # The calendar of reminders' rules (days, weekdays, months), whatever offset a moment has.
+    bank_zone: tzinfo = attrs.field(factory=lambda: ZoneInfo("Asia/Kolkata"))
     db_wait_seconds: float = 5.0  # a request's wait for a database lock or connection
     # The channels a customer's API client may name on a transfer: the bank's choice, since
     # the channel decides which limits apply. Tellers and the CLI keep theirs.
@@ -161,6 +164,7 @@ def load_settings(env: Mapping[str, str] | None = None, *,
         fraud_model=env.get("VAANI_FRAUD_MODEL") or None,
         cors_origins=_origins(env.get("VAANI_CORS_ORIGINS", "")),
         own_bank=OwnBank(_bank_code(env.get("VAANI_BANK_CODE", "VAAN"))),
+        bank_zone=_zone(env.get("VAANI_BANK_TIMEZONE", "Asia/Kolkata")),
         db_wait_seconds=_seconds(env, "VAANI_DB_WAIT_SECONDS", 5.0, 0.1, 60.0),
         api_channels=_channels(env.get("VAANI_API_CHANNELS", "")),
         trusted_proxies=_proxies(env.get("VAANI_TRUSTED_PROXIES", "")),
@@ -192,6 +196,14 @@ def _channels(text: str) -> frozenset[Channel]:
         raise ConfigurationError(f"VAANI_API_CHANNELS: {', '.join(unknown)} is not a channel "
                                  f"(choose from {', '.join(Channel.__members__)})")
     return frozenset(Channel[n] for n in names)
+
+
+def _zone(name: str) -> tzinfo:
+    try:
+        return ZoneInfo(name)
+    except (ValueError, ZoneInfoNotFoundError):
+        raise ConfigurationError(f"VAANI_BANK_TIMEZONE must be an IANA time zone such as "
+                                 f"Asia/Kolkata, got {name!r}") from None
 
 
 def _bank_code(text: str) -> str:

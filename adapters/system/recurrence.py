@@ -4,7 +4,7 @@ that no rule (even one stored before rules were checked strictly) can make a sea
 from __future__ import annotations
 
 from calendar import isleap, monthrange
-from datetime import MAXYEAR, UTC, date, datetime
+from datetime import MAXYEAR, UTC, date, datetime, tzinfo
 
 import attrs
 
@@ -31,6 +31,7 @@ class Scan:
         COUNT or UNTIL has ended the rule; a ValidationError when none lies within the horizon."""
         rule, start = self._rule, self._start
         seen = 0
+        start_counted = False
         first = start if after is None or rule.count else max(start, after)
         first = first.astimezone(start.tzinfo) if start.tzinfo else first
         year, month = first.year, first.month
@@ -44,6 +45,12 @@ class Scan:
                     continue
                 if self._ended_before(occurrence):
                     return None
+                if rule.count and not start_counted:
+                    start_counted = True
+                    if occurrence != start:  # RFC 5545: DTSTART always counts as the first
+                        seen += 1
+                        if seen == rule.count:
+                            return None
                 if after is None or occurrence > after:
                     return occurrence
                 seen += 1
@@ -112,10 +119,14 @@ def _with_defaults(rule: RuleParts, start: datetime) -> RuleParts:
 
 
 class BoundedRecurrence:
-    """The Recurrence port: strict parsing, then a scan that is bounded whatever the rule."""
+    """The Recurrence port: strict parsing, then a scan that is bounded whatever the rule.
+    With a `zone` (the bank's), days, weekdays and months are those of that zone whatever
+    offset a moment carries: a database that keeps moments in UTC then finds the same
+    occurrences as one that keeps the customer's offset. Without one, the start's own."""
 
-    def __init__(self, horizon_months: int = HORIZON_MONTHS) -> None:
+    def __init__(self, horizon_months: int = HORIZON_MONTHS, zone: tzinfo | None = None) -> None:
         self._horizon = horizon_months
+        self._zone = zone
 
     def check(self, rule: str, start: datetime) -> None:
         """Also that a COUNT's occurrences all lie within the horizon (which runs from `start`
@@ -134,6 +145,8 @@ class BoundedRecurrence:
         return self._next(rule, start, after)
 
     def _next(self, rule: str, start: datetime, after: datetime | None) -> datetime | None:
+        if self._zone is not None:
+            start = start.astimezone(self._zone)
         try:
             return Scan(parse_rule(rule), start, self._horizon).next_after(after)
         except OverflowError:  # an occurrence past the calendar's last day

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from application.context import RequestContext
 from application.holds import HoldKeeper
 from application.ports import Clock, UnitOfWorkFactory
+from domain.transfer import Transfer
+
+
+def _id(transfer: Transfer) -> UUID:
+    return transfer.id
 
 
 class ExpireHolds:
@@ -20,7 +27,8 @@ class ExpireHolds:
         while True:
             with self._uow_factory(write=True) as uow:
                 due = uow.transfers.holding(expired_by=self._clock.now(), limit=batch)
-                held = [t for t in (uow.transfers.lock(c.id) for c in due)
+                # Locked in id order: two runners' overlapping batches cannot deadlock.
+                held = [t for t in (uow.transfers.lock(c.id) for c in sorted(due, key=_id))
                         if t is not None and t.status.holds_funds]
                 # A batch takes its locks as one posting would (PostgreSQL): the transfers, then
                 # all their accounts at once in the database's order, then each payer's profile

@@ -25,6 +25,11 @@ class ReminderDetails:
     amount: Money | None = None
 
 
+# Every pending reminder is work for `run-due`, shared by all customers: one customer's must
+# not crowd out everyone else's.
+MOST_PENDING = 100
+
+
 class ManageReminders:
     def __init__(self, uow_factory: UnitOfWorkFactory, ids: IdGenerator, clock: Clock,
                  recurrence: Recurrence, audit: AuditRecorder) -> None:
@@ -44,6 +49,13 @@ class ManageReminders:
                             created_at=self._clock.now(), **attrs.asdict(details, recurse=False))
         reminder.check()
         with self._uow_factory(write=True) as uow:
+            uow.customers.lock(customer_id)  # one add at a time per customer: the cap holds
+            waiting = sum(r.status is ReminderStatus.PENDING
+                          for r in uow.reminders.of_customer(customer_id))
+            if waiting >= MOST_PENDING:
+                raise ValidationError(f"a customer may have at most {MOST_PENDING} pending "
+                                      "reminders; complete or delete some first",
+                                      field="due_at", reason="too_many_reminders")
             uow.reminders.add(reminder)
             uow.audit.append(self._audit.event(context, "reminder.added", customer_id=customer_id,
                                                resource=f"reminder:{reminder.id}"))

@@ -55,6 +55,8 @@ class RunDueReminders:
                 self._notifier.send(note)
             delivered += len(sent)
             skipped += set_aside
+            if not sent and not set_aside:  # another runner holds them: theirs, not ours
+                return DueRun(delivered, skipped)
 
     def _following(self, reminder: Reminder) -> datetime | ValidationError | None:
         if not reminder.rrule:

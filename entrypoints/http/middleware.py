@@ -72,7 +72,8 @@ class RequestContextMiddleware:
         limit = self.max_voice_body if scope["method"] == "POST" and _VOICE_PATHS.fullmatch(
             path) else self.max_body
         declared = headers.get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+        if declared is not None and (not declared.isdigit() or len(declared) > 19
+                                     or int(declared) > limit):
             await _too_large(request_id, send_with_id, limit)
             return
         has_body = int(declared) > 0 if declared is not None else b"transfer-encoding" in headers

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from adapters.sql.tables import reminders
-from tests.cli.test_cli import _customer_id, as_json, run, vaani  # noqa: F401 (the fixture)
+from tests.cli.test_cli import _customer_id, as_json, run
 
 DUE = datetime(2020, 1, 1, 9, 0, tzinfo=UTC)
 # Due in this order: the first stopped every run of the original code (exit 1), the last one
@@ -33,7 +33,7 @@ def _store_as_old_rows(url: str, owner: UUID) -> None:
     engine.dispose()
 
 
-def test_run_due_skips_and_reports_a_bad_reminder(vaani: tuple[CliRunner, str]) -> None:  # noqa: F811
+def test_run_due_skips_and_reports_a_bad_reminder(vaani: tuple[CliRunner, str]) -> None:
     runner, url = vaani
     asha = as_json(runner, "seed", "demo")["customers"][0]
     _store_as_old_rows(url, UUID(_customer_id(url, asha["customer_number"])))

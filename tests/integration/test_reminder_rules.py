@@ -8,6 +8,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from threading import RLock
+from zoneinfo import ZoneInfo
 
 import punq
 import pytest
@@ -20,6 +21,7 @@ from application.audit import AuditRecorder
 from application.context import SYSTEM
 from application.ports import IdGenerator, Notifier, UnitOfWorkFactory
 from application.use_cases import DueRun, ManageReminders, ReminderDetails, RunDueReminders
+from application.use_cases import reminders as reminders_module
 from domain.errors import ValidationError
 from domain.reminder import Reminder, ReminderStatus, ReminderType
 from entrypoints.settings import Settings
@@ -156,3 +158,41 @@ def test_next_occurrences_are_computed_while_no_writer_is_held(bank: punq.Contai
                              recurrence, bank.resolve(Notifier), bank.resolve(AuditRecorder))
     assert runner.execute().delivered == 3
     assert recurrence.writer_was_free == [True, True, True]
+
+
+def test_a_rule_keeps_the_banks_calendar_whatever_the_database_keeps(
+        bank: punq.Container, clock: SteppingClock) -> None:
+    """SQL keeps moments in UTC, memory keeps the customer's offset: both deliver a monthly
+    reminder for the 1st at 02:00 in Kolkata on the 1st (review of issue #30; it once went
+    out on the 2nd from SQLite, as 1 Jan 02:00 IST is 31 Dec in UTC)."""
+    asha = customer(bank)
+    ist = ZoneInfo("Asia/Kolkata")  # the bank's zone unless VAANI_BANK_TIMEZONE says otherwise
+    first = datetime(2027, 1, 1, 2, 0, tzinfo=ist)
+    clock.set(first - timedelta(days=1))
+    added = bank.resolve(ManageReminders).add(asha.id, ReminderDetails(
+        ReminderType.BILL_PAYMENT, "rent", first, "FREQ=MONTHLY;BYMONTHDAY=1;COUNT=3"), SYSTEM)
+    delivered = []
+    for month in range(4):
+        clock.set(datetime(2027, 1 + month, 1, 3, 0, tzinfo=ist))
+        bank.resolve(RunDueReminders).execute()
+        with bank.resolve(UnitOfWorkFactory)() as uow:
+            delivered = [n.occurrence.astimezone(ist) for n in uow.reminders.notifications(asha.id)
+                         if n.reminder_id == added.id]
+    assert [(d.month, d.day, d.hour) for d in delivered] == [(1, 1, 2), (2, 1, 2), (3, 1, 2)]
+
+
+def test_a_customer_may_keep_only_so_many_pending_reminders(
+        bank: punq.Container, clock: SteppingClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`run-due` works for every customer: one customer's thousands must not crowd out the
+    rest (review of issue #30)."""
+    monkeypatch.setattr(reminders_module, "MOST_PENDING", 3)
+    asha = customer(bank)
+    clock.set(START)
+    manage = bank.resolve(ManageReminders)
+    added = [manage.add(asha.id, ReminderDetails(ReminderType.CUSTOM, f"r{i}", START), SYSTEM)
+             for i in range(3)]
+    with pytest.raises(ValidationError) as refused:
+        manage.add(asha.id, ReminderDetails(ReminderType.CUSTOM, "one more", START), SYSTEM)
+    assert refused.value.info["reason"] == "too_many_reminders"
+    manage.delete(asha.id, added[0].id, SYSTEM)
+    manage.add(asha.id, ReminderDetails(ReminderType.CUSTOM, "room again", START), SYSTEM)

@@ -143,3 +143,15 @@ def test_a_payment_in_another_currency_is_never_weighed_against_rupee_limits(
     assessment = RulesEngine(load_rules()).assess(ctx)
     assert assessment.decision is Decision.BLOCK
     assert any("kept in INR" in reason for reason in assessment.reasons())
+
+
+def test_a_host_whose_clock_is_behind_at_midnight_never_starts_the_day_afresh() -> None:
+    """Another host's slightly slow clock must not read, nor reset, today's totals as
+    yesterday's (review of issue #30)."""
+    profile = CustomerProfile(uuid.uuid4())
+    midnight = datetime(2026, 12, 7, tzinfo=UTC)
+    profile.count_today(150_000_00, midnight + timedelta(seconds=1), "savings:MOBILE", "S-1")
+    behind = midnight - timedelta(seconds=2)
+    assert profile.spent_today_from(behind, "S-1") == 150_000_00
+    profile.count_today(10_000_00, behind, "savings:MOBILE", "S-1")
+    assert profile.spent_today_from(midnight + timedelta(seconds=3), "S-1") == 160_000_00
