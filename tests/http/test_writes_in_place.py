@@ -113,15 +113,17 @@ def test_transfers_in_flight_together_share_a_commit_and_each_posts_once(
         monkeypatch: pytest.MonkeyPatch) -> None:
     headers, savings, current = asha
     committed = _counting_commits(monkeypatch)
+    # The loop's connection opened first, on a thread: a request arriving while that one still
+    # writes is sent to a thread too, and on a busy machine all twelve could arrive then.
+    _pay_together(bank, headers, savings, current, ["opens-the-loop-connection"])
     keys = [f"together-{n}" for n in range(12)]
     answers = _pay_together(bank, headers, savings, current, keys)
     assert [status for status, _, _ in answers] == [201] * 12, answers
-    assert max(committed) > 1  # several transfers, one commit (the first went to a thread, to
-    # open the loop's connection)
+    assert max(committed) > 1  # several transfers, one commit
     again = _pay_together(bank, headers, savings, current, keys[:3])
     assert [found.get("idempotent-replayed") for _, found, _ in again] == ["true"] * 3
     after = client.get(f"{API}/accounts/{savings}/balance", headers=headers).json()
-    assert after["balance"]["amount"] == "988.00"
+    assert after["balance"]["amount"] == "987.00"
     assert bank.resolve(VerifyLedger).execute().ok
     assert bank.resolve(VerifyAuditTrail).execute().ok
 
