@@ -8,20 +8,13 @@ for the copy; for the event loop's writer (`loop_writes`), the whole worker stoo
 So Vaani's writers' connections are opened with `wal_autocheckpoint=0`, and after every
 CHECKPOINT_EVERY commits of a process a thread of this module runs the checkpoint instead, on a
 connection of its own. PASSIVE: it never waits for, nor holds up, a writer or a reader; what a
-reader still needs stays in the log until the next one. (Four processes doing nothing but
-transfers, A/B pairs of three rounds each: 870-975 -> 1,005-1,118 transfers/s with synchronous
-NORMAL, 0.44-0.49 -> 0.56-0.58 of the hand-written writers, whose checkpoints run outside any
-turn.)
+reader still needs stays in the log until the next one.
 
 The log starts again from its beginning only when a writer begins with every frame of it
 copied back. Writers kept committing while a checkpoint copied, so that moment never came:
-under steady load the log grew without end (280 MB after 70 s of transfers here), and with it
-the time the worker's commits took (at a fixed 336 transfers/s on a database of 30,000, half
-one worker's maximum: p99 130 and 374 ms, against 21 and 43 with SQLite's own checkpoints).
-So once the log holds RESTART_AFTER_FRAMES frames, the thread takes the writer turn for a
+under steady load the log grew without end, and with it the time every commit took. So once the log holds RESTART_AFTER_FRAMES frames, the thread takes the writer turn for a
 second pass, which copies the few frames committed during the first, and the next writer
-starts the log again (the same runs: p99 26 and 64 ms; closed loop, 16 connections, A/B
-against SQLite's own checkpoints: 736 against 695 transfers/s, p99 40 against 43 ms).
+starts the log again. (The measurements behind both choices: docs/benchmarks.md, "Figures".)
 Writers outside Vaani keep SQLite's own checkpoints, and the last connection to close a
 database checkpoints what is left."""
 

@@ -221,10 +221,9 @@ class SqlUnitOfWorkFactory:
         self._reading_engine = engine.execution_options(isolation_level="REPEATABLE READ") \
             if postgresql else engine
         # A request's reads (`request_reads`) are a statement or two that need no common
-        # snapshot: each runs on its own, without BEGIN and ROLLBACK. On PostgreSQL that is two
-        # round trips of a balance request's four (balance requests 1,057 -> 1,825/s, 2
-        # workers); on SQLite two of its four driver calls, each of which gives up the GIL
-        # and waits for it again behind the event loop.
+        # snapshot: each runs on its own, without BEGIN and ROLLBACK. On PostgreSQL that saves
+        # two round trips of a balance request's four; on SQLite two of its four driver calls,
+        # each of which gives up the GIL and waits for it again behind the event loop.
         self._request_reading_engine = engine.execution_options(isolation_level="AUTOCOMMIT") \
             if postgresql else engine.execution_options(vaani_no_begin=True)
         self._reading = threading.local()  # this thread's shared read unit of work, if any
@@ -276,24 +275,20 @@ class SqlUnitOfWorkFactory:
         return self._shared_reads(self._readers, in_place=False)
 
     def loop_reads(self) -> AbstractContextManager[None] | None:
-        """On SQLite, `request_reads` that the event loop runs itself: over HTTP, one worker,
-        16 connections, balance requests 1,671 -> 3,008/s (the bare endpoint, reading on a
-        worker thread: 3,400/s), since a hop to a worker thread costs more than the read and
-        the worker then waits for the GIL after each driver call. PostgreSQL: None."""
+        """On SQLite, `request_reads` that the event loop runs itself, since a hop to a worker
+        thread costs more than the read and the worker then waits for the GIL after each
+        driver call. PostgreSQL: None."""
         if self._loop_readers is None:
             return None
         return self._shared_reads(self._loop_readers, in_place=True)
 
     def loop_writes(self) -> WritesInPlace | None:
         """On SQLite, a request's writes run by the event loop itself when the writer turn is
-        free: over HTTP, one worker, 16 connections, +13 to +29 % transfers in A/B pairs
-        (341 -> 386/s, 403 -> 519/s; the bare endpoint, on a worker thread: 657-797/s). A trip to a worker
-        thread costs a transfer ~0.3 ms of CPU, and there the writer, holding the database's
-        write lock, waits for the GIL behind the loop after each of its twenty driver calls.
-        The blocks' writes share one transaction until `commit_loop_writes`: one fsync for
-        the transfers in flight together (entrypoints/http/quick_writes.py; one worker, A/B
-        pairs: 372 -> 496/s), where each spent ~0.3 ms of the loop's time and ~0.25 ms of
-        CPU on a commit of its own.
+        free: a trip to a worker thread costs a transfer CPU, and there the writer, holding the
+        database's write lock, waits for the GIL behind the loop after each driver call. The
+        blocks' writes share one transaction until `commit_loop_writes`: one fsync for the
+        transfers in flight together (entrypoints/http/quick_writes.py), where each paid a
+        commit of its own. (Measured: docs/benchmarks.md, "Figures".)
         Writes go to worker threads for a while (None) when writes in place are slow (a slow
         disk). When another process has the turn (another worker writes too), a block's
         first write raises `WriterTurnTaken`: a worker thread waits for the turn and keeps
