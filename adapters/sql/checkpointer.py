@@ -12,9 +12,10 @@ reader still needs stays in the log until the next one.
 
 The log starts again from its beginning only when a writer begins with every frame of it
 copied back. Writers kept committing while a checkpoint copied, so that moment never came:
-under steady load the log grew without end, and with it the time every commit took. So once the log holds RESTART_AFTER_FRAMES frames, the thread takes the writer turn for a
-second pass, which copies the few frames committed during the first, and the next writer
-starts the log again. (The measurements behind both choices: docs/benchmarks.md, "Figures".)
+under steady load the log grew without end, and with it the time every commit took. So once
+the log holds RESTART_AFTER_FRAMES frames, the thread takes the writer turn for a second
+pass, which copies the few frames committed during the first, and the next writer starts the
+log again. (The measurements behind both choices: docs/benchmarks.md, "Figures".)
 Writers outside Vaani keep SQLite's own checkpoints, and the last connection to close a
 database checkpoints what is left."""
 
