@@ -8,26 +8,25 @@ from typing import Self
 
 import attrs
 
-from adapters.memory.repositories import (
-    MemoryAccounts,
-    MemoryAudit,
+from adapters.memory.audit_repository import MemoryAudit
+from adapters.memory.everyday_banking_repositories import (
     MemoryBeneficiaries,
     MemoryBranches,
     MemoryCards,
+    MemoryReminders,
+)
+from adapters.memory.identity_repositories import (
     MemoryCustomers,
     MemoryDevices,
-    MemoryFraud,
-    MemoryLedger,
     MemoryLoginAttempts,
     MemoryRateLimits,
     MemoryRefreshTokens,
-    MemoryReminders,
     MemorySessions,
-    MemoryTransfers,
-    MemoryVoice,
-    Staged,
 )
+from adapters.memory.ledger_repositories import MemoryAccounts, MemoryLedger, MemoryTransfers
+from adapters.memory.staged import Staged
 from adapters.memory.store import MemoryStore
+from adapters.memory.voice_and_fraud_repositories import MemoryFraud, MemoryVoice
 from application.ports import WritesInPlace
 from domain.audit import AuditHead
 

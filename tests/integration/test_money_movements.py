@@ -168,7 +168,7 @@ def test_a_retry_that_raced_its_first_attempt_is_answered_as_a_replay(
     """Two requests with one key, both past the key check before either stored it: the one
     that stores it second moves nothing and answers with the first's transfer. (On
     PostgreSQL the second finds the key taken at its commit, where its row is sent.)"""
-    from adapters.memory.repositories import MemoryTransfers
+    from adapters.memory.ledger_repositories import MemoryTransfers
     from adapters.sql.repositories import SqlTransfers
 
     asha, ravi = customer(bank), customer(bank)

@@ -1,0 +1,67 @@
+"""What one memory transaction has written but not yet committed, shared by the memory
+repositories: reads see committed state plus this staging; writes are staged and reach the
+store only on commit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+import attrs
+
+from domain.account import Account
+from domain.audit import AuditEvent
+from domain.beneficiary import Beneficiary
+from domain.branch import Branch
+from domain.card import Card
+from domain.customer import Customer
+from domain.device import DeviceBinding
+from domain.device_key import DeviceNonce
+from domain.fraud import StoredAssessment
+from domain.ledger import LedgerEntry
+from domain.login_attempts import LoginAttempts
+from domain.reminder import Notification, Reminder
+from domain.session import RefreshToken, Session
+from domain.transfer import Transfer
+from domain.voice import VoiceAttempts, Voiceprint, VoiceSample
+
+
+@attrs.define
+class Staged:
+    """What one transaction has written but not yet committed."""
+
+    customers: dict[UUID, Customer] = attrs.Factory(dict)
+    accounts: dict[UUID, Account] = attrs.Factory(dict)
+    transfers: dict[UUID, Transfer] = attrs.Factory(dict)
+    entries: list[LedgerEntry] = attrs.Factory(list)
+    audit: list[AuditEvent] = attrs.Factory(list)
+    sessions: dict[UUID, Session] = attrs.Factory(dict)
+    refresh_tokens: dict[str, RefreshToken] = attrs.Factory(dict)
+    login_attempts: dict[str, LoginAttempts] = attrs.Factory(dict)
+    rate_limits: dict[str, tuple[datetime, int]] = attrs.Factory(dict)
+    devices: dict[UUID, DeviceBinding] = attrs.Factory(dict)
+    device_nonces: dict[str, DeviceNonce | None] = attrs.Factory(dict)  # None: taken
+    voiceprints: dict[UUID, Voiceprint] = attrs.Factory(dict)
+    voice_attempts: dict[UUID, VoiceAttempts] = attrs.Factory(dict)
+    voice_samples: dict[tuple[UUID, str], tuple[VoiceSample, bool, datetime]] = attrs.Factory(dict)
+    fraud_profiles: dict[tuple[str, str], object] = attrs.Factory(dict)
+    assessments: dict[UUID, StoredAssessment] = attrs.Factory(dict)
+    beneficiaries: dict[UUID, Beneficiary | None] = attrs.Factory(dict)  # None: deleted
+    cards: dict[UUID, Card] = attrs.Factory(dict)
+    reminders: dict[UUID, Reminder | None] = attrs.Factory(dict)  # None: deleted
+    notifications: dict[tuple[UUID, datetime], Notification] = attrs.Factory(dict)
+    branches: dict[str, Branch] = attrs.Factory(dict)
+
+    def _parts(self) -> tuple[dict | list, ...]:  # type: ignore[type-arg]
+        return (self.customers, self.accounts, self.transfers, self.entries, self.audit,
+                self.sessions, self.refresh_tokens, self.login_attempts, self.rate_limits,
+                self.devices, self.device_nonces, self.voiceprints, self.voice_attempts, self.voice_samples,
+                self.fraud_profiles, self.assessments, self.beneficiaries, self.cards,
+                self.reminders, self.notifications, self.branches)
+
+    def clear(self) -> None:
+        for part in self._parts():
+            part.clear()
+
+    def empty(self) -> bool:
+        return not any(self._parts())
