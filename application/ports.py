@@ -1,47 +1,85 @@
-"""Ports: what the use cases need from the outside world, as typing.Protocol."""
+"""Ports: what the use cases need from the outside world, as typing.Protocol: the unit of work
+here, the repositories and other services in the modules it gathers (`__all__` is the face)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import AbstractContextManager
-from datetime import datetime
 from types import TracebackType
-from typing import Protocol, Self, TypeVar
-from uuid import UUID
+from typing import Protocol, Self
 
-import attrs
+from application.everyday_repositories import (
+    BeneficiaryRepository,
+    BranchRepository,
+    CardRepository,
+    ReminderRepository,
+)
+from application.identity_repositories import (
+    DeviceBindingRepository,
+    LoginAttemptRepository,
+    RateLimitRepository,
+    RefreshTokenRepository,
+    SessionRepository,
+    VoiceRepository,
+)
+from application.repositories import (
+    AccountRepository,
+    AuditRepository,
+    CustomerRepository,
+    DuplicateCustomer,
+    DuplicateIdempotencyKey,
+    FraudRepository,
+    Later,
+    LedgerRepository,
+    TransferRepository,
+)
+from application.service_ports import (
+    Clock,
+    IdGenerator,
+    LivenessCheck,
+    Notifier,
+    PasswordHasher,
+    Recurrence,
+    TokenClaims,
+    TokenService,
+    VoiceEngine,
+)
 
-from domain.account import Account
-from domain.audit import AuditEvent, AuditHead
-from domain.beneficiary import Beneficiary
-from domain.branch import Branch
-from domain.card import Card
-from domain.customer import Customer, Role
-from domain.device import DeviceBinding
-from domain.device_key import DeviceNonce
-from domain.fraud import StoredAssessment
-from domain.fraud_profile import CounterpartyProfile, CustomerProfile
-from domain.ledger import LedgerEntry
-from domain.login_attempts import LoginAttempts
-from domain.reminder import Notification, Reminder
-from domain.session import RefreshToken, Session
-from domain.transfer import Transfer, TransferStatus
-from domain.voice import Embedding, VoiceAttempts, Voiceprint, VoiceSample
-
-_T = TypeVar("_T")
-# A read asked now and answered when called: a database may send the question along with the
-# transaction's next statement (one round trip for several). Call it inside the transaction.
-Later = Callable[[], _T]
-
-
-class DuplicateIdempotencyKey(Exception):
-    """Another transaction already used the key (a race): raised by the repository, or by the
-    unit of work when the row travels with a later statement or the commit."""
-
-
-class DuplicateCustomer(Exception):
-    """Raised by a repository when the email, phone or number is already taken (a race)."""
-
+__all__ = [
+    "AccountRepository",
+    "AuditRepository",
+    "BeneficiaryRepository",
+    "BranchRepository",
+    "CardRepository",
+    "Clock",
+    "CustomerRepository",
+    "DeviceBindingRepository",
+    "DuplicateCustomer",
+    "DuplicateIdempotencyKey",
+    "FraudRepository",
+    "IdGenerator",
+    "Later",
+    "LedgerRepository",
+    "LivenessCheck",
+    "LoginAttemptRepository",
+    "Notifier",
+    "PasswordHasher",
+    "RateLimitRepository",
+    "ReadWouldWait",
+    "Recurrence",
+    "RefreshTokenRepository",
+    "ReminderRepository",
+    "SessionRepository",
+    "TokenClaims",
+    "TokenService",
+    "TransferRepository",
+    "UnitOfWork",
+    "UnitOfWorkFactory",
+    "VoiceEngine",
+    "VoiceRepository",
+    "WriteWouldWait",
+    "WriterTurnTaken",
+    "WritesInPlace",
+]
 
 class ReadWouldWait(Exception):
     """Raised inside `UnitOfWorkFactory.loop_reads` when a read would have to wait for a lock:
@@ -73,199 +111,6 @@ class WritesInPlace(Protocol):
         """After the block: it wrote, or read what other blocks wrote, in the transaction
         `commit_loop_writes` commits; its outcome stands only once that has committed."""
         ...
-
-
-class CustomerRepository(Protocol):
-    """Customers by id, number, email or phone."""
-
-    def add(self, customer: Customer) -> None: ...
-    def update(self, customer: Customer) -> None: ...
-    def get(self, customer_id: UUID) -> Customer | None: ...
-    def lock(self, customer_id: UUID) -> Customer | None:
-        """`get`, held until the transaction ends: for a change that counts (wrong PINs)."""
-        ...
-    def by_number(self, customer_number: str) -> Customer | None: ...
-    def by_email_or_phone(self, email: str, phone_number: str) -> Customer | None: ...
-
-
-class AccountRepository(Protocol):
-    """Accounts; `lock` takes write locks in one fixed order so transfers cannot deadlock."""
-
-    def add(self, account: Account) -> None: ...
-    def update(self, account: Account) -> None: ...
-    def by_number(self, account_number: str) -> Account | None: ...
-    def lock(self, account_numbers: Sequence[str]) -> dict[str, Account]: ...
-    def of_customer(self, customer_id: UUID) -> list[Account]: ...
-    def internal(self, currency: str) -> Account | None: ...
-    def all(self) -> Iterator[Account]: ...
-
-
-class TransferRepository(Protocol):
-    """Transfers, found again by their idempotency key."""
-
-    def add(self, transfer: Transfer) -> None: ...
-    def get(self, transfer_id: UUID) -> Transfer | None: ...
-    def by_idempotency_key(self, scope: str, key: str) -> Transfer | None: ...
-    def statuses(self) -> Iterator[tuple[UUID, TransferStatus]]: ...
-    def update(self, transfer: Transfer) -> None: ...
-    def lock(self, transfer_id: UUID) -> Transfer | None: ...
-    def holding(self, *, expired_by: datetime | None = None,
-                status: TransferStatus | None = None, limit: int = 100) -> list[Transfer]: ...
-    def held_totals(self) -> dict[UUID, int]: ...
-
-
-class LedgerRepository(Protocol):
-    """Ledger entries; append-only, ordered per account by `sequence`."""
-
-    def append(self, entries: Sequence[LedgerEntry]) -> None: ...
-    def page(
-        self, account_id: UUID, *, before: int | None, limit: int,
-        since: datetime | None = None, until: datetime | None = None,
-    ) -> list[LedgerEntry]: ...
-    def between(self, account_id: UUID, since: datetime, until: datetime) -> Iterator[LedgerEntry]: ...
-    def after(self, account_id: UUID, after: int | None, since: datetime, until: datetime,
-              limit: int) -> list[LedgerEntry]: ...
-    def last_before(self, account_id: UUID, moment: datetime) -> LedgerEntry | None: ...
-    def all_in_order(self) -> Iterator[LedgerEntry]: ...
-    def for_transfer(self, transfer_id: UUID) -> list[LedgerEntry]: ...
-
-
-class AuditRepository(Protocol):
-    """The hash-chained audit trail; `append` places the event after the current head, as the
-    unit of work commits (sealed then, so the chain's head is the last lock a writer takes)."""
-
-    def append(self, event: AuditEvent) -> None: ...
-    def page(self, *, before: int | None, limit: int) -> list[AuditEvent]: ...
-    def all_in_order(self) -> Iterator[AuditEvent]: ...
-    def head(self) -> AuditHead:
-        """Where the committed chain ends, as kept apart from the records (`audit_head`)."""
-    def ask_recent_actions(self, customer_id: UUID, since: datetime,
-                           actions: Collection[str]) -> Later[list[str]]:
-        """Which of `actions` the customer's events since then hold (`Later`)."""
-
-
-class SessionRepository(Protocol):
-    """Sessions; `lock` holds the row for the rest of the transaction (refresh rotation)."""
-
-    def add(self, session: Session) -> None: ...
-    def update(self, session: Session) -> None: ...
-    def get(self, session_id: UUID) -> Session | None: ...
-    def lock(self, session_id: UUID) -> Session | None: ...
-    def of_customer(self, customer_id: UUID) -> list[Session]: ...
-
-
-class RefreshTokenRepository(Protocol):
-    """Refresh tokens, found by the SHA-256 of the opaque token."""
-
-    def add(self, token: RefreshToken) -> None: ...
-    def update(self, token: RefreshToken) -> None: ...
-    def get(self, token_hash: str) -> RefreshToken | None: ...
-
-
-class LoginAttemptRepository(Protocol):
-    """Consecutive failures per customer number (known or not)."""
-
-    def get(self, customer_number: str) -> LoginAttempts | None: ...
-    def save(self, attempts: LoginAttempts) -> None: ...
-
-
-class RateLimitRepository(Protocol):
-    """Fixed-window counters shared by every worker process: count one hit, return the hits
-    of the key's current window (started at `window_start`)."""
-
-    def hit(self, key: str, window_start: datetime) -> int: ...
-
-
-class DeviceBindingRepository(Protocol):
-    """A customer's devices, one binding per (customer, identifier)."""
-
-    def add(self, binding: DeviceBinding) -> None: ...
-    def update(self, binding: DeviceBinding) -> None: ...
-    # lock: the binding is held until the transaction ends, for a change of its trust (a login
-    # from a device must not write back the trust a revocation took away meanwhile).
-    def get(self, binding_id: UUID, *, lock: bool = False) -> DeviceBinding | None: ...
-    def by_identifier(self, customer_id: UUID, identifier: str, *,
-                      lock: bool = False) -> DeviceBinding | None: ...
-    def ask_by_identifier(self, customer_id: UUID, identifier: str
-                          ) -> Later[DeviceBinding | None]:
-        """`by_identifier` without a lock, asked now and answered when called (`Later`)."""
-    def of_customer(self, customer_id: UUID) -> list[DeviceBinding]: ...
-    def add_nonce(self, nonce: DeviceNonce) -> None: ...
-    def take_nonce(self, nonce_hash: str) -> DeviceNonce | None:
-        """Delete and return the nonce: of parallel takers exactly one gets it."""
-    def drop_expired_nonces(self, now: datetime) -> None: ...
-
-
-class VoiceRepository(Protocol):
-    """Voiceprints, attempt counters, and the samples a customer has presented (replay defence):
-    only hashes and embeddings, never audio."""
-
-    def voiceprint(self, customer_id: UUID) -> Voiceprint | None: ...
-    def save_voiceprint(self, voiceprint: Voiceprint) -> None: ...
-    def attempts(self, customer_id: UUID) -> VoiceAttempts | None: ...
-    def save_attempts(self, attempts: VoiceAttempts) -> None: ...
-    def seen(self, customer_id: UUID, sha256: str) -> bool: ...
-    def accepted_embeddings(self, customer_id: UUID, limit: int) -> list[Embedding]: ...
-    def remember(self, customer_id: UUID, sample: VoiceSample, accepted: bool,
-                 when: datetime) -> None: ...
-
-
-class FraudRepository(Protocol):
-    """Behaviour profiles (updated as transfers post), assessments and operators' labels."""
-
-    def profiles(self, customer_id: UUID, counterparty: str
-                 ) -> tuple[CustomerProfile | None, CounterpartyProfile | None]:
-        """The payer's and the payee's profiles at once (one trip to the database)."""
-        ...
-    def customer_profile(self, customer_id: UUID) -> CustomerProfile | None: ...
-    def save_customer_profile(self, profile: CustomerProfile) -> None: ...
-    def counterparty_profile(self, key: str) -> CounterpartyProfile | None: ...
-    def save_counterparty_profile(self, profile: CounterpartyProfile) -> None: ...
-    def add_assessment(self, stored: StoredAssessment) -> None: ...
-    def assessment(self, transfer_id: UUID) -> StoredAssessment | None: ...
-
-
-class BeneficiaryRepository(Protocol):
-    """A customer's saved payees."""
-
-    def add(self, beneficiary: Beneficiary) -> None: ...
-    def update(self, beneficiary: Beneficiary) -> None: ...
-    def delete(self, beneficiary_id: UUID) -> None: ...
-    def get(self, beneficiary_id: UUID) -> Beneficiary | None: ...
-    def of_customer(self, customer_id: UUID) -> list[Beneficiary]: ...
-    def ask_of_customer(self, customer_id: UUID) -> Later[list[Beneficiary]]:
-        """`of_customer`, asked now and answered when called (`Later`)."""
-
-
-class CardRepository(Protocol):
-    """Cards by id and by owner."""
-
-    def add(self, card: Card) -> None: ...
-    def update(self, card: Card) -> None: ...
-    def get(self, card_id: UUID) -> Card | None: ...
-    def of_customer(self, customer_id: UUID) -> list[Card]: ...
-
-
-class ReminderRepository(Protocol):
-    """Reminders; `due` reads the pending ones due by then, oldest first, without locking;
-    `claim` locks those of the given ones still pending, skipping rows another runner holds."""
-
-    def add(self, reminder: Reminder) -> None: ...
-    def update(self, reminder: Reminder) -> None: ...
-    def delete(self, reminder_id: UUID) -> None: ...
-    def get(self, reminder_id: UUID) -> Reminder | None: ...
-    def of_customer(self, customer_id: UUID) -> list[Reminder]: ...
-    def due(self, now: datetime, limit: int) -> list[Reminder]: ...
-    def claim(self, reminder_ids: Sequence[UUID]) -> list[Reminder]: ...
-    def add_notification(self, notification: Notification) -> bool: ...
-    def notifications(self, customer_id: UUID) -> list[Notification]: ...
-
-
-class BranchRepository(Protocol):
-    """The bank's branches (reference data)."""
-
-    def add(self, branch: Branch) -> None: ...
-    def all(self) -> list[Branch]: ...
 
 
 class UnitOfWork(Protocol):
@@ -362,76 +207,3 @@ class UnitOfWorkFactory(Protocol):
         ...
     def ping(self) -> bool: ...
     def close(self) -> None: ...
-
-
-class Clock(Protocol):
-    """The current time, timezone-aware UTC."""
-
-    def now(self) -> datetime: ...
-
-
-class IdGenerator(Protocol):
-    """New identifiers: UUIDs, and the numbers the bank prints on cards and statements."""
-
-    def new_id(self) -> UUID: ...
-    def new_customer_number(self) -> str: ...
-    def new_account_number(self) -> str: ...
-    def new_secret(self) -> str: ...
-
-
-class PasswordHasher(Protocol):
-    """One-way password hashing (argon2id in production)."""
-
-    def hash(self, password: str) -> str: ...
-    def verify(self, password_hash: str, password: str) -> bool: ...
-    def needs_rehash(self, password_hash: str) -> bool: ...
-
-
-@attrs.frozen
-class TokenClaims:
-    """What an access token says about its bearer."""
-
-    customer_id: UUID
-    session_id: UUID
-    roles: tuple[Role, ...]
-    token_id: str
-    issued_at: datetime
-    expires_at: datetime
-
-
-class TokenService(Protocol):
-    """Issues and checks signed access tokens."""
-
-    def issue(self, customer: Customer, session_id: UUID) -> tuple[str, int]: ...
-    def read(self, token: str) -> TokenClaims: ...
-
-
-class VoiceEngine(Protocol):
-    """Turns a recording into a speaker embedding, refusing unusable audio."""
-
-    model: str
-
-    def analyse(self, audio: bytes) -> VoiceSample: ...
-    def warm_up(self) -> None: ...
-
-
-class LivenessCheck(Protocol):
-    """Is this a live person speaking now (not a recording or a synthetic voice)?"""
-
-    def is_live(self, audio: bytes, sample: VoiceSample) -> bool: ...
-
-
-class Recurrence(Protocol):
-    """RFC 5545 recurrence rules (a documented subset). `check` refuses a rule that is malformed,
-    out of bounds or without an occurrence from `start`; `next_after` answers None when the rule
-    has ended and raises ValidationError when no next occurrence can be found within its bounded
-    search, so that no rule can keep a caller busy."""
-
-    def check(self, rule: str, start: datetime) -> None: ...
-    def next_after(self, rule: str, start: datetime, after: datetime) -> datetime | None: ...
-
-
-class Notifier(Protocol):
-    """Tells a customer something (push, SMS, e-mail: whatever the adapter reaches)."""
-
-    def send(self, notification: Notification) -> None: ...

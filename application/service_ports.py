@@ -1,0 +1,87 @@
+"""Ports to services outside the bank's data: time, identifiers, hashing, tokens, voice,
+recurrence rules and notifications."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+from uuid import UUID
+
+import attrs
+
+from domain.customer import Customer, Role
+from domain.reminder import Notification
+from domain.voice import VoiceSample
+
+
+class Clock(Protocol):
+    """The current time, timezone-aware UTC."""
+
+    def now(self) -> datetime: ...
+
+
+class IdGenerator(Protocol):
+    """New identifiers: UUIDs, and the numbers the bank prints on cards and statements."""
+
+    def new_id(self) -> UUID: ...
+    def new_customer_number(self) -> str: ...
+    def new_account_number(self) -> str: ...
+    def new_secret(self) -> str: ...
+
+
+class PasswordHasher(Protocol):
+    """One-way password hashing (argon2id in production)."""
+
+    def hash(self, password: str) -> str: ...
+    def verify(self, password_hash: str, password: str) -> bool: ...
+    def needs_rehash(self, password_hash: str) -> bool: ...
+
+
+@attrs.frozen
+class TokenClaims:
+    """What an access token says about its bearer."""
+
+    customer_id: UUID
+    session_id: UUID
+    roles: tuple[Role, ...]
+    token_id: str
+    issued_at: datetime
+    expires_at: datetime
+
+
+class TokenService(Protocol):
+    """Issues and checks signed access tokens."""
+
+    def issue(self, customer: Customer, session_id: UUID) -> tuple[str, int]: ...
+    def read(self, token: str) -> TokenClaims: ...
+
+
+class VoiceEngine(Protocol):
+    """Turns a recording into a speaker embedding, refusing unusable audio."""
+
+    model: str
+
+    def analyse(self, audio: bytes) -> VoiceSample: ...
+    def warm_up(self) -> None: ...
+
+
+class LivenessCheck(Protocol):
+    """Is this a live person speaking now (not a recording or a synthetic voice)?"""
+
+    def is_live(self, audio: bytes, sample: VoiceSample) -> bool: ...
+
+
+class Recurrence(Protocol):
+    """RFC 5545 recurrence rules (a documented subset). `check` refuses a rule that is malformed,
+    out of bounds or without an occurrence from `start`; `next_after` answers None when the rule
+    has ended and raises ValidationError when no next occurrence can be found within its bounded
+    search, so that no rule can keep a caller busy."""
+
+    def check(self, rule: str, start: datetime) -> None: ...
+    def next_after(self, rule: str, start: datetime, after: datetime) -> datetime | None: ...
+
+
+class Notifier(Protocol):
+    """Tells a customer something (push, SMS, e-mail: whatever the adapter reaches)."""
+
+    def send(self, notification: Notification) -> None: ...
