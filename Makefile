@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
-# `make run` is the throwaway demo: it mints a JWT secret per start (see README, Configuration).
+# `make run` is the throwaway demo: it mints a JWT secret per start (see docs/configuration.md).
 DEMO_ENV := VAANI_DEMO=1
 
 .PHONY: run test bench soak audit lint typecheck install install-test postgres clean
