@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from adapters.sql.prepared import drop_deferred, send_deferred
+from adapters.sql.prepared_sending import drop_deferred, send_deferred
 from adapters.sql.writer_turn import DEFAULT_WAIT_SECONDS
 
 SQLITE_SYNCHRONOUS = ("FULL", "NORMAL", "EXTRA")
@@ -53,7 +53,7 @@ def create_sql_engine(url: str, *, sqlite_synchronous: str = "FULL", pool_size: 
                                       "options": options})
         event.listen(engine, "connect", _no_prepared_statements_of_psycopgs_own)
         _ping_when_idle(engine, ping_after_idle)
-        # Queued writes (adapters/sql/prepared.py) go before any statement of Core's own (or a
+        # Queued writes (adapters/sql/prepared_sending.py) go before any statement of Core's own (or a
         # savepoint), so it sees them, and before a commit; a rollback drops them unsent.
         event.listen(engine, "before_execute", _send_deferred_first)
         event.listen(engine, "commit", send_deferred)

@@ -24,7 +24,7 @@ from adapters.sql.database_file import DatabaseFile
 from adapters.sql.fraud import SqlFraud
 from adapters.sql.identity import SqlLoginAttempts, SqlRateLimits, SqlRefreshTokens, SqlSessions
 from adapters.sql.kept_connections import InPlaceConnections, KeptConnections, kept_per_kind
-from adapters.sql.prepared import drop_deferred, send_deferred
+from adapters.sql.prepared_sending import drop_deferred, send_deferred
 from adapters.sql.reminders import SqlReminders
 from adapters.sql.repositories import (
     SqlAccounts,
