@@ -1,0 +1,212 @@
+"""One SQL unit of work: one connection, one transaction, its repositories made on first use,
+rolled back unless committed."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable
+from types import TracebackType
+from typing import Generic, Self, TypeVar, overload
+
+from sqlalchemy.engine import Connection, Engine, RootTransaction
+
+from adapters.sql.audit import SqlAudit
+from adapters.sql.beneficiaries import SqlBeneficiaries
+from adapters.sql.branches import SqlBranches
+from adapters.sql.cards import SqlCards
+from adapters.sql.checkpointer import Checkpointer
+from adapters.sql.database_file import DatabaseFile
+from adapters.sql.fraud import SqlFraud
+from adapters.sql.identity import SqlLoginAttempts, SqlRateLimits, SqlRefreshTokens, SqlSessions
+from adapters.sql.kept_connections import KeptConnections
+from adapters.sql.prepared_sending import drop_deferred, send_deferred
+from adapters.sql.reminders import SqlReminders
+from adapters.sql.repositories import (
+    SqlAccounts,
+    SqlCustomers,
+    SqlLedger,
+    SqlTransfers,
+    key_taken,
+)
+from adapters.sql.voice import SqlDevices, SqlVoice
+from adapters.sql.writer_turn import WriterTurn
+from application.ports import (
+    DuplicateIdempotencyKey,
+    WriteWouldWait,
+)
+from domain.errors import DomainError
+
+R = TypeVar("R")
+log = logging.getLogger(__name__)
+
+
+class _Repository(Generic[R]):
+    """A repository attribute of the unit of work, made from its connection on first use and
+    then kept in the instance (a non-data descriptor: the instance's own attribute wins)."""
+
+    def __init__(self, make: Callable[[Connection], R]) -> None:
+        self._make = make
+        self._name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, uow: None, owner: type) -> _Repository[R]: ...
+
+    @overload
+    def __get__(self, uow: SqlUnitOfWork, owner: type) -> R: ...
+
+    def __get__(self, uow: SqlUnitOfWork | None, owner: type) -> R | _Repository[R]:
+        if uow is None:
+            return self
+        repository = self._make(uow.connection)
+        uow.__dict__[self._name] = repository
+        return repository
+
+
+class SqlUnitOfWork:
+    # Repositories are made on first use: a request touches two or three of the sixteen.
+    customers = _Repository(SqlCustomers)
+    accounts = _Repository(SqlAccounts)
+    transfers = _Repository(SqlTransfers)
+    ledger = _Repository(SqlLedger)
+    audit = _Repository(SqlAudit)
+    sessions = _Repository(SqlSessions)
+    refresh_tokens = _Repository(SqlRefreshTokens)
+    login_attempts = _Repository(SqlLoginAttempts)
+    rate_limits = _Repository(SqlRateLimits)
+    devices = _Repository(SqlDevices)
+    voice = _Repository(SqlVoice)
+    fraud = _Repository(SqlFraud)
+    beneficiaries = _Repository(SqlBeneficiaries)
+    cards = _Repository(SqlCards)
+    reminders = _Repository(SqlReminders)
+    branches = _Repository(SqlBranches)
+
+    def __init__(self, engine: Engine, write: bool, writer: WriterTurn | None,
+                 shared: bool = False, connections: KeptConnections | None = None,
+                 checkpointer: Checkpointer | None = None,
+                 database_file: DatabaseFile | None = None) -> None:
+        self._engine = engine
+        self._write = write
+        self._shared = shared
+        self.committed = False
+        self._borrowers = 0
+        self._writer = writer if write else None
+        self._connections = connections  # where its connection comes from and goes back to
+        self._checkpointer = checkpointer if write else None  # SQLite: checkpoints the WAL
+        self._file = database_file if write else None  # SQLite: still at its path?
+        self._conn: Connection | None = None
+        self._tx: RootTransaction | None = None
+
+    def __enter__(self) -> Self:
+        if self._shared and self._conn is not None:  # borrowed inside request_reads
+            self._borrowers += 1
+            return self
+        if self._writer is not None:
+            self._writer.acquire()
+        try:
+            conn = self._connections.take() if self._connections else self._engine.connect()
+            self._conn = conn
+            if self._checkpointer is not None:
+                leave_checkpoints_to_the_thread(conn)
+            if not self._shared:  # a request's reads run statement by statement
+                self._tx = conn.begin()
+        except BaseException:
+            self._release(healthy=False)
+            raise
+        return self
+
+    @property
+    def connection(self) -> Connection:
+        assert self._conn is not None, "a repository used outside of `with uow:`"
+        return self._conn
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if self._borrowers:
+            self._borrowers -= 1  # the connection goes back when request_reads ends
+            return
+        # A domain refusal ("no such account") leaves the connection as good as before, and so
+        # does a write in place refused before it began (`loop_writes`) while this one read.
+        self._release(healthy=exc is None or isinstance(exc, (DomainError, WriteWouldWait)))
+        if exc is not None and key_taken(exc):
+            # A transfer's row is sent with a later statement or the commit (SqlTransfers.add):
+            # whichever found the key taken, the caller hears what a race it lost means.
+            raise DuplicateIdempotencyKey("another request with this key came first") from exc
+
+    def _release(self, healthy: bool) -> None:
+        try:
+            if self._conn is not None:
+                drop_deferred(self._conn)  # not committed: queued writes are never sent
+            if self._tx is not None and self._tx.is_active:
+                self._tx.rollback()
+            if self._connections is not None and self._conn is not None:
+                if self._conn.in_transaction():  # a Core statement's autobegin: sends nothing
+                    self._conn.rollback()
+                self._connections.give_back(self._conn, healthy)
+            elif self._conn is not None:
+                self._conn.close()
+        finally:
+            self._tx = self._conn = None
+            for name in REPOSITORIES & vars(self).keys():  # none outlives its transaction
+                delattr(self, name)
+            if self._writer is not None:
+                self._writer.release()
+
+    def commit(self) -> None:
+        assert self._tx is not None, "commit outside of `with uow:`"
+        assert not self._shared, "a shared read transaction commits nothing"
+        assert self._conn is not None
+        audit = vars(self).get("audit")  # made only if this transaction appended or read
+        if audit is not None:
+            audit.place()
+        if self._file is not None:
+            self._file.check()  # never acknowledge writes into a moved or deleted file
+        # Queued writes and the COMMIT in one round trip; if a write fails, nothing commits.
+        send_deferred(self._conn, commit=True)
+        self._tx.commit()
+        self._tx = None
+        self.committed = True
+        if self._checkpointer is not None:
+            self._checkpointer.committed()
+
+    def rollback(self) -> None:
+        if (audit := vars(self).get("audit")) is not None:
+            audit.discard()
+        if self._conn is not None:
+            drop_deferred(self._conn)
+        if self._tx is not None and self._tx.is_active:
+            self._tx.rollback()
+
+
+def roll_back_quietly(conn: Connection) -> None:
+    """Roll back what the connection has open; it is closed anyway if that fails."""
+    try:
+        conn.rollback()
+    except Exception:
+        log.warning("a rollback of writes in place failed; their connection is closed",
+                    exc_info=True)
+
+
+def leave_checkpoints_to_the_thread(conn: Connection) -> None:
+    """A writer's connection whose commits never checkpoint: SQLite would run the checkpoint
+    inside the COMMIT, while this process holds the writer turn (checkpointer.py). Once per
+    connection: the setting lasts as long as it does."""
+    if conn.connection.info.get("vaani_checkpoints_left") is None:
+        dbapi_connection = conn.connection.dbapi_connection
+        assert dbapi_connection is not None
+        dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")
+        conn.connection.info["vaani_checkpoints_left"] = True
+
+
+def busy(error: BaseException) -> bool:
+    """SQLITE_BUSY, raised by Core (wrapped) or by the driver itself (our BEGIN, engine.py)."""
+    code = getattr(getattr(error, "orig", error), "sqlite_errorcode", None)
+    return code is not None and code & 0xFF == sqlite3.SQLITE_BUSY  # extended codes too
+
+
+REPOSITORIES = frozenset(name for name, value in vars(SqlUnitOfWork).items()
+                          if isinstance(value, _Repository))
