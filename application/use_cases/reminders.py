@@ -55,7 +55,7 @@ class ManageReminders:
             if waiting >= MOST_PENDING:
                 raise ValidationError(f"a customer may have at most {MOST_PENDING} pending "
                                       "reminders; complete or delete some first",
-                                      field="due_at", reason="too_many_reminders")
+                                      reason="too_many_reminders")
             uow.reminders.add(reminder)
             uow.audit.append(self._audit.event(context, "reminder.added", customer_id=customer_id,
                                                resource=f"reminder:{reminder.id}"))
