@@ -313,12 +313,12 @@ generator shares the 2 cores with the server. A run starts once every worker of 
 logged its start-up (until 2026-12-01 it started when the first answered, while Vaani's second
 worker was still loading the speaker model). SQLite synchronous FULL; PostgreSQL with default
 durability. With two workers on SQLite, Vaani's writers take turns on a lock the kernel wakes
-them from (`adapters/sql/writer_turn.py`); the bare endpoint's two processes wait for each other
+them from (`adapters/sql/sqlite/one_writer.py`); the bare endpoint's two processes wait for each other
 in SQLite's busy handler, as a hand-written app does. On SQLite, Vaani reads a balance and
-writes a transfer on the event loop itself (`loop_reads`, `loop_writes` in
-`adapters/sql/unit_of_work.py`; a worker thread only waits for the writer turn while another
-worker has it), and transfers in flight together share one commit (at most 8, none answered
-before it: `entrypoints/http/quick_writes.py`); the bare endpoint reads and writes on
+writes a transfer on the event loop itself (`adapters/sql/sqlite/in_place.py`, chosen by
+`entrypoints/http/dispatch/sqlite_loop.py`; a worker thread only waits for the writer turn while
+another worker has it), and transfers in flight together share one commit (at most 8, none
+answered before it: `entrypoints/http/dispatch/group_commit.py`); the bare endpoint reads and writes on
 Starlette's thread pool, one commit each. With several workers, a worker carrying more than its share of requests
 in flight sends one client at a time to reconnect (`entrypoints/http/worker_load.py`): the 16
 connections opened at once used to be split 14 / 2 or 12 / 4 between Vaani's two workers, the

@@ -182,7 +182,7 @@ per round; medians of {ROUNDS} interleaved rounds. After every round: customer m
 ledger and audit-chain verification pass. PostgreSQL is a local cluster with default durability
 (fsync and synchronous_commit on). Load average before: {load_before:.2f}.
 SQLite's four worker processes take turns through Vaani's writer turn
-(`adapters/sql/writer_turn.py`): it changes process at nearly every commit, and each writer then
+(`adapters/sql/sqlite/one_writer.py`): it changes process at nearly every commit, and each writer then
 starts with a stale page cache; the hand-written writers sleep in SQLite's busy handler and
 retry, which runs them in bursts. With the turn between processes taken out (an experiment on
 2026-12-04, not a setting), the use case's four processes ran at 0.72 / 0.65 of the hand-written

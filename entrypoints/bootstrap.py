@@ -91,6 +91,9 @@ from application.use_cases import (
 from application.voice_checks import VoiceVerifier
 from application.voice_policy import VoicePolicy
 from domain.branch import OwnBank
+from entrypoints.http.dispatch import Dispatcher
+from entrypoints.http.dispatch.sqlite_loop import SqliteLoopDispatcher
+from entrypoints.http.dispatch.threads import ThreadDispatcher
 from entrypoints.settings import ConfigurationError, Settings
 
 USE_CASES = (
@@ -137,6 +140,15 @@ def unit_of_work_factory(settings: Settings) -> UnitOfWorkFactory:
     return SqlUnitOfWorkFactory(engine, wait=settings.db_wait_seconds)
 
 
+def dispatcher(factory: UnitOfWorkFactory) -> Dispatcher:
+    """Where HTTP requests' blocking work runs (entrypoints/http/dispatch): on an SQLite file,
+    short work on the event loop itself; elsewhere on worker threads."""
+    if not isinstance(factory, SqlUnitOfWorkFactory):
+        return ThreadDispatcher()
+    threads = ThreadDispatcher(factory.request_reads)
+    return SqliteLoopDispatcher(factory.in_place, threads) if factory.in_place else threads
+
+
 def bootstrap(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | None = None,
               uow_factory: UnitOfWorkFactory | None = None,
               voice_engine: VoiceEngine | None = None) -> punq.Container:
@@ -148,7 +160,9 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, ids: IdGenerato
     clock = clock or SystemClock()
     container.register(Clock, instance=clock)
     container.register(IdGenerator, instance=ids or RandomIds())
-    container.register(UnitOfWorkFactory, instance=uow_factory or unit_of_work_factory(settings))
+    factory = uow_factory or unit_of_work_factory(settings)
+    container.register(UnitOfWorkFactory, instance=factory)
+    container.register(Dispatcher, instance=dispatcher(factory))
     container.register(PasswordHasher, instance=Argon2Hasher(
         memory_kib=settings.argon2_memory_kib, time_cost=settings.argon2_time_cost))
     container.register(TokenService, instance=JwtTokenService(

@@ -10,7 +10,7 @@ import punq
 import pytest
 import sqlalchemy as sa
 
-from adapters.sql import unit_of_work as sql_unit_of_work
+from adapters.sql.sqlite import write_pace
 from application.ports import UnitOfWorkFactory
 from application.use_cases import VerifyAuditTrail, VerifyLedger
 from entrypoints.bootstrap import bootstrap, prepare_database
@@ -76,7 +76,7 @@ def writes_in_place_never_pause(monkeypatch: pytest.MonkeyPatch) -> None:
     disk). On a busy machine ordinary writes can look that slow, so tests that are not about
     the pause must not depend on it: its threshold is set out of reach here, and a test about
     it sets its own."""
-    monkeypatch.setattr(sql_unit_of_work, "SLOW_LOOP_WRITE_S", 3600.0)
+    monkeypatch.setattr(write_pace, "SLOW_WRITE_S", 3600.0)
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager, nullcontext
 from types import TracebackType
 from typing import Self
 
@@ -27,7 +26,6 @@ from adapters.memory.ledger_repositories import MemoryAccounts, MemoryLedger, Me
 from adapters.memory.staged import Staged
 from adapters.memory.store import MemoryStore
 from adapters.memory.voice_and_fraud_repositories import MemoryFraud, MemoryVoice
-from application.ports import WritesInPlace
 from domain.audit import AuditHead
 
 
@@ -132,27 +130,6 @@ class MemoryUnitOfWorkFactory:
 
     def __call__(self, *, write: bool = False) -> MemoryUnitOfWork:
         return MemoryUnitOfWork(self.store, write)
-
-    def request_reads(self) -> AbstractContextManager[None]:
-        return nullcontext()  # every read already sees the one store
-
-    def loop_reads(self) -> AbstractContextManager[None] | None:
-        return None  # a demo's or a test's store: its reads stay on worker threads
-
-    def loop_writes(self) -> WritesInPlace | None:
-        return None  # and so do its writes
-
-    def commit_loop_writes(self) -> int:
-        return 0  # never any open
-
-    def writers_take_turns(self) -> bool:
-        return True  # one writer at a time holds the store's writer lock
-
-    def wait_for_writer_turn(self) -> bool:
-        return False  # no writes in place, no turn
-
-    def give_back_writer_turn(self) -> None:
-        pass
 
     def ping(self) -> bool:
         return True

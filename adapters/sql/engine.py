@@ -14,7 +14,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from adapters.sql.prepared_sending import drop_deferred, send_deferred
-from adapters.sql.writer_turn import DEFAULT_WAIT_SECONDS
+from adapters.sql.sqlite.one_writer import DEFAULT_WAIT_SECONDS
 
 SQLITE_SYNCHRONOUS = ("FULL", "NORMAL", "EXTRA")
 
@@ -128,7 +128,7 @@ def _ping_when_idle(engine: Engine, idle: float) -> None:
 
 
 def _no_prepared_statements_of_psycopgs_own(dbapi_connection: Any, _: Any) -> None:
-    """The money path's statements are prepared by pg_pipeline.py; psycopg, which prepares a
+    """The money path's statements are prepared by postgres/pipeline.py; psycopg, which prepares a
     statement it has run five times, would send DEALLOCATE ALL at a rollback and drop those
     too. Core's own statements (rare, off the money path) are parsed each time instead."""
     dbapi_connection.prepare_threshold = None
@@ -141,7 +141,7 @@ def _send_deferred_first(conn: sa.Connection, *_: Any) -> None:
 def database_unavailable(error: BaseException) -> bool:
     """The database could not be reached or dropped the connection (a restart, a failover), or
     did not give what a request needs within the wait (a lock held elsewhere, a busy SQLite
-    file, the writer turn, an exhausted pool), or its file is gone (database_file.py): the
+    file, the writer turn, an exhausted pool), or its file is gone (sqlite/database_file.py): the
     request may be retried, nothing was committed. Driver errors count whether SQLAlchemy
     wrapped them or not: SQLite's BEGIN (above) and the writer turn raise them bare."""
     if isinstance(error, sa.exc.DBAPIError) and error.connection_invalidated:

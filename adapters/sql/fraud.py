@@ -11,9 +11,9 @@ import attrs
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from adapters.sql.postgres.advisory_locks import take_turn
 from adapters.sql.prepared import Prepared
 from adapters.sql.tables import fraud_assessments, fraud_profiles
-from adapters.sql.turns import take_turn
 from domain.fraud import Assessment, Contribution, Decision, StoredAssessment
 from domain.fraud_profile import CounterpartyProfile, CustomerProfile
 

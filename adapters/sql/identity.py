@@ -13,9 +13,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from adapters.sql import mapping as m
+from adapters.sql.postgres.advisory_locks import take_turn
 from adapters.sql.prepared import Prepared
 from adapters.sql.tables import login_attempts, rate_limits, refresh_tokens, sessions
-from adapters.sql.turns import take_turn
 from domain.login_attempts import LoginAttempts
 from domain.session import RefreshToken, Session
 

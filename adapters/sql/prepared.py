@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.sql.compiler import SQLCompiler
 
-from adapters.sql.pg_pipeline import numbered
+from adapters.sql.postgres.pipeline import numbered
 from adapters.sql.prepared_sending import DEFERRED, Answer, run, send
 
 Processor = Callable[[Any], Any]

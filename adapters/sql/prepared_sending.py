@@ -2,7 +2,7 @@
 libpq's pipeline mode on PostgreSQL, with errors wrapped as Core wraps them.
 
 On PostgreSQL every statement goes through libpq's pipeline mode, prepared once per connection
-(pg_pipeline.py: psycopg's cursor machinery cost more than the rest of a transfer). A write
+(postgres/pipeline.py: psycopg's cursor machinery cost more than the rest of a transfer). A write
 whose outcome nothing waits for (no rowcount, no rows) may be *deferred*: queued on its
 connection and sent, in one pipeline (one round trip), together with the transaction's next
 statement or with its COMMIT. With the queued reads
@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from adapters.sql.pg_pipeline import Outcome, pipeline_of
+from adapters.sql.postgres.pipeline import Outcome, pipeline_of
 
 if TYPE_CHECKING:
     from adapters.sql.prepared import Plan
@@ -81,7 +81,7 @@ def send(conn: Connection, plan: Plan, parameters: Any, *, fetch: bool = False) 
 
 
 def _pipeline(conn: Connection, statements: list[_Queued], commit: bool = False) -> Outcome:
-    """Send the statements in one round trip (pg_pipeline.py; with the transaction's BEGIN
+    """Send the statements in one round trip (postgres/pipeline.py; with the transaction's BEGIN
     when it is the first, and its COMMIT when `commit`); the queued reads' answers in, the last
     statement's outcome returned."""
     pooled = conn.connection

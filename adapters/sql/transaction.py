@@ -4,7 +4,6 @@ rolled back unless committed."""
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Callable
 from types import TracebackType
 from typing import Generic, Self, TypeVar, overload
@@ -15,8 +14,6 @@ from adapters.sql.audit import SqlAudit
 from adapters.sql.beneficiaries import SqlBeneficiaries
 from adapters.sql.branches import SqlBranches
 from adapters.sql.cards import SqlCards
-from adapters.sql.checkpointer import Checkpointer
-from adapters.sql.database_file import DatabaseFile
 from adapters.sql.fraud import SqlFraud
 from adapters.sql.identity import SqlLoginAttempts, SqlRateLimits, SqlRefreshTokens, SqlSessions
 from adapters.sql.kept_connections import KeptConnections
@@ -29,12 +26,12 @@ from adapters.sql.repositories import (
     SqlTransfers,
     key_taken,
 )
+from adapters.sql.sqlite.checkpointer import Checkpointer, leave_checkpoints_to_the_thread
+from adapters.sql.sqlite.database_file import DatabaseFile
+from adapters.sql.sqlite.one_writer import WriterTurn
+from adapters.sql.sqlite.would_wait import WriteWouldWait
 from adapters.sql.voice import SqlDevices, SqlVoice
-from adapters.sql.writer_turn import WriterTurn
-from application.ports import (
-    DuplicateIdempotencyKey,
-    WriteWouldWait,
-)
+from application.ports import DuplicateIdempotencyKey
 from domain.errors import DomainError
 
 R = TypeVar("R")
@@ -130,7 +127,7 @@ class SqlUnitOfWork:
             self._borrowers -= 1  # the connection goes back when request_reads ends
             return
         # A domain refusal ("no such account") leaves the connection as good as before, and so
-        # does a write in place refused before it began (`loop_writes`) while this one read.
+        # does a write in place refused before it began (sqlite/in_place.py) while this one read.
         self._release(healthy=exc is None or isinstance(exc, (DomainError, WriteWouldWait)))
         if exc is not None and key_taken(exc):
             # A transfer's row is sent with a later statement or the commit (SqlTransfers.add):
@@ -189,23 +186,6 @@ def roll_back_quietly(conn: Connection) -> None:
     except Exception:
         log.warning("a rollback of writes in place failed; their connection is closed",
                     exc_info=True)
-
-
-def leave_checkpoints_to_the_thread(conn: Connection) -> None:
-    """A writer's connection whose commits never checkpoint: SQLite would run the checkpoint
-    inside the COMMIT, while this process holds the writer turn (checkpointer.py). Once per
-    connection: the setting lasts as long as it does."""
-    if conn.connection.info.get("vaani_checkpoints_left") is None:
-        dbapi_connection = conn.connection.dbapi_connection
-        assert dbapi_connection is not None
-        dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")
-        conn.connection.info["vaani_checkpoints_left"] = True
-
-
-def busy(error: BaseException) -> bool:
-    """SQLITE_BUSY, raised by Core (wrapped) or by the driver itself (our BEGIN, engine.py)."""
-    code = getattr(getattr(error, "orig", error), "sqlite_errorcode", None)
-    return code is not None and code & 0xFF == sqlite3.SQLITE_BUSY  # extended codes too
 
 
 REPOSITORIES = frozenset(name for name, value in vars(SqlUnitOfWork).items()

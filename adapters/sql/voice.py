@@ -11,6 +11,7 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from adapters.sql.postgres.advisory_locks import take_turn
 from adapters.sql.prepared import Prepared
 from adapters.sql.tables import (
     device_bindings,
@@ -19,7 +20,6 @@ from adapters.sql.tables import (
     voice_samples,
     voiceprints,
 )
-from adapters.sql.turns import take_turn
 from application.ports import Later
 from domain.device import DeviceBinding, TrustLevel
 from domain.device_key import DeviceKey, DeviceNonce

@@ -122,7 +122,7 @@ class Poster:
         if uow is not None:
             return self._post_in(uow, request, fingerprint, authorize, screen)
         read_ahead = True
-        if screen is not None and self._uow_factory.writers_take_turns():
+        if screen is not None and getattr(self._uow_factory, "writers_take_turns", lambda: False)():
             # Every other writer waits while this one holds the turn (SQLite): what needs no
             # lock is read before it is taken, and a retry found by its key never takes it.
             with self._uow_factory() as reading:

@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 from collections.abc import Awaitable, Callable
-from contextlib import AbstractContextManager
 from typing import TypeVar
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from application.context import RequestContext
-from application.ports import ReadWouldWait
 from application.use_cases import Principal
 from domain.customer import Role
 from domain.errors import Forbidden, Unauthorized
 from entrypoints.http.offload import offload
-from entrypoints.http.quick_writes import QuickWrites, WorkerHandler
 from entrypoints.http.services import Services
 
 Handler = Callable[[Request], Awaitable[Response]]
+# A blocking endpoint's work: the request, its checked caller and its body.
+BlockingHandler = Callable[[Request, Principal, bytes], Response]
 R = TypeVar("R")
 ANY_ROLE = (Role.CUSTOMER, Role.OPERATOR, Role.ADMIN)
 
@@ -76,78 +74,35 @@ def requires(*roles: Role) -> Callable[[Handler], Handler]:
     return wrap
 
 
-def requires_on_worker(*roles: Role, reads_only: bool = False, quick: bool = False
-                       ) -> Callable[[WorkerHandler], Handler]:
-    """`requires` for an endpoint whose whole work is blocking: the token and session check and
-    the handler run one after the other on the same worker thread. Each trip to a worker costs
-    the event loop a wake-up and the threads a turn at the GIL; the busiest endpoints make one
-    trip instead of two. The handler gets the request, its caller and the body, read on the loop
-    (within the size limit) before the trip. The session is read as a request read
-    (`request_reads`); an endpoint that `reads_only` reads its answer on the same connection.
-    A `quick` one (a row or two to read, or one short write transaction) makes no trip where
-    the database lets the event loop read and write in place (`loop_reads`, `loop_writes`:
-    SQLite); should a read there meet a lock, or a write find another writer at work, it goes
-    to a worker thread after all."""
+def requires_blocking(*roles: Role, reads_only: bool = False, short: bool = False
+                      ) -> Callable[[BlockingHandler], Handler]:
+    """`requires` for an endpoint whose whole work is blocking: the caller check and the handler
+    run one after the other where the dispatcher chosen at start-up runs request work
+    (entrypoints/http/dispatch): one trip off the event loop instead of two, or none. The
+    handler gets the request, its caller and the body, read on the loop (within the size
+    limit) first. `reads_only`: it only reads, on the connection the check read on; `short`:
+    a row or two to read, or one short write transaction."""
 
-    def wrap(handler: WorkerHandler) -> Handler:
+    def wrap(handler: BlockingHandler) -> Handler:
         async def endpoint(request: Request) -> Response:
             token = _bearer_token(request)
             # A read's handler takes no body: one left unread is dropped by the server.
             body = b"" if reads_only else await request.body()
+            dispatch = services(request).dispatch
 
-            def read() -> Response:
-                with services(request).uow_factory.request_reads():
-                    return handler(request, _authenticate(request, token, roles), body)
+            def check() -> Principal:
+                return _authenticate(request, token, roles)
 
-            if quick and (in_place := services(request).uow_factory.loop_reads()) is not None:
-                if reads_only:  # the session and the answer on one connection
-                    answer = await _on_the_loop(in_place, lambda: handler(
-                        request, _authenticate(request, token, roles), body))
-                    if answer is not None:
-                        return answer
-                else:
-                    written = await _quick_writes(request).write(
-                        request, handler, body,
-                        lambda: _on_the_loop(in_place, lambda: _authenticate(request, token, roles)))
-                    if written is not None:
-                        return written
-
-            def write() -> Response:
-                # The session check is a request read too; the handler's writes open their
-                # own transaction once it has given the connection back.
-                with services(request).uow_factory.request_reads():
-                    who = _authenticate(request, token, roles)
+            def work(who: Principal) -> Response:
                 return handler(request, who, body)
-            return await offload(read if reads_only else write)
+
+            if reads_only:
+                return await dispatch.read(lambda: work(check()), short=short)
+            return await dispatch.write(check, work, short=short)
 
         return _declared(endpoint, handler, roles)
 
     return wrap
-
-
-async def _on_the_loop(in_place: AbstractContextManager[None], work: Callable[[], R]) -> R | None:
-    """`work` on the event loop, reading in place (`loop_reads`); None if a read there would
-    wait for a lock: then it is done again on a worker thread, where waiting blocks no one."""
-    # One turn of the loop first: a request that never gave the loop back let other
-    # connections wait (64 connections on one worker: p99 436 ms; with it, 73 ms, and
-    # 2,334 -> 2,819 balances/s).
-    await asyncio.sleep(0)
-    try:
-        with in_place:
-            return work()
-    except ReadWouldWait:
-        return None
-
-
-def _quick_writes(request: Request) -> QuickWrites:
-    """This app's quick writes on the running loop (a test may run an app on several loops one
-    after the other; an asyncio lock belongs to one)."""
-    loop = asyncio.get_running_loop()
-    found: tuple[asyncio.AbstractEventLoop, QuickWrites] | None = getattr(
-        request.app.state, "quick_writes", None)
-    if found is None or found[0] is not loop:
-        found = request.app.state.quick_writes = (loop, QuickWrites(services(request).uow_factory))
-    return found[1]
 
 
 def _bearer_token(request: Request) -> str:

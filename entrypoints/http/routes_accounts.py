@@ -15,7 +15,7 @@ from domain.ledger import Channel
 from domain.transfer import TransferStatus
 from entrypoints.converters import structure
 from entrypoints.http import views
-from entrypoints.http.auth import accepts, caller, context, requires, requires_on_worker, services
+from entrypoints.http.auth import accepts, caller, context, requires, requires_blocking, services
 from entrypoints.http.offload import offload
 from entrypoints.http.query import account_number, moment, page_cursor, page_limit, reads
 from entrypoints.http.request_body import json_body, parse_json
@@ -23,7 +23,7 @@ from entrypoints.http.responses import JSONResponse
 from entrypoints.http.schemas import StatementBody, TransferBody
 
 
-@requires_on_worker(Role.CUSTOMER, reads_only=True, quick=True)
+@requires_blocking(Role.CUSTOMER, reads_only=True, short=True)
 def list_accounts(request: Request, who: Principal, _: bytes) -> Response:
     """The caller's accounts with balances."""
     bank = services(request)
@@ -31,7 +31,7 @@ def list_accounts(request: Request, who: Principal, _: bytes) -> Response:
     return JSONResponse({"items": [views.account(a, branches) for a in found]})
 
 
-@requires_on_worker(Role.CUSTOMER, reads_only=True, quick=True)
+@requires_blocking(Role.CUSTOMER, reads_only=True, short=True)
 def balance(request: Request, who: Principal, _: bytes) -> Response:
     """One account's balance and available balance."""
     bank = services(request)
@@ -40,7 +40,7 @@ def balance(request: Request, who: Principal, _: bytes) -> Response:
 
 
 @reads("limit", "cursor", "from", "to")
-@requires_on_worker(Role.CUSTOMER, reads_only=True)
+@requires_blocking(Role.CUSTOMER, reads_only=True)
 def transactions(request: Request, who: Principal, _: bytes) -> Response:
     """Ledger entries, newest first, keyset-paginated."""
     page = services(request).list_transactions.execute(
@@ -53,7 +53,7 @@ def transactions(request: Request, who: Principal, _: bytes) -> Response:
 
 
 @accepts(TransferBody, 201)
-@requires_on_worker(Role.CUSTOMER, quick=True)
+@requires_blocking(Role.CUSTOMER, short=True)
 def transfer(request: Request, who: Principal, raw: bytes) -> Response:
     """Move money (idempotent with Idempotency-Key); 201 posted, 202 held."""
     body = structure(parse_json(raw), TransferBody)

@@ -34,6 +34,7 @@ from application.use_cases import (
     TransferMoney,
     VerifyUpiPin,
 )
+from entrypoints.http.dispatch import Dispatcher
 from entrypoints.settings import Settings
 
 
@@ -41,6 +42,7 @@ from entrypoints.settings import Settings
 class Services:
     settings: Settings
     uow_factory: UnitOfWorkFactory
+    dispatch: Dispatcher
     authenticate: Authenticate
     throttle: Throttle
     register: RegisterCustomer

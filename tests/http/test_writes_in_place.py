@@ -14,13 +14,12 @@ import punq
 import pytest
 from starlette.testclient import TestClient
 
-import adapters.sql.unit_of_work as sql_unit_of_work
-from adapters.sql.unit_of_work import SqlUnitOfWorkFactory
-from adapters.sql.writer_turn import WriterTurn
+from adapters.sql.sqlite.in_place import InPlace
+from adapters.sql.sqlite.one_writer import WriterTurn
 from application.ports import UnitOfWorkFactory
 from application.use_cases import VerifyAuditTrail, VerifyLedger
-from entrypoints.http import quick_writes
 from entrypoints.http.app import create_app
+from entrypoints.http.dispatch import group_commit
 from tests.http.conftest import API
 
 pytestmark = pytest.mark.parametrize("profile", ["sqlite"], indirect=True)
@@ -97,14 +96,14 @@ def _pay_together(bank: punq.Container, headers: dict[str, str], source: str, ta
 def _counting_commits(monkeypatch: pytest.MonkeyPatch, before: Any = None) -> list[int]:
     """The units of work each commit of writes in place held (`before` runs first)."""
     counted: list[int] = []
-    commit = SqlUnitOfWorkFactory.commit_loop_writes
+    commit = InPlace.commit
 
-    def counting(factory: SqlUnitOfWorkFactory) -> int:
-        if before is not None and factory._loop_transaction is not None:
-            before(factory._loop_transaction)
-        counted.append(commit(factory))
+    def counting(in_place: InPlace) -> int:
+        if before is not None and in_place._open is not None:
+            before(in_place._open)
+        counted.append(commit(in_place))
         return counted[-1]
-    monkeypatch.setattr(SqlUnitOfWorkFactory, "commit_loop_writes", counting)
+    monkeypatch.setattr(InPlace, "commit", counting)
     return counted
 
 
@@ -136,10 +135,9 @@ def test_a_shared_commit_that_fails_answers_each_of_its_transfers_503_and_moves_
     headers, savings, current = asha
     # All six in one shared commit: on a busy test machine they could outlast the 10 ms a
     # transaction stays open, and the next ones, finding the loop's connection closed by the
-    # failed commit, post on a thread (201, rightly); or writes in place could average over
-    # the slow-disk threshold and go to threads for a second.
-    monkeypatch.setattr(quick_writes, "MAX_OPEN_S", 5.0)
-    monkeypatch.setattr(sql_unit_of_work, "SLOW_LOOP_WRITE_S", 10.0)
+    # failed commit, post on a thread (201, rightly). (Writes in place never pause in tests:
+    # conftest.py.)
+    monkeypatch.setattr(group_commit, "MAX_OPEN_S", 5.0)
     for warm_up in ("warm-1", "warm-2"):  # the first opens the loop's connections, on a thread
         _pay_together(bank, headers, savings, current, [warm_up])
     committed = _counting_commits(monkeypatch,

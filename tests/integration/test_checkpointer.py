@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from adapters.sql import checkpointer
-from adapters.sql.checkpointer import Checkpointer
-from adapters.sql.writer_turn import WriterTurn
+from adapters.sql.sqlite.checkpointer import Checkpointer
+from adapters.sql.sqlite.one_writer import WriterTurn
 
 
 def _checkpointed(ran: Checkpointer, at_least: int) -> bool:

@@ -1,6 +1,6 @@
-"""`loop_writes`: on SQLite a server's event loop runs a request's write in place when the
-writer turn is free, and otherwise refuses at once having written nothing (the request then
-goes to a worker thread, which may wait). Never on PostgreSQL or the memory store."""
+"""Writes in place (`InPlace.writes`): on SQLite a server's event loop runs a request's write
+in place when the writer turn is free, and otherwise refuses at once having written nothing
+(the request then goes to a worker thread, which may wait). Never on PostgreSQL or the memory store."""
 
 from __future__ import annotations
 
@@ -15,16 +15,12 @@ import punq
 import pytest
 from sqlalchemy.exc import OperationalError
 
-import adapters.sql.unit_of_work as sql_unit_of_work
-from adapters.sql import checkpointer
-from adapters.sql.writer_turn import Refusal, WriterTurn
-from application.ports import (
-    ReadWouldWait,
-    UnitOfWorkFactory,
-    WriterTurnTaken,
-    WritesInPlace,
-    WriteWouldWait,
-)
+from adapters.sql.sqlite import checkpointer
+from adapters.sql.sqlite.in_place import LOOP_BUSY_TIMEOUT_MS, InPlace, Written
+from adapters.sql.sqlite.one_writer import Refusal, WriterTurn
+from adapters.sql.sqlite.would_wait import ReadWouldWait, WriterTurnTaken, WriteWouldWait
+from adapters.sql.sqlite.write_pace import WritePace
+from application.ports import UnitOfWorkFactory
 from application.use_cases import (
     GetBalance,
     TransferCommand,
@@ -40,9 +36,26 @@ SQLITE = pytest.mark.parametrize("profile", ["sqlite"], indirect=True)
 
 def test_writes_in_place_are_for_sqlite_only(bank: punq.Container, profile: str) -> None:
     factory = bank.resolve(UnitOfWorkFactory)
-    assert (factory.loop_writes() is not None) == (profile == "sqlite")
-    assert factory.wait_for_writer_turn() == (profile == "sqlite")  # the turn is SQLite's
-    factory.give_back_writer_turn()
+    assert (getattr(factory, "in_place", None) is not None) == (profile == "sqlite")
+
+
+class _Block:
+    """A request's writes in place, reusable as a `with` block; `pending` after it."""
+
+    def __init__(self, in_place: InPlace) -> None:
+        self._in_place = in_place
+        self._written = Written()
+        self.pending = False
+
+    def __enter__(self) -> None:
+        self._writes = self._in_place.writes()
+        self._written = self._writes.__enter__()
+
+    def __exit__(self, *exc: object) -> bool | None:
+        try:
+            return self._writes.__exit__(*exc)  # type: ignore[arg-type]
+        finally:
+            self.pending = self._written.pending
 
 
 class _Bank:
@@ -56,6 +69,7 @@ class _Bank:
         self.source = account(bank, self.asha, "100.00").account_number
         self.target = account(bank, self.asha).account_number
         self.database = str(self.factory.engine.url.database)  # type: ignore[attr-defined]
+        self.in_place: InPlace = self.factory.in_place  # type: ignore[attr-defined]
 
     def move(self, amount: str, key: str) -> None:
         self._transfer.execute(TransferCommand(
@@ -76,11 +90,9 @@ class _Bank:
         finally:
             other.close()
 
-    def block(self) -> WritesInPlace:
+    def block(self) -> _Block:
         """A block of writes in place, left to share the loop's transaction with the next."""
-        writes = self.factory.loop_writes()
-        assert writes is not None
-        return writes
+        return _Block(self.in_place)
 
     def writes(self) -> AbstractContextManager[None]:
         """A block of writes in place, committed at its end as the HTTP layer commits them."""
@@ -92,7 +104,7 @@ class _Bank:
                 with writes:
                     yield
             finally:
-                self.factory.commit_loop_writes()
+                self.in_place.commit()
         return committed_after()
 
 
@@ -131,7 +143,7 @@ def test_while_another_process_writes_a_thread_waits_for_the_turn_and_keeps_it_f
         asha.move("10.00", "while-taken")
     assert time.monotonic() - started < 1  # refused at once
     waited: list[bool] = []
-    waiter = threading.Thread(target=lambda: waited.append(asha.factory.wait_for_writer_turn()))
+    waiter = threading.Thread(target=lambda: waited.append(asha.in_place.wait_for_turn() is None))
     waiter.start()
     waiter.join(0.3)
     assert waiter.is_alive()  # waits for the other process
@@ -150,10 +162,10 @@ def test_while_another_process_writes_a_thread_waits_for_the_turn_and_keeps_it_f
 def test_a_turn_kept_for_the_loop_that_no_write_takes_is_given_back_once(
         bank: punq.Container) -> None:
     asha = _Bank(bank)
-    assert asha.factory.wait_for_writer_turn()
+    asha.in_place.wait_for_turn()
     assert not asha.turn_is_free()
-    asha.factory.give_back_writer_turn()
-    asha.factory.give_back_writer_turn()  # nothing more to give back
+    asha.in_place.give_back_turn()
+    asha.in_place.give_back_turn()  # nothing more to give back
     assert asha.turn_is_free()
     with asha.writes():  # the loop asks for the turn afresh, and gets it
         asha.move("1.00", "after-a-kept-turn")
@@ -205,33 +217,45 @@ def test_a_writer_outside_vaani_makes_the_loop_refuse_after_a_brief_wait(
         with pytest.raises(WriteWouldWait), writes:
             asha.move("10.00", "outsider")
         waited = time.monotonic() - started
-        assert sql_unit_of_work.LOOP_BUSY_TIMEOUT_MS / 1000 <= waited < 1
+        assert LOOP_BUSY_TIMEOUT_MS / 1000 <= waited < 1
     asha.move("10.00", "outsider")  # on a worker thread, which opens the loop its connection
     with asha.writes():
         asha.move("1.00", "after-the-outsider")
     assert asha.moved() == inr("11.00")
 
 
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
 @SQLITE
-def test_a_slow_write_in_place_sends_writes_to_threads_for_a_while(
-        bank: punq.Container, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A slow disk: the loop, which serves every request of its worker, stops writing. One
-    slow write is not enough: a disk has its hiccups."""
+def test_a_slow_write_in_place_sends_writes_to_threads_for_a_while(bank: punq.Container) -> None:
+    """A slow disk: the loop, which serves every request of its worker, stops writing for a
+    while. One slow write is not enough: a disk has its hiccups. The writes' durations come
+    from the clock given to the pace, never from this machine's speed."""
     asha = _Bank(bank)
-    # Scaled up from a disk's milliseconds so that a busy machine's own slowness (a write
-    # taking tens of milliseconds) cannot decide the outcome.
-    monkeypatch.setattr(sql_unit_of_work, "SLOW_LOOP_WRITE_S", 0.04)
-    monkeypatch.setattr(sql_unit_of_work, "LOOP_WRITES_PAUSE_S", 0.3)
+    clock = _Clock()
+    asha.in_place.pace = WritePace(clock, slow_write_s=0.005, pause_s=1.0)
     with asha.writes():
         asha.move("1.00", "slow")
-        time.sleep(0.25)  # the average, a tenth of this: 25 ms
-    assert asha.factory.loop_writes() is not None
+        clock.now += 0.04  # the average, a tenth of this: 4 ms
+    assert asha.in_place.writes_open()
     with asha.writes():
         asha.move("1.00", "slower")
-        time.sleep(0.25)  # 47.5 ms
-    assert asha.factory.loop_writes() is None
-    time.sleep(0.4)
-    assert asha.factory.loop_writes() is not None
+        clock.now += 0.04  # 7.6 ms: over the threshold
+    assert not asha.in_place.writes_open()
+    clock.now += 0.99
+    assert not asha.in_place.writes_open()
+    clock.now += 0.02
+    assert asha.in_place.writes_open()
+    with asha.writes():  # measured afresh: one quick write does not pause them again
+        asha.move("1.00", "quick")
+    assert asha.in_place.writes_open()
+    assert asha.moved() == inr("3.00")
 
 
 @SQLITE
@@ -266,7 +290,7 @@ def test_blocks_share_one_transaction_that_nobody_sees_until_it_commits(
     assert asha.moved() == inr("0.00")  # read on a connection of its own
     other = WriterTurn(asha.database)
     assert other.try_acquire() is not None  # still ours
-    assert asha.factory.commit_loop_writes() == 2
+    assert asha.in_place.commit() == 2
     assert asha.moved() == inr("15.00")
     assert other.try_acquire() is None  # given back
     other.release()
@@ -285,7 +309,7 @@ def test_a_refusal_among_shared_writes_undoes_only_its_own(bank: punq.Container)
                 asha.move(amount, key)
         except InsufficientFunds:
             assert key == "too-much"
-    assert asha.factory.commit_loop_writes() == 2
+    assert asha.in_place.commit() == 2
     assert asha.moved() == inr("60.00")
     _verified(bank)
     with pytest.raises(InsufficientFunds):  # nothing of it was kept: the key is free
@@ -302,13 +326,13 @@ def test_a_transaction_the_database_rolled_back_commits_none_of_the_writes_that_
     block = asha.block()
     with block:
         asha.move("10.00", "lost-1")
-    loop_connection = asha.factory._loop_transaction.driver  # type: ignore[attr-defined]
+    loop_connection = asha.in_place._open.driver  # type: ignore[union-attr]
     loop_connection.execute("ROLLBACK")  # as SQLite does after SQLITE_FULL
     block = asha.block()
     with pytest.raises(OperationalError), block:
         asha.move("5.00", "lost-2")
     with pytest.raises(OperationalError):
-        asha.factory.commit_loop_writes()
+        asha.in_place.commit()
     assert asha.moved() == inr("0.00")
     asha.move("10.00", "lost-1")  # the retry, on a worker thread: posts, once
     with asha.writes():
@@ -326,7 +350,7 @@ def test_a_write_outside_a_block_while_writes_in_place_wait_is_an_error_not_a_de
         asha.move("10.00", "open")
     with pytest.raises(RuntimeError, match="not committed yet"):
         asha.move("1.00", "outside")  # would wait for the turn its own thread holds
-    asha.factory.commit_loop_writes()
+    asha.in_place.commit()
     assert asha.moved() == inr("10.00")
 
 
@@ -375,7 +399,7 @@ def test_every_writers_commits_leave_wal_checkpoints_to_a_thread(
     # Two commits make one checkpoint, whichever count the bank's own set-up left.
     checkpoints_after(on_worker_threads, before + 1)
     checkpoints_after(in_place, before + 2)
-    for kept in (factory._writers, factory._loop_writers):  # type: ignore[attr-defined]
+    for kept in (factory._writers, asha.in_place._writers):  # type: ignore[attr-defined]
         writer = kept.take()
         try:  # on the driver: Core would begin a writer's transaction first
             driver = writer.connection.dbapi_connection

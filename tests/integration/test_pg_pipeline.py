@@ -1,4 +1,4 @@
-"""PostgreSQL statements sent through libpq's pipeline mode (adapters/sql/pg_pipeline.py) keep
+"""PostgreSQL statements sent through libpq's pipeline mode (adapters/sql/postgres/pipeline.py) keep
 psycopg's behaviour: the transaction's BEGIN with its isolation level, autocommit, errors, and
 one prepared statement per statement on a connection."""
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from adapters.sql import pg_pipeline
 from adapters.sql.engine import create_sql_engine
-from adapters.sql.pg_pipeline import numbered
+from adapters.sql.postgres.pipeline import numbered
 from adapters.sql.prepared import Prepared
 
 counters = sa.Table("counters", sa.MetaData(), sa.Column("name", sa.String(32), primary_key=True),

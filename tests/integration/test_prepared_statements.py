@@ -265,7 +265,7 @@ def test_sqlite_uuids_read_back_as_the_same_uuids(number: int) -> None:
 @pytest.mark.postgresql
 def test_statements_stay_prepared_across_rollbacks_and_rollbacks_still_undo(
         postgres_server: str) -> None:
-    """Statements prepared by pg_pipeline.py outlive every ROLLBACK, also the driver's after a
+    """Statements prepared by postgres/pipeline.py outlive every ROLLBACK, also the driver's after a
     failure: psycopg prepares none of its own (engine.py), so it never sends DEALLOCATE ALL."""
     from tests.conftest import create_database
     engine = create_sql_engine(create_database(postgres_server, f"kept_{uuid4().hex[:8]}"),

@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from adapters.memory import MemoryUnitOfWorkFactory
-from adapters.sql.writer_turn import WriterTurn
+from adapters.sql.sqlite.one_writer import WriterTurn
 from adapters.system.recurrence import BoundedRecurrence
 from application.audit import AuditRecorder
 from application.context import SYSTEM

@@ -6,8 +6,8 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 
 import punq
 import pytest
@@ -15,11 +15,19 @@ import sqlalchemy as sa
 
 from adapters.sql.engine import PING_AFTER_IDLE_SECONDS, database_unavailable
 from adapters.sql.kept_connections import kept_per_kind
-from adapters.sql.unit_of_work import LOOP_BUSY_TIMEOUT_MS
-from application.ports import ReadWouldWait, UnitOfWorkFactory
+from adapters.sql.sqlite.in_place import LOOP_BUSY_TIMEOUT_MS
+from adapters.sql.sqlite.would_wait import ReadWouldWait
+from application.ports import UnitOfWorkFactory
 from application.use_cases import GetBalance, TransferCommand, TransferMoney
 from domain.errors import AccountNotFound
 from tests.support.banking import account, customer, inr
+
+
+def _request_reads(factory: UnitOfWorkFactory) -> AbstractContextManager[None]:
+    """The SQL factory's shared reads; the memory store's reads already see one store."""
+    reads: Callable[[], AbstractContextManager[None]] = getattr(
+        factory, "request_reads", nullcontext)
+    return reads()
 
 
 def test_reads_inside_answer_as_outside_and_a_miss_spoils_nothing(bank: punq.Container) -> None:
@@ -27,7 +35,7 @@ def test_reads_inside_answer_as_outside_and_a_miss_spoils_nothing(bank: punq.Con
     balance = bank.resolve(GetBalance)
     asha = customer(bank)
     mine = account(bank, asha, "100.00").account_number
-    with factory.request_reads():
+    with _request_reads(factory):
         with pytest.raises(AccountNotFound):
             balance.execute(asha.id, "000000000000")
         assert balance.execute(asha.id, mine).balance == inr("100.00")
@@ -40,7 +48,7 @@ def test_a_transfer_inside_commits_in_its_own_transaction(bank: punq.Container) 
     asha = customer(bank)
     source = account(bank, asha, "100.00").account_number
     target = account(bank, asha).account_number
-    with factory.request_reads():
+    with _request_reads(factory):
         bank.resolve(TransferMoney).execute(TransferCommand(
             customer_id=asha.id, from_account_number=source, to_account_number=target,
             amount=inr("30.00"), idempotency_key="inside-a-read"))
@@ -55,7 +63,7 @@ def test_the_shared_transaction_belongs_to_its_thread_and_ends_with_the_block(
         bank: punq.Container) -> None:
     factory = bank.resolve(UnitOfWorkFactory)
     seen: list[object] = []
-    with factory.request_reads():
+    with _request_reads(factory):
         with factory() as first, factory() as second:
             assert first is second
         other = threading.Thread(target=lambda: seen.append(factory()))
@@ -99,7 +107,7 @@ def test_on_postgresql_a_requests_reads_run_statement_by_statement(bank: punq.Co
     asha = customer(bank)
     source = account(bank, asha, "100.00").account_number
     target = account(bank, asha).account_number
-    with factory.request_reads():
+    with _request_reads(factory):
         assert balance.execute(asha.id, source).balance == inr("100.00")
         bank.resolve(TransferMoney).execute(TransferCommand(
             customer_id=asha.id, from_account_number=source, to_account_number=target,
@@ -121,18 +129,18 @@ def test_request_readers_are_kept_between_requests_and_closed_at_shutdown(
     assert kept >= 2
     # The writer kept from making the customer and account; on SQLite, the event loop's
     # writer too (opened by that writer's thread).
-    in_place = int(factory.loop_reads() is not None)
+    in_place = int(getattr(factory, "in_place", None) is not None)
     writing = pool.checkedout()
     assert writing == 1 + in_place
     for _ in range(3):
-        with factory.request_reads():
+        with _request_reads(factory):
             assert balance.execute(asha.id, mine).balance == inr("100.00")
     writing += in_place  # SQLite: the event loop's reader, too
     assert pool.checkedout() == writing + 1  # one kept reader, not one per request
     inside = threading.Barrier(kept + 2)
 
     def read_alongside() -> None:
-        with factory.request_reads():
+        with _request_reads(factory):
             balance.execute(asha.id, mine)
             inside.wait(10)
     crowd = [threading.Thread(target=read_alongside) for _ in range(kept + 2)]
@@ -157,20 +165,20 @@ def test_a_kept_reader_the_server_dropped_fails_once_and_is_replaced(
     mine = account(bank, asha, "100.00").account_number
 
     def end_the_kept_reader() -> None:
-        with factory.request_reads(), factory() as reading:
+        with _request_reads(factory), factory() as reading:
             pid = int(reading.connection.exec_driver_sql("SELECT pg_backend_pid()").scalar_one())
         with factory(write=True) as killing:  # another connection; waits until it is gone
             killing.connection.exec_driver_sql(f"SELECT pg_terminate_backend({pid}, 10000)")
 
     end_the_kept_reader()
-    with pytest.raises(sa.exc.DBAPIError) as raised, factory.request_reads():
+    with pytest.raises(sa.exc.DBAPIError) as raised, _request_reads(factory):
         balance.execute(asha.id, mine)
     assert database_unavailable(raised.value)
-    with factory.request_reads():  # a fresh connection
+    with _request_reads(factory):  # a fresh connection
         assert balance.execute(asha.id, mine).balance == inr("100.00")
     end_the_kept_reader()
     time.sleep(PING_AFTER_IDLE_SECONDS + 0.1)
-    with factory.request_reads():  # idle long enough: pinged, found dead, replaced
+    with _request_reads(factory):  # idle long enough: pinged, found dead, replaced
         assert balance.execute(asha.id, mine).balance == inr("100.00")
     for _ in range(25):  # and it went nowhere else: every pooled connection works
         with factory() as reading:
@@ -200,7 +208,7 @@ def test_reads_in_place_are_for_sqlite_only(bank: punq.Container, profile: str) 
     """PostgreSQL reads are round trips to a server, the memory store's belong to its tests:
     neither runs on the event loop."""
     factory = bank.resolve(UnitOfWorkFactory)
-    assert (factory.loop_reads() is not None) == (profile == "sqlite")
+    assert (getattr(factory, "in_place", None) is not None) == (profile == "sqlite")
 
 
 @pytest.mark.parametrize("profile", ["sqlite"], indirect=True)
@@ -215,13 +223,13 @@ def test_reads_in_place_never_open_the_file_and_answer_as_a_request_read(
     factory.close()  # as in a process that has not served a request yet
     with _file_held_exclusively(factory.engine.url.database):  # type: ignore[attr-defined]
         started = time.monotonic()
-        with pytest.raises(ReadWouldWait), factory.loop_reads():  # type: ignore[union-attr]
+        with pytest.raises(ReadWouldWait), factory.in_place.reads():  # type: ignore[attr-defined]
             balance.execute(asha.id, mine)
         assert time.monotonic() - started < 1
-    with factory.request_reads():  # a worker thread's reads open the loop's connection too
+    with _request_reads(factory):  # a worker thread's reads open the loop's connection too
         assert balance.execute(asha.id, mine).balance == inr("100.00")
     for _ in range(2):
-        with factory.loop_reads():  # type: ignore[union-attr]
+        with factory.in_place.reads():  # type: ignore[attr-defined]
             with pytest.raises(AccountNotFound):
                 balance.execute(asha.id, "000000000000")
             assert balance.execute(asha.id, mine).balance == inr("100.00")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from adapters.sql.engine import database_unavailable
-from adapters.sql.writer_turn import DatabaseBusy, Refusal, WriterTurn
+from adapters.sql.sqlite.one_writer import DatabaseBusy, Refusal, WriterTurn
 from application.ports import UnitOfWorkFactory
 from application.use_cases import GetBalance, TransferCommand, TransferMoney
 from entrypoints.bootstrap import bootstrap, prepare_database
@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 HOLDER = """
 import sys
 from adapters.sql.engine import database_unavailable
-from adapters.sql.writer_turn import DatabaseBusy, Refusal, WriterTurn
+from adapters.sql.sqlite.one_writer import DatabaseBusy, Refusal, WriterTurn
 turn = WriterTurn(sys.argv[1])
 turn.acquire()
 print("held", flush=True)

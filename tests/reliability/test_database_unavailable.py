@@ -19,7 +19,7 @@ import httpx2 as httpx
 import psycopg
 import pytest
 
-from adapters.sql.writer_turn import WriterTurn
+from adapters.sql.sqlite.one_writer import WriterTurn
 from application.ports import UnitOfWorkFactory
 from tests.reliability.conftest import LiveBank, live_database, open_live_bank
 from tests.support.banking import PASSWORD

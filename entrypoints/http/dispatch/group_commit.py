@@ -1,57 +1,44 @@
-"""Quick writes on the event loop (SQLite), one at a time, committed together.
+"""Short writes on the event loop (SQLite), one at a time, committed together.
 
-A quick endpoint's write (a transfer) runs on the event loop itself (`loop_writes`). While
-others are on their way (their caller being checked) or wait in line, the loop does not commit
-after each: up to MAX_SHARED writes share one transaction, each in a savepoint of its own (a
+A short write (a transfer) runs on the event loop itself (`InPlace.writes`). While others are
+on their way (their caller being checked) or wait in line, the loop does not commit after
+each: up to MAX_SHARED writes share one transaction, each in a savepoint of its own (a
 refusal undoes its own writes only), and the last one commits them all, with one fsync. No
 answer is sent before its writes (and what it read of the others') have committed: if the
 commit fails, every write that shared it gets the error (503, retried under its
-Idempotency-Key). One SQLite worker, 16 connections, A/B pairs: 372 -> 496 transfers/s, p99
-62 -> 50 ms. Eight at most: while one group's answers go out and their next requests come in,
-the next group is written; with 32 the sixteen connections' writes all waited for the same
-commit (426/s), and with 4 the fsyncs came back (414/s).
-
-A transaction stays open for MAX_OPEN_S at most: the writer turn is kept meanwhile (the worker
-threads' writes, a log-in or a beneficiary, and the other workers' wait for it), and its first
-transfer waits for its last. At a fixed 320 transfers/s (80 % of one worker's maximum), p99
-58 ms with 25 ms, 26 ms with 10 ms, and 78 ms with no commit shared at all (the worker could
-no longer keep up); in closed loop 10 ms made 478/s against 25 ms's 449/s."""
+Idempotency-Key). A transaction stays open for MAX_OPEN_S at most, because it keeps the writer
+turn meanwhile and its first write waits for its last. Why these two numbers:
+docs/benchmarks.md, "Figures once in docstrings"."""
 
 from __future__ import annotations
 
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
-
-from starlette.requests import Request
-from starlette.responses import Response
+from typing import Generic, TypeAlias, TypeVar
 
 from adapters.sql.engine import database_unavailable
-from adapters.sql.writer_turn import DatabaseBusy
-from application.ports import (
-    ReadWouldWait,
-    UnitOfWorkFactory,
-    WriterTurnTaken,
-    WritesInPlace,
-    WriteWouldWait,
-)
-from application.use_cases import Principal
+from adapters.sql.sqlite.in_place import InPlace, Written
+from adapters.sql.sqlite.one_writer import DatabaseBusy
+from adapters.sql.sqlite.would_wait import ReadWouldWait, WriterTurnTaken, WriteWouldWait
 from entrypoints.http.offload import offload
 
 MAX_SHARED = 8
 MAX_OPEN_S = 0.010
 
-# A quick endpoint's blocking work: the request, its checked caller and its body.
-WorkerHandler = Callable[[Request, Principal, bytes], Response]
+P = TypeVar("P")
+R = TypeVar("R")
 # What a write in place came to: its answer or its error, and the commit it waits for.
-_Outcome = tuple[Response | None, Exception | None, "asyncio.Future[None] | None"]
+_Outcome: TypeAlias = tuple[R | None, Exception | None, "asyncio.Future[None] | None"]
 
 
-class QuickWrites:
-    """One event loop's quick writes (an asyncio lock belongs to one loop)."""
+class GroupCommit(Generic[P, R]):
+    """One event loop's short writes (an asyncio lock belongs to one loop). `check` finds who
+    is calling (on the loop; None: it must be made on a worker thread), `work` writes on
+    their behalf and returns a value that is never None."""
 
-    def __init__(self, factory: UnitOfWorkFactory) -> None:
-        self._factory = factory
+    def __init__(self, in_place: InPlace) -> None:
+        self._in_place = in_place
         self._turn = asyncio.Lock()
         self._coming = 0  # writes whose caller is being checked
         self._in_line = 0  # writes waiting for the lock
@@ -61,32 +48,29 @@ class QuickWrites:
         self._watch: asyncio.TimerHandle | None = None
         self._unavailable_at = 0.0  # when a write last failed for want of the database
 
-    async def write(self, request: Request, handler: WorkerHandler, body: bytes,
-                    check: Callable[[], Awaitable[Principal | None]]) -> Response | None:
+    async def write(self, check: Callable[[], Awaitable[P | None]],
+                    work: Callable[[P], R]) -> R | None:
         """`_write`; a write that waited in line while the one ahead of it failed for want of
-        the database (a lock held past the wait, VAANI_DB_WAIT_SECONDS) fails the same way at
-        once, so that no write waits in line for the database longer than that wait."""
+        the database (a lock held past VAANI_DB_WAIT_SECONDS) fails the same way at once, so
+        that no write waits in line for the database longer than that wait."""
         arrived = time.monotonic()
         try:
-            return await self._write(request, handler, body, check, arrived)
+            return await self._write(check, work, arrived)
         except Exception as error:
             if database_unavailable(error):
                 self._unavailable_at = time.monotonic()
             raise
 
-    async def _write(self, request: Request, handler: WorkerHandler, body: bytes,
-                     check: Callable[[], Awaitable[Principal | None]],
-                     arrived: float) -> Response | None:
-        """Check the caller (`check`, in place), then run `handler` in place, else on a worker
-        thread; None if the check must be made on a worker thread. One at a time: while a
-        worker's own writes ran on its threads, the loop found the database taken by them,
-        half the time; so a write refused because this worker writes goes to a thread still
-        one at a time. Writes the loop may not do for a while (a slow disk) go to threads side
-        by side. While another worker writes, they wait in line behind one that waits for the
-        writer turn on a thread (`_after_the_other_worker`)."""
-        if self._factory.loop_writes() is None:  # for a while: side by side on threads
+    async def _write(self, check: Callable[[], Awaitable[P | None]], work: Callable[[P], R],
+                     arrived: float) -> R | None:
+        """Check the caller, then run `work` in place, else on a worker thread; None if the
+        check must be made on a worker thread. One at a time: a write refused because this
+        worker's own thread writes goes to a thread still one at a time. Writes the loop may
+        not do for a while (a slow disk) go to threads side by side. While another worker
+        writes, they wait in line behind one that waits for the writer turn on a thread."""
+        if not self._in_place.writes_open():  # for a while: side by side on threads
             who = await check()
-            return None if who is None else await offload(handler, request, who, body)
+            return None if who is None else await offload(work, who)
         who = await self._arrive(check)
         if who is None:
             return None
@@ -95,17 +79,17 @@ class QuickWrites:
             if self._unavailable_at > arrived:
                 raise DatabaseBusy("the database took no write while this one waited in line")
             try:
-                outcome = self._in_place(request, handler, who, body)
+                outcome = self._here(work, who)
             except WriterTurnTaken:
-                outcome = await self._after_the_other_worker(request, handler, who, body)
+                outcome = await self._after_the_other_worker(work, who)
             if outcome is None:  # nothing written: a worker thread may wait where the loop may not
                 self._commit()  # first, so that the thread can take the writer turn
-                if self._factory.loop_writes() is not None:  # refused by this worker's thread
-                    return await offload(handler, request, who, body)
+                if self._in_place.writes_open():  # refused by this worker's own thread
+                    return await offload(work, who)
         finally:
             self._leave()
         if outcome is None:
-            return await offload(handler, request, who, body)
+            return await offload(work, who)
         answer, error, durable = outcome
         if durable is not None:
             await asyncio.shield(durable)  # raises if the commit failed; shared by all waiting
@@ -114,11 +98,9 @@ class QuickWrites:
         assert answer is not None
         return answer
 
-    async def _arrive(self, check: Callable[[], Awaitable[Principal | None]]
-                      ) -> Principal | None:
+    async def _arrive(self, check: Callable[[], Awaitable[P | None]]) -> P | None:
         """While a write is on its way (its caller being checked), the open transaction waits
-        for it: writes in flight together commit together, where a write that waited for
-        none committed alone, each of them."""
+        for it: writes in flight together commit together."""
         self._coming += 1
         who = None
         try:
@@ -131,51 +113,45 @@ class QuickWrites:
                 self._in_line += 1  # in the same step: no moment counted as neither
         return who
 
-    def _in_place(self, request: Request, handler: WorkerHandler, who: Principal,
-                  body: bytes) -> _Outcome | None:
-        writes, reads = self._factory.loop_writes(), self._factory.loop_reads()
-        if writes is None or reads is None:
+    def _here(self, work: Callable[[P], R], who: P) -> _Outcome[R] | None:
+        if not self._in_place.writes_open():
             return None
+        written = Written()
         try:
-            with writes, reads:
-                answer = handler(request, who, body)
+            with self._in_place.writes() as written, self._in_place.reads():
+                answer = work(who)
         except WriterTurnTaken:
             raise  # nothing was written
         except (ReadWouldWait, WriteWouldWait):
             return None  # nothing was written
         except Exception as error:  # a refusal: told once what it read has committed
-            return None, error, self._joined(writes)
-        return answer, None, self._joined(writes)
+            return None, error, self._joined(written)
+        return answer, None, self._joined(written)
 
-    async def _after_the_other_worker(self, request: Request, handler: WorkerHandler,
-                                      who: Principal, body: bytes) -> _Outcome | None:
+    async def _after_the_other_worker(self, work: Callable[[P], R], who: P) -> _Outcome[R] | None:
         """Another worker has the writer turn: a worker thread waits for it and keeps it for
         this write, while the writes coming after this one wait in line; then they share one
-        transaction, as a worker's writes do when the turn was free. Two SQLite workers, 16
-        connections, A/B: 487 -> 765 transfers/s; before, each write went to a thread and
-        committed alone there, and two workers made fewer transfers than one. None if the
-        write should go to a thread after all."""
-        waiting = asyncio.ensure_future(offload(self._factory.wait_for_writer_turn))
+        transaction, as when the turn was free. None if it should go to a thread after all."""
+        waiting = asyncio.ensure_future(offload(self._in_place.wait_for_turn))
         try:
-            if not await asyncio.shield(waiting):
-                return None
+            await asyncio.shield(waiting)
         except asyncio.CancelledError:  # the client went away: the turn, once taken, goes back
             waiting.add_done_callback(self._give_back_turn)
             raise
         try:
-            return self._in_place(request, handler, who, body)
+            return self._here(work, who)
         except WriterTurnTaken:  # cannot be, with the turn kept for it: a thread writes it then
             return None
         finally:
-            self._factory.give_back_writer_turn()  # if it wrote nothing, nothing took it
+            self._in_place.give_back_turn()  # if it wrote nothing, nothing took it
 
-    def _give_back_turn(self, waited: asyncio.Future[bool]) -> None:
+    def _give_back_turn(self, waited: asyncio.Future[None]) -> None:
         if not waited.cancelled():
             waited.exception()  # a failed wait took nothing; retrieved, so it is not logged
-        self._factory.give_back_writer_turn()
+        self._in_place.give_back_turn()
 
-    def _joined(self, writes: WritesInPlace) -> asyncio.Future[None] | None:
-        if not writes.pending:
+    def _joined(self, written: Written) -> asyncio.Future[None] | None:
+        if not written.pending:
             return None
         if self._durable is None:
             loop = asyncio.get_running_loop()
@@ -222,7 +198,7 @@ class QuickWrites:
             self._watch.cancel()
             self._watch = None
         try:
-            self._factory.commit_loop_writes()
+            self._in_place.commit()
         except Exception as error:
             if durable is None:
                 raise

@@ -35,7 +35,7 @@ import sqlite3
 import threading
 import time
 
-from adapters.sql.timed_flock import TimedFlock
+from adapters.sql.sqlite.timed_flock import TimedFlock
 
 log = logging.getLogger("vaani.sql")
 

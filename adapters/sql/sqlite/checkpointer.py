@@ -3,8 +3,8 @@
 A COMMIT that finds the write-ahead log grown past `wal_autocheckpoint` pages (1,000) copies
 them back into the database file and syncs it, there and then, in the committing connection.
 SQLite lets other writers in meanwhile, but Vaani's writers hold the writer turn
-(writer_turn.py) until their unit of work ends, so every other writer of every process waited
-for the copy; for the event loop's writer (`loop_writes`), the whole worker stood still too.
+(sqlite/one_writer.py) until their unit of work ends, so every other writer of every process waited
+for the copy; for the event loop's writer (`InPlace`), the whole worker stood still too.
 So Vaani's writers' connections are opened with `wal_autocheckpoint=0`, and after every
 CHECKPOINT_EVERY commits of a process a thread of this module runs the checkpoint instead, on a
 connection of its own. PASSIVE: it never waits for, nor holds up, a writer or a reader; what a
@@ -27,7 +27,9 @@ import sqlite3
 import threading
 from urllib.parse import quote
 
-from adapters.sql.writer_turn import WriterTurn
+from sqlalchemy.engine import Connection
+
+from adapters.sql.sqlite.one_writer import WriterTurn
 
 log = logging.getLogger("vaani.sql")
 
@@ -74,7 +76,7 @@ class Checkpointer:
 
     def _run(self) -> None:
         # Read-write, never create: a database file deleted meanwhile must stay missing
-        # (database_file.py), not come back empty.
+        # (sqlite/database_file.py), not come back empty.
         try:
             connection = sqlite3.connect(f"file:{quote(os.path.abspath(self._database))}?mode=rw",
                                          uri=True, isolation_level=None, check_same_thread=False)
@@ -105,3 +107,14 @@ class Checkpointer:
         (_, frames, _), = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
         self.checkpoints += 1
         return int(frames)
+
+
+def leave_checkpoints_to_the_thread(conn: Connection) -> None:
+    """A writer's connection whose commits never checkpoint: SQLite would run the checkpoint
+    inside the COMMIT, while this process holds the writer turn (sqlite/checkpointer.py). Once per
+    connection: the setting lasts as long as it does."""
+    if conn.connection.info.get("vaani_checkpoints_left") is None:
+        dbapi_connection = conn.connection.dbapi_connection
+        assert dbapi_connection is not None
+        dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")
+        conn.connection.info["vaani_checkpoints_left"] = True

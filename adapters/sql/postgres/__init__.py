@@ -1,0 +1,1 @@
+"""What only PostgreSQL needs: libpq's pipeline mode and advisory locks."""
