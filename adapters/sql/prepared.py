@@ -23,7 +23,7 @@ from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from adapters.sql.postgres.pipeline import numbered
-from adapters.sql.prepared_sending import DEFERRED, Answer, run, send
+from adapters.sql.prepared_sending import Answer, enqueue, run, send
 
 Processor = Callable[[Any], Any]
 _MISSING = object()
@@ -149,7 +149,7 @@ class Prepared:
             rows = [plan.row(r) for r in run(conn, plan, parameters, fetch=True)]
             return lambda: rows
         answer = Answer(conn, plan)
-        DEFERRED.setdefault(conn, []).append((plan, parameters, False, answer))
+        enqueue(conn, (plan, parameters, False, answer))
         return answer
 
     def defer(self, conn: Connection, values: Mapping[str, Any] | None = None) -> None:
@@ -157,7 +157,7 @@ class Prepared:
         plan = self._plan(conn.dialect)
         parameters = plan.parameters(values or {})
         if conn.dialect.name == "postgresql":
-            DEFERRED.setdefault(conn, []).append((plan, parameters, False, None))
+            enqueue(conn, (plan, parameters, False, None))
         else:
             run(conn, plan, parameters)
 
@@ -167,6 +167,6 @@ class Prepared:
         if not batch:
             return
         if conn.dialect.name == "postgresql":
-            DEFERRED.setdefault(conn, []).append((plan, batch, True, None))
+            enqueue(conn, (plan, batch, True, None))
         else:
             run(conn, plan, batch, many=True)

@@ -20,7 +20,6 @@ one round trip instead of four (the BEGIN goes in the pipeline too).
 
 from __future__ import annotations
 
-import weakref
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import sqlalchemy as sa
@@ -51,29 +50,43 @@ class Answer:
         return self._rows
 
 
-# Statements queued per connection (a Connection is one unit of work's, never shared by
-# threads): the plan, its parameters, whether they are a batch, the answer of a read.
+# A queued statement: the plan, its parameters, whether they are a batch, the answer of a read.
 _Queued = tuple["Plan", Any, bool, Answer | None]
-DEFERRED: weakref.WeakKeyDictionary[Connection, list[_Queued]] = weakref.WeakKeyDictionary()
+# Where a Connection keeps its queue (a Connection is one unit of work's at a time, never
+# shared by threads): an attribute of its own, gone with it.
+_QUEUE = "vaani_deferred"
+
+
+def enqueue(conn: Connection, statement: _Queued) -> None:
+    """Queue a statement on the connection, to go with its next round trip."""
+    queue: list[_Queued] | None = vars(conn).get(_QUEUE)
+    if queue is None:
+        vars(conn)[_QUEUE] = [statement]
+    else:
+        queue.append(statement)
+
+
+def _taken(conn: Connection) -> list[_Queued] | None:
+    return vars(conn).pop(_QUEUE, None)  # type: ignore[no-any-return]
 
 
 def send_deferred(conn: Connection, *, commit: bool = False) -> None:
     """Send the queued writes now (before a statement of Core's own, or before a commit). With
     `commit`, the COMMIT travels in the same round trip; the driver then has nothing left to
     commit, and if a queued write fails the COMMIT is never run."""
-    pending = DEFERRED.pop(conn, None)
+    pending = _taken(conn)
     if pending:
         _pipeline(conn, pending, commit=commit)
 
 
 def drop_deferred(conn: Connection) -> None:
     """The transaction rolls back: its queued writes are never sent."""
-    DEFERRED.pop(conn, None)
+    _taken(conn)
 
 
 def send(conn: Connection, plan: Plan, parameters: Any, *, fetch: bool = False) -> Any:
     """`run`, after the connection's queued writes, in the same round trip."""
-    pending = DEFERRED.pop(conn, None)
+    pending = _taken(conn)
     if not pending:
         return run(conn, plan, parameters, fetch=fetch)
     last = _pipeline(conn, [*pending, (plan, parameters, False, None)])

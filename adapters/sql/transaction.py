@@ -3,10 +3,8 @@ rolled back unless committed."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
 from types import TracebackType
-from typing import Generic, Self, TypeVar, overload
+from typing import Self
 
 from sqlalchemy.engine import Connection, Engine, RootTransaction
 
@@ -17,6 +15,7 @@ from adapters.sql.cards import SqlCards
 from adapters.sql.fraud import SqlFraud
 from adapters.sql.identity import SqlLoginAttempts, SqlRateLimits, SqlRefreshTokens, SqlSessions
 from adapters.sql.kept_connections import KeptConnections
+from adapters.sql.made_on_first_use import MadeOnFirstUse
 from adapters.sql.prepared_sending import drop_deferred, send_deferred
 from adapters.sql.reminders import SqlReminders
 from adapters.sql.repositories import (
@@ -34,53 +33,25 @@ from adapters.sql.voice import SqlDevices, SqlVoice
 from application.ports import DuplicateIdempotencyKey
 from domain.errors import DomainError
 
-R = TypeVar("R")
-log = logging.getLogger(__name__)
-
-
-class _Repository(Generic[R]):
-    """A repository attribute of the unit of work, made from its connection on first use and
-    then kept in the instance (a non-data descriptor: the instance's own attribute wins)."""
-
-    def __init__(self, make: Callable[[Connection], R]) -> None:
-        self._make = make
-        self._name = ""
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self._name = name
-
-    @overload
-    def __get__(self, uow: None, owner: type) -> _Repository[R]: ...
-
-    @overload
-    def __get__(self, uow: SqlUnitOfWork, owner: type) -> R: ...
-
-    def __get__(self, uow: SqlUnitOfWork | None, owner: type) -> R | _Repository[R]:
-        if uow is None:
-            return self
-        repository = self._make(uow.connection)
-        uow.__dict__[self._name] = repository
-        return repository
-
 
 class SqlUnitOfWork:
     # Repositories are made on first use: a request touches two or three of the sixteen.
-    customers = _Repository(SqlCustomers)
-    accounts = _Repository(SqlAccounts)
-    transfers = _Repository(SqlTransfers)
-    ledger = _Repository(SqlLedger)
-    audit = _Repository(SqlAudit)
-    sessions = _Repository(SqlSessions)
-    refresh_tokens = _Repository(SqlRefreshTokens)
-    login_attempts = _Repository(SqlLoginAttempts)
-    rate_limits = _Repository(SqlRateLimits)
-    devices = _Repository(SqlDevices)
-    voice = _Repository(SqlVoice)
-    fraud = _Repository(SqlFraud)
-    beneficiaries = _Repository(SqlBeneficiaries)
-    cards = _Repository(SqlCards)
-    reminders = _Repository(SqlReminders)
-    branches = _Repository(SqlBranches)
+    customers = MadeOnFirstUse(SqlCustomers)
+    accounts = MadeOnFirstUse(SqlAccounts)
+    transfers = MadeOnFirstUse(SqlTransfers)
+    ledger = MadeOnFirstUse(SqlLedger)
+    audit = MadeOnFirstUse(SqlAudit)
+    sessions = MadeOnFirstUse(SqlSessions)
+    refresh_tokens = MadeOnFirstUse(SqlRefreshTokens)
+    login_attempts = MadeOnFirstUse(SqlLoginAttempts)
+    rate_limits = MadeOnFirstUse(SqlRateLimits)
+    devices = MadeOnFirstUse(SqlDevices)
+    voice = MadeOnFirstUse(SqlVoice)
+    fraud = MadeOnFirstUse(SqlFraud)
+    beneficiaries = MadeOnFirstUse(SqlBeneficiaries)
+    cards = MadeOnFirstUse(SqlCards)
+    reminders = MadeOnFirstUse(SqlReminders)
+    branches = MadeOnFirstUse(SqlBranches)
 
     def __init__(self, engine: Engine, write: bool, writer: WriterTurn | None,
                  shared: bool = False, connections: KeptConnections | None = None,
@@ -179,14 +150,5 @@ class SqlUnitOfWork:
             self._tx.rollback()
 
 
-def roll_back_quietly(conn: Connection) -> None:
-    """Roll back what the connection has open; it is closed anyway if that fails."""
-    try:
-        conn.rollback()
-    except Exception:
-        log.warning("a rollback of writes in place failed; their connection is closed",
-                    exc_info=True)
-
-
 REPOSITORIES = frozenset(name for name, value in vars(SqlUnitOfWork).items()
-                          if isinstance(value, _Repository))
+                          if isinstance(value, MadeOnFirstUse))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.sql import checkpointer
+from adapters.sql.sqlite import checkpointer
 from adapters.sql.sqlite.checkpointer import Checkpointer
 from adapters.sql.sqlite.one_writer import WriterTurn
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from adapters.sql import database_file
 from adapters.sql.engine import database_unavailable
+from adapters.sql.sqlite import database_file
 from adapters.sql.sqlite.database_file import DatabaseFileGone
 from application.ports import UnitOfWorkFactory
 from application.use_cases import TransferCommand, TransferMoney

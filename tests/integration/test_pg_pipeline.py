@@ -10,8 +10,8 @@ from uuid import uuid4
 import pytest
 import sqlalchemy as sa
 
-from adapters.sql import pg_pipeline
 from adapters.sql.engine import create_sql_engine
+from adapters.sql.postgres import pipeline as pg_pipeline
 from adapters.sql.postgres.pipeline import numbered
 from adapters.sql.prepared import Prepared
 

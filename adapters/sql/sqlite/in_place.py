@@ -25,11 +25,15 @@ from sqlalchemy.exc import OperationalError
 from adapters.sql.sqlite.checkpointer import Checkpointer, leave_checkpoints_to_the_thread
 from adapters.sql.sqlite.database_file import DatabaseFile
 from adapters.sql.sqlite.in_place_connections import InPlaceConnections
-from adapters.sql.sqlite.loop_transaction import InPlaceUnitOfWork, LoopTransaction
+from adapters.sql.sqlite.loop_transaction import (
+    InPlaceUnitOfWork,
+    LoopTransaction,
+    roll_back_quietly,
+)
 from adapters.sql.sqlite.one_writer import Refusal, WriterTurn
 from adapters.sql.sqlite.would_wait import ReadWouldWait, WriterTurnTaken, WriteWouldWait, busy
 from adapters.sql.sqlite.write_pace import WritePace
-from adapters.sql.transaction import SqlUnitOfWork, roll_back_quietly
+from adapters.sql.transaction import SqlUnitOfWork
 
 # How long a read or write on the loop may wait for a lock before it goes to a worker thread: a
 # WAL reader waits only for rare things (a connection in exclusive mode, a crashed writer's

@@ -4,6 +4,7 @@ together (in_place.py)."""
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 from types import TracebackType
@@ -13,6 +14,8 @@ from sqlalchemy.engine import Connection, Engine, RootTransaction
 from sqlalchemy.exc import OperationalError
 
 from adapters.sql.transaction import REPOSITORIES, SqlUnitOfWork
+
+log = logging.getLogger(__name__)
 
 
 class LoopTransaction:
@@ -92,3 +95,10 @@ class InPlaceUnitOfWork(SqlUnitOfWork):
             pass  # the transaction is lost (`lost`): every write waiting on it is refused
 
 
+def roll_back_quietly(conn: Connection) -> None:
+    """Roll back what the connection has open; it is closed anyway if that fails."""
+    try:
+        conn.rollback()
+    except Exception:
+        log.warning("a rollback of writes in place failed; their connection is closed",
+                    exc_info=True)
