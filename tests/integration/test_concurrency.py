@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import multiprocessing
-import threading
 import time
-from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from datetime import UTC, datetime
-from pathlib import Path
 from uuid import uuid4
 
 import punq
@@ -17,7 +14,7 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from application.context import SYSTEM, DeviceInfo
-from application.ports import UnitOfWork, UnitOfWorkFactory
+from application.ports import UnitOfWorkFactory
 from application.use_cases import (
     LogInWithPassword,
     ManageDevices,
@@ -28,16 +25,11 @@ from application.use_cases import (
 )
 from domain.account import Account, AccountStatus
 from domain.audit import AuditEvent, Outcome
-from domain.customer import Customer, PinPolicy
 from domain.errors import Unauthorized
-from domain.fraud_profile import CustomerProfile
-from domain.login_attempts import LockoutPolicy, LoginAttempts
 from domain.money import Money
-from domain.voice import VoiceAttemptPolicy, VoiceAttempts
-from entrypoints.bootstrap import bootstrap, prepare_database
 from entrypoints.cli import runtime
 from entrypoints.cli.app import app as cli
-from tests.conftest import TEST_ENV, database_url_for, settings_for
+from tests.conftest import TEST_ENV
 from tests.support.banking import PASSWORD, account, customer
 from tests.support.workload import Hot, storm, storm_in_process
 
@@ -45,15 +37,6 @@ WORKERS, TRANSFERS, SHARED = 6, 40, 8
 OPENING = 100_000  # paise per hot account
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
-def sql_bank(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[punq.Container, str, str]:
-    profile = str(request.param)
-    url = database_url_for(profile, tmp_path, request)
-    wired = bootstrap(settings_for(url, profile))
-    prepare_database(wired)
-    return wired, url, profile
 
 
 def _hot_accounts(bank: punq.Container) -> Hot:
@@ -142,75 +125,6 @@ def test_freezing_a_customer_never_undoes_a_transfer_posted_meanwhile(
         after = uow.accounts.by_number(number)
     assert after is not None and after.status is AccountStatus.FROZEN
     assert after.balance == Money(75_000)  # the posting's debit stands
-
-
-def _wrong_password(uow: UnitOfWork, who: Customer) -> int:
-    attempts = uow.login_attempts.get(who.customer_number) or LoginAttempts(who.customer_number)
-    attempts.reserve(datetime.now(UTC), LockoutPolicy(max_failures=99))
-    uow.login_attempts.save(attempts)
-    return attempts.failures
-
-
-def _wrong_voice(uow: UnitOfWork, who: Customer) -> int:
-    attempts = uow.voice.attempts(who.id) or VoiceAttempts(who.id)
-    attempts.record(False, datetime.now(UTC), VoiceAttemptPolicy(disable_after=99))
-    uow.voice.save_attempts(attempts)
-    return attempts.failures
-
-
-def _wrong_pin(uow: UnitOfWork, who: Customer) -> int:
-    current = uow.customers.lock(who.id)
-    assert current is not None
-    current.reserve_pin_attempt(datetime.now(UTC), PinPolicy(max_failures=99))
-    uow.customers.update(current)
-    return current.pin_failures
-
-
-def _payment_from_another_account(uow: UnitOfWork, who: Customer) -> int:
-    profile = uow.fraud.customer_profile(who.id) or CustomerProfile(who.id)
-    profile.observe(100, datetime.now(UTC), "100000000001", "savings:UPI")
-    uow.fraud.save_customer_profile(profile)
-    return profile.transfers
-
-
-def _payment_read_as_the_screen_reads(uow: UnitOfWork, who: Customer) -> int:
-    payee = "100000000001"
-    profile = uow.fraud.profiles(who.id, payee)[0] or CustomerProfile(who.id)  # both at once
-    profile.observe(100, datetime.now(UTC), payee, "savings:UPI")
-    uow.fraud.save_customer_profile(profile)
-    return profile.transfers
-
-
-@pytest.mark.parametrize("fail", [_wrong_password, _wrong_voice, _wrong_pin,
-                                  _payment_from_another_account,
-                                  _payment_read_as_the_screen_reads])
-def test_what_is_counted_in_parallel_each_counts(
-        sql_bank: tuple[punq.Container, str, str],
-        fail: Callable[[UnitOfWork, Customer], int]) -> None:
-    # An attacker sending guesses at once must not outrun the lockout, nor payments sent at
-    # once from a customer's two accounts (whose account locks never meet) the velocity rules:
-    # two transactions counting the same thing take turns, also when its row does not exist yet.
-    wired = sql_bank[0]
-    factory = wired.resolve(UnitOfWorkFactory)
-    who = customer(wired)
-    first_has_read = threading.Event()
-
-    def attempt(first: bool) -> int:
-        with factory(write=True) as uow:
-            failures = fail(uow, who)
-            if first:
-                first_has_read.set()
-                time.sleep(0.3)  # still in its transaction while the second one counts
-            uow.commit()
-            return failures
-
-    for expected in (2, 4):  # no counter yet, then an existing one
-        first_has_read.clear()
-        with ThreadPoolExecutor(2) as pool:
-            first = pool.submit(attempt, True)
-            first_has_read.wait(10)
-            second = pool.submit(attempt, False)
-            assert (first.result(10), second.result(10)) == (expected - 1, expected)
 
 
 def test_two_refreshes_of_one_token_at_once_leave_a_single_chain(
