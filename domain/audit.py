@@ -89,8 +89,8 @@ def record_hash(event: AuditEvent) -> str:
 
 
 def seal(event: AuditEvent, sequence: int, previous_hash: str) -> AuditEvent:
-    """Place the event after its predecessor in the chain. One copy of the event, not two
-    (attrs.evolve costs ~38,000 instructions, and every posting seals a record)."""
+    """Place the event after its predecessor in the chain. One copy of the event, not two:
+    `attrs.evolve` is costly and every posting seals a record."""
     digest = hashlib.sha256(_canonical(event, sequence, previous_hash)).hexdigest()
     return attrs.evolve(event, sequence=sequence, previous_hash=previous_hash, record_hash=digest)
 

@@ -99,10 +99,9 @@ def _threads(env: Mapping[str, str], profile: str) -> tuple[int, int, int]:
     pool = _int(env, "VAANI_DB_POOL_SIZE", 10, 1, 200)
     # SQLite serialises writers and its calls are short: few threads contend less for the
     # GIL. A PostgreSQL round trip leaves the GIL free for another thread meanwhile, but a
-    # transfer's four round trips leave it free only half the time: on 2 cores, two workers of
-    # 4 threads served 4-5 % more transfers than of 8 at 16 connections (p99 51-58 ms against
-    # 90-97), 13-16 % more at 64, and 11-28 % more balances; one worker did no worse. More
-    # threads only queue for the GIL and the audit chain's head.
+    # transfer spends much of its time in Python between its four round trips, so more threads
+    # only queue for the GIL and the audit chain's head (docs/benchmarks.md, "Figures once in
+    # docstrings").
     threads = _int(env, "VAANI_HTTP_THREADS", 2 if profile == "sqlite" else 4, 1, 200)
     # CPU-bound work outside the GIL: more threads than cores only queue inside the OS.
     heavy = _int(env, "VAANI_HTTP_HEAVY_THREADS", min(os.cpu_count() or 2, 4), 1, 64)

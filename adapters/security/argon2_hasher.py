@@ -8,7 +8,8 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 
 class Argon2Hasher:
-    """m=19 MiB, t=2, p=1 by default: OWASP's argon2id floor, ~25 ms on this machine kind."""
+    """m=19 MiB, t=2, p=1 by default: OWASP's argon2id floor, costly enough per guess to slow an
+    offline attack and cheap enough to run at every login."""
 
     def __init__(self, memory_kib: int = 19456, time_cost: int = 2, parallelism: int = 1) -> None:
         self._argon2 = _Argon2(time_cost=time_cost, memory_cost=memory_kib,

@@ -30,9 +30,8 @@ def _sealed_by_the_database() -> Prepared:
     computed by the server from the parts of its canonical form (`canonical_parts`), so
     `vaani audit verify` recomputes the very same bytes in Python. Sent with the COMMIT, the
     head's lock is held from this statement to the commit and no longer: no round trip to
-    us, no wait for our GIL in between. Sealed in Python, the head's SELECT … FOR UPDATE waited
-    7.2 ms on average under HTTP load (pg_stat_statements), every writer queued behind it;
-    sealed here, 1.7 ms."""
+    us, no wait for our GIL in between, and so the shortest queue of writers behind it
+    (docs/benchmarks.md, "Figures once in docstrings")."""
     head = audit_head.c
     utf8 = sa.literal_column("'UTF8'", sa.Text)
     hexadecimal = sa.literal_column("'hex'", sa.Text)
@@ -134,7 +133,7 @@ def _recent_actions(count: int, probes: bool) -> Prepared:
     stopping at its first row: as one WHERE with an IN, its plan could leave the action out of
     the index condition and read every event of the customer's day (a busy payer's thousands
     of payments, on each of their payments). SQLite seeks the index once per IN value anyway,
-    and seven subqueries cost it ~165,000 instructions more per transfer."""
+    and seven subqueries would only add work to every transfer."""
     if not probes:
         return Prepared(sa.select(audit_events.c.action).distinct().where(
             audit_events.c.customer_id == sa.bindparam("customer"),

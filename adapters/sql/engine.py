@@ -103,7 +103,7 @@ def _sqlite_engine(url: sa.URL, synchronous: str, pool_size: int, wait: float) -
 def _ping_when_idle(engine: Engine, idle: float) -> None:
     """pool_pre_ping, but only for a connection idle for `idle` seconds or more: under load a
     connection goes back and out of the pool many times a second, and a ping on every checkout
-    is a round trip per unit of work (a fifth of a balance request's). A connection returned a
+    is a round trip added to every unit of work, a short read's included. A connection returned a
     moment ago is used as it is; if the server went away in that moment, its request fails
     like any request in flight during a restart (503, retried under its Idempotency-Key) and
     the pool replaces every connection older than the failure."""

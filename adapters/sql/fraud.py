@@ -25,7 +25,8 @@ _WHERE = (fraud_profiles.c.kind == sa.bindparam("profile_kind"),
 _PROFILE = Prepared(sa.select(fraud_profiles.c.data).where(*_WHERE))
 # Two primary-key lookups in one statement. Not one WHERE with an OR: on PostgreSQL that was
 # planned as a scan of the table, whose hot rows (rewritten at every payment) leave dead row
-# versions until vacuum, so the scan grew with the traffic (docs/benchmarks.md, "Figures").
+# versions until vacuum, so the scan grew with the traffic (docs/benchmarks.md, "Figures once
+# in docstrings").
 _BOTH_PROFILES = Prepared(sa.union_all(*(
     sa.select(fraud_profiles.c.kind, fraud_profiles.c.data).where(
         fraud_profiles.c.kind == kind, fraud_profiles.c.key == sa.bindparam(f"{kind}_key"))

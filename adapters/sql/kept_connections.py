@@ -1,8 +1,8 @@
 """Connections kept checked out of the pool between units of work.
 
-A pool checkout and checkin through SQLAlchemy cost ~150,000-240,000 instructions (events,
-reset, the fairy's bookkeeping) — a fifth of a balance request's, and on SQLite spent while
-the process's writer lock is held. The busiest units of work (a request's reads, writers) take
+A pool checkout and checkin through SQLAlchemy (events, reset, the fairy's bookkeeping) are a
+large share of a balance request's work, and on SQLite are spent while the process's writer
+lock is held. The busiest units of work (a request's reads, writers) take
 a kept connection instead, most recently used first. Kept connections follow the pool's rules:
 one idle for PING_AFTER_IDLE_SECONDS is pinged before use, one the server dropped (or whose
 unit of work failed on something other than a domain refusal) is never kept, and `close`

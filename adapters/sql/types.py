@@ -42,7 +42,7 @@ class UtcDateTime(sa.TypeDecorator[datetime]):
                 return None
             if not isinstance(value, datetime) or value.tzinfo is None:
                 raise ValueError("timestamps must be timezone-aware")
-            if value.tzinfo is UTC:  # the clock's own: drop "+00:00" (`replace` costs ~0.8 µs)
+            if value.tzinfo is UTC:  # the clock's own: drop "+00:00" (cheaper than `replace`)
                 return value.isoformat(" ", "microseconds")[:-6]
             return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
         return to_text
@@ -55,7 +55,7 @@ class UtcDateTime(sa.TypeDecorator[datetime]):
         def from_text(value: Any) -> datetime | None:
             if value is None:
                 return None
-            try:  # our own text, "YYYY-MM-DD HH:MM:SS[.ffffff]": ~0.4 µs instead of ~2.2 µs
+            try:  # our own text, "YYYY-MM-DD HH:MM:SS[.ffffff]": one C call instead of Core's parsing
                 return datetime.fromisoformat(value + "+00:00")
             except (TypeError, ValueError):  # any other form SQLite may hold: Core's reading
                 return slow(value) if slow is not None else value
@@ -63,7 +63,7 @@ class UtcDateTime(sa.TypeDecorator[datetime]):
 
 
 class Uuid(sa.Uuid[uuid.UUID]):
-    """sa.Uuid; on SQLite (32 hex digits as text) read back in half of `uuid.UUID`'s time."""
+    """sa.Uuid; on SQLite (32 hex digits as text) read back without `uuid.UUID`'s re-parsing."""
 
     cache_ok = True
 

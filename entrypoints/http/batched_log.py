@@ -17,8 +17,8 @@ class BatchedStreamHandler(logging.StreamHandler):  # type: ignore[type-arg]
     """Lines logged on a running event loop wait for the next batch, at most DELAY_SECONDS or
     MAX_LINES; a warning or worse is written at once, after the lines before it, and so is a
     line logged where no event loop runs (a worker thread, start-up). The access log writes a
-    line per request, and writing and flushing each was a system call per request (with the
-    logging around it, a tenth of a balance request's instructions). The price: a process
+    line per request, and writing and flushing each was a system call per request, with the
+    logging around it a noticeable share of a balance request's work. The price: a process
     killed outright loses the lines of its last tenth of a second, as nginx's buffered access
     log does; a process that exits, however it was asked to, writes them (`logging.shutdown`
     flushes every handler)."""

@@ -1,15 +1,15 @@
 """Running blocking use cases off the event loop, on the application's own worker threads.
 
 Starlette's `run_in_threadpool` goes through anyio (capacity limiter, cancel scopes, async-library
-detection) and lets 40 threads contend for the GIL and the connection pool; measured on the
-balance endpoint, a hop cost ~80 µs of loop time and the convoy of threads tripled the latency at
-16 connections. Two executors, installed by the app's lifespan:
+detection) and lets 40 threads contend for the GIL and the connection pool: each hop spends the
+event loop's time, and the convoy of threads raises every request's latency. Two executors,
+installed by the app's lifespan:
 
 - the loop's default, VAANI_HTTP_THREADS threads, for database work. Few threads are faster: a
-  thread holding SQLite's write lock waits for the GIL behind every other runnable thread (on
-  SQLite 2 threads served ~50 % more balance requests than 8);
-- a heavy one, VAANI_HTTP_HEAVY_THREADS (one per core, at most 4), for argon2 and the speaker model: tens of
-  milliseconds of CPU each, run outside the GIL, which must not hold up balance requests."""
+  thread holding SQLite's write lock waits for the GIL behind every other runnable thread;
+- a heavy one, VAANI_HTTP_HEAVY_THREADS (one per core, at most 4), for argon2 and the speaker
+  model: long stretches of CPU each, run outside the GIL, which must not hold up balance requests.
+(The measurements: docs/benchmarks.md, "Figures once in docstrings".)"""
 
 from __future__ import annotations
 

@@ -1,10 +1,10 @@
 """Keeping the workers of one `vaani serve` evenly loaded.
 
 uvicorn's workers accept from one listening socket, and a worker woken for a burst of new
-connections accepts all of them. Keep-alive clients then stay where they landed: 16 connections
-opened at once were split 14 / 2 or 12 / 4 between two workers in most runs. Each worker is one
-process and runs Python on one core at a time, so the crowded one answered in 40 ms what the
-other answered in 10 (SQLite, transfers: p99 65 to 75 ms; split 8 / 8, ~50 ms).
+connections accepts all of them. Keep-alive clients then stay where they landed, most of them
+often on one worker. Each worker is one process and runs Python on one core at a time, so the
+crowded one answers slower than the other, and the tail latency is the crowded one's
+(docs/benchmarks.md, "Figures once in docstrings").
 
 Each worker counts the requests it has in flight in a slot of a small file the supervisor made
 (`shared_load_file`, named by `VAANI_WORKER_LOAD_FILE`). A worker carrying more than its share

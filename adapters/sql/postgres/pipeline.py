@@ -1,9 +1,9 @@
 """Prepared statements of the money path sent straight through libpq's pipeline mode.
 
 psycopg's cursor does a great deal of Python for every statement — a cursor's state, its
-query conversion, the prepared-statement bookkeeping, its pipeline's queues and generators:
-callgrind put it at ~1.7 M instructions of a transfer's ~3.9 M on the client, more than the
-rest of the use case. `Prepared` (prepared.py) already knows each statement's SQL and the order
+query conversion, the prepared-statement bookkeeping, its pipeline's queues and generators,
+more of the client's work than the rest of the use case (docs/benchmarks.md, "Figures once in
+docstrings"). `Prepared` (prepared.py) already knows each statement's SQL and the order
 of its values; what is left to do per statement is to turn the values into the wire format
 (psycopg's `Transformer`, in C), queue a Bind/Execute for a statement prepared once per
 connection, and read the results back (psycopg's own C generators, and its connection's

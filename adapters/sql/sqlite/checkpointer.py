@@ -15,7 +15,8 @@ copied back. Writers kept committing while a checkpoint copied, so that moment n
 under steady load the log grew without end, and with it the time every commit took. So once
 the log holds RESTART_AFTER_FRAMES frames, the thread takes the writer turn for a second
 pass, which copies the few frames committed during the first, and the next writer starts the
-log again. (The measurements behind both choices: docs/benchmarks.md, "Figures".)
+log again. (The measurements behind both choices: docs/benchmarks.md, "Figures once in
+docstrings".)
 Writers outside Vaani keep SQLite's own checkpoints, and the last connection to close a
 database checkpoints what is left."""
 

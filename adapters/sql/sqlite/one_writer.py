@@ -2,14 +2,13 @@
 
 SQLite has one writer. A writer that finds the database locked sleeps in its busy handler
 (1, 2, 5, 10 … ms) and asks again, so while one writes, the others sleep through the moment it
-finishes: two `vaani serve` workers writing one file measured p99 1.5 s at 16 connections and no
-more transfers per second than one worker. Queued on a lock the kernel wakes them from, the
-next writer starts as the last one commits (the same two workers: 479 transfers/s against one
-worker's 348, p99 70 ms). The price: the turn changes process at nearly every commit, and a
-connection whose file another process wrote reads its pages afresh; four processes doing nothing
-but transfers make 15 to 25 % fewer than writers left to sleep and retry, which run in bursts (at a
-third of their p99). Server processes parse, check and answer between their writes, and there
-the turn wins both ways.
+finishes: a second worker writing the same file adds waiting and no transfers. Queued on a
+lock the kernel wakes them from, the next writer starts as the last one commits, and two
+workers then outdo one. The price: the turn changes process at nearly every commit, and a
+connection whose file another process wrote reads its pages afresh; processes doing nothing
+but transfers make fewer than writers left to sleep and retry, which run in bursts (at a far
+worse tail latency). Server processes parse, check and answer between their writes, and there
+the turn wins both ways (docs/benchmarks.md, "Figures once in docstrings").
 
 The turn is a `threading.Lock` for the threads of this process and an exclusive `flock` on
 `<database>-writer` for the processes (server workers, operators' CLI commands). The kernel
