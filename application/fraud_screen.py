@@ -109,7 +109,7 @@ class Screening:
 @attrs.frozen
 class ScreenFacts:
     """What the screen reads about the payer besides the fraud profiles: read before the
-    accounts are locked (`FraudScreen.facts`), so a hot account's lock is not held across
+    accounts are locked (`FraudScreen.ask_facts`), so a hot account's lock is not held across
     those round trips. None of it needs the locks: each is as current as it was a moment ago."""
 
     customer_id: UUID
