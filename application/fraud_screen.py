@@ -33,10 +33,10 @@ class ProfileKeeper:
         self._clock = clock
 
     def observe(self, uow: UnitOfWork, transfer: Transfer, source: Account,
-                scored: ScoredProfiles | None = None, held: bool = False) -> None:
-        """`scored`: the profiles the payment was just scored on in this transaction, folded
-        into as they are (reading them again would decode both documents a second time).
-        `held`: the payment was held first, and counted against the daily limits then."""
+                scored: ScoredProfiles | None, *, held: bool = False) -> None:
+        """`scored`: the profiles the payment was just scored on in this transaction (None:
+        read them here), folded into as they are, since reading them again would decode both
+        documents a second time. `held`: it was counted against the daily limits when held."""
         if not _folded(transfer, source):
             return
         now = transfer.posted_at or self._clock.now()
@@ -48,7 +48,7 @@ class ProfileKeeper:
         uow.fraud.save_counterparty_profile(payee)
 
     def hold(self, uow: UnitOfWork, transfer: Transfer, source: Account,
-             scored: ScoredProfiles | None = None) -> None:
+             scored: ScoredProfiles | None) -> None:
         """Held money may post later: it counts against today's limits from now on, or two
         held payments, each under a limit alone, would both post over it."""
         if _folded(transfer, source):
@@ -98,9 +98,18 @@ class ScoredProfiles:
 
 
 @attrs.frozen
+class Screening:
+    """The screen's answer about one transfer: the engine's assessment, and the profiles it
+    was scored on, handed to the keeper so the posting folds into them without reading again."""
+
+    assessment: Assessment
+    profiles: ScoredProfiles
+
+
+@attrs.frozen
 class ScreenFacts:
     """What the screen reads about the payer besides the fraud profiles: read before the
-    accounts are locked (`FraudScreen.facts`), so a hot account's lock is not held across
+    accounts are locked (`FraudScreen.ask_facts`), so a hot account's lock is not held across
     those round trips. None of it needs the locks: each is as current as it was a moment ago."""
 
     customer_id: UUID
@@ -139,7 +148,7 @@ class FraudScreen:
 
     def assess(self, uow: UnitOfWork, source: Account, destination: Account, amount: Money,
                channel: Channel, context: RequestContext,
-               facts: ScreenFacts | None = None) -> tuple[Assessment, ScoredProfiles]:
+               facts: ScreenFacts | None = None) -> Screening:
         """With both accounts locked; `facts` read before the locks, else read here."""
         assert source.customer_id is not None
         if facts is None or facts.customer_id != source.customer_id:
@@ -148,11 +157,11 @@ class FraudScreen:
         found, found_payee = uow.fraud.profiles(source.customer_id, destination.account_number)
         scored = ScoredProfiles(found or CustomerProfile(source.customer_id),
                                 found_payee or CounterpartyProfile(destination.account_number))
-        return self._engine.assess(FraudContext(
+        return Screening(self._engine.assess(FraudContext(
             customer_id=source.customer_id, amount=amount, account_type=source.account_type,
             channel=channel, counterparty=destination.account_number,
             own_account=destination.customer_id == source.customer_id, now=self._clock.now(),
             customer=scored.customer, counterparty_profile=scored.payee,
             device_trust=facts.device_trust, security_events=facts.security_events,
             payee_added_at=facts.payee_added_at, account_number=source.account_number,
-        )), scored
+        )), scored)

@@ -40,7 +40,7 @@ class HoldKeeper:
         uow.accounts.update(source)
         uow.accounts.update(destination)
         uow.transfers.update(posted)
-        self._profiles.observe(uow, posted, source, held=True)  # counted when it was held
+        self._profiles.observe(uow, posted, source, None, held=True)  # counted when it was held
         uow.audit.append(self._audit.event(
             context, "money.transfer.released", customer_id=transfer.customer_id,
             resource=f"transfer:{transfer.id}", why=why, amount=transfer.amount.format()))

@@ -61,7 +61,9 @@ class _CashMovement:
                                       currency=command.amount.currency)
             return (account, bank) if outward else (bank, account)
 
-        return self._poster.post(request, authorize, uow)
+        if uow is not None:  # one part of the caller's change, which commits it
+            return self._poster.post_in(uow, request, authorize)
+        return self._poster.post(request, authorize)
 
 
 class Deposit(_CashMovement):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
@@ -12,7 +11,7 @@ import attrs
 from application.audit import AuditRecorder
 from application.context import SYSTEM, RequestContext
 from application.fraud import HoldPolicy
-from application.fraud_screen import ProfileKeeper, ScoredProfiles
+from application.fraud_screen import ProfileKeeper, Screening
 from application.ports import (
     Clock,
     DuplicateIdempotencyKey,
@@ -25,7 +24,8 @@ from domain.errors import IdempotencyConflict, TransferNotFound, ValidationError
 from domain.fraud import Assessment, Decision, StoredAssessment
 from domain.ledger import Channel
 from domain.money import Money
-from domain.transfer import Transfer, TransferKind, TransferStatus, post, request_fingerprint
+from domain.transfer import Transfer, TransferKind, post, request_fingerprint
+from domain.transfer_decision import decided_transfer
 
 MAX_DESCRIPTION = 140
 MAX_IDEMPOTENCY_KEY = 255
@@ -85,18 +85,17 @@ def check_request(request: PostingRequest) -> None:
 Authorizer = Callable[[UnitOfWork, dict[str, Account]], tuple[Account, Account]]
 
 
+# With both accounts locked, scores the transfer on what its screen asked before the locks.
+Assessor = Callable[[Account, Account], Screening]
+
+
 class Screen(Protocol):
-    """Assesses the transfer with both accounts locked, before any money moves."""
+    """The fraud screen of one request: its decision says whether money posts, is held, or is
+    refused."""
 
-    # After the call: the profiles the transfer was scored on, for the keeper to fold it into.
-    scored: ScoredProfiles | None
-
-    def read_ahead(self, uow: UnitOfWork, *, answer_now: bool = False) -> None:
-        """Before the accounts are locked, ask what needs no lock: in the write transaction
-        (answered when scored), or with `answer_now` in a read transaction of its own that
-        closes before the write begins."""
-
-    def __call__(self, uow: UnitOfWork, source: Account, destination: Account) -> Assessment:
+    def prepare(self, uow: UnitOfWork) -> Assessor:
+        """Asks in `uow` what needs no lock, before the key's lookup, so a database may send
+        both in one round trip; a retry found by its key never reads the answers."""
         ...
 
 
@@ -113,86 +112,60 @@ class Poster:
         self._profiles = profiles
 
     def post(self, request: PostingRequest, authorize: Authorizer,
-             uow: UnitOfWork | None = None, screen: Screen | None = None) -> PostingResult:
-        """Post inside `uow` when given (the caller commits), else in a transaction of its own.
-        With a `screen`, the fraud decision says whether money posts, is held, or is refused."""
+             screen: Screen | None = None) -> PostingResult:
+        """Post in a transaction of its own; a request whose key another transaction committed
+        first is answered as its retry would be."""
         check_request(request)
-        # Hashed before the transaction opens: on SQLite every writer waits while one writes.
-        fingerprint = request.fingerprint()
-        if uow is not None:
-            return self._post_in(uow, request, fingerprint, authorize, screen)
-        read_ahead = True
-        if screen is not None and getattr(self._uow_factory, "writers_take_turns", lambda: False)():
-            # Every other writer waits while this one holds the turn (SQLite): what needs no
-            # lock is read before it is taken, and a retry found by its key never takes it.
-            with self._uow_factory() as reading:
-                if (found := _by_key(reading, request)) is not None:
-                    return _replayed(found, fingerprint)
-                screen.read_ahead(reading, answer_now=True)
-            read_ahead = False
+        fingerprint = request.fingerprint()  # hashed before the transaction: no lock waits on it
         try:
-            with self._uow_factory(write=True) as own:
-                result = self._post_in(own, request, fingerprint, authorize, screen, read_ahead)
-                own.commit()
+            with self._uow_factory(write=True) as uow:
+                result = self._post(uow, request, fingerprint, authorize, screen)
+                uow.commit()
                 return result
         except DuplicateIdempotencyKey:
-            # Another transaction committed the same key first: answer as a retry would.
             with self._uow_factory() as fresh:
                 return self._replay(fresh, request, fingerprint)
 
-    def _post_in(self, uow: UnitOfWork, request: PostingRequest, fingerprint: str,
-                 authorize: Authorizer, screen: Screen | None,
-                 read_ahead: bool = True) -> PostingResult:
-        if screen is not None and read_ahead:
-            # Asked first, so that a database may send them with the key's lookup (one round
-            # trip); a retry found by the key never reads their answers.
-            screen.read_ahead(uow)
-        # Looked up again even when looked up before the turn: a request with the same key
-        # may have committed since (the unique key would refuse it too, at the commit).
+    def post_in(self, uow: UnitOfWork, request: PostingRequest, authorize: Authorizer,
+                screen: Screen | None = None) -> PostingResult:
+        """Post inside the caller's unit of work, which commits: the posting is one part of a
+        larger change (an account opened with its first deposit)."""
+        check_request(request)
+        return self._post(uow, request, request.fingerprint(), authorize, screen)
+
+    def _post(self, uow: UnitOfWork, request: PostingRequest, fingerprint: str,
+              authorize: Authorizer, screen: Screen | None) -> PostingResult:
+        assess = screen.prepare(uow) if screen is not None else None
         if (found := _by_key(uow, request)) is not None:
             return _replayed(found, fingerprint)
         locked = uow.accounts.lock([request.from_account_number, request.to_account_number])
         source, destination = authorize(uow, locked)
-        if screen is not None:
+        screening = None
+        if assess is not None:
             # What cannot move is refused before it is scored: an amount in another currency
             # would be weighed against limits kept in the account's minor units.
             source.ensure_can_move(request.amount)
             destination.ensure_can_move(request.amount)
-        assessment = screen(uow, source, destination) if screen is not None else None
+            screening = assess(source, destination)
+        assessment = screening.assessment if screening is not None else None
+        scored = screening.profiles if screening is not None else None
         decision = assessment.decision if assessment is not None else Decision.ALLOW
         now = self._clock.now()
-        # The decision fixes the transfer's status before it is built: built once, not
-        # copied again by attrs.evolve (all 19 fields through __init__ a second time).
-        transfer_id = self._ids.new_id()
-        status, hold_expires_at, challenge_id = TransferStatus.COMPLETED, None, None
-        posted_at: datetime | None = now
-        if decision is Decision.BLOCK:
-            status, posted_at = TransferStatus.BLOCKED, None
-        elif decision is not Decision.ALLOW:
-            challenge = decision is Decision.CHALLENGE
-            status = TransferStatus.CHALLENGE_REQUIRED if challenge else TransferStatus.PENDING_REVIEW
-            posted_at = None
-            hold_expires_at = now + (self._holds.challenge_window if challenge
-                                     else self._holds.review_window)
-            challenge_id = self._ids.new_id() if challenge else None
-        transfer = Transfer(
-            id=transfer_id, kind=request.kind, customer_id=request.initiated_by,
+        transfer = decided_transfer(
+            decision, new_id=self._ids.new_id, now=now,
+            challenge_window=self._holds.challenge_window,
+            review_window=self._holds.review_window, kind=request.kind,
+            customer_id=request.initiated_by,
             idempotency_scope=request.idempotency_scope if request.idempotency_key else None,
-            idempotency_key=request.idempotency_key, fingerprint=fingerprint, status=status,
-            from_account_id=source.id, from_account_number=source.account_number,
-            to_account_id=destination.id, to_account_number=destination.account_number,
-            amount=request.amount, channel=request.channel, description=request.description,
-            created_at=now, hold_expires_at=hold_expires_at, challenge_id=challenge_id,
-            posted_at=posted_at,
-        )
-        customer_id = request.initiated_by or source.customer_id or destination.customer_id
+            idempotency_key=request.idempotency_key, fingerprint=fingerprint, source=source,
+            destination=destination, amount=request.amount, channel=request.channel,
+            description=request.description)
         if decision is Decision.ALLOW:
             entries = post(transfer, source, destination, (self._ids.new_id(), self._ids.new_id()))
             uow.transfers.add(transfer)
             uow.ledger.append(entries)
             uow.accounts.update(destination)
-            self._profiles.observe(uow, transfer, source,
-                                   screen.scored if screen is not None else None)
+            self._profiles.observe(uow, transfer, source, scored)
             action = f"money.{request.kind.value}"
         elif decision is Decision.BLOCK:
             uow.transfers.add(transfer)
@@ -200,12 +173,12 @@ class Poster:
         else:
             source.place_hold(request.amount)  # available drops now, the ledger when it posts
             uow.transfers.add(transfer)
-            self._profiles.hold(uow, transfer, source,
-                                screen.scored if screen is not None else None)
+            self._profiles.hold(uow, transfer, source, scored)
             action = f"money.{request.kind.value}.held"
         uow.accounts.update(source)
         if assessment is not None:
             uow.fraud.add_assessment(StoredAssessment(transfer.id, assessment, now))
+        customer_id = request.initiated_by or source.customer_id or destination.customer_id
         uow.audit.append(self._audit.event(
             request.context, action, customer_id=customer_id,
             resource=f"transfer:{transfer.id}", source=source.account_number,

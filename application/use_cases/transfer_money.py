@@ -7,14 +7,13 @@ from uuid import UUID
 import attrs
 
 from application.context import SYSTEM, RequestContext
-from application.fraud_screen import FraudScreen, ScoredProfiles, ScreenFacts
-from application.ports import Later, UnitOfWork, UnitOfWorkFactory
-from application.use_cases.postings import Poster, PostingRequest, PostingResult
+from application.fraud_screen import FraudScreen, Screening
+from application.ports import UnitOfWork, UnitOfWorkFactory
+from application.use_cases.postings import Assessor, Poster, PostingRequest, PostingResult
 from domain.account import Account, AccountType
 from domain.branch import OwnBank
 from domain.channels import check_transfer_channel
 from domain.errors import AccountNotFound, BeneficiaryNotFound, TransferBlocked, ValidationError
-from domain.fraud import Assessment
 from domain.ledger import Channel
 from domain.money import Money
 from domain.transfer import TransferKind, TransferStatus
@@ -96,29 +95,20 @@ class TransferMoney:
         return result
 
 
+@attrs.frozen
 class _Screening:
     """The fraud screen of one transfer command (postings.Screen)."""
 
-    def __init__(self, screen: FraudScreen, command: TransferCommand) -> None:
-        self._screen = screen
-        self._command = command
-        self._facts: Later[ScreenFacts] | None = None
-        self.scored: ScoredProfiles | None = None
+    screen: FraudScreen
+    command: TransferCommand
 
-    def read_ahead(self, uow: UnitOfWork, *, answer_now: bool = False) -> None:
+    def prepare(self, uow: UnitOfWork) -> Assessor:
         # The payer is the command's customer (authorize refuses anyone else's account).
-        command = self._command
-        facts = self._screen.ask_facts(uow, command.customer_id, command.to_account_number,
-                                       command.context)
-        if answer_now:  # its read transaction closes before the write begins
-            answered = facts()
-            self._facts = lambda: answered
-        else:
-            self._facts = facts
+        command, screen = self.command, self.screen
+        facts = screen.ask_facts(uow, command.customer_id, command.to_account_number,
+                                 command.context)
 
-    def __call__(self, uow: UnitOfWork, source: Account, destination: Account) -> Assessment:
-        command = self._command
-        assessment, self.scored = self._screen.assess(
-            uow, source, destination, command.amount, command.channel, command.context,
-            self._facts() if self._facts is not None else None)
-        return assessment
+        def assess(source: Account, destination: Account) -> Screening:
+            return screen.assess(uow, source, destination, command.amount, command.channel,
+                                 command.context, facts())
+        return assess
