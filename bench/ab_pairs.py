@@ -12,13 +12,16 @@ Contract:
   scripts are; each run is bounded by a timeout (interrupted, then killed, past it).
 - Before each run the clone's docs/benchmarks.md is emptied; the script rewrites its own section
   there, and the ratios are read from that section's markdown tables (what old and new scripts
-  alike write). Nothing outside the clones is written, except `--out` when given.
+  alike write). Nothing outside the clones is written but the scripts' own temporary files
+  and `--out` when given. The peer's virtualenv (bench/peer/.venv) is built once and linked
+  into the other clone.
 - A route whose tool is missing (valgrind, wrk, PostgreSQL's server binaries) is skipped and
   said so; a run that fails or writes no section is reported, and its route gets no verdict.
-- Printed: the 1-minute load average before each run and its duration, then one markdown table:
-  route, workload row, A and B figures (the medians compared when pairs > 1), B against A in %,
-  and the verdict (within 10 % or better / worse by more than 10 %). Exit status 1 when a row
-  is worse by more than 10 % or a selected route gave no comparison, else 0.
+- Printed: the load average before each run (with `--max-load`, a bounded wait for it to fall
+  first) and its duration, then one markdown table: route, workload row, A and B figures (the
+  medians compared when pairs > 1), B against A in %, and the verdict (within 10 % or better /
+  worse by more than 10 %). Exit status 1 when a row is worse by more than 10 % or a selected
+  route gave no comparison, else 0.
 
 Run: /work/main/.venv/bin/python bench/ab_pairs.py --a <rev> --b <rev>
          [--routes ledger,instructions,http,peer] [--pairs 2] [--quick]"""
@@ -112,6 +115,16 @@ def share_peer_venv(tree: Path, others: list[Path], repo: Path) -> None:
             return
 
 
+def settle(max_load: float | None, max_wait: int) -> str:
+    """Wait, bounded, for a quieter machine; says how long it waited."""
+    began = time.monotonic()
+    while max_load is not None and os.getloadavg()[0] >= max_load \
+            and time.monotonic() - began < max_wait:
+        time.sleep(10)
+    waited = time.monotonic() - began
+    return f"; waited {waited:.0f} s for load < {max_load}" if waited >= 1 else ""
+
+
 def run_once(route: Route, tree: Path, python: str, quick: bool, timeout: int) -> tuple[str, str]:
     """Run the route's script in `tree`: (the section it wrote or "", the output's tail)."""
     docs = tree / "docs" / "benchmarks.md"
@@ -179,6 +192,10 @@ def main() -> int:
     parser.add_argument("--python", default="/work/main/.venv/bin/python")
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "vaani-ab")
     parser.add_argument("--timeout", type=int, help="seconds per run (default: per route)")
+    parser.add_argument("--max-load", type=float,
+                        help="before each run, wait (at most --max-wait s) for the 1-minute load "
+                             "average to fall below this")
+    parser.add_argument("--max-wait", type=int, default=600)
     parser.add_argument("--out", type=Path, help="also write the report (markdown) here")
     args = parser.parse_args()
     names = [n.strip() for n in args.routes.split(",") if n.strip()]
@@ -200,6 +217,7 @@ def main() -> int:
         if missing := missing_tools(route):
             lines.append(f"- {name}: skipped, missing {', '.join(missing)}")
             print(lines[-1], flush=True)
+            outcomes[name] = {"A": Outcome(problem=lines[-1][2:]), "B": Outcome()}
             continue
         lines.append(f"- {name}: `{route.script}`, configuration {mode}")
         print(lines[-1], flush=True)
@@ -207,9 +225,12 @@ def main() -> int:
         timeout = args.timeout or route.timeout[0 if args.quick else 1]
         for pair in range(1, args.pairs + 1):
             for side in ("A", "B"):
+                if any(o.problem for o in outcomes[name].values()):
+                    break  # a failed run: the route's comparison is lost, spare the machine
                 tree = trees[side][0]
                 if name == "peer":
                     share_peer_venv(tree, [t for t, _ in trees.values() if t != tree], args.repo)
+                waited = settle(args.max_load, args.max_wait)
                 load = os.getloadavg()
                 began = time.monotonic()
                 section, tail = run_once(route, tree, args.python, args.quick, timeout)
@@ -223,7 +244,7 @@ def main() -> int:
                 for label, value in found.items():
                     outcome.figures.setdefault(label, []).append(value)
                 lines.append(f"  - pair {pair} {side}: load average before {load[0]:.2f} "
-                             f"(5 min {load[1]:.2f}), {took:.0f} s, {status}")
+                             f"(5 min {load[1]:.2f}{waited}), {took:.0f} s, {status}")
                 print(lines[-1], flush=True)
     lines += ["", "| route | workload row | A | B | B against A | verdict |",
               "|---|---|---|---|---|---|"]
@@ -248,8 +269,9 @@ def main() -> int:
         for label in sides["B"].figures.keys() - sides["A"].figures.keys():
             lines.append(f"| {name} | {label} | (row absent in A) | {sides['B'].figures[label]} "
                          "| | |")
-    lines += ["", f"Rows worse by more than {LIMIT:.0f} % or routes without comparison: {worse}."
-              + (" With pairs > 1 the medians are compared." if args.pairs > 1 else "")]
+    lines += ["", f"Rows worse by more than {LIMIT:.0f} % or routes without comparison: {worse}. "
+              "Ratios as the scripts round them (two decimals)"
+              + ("; with pairs > 1 the medians are compared." if args.pairs > 1 else ".")]
     report = "\n".join(lines)
     print("\n" + report)
     if args.out:
