@@ -21,7 +21,7 @@ Contract:
   first) and its duration, then one markdown table: route, workload row, A and B figures (the
   medians compared when pairs > 1), B against A in %, and the verdict (within 10 % or better /
   worse by more than 10 %). Exit status 1 when a row is worse by more than 10 % or a selected
-  route gave no comparison, else 0.
+  route or row gave no comparison, else 0.
 
 Run: /work/main/.venv/bin/python bench/ab_pairs.py --a <rev> --b <rev>
          [--routes ledger,instructions,http,peer] [--pairs 2] [--quick]"""
@@ -259,7 +259,9 @@ def main() -> int:
         for label, a in sides["A"].figures.items():
             b = sides["B"].figures.get(label)
             if b is None:
-                lines.append(f"| {name} | {label} | {a} | (row absent in B) | | |")
+                worse += 1
+                lines.append(f"| {name} | {label} | {', '.join(map(str, a))} | (row absent in B) "
+                             "| | no comparison |")
                 continue
             column = next((c for c, _ in route.metrics if label.endswith(f" · {c}")), "")
             higher = dict(route.metrics).get(column, True)
@@ -267,9 +269,10 @@ def main() -> int:
             worse += "worse" in row[-1]
             lines.append(f"| {name} | " + " | ".join(row) + " |")
         for label in sides["B"].figures.keys() - sides["A"].figures.keys():
-            lines.append(f"| {name} | {label} | (row absent in A) | {sides['B'].figures[label]} "
-                         "| | |")
-    lines += ["", f"Rows worse by more than {LIMIT:.0f} % or routes without comparison: {worse}. "
+            worse += 1
+            lines.append(f"| {name} | {label} | (row absent in A) | "
+                         f"{', '.join(map(str, sides['B'].figures[label]))} | | no comparison |")
+    lines += ["", f"Rows worse by more than {LIMIT:.0f} % or without comparison: {worse}. "
               "Ratios as the scripts round them (two decimals)"
               + ("; with pairs > 1 the medians are compared." if args.pairs > 1 else ".")]
     report = "\n".join(lines)
