@@ -108,9 +108,8 @@ class Screening:
 
 @attrs.frozen
 class ScreenFacts:
-    """What the screen reads about the payer besides the fraud profiles: read before the
-    accounts are locked (`FraudScreen.ask_facts`), so a hot account's lock is not held across
-    those round trips. None of it needs the locks: each is as current as it was a moment ago."""
+    """What the screen knows about the payer besides the fraud profiles (`FraudScreen.ask_facts`).
+    None of it needs the accounts' locks: each fact is as current as it was a moment ago."""
 
     customer_id: UUID
     device_trust: TrustLevel | None
@@ -128,8 +127,8 @@ class FraudScreen:
 
     def ask_facts(self, uow: UnitOfWork, customer_id: UUID, counterparty: str,
                   context: RequestContext) -> Later[ScreenFacts]:
-        """The facts that need no lock, asked now and answered when called (`Later`): a
-        database may send these reads with the transaction's next statement."""
+        """The facts that need no lock, asked before the accounts are locked and answered when
+        called (`Later`): a retry found by its key never needs them."""
         security_events = uow.audit.ask_recent_actions(
             customer_id, self._clock.now() - timedelta(hours=24), SECURITY_ACTIONS)
         payees = uow.beneficiaries.ask_of_customer(customer_id)

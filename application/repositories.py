@@ -17,8 +17,8 @@ from domain.ledger import LedgerEntry
 from domain.transfer import Transfer, TransferStatus
 
 _T = TypeVar("_T")
-# A read asked now and answered when called: a database may send the question along with the
-# transaction's next statement (one round trip for several). Call it inside the transaction.
+# A read asked now and answered when called, inside the same transaction: what is asked but
+# never wanted need never be read.
 Later = Callable[[], _T]
 
 

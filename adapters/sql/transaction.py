@@ -1,5 +1,5 @@
 """One SQL unit of work: one connection, one transaction, its repositories made on first use,
-rolled back unless committed."""
+rolled back unless committed; what a database needs around its writes, a `WriteGuard`."""
 
 from __future__ import annotations
 
@@ -25,11 +25,8 @@ from adapters.sql.repositories import (
     SqlTransfers,
     key_taken,
 )
-from adapters.sql.sqlite.checkpointer import Checkpointer, leave_checkpoints_to_the_thread
-from adapters.sql.sqlite.database_file import DatabaseFile
-from adapters.sql.sqlite.one_writer import WriterTurn
-from adapters.sql.sqlite.would_wait import WriteWouldWait
 from adapters.sql.voice import SqlDevices, SqlVoice
+from adapters.sql.write_guard import NothingWritten, WriteGuard
 from application.ports import DuplicateIdempotencyKey
 from domain.errors import DomainError
 
@@ -53,19 +50,14 @@ class SqlUnitOfWork:
     reminders = MadeOnFirstUse(SqlReminders)
     branches = MadeOnFirstUse(SqlBranches)
 
-    def __init__(self, engine: Engine, write: bool, writer: WriterTurn | None,
-                 shared: bool = False, connections: KeptConnections | None = None,
-                 checkpointer: Checkpointer | None = None,
-                 database_file: DatabaseFile | None = None) -> None:
+    def __init__(self, engine: Engine, *, guard: WriteGuard | None = None, shared: bool = False,
+                 connections: KeptConnections | None = None) -> None:
         self._engine = engine
-        self._write = write
         self._shared = shared
         self.committed = False
         self._borrowers = 0
-        self._writer = writer if write else None
+        self._guard = guard
         self._connections = connections  # where its connection comes from and goes back to
-        self._checkpointer = checkpointer if write else None  # SQLite: checkpoints the WAL
-        self._file = database_file if write else None  # SQLite: still at its path?
         self._conn: Connection | None = None
         self._tx: RootTransaction | None = None
 
@@ -73,13 +65,13 @@ class SqlUnitOfWork:
         if self._shared and self._conn is not None:  # borrowed inside request_reads
             self._borrowers += 1
             return self
-        if self._writer is not None:
-            self._writer.acquire()
+        if self._guard is not None:
+            self._guard.enter()
         try:
             conn = self._connections.take() if self._connections else self._engine.connect()
             self._conn = conn
-            if self._checkpointer is not None:
-                leave_checkpoints_to_the_thread(conn)
+            if self._guard is not None:
+                self._guard.opened(conn)
             if not self._shared:  # a request's reads run statement by statement
                 self._tx = conn.begin()
         except BaseException:
@@ -98,8 +90,8 @@ class SqlUnitOfWork:
             self._borrowers -= 1  # the connection goes back when request_reads ends
             return
         # A domain refusal ("no such account") leaves the connection as good as before, and so
-        # does a write in place refused before it began (sqlite/in_place.py) while this one read.
-        self._release(healthy=exc is None or isinstance(exc, (DomainError, WriteWouldWait)))
+        # does a write refused before it began (sqlite/in_place.py) while this one read.
+        self._release(healthy=exc is None or isinstance(exc, (DomainError, NothingWritten)))
         if exc is not None and key_taken(exc):
             # A transfer's row is sent with a later statement or the commit (SqlTransfers.add):
             # whichever found the key taken, the caller hears what a race it lost means.
@@ -121,8 +113,8 @@ class SqlUnitOfWork:
             self._tx = self._conn = None
             for name in REPOSITORIES & vars(self).keys():  # none outlives its transaction
                 delattr(self, name)
-            if self._writer is not None:
-                self._writer.release()
+            if self._guard is not None:
+                self._guard.leave()
 
     def commit(self) -> None:
         assert self._tx is not None, "commit outside of `with uow:`"
@@ -131,15 +123,15 @@ class SqlUnitOfWork:
         audit = vars(self).get("audit")  # made only if this transaction appended or read
         if audit is not None:
             audit.place()
-        if self._file is not None:
-            self._file.check()  # never acknowledge writes into a moved or deleted file
+        if self._guard is not None:
+            self._guard.committing()
         # Queued writes and the COMMIT in one round trip; if a write fails, nothing commits.
         send_deferred(self._conn, commit=True)
         self._tx.commit()
         self._tx = None
         self.committed = True
-        if self._checkpointer is not None:
-            self._checkpointer.committed()
+        if self._guard is not None:
+            self._guard.committed()
 
     def rollback(self) -> None:
         if (audit := vars(self).get("audit")) is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
@@ -15,6 +16,7 @@ from adapters.sql.sqlite.checkpointer import Checkpointer
 from adapters.sql.sqlite.database_file import DatabaseFile
 from adapters.sql.sqlite.in_place import InPlace
 from adapters.sql.sqlite.one_writer import DEFAULT_WAIT_SECONDS, WriterTurn
+from adapters.sql.sqlite.write_guard import SqliteWriteGuard
 from adapters.sql.sqlite.write_pace import WritePace
 from adapters.sql.transaction import SqlUnitOfWork
 
@@ -31,6 +33,9 @@ class _Scope:
                  writes: Callable[[], SqlUnitOfWork] | None = None) -> None:
         self.reads = reads
         self.writes = writes
+        # A context copied to another thread (asyncio.to_thread) would share a connection
+        # across threads: refused rather than used (`SqlUnitOfWorkFactory.__call__`).
+        self.thread = threading.get_ident()
 
 
 class SqlUnitOfWorkFactory:
@@ -63,23 +68,26 @@ class SqlUnitOfWorkFactory:
         self._file = DatabaseFile.watch(engine) if sqlite_file else None
         self._checkpointer = Checkpointer(sqlite_file, self._writer) \
             if sqlite_file and self._writer else None
+        self._guard = SqliteWriteGuard(self._writer, self._checkpointer, self._file) \
+            if self._writer is not None and self._checkpointer is not None else None
         self.in_place = InPlace(self._request_reading_engine, self._writing, self._writer,
-                                self._file, self._checkpointer, self._shared_reads,
-                                self._writes_from, pace) \
+                                self._file, self._checkpointer, self.reads_on,
+                                self.writes_from, pace) \
             if self._writer is not None and self._checkpointer is not None else None
 
     def __call__(self, *, write: bool = False) -> SqlUnitOfWork:
         scope = self._scope.get()
+        if scope is not None and scope.thread != threading.get_ident():
+            raise RuntimeError("a request's units of work used on another thread than its own")
         if write:
             if scope is not None and scope.writes is not None:
                 return scope.writes()
             if self.in_place is not None:
                 self.in_place.before_thread_write()
-            return SqlUnitOfWork(self._writing, True, self._writer, connections=self._writers,
-                                 checkpointer=self._checkpointer, database_file=self._file)
+            return SqlUnitOfWork(self._writing, guard=self._guard, connections=self._writers)
         if scope is not None and scope.reads is not None:
             return scope.reads
-        return SqlUnitOfWork(self._reading_engine, False, None)
+        return SqlUnitOfWork(self._reading_engine)
 
     def request_reads(self) -> AbstractContextManager[None]:
         """A request's session check and its reads on one connection, with one trip to the
@@ -87,16 +95,17 @@ class SqlUnitOfWorkFactory:
         write still open their own."""
         if self.in_place is not None:
             self.in_place.prepare_reads()  # on a worker thread: the loop's connection opened
-        return self._shared_reads(self._readers)
+        return self.reads_on(self._readers)
 
     @contextmanager
-    def _shared_reads(self, connections: KeptConnections) -> Iterator[None]:
+    def reads_on(self, connections: KeptConnections) -> Iterator[None]:
+        """Within it, the calling request's read units of work share one connection from
+        `connections`, statement by statement."""
         outer = self._scope.get()
         if outer is not None and outer.reads is not None:
             yield  # already inside one
             return
-        with SqlUnitOfWork(self._request_reading_engine, False, None, shared=True,
-                           connections=connections) as uow:
+        with SqlUnitOfWork(self._request_reading_engine, shared=True, connections=connections) as uow:
             token = self._scope.set(_Scope(uow, outer.writes if outer else None))
             try:
                 yield
@@ -104,7 +113,8 @@ class SqlUnitOfWorkFactory:
                 self._scope.reset(token)
 
     @contextmanager
-    def _writes_from(self, make: Callable[[], SqlUnitOfWork]) -> Iterator[None]:
+    def writes_from(self, make: Callable[[], SqlUnitOfWork]) -> Iterator[None]:
+        """Within it, the calling request's write units of work are made by `make`."""
         outer = self._scope.get()
         token = self._scope.set(_Scope(outer.reads if outer else None, make))
         try:

@@ -94,8 +94,8 @@ class Screen(Protocol):
     refused."""
 
     def prepare(self, uow: UnitOfWork) -> Assessor:
-        """Asks in `uow` what needs no lock, before the key's lookup, so a database may send
-        both in one round trip; a retry found by its key never reads the answers."""
+        """Asks in `uow` what the screen needs that needs no lock, before the key's lookup; a
+        retry found by its key never reads the answers."""
         ...
 
 

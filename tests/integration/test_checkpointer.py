@@ -1,5 +1,5 @@
 """The thread that checkpoints SQLite's write-ahead log for a process's writers
-(adapters/sql/checkpointer.py) runs in whichever process commits, a forked child too."""
+(adapters/sql/sqlite/checkpointer.py) runs in whichever process commits, a forked child too."""
 
 from __future__ import annotations
 

@@ -73,6 +73,7 @@ class InPlace:
         self._writers = InPlaceConnections(writing, _write_without_checkpoints)
         self.pace = pace or WritePace()
         self._open: LoopTransaction | None = None  # writes in place not committed yet
+        self._closed = False  # shut down: an open transaction was rolled back, told to nobody
         self._turn_kept = False  # the writer turn, taken on a thread for the loop's next write
 
     def prepare_reads(self) -> None:
@@ -130,6 +131,8 @@ class InPlace:
         """Commit the writes in place since the last call (one transaction, one fsync), give
         the writer turn back, and say how many units of work committed in it; an error if the
         transaction did not commit, and then none of them did."""
+        if self._closed:  # whatever was open was rolled back: no write waiting on it stands
+            raise sqlite3.OperationalError("the server shut down before these writes committed")
         open_, self._open = self._open, None
         if open_ is None:
             return 0
@@ -177,6 +180,9 @@ class InPlace:
         self._writers.keep_one()
 
     def close(self) -> None:
+        """At shutdown: what is open rolls back, and every later commit raises, so a write
+        still waiting for its commit is told it failed (503, retried under its key)."""
+        self._closed = True
         self.give_back_turn()
         if (open_ := self._open) is not None:  # answered to nobody yet
             self._open = None

@@ -53,7 +53,7 @@ class InPlaceUnitOfWork(SqlUnitOfWork):
     transaction, and a rollback (a domain refusal) undoes it alone."""
 
     def __init__(self, engine: Engine, transaction: LoopTransaction) -> None:
-        super().__init__(engine, True, None)
+        super().__init__(engine)
         self._open = transaction
 
     def __enter__(self) -> Self:

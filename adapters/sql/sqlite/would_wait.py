@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import sqlite3
 
+from adapters.sql.write_guard import NothingWritten
 
-class ReadWouldWait(Exception):
+
+class ReadWouldWait(NothingWritten):
     """A read in place would have to wait for a lock (or no connection is open for the loop)."""
 
 
-class WriteWouldWait(Exception):
+class WriteWouldWait(NothingWritten):
     """A write in place would have to wait: another writer of this process has the database."""
 
 
