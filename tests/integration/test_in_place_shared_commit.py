@@ -112,6 +112,10 @@ def test_a_shutdown_rolls_back_writes_in_place_told_to_nobody(bank: punq.Contain
         found = file.execute("SELECT count(*) FROM transfers WHERE idempotency_key = ?",
                              ("never-told",)).fetchone()
     assert found == (0,)
+    # A write still waiting for the commit (its answer not sent) is told it failed, never
+    # that it posted: the group commit's next commit raises.
+    with pytest.raises(sqlite3.OperationalError, match="shut down"):
+        asha.in_place.commit()
 
 
 @SQLITE

@@ -3,6 +3,7 @@ profile, without changing what either answers, and without swallowing writes."""
 
 from __future__ import annotations
 
+import contextvars
 import sqlite3
 import threading
 import time
@@ -54,6 +55,29 @@ def test_a_transfer_inside_commits_in_its_own_transaction(bank: punq.Container) 
             amount=inr("30.00"), idempotency_key="inside-a-read"))
     assert bank.resolve(GetBalance).execute(asha.id, target).balance == inr("30.00")
     assert bank.resolve(GetBalance).execute(asha.id, source).balance == inr("70.00")
+
+
+@pytest.mark.parametrize("profile", ["sqlite", pytest.param("postgresql",
+                                                            marks=pytest.mark.postgresql)],
+                         indirect=True)  # the memory store has no transactions to share
+def test_a_request_scope_carried_to_another_thread_is_refused_not_shared(
+        bank: punq.Container) -> None:
+    """A context copied to a worker thread (as `asyncio.to_thread` copies it) would carry the
+    request's connection with it: two threads on one connection. Refused instead."""
+    factory = bank.resolve(UnitOfWorkFactory)
+    found: list[BaseException] = []
+
+    def elsewhere() -> None:
+        try:
+            factory()
+        except RuntimeError as error:
+            found.append(error)
+    with _request_reads(factory):
+        carried = contextvars.copy_context()
+        thread = threading.Thread(target=carried.run, args=(elsewhere,))
+        thread.start()
+        thread.join(10)
+    assert len(found) == 1 and "another thread" in str(found[0])
 
 
 @pytest.mark.parametrize("profile", ["sqlite", pytest.param("postgresql",
