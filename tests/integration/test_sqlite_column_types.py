@@ -12,16 +12,7 @@ import sqlalchemy as sa
 from hypothesis import given
 from hypothesis import strategies as st
 
-from adapters.sql.prepared import Prepared
 from adapters.sql.types import UtcDateTime, Uuid
-
-# A table of its own, with the column types the money path uses.
-probe = sa.Table("probe", sa.MetaData(), sa.Column("id", Uuid, primary_key=True),
-                 sa.Column("customer_id", Uuid, nullable=False),
-                 sa.Column("created_at", UtcDateTime, nullable=False),
-                 sa.Column("note", sa.String(64), nullable=True))
-_INSERT = Prepared(probe.insert(), column_keys=list(probe.c.keys()))
-_BY_ID = Prepared(sa.select(probe).where(probe.c.id == sa.bindparam("session_id")))
 
 
 @given(st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30),
