@@ -142,18 +142,12 @@ class Prepared:
 
     def ask(self, conn: Connection, values: Mapping[str, Any] | None = None
             ) -> Callable[[], list[Any]]:
-        """A read queued on PostgreSQL (prepared_sending.py), run when first answered elsewhere;
-        the call answers it."""
+        """A read queued on PostgreSQL (prepared_sending.py), run now elsewhere; the call answers it."""
         plan = self._plan(conn.dialect)
         parameters = plan.parameters(values or {})
-        if conn.dialect.name != "postgresql":  # read when first wanted: a replay never is
-            rows: list[Any] = []
-
-            def read() -> list[Any]:
-                if not rows:
-                    rows.append([plan.row(r) for r in run(conn, plan, parameters, fetch=True)])
-                return rows[0]  # type: ignore[no-any-return]
-            return read
+        if conn.dialect.name != "postgresql":
+            rows = [plan.row(r) for r in run(conn, plan, parameters, fetch=True)]
+            return lambda: rows
         answer = Answer(conn, plan)
         enqueue(conn, (plan, parameters, False, answer))
         return answer
