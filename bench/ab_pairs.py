@@ -3,7 +3,7 @@
 within 10 % of before, or better).
 
 Contract:
-- Each side is a clean clone of the repository (`--repo`, /work/main by default) checked out
+- Each side is a clean clone of the repository (`--repo`, this script's own by default) checked out
   detached at the commit its revision names, made by this script under `--workdir`
   (/tmp/vaani-ab by default) and reused on a later call when its HEAD is that commit.
 - For each selected route, runs go A, B, A, B ... for `--pairs` pairs, one at a time, never two
@@ -23,7 +23,7 @@ Contract:
   worse by more than 10 %). Exit status 1 when a row is worse by more than 10 % or a selected
   route or row gave no comparison, else 0.
 
-Run: /work/main/.venv/bin/python bench/ab_pairs.py --a <rev> --b <rev>
+Run: .venv/bin/python bench/ab_pairs.py --a <rev> --b <rev>
          [--routes ledger,instructions,http,peer] [--pairs 2] [--quick]"""
 
 from __future__ import annotations
@@ -40,6 +40,8 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent  # the repository this script belongs to
 
 LIMIT = 10.0  # per cent: a B figure may be this much worse than A's
 
@@ -188,8 +190,8 @@ def main() -> int:
     parser.add_argument("--pairs", type=int, default=2)
     parser.add_argument("--quick", action="store_true",
                         help="each script's smaller configuration, where it has one")
-    parser.add_argument("--repo", type=Path, default=Path("/work/main"))
-    parser.add_argument("--python", default="/work/main/.venv/bin/python")
+    parser.add_argument("--repo", type=Path, default=REPO)
+    parser.add_argument("--python", default=str(REPO / ".venv" / "bin" / "python"))
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "vaani-ab")
     parser.add_argument("--timeout", type=int, help="seconds per run (default: per route)")
     parser.add_argument("--max-load", type=float,
