@@ -29,8 +29,8 @@ class HoldKeeper:
                 why: str) -> Transfer:
         """Post the held money: the hold is released and both legs are written."""
         _still_held(transfer)
-        now = self._clock.now()
         locked = uow.accounts.lock([transfer.from_account_number, transfer.to_account_number])
+        now = self._clock.now()  # read with both accounts locked: each account posts in time order
         source, destination = locked[transfer.from_account_number], locked[transfer.to_account_number]
         source.release_hold(transfer.amount)
         posted = attrs.evolve(transfer, status=TransferStatus.COMPLETED, posted_at=now,

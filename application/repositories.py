@@ -71,17 +71,20 @@ class TransferRepository(Protocol):
 
 
 class LedgerRepository(Protocol):
-    """Ledger entries; append-only, ordered per account by `sequence`."""
+    """Ledger entries; append-only, ordered per account by `sequence`. An account's entries are
+    posted in time order too (the clock is read with the account locked), so a date range of
+    one account is a run of its sequence: statements find their edges by index seeks."""
 
     def append(self, entries: Sequence[LedgerEntry]) -> None: ...
     def page(
         self, account_id: UUID, *, before: int | None, limit: int,
         since: datetime | None = None, until: datetime | None = None,
     ) -> list[LedgerEntry]: ...
-    def between(self, account_id: UUID, since: datetime, until: datetime) -> Iterator[LedgerEntry]: ...
-    def after(self, account_id: UUID, after: int | None, since: datetime, until: datetime,
-              limit: int) -> list[LedgerEntry]: ...
-    def last_before(self, account_id: UUID, moment: datetime) -> LedgerEntry | None: ...
+    def in_range(self, account_id: UUID, since: datetime, until: datetime, *,
+                 after: LedgerEntry | None, limit: int) -> list[LedgerEntry]:
+        """Up to `limit` entries posted in [since, until), in posting order, after `after`."""
+    def last_before(self, account_id: UUID, moment: datetime) -> LedgerEntry | None:
+        """The account's last entry posted before `moment` (its balance opens the range)."""
     def all_in_order(self) -> Iterator[LedgerEntry]: ...
     def for_transfer(self, transfer_id: UUID) -> list[LedgerEntry]: ...
 

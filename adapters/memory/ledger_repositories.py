@@ -130,18 +130,15 @@ class MemoryLedger:
                 and (until is None or e.posted_at < until)]
         return rows[:limit]
 
-    def between(self, account_id: UUID, since: datetime, until: datetime) -> Iterator[LedgerEntry]:
-        return (e for e in self._of(account_id) if since <= e.posted_at < until)
-
-    def after(self, account_id: UUID, after: int | None, since: datetime, until: datetime,
-              limit: int) -> list[LedgerEntry]:
+    def in_range(self, account_id: UUID, since: datetime, until: datetime, *,
+                 after: LedgerEntry | None, limit: int) -> list[LedgerEntry]:
         rows = [e for e in self._of(account_id) if since <= e.posted_at < until
-                and (after is None or e.sequence > after)]
-        return rows[:limit]
+                and (after is None or (e.posted_at, e.sequence) > (after.posted_at, after.sequence))]
+        return sorted(rows, key=lambda e: (e.posted_at, e.sequence))[:limit]
 
     def last_before(self, account_id: UUID, moment: datetime) -> LedgerEntry | None:
         earlier = [e for e in self._of(account_id) if e.posted_at < moment]
-        return earlier[-1] if earlier else None
+        return max(earlier, key=lambda e: (e.posted_at, e.sequence), default=None)
 
     def all_in_order(self) -> Iterator[LedgerEntry]:
         with self._store.state:

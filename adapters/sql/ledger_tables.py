@@ -83,5 +83,5 @@ ledger_entries = sa.Table(
     sa.CheckConstraint("amount > 0", name="amount_positive"),
     sa.CheckConstraint("entry_type IN ('debit', 'credit')", name="entry_type_known"),
     sa.Index("ix_ledger_entries_account_sequence", "account_id", "sequence"),
-    sa.Index("ix_ledger_entries_account_posted", "account_id", "posted_at"),
+    sa.Index("ix_ledger_entries_account_posted", "account_id", "posted_at", "sequence"),
 )

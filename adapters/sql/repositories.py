@@ -206,28 +206,25 @@ class SqlLedger:
         query = query.order_by(c.sequence.desc()).limit(limit)
         return [m.to_entry(r) for r in self._conn.execute(query)]
 
-    def between(self, account_id: UUID, since: datetime, until: datetime) -> Iterator[LedgerEntry]:
+    def in_range(self, account_id: UUID, since: datetime, until: datetime, *,
+                 after: LedgerEntry | None, limit: int) -> list[LedgerEntry]:
+        # Keyed on (posted_at, sequence), the order of ix_ledger_entries_account_posted: one
+        # index seek to the range (or past `after`), however long the history before it.
         c = ledger_entries.c
-        query = sa.select(ledger_entries).where(
-            c.account_id == account_id, c.posted_at >= since, c.posted_at < until,
-        ).order_by(c.sequence).execution_options(**_STREAM)
-        return (m.to_entry(r) for r in self._conn.execute(query))
-
-    def after(self, account_id: UUID, after: int | None, since: datetime, until: datetime,
-              limit: int) -> list[LedgerEntry]:
-        c = ledger_entries.c
-        query = sa.select(ledger_entries).where(
-            c.account_id == account_id, c.posted_at >= since, c.posted_at < until)
-        if after is not None:
-            query = query.where(c.sequence > after)
-        query = query.order_by(c.sequence).limit(limit)
+        query = sa.select(ledger_entries).where(c.account_id == account_id, c.posted_at < until)
+        if after is None:
+            query = query.where(c.posted_at >= since)
+        else:
+            query = query.where(c.posted_at >= after.posted_at, sa.or_(
+                c.posted_at > after.posted_at, c.sequence > after.sequence))
+        query = query.order_by(c.posted_at, c.sequence).limit(limit)
         return [m.to_entry(r) for r in self._conn.execute(query)]
 
     def last_before(self, account_id: UUID, moment: datetime) -> LedgerEntry | None:
         c = ledger_entries.c
         row = self._conn.execute(sa.select(ledger_entries).where(
             c.account_id == account_id, c.posted_at < moment,
-        ).order_by(c.sequence.desc()).limit(1)).first()
+        ).order_by(c.posted_at.desc(), c.sequence.desc()).limit(1)).first()
         return m.to_entry(row) if row else None
 
     def all_in_order(self) -> Iterator[LedgerEntry]:

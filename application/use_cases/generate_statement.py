@@ -61,11 +61,16 @@ class StatementStream:
     tally: Tally
     _pages: Callable[[], Iterator[list[LedgerEntry]]] = attrs.field(repr=False)
 
-    def entries(self) -> Iterator[LedgerEntry]:
+    def pages(self) -> Iterator[list[LedgerEntry]]:
+        """The entries a page at a time (a writer sends each page in one piece), tallied."""
         for page in self._pages():
             for entry in page:
                 self.tally.add(entry)
-                yield entry
+            yield page
+
+    def entries(self) -> Iterator[LedgerEntry]:
+        for page in self.pages():
+            yield from page
 
 
 class StreamStatement:
@@ -89,15 +94,15 @@ class StreamStatement:
         opening = before.balance_after if before is not None else zero
 
         def pages() -> Iterator[list[LedgerEntry]]:
-            after: int | None = None
+            after: LedgerEntry | None = None
             while True:
                 with self._uow_factory() as uow:
-                    page = uow.ledger.after(account.id, after, since, until, PAGE)
+                    page = uow.ledger.in_range(account.id, since, until, after=after, limit=PAGE)
                 if page:
                     yield page
                 if len(page) < PAGE:
                     return
-                after = page[-1].sequence
+                after = page[-1]
 
         return StatementStream(account, start, end, opening, Tally(opening, zero, zero), pages)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import datetime
 from uuid import UUID
 
 import attrs
@@ -45,11 +46,13 @@ class VerifyLedger:
         with self._uow_factory() as uow:  # one snapshot for the whole check
             accounts = {a.id: a for a in uow.accounts.all()}
             replayed: dict[UUID, int] = defaultdict(int)
+            last_posted: dict[UUID, datetime] = {}
             entries = 0
             for entry in uow.ledger.all_in_order():
                 entries += 1
                 legs[entry.transfer_id].append(entry)
-                problems.extend(_check_entry(entry, accounts.get(entry.account_id), replayed))
+                problems.extend(_check_entry(entry, accounts.get(entry.account_id), replayed,
+                                             last_posted))
             statuses = dict(uow.transfers.statuses())
             held = uow.transfers.held_totals()
             audited = _postings_in(uow.audit.all_in_order())
@@ -79,10 +82,16 @@ class VerifyLedger:
         return LedgerReport(len(accounts), entries, len(transfer_ids), problems[:max_problems])
 
 
-def _check_entry(entry: LedgerEntry, account: Account | None, replayed: dict[UUID, int]) -> list[str]:
+def _check_entry(entry: LedgerEntry, account: Account | None, replayed: dict[UUID, int],
+                 last_posted: dict[UUID, datetime]) -> list[str]:
     if account is None:
         return [f"entry {entry.id} belongs to no account"]
     found: list[str] = []
+    previous = last_posted.get(account.id)
+    if previous is not None and entry.posted_at < previous:  # statements rely on time order
+        found.append(f"account {account.account_number}: entry {entry.id} is posted at "
+                     f"{entry.posted_at.isoformat()}, before the entry ahead of it")
+    last_posted[account.id] = entry.posted_at
     if entry.amount.minor <= 0:
         found.append(f"entry {entry.id} has a non-positive amount")
     sign = 1 if entry.entry_type is EntryType.CREDIT else -1

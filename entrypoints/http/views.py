@@ -108,8 +108,11 @@ def statement_json(s: StatementStream) -> Iterator[str]:
             "from": s.start.isoformat(), "to": s.end.isoformat(),
             "opening_balance": money(s.opening_balance)}
     yield json.dumps(head)[:-1] + ',"entries":['
-    for i, e in enumerate(s.entries()):
-        yield ("," if i else "") + json.dumps(entry(e))
+    comma = ""
+    for page in s.pages():  # one chunk per page: each chunk costs the server a thread hop
+        if page:
+            yield comma + ",".join(json.dumps(entry(e)) for e in page)
+            comma = ","
     tail = {"closing_balance": money(s.tally.closing), "total_credits": money(s.tally.credits),
             "total_debits": money(s.tally.debits)}
     yield "]," + json.dumps(tail)[1:]
@@ -138,10 +141,10 @@ def statement_csv(s: StatementStream) -> Iterator[str]:
 
     yield line(list(STATEMENT_COLUMNS))
     yield line(["", "", "opening_balance", "", currency, s.opening_balance.format(), "", "", ""])
-    for e in s.entries():
-        yield line([rfc3339(e.posted_at), str(e.id), e.entry_type.value, e.amount.format(),
-                    currency, e.balance_after.format(), e.channel.value, _cell(e.description),
-                    e.reference])
+    for page in s.pages():  # one chunk per page, as in statement_json
+        yield "".join(line([rfc3339(e.posted_at), str(e.id), e.entry_type.value,
+                            e.amount.format(), currency, e.balance_after.format(),
+                            e.channel.value, _cell(e.description), e.reference]) for e in page)
     yield line(["", "", "closing_balance", "", currency, s.tally.closing.format(), "", "", ""])
 
 

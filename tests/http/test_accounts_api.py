@@ -6,9 +6,10 @@ import csv
 import io
 
 import punq
+import pytest
 from starlette.testclient import TestClient
 
-from application.use_cases import SeedDemo
+from application.use_cases import SeedDemo, generate_statement
 from tests.http.conftest import API, log_in
 from tests.http.test_errors_and_headers import assert_envelope
 from tests.support.banking import account, customer
@@ -122,6 +123,26 @@ def test_statement_as_json_and_csv(client: TestClient, asha: Asha) -> None:
                     "validation_error")
     assert_envelope(client.post(url, headers=headers, json={"from": "2026-12-01", "to": "2026-11-01"}),
                     422, "validation_error")
+
+
+def test_a_statement_of_many_pages_is_one_document(client: TestClient, asha: Asha,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The writers send a page of entries per chunk; the pieces must still join into one
+    valid JSON document and one CSV, with every entry once."""
+    monkeypatch.setattr(generate_statement, "PAGE", 2)
+    headers, savings, current = asha
+    for rupees in range(1, 6):
+        client.post(f"{API}/accounts/{savings}/transfer", headers=headers,
+                    json={"to_account_number": current, "amount": money(f"{rupees}.00")})
+    url = f"{API}/accounts/{current}/statement/download"
+    body = {"from": "2026-11-01", "to": "2026-11-30"}
+    statement = client.post(url, headers=headers, json=body).json()
+    assert [e["amount"]["amount"] for e in statement["entries"]] == \
+        ["1.00", "2.00", "3.00", "4.00", "5.00"]
+    assert statement["closing_balance"] == money("15.00")
+    rows = list(csv.reader(io.StringIO(client.post(url, headers=headers,
+                                                   json={**body, "format": "csv"}).text)))
+    assert [row[3] for row in rows[2:-1]] == ["1.00", "2.00", "3.00", "4.00", "5.00"]
 
 
 def test_accounts_show_their_branch(client: TestClient, bank: punq.Container) -> None:

@@ -7,9 +7,17 @@ from datetime import UTC, date, datetime, timedelta
 import punq
 import pytest
 
-from application.use_cases import GenerateStatement, ListTransactions, StreamStatement, generate_statement
+from application.use_cases import (
+    GenerateStatement,
+    ListTransactions,
+    StreamStatement,
+    VerifyLedger,
+    generate_statement,
+)
 from domain.errors import AccountNotFound, ValidationError
 from domain.ledger import EntryType
+from entrypoints.bootstrap import bootstrap
+from tests.conftest import settings_for
 from tests.support.banking import account, customer, deposit
 from tests.support.clock import SteppingClock
 
@@ -91,3 +99,19 @@ def test_statements_stream_page_by_page(bank: punq.Container, clock: SteppingClo
     amounts = [e.amount.format() for e in stream.entries()]
     assert amounts == ["1.00", "2.00", "3.00", "4.00", "5.00"]
     assert stream.tally.closing.format() == "15.00" and stream.tally.credits.format() == "15.00"
+
+
+def test_ledger_verify_catches_an_account_posted_out_of_time_order() -> None:
+    """Statements find a range's edges by time, so they rely on each account posting in time
+    order; a wall clock stepped back between two postings breaks that, and the auditor's check
+    must say so rather than let a statement disagree with the balance."""
+    clock = SteppingClock(datetime(2026, 11, 22, 10, 0, tzinfo=UTC))
+    bank = bootstrap(settings_for("sqlite:///unused.db", "memory"), clock=clock)
+    number = account(bank, customer(bank)).account_number
+    deposit(bank, number, "1.00")
+    assert bank.resolve(VerifyLedger).execute().ok
+    clock.advance(timedelta(hours=-1))
+    deposit(bank, number, "2.00")
+    problems = bank.resolve(VerifyLedger).execute().problems
+    assert any(f"account {number}: entry" in p and "before the entry ahead of it" in p
+               for p in problems), problems
