@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from alembic import command
@@ -9,6 +10,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
+
+from adapters.sql.postgres.partitions import ensure_months
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -21,9 +24,14 @@ def _config(engine: Engine) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> str | None:
-    """Bring the schema to `revision`; returns the revision the database is at afterwards."""
+    """Bring the schema to `revision`; returns the revision the database is at afterwards. On
+    PostgreSQL at head, the monthly partitions then reach a year ahead again."""
     command.upgrade(_config(engine), revision)
-    return current_revision(engine)
+    reached = current_revision(engine)
+    if engine.dialect.name == "postgresql" and reached == head_revision():
+        with engine.begin() as conn:
+            ensure_months(conn, datetime.now(UTC).date())
+    return reached
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -5,6 +5,7 @@ own planner, so the test fails when a query or an index changes and loses that p
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -63,5 +64,8 @@ def test_a_statement_seeks_its_opening_balance_and_pages_without_sorting(
     plans = list(_plans(url, sent))
     assert len(plans) >= 4  # the opening balance, then three pages of two
     for plan in plans:
-        assert "ix_ledger_entries_account_posted" in plan, plan
-        assert "TEMP B-TREE" not in plan and "Sort" not in plan, plan
+        # SQLite names the index; PostgreSQL names each month's copy of it (partitions.py).
+        assert re.search(r"ix_ledger_entries_account_posted|account_id_posted_at_sequence_idx",
+                         plan), plan
+        assert "TEMP B-TREE" not in plan, plan
+        assert not re.search(r"(^|->  )(Incremental )?Sort ", plan, re.MULTILINE), plan
