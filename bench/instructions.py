@@ -24,7 +24,7 @@ TRANSFERS = 200
 
 def child(kind: str, url: str) -> None:
     from application.use_cases import TransferCommand, TransferMoney
-    from bench.ledger_baseline import HandWritten
+    from bench.ledger_baseline import hand_written
     from domain.money import Money
     from entrypoints.bootstrap import bootstrap, prepare_database
     from entrypoints.settings import load_settings
@@ -44,7 +44,7 @@ def child(kind: str, url: str) -> None:
             use_case.execute(TransferCommand(owner.id, source, destination, Money(100),
                                              idempotency_key=f"k{i}"))
     else:
-        driver = HandWritten(url, "NORMAL")
+        driver = hand_written(url, "NORMAL")
 
         def one(i: int, source: str, destination: str) -> None:
             driver.transfer(UUID(str(owner.id)), source, destination, 100, f"k{i}")

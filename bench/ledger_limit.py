@@ -29,7 +29,7 @@ from application.ports import UnitOfWorkFactory
 from application.use_cases import TransferCommand, TransferMoney
 from application.use_cases.audit_trail import VerifyAuditTrail
 from application.use_cases.verify_ledger import VerifyLedger
-from bench.ledger_baseline import HandWritten
+from bench.ledger_baseline import hand_written
 from bench.report import Table, write_section
 from bench.timed_rounds import timed_round
 from domain.money import Money
@@ -92,7 +92,7 @@ def _use_case_worker(env: dict[str, str]) -> Callable[[Pair, str], None]:
 
 
 def _baseline_worker(env: dict[str, str]) -> Callable[[Pair, str], None]:
-    driver = HandWritten(env["VAANI_DATABASE_URL"], env["VAANI_SQLITE_SYNCHRONOUS"])
+    driver = hand_written(env["VAANI_DATABASE_URL"], env["VAANI_SQLITE_SYNCHRONOUS"])
     return lambda pair, key: driver.transfer(UUID(pair[0]), pair[1], pair[2], 100, key)
 
 
