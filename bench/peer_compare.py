@@ -53,12 +53,12 @@ def ensure_peer_environment() -> None:
     if PEER_PYTHON.exists():
         return
     venv.create(PEER / ".venv", with_pip=True)
-    subprocess.run([str(PEER_PYTHON), "-m", "pip", "install", "--quiet", "-r",
+    subprocess.run([str(PEER_PYTHON), "-m", "pip", "install", "--quiet", "-r",  # noqa: S603
                     str(PEER / "requirements.txt")], check=True, timeout=900)
 
 
 def peer(env: dict[str, str], *args: str) -> Any:
-    out = subprocess.run([str(PEER_PYTHON), "run.py", *args], cwd=PEER, env=env,
+    out = subprocess.run([str(PEER_PYTHON), "run.py", *args], cwd=PEER, env=env,  # noqa: S603
                          capture_output=True, text=True, timeout=1200)
     if out.returncode != 0:
         raise SystemExit(f"peer {args[0]} failed:\n{out.stderr[-3000:]}")
@@ -205,7 +205,7 @@ def _inprocess(workers: int, env: dict[str, str], people: list[tuple[str, str, s
 
 
 def _peer_version(package: str) -> str:
-    out = subprocess.run([str(PEER_PYTHON), "-m", "pip", "show", package], capture_output=True,
+    out = subprocess.run([str(PEER_PYTHON), "-m", "pip", "show", package], capture_output=True,  # noqa: S603
                          text=True)
     return next((line.split(": ", 1)[1] for line in out.stdout.splitlines()
                  if line.startswith("Version")), "?")

@@ -80,12 +80,13 @@ def over_http(clips: list[bytes], workdir: Path) -> dict[str, float]:
            "VAANI_JWT_SECRET": SECRET, "VAANI_AUTH_RATE_PER_IP": "100000",
            "VAANI_LOGIN_RATE_PER_CUSTOMER": "100000"}
     vaani = [sys.executable, "-m", "entrypoints.cli.app"]
-    subprocess.run([*vaani, "db", "upgrade"], env=env, check=True, capture_output=True)
-    subprocess.run([*vaani, "customer", "create", "--first-name", "Bench", "--last-name", "Voice",
-                    "--email", "bench@example.in", "--phone", "+919800099999", "--json"],
+    subprocess.run([*vaani, "db", "upgrade"], env=env, check=True, capture_output=True)  # noqa: S603
+    subprocess.run([*vaani, "customer", "create", "--first-name", "Bench",  # noqa: S603
+                    "--last-name", "Voice", "--email", "bench@example.in",
+                    "--phone", "+919800099999", "--json"],
                    env={**env, "VAANI_NEW_PASSWORD": "bench voice passphrase"}, check=True,
                    capture_output=True)
-    server = subprocess.Popen([*vaani, "serve", "--port", "8766"], env=env,
+    server = subprocess.Popen([*vaani, "serve", "--port", "8766"], env=env,  # noqa: S603
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         api = "http://127.0.0.1:8766/api/v1"
