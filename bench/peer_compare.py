@@ -170,14 +170,14 @@ transfer, and it moves by a tenth or more from one run to the next. Load average
 
 The peer (`bench/peer/`, Django {_peer_version('django')}, django-hordak
 {_peer_version('django-hordak')}, its own virtualenv) is the double-entry ledger a Python team
-would otherwise pick. Its transfer looks its idempotency key up,
-then in one `transaction.atomic()` locks both accounts `select_for_update()` in id order, checks
-the balance from hordak's legs, lets hordak write the transaction and its two legs, and records
-the idempotency row and an audit row (a concurrent twin's key is caught by its unique
-constraint). It authenticates nobody, screens nothing for fraud and keeps no hash chain, all of
-which Vaani does. Persistent connections (`CONN_MAX_AGE`); in-process it runs in worker
-processes as Vaani does; over HTTP, gunicorn with 2 workers of 4 threads against
-`vaani serve --workers 2`, wrk with 16 connections for {SECONDS} s.
+would otherwise pick. Its transfer looks its idempotency key up, then in one
+`transaction.atomic()` locks both accounts (`select_for_update()`, in id order), checks the
+balance from hordak's legs, lets hordak write the transaction and its two legs, and records the
+idempotency row and an audit row (a concurrent twin's key is caught by its unique constraint).
+It authenticates nobody, screens nothing for fraud and keeps no hash chain, all of which Vaani
+does. Persistent connections (`CONN_MAX_AGE`); in-process it runs in worker processes as Vaani
+does; over HTTP, gunicorn with 2 workers of 4 threads against `vaani serve --workers 2`, wrk
+with 16 connections for {SECONDS} s a run.
 
 {table.render()}""", quick=QUICK)
 

@@ -18,9 +18,9 @@ from pathlib import Path
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 SECTIONS = "BENCH_SECTIONS"  # where sections go instead, when set (any run, quick or full)
-ALTERNATING = ("the order inside a round alternates (Vaani first in the first round, the "
-               "baseline first in the next, and so on), so neither side always runs on a machine "
-               "the other has just warmed or loaded")
+# Said in each section with interleaved rounds: neither side always runs on a machine the other
+# has just warmed (caches, the database's pages) or loaded (its checkpoints, its vacuum).
+ALTERNATING = "the side that runs first alternates from one round to the next"
 INTRO = """\
 Every figure is a ratio against a baseline measured in the same invocation, because these
 machines are shared and noisy: medians of interleaved rounds. `make bench` runs them all
