@@ -46,7 +46,8 @@ test: install-test postgres lint typecheck audit
 	$(BIN)/pytest
 
 # Every benchmark, each against a baseline measured in the same run; results go to
-# docs/benchmarks.md. Loopback only, bounded in count and time (~40 minutes on 2 cores).
+# docs/benchmarks.md, and the README's performance lines are made from them (last line).
+# Loopback only, bounded in count and time (~40 minutes on 2 cores).
 # Needs wrk and valgrind (Debian packages); a script says so and skips when one is missing.
 bench: install-test postgres
 	PYTHONPATH=. $(BIN)/python bench/ledger_limit.py
@@ -56,6 +57,7 @@ bench: install-test postgres
 	PYTHONPATH=. $(BIN)/python bench/auth_costs.py
 	PYTHONPATH=. VOICE_DEV=../shared/voice/dev $(BIN)/python bench/voice_latency.py
 	PYTHONPATH=. $(BIN)/python bench/fraud_latency.py
+	PYTHONPATH=. $(BIN)/python bench/readme_figures.py
 
 # The reliability suite at length: 10x the storm, 10x the crashes (see tests/reliability/).
 SOAK_SCALE ?= 10

@@ -10,11 +10,13 @@ Contract:
   at once: `python bench/<route>.py [--quick]` with the tree as working directory and
   PYTHONPATH, and the shared virtualenv's interpreter (`--python`). Loopback only, as the
   scripts are; each run is bounded by a timeout (interrupted, then killed, past it).
-- Before each run the clone's docs/benchmarks.md is emptied; the script rewrites its own section
-  there, and the ratios are read from that section's markdown tables (what old and new scripts
-  alike write). Nothing outside the clones is written but the scripts' own temporary files
-  and `--out` when given. The peer's virtualenv (bench/peer/.venv) is built once and linked
-  into the other clone.
+- Each run is given $BENCH_SECTIONS, a file beside its clone, emptied before the run: the script
+  writes its section there (bench/report.py; a quick run writes nowhere else). Scripts older than
+  that setting write into the clone's docs/benchmarks.md, also emptied before each run, and
+  the section is read from there when the file has none. The ratios are read from that
+  section's markdown tables (what old and new scripts alike write). Nothing outside the clones
+  is written but those files, the scripts' own temporary files and `--out` when given. The
+  peer's virtualenv (bench/peer/.venv) is built once and linked into the other clone.
 - A route whose tool is missing (valgrind, wrk, PostgreSQL's server binaries) is skipped and
   said so; a run that fails or writes no section is reported, and its route gets no verdict.
 - Printed: the load average before each run (with `--max-load`, a bounded wait for it to fall
@@ -131,9 +133,12 @@ def run_once(route: Route, tree: Path, python: str, quick: bool, timeout: int) -
     """Run the route's script in `tree`: (the section it wrote or "", the output's tail)."""
     docs = tree / "docs" / "benchmarks.md"
     docs.write_text("")
+    sections = tree.parent / f"{tree.name}.sections.md"
+    sections.unlink(missing_ok=True)
     command = [python, route.script, *(["--quick"] if quick and route.quick else [])]
     env = {k: v for k, v in os.environ.items() if not k.startswith("VAANI_")}
     env["PYTHONPATH"] = str(tree)
+    env["BENCH_SECTIONS"] = str(sections)
     process = subprocess.Popen(command, cwd=tree, env=env, stdout=subprocess.PIPE,  # noqa: S603
                                stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
@@ -149,9 +154,12 @@ def run_once(route: Route, tree: Path, python: str, quick: bool, timeout: int) -
     tail = "\n".join(output.strip().splitlines()[-12:])
     if process.returncode != 0:
         return "", f"exit {process.returncode}: {tail}"
-    text = docs.read_text()
-    found = re.search(rf"(?ms)^## {re.escape(route.heading)}.*?(?=^## |\Z)", text)
-    return (found.group(0) if found else ""), tail
+    for written in (sections, docs):  # older scripts know no $BENCH_SECTIONS
+        text = written.read_text() if written.exists() else ""
+        found = re.search(rf"(?ms)^## {re.escape(route.heading)}.*?(?=^## |\Z)", text)
+        if found:
+            return found.group(0), tail
+    return "", tail
 
 
 def parse(section: str, route: Route) -> dict[str, float]:

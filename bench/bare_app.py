@@ -22,15 +22,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from bench.ledger_baseline import HandWritten
+from bench.ledger_baseline import Driver, hand_written
 
 
 def create() -> Starlette:
     url = os.environ["BARE_DATABASE_URL"]
     sqlite = url.startswith("sqlite")
-    pool: queue.Queue[HandWritten] = queue.Queue()
+    pool: queue.Queue[Driver] = queue.Queue()
     for _ in range(1 if sqlite else 16):
-        pool.put(HandWritten(url))
+        pool.put(hand_written(url))
     writer = ThreadPoolExecutor(max_workers=1) if sqlite else None
     readers = threading.local()
 
@@ -62,7 +62,7 @@ def create() -> Starlette:
             if not sqlite:
                 return with_driver(lambda driver: driver.balance(number))
             if not hasattr(readers, "driver"):
-                readers.driver = HandWritten(url)
+                readers.driver = hand_written(url)
             return readers.driver.balance(number)
         found = await run_in_threadpool(read)
         if found is None:

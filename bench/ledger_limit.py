@@ -4,9 +4,10 @@ hand-written baseline in bench/ledger_baseline.py writing the same rows, in the 
 
 Workloads: SQLite (synchronous NORMAL and FULL) and PostgreSQL, 1 worker and several worker
 processes, uniform and hot-spot account choice. Each workload runs ROUNDS interleaved rounds of
-use case and baseline on one database; medians are reported, and after every round money is
-counted, and `VerifyLedger` and `VerifyAuditTrail` (what `vaani ledger verify` and `vaani audit
-verify` run) must pass. Writes the ledger section of docs/benchmarks.md.
+use case and baseline on one database, the order inside a round alternating; medians are
+reported, and after every round money is counted, and `VerifyLedger` and `VerifyAuditTrail` (what
+`vaani ledger verify` and `vaani audit verify` run) must pass. Writes the ledger section of
+docs/benchmarks.md (a quick run prints it: bench/report.py).
 
 Run: PYTHONPATH=. .venv/bin/python bench/ledger_limit.py [--quick]"""
 
@@ -25,12 +26,13 @@ from uuid import UUID
 
 import attrs
 
+from adapters.sql.sqlite.checkpointer import CHECKPOINT_EVERY
 from application.ports import UnitOfWorkFactory
 from application.use_cases import TransferCommand, TransferMoney
 from application.use_cases.audit_trail import VerifyAuditTrail
 from application.use_cases.verify_ledger import VerifyLedger
-from bench.ledger_baseline import HandWritten
-from bench.report import Table, write_section
+from bench.ledger_baseline import hand_written
+from bench.report import ALTERNATING, Table, in_turn, write_section
 from bench.timed_rounds import timed_round
 from domain.money import Money
 from entrypoints.bootstrap import bootstrap, prepare_database
@@ -92,7 +94,7 @@ def _use_case_worker(env: dict[str, str]) -> Callable[[Pair, str], None]:
 
 
 def _baseline_worker(env: dict[str, str]) -> Callable[[Pair, str], None]:
-    driver = HandWritten(env["VAANI_DATABASE_URL"], env["VAANI_SQLITE_SYNCHRONOUS"])
+    driver = hand_written(env["VAANI_DATABASE_URL"], env["VAANI_SQLITE_SYNCHRONOUS"])
     return lambda pair, key: driver.transfer(UUID(pair[0]), pair[1], pair[2], 100, key)
 
 
@@ -137,8 +139,8 @@ def measure(workload: Workload, url: str) -> dict[str, float]:
     expected = CUSTOMERS * 2 * 100_000_000
     figures: dict[str, list[float]] = {"use case": [], "baseline": [], "uc p99": [], "hw p99": []}
     for r in range(ROUNDS):  # interleaved, so machine noise hits both alike
-        for kind in ("use case", "baseline"):
-            pairs = plan(people, workload.hot_spot, TRANSFERS, seed=r)
+        pairs = plan(people, workload.hot_spot, TRANSFERS, seed=r)
+        for kind in in_turn(r, ("use case", "baseline")):
             rate, p99 = run_round(kind, workload, env, pairs, f"{kind[0]}{r}")
             figures[kind].append(rate)
             figures["uc p99" if kind == "use case" else "hw p99"].append(p99)
@@ -175,23 +177,41 @@ def main() -> None:
     write_section("Ledger limit (transfers per second)", f"""\
 `bench/ledger_limit.py`. The use case does everything a customer transfer does (idempotency key,
 fraud assessment, profile updates, two ledger rows, balances, transfer row, hash-chained audit
-record); the baseline (`bench/ledger_baseline.py`) is a minimal transaction on the bare driver
-(stdlib `sqlite3`, psycopg) writing the same rows. Own-account transfers of {CUSTOMERS} customers;
-hot-spot: 90 % of them on {HOT} customers' accounts. Worker processes share {TRANSFERS} transfers
-per round; medians of {ROUNDS} interleaved rounds. After every round: customer money unchanged,
-ledger and audit-chain verification pass. PostgreSQL is a local cluster with default durability
-(fsync and synchronous_commit on). Load average before: {load_before:.2f}.
-SQLite's four worker processes take turns through Vaani's writer turn
-(`adapters/sql/sqlite/one_writer.py`): it changes process at nearly every commit, and each writer then
-starts with a stale page cache; the hand-written writers sleep in SQLite's busy handler and
-retry, which runs them in bursts. With the turn between processes taken out (an experiment on
-2026-12-04, not a setting), the use case's four processes ran at 0.72 / 0.65 of the hand-written
-(uniform / hot-spot) against 0.51 / 0.44 with it, in the same session: the turn cost them about
-30 %, and buys servers their p99 (see the HTTP section). Part of that cost was the WAL
-checkpoints SQLite ran while the turn was held; since 2026-12-05 a thread runs them outside it.
+record). Own-account transfers of {CUSTOMERS} customers; hot-spot: 90 % of them on {HOT}
+customers' accounts. Worker processes share {TRANSFERS} transfers per round; medians of {ROUNDS}
+interleaved rounds, and {ALTERNATING}. After every round: customer money unchanged, ledger and
+audit-chain verification pass (on the rows of both sides). PostgreSQL is a local cluster with
+default durability (fsync and synchronous_commit on). Load average before: {load_before:.2f}.
 Targets: ratio ≥ 0.5 on SQLite, ≥ 0.7 on PostgreSQL at 8 workers.
 
-{table.render()}""")
+The baseline (`bench/ledger_baseline.py`, `bench/ledger_baseline_pg.py`) is what a good engineer
+writes by hand on the bare driver for the same rows: the transfer row (its idempotency key held
+by the table's unique constraint, not looked up first), two ledger legs, both balances, both
+fraud-profile documents read and rewritten, an assessment row, the audit record chained after
+the head and the head moved; no framework, no domain model, no fraud scoring. On PostgreSQL
+(psycopg 3 in pipeline mode, one connection per worker) it makes two round trips: BEGIN, both
+accounts `FOR UPDATE` in id order, the two profile turns (`pg_advisory_xact_lock` on the names
+Vaani's writers use) and the profiles' read; then one statement writing transfer, legs,
+balances, profiles and assessment, one moving the audit head and inserting the record with its
+SHA-256 computed by the server (as Vaani does), and COMMIT. Those are Vaani's locks in Vaani's
+order, the audit head last and held for the commit's round trip only; Vaani makes four round
+trips (its fraud screen's two reads, and the key looked up before the locks). On SQLite (stdlib
+`sqlite3`, one statement at a time, `BEGIN IMMEDIATE`, the record hashed in Python as Vaani
+does there) the connection is set up as Vaani's engine sets up its own (WAL, the row's
+`synchronous`, foreign keys) and follows Vaani's checkpoint policy: no checkpoint inside a
+commit, Vaani's checkpoint thread every {CHECKPOINT_EVERY} commits of a process, its second pass
+holding every writer off. Its writers in several processes wait in SQLite's busy handler, as a
+hand-written application's do.
+
+Vaani's SQLite writers in several processes take turns through its writer turn
+(`adapters/sql/sqlite/one_writer.py`): the turn changes process at nearly every commit, and each
+writer then starts with a stale page cache, while writers sleeping in the busy handler retry in
+bursts. With the turn between processes taken out (an experiment on 2026-12-04, not a setting,
+against the baseline of then), the use case's four processes ran at 0.72 / 0.65 of the
+hand-written (uniform / hot-spot) against 0.51 / 0.44 with it, in the same session: the turn
+cost them about 30 %, and buys servers their p99 (see the HTTP section).
+
+{table.render()}""", quick=QUICK)
 
 
 def fresh_database(server_url: str, name: str) -> str:

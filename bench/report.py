@@ -1,5 +1,9 @@
 """docs/benchmarks.md: one section per benchmark script, each rewritten by its own run, under a
-header naming the machine, the versions and the date of the latest run."""
+header naming the machine, the versions and the date of the latest run.
+
+Only a full run writes there. A quick run (`--quick`: fewer rounds, smaller workloads, figures
+no one should quote) prints its section instead, or writes it to the file $BENCH_SECTIONS names
+(in the same layout); bench/ab_pairs.py reads the sections of its runs from there."""
 
 from __future__ import annotations
 
@@ -7,10 +11,16 @@ import os
 import platform
 import re
 import sqlite3
+import sys
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
+SECTIONS = "BENCH_SECTIONS"  # where sections go instead, when set (any run, quick or full)
+# Said in each section with interleaved rounds: neither side always runs on a machine the other
+# has just warmed (caches, the database's pages) or loaded (its checkpoints, its vacuum).
+ALTERNATING = "the side that runs first alternates from one round to the next"
 INTRO = """\
 Every figure is a ratio against a baseline measured in the same invocation, because these
 machines are shared and noisy: medians of interleaved rounds. `make bench` runs them all
@@ -41,17 +51,37 @@ def machine() -> str:
             f"SQLite {sqlite3.sqlite_version}{pg}")
 
 
-def write_section(title: str, body: str) -> None:
-    """Replace (or append) `## title` in docs/benchmarks.md and refresh the header."""
-    text = OUT.read_text() if OUT.exists() else ""
+def in_turn(round_index: int, sides: Sequence[str]) -> list[str]:
+    """The sides of an interleaved round in the order they run: as given in even rounds,
+    reversed in odd ones."""
+    return list(sides) if round_index % 2 == 0 else list(reversed(sides))
+
+
+def write_section(title: str, body: str, *, quick: bool = False) -> None:
+    """Replace (or append) `## title` in docs/benchmarks.md and refresh the header; into
+    $BENCH_SECTIONS instead when set. A quick run (`quick`, or `--quick` among the arguments)
+    never writes docs/benchmarks.md: without $BENCH_SECTIONS it prints the section."""
+    out = Path(os.environ[SECTIONS]) if os.environ.get(SECTIONS) else OUT
+    if (quick or "--quick" in sys.argv) and out.resolve() == OUT.resolve():
+        print(f"\n[quick run: the section is not written to {OUT.name}]\n{_section(title, body)}")
+        return
+    _write(out, title, body)
+
+
+def _section(title: str, body: str) -> str:
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return f"## {title}\n\nMeasured {stamp} on {machine()}.\n\n{body.strip()}\n\n"
+
+
+def _write(out: Path, title: str, body: str) -> None:
+    text = out.read_text() if out.exists() else ""
     sections = re.split(r"(?m)^(?=## )", text)
     kept = [s for s in sections[1:] if not s.startswith(f"## {title}\n")]
-    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    updated = f"## {title}\n\nMeasured {stamp} on {machine()}.\n\n{body.strip()}\n\n"
+    updated = _section(title, body)
     order = {s.split("\n", 1)[0]: s for s in kept}
     order[f"## {title}"] = updated
     head = f"# Benchmarks\n\n{INTRO}\n\n"
-    OUT.write_text(head + "".join(order[k] if order[k].endswith("\n\n") else order[k] + "\n"
+    out.write_text(head + "".join(order[k] if order[k].endswith("\n\n") else order[k] + "\n"
                                   for k in sorted(order, key=_position)))
 
 

@@ -13,7 +13,7 @@ import time
 from decimal import Decimal
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # bench/
-from timed_rounds import timed_round  # noqa: E402 - standard library only
+from timed_rounds import timed_round
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "peerbank.settings")
 OPENING = Decimal("1000000.00")

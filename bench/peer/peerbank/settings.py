@@ -4,7 +4,7 @@ import os
 from urllib.parse import urlparse
 
 _url = urlparse(os.environ["PEER_DATABASE_URL"])
-SECRET_KEY = "peer-benchmark-only"
+SECRET_KEY = "peer-benchmark-only"  # noqa: S105
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
 USE_TZ = True

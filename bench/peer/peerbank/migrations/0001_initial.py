@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='AuditLog',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),  # noqa: E501
                 ('occurred_at', models.DateTimeField(auto_now_add=True)),
                 ('action', models.CharField(max_length=64)),
                 ('resource', models.CharField(max_length=128)),
@@ -25,9 +25,9 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='TransferRequest',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),  # noqa: E501
                 ('idempotency_key', models.CharField(max_length=128, unique=True)),
-                ('transaction', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='hordak.transaction')),
+                ('transaction', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='hordak.transaction')),  # noqa: E501
             ],
         ),
     ]
