@@ -55,6 +55,7 @@ bench: install-test postgres
 	PYTHONPATH=. $(BIN)/python bench/peer_compare.py
 	PYTHONPATH=. $(BIN)/python bench/auth_costs.py
 	PYTHONPATH=. VOICE_DEV=../shared/voice/dev $(BIN)/python bench/voice_latency.py
+	PYTHONPATH=. VOICE_DEV=../shared/voice/dev $(BIN)/python bench/memory.py
 	PYTHONPATH=. $(BIN)/python bench/fraud_latency.py
 
 # The reliability suite at length: 10x the storm, 10x the crashes (see tests/reliability/).

@@ -21,26 +21,30 @@ from typing import Any
 
 import numpy as np
 
-from bench.memory_prose import FIXED_MMAP, prose
-from bench.memory_warm import CLI, bank, clips, measure, served, warm
-from bench.report import Table, write_section
+from bench.memory_prose import FIXED_MMAP, section
+from bench.memory_stages import HEAVY_THREADS
+from bench.memory_warm import CLI, bank, clips, served, settled, warm
+from bench.report import write_section
 
 QUICK = "--quick" in sys.argv
 ROUNDS = 1 if QUICK else 3
 DEV = Path(os.environ.get("VOICE_DEV", "../shared/voice/dev"))
 PORT = 8797
-# (label, engine: "serve" is `vaani serve` itself, else bench/memory_worker.py's, workers, forked,
-#  extra environment)
-CONFIGS: list[tuple[str, str, int, bool, dict[str, str]]] = [
-    ("`vaani serve`, 1 worker (today)", "serve", 1, False, {}),
-    ("`vaani serve --workers 2`", "serve", 2, False, {}),
-    ("`vaani serve`, MALLOC_ARENA_MAX=2", "serve", 1, False, {"MALLOC_ARENA_MAX": "2"}),
-    ("`vaani serve`, fixed mmap threshold", "serve", 1, False, FIXED_MMAP),
-    ("torch engine loaded once, 2 workers forked after", "torch", 2, True, {}),
-    ("torch LSTM, numpy front end (no librosa)", "torch-lean", 1, False, {}),
-    ("numpy encoder (no torch, no librosa)", "numpy", 1, False, {}),
-    ("numpy encoder, fixed mmap threshold", "numpy", 1, False, FIXED_MMAP),
-    ("numpy encoder, fixed mmap threshold, 2 forked workers", "numpy", 2, True, FIXED_MMAP),
+# (key, label, engine: "serve" is `vaani serve` itself, else bench/memory_worker.py's, workers,
+#  forked after load, extra environment)
+CONFIGS: list[tuple[str, str, str, int, bool, dict[str, str]]] = [
+    ("today", "`vaani serve`, 1 worker (today)", "serve", 1, False, {}),
+    ("today2", "`vaani serve --workers 2`", "serve", 2, False, {}),
+    ("arena", "`vaani serve`, MALLOC_ARENA_MAX=2", "serve", 1, False, {"MALLOC_ARENA_MAX": "2"}),
+    ("fixed", "`vaani serve`, fixed mmap threshold", "serve", 1, False, FIXED_MMAP),
+    ("fork", "torch engine loaded once, 2 workers forked after", "torch", 2, True, {}),
+    ("lean", "torch LSTM, numpy front end (no librosa)", "torch-lean", 1, False, {}),
+    ("lean-fixed", "torch LSTM, numpy front end, fixed mmap threshold", "torch-lean", 1, False,
+     FIXED_MMAP),
+    ("numpy", "numpy encoder (no torch, no librosa)", "numpy", 1, False, {}),
+    ("numpy-fixed", "numpy encoder, fixed mmap threshold", "numpy", 1, False, FIXED_MMAP),
+    ("numpy-fork", "numpy encoder, fixed threshold, 2 forked after load", "numpy", 2, True,
+     FIXED_MMAP),
 ]
 if QUICK:
     CONFIGS = CONFIGS[:1]
@@ -81,8 +85,8 @@ def engines_agree(weights: Path, recordings: list[bytes]) -> dict[str, dict[str,
             times[name].append(time.perf_counter() - started)
             today = embedding if today is None else today
             gaps[name] = max(gaps[name], float(1 - today @ embedding))
-    return {name: {"gap": gaps[name], "p50": statistics.median(times[name]) * 1e3}
-            for name in engines}
+    return {name: {"gap": gaps[name], "p50": statistics.median(times[name]) * 1e3,
+                   "clips": len(recordings)} for name in engines}
 
 
 def main() -> None:
@@ -98,44 +102,24 @@ def main() -> None:
         probe_env = bank(workdir / "probe")[0]
         chains = {e: stages(e, probe_env, weights)
                   for e in (["torch"] if QUICK else ["torch", "torch-lean", "numpy", "none"])}
-        for label, engine, workers, forked, extra in CONFIGS:
+        for key, label, engine, workers, forked, extra in CONFIGS:
             run = workdir / f"run{len(served_rows)}"
             run.mkdir()
             env, customer = bank(run)
             with served(command(engine, workers, forked, weights), {**env, **extra}, PORT) as pid:
-                time.sleep(1)
-                ready = measure(pid)
+                ready = settled(pid, workers)
                 statuses = warm(PORT, customer, recordings, ROUNDS)
-                time.sleep(1)
-                served_rows[label] = {"ready": ready, "warm": measure(pid),
-                                      "statuses": dict(sorted(statuses.items()))}
-            print(f"{label}: ready {ready['rss']:.0f} MiB, warm {served_rows[label]['warm']}, "
-                  f"HTTP statuses {served_rows[label]['statuses']}", flush=True)
+                served_rows[key] = {"label": label, "ready": ready, "warm": settled(pid, workers),
+                                    "statuses": dict(sorted(statuses.items()))}
+            print(f"{label}: ready {ready['rss']:.0f} MiB, warm {served_rows[key]['warm']}, "
+                  f"HTTP statuses {served_rows[key]['statuses']}", flush=True)
         agree = engines_agree(weights, clips(DEV / "carlo_it", 4 if QUICK else 12))
     print("raw:", json.dumps({"rows": served_rows, "chains": chains, "agree": agree}), flush=True)
-    body = report(served_rows, chains, agree)
+    body = section(served_rows, chains, agree, ROUNDS, len(recordings) - 3, HEAVY_THREADS)
     if QUICK:
         print(body)
     else:
         write_section("Memory", body)
-
-
-def report(rows: dict[str, dict[str, Any]], chains: dict[str, list[dict[str, Any]]],
-           agree: dict[str, dict[str, float]]) -> str:
-    served_table = Table(["worker", "workers", "RSS ready", "RSS warm", "USS warm",
-                          "PSS warm per worker", "threads"])
-    for label, row in rows.items():
-        w = row["warm"]
-        served_table.add([label, f"{w['workers']:.0f}", f"{row['ready']['rss']:.0f}",
-                          f"{w['rss']:.0f}", f"{w['uss']:.0f}", f"{w['pss']:.0f}",
-                          f"{w['threads']:.0f}"])
-    stage_table = Table(["stage (cumulative, fresh interpreter)", "RSS", "added", "of it anonymous"])
-    previous = {"rss": 0.0, "anon": 0.0}
-    for stage in chains["torch"]:
-        stage_table.add([stage["stage"], f"{stage['rss']:.0f}", f"{stage['rss'] - previous['rss']:+.0f}",
-                         f"{stage['anon'] - previous['anon']:+.0f}"])
-        previous = stage
-    return prose(served_table.render(), stage_table.render(), rows, chains, agree, ROUNDS)
 
 
 if __name__ == "__main__":

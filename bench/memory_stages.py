@@ -14,6 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+HEAVY_THREADS = min(os.cpu_count() or 2, 4)  # VAANI_HTTP_HEAVY_THREADS' default: argon2's threads
+
 
 def rollup(pid: int | str = "self") -> dict[str, float]:
     """RSS, PSS, USS (private clean + dirty) and anonymous memory in MiB, from smaps_rollup."""
@@ -29,12 +31,6 @@ def rollup(pid: int | str = "self") -> dict[str, float]:
 def _report(stage: str) -> None:
     threads = len(os.listdir("/proc/self/task"))
     print(json.dumps({"stage": stage, "threads": threads, **rollup()}), flush=True)
-
-
-def _voice_torch(state: dict[str, Any]) -> None:
-    from adapters.voice.resemblyzer_engine import ResemblyzerVoiceEngine
-
-    state["engine"] = ResemblyzerVoiceEngine()
 
 
 def lean_engine(voice: str, weights: Path | None) -> Any:
@@ -55,6 +51,9 @@ def _stages(voice: str, weights: Path | None) -> list[tuple[str, Callable[[dict[
         import resemblyzer  # noqa: F401  (librosa, scipy.ndimage, webrtcvad with it)
 
     def model(state: dict[str, Any]) -> None:
+        from adapters.voice.resemblyzer_engine import ResemblyzerVoiceEngine
+
+        state["engine"] = ResemblyzerVoiceEngine()
         state["engine"]._load()
 
     def lean_model(state: dict[str, Any]) -> None:
@@ -89,16 +88,16 @@ def _stages(voice: str, weights: Path | None) -> list[tuple[str, Callable[[dict[
     def argon2(state: dict[str, Any]) -> None:
         from adapters.security import Argon2Hasher
 
-        hasher = Argon2Hasher()  # the production cost, on worker threads as logins run
-        with ThreadPoolExecutor(4) as pool:
-            list(pool.map(hasher.hash, [f"bench passphrase {i}" for i in range(8)]))
+        hasher = Argon2Hasher()  # the production cost, on as many threads as logins hash on
+        with ThreadPoolExecutor(HEAVY_THREADS) as pool:
+            list(pool.map(hasher.hash, [f"bench passphrase {i}" for i in range(4 * HEAVY_THREADS)]))
 
     chain: list[tuple[str, Callable[[dict[str, Any]], Any]]] = [("python", lambda s: None),
                                                               ("numpy", lambda s: __import__("numpy"))]
     if voice == "torch":
         chain += [("torch (import, one thread)", torch_import),
                   ("resemblyzer, librosa, scipy (import)", resemblyzer_import),
-                  ("speaker model loaded", lambda s: (_voice_torch(s), model(s))),
+                  ("speaker model loaded", model),
                   ("first embedding (librosa's numba kernels)", warm)]
     elif voice == "torch-lean":
         chain += [("torch (import, one thread)", torch_import),
@@ -107,10 +106,10 @@ def _stages(voice: str, weights: Path | None) -> list[tuple[str, Callable[[dict[
     elif voice == "numpy":
         chain += [("speaker model loaded (numpy, no torch)", lean_model),
                   ("first embedding (soxr, webrtcvad)", warm)]
-    return chain + [("sqlalchemy, psycopg, alembic", sql),
-                    ("starlette app built (container, routes)", app),
-                    ("password deny-list", deny_list),
-                    ("argon2id, 8 hashes on 4 threads", argon2)]
+    return [*chain, ("sqlalchemy, psycopg, alembic", sql),
+            ("starlette app built (container, routes)", app),
+            ("password deny-list", deny_list),
+            (f"argon2id hashes on {HEAVY_THREADS} threads", argon2)]
 
 
 def main() -> None:

@@ -49,7 +49,9 @@ def clips(folder: Path, count: int) -> list[bytes]:
         buffer = io.BytesIO()
         sf.write(buffer, data[: 3 * rate], rate, format="WAV", subtype="PCM_16")
         out.append(buffer.getvalue())
-    assert len(out) == count, f"{folder} has fewer than {count} recordings"
+    if len(out) < count:
+        raise SystemExit(f"{folder} has fewer than {count} recordings: set VOICE_DEV to the "
+                         "folder of speakers (../shared/voice/dev from the repository)")
     return out
 
 
@@ -130,14 +132,17 @@ def warm(port: int, customer: dict[str, Any], recordings: list[bytes], rounds: i
 def settled(root: int, workers: int) -> dict[str, float]:
     """`measure` once every worker is up and its memory has stopped moving (a worker's start,
     its model's load and warm-up, go on after the first one answers /health)."""
-    last = measure(root)
+    last: dict[str, float] = {}
     for _ in range(120):
         time.sleep(2)
-        now = measure(root)
-        if now["workers"] == workers and abs(now["rss"] - last["rss"]) < 1:
+        try:
+            now = measure(root)
+        except FileNotFoundError:  # a process of the server came or went meanwhile
+            continue
+        if now["workers"] == workers and abs(now["rss"] - last.get("rss", 0.0)) < 1:
             return now
         last = now
-    return last
+    raise RuntimeError(f"the server's {workers} workers did not settle: {last}")
 
 
 def measure(root: int) -> dict[str, float]:

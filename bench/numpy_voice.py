@@ -1,8 +1,9 @@
 """The speaker encoder without torch, librosa or scipy (a measuring prototype for bench/memory.py,
-not wired into the bank): resemblyzer's preprocessing and its 3-layer LSTM written in numpy,
-with soxr (librosa's own resampler) and webrtcvad. `export` writes the weights and the mel
-filterbank once, in a process that has torch and librosa; the engine then loads only that file
-and answers what ResemblyzerVoiceEngine answers, to float rounding (bench/memory.py checks it)."""
+not wired into the bank): resemblyzer's preprocessing and its 3-layer LSTM written in numpy, with
+soxr (librosa's own resampler) and webrtcvad; TorchLstmEncoder keeps torch for the LSTM alone.
+`export` writes the weights and the mel filterbank once, in a process that has torch and librosa;
+the engine then loads only that file and answers what ResemblyzerVoiceEngine answers, to float
+rounding (bench/memory.py checks it)."""
 
 from __future__ import annotations
 
@@ -20,14 +21,12 @@ INT16_MAX = 2**15 - 1
 def export(path: Path) -> None:
     """Write resemblyzer's weights and librosa's mel filterbank to `path` (an .npz)."""
     import librosa
-    import torch
     from resemblyzer import VoiceEncoder
 
     state = VoiceEncoder(device="cpu", verbose=False).state_dict()
     arrays = {k.replace(".", "_"): v.numpy() for k, v in state.items()}
     arrays["mel_basis"] = librosa.filters.mel(sr=SAMPLE_RATE, n_fft=N_FFT, n_mels=N_MELS)
     arrays["window"] = librosa.filters.get_window("hann", N_FFT, fftbins=True)
-    del torch
     np.savez(path, **arrays)
 
 
