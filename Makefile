@@ -46,7 +46,7 @@ test: install-test postgres lint typecheck audit
 	$(BIN)/pytest
 
 # Every benchmark, each against a baseline measured in the same run; results go to
-# docs/benchmarks.md. Loopback only, bounded in count and time (~40 minutes on 2 cores).
+# docs/benchmarks.md. Loopback only, bounded in count and time (~50 minutes on 2 cores).
 # Needs wrk and valgrind (Debian packages); a script says so and skips when one is missing.
 bench: install-test postgres
 	PYTHONPATH=. $(BIN)/python bench/ledger_limit.py

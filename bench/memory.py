@@ -66,7 +66,8 @@ def stages(engine: str, env: dict[str, str], weights: Path) -> list[dict[str, An
 
 def engines_agree(weights: Path, recordings: list[bytes]) -> dict[str, dict[str, float]]:
     """Each engine's embeddings against today's on the same recordings (largest 1 - cosine),
-    and each one's in-process analysis time (decode, VAD, embedding; medians, interleaved)."""
+    and each one's in-process analysis time (decode, VAD, embedding; medians, interleaved, the
+    order turning by one each recording)."""
     from adapters.voice.resemblyzer_engine import ResemblyzerVoiceEngine
     from bench.numpy_voice import NumpyEncoder, NumpyVoiceEngine, TorchLstmEncoder
 
@@ -77,14 +78,15 @@ def engines_agree(weights: Path, recordings: list[bytes]) -> dict[str, dict[str,
         engine.warm_up()
     times: dict[str, list[float]] = {name: [] for name in engines}
     gaps: dict[str, float] = {name: 0.0 for name in engines}
-    for clip in recordings:
-        today = None
-        for name, engine in engines.items():
+    names = list(engines)
+    for i, clip in enumerate(recordings):
+        embeddings = {}
+        for name in names[i % 3:] + names[:i % 3]:
             started = time.perf_counter()
-            embedding = np.array(engine.analyse(clip).embedding)
+            embeddings[name] = np.array(engines[name].analyse(clip).embedding)
             times[name].append(time.perf_counter() - started)
-            today = embedding if today is None else today
-            gaps[name] = max(gaps[name], float(1 - today @ embedding))
+        for name in names:
+            gaps[name] = max(gaps[name], float(1 - embeddings["torch"] @ embeddings[name]))
     return {name: {"gap": gaps[name], "p50": statistics.median(times[name]) * 1e3,
                    "clips": len(recordings)} for name in engines}
 

@@ -52,7 +52,8 @@ def tables(rows: dict[str, dict[str, Any]], chains: dict[str, list[dict[str, Any
             same = agree.get(engine)
             options.add([label, f"{_stage(chains[engine], 'password')[0]:.0f}",
                          f"{chains[engine][-1]['rss']:.0f}", *warm,
-                         f"{same['gap']:.0e}" if same else "", f"{same['p50']:.0f}" if same else ""])
+                         f"{same['gap']:.0e}" if same and engine != "torch" else "",
+                         f"{same['p50']:.0f}" if same else ""])
         out.append(options.render())
     return out
 
