@@ -47,7 +47,7 @@ test: install-test postgres lint typecheck audit
 
 # Every benchmark, each against a baseline measured in the same run; results go to
 # docs/benchmarks.md, and the README's performance lines are made from them (last line).
-# Loopback only, bounded in count and time (~40 minutes on 2 cores).
+# Loopback only, bounded in count and time (~50 minutes on 2 cores).
 # Needs wrk and valgrind (Debian packages); a script says so and skips when one is missing.
 bench: install-test postgres
 	PYTHONPATH=. $(BIN)/python bench/ledger_limit.py
@@ -56,6 +56,7 @@ bench: install-test postgres
 	PYTHONPATH=. $(BIN)/python bench/peer_compare.py
 	PYTHONPATH=. $(BIN)/python bench/auth_costs.py
 	PYTHONPATH=. VOICE_DEV=../shared/voice/dev $(BIN)/python bench/voice_latency.py
+	PYTHONPATH=. VOICE_DEV=../shared/voice/dev $(BIN)/python bench/memory.py
 	PYTHONPATH=. $(BIN)/python bench/fraud_latency.py
 	PYTHONPATH=. $(BIN)/python bench/readme_figures.py
 

@@ -88,8 +88,8 @@ def lines(document: str) -> list[str]:
     paced = next((r for r in peer.rows if r["mode"].startswith("HTTP paced")), None)
     if paced is None:
         raise MissingFigure(f"docs/benchmarks.md, {peer.title}: no paced row")
-    voice = _section(found, "Voice")
-    rss = voice.row({"figure": "`vaani serve` RSS warm / after the run (MiB)"})["Vaani"]
+    memory = _section(found, "Memory")
+    warm = memory.row({"worker": "`vaani serve`, 1 worker (today)"})
     return [
         "From [docs/benchmarks.md](docs/benchmarks.md), on 2 cores; every ratio is against a "
         "baseline measured in the same run (each baseline's design is stated beside its table):",
@@ -108,7 +108,8 @@ def lines(document: str) -> list[str]:
         f"{over_http['Vaani p99 ms']} against {over_http['peer p99 ms']} ms); paced at twice the "
         f"peer's rate, p99 {paced['Vaani p99 ms']} against the peer's {paced['peer p99 ms']} ms "
         f"at its own ({peer.date}).",
-        f"- `vaani serve` resident memory, warm / after a voice run: {rss} MiB ({voice.date}).",
+        f"- `vaani serve` resident memory per worker, ready / warmed by logins, transfers, "
+        f"statements and voice: {warm['RSS ready']} / {warm['RSS warm']} MiB ({memory.date}).",
     ]
 
 
