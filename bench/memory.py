@@ -59,7 +59,7 @@ def command(engine: str, workers: int, forked: bool, weights: Path) -> list[str]
 
 def stages(engine: str, env: dict[str, str], weights: Path) -> list[dict[str, Any]]:
     """The stage chain of bench/memory_stages.py in a fresh interpreter."""
-    out = subprocess.run([sys.executable, "-m", "bench.memory_stages", engine, str(weights)],
+    out = subprocess.run([sys.executable, "-m", "bench.memory_stages", engine, str(weights)],  # noqa: S603 (this interpreter)
                          env=env, check=True, capture_output=True, text=True).stdout
     return [json.loads(line) for line in out.splitlines()]
 
