@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from adapters.memory import MemoryStore, MemoryUnitOfWorkFactory
 from adapters.security import Argon2Hasher, Ed25519AuditKeys, JwtTokenService, SignatureKeyVerifier
 from adapters.sql import SqlUnitOfWorkFactory, create_sql_engine, current_revision, head_revision
 from adapters.sql import upgrade as upgrade_schema
+from adapters.sql.postgres.last_writes import LastWrites
 from adapters.sql.postgres.replica import Replica
 from adapters.sql.postgres.replica_reads import ReplicaReads
 from adapters.system import RandomIds, SystemClock
@@ -118,6 +120,8 @@ USE_CASES = (
 REPORTS = (ListTransactions, StreamStatement, ListAuditEvents, VerifyLedger, VerifyAuditTrail)
 # A replica that does not answer within this is passed over for the primary (postgres/replica.py).
 REPLICA_WAIT_SECONDS = 2.0
+# The table of callers' last writes that `vaani serve --workers N` shares with its workers.
+LAST_WRITES_FILE = "VAANI_LAST_WRITES_FILE"
 
 
 def _fraud_engine(settings: Settings) -> FraudEngine:
@@ -157,7 +161,8 @@ def reports_factory(settings: Settings, factory: UnitOfWorkFactory) -> UnitOfWor
         return factory
     engine = create_sql_engine(settings.replica_url, pool_size=settings.db_pool_size,
                                wait=min(settings.db_wait_seconds, REPLICA_WAIT_SECONDS))
-    return ReplicaReads(factory, Replica(engine), caller.current)
+    shared = os.environ.get(LAST_WRITES_FILE)
+    return ReplicaReads(factory, Replica(engine), caller.current, LastWrites(shared=shared))
 
 
 def dispatcher(factory: UnitOfWorkFactory) -> Dispatcher:
