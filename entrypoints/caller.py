@@ -36,6 +36,16 @@ def acting_for(customer_id: UUID | None) -> Iterator[None]:
         _CALLER.reset(token)
 
 
+def as_caller(customer_id: UUID, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+    """`fn(*args, **kwargs)` on behalf of `customer_id` (`acting_for` without a generator's
+    cost, for work that every request runs)."""
+    token = _CALLER.set(customer_id)
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        _CALLER.reset(token)
+
+
 def carried(fn: Callable[P, R]) -> Callable[P, R]:
     """`fn`, to run elsewhere (a worker thread) on behalf of the caller current now."""
     caller = _CALLER.get()

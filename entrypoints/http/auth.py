@@ -13,7 +13,7 @@ from application.context import RequestContext
 from application.use_cases import Principal
 from domain.customer import Role
 from domain.errors import Forbidden, Unauthorized
-from entrypoints.caller import acting_for
+from entrypoints.caller import acting_for, as_caller
 from entrypoints.http.offload import offload
 from entrypoints.http.services import Services
 
@@ -97,8 +97,7 @@ def requires_blocking(*roles: Role, reads_only: bool = False, short: bool = Fals
                 return _authenticate(request, token, roles)
 
             def work(who: Principal) -> Response:
-                with acting_for(who.customer_id):
-                    return handler(request, who, body)
+                return as_caller(who.customer_id, handler, request, who, body)
 
             if reads_only:
                 return await dispatch.read(lambda: work(check()), short=short)

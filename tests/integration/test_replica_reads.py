@@ -13,9 +13,11 @@ from uuid import UUID
 
 import punq
 import pytest
+import sqlalchemy as sa
 from starlette.testclient import TestClient
 
-from adapters.sql.engine import PING_AFTER_IDLE_SECONDS
+from adapters.sql.engine import PING_AFTER_IDLE_SECONDS, create_sql_engine
+from adapters.sql.postgres.replica import Replica
 from adapters.sql.postgres.replica_reads import ReplicaReads
 from application.ports import UnitOfWorkFactory
 from application.use_cases import (
@@ -28,7 +30,7 @@ from application.use_cases import (
 from entrypoints.bootstrap import bootstrap, prepare_database
 from entrypoints.caller import acting_for
 from entrypoints.http.app import create_app
-from entrypoints.settings import load_settings
+from entrypoints.settings import Settings, load_settings
 from tests.conftest import TEST_ENV, create_database
 from tests.http.conftest import API, log_in
 from tests.support.banking import account, customer, deposit, inr
@@ -177,8 +179,11 @@ def test_reads_fall_back_to_the_primary_while_the_replica_is_down(replicated: Ba
     asha = customer(bank)
     savings = account(bank, asha, "10.00").account_number
     reads = bank.resolve(ReplicaReads)
+    # A replica of its own that tries again soon, to see it come back.
+    replica = Replica(create_sql_engine(bank.resolve(Settings).replica_url or ""), retry_after=0.2)
     with acting_for(asha.id):
         assert _served_by_replica(reads)  # a replica connection kept, then the replica stops
+    _give_back(replica, replica.caught_up(0))
     pair.stop("replica")
     # A connection used a moment ago is used again unpinged, as the primary's are: a read
     # caught in the very moment the replica stopped fails like one in flight (503, retried).
@@ -188,6 +193,15 @@ def test_reads_fall_back_to_the_primary_while_the_replica_is_down(replicated: Ba
             assert not _served_by_replica(reads)
             assert not _served_by_replica(reads)  # passed over now, not tried again at once
         assert _amounts(bank, asha.id, savings) == ["credit 10.00"]
+        assert replica.caught_up(0) is None
     finally:
         pair.start("replica")
         pair.wait_streaming()
+    time.sleep(0.2)  # the pause after a failure
+    _give_back(replica, replica.caught_up(0))  # tried again, and back
+    replica.close()
+
+
+def _give_back(replica: Replica, conn: sa.Connection | None) -> None:
+    assert conn is not None
+    replica.give_back(conn, healthy=True)
