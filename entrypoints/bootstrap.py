@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,6 +17,9 @@ from adapters.memory import MemoryStore, MemoryUnitOfWorkFactory
 from adapters.security import Argon2Hasher, Ed25519AuditKeys, JwtTokenService, SignatureKeyVerifier
 from adapters.sql import SqlUnitOfWorkFactory, create_sql_engine, current_revision, head_revision
 from adapters.sql import upgrade as upgrade_schema
+from adapters.sql.postgres.last_writes import LastWrites
+from adapters.sql.postgres.replica import Replica
+from adapters.sql.postgres.replica_reads import ReplicaReads
 from adapters.system import RandomIds, SystemClock
 from adapters.system.notifiers import LogNotifier
 from adapters.system.recurrence import BoundedRecurrence
@@ -91,6 +95,7 @@ from application.use_cases import (
 from application.voice_checks import VoiceVerifier
 from application.voice_policy import VoicePolicy
 from domain.branch import OwnBank
+from entrypoints import caller
 from entrypoints.http.dispatch import Dispatcher
 from entrypoints.http.dispatch.sqlite_loop import SqliteLoopDispatcher
 from entrypoints.http.dispatch.threads import ThreadDispatcher
@@ -108,6 +113,15 @@ USE_CASES = (
     CreateAuditKey, TakeAuditCheckpoint,
     DevicePossession, IssueDeviceNonce,
 )
+
+# The read-only work a replica may serve (docs/replicas.md): what a customer reads of their
+# history, and operators' reports. Balances, sessions, the fraud screen's reads and every read
+# a write depends on stay on the primary.
+REPORTS = (ListTransactions, StreamStatement, ListAuditEvents, VerifyLedger, VerifyAuditTrail)
+# A replica that does not answer within this is passed over for the primary (postgres/replica.py).
+REPLICA_WAIT_SECONDS = 2.0
+# The table of callers' last writes that `vaani serve --workers N` shares with its workers.
+LAST_WRITES_FILE = "VAANI_LAST_WRITES_FILE"
 
 
 def _fraud_engine(settings: Settings) -> FraudEngine:
@@ -138,6 +152,17 @@ def unit_of_work_factory(settings: Settings) -> UnitOfWorkFactory:
     engine = create_sql_engine(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous,
                                pool_size=settings.db_pool_size, wait=settings.db_wait_seconds)
     return SqlUnitOfWorkFactory(engine, wait=settings.db_wait_seconds)
+
+
+def reports_factory(settings: Settings, factory: UnitOfWorkFactory) -> UnitOfWorkFactory:
+    """Where the REPORTS read: with VAANI_REPLICA_URL, the replica (the primary for a caller
+    whose last write it has not replayed yet); otherwise wherever everything else does."""
+    if settings.replica_url is None or not isinstance(factory, SqlUnitOfWorkFactory):
+        return factory
+    engine = create_sql_engine(settings.replica_url, pool_size=settings.db_pool_size,
+                               wait=min(settings.db_wait_seconds, REPLICA_WAIT_SECONDS))
+    shared = os.environ.get(LAST_WRITES_FILE)
+    return ReplicaReads(factory, Replica(engine), caller.current, LastWrites(shared=shared))
 
 
 def dispatcher(factory: UnitOfWorkFactory) -> Dispatcher:
@@ -179,8 +204,14 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, ids: IdGenerato
     container.register(DeviceKeyVerifier, instance=SignatureKeyVerifier())  # WebAuthn: later
     container.register(VoicePolicy, instance=attrs.evolve(
         calibrated_policy(), replay_similarity=settings.voice_replay_similarity))
+    reports = reports_factory(settings, factory)
+    if reports is not factory:
+        container.register(ReplicaReads, instance=reports)
     for use_case in USE_CASES:
-        container.register(use_case, scope=punq.Scope.singleton)
+        if use_case in REPORTS and reports is not factory:
+            container.register(use_case, scope=punq.Scope.singleton, uow_factory=reports)
+        else:
+            container.register(use_case, scope=punq.Scope.singleton)
     if settings.profile == "memory":
         # Nothing persists, so the schema step of `db upgrade` is this one: the bank's own accounts.
         container.resolve(EnsureCashAccounts).execute()

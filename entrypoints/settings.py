@@ -62,6 +62,8 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()
     hsts_seconds: int = 0  # Strict-Transport-Security max-age when served over TLS; 0: not sent
     device_keys: DeviceKeyPolicy = attrs.Factory(DeviceKeyPolicy)
+    # A PostgreSQL streaming replica for the read-only work (docs/replicas.md); None: none.
+    replica_url: str | None = None
 
 
 def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
@@ -171,10 +173,21 @@ def load_settings(env: Mapping[str, str] | None = None, *,
         hold_policy=HoldPolicy(
             challenge_window=timedelta(minutes=_int(env, "VAANI_CHALLENGE_MINUTES", 5, 1, 60)),
             review_window=timedelta(hours=_int(env, "VAANI_REVIEW_HOURS", 72, 1, 24 * 30))),
+        replica_url=_replica_url(env, profile),
         device_keys=DeviceKeyPolicy(
             required=_choice(env, "VAANI_DEVICE_KEYS", ("required", "optional")) == "required",
             nonce_lifetime=timedelta(seconds=_int(env, "VAANI_DEVICE_NONCE_SECONDS", 120, 10, 600))),
     )
+
+
+def _replica_url(env: Mapping[str, str], profile: str) -> str | None:
+    raw = env.get("VAANI_REPLICA_URL", "")
+    if not raw:
+        return None
+    if profile != "postgresql" or not raw.startswith("postgres"):
+        raise ConfigurationError("VAANI_REPLICA_URL names a PostgreSQL replica of a PostgreSQL "
+                                 "VAANI_DATABASE_URL; SQLite and the memory profile have none")
+    return normalise_url(raw)
 
 
 def _origins(text: str) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ returns them all at shutdown."""
 from __future__ import annotations
 
 import time
+from typing import Protocol
 
 from sqlalchemy.engine import Connection, Engine
 
@@ -22,6 +23,13 @@ def kept_per_kind(pool_size: int) -> int:
     more than an eighth of what the pool lends (pool size plus as many again) per kind, so what
     idles here cannot leave the HTTP threads waiting on the pool (settings.py counts them)."""
     return min(4, pool_size // 4)
+
+
+class Connections(Protocol):
+    """Where a unit of work takes its connection from and gives it back to."""
+
+    def take(self) -> Connection: ...
+    def give_back(self, conn: Connection, healthy: bool) -> None: ...
 
 
 class KeptConnections:

@@ -3,6 +3,7 @@ rolled back unless committed; what a database needs around its writes, a `WriteG
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
@@ -14,7 +15,7 @@ from adapters.sql.branches import SqlBranches
 from adapters.sql.cards import SqlCards
 from adapters.sql.fraud import SqlFraud
 from adapters.sql.identity import SqlLoginAttempts, SqlRateLimits, SqlRefreshTokens, SqlSessions
-from adapters.sql.kept_connections import KeptConnections
+from adapters.sql.kept_connections import Connections
 from adapters.sql.made_on_first_use import MadeOnFirstUse
 from adapters.sql.prepared_sending import drop_deferred, send_deferred
 from adapters.sql.reminders import SqlReminders
@@ -51,8 +52,12 @@ class SqlUnitOfWork:
     branches = MadeOnFirstUse(SqlBranches)
 
     def __init__(self, engine: Engine, *, guard: WriteGuard | None = None, shared: bool = False,
-                 connections: KeptConnections | None = None) -> None:
+                 connections: Connections | None = None,
+                 after_commit: Callable[[Connection], None] | None = None) -> None:
+        """`after_commit`: told the connection once a COMMIT has returned (with a replica,
+        postgres/replica_reads.py learns there where the writer's WAL ended)."""
         self._engine = engine
+        self._after_commit = after_commit
         self._shared = shared
         self.committed = False
         self._borrowers = 0
@@ -132,6 +137,8 @@ class SqlUnitOfWork:
         self.committed = True
         if self._guard is not None:
             self._guard.committed()
+        if self._after_commit is not None:
+            self._after_commit(self._conn)
 
     def rollback(self) -> None:
         if (audit := vars(self).get("audit")) is not None:

@@ -8,10 +8,11 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import QueuePool
 
 from adapters.sql.kept_connections import KeptConnections, kept_per_kind
+from adapters.sql.postgres.wal import WRITTEN, position
 from adapters.sql.sqlite.checkpointer import Checkpointer
 from adapters.sql.sqlite.database_file import DatabaseFile
 from adapters.sql.sqlite.in_place import InPlace
@@ -63,6 +64,8 @@ class SqlUnitOfWorkFactory:
         self._readers = KeptConnections(self._request_reading_engine, kept)
         self._writers = KeptConnections(self._writing, kept)
         self._scope: ContextVar[_Scope | None] = ContextVar("vaani_request_scope", default=None)
+        self._after_commit: Callable[[Connection], None] | None = None
+        self._closing: list[Callable[[], None]] = []
         sqlite_file = engine.url.database if engine.dialect.name == "sqlite" else None
         self._writer = WriterTurn(sqlite_file, wait) if sqlite_file else None
         self._file = DatabaseFile.watch(engine) if sqlite_file else None
@@ -84,7 +87,8 @@ class SqlUnitOfWorkFactory:
                 return scope.writes()
             if self.in_place is not None:
                 self.in_place.before_thread_write()
-            return SqlUnitOfWork(self._writing, guard=self._guard, connections=self._writers)
+            return SqlUnitOfWork(self._writing, guard=self._guard, connections=self._writers,
+                                 after_commit=self._after_commit)
         if scope is not None and scope.reads is not None:
             return scope.reads
         return SqlUnitOfWork(self._reading_engine)
@@ -122,6 +126,26 @@ class SqlUnitOfWorkFactory:
         finally:
             self._scope.reset(token)
 
+    def after_writes(self, noted: Callable[[Connection], None],
+                     closing: Callable[[], None]) -> None:
+        """Once a write's COMMIT has returned, `noted(its connection)`; `closing` is called
+        when this factory closes (postgres/replica_reads.py, which reads on a replica)."""
+        self._after_commit = noted
+        self._closing.append(closing)
+
+    def wal_position(self) -> int:
+        """Where the primary's WAL has been written up to now (PostgreSQL): every commit
+        acknowledged before this call ended there or earlier."""
+        conn = self._readers.take()
+        healthy = False
+        try:
+            found = position(conn, WRITTEN)
+            healthy = True
+        finally:
+            self._readers.give_back(conn, healthy)
+        assert found is not None, "pg_current_wal_insert_lsn() answered NULL"
+        return found
+
     def ping(self) -> bool:
         """The database takes a write within the wait: a write transaction begun (on SQLite,
         the writer turn and the file's write lock taken, in the file first opened) and rolled
@@ -140,6 +164,8 @@ class SqlUnitOfWorkFactory:
             return False
 
     def close(self) -> None:
+        for closing in self._closing:
+            closing()
         if self.in_place is not None:
             self.in_place.close()
         self._readers.close()

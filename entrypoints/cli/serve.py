@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import typer
 import uvicorn
 
-from entrypoints.bootstrap import check_ready_to_serve
+from adapters.sql.postgres.last_writes import shared_file
+from entrypoints.bootstrap import LAST_WRITES_FILE, check_ready_to_serve
 from entrypoints.cli.runtime import JSON_OPTION, container, emit_json, fail, reports_errors
 from entrypoints.http.serving import ready_app
 from entrypoints.http.worker_load import shared_with_workers
@@ -41,9 +44,26 @@ def serve(
         return
     # Workers must sign and check tokens with one key, also the key a demo mints per start.
     os.environ["VAANI_JWT_SECRET"] = settings.jwt_secret
-    with shared_with_workers():  # where the workers count their requests in flight
+    # Where the workers count their requests in flight, and note where callers' writes ended.
+    with shared_with_workers(), last_writes_shared(settings):
         uvicorn.run("entrypoints.http.serving:app_from_environment", factory=True,
                     workers=workers, **served)
+
+
+@contextmanager
+def last_writes_shared(settings: Settings) -> Iterator[None]:
+    """With a replica, one table of callers' last writes for all the workers: a client moved
+    to another worker still reads its own writes (adapters/sql/postgres/last_writes.py)."""
+    if settings.replica_url is None:
+        yield
+        return
+    with shared_file() as path:
+        if path is not None:
+            os.environ[LAST_WRITES_FILE] = path
+        try:
+            yield
+        finally:
+            os.environ.pop(LAST_WRITES_FILE, None)
 
 
 def forwarding(settings: Settings) -> dict[str, Any]:

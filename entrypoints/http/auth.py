@@ -13,6 +13,7 @@ from application.context import RequestContext
 from application.use_cases import Principal
 from domain.customer import Role
 from domain.errors import Forbidden, Unauthorized
+from entrypoints.caller import acting_for, as_caller
 from entrypoints.http.offload import offload
 from entrypoints.http.services import Services
 
@@ -61,13 +62,15 @@ def context(request: Request, device_id: str | None = None) -> RequestContext:
 
 def requires(*roles: Role) -> Callable[[Handler], Handler]:
     """Declare (and enforce) the roles an endpoint needs. The token's signature and expiry and
-    then its session in the database are checked on every request."""
+    then its session in the database are checked on every request; the handler then acts for
+    the caller (entrypoints/caller.py), on the worker threads it offloads to too."""
 
     def wrap(handler: Handler) -> Handler:
         async def endpoint(request: Request) -> Response:
             token = _bearer_token(request)
-            await offload(_authenticate, request, token, roles)
-            return await handler(request)
+            who = await offload(_authenticate, request, token, roles)
+            with acting_for(who.customer_id):
+                return await handler(request)
 
         return _declared(endpoint, handler, roles)
 
@@ -94,7 +97,7 @@ def requires_blocking(*roles: Role, reads_only: bool = False, short: bool = Fals
                 return _authenticate(request, token, roles)
 
             def work(who: Principal) -> Response:
-                return handler(request, who, body)
+                return as_caller(who.customer_id, handler, request, who, body)
 
             if reads_only:
                 return await dispatch.read(lambda: work(check()), short=short)

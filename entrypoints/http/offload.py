@@ -19,23 +19,26 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import ParamSpec, TypeVar
 
+from entrypoints.caller import carried
+
 P = ParamSpec("P")
 R = TypeVar("R")
 _heavy: list[ThreadPoolExecutor] = []  # the running app's, once its lifespan has started
 
 
 async def offload(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
-    """Run `fn` on a worker thread. If the awaiting request is cancelled (the client went away),
-    the thread still finishes its transaction: commit or rollback, never half of one."""
+    """Run `fn` on a worker thread, on behalf of the current caller (entrypoints/caller.py). If
+    the awaiting request is cancelled (the client went away), the thread still finishes its
+    transaction: commit or rollback, never half of one."""
     loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(None, functools.partial(fn, *args, **kwargs))
+    return await loop.run_in_executor(None, functools.partial(carried(fn), *args, **kwargs))
 
 
 async def offload_heavy(fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
     """`offload` for password hashing and voice work (the use cases that call them)."""
     loop = asyncio.get_running_loop()
     executor = _heavy[-1] if _heavy else None  # None: the default one (an app without lifespan)
-    return await loop.run_in_executor(executor, functools.partial(fn, *args, **kwargs))
+    return await loop.run_in_executor(executor, functools.partial(carried(fn), *args, **kwargs))
 
 
 def install_executors(threads: int, heavy_threads: int) -> list[ThreadPoolExecutor]:

@@ -13,6 +13,7 @@ from domain.customer import Role
 from domain.errors import BeneficiaryNotFound, ChannelNotAllowed, ValidationError
 from domain.ledger import Channel
 from domain.transfer import TransferStatus
+from entrypoints.caller import each_carried
 from entrypoints.converters import structure
 from entrypoints.http import views
 from entrypoints.http.auth import accepts, caller, context, requires, requires_blocking, services
@@ -100,10 +101,12 @@ async def statement(request: Request) -> Response:
     number = account_number(request)
     stream = await offload(services(request).stream_statement.execute,
                            caller(request).customer_id, number, body.from_, body.to)
+    # Its pages are read as the body is sent, once this endpoint has returned: for the caller.
     if body.format == "json":
-        return StreamingResponse(views.statement_json(stream), media_type="application/json")
+        return StreamingResponse(each_carried(views.statement_json(stream)),
+                                 media_type="application/json")
     filename = f"statement-{number}-{body.from_.isoformat()}-{body.to.isoformat()}.csv"
-    return StreamingResponse(views.statement_csv(stream), media_type="text/csv", headers={
+    return StreamingResponse(each_carried(views.statement_csv(stream)), media_type="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{filename}"'})
 
 
