@@ -54,10 +54,8 @@ class SqlUnitOfWork:
     def __init__(self, engine: Engine, *, guard: WriteGuard | None = None, shared: bool = False,
                  connections: Connections | None = None,
                  after_commit: Callable[[Connection], None] | None = None) -> None:
-        """`after_commit`: told the connection once a COMMIT has returned (with a replica,
-        postgres/replica_reads.py learns there where the writer's WAL ended)."""
         self._engine = engine
-        self._after_commit = after_commit
+        self._after_commit = after_commit  # given the connection once a COMMIT has returned
         self._shared = shared
         self.committed = False
         self._borrowers = 0
