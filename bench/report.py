@@ -56,7 +56,7 @@ def write_section(title: str, body: str) -> None:
 
 
 _ORDER = ["Ledger limit", "Instructions per transfer", "HTTP", "Peer", "Authentication", "Voice",
-          "Fraud"]
+          "Fraud", "History size"]
 
 
 def _position(heading: str) -> int:
