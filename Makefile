@@ -48,6 +48,9 @@ test: install-test postgres lint typecheck audit
 # Every benchmark, each against a baseline measured in the same run; results go to
 # docs/benchmarks.md. Loopback only, bounded in count and time (~40 minutes on 2 cores).
 # Needs wrk and valgrind (Debian packages); a script says so and skips when one is missing.
+# The history-size benchmark bulk-loads a database per size (ledger entries; 0 is fresh) on
+# SQLite and PostgreSQL: 10,000,000 takes hours, `make bench HISTORY_SIZES=0,1000000` minutes.
+HISTORY_SIZES ?= 0,1000000,10000000
 bench: install-test postgres
 	PYTHONPATH=. $(BIN)/python bench/ledger_limit.py
 	PYTHONPATH=. $(BIN)/python bench/instructions.py
@@ -56,6 +59,7 @@ bench: install-test postgres
 	PYTHONPATH=. $(BIN)/python bench/auth_costs.py
 	PYTHONPATH=. VOICE_DEV=../shared/voice/dev $(BIN)/python bench/voice_latency.py
 	PYTHONPATH=. $(BIN)/python bench/fraud_latency.py
+	PYTHONPATH=. $(BIN)/python bench/history_size.py --sizes $(HISTORY_SIZES)
 
 # The reliability suite at length: 10x the storm, 10x the crashes (see tests/reliability/).
 SOAK_SCALE ?= 10
