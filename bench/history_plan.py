@@ -52,10 +52,11 @@ class Shape:
     size: int  # ledger entries of the whole history, the reference account's included
     recent: int = 20_000  # the reference account's transfers in the 364 days before today
     today: int = 100  # ... and earlier today
+    least_customers: int = CUSTOMERS_MIN  # at least BUSY
 
     @property
     def customers(self) -> int:
-        return max(CUSTOMERS_MIN, self.size // ENTRIES_PER_CUSTOMER)
+        return max(self.least_customers, self.size // ENTRIES_PER_CUSTOMER)
 
     @property
     def others(self) -> int:

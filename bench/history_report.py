@@ -56,12 +56,13 @@ history before its range. Transfers: the use case in one worker process, {transf
 transfers of 40 customers with history per round. Reads: first page (20 entries) and a page
 {depth:,} entries back of `GET /transactions`, statements for today and for 365 days (JSON),
 through the use cases in-process and over HTTP (`vaani serve`, one worker, loopback, one
-keep-alive connection, until the body's last byte); each the median of at least 3 calls (as many
-as fit in a quarter of a second, up to 50) after a warming one. {rounds} rounds interleave the sizes, in alternating order; medians of the rounds. SQLite
-synchronous FULL, no ANALYZE (the project runs none); PostgreSQL with default durability,
-VACUUM ANALYZE after the load (as autovacuum would). Load average before: {load_before:.2f}.
-Targets: transfers ≥ {TRANSFERS_AT_LEAST}x fresh; each read within {FLAT_WITHIN}x fresh (its
-cost independent of the history before its range, allowing for a shared machine's noise);
+keep-alive connection, until the body's last byte); each the median of at least 3 calls (as many as
+fit in a quarter of a second, up to 50) after a warming one. {rounds} rounds interleave the sizes,
+in alternating order; medians of the rounds. SQLite synchronous FULL, no ANALYZE (the project runs
+none); PostgreSQL with default durability, VACUUM ANALYZE after the load (as autovacuum would).
+Load average before: {load_before:.2f}. Targets: transfers ≥ {TRANSFERS_AT_LEAST}x fresh; each read
+within {FLAT_WITHIN}x fresh (its cost independent of the history before its range, allowing for a
+shared machine's noise);
 statements over HTTP within {HTTP_WITHIN:.0f}x in-process.
 
 Loading (seconds; history: the bulk writes and the audit chain's hashing):

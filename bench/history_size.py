@@ -29,7 +29,7 @@ from typing import Any
 from uuid import UUID
 
 from application.use_cases import TransferCommand, TransferMoney
-from bench.history_load import Loaded, Person, load, settings_env
+from bench.history_load import ROOT, Loaded, Person, load, settings_env
 from bench.history_plan import Shape
 from bench.history_reads import READS, deep_cursor, in_process, serving
 from bench.history_report import render
@@ -105,7 +105,7 @@ def measure(database: str, urls: dict[int, str]) -> tuple[dict[int, dict[str, fl
     rounds: dict[int, dict[str, list[float]]] = {size: {} for size in urls}
     with ExitStack() as stack:
         clients = {size: stack.enter_context(serving(
-            {**os.environ, **settings_env(url), "PYTHONPATH": "."}, banks[size], owner[size]))
+            {**os.environ, **settings_env(url), "PYTHONPATH": str(ROOT)}, banks[size], owner[size]))
             for size, url in urls.items()}
         for r in range(ROUNDS):
             for size in (list(urls) if r % 2 == 0 else list(reversed(urls))):
