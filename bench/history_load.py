@@ -15,10 +15,12 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from itertools import islice
+from operator import attrgetter
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 import attrs
@@ -132,11 +134,16 @@ def _insert(table: str, columns: tuple[str, ...]) -> str:
     return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
 
 
-def _sqlite_value(value: object) -> object:
-    """What SQLAlchemy's types store on SQLite: UUIDs as 32 hex digits, UTC as naive text."""
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
-    return value.hex if isinstance(value, UUID) else value
+def _utc_text(moment: datetime) -> str:
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+# What SQLAlchemy's types store on SQLite: UUIDs as 32 hex digits, UTC as naive text.
+_STORED: dict[type, Callable[[Any], object]] = {UUID: attrgetter("hex"), datetime: _utc_text}
+
+
+def _sqlite_row(row: tuple[object, ...]) -> tuple[object, ...]:
+    return tuple([f(v) if (f := _STORED.get(type(v))) else v for v in row])
 
 
 def _write_sqlite(url: str, history: History) -> None:
@@ -146,9 +153,9 @@ def _write_sqlite(url: str, history: History) -> None:
     statements = [_insert("transfers", TRANSFER_COLUMNS), _insert("ledger_entries", ENTRY_COLUMNS),
                   _insert("audit_events", AUDIT_COLUMNS)]
     for chunk in _chunks(history):
-        rows = [[tuple(map(_sqlite_value, p[0])) for p in chunk],
-                [tuple(map(_sqlite_value, leg)) for p in chunk for leg in p[1:3]],
-                [tuple(map(_sqlite_value, p[3])) for p in chunk]]
+        rows = [[_sqlite_row(p[0]) for p in chunk],
+                [_sqlite_row(leg) for p in chunk for leg in p[1:3]],
+                [_sqlite_row(p[3]) for p in chunk]]
         db.execute("BEGIN IMMEDIATE")
         for statement, values in zip(statements, rows, strict=True):
             db.executemany(statement, values)
