@@ -77,12 +77,13 @@ def in_process(bank: punq.Container, owner: Person, cursor: int) -> dict[str, fl
 
 
 class Client:
-    """One keep-alive connection to a server, logged in as the reference account's owner."""
+    """One keep-alive connection to a server, as the reference account's owner."""
 
-    def __init__(self, port: int, token: str, number: str) -> None:
+    def __init__(self, port: int, bank: punq.Container, owner: Person) -> None:
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
-        self.headers = {"Authorization": f"Bearer {token}"}
-        self.prefix = f"/api/v1/accounts/{number}"
+        self.bank, self.owner = bank, owner
+        self.headers: dict[str, str] = {}
+        self.prefix = f"/api/v1/accounts/{owner.accounts[0]}"
 
     def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> bytes:
         headers = dict(self.headers)
@@ -100,6 +101,7 @@ class Client:
     def reads(self, cursor: int) -> dict[str, float]:
         """Milliseconds of each read over HTTP, until its body's last byte."""
         self.connection.close()  # the server closes a connection idle for seconds: a new one
+        self.headers = {"Authorization": f"Bearer {token_for(self.bank, self.owner)}"}  # fresh
         today = datetime.now(UTC).date()
         found = {"first page": timed(lambda: self.call("GET", f"/transactions?limit={PAGE}")),
                  "deep page": timed(lambda: self.call(
@@ -127,7 +129,7 @@ def serving(env: dict[str, str], bank: punq.Container, owner: Person) -> Iterato
     port = free_port()
     command = [str(BIN / "vaani"), "serve", "--port", str(port), "--workers", "1"]
     with server(command, env, port):
-        client = Client(port, token_for(bank, owner), owner.accounts[0])
+        client = Client(port, bank, owner)
         try:
             yield client
         finally:
