@@ -49,7 +49,8 @@ test: install-test postgres lint typecheck audit
 # docs/benchmarks.md. Loopback only, bounded in count and time (~40 minutes on 2 cores).
 # Needs wrk and valgrind (Debian packages); a script says so and skips when one is missing.
 # The history-size benchmark bulk-loads a database per size (ledger entries; 0 is fresh) on
-# SQLite and PostgreSQL: 10,000,000 takes hours, `make bench HISTORY_SIZES=0,1000000` minutes.
+# SQLite and PostgreSQL: with 10,000,000 it takes two to three hours, `make bench
+# HISTORY_SIZES=0,1000000` about 25 minutes (docs/development.md).
 HISTORY_SIZES ?= 0,1000000,10000000
 bench: install-test postgres
 	PYTHONPATH=. $(BIN)/python bench/ledger_limit.py

@@ -5,6 +5,7 @@ of the history before its range, statements over HTTP within 2x of in-process)."
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,7 +23,7 @@ def size_name(size: int) -> str:
 
 
 def render(results: dict[str, tuple[Figures, dict[int, Any]]], reads: Sequence[str], *,
-           load_before: float, recent: int, today: int, depth: int, rounds: int,
+           load_before: float, load_after: float, recent: int, today: int, depth: int, rounds: int,
            transfers: int) -> str:
     loads = Table(["database", "size", "ledger entries", "customers", "customers and accounts s",
                    "history s", "verify s", "history s per million entries"])
@@ -40,7 +41,7 @@ def render(results: dict[str, tuple[Figures, dict[int, Any]]], reads: Sequence[s
     sizes = sorted(next(iter(results.values()))[0])
     verdict = ("Every target is met at every size measured." if not verdicts else
                "Targets missed:\n" + "\n".join(f"- {v}" for v in verdicts))
-    return f"""\
+    intro = f"""\
 `bench/history_size.py`. One database per size, bulk-loaded by `bench/history_load.py`:
 customers and their two accounts each made by the use cases (account opening with a deposit), two
 years back; then completed transfers written in bulk (executemany on SQLite, COPY on PostgreSQL,
@@ -60,10 +61,12 @@ keep-alive connection, until the body's last byte); each the median of at least 
 fit in a quarter of a second, up to 50) after a warming one. {rounds} rounds interleave the sizes,
 in alternating order; medians of the rounds. SQLite synchronous FULL, no ANALYZE (the project runs
 none); PostgreSQL with default durability, VACUUM ANALYZE after the load (as autovacuum would).
-Load average before: {load_before:.2f}. Targets: transfers ≥ {TRANSFERS_AT_LEAST}x fresh; each read
-within {FLAT_WITHIN}x fresh (its cost independent of the history before its range, allowing for a
-shared machine's noise);
-statements over HTTP within {HTTP_WITHIN:.0f}x in-process.
+Load average before: {load_before:.2f}, after: {load_after:.2f}. Targets: transfers ≥
+{TRANSFERS_AT_LEAST}x fresh; each read within {FLAT_WITHIN}x fresh (its cost independent of the
+history before its range, allowing for a shared machine's noise); statements over HTTP within
+{HTTP_WITHIN:.0f}x in-process."""
+    return f"""\
+{textwrap.fill(" ".join(intro.split()), 99, break_on_hyphens=False)}
 
 Loading (seconds; history: the bulk writes and the audit chain's hashing):
 

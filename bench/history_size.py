@@ -134,8 +134,8 @@ def main() -> None:
             size: f"sqlite:///{Path(tmp) / f'history-{size}.db'}" for size in chosen})
         results["PostgreSQL"] = measure("PostgreSQL", {
             size: fresh_database(pg, f"history_{size}") for size in chosen})
-    body = render(results, READS, load_before=load_before, recent=RECENT, today=TODAY,
-                  depth=DEPTH, rounds=ROUNDS, transfers=TRANSFERS)
+    body = render(results, READS, load_before=load_before, load_after=os.getloadavg()[0],
+                  recent=RECENT, today=TODAY, depth=DEPTH, rounds=ROUNDS, transfers=TRANSFERS)
     if QUICK:
         print(f"\n## History size (--quick: not written to docs/benchmarks.md)\n\n{body}")
     else:
