@@ -47,8 +47,12 @@ test: install-test postgres lint typecheck audit
 
 # Every benchmark, each against a baseline measured in the same run; results go to
 # docs/benchmarks.md, and the README's performance lines are made from them (last line).
-# Loopback only, bounded in count and time (~50 minutes on 2 cores).
+# Loopback only, bounded in count and time (~50 minutes on 2 cores, then the history sizes).
 # Needs wrk and valgrind (Debian packages); a script says so and skips when one is missing.
+# The history-size benchmark bulk-loads a database per size (ledger entries; 0 is fresh) on
+# SQLite and PostgreSQL: with 10,000,000 it takes two to three hours, `make bench
+# HISTORY_SIZES=0,1000000` about 25 minutes (docs/development.md).
+HISTORY_SIZES ?= 0,1000000,10000000
 bench: install-test postgres
 	PYTHONPATH=. $(BIN)/python bench/ledger_limit.py
 	PYTHONPATH=. $(BIN)/python bench/instructions.py
@@ -58,6 +62,7 @@ bench: install-test postgres
 	PYTHONPATH=. VOICE_DEV=../shared/voice/dev $(BIN)/python bench/voice_latency.py
 	PYTHONPATH=. VOICE_DEV=../shared/voice/dev $(BIN)/python bench/memory.py
 	PYTHONPATH=. $(BIN)/python bench/fraud_latency.py
+	PYTHONPATH=. $(BIN)/python bench/history_size.py --sizes $(HISTORY_SIZES)
 	PYTHONPATH=. $(BIN)/python bench/readme_figures.py
 
 # The reliability suite at length: 10x the storm, 10x the crashes (see tests/reliability/).

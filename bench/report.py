@@ -86,7 +86,7 @@ def _write(out: Path, title: str, body: str) -> None:
 
 
 _ORDER = ["Ledger limit", "Instructions per transfer", "HTTP", "Peer", "Authentication", "Voice",
-          "Memory", "Fraud"]
+          "Memory", "Fraud", "History size"]
 
 
 def _position(heading: str) -> int:

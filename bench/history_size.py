@@ -1,0 +1,146 @@
+"""History size: does the bank cost the same with years of history behind it? For SQLite (a file)
+and PostgreSQL (a throwaway cluster with default durability), a database per size is bulk-loaded
+(bench/history_load.py: the use cases' customers and accounts, transfers in bulk, then `ledger
+verify` and `audit verify` must pass), and on each the same work is measured:
+- transfers per second and p99 of the TransferMoney use case (one worker process, own-account
+  transfers of customers with history; bench/timed_rounds.py);
+- the reference account's reads (bench/history_reads.py): first and deep page of transactions
+  and statements for today and for 365 days, through the use cases and over HTTP.
+Sizes are ledger entries; "fresh" holds only the reference account's own year, which every size
+holds too (bench/history_plan.py), so the larger sizes add history before the reads' ranges.
+Rounds interleave the sizes, in alternating order; figures are medians of the rounds, and each
+is compared with fresh. Writes the "History size" section of docs/benchmarks.md, except with
+--quick (fresh and 100,000 entries, fewer rounds), which prints it.
+
+Run: PYTHONPATH=. .venv/bin/python bench/history_size.py [--quick] [--sizes 0,1000000,...]"""
+
+from __future__ import annotations
+
+import os
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from application.use_cases import TransferCommand, TransferMoney
+from bench.history_load import ROOT, Loaded, Person, load, settings_env
+from bench.history_plan import Shape
+from bench.history_reads import READS, deep_cursor, in_process, serving
+from bench.history_report import render
+from bench.ledger_limit import fresh_database
+from bench.report import write_section
+from bench.timed_rounds import timed_round
+from domain.money import Money
+from entrypoints.bootstrap import bootstrap
+from entrypoints.settings import load_settings
+from tests.support.postgres import throwaway_cluster
+
+QUICK = "--quick" in sys.argv
+RECENT = 5_000 if QUICK else 20_000  # the reference account's year: tens of thousands of entries
+TODAY = 100
+ROUNDS = 3 if QUICK else 5
+TRANSFERS = 300 if QUICK else 1_000  # per round
+TIMED_CUSTOMERS = 40  # after the reference account's owner; the first three have busy accounts
+DEPTH = RECENT // 2  # the deep page: this many entries back from the newest
+
+Pair = tuple[str, str, str]  # customer id, source, destination
+
+
+def sizes() -> list[int]:
+    if "--sizes" in sys.argv:
+        given = sys.argv[sys.argv.index("--sizes") + 1]
+        return sorted({0 if s.strip() == "fresh" else int(float(s)) for s in given.split(",")})
+    return [0, 100_000] if QUICK else [0, 1_000_000, 10_000_000]
+
+
+def pairs(people: list[Person], count: int, seed: int) -> list[Pair]:
+    rng = random.Random(seed)
+    found = []
+    for _ in range(count):
+        who = rng.choice(people[1:TIMED_CUSTOMERS + 1])
+        a, b = who.accounts if rng.random() < 0.5 else reversed(who.accounts)
+        found.append((who.customer_id, a, b))
+    return found
+
+
+def transfer_worker(url: str, share: list[Pair], tag: str, start: Any, results: Any) -> None:
+    """One timed worker (bench/timed_rounds.py): warm on a few transfers, then the share."""
+    transfer = bootstrap(load_settings(settings_env(url))).resolve(TransferMoney)
+
+    def one(pair: Pair, key: str) -> None:
+        done = transfer.execute(TransferCommand(UUID(pair[0]), pair[1], pair[2], Money(100),
+                                                idempotency_key=key))
+        if done.transfer.posted_at is None:
+            raise RuntimeError(f"transfer was not posted: {done.transfer.status}")
+    for i, pair in enumerate(share[:5]):
+        one(pair, f"{tag}-warm-{i}")
+    latencies = []
+    start.wait()
+    for i, pair in enumerate(share):
+        began = time.perf_counter()
+        one(pair, f"{tag}-{i}")
+        latencies.append(time.perf_counter() - began)
+    results.put((time.perf_counter(), latencies))
+
+
+def measure(database: str, urls: dict[int, str]) -> tuple[dict[int, dict[str, float]],
+                                                          dict[int, Loaded]]:
+    """Medians of the rounds, per size: every figure of the section's table."""
+    loaded = {}
+    for size, url in urls.items():
+        loaded[size] = load(url, Shape(size, RECENT, TODAY))
+        print(f"{database} {size:,}: {loaded[size].entries:,} entries loaded and verified, "
+              + ", ".join(f"{k} {v:.0f} s" for k, v in loaded[size].seconds.items())
+              + f"; peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MiB",
+              flush=True)
+    banks = {size: bootstrap(load_settings(settings_env(url))) for size, url in urls.items()}
+    owner = {size: loaded[size].people[0] for size in urls}
+    cursors = {size: deep_cursor(banks[size], owner[size].accounts[0], DEPTH) for size in urls}
+    rounds: dict[int, dict[str, list[float]]] = {size: {} for size in urls}
+    with ExitStack() as stack:
+        clients = {size: stack.enter_context(serving(
+            {**os.environ, **settings_env(url), "PYTHONPATH": str(ROOT)}, banks[size], owner[size]))
+            for size, url in urls.items()}
+        for r in range(ROUNDS):
+            for size in (list(urls) if r % 2 == 0 else list(reversed(urls))):
+                work = pairs(loaded[size].people, TRANSFERS, seed=r)
+                rate, p99 = timed_round(transfer_worker, work, 1, f"{database[0]}{size}r{r}",
+                                        urls[size])
+                found = {"transfers/s": rate, "transfer p99": p99}
+                found |= {f"{k}, in-process": v
+                          for k, v in in_process(banks[size], owner[size], cursors[size]).items()}
+                found |= {f"{k}, HTTP": v for k, v in clients[size].reads(cursors[size]).items()}
+                for key, value in found.items():
+                    rounds[size].setdefault(key, []).append(value)
+                print(f"{database} {size:,} round {r}: " + ", ".join(
+                    f"{k} {v:,.1f}" for k, v in found.items()), flush=True)
+    medians = {size: {k: statistics.median(v) for k, v in found.items()}
+               for size, found in rounds.items()}
+    return medians, loaded
+
+
+def main() -> None:
+    load_before = os.getloadavg()[0]
+    chosen = sizes()
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp, throwaway_cluster(durable=True) as pg:
+        results["SQLite"] = measure("SQLite", {
+            size: f"sqlite:///{Path(tmp) / f'history-{size}.db'}" for size in chosen})
+        results["PostgreSQL"] = measure("PostgreSQL", {
+            size: fresh_database(pg, f"history_{size}") for size in chosen})
+    body = render(results, READS, load_before=load_before, load_after=os.getloadavg()[0],
+                  recent=RECENT, today=TODAY, depth=DEPTH, rounds=ROUNDS, transfers=TRANSFERS)
+    if QUICK:
+        print(f"\n## History size (--quick: not written to docs/benchmarks.md)\n\n{body}")
+    else:
+        write_section("History size", body)
+
+
+if __name__ == "__main__":
+    main()
