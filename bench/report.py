@@ -12,7 +12,8 @@ import platform
 import re
 import sqlite3
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -55,6 +56,15 @@ def in_turn(round_index: int, sides: Sequence[str]) -> list[str]:
     """The sides of an interleaved round in the order they run: as given in even rounds,
     reversed in odd ones."""
     return list(sides) if round_index % 2 == 0 else list(reversed(sides))
+
+
+def time_in_turn(round_index: int, sides: dict[str, Callable[[], object]],
+                 times: dict[str, list[float]]) -> None:
+    """Run and time each side once, in `in_turn` order, adding its seconds to `times[side]`."""
+    for side in in_turn(round_index, tuple(sides)):
+        started = time.perf_counter()
+        sides[side]()
+        times[side].append(time.perf_counter() - started)
 
 
 def write_section(title: str, body: str, *, quick: bool = False) -> None:

@@ -19,7 +19,7 @@ import numpy as np
 import soundfile as sf
 
 from adapters.voice.resemblyzer_engine import ResemblyzerVoiceEngine
-from bench.report import Table, in_turn, write_section
+from bench.report import Table, time_in_turn, write_section
 from tests.support.voice import encode
 
 DEV = Path(os.environ.get("VOICE_DEV", "../shared/voice/dev"))
@@ -48,18 +48,17 @@ def in_process(clips: list[bytes]) -> dict[str, float]:
     load = time.perf_counter() - started
     print(f"model load + warm-up: {load:.1f} s")
     bare_encoder = VoiceEncoder(device="cpu", verbose=False)
+
+    def bare_embed(clip: bytes) -> None:
+        samples, rate = sf.read(io.BytesIO(clip), dtype="float32")
+        bare_encoder.embed_utterance(preprocess_wav(samples, source_sr=rate))
+
     verify, bare = [], []
     for i in range(ROUNDS):
         clip = clips[i % len(clips)]
-        for side in in_turn(i, ("engine", "bare")):  # each goes first every other clip
-            t0 = time.perf_counter()
-            if side == "engine":
-                engine.analyse(clip)
-                verify.append(time.perf_counter() - t0)
-            else:
-                samples, rate = sf.read(io.BytesIO(clip), dtype="float32")
-                bare_encoder.embed_utterance(preprocess_wav(samples, source_sr=rate))
-                bare.append(time.perf_counter() - t0)
+        time_in_turn(i, {"engine": lambda: engine.analyse(clip),  # noqa: B023 (called now)
+                         "bare": lambda: bare_embed(clip)},  # noqa: B023
+                     {"engine": verify, "bare": bare})  # each goes first every other clip
     print(f"in-process verify (decode + VAD + embed, 3 s): {quantiles(verify)}; "
           f"real-time factor {statistics.median(verify) / 3:.3f}; bare resemblyzer "
           f"{quantiles(bare)}")
