@@ -11,6 +11,7 @@ hops to (`carried`; the loop's executor copies no context)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -49,17 +50,7 @@ def as_caller(customer_id: UUID, fn: Callable[P, R], *args: P.args, **kwargs: P.
 def carried(fn: Callable[P, R]) -> Callable[P, R]:
     """`fn`, to run elsewhere (a worker thread) on behalf of the caller current now."""
     caller = _CALLER.get()
-    if caller is None:
-        return fn
-
-    def run(*args: P.args, **kwargs: P.kwargs) -> R:
-        token = _CALLER.set(caller)
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            _CALLER.reset(token)
-
-    return run
+    return fn if caller is None else functools.partial(as_caller, caller, fn)
 
 
 def each_carried(items: Iterator[T]) -> Iterator[T]:

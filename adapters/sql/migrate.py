@@ -34,6 +34,12 @@ def upgrade(engine: Engine, revision: str = "head") -> str | None:
     return reached
 
 
+def downgrade(engine: Engine, revision: str) -> str | None:
+    """Take the schema back to `revision`; returns the revision the database is at afterwards."""
+    command.downgrade(_config(engine), revision)
+    return current_revision(engine)
+
+
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()

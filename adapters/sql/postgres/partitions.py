@@ -57,23 +57,25 @@ def _existing(conn: Connection, table: str) -> set[str]:
         "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = :t"), {"t": table}).scalars())
 
 
-def earliest(conn: Connection, table: str) -> date | None:
-    """The month of the table's first row, if it has any."""
-    # Names come from MONTHLY only, never from input (hence the noqa).
-    first = conn.execute(sa.text(f"SELECT min({MONTHLY[table]}) FROM {table}")).scalar()  # noqa: S608
+def first_month(conn: Connection, relation: str, column: str) -> date | None:
+    """The month of `relation`'s earliest `column`, if it has rows. Names come from MONTHLY
+    only, never from input (hence the noqa)."""
+    first = conn.execute(sa.text(f"SELECT min({column}) FROM {relation}")).scalar()  # noqa: S608
     return first.astimezone(UTC).date().replace(day=1) if first else None
 
 
 def ensure_months(conn: Connection, today: date, ahead: int = MONTHS_AHEAD,
                   since: dict[str, date | None] | None = None) -> list[str]:
-    """Create each table's month partitions from its earliest row (or `since[table]`, or this
-    month) to `ahead` months on; rows already in the DEFAULT partition for a new month move
-    into it in the same transaction. Returns the partitions created."""
+    """Create each table's month partitions from its earliest row waiting in the DEFAULT
+    partition (or `since[table]`, or this month) to `ahead` months on; those rows move into
+    their month in the same transaction. Returns the partitions created. Only the DEFAULT
+    partition is searched (small): rows in a month's partition already have their month."""
     created: list[str] = []
     this_month = today.replace(day=1)
     for table, column in MONTHLY.items():
         existing = _existing(conn, table)
-        first = (since or {}).get(table) or earliest(conn, table) or this_month
+        first = (since or {}).get(table) or first_month(conn, f"{table}_default", column) \
+            or this_month
         first = min(first, this_month)
         count = (this_month.year - first.year) * 12 + this_month.month - first.month + ahead + 1
         for month in _months(first, count):

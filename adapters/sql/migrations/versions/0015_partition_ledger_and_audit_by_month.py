@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from alembic import op
 
-from adapters.sql.postgres.partitions import earliest, ensure_months
+from adapters.sql.postgres.partitions import ensure_months, first_month
 
 revision = '0015'
 down_revision = '0014'
@@ -57,7 +57,7 @@ def upgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name != "postgresql":
         return
-    since = {table: earliest(bind, table) for table in _TABLES}
+    since = {table: first_month(bind, table, column) for table, (column, _, _) in _TABLES.items()}
     for table in _TABLES:
         _rebuild(table, partitioned=True)
     ensure_months(bind, datetime.now(UTC).date(), since=since)
