@@ -35,6 +35,10 @@ class MemoryAudit:
     def all_in_order(self) -> Iterator[AuditEvent]:
         return iter(self._committed()[0])
 
+    def recorded(self, actions: Collection[str]) -> Iterator[AuditEvent]:
+        chosen = [e for e in self._committed()[0] if e.action in actions]
+        return iter(sorted(chosen, key=lambda e: (e.resource, e.sequence)))
+
     def head(self) -> AuditHead:
         return self._committed()[1]
 

@@ -83,7 +83,7 @@ class MemoryTransfers:
             return self._store.transfers.get(transfer_id) if transfer_id else None
 
     def statuses(self) -> Iterator[tuple[UUID, TransferStatus]]:
-        return iter([(t.id, t.status) for t in self._all()])
+        return iter(sorted((t.id, t.status) for t in self._all()))
 
     def update(self, transfer: Transfer) -> None:
         self._staged.transfers[transfer.id] = transfer
@@ -144,6 +144,9 @@ class MemoryLedger:
         with self._store.state:
             committed = list(self._store.entries)
         return iter(sorted(committed + self._staged.entries, key=lambda e: e.sequence))
+
+    def by_transfer(self) -> Iterator[LedgerEntry]:
+        return iter(sorted(self.all_in_order(), key=lambda e: (e.transfer_id, e.entry_type.value)))
 
     def for_transfer(self, transfer_id: UUID) -> list[LedgerEntry]:
         with self._store.state:

@@ -111,6 +111,15 @@ class SqlAudit:
             .execution_options(yield_per=1000)
         return (m.to_audit(r) for r in self._conn.execute(query))
 
+    def recorded(self, actions: Collection[str]) -> Iterator[AuditEvent]:
+        # Byte order ("C"), not the database's locale: the caller merges by it in Python.
+        resource: sa.ColumnElement[str] = audit_events.c.resource
+        if self._conn.dialect.name == "postgresql":
+            resource = resource.collate("C")
+        query = sa.select(audit_events).where(audit_events.c.action.in_(sorted(actions))) \
+            .order_by(resource, audit_events.c.sequence).execution_options(yield_per=1000)
+        return (m.to_audit(r) for r in self._conn.execute(query))
+
     def head(self) -> AuditHead:
         row = _HEAD.first(self._conn)
         assert row is not None, "audit_head is seeded by migration 0002"

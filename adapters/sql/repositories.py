@@ -154,7 +154,8 @@ class SqlTransfers:
         return m.to_transfer(row) if row else None
 
     def statuses(self) -> Iterator[tuple[UUID, TransferStatus]]:
-        rows = self._conn.execute(sa.select(transfers.c.id, transfers.c.status))
+        rows = self._conn.execute(sa.select(transfers.c.id, transfers.c.status)
+                                  .order_by(transfers.c.id).execution_options(**_STREAM))
         return ((transfer_id, TransferStatus(status)) for transfer_id, status in rows)
 
     def update(self, transfer: Transfer) -> None:
@@ -229,6 +230,12 @@ class SqlLedger:
 
     def all_in_order(self) -> Iterator[LedgerEntry]:
         query = sa.select(ledger_entries).order_by(ledger_entries.c.sequence) \
+            .execution_options(**_STREAM)
+        return (m.to_entry(r) for r in self._conn.execute(query))
+
+    def by_transfer(self) -> Iterator[LedgerEntry]:
+        c = ledger_entries.c  # uq_ledger_entries_leg leads with transfer_id: no sort
+        query = sa.select(ledger_entries).order_by(c.transfer_id, c.entry_type) \
             .execution_options(**_STREAM)
         return (m.to_entry(r) for r in self._conn.execute(query))
 
