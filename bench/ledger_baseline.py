@@ -129,17 +129,19 @@ class SqliteHandWritten:
 
     def transfer(self, customer_id: uuid.UUID, source: str, destination: str, amount: int,
                  key: str) -> uuid.UUID:
-        now = datetime.now(UTC)
         run = self._conn.cursor().execute
         with self._writing:
-            transfer_id = self._transfer(run, now, customer_id, source, destination, amount, key)
+            transfer_id = self._transfer(run, customer_id, source, destination, amount, key)
         self._checkpointer.committed()
         return transfer_id
 
-    def _transfer(self, run: Any, now: datetime, customer_id: uuid.UUID, source: str,
+    def _transfer(self, run: Any, customer_id: uuid.UUID, source: str,
                   destination: str, amount: int, key: str) -> uuid.UUID:
-        stamp = now.strftime("%Y-%m-%d %H:%M:%S.%f")
         run("BEGIN IMMEDIATE")
+        # The clock is read holding the write lock, as Vaani reads it with the accounts
+        # locked: an account's entries are posted in time order (`vaani ledger verify`).
+        now = datetime.now(UTC)
+        stamp = now.strftime("%Y-%m-%d %H:%M:%S.%f")
         try:
             rows = {n: (i, b) for n, i, b in run(_LOCK, (source, destination))}
             (src_id, src_balance), (dst_id, dst_balance) = rows[source], rows[destination]

@@ -108,7 +108,7 @@ class PostgresHandWritten:
 
     def transfer(self, customer_id: uuid.UUID, source: str, destination: str, amount: int,
                  key: str) -> uuid.UUID:
-        conn, now = self._conn, datetime.now(UTC)
+        conn = self._conn
         try:
             conn.execute("BEGIN")
             locked = conn.execute(_LOCK, (source, destination))
@@ -117,6 +117,9 @@ class PostgresHandWritten:
             documents = conn.execute(_PROFILES, (str(customer_id), destination))
             rows = {number: (i, b) for number, i, b in locked.fetchall()}  # round trip 1
             found = dict(documents.fetchall())
+            # The clock is read with both accounts locked, as Vaani reads it: an account's
+            # entries are posted in time order (`vaani ledger verify` checks it).
+            now = datetime.now(UTC)
             (src_id, src_balance), (dst_id, dst_balance) = rows[source], rows[destination]
             if src_balance < amount:
                 raise ValueError("insufficient funds")
