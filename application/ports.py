@@ -20,6 +20,7 @@ from application.identity_repositories import (
     SessionRepository,
     VoiceRepository,
 )
+from application.money_operation_repositories import DuplicateProposal, ReversalRepository
 from application.repositories import (
     AccountRepository,
     AuditRepository,
@@ -54,6 +55,7 @@ __all__ = [
     "DeviceBindingRepository",
     "DuplicateCustomer",
     "DuplicateIdempotencyKey",
+    "DuplicateProposal",
     "FraudRepository",
     "IdGenerator",
     "Later",
@@ -66,6 +68,7 @@ __all__ = [
     "Recurrence",
     "RefreshTokenRepository",
     "ReminderRepository",
+    "ReversalRepository",
     "SessionRepository",
     "TokenClaims",
     "TokenService",
@@ -112,6 +115,8 @@ class UnitOfWork(Protocol):
     def reminders(self) -> ReminderRepository: ...
     @property
     def branches(self) -> BranchRepository: ...
+    @property
+    def reversals(self) -> ReversalRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -158,3 +158,25 @@ class ChannelNotAllowed(DomainError):
 
 class AuditTrailBroken(DomainError):
     code = "audit_trail_broken"
+
+
+class ReversalNotFound(DomainError):
+    code = "reversal_not_found"
+
+
+class ReversalNotAllowed(DomainError):
+    code = "reversal_not_allowed"
+
+
+class ReversalDecided(DomainError):
+    code = "reversal_decided"
+
+
+class ReversalExpired(DomainError):
+    code = "reversal_expired"
+
+
+class SameOperator(DomainError):
+    """Maker-checker: the maker of a proposal can never be its checker."""
+
+    code = "same_operator"

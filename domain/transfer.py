@@ -20,6 +20,7 @@ class TransferKind(enum.StrEnum):
     TRANSFER = "transfer"
     DEPOSIT = "deposit"
     WITHDRAWAL = "withdrawal"
+    REVERSAL = "reversal"  # from a transfer's payee back to its payer (domain/reversal.py)
 
 
 class TransferStatus(enum.StrEnum):

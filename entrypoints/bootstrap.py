@@ -50,6 +50,7 @@ from application.use_cases import (
     AnswerChallenge,
     Authenticate,
     CreateAuditKey,
+    DecideReversal,
     Deposit,
     DeviceBinder,
     EnrolVoice,
@@ -62,6 +63,7 @@ from application.use_cases import (
     ListAccounts,
     ListAuditEvents,
     ListBranches,
+    ListReversals,
     ListSessions,
     ListTransactions,
     LogInWithPassword,
@@ -75,9 +77,11 @@ from application.use_cases import (
     OperateCustomers,
     OperateDevices,
     Poster,
+    ProposeReversal,
     RefreshSession,
     RegisterCustomer,
     RestoreVoice,
+    ReversalPoster,
     ReviewTransfers,
     RevokeSessions,
     RunDueReminders,
@@ -95,6 +99,7 @@ from application.use_cases import (
 from application.voice_checks import VoiceVerifier
 from application.voice_policy import VoicePolicy
 from domain.branch import OwnBank
+from domain.reversal import ReversalPolicy
 from entrypoints import caller
 from entrypoints.http.dispatch import Dispatcher
 from entrypoints.http.dispatch.sqlite_loop import SqliteLoopDispatcher
@@ -111,7 +116,8 @@ USE_CASES = (
     ExpireHolds, ManageBeneficiaries, ManageCards, OperateCustomers, OperateAccounts,
     OperateDevices, ManageReminders, RunDueReminders, StreamStatement, ListBranches,
     CreateAuditKey, TakeAuditCheckpoint,
-    DevicePossession, IssueDeviceNonce,
+    DevicePossession, IssueDeviceNonce, ReversalPoster, ProposeReversal, DecideReversal,
+    ListReversals,
 )
 
 # The read-only work a replica may serve (docs/replicas.md): what a customer reads of their
@@ -200,6 +206,7 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, ids: IdGenerato
     container.register(Notifier, instance=LogNotifier())
     container.register(FraudEngine, instance=_fraud_engine(settings))
     container.register(HoldPolicy, instance=settings.hold_policy)
+    container.register(ReversalPolicy, instance=settings.reversal_policy)
     container.register(DeviceKeyPolicy, instance=settings.device_keys)
     container.register(DeviceKeyVerifier, instance=SignatureKeyVerifier())  # WebAuthn: later
     container.register(VoicePolicy, instance=attrs.evolve(

@@ -57,6 +57,11 @@ ERRORS: dict[str, Outcome] = {
     "reminder_not_found": Outcome(404, 3),
     "card_state": Outcome(409, 4),
     "transfer_not_held": Outcome(409, 4),
+    "reversal_not_found": Outcome(404, 3),
+    "reversal_not_allowed": Outcome(409, 4),
+    "reversal_decided": Outcome(409, 5),
+    "reversal_expired": Outcome(409, 4),
+    "same_operator": Outcome(403, 6),
     "challenge_failed": Outcome(401, 6),
     "channel_not_allowed": Outcome(422, 2),
     "audit_trail_broken": Outcome(409, 1),  # as `vaani audit verify` exits on a break

@@ -18,8 +18,11 @@ from application.device_possession import DeviceKeyPolicy
 from application.fraud import HoldPolicy
 from domain.branch import OwnBank
 from domain.customer import PinPolicy
+from domain.errors import DomainError
 from domain.ledger import Channel
 from domain.login_attempts import LockoutPolicy
+from domain.money import Money
+from domain.reversal import ReversalPolicy
 
 DEFAULT_DATABASE_URL = "sqlite:///./var/vaani.db"
 PROFILES = ("memory", "sqlite", "postgresql")
@@ -49,6 +52,7 @@ class Settings:
     fraud_engine: str = "rules"  # rules | composite
     fraud_model: str | None = None  # model.json of `vaani fraud train` (composite engine)
     hold_policy: HoldPolicy = attrs.Factory(HoldPolicy)
+    reversal_policy: ReversalPolicy = attrs.Factory(ReversalPolicy)
     cors_origins: tuple[str, ...] = ()  # browser origins allowed to call the API
     own_bank: OwnBank = attrs.Factory(OwnBank)  # the bank's IFSC code (VAANI_BANK_CODE)
     # The calendar of reminders' rules (days, weekdays, months), whatever offset a moment has.
@@ -174,6 +178,10 @@ def load_settings(env: Mapping[str, str] | None = None, *,
             challenge_window=timedelta(minutes=_int(env, "VAANI_CHALLENGE_MINUTES", 5, 1, 60)),
             review_window=timedelta(hours=_int(env, "VAANI_REVIEW_HOURS", 72, 1, 24 * 30))),
         replica_url=_replica_url(env, profile),
+        reversal_policy=ReversalPolicy(
+            approval_above=_amount(env, "VAANI_REVERSAL_APPROVAL_ABOVE", "10000.00"),
+            proposal_lifetime=timedelta(
+                hours=_int(env, "VAANI_REVERSAL_PROPOSAL_HOURS", 24, 1, 24 * 30))),
         device_keys=DeviceKeyPolicy(
             required=_choice(env, "VAANI_DEVICE_KEYS", ("required", "optional")) == "required",
             nonce_lifetime=timedelta(seconds=_int(env, "VAANI_DEVICE_NONCE_SECONDS", 120, 10, 600))),
@@ -188,6 +196,16 @@ def _replica_url(env: Mapping[str, str], profile: str) -> str | None:
         raise ConfigurationError("VAANI_REPLICA_URL names a PostgreSQL replica of a PostgreSQL "
                                  "VAANI_DATABASE_URL; SQLite and the memory profile have none")
     return normalise_url(raw)
+
+
+def _amount(env: Mapping[str, str], name: str, default: str) -> str:
+    text = env.get(name) or default
+    try:
+        Money.parse(text)
+    except DomainError:
+        raise ConfigurationError(f"{name} must be an amount such as {default}, got {text!r}"
+                                 ) from None
+    return text
 
 
 def _origins(text: str) -> tuple[str, ...]:

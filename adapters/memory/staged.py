@@ -21,6 +21,7 @@ from domain.fraud import StoredAssessment
 from domain.ledger import LedgerEntry
 from domain.login_attempts import LoginAttempts
 from domain.reminder import Notification, Reminder
+from domain.reversal import Reversal
 from domain.session import RefreshToken, Session
 from domain.transfer import Transfer
 from domain.voice import VoiceAttempts, Voiceprint, VoiceSample
@@ -51,13 +52,14 @@ class Staged:
     reminders: dict[UUID, Reminder | None] = attrs.Factory(dict)  # None: deleted
     notifications: dict[tuple[UUID, datetime], Notification] = attrs.Factory(dict)
     branches: dict[str, Branch] = attrs.Factory(dict)
+    reversals: dict[UUID, Reversal] = attrs.Factory(dict)
 
     def _parts(self) -> tuple[dict | list, ...]:  # type: ignore[type-arg]
         return (self.customers, self.accounts, self.transfers, self.entries, self.audit,
                 self.sessions, self.refresh_tokens, self.login_attempts, self.rate_limits,
                 self.devices, self.device_nonces, self.voiceprints, self.voice_attempts, self.voice_samples,
                 self.fraud_profiles, self.assessments, self.beneficiaries, self.cards,
-                self.reminders, self.notifications, self.branches)
+                self.reminders, self.notifications, self.branches, self.reversals)
 
     def clear(self) -> None:
         for part in self._parts():

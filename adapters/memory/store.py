@@ -20,6 +20,7 @@ from domain.fraud import StoredAssessment
 from domain.ledger import LedgerEntry
 from domain.login_attempts import LoginAttempts
 from domain.reminder import Notification, Reminder
+from domain.reversal import Reversal
 from domain.session import RefreshToken, Session
 from domain.transfer import Transfer
 from domain.voice import VoiceAttempts, Voiceprint, VoiceSample
@@ -54,6 +55,7 @@ class MemoryStore:
     cards: dict[UUID, Card] = attrs.Factory(dict)
     reminders: dict[UUID, Reminder | None] = attrs.Factory(dict)
     branches: dict[str, Branch] = attrs.Factory(dict)
+    reversals: dict[UUID, Reversal] = attrs.Factory(dict)
     notifications: dict[tuple[UUID, datetime], Notification] = attrs.Factory(dict)
     writer: threading.RLock = attrs.Factory(threading.RLock)
     state: threading.RLock = attrs.Factory(threading.RLock)

@@ -23,6 +23,7 @@ from adapters.memory.identity_repositories import (
     MemorySessions,
 )
 from adapters.memory.ledger_repositories import MemoryAccounts, MemoryLedger, MemoryTransfers
+from adapters.memory.money_operation_repositories import MemoryReversals
 from adapters.memory.staged import Staged
 from adapters.memory.store import MemoryStore
 from adapters.memory.voice_and_fraud_repositories import MemoryFraud, MemoryVoice
@@ -50,6 +51,7 @@ class MemoryUnitOfWork:
         self.cards = MemoryCards(store, self._staged)
         self.reminders = MemoryReminders(store, self._staged)
         self.branches = MemoryBranches(store, self._staged)
+        self.reversals = MemoryReversals(store, self._staged)
 
     def __enter__(self) -> Self:
         if self._write:
@@ -103,6 +105,7 @@ class MemoryUnitOfWork:
             store.assessments.update(staged.assessments)
             store.cards.update(staged.cards)
             store.branches.update(staged.branches)
+            store.reversals.update(staged.reversals)
             store.notifications.update(staged.notifications)
             for key, reminder in staged.reminders.items():
                 if reminder is None:

@@ -1,6 +1,7 @@
 """The schema, as SQLAlchemy Core tables sharing one `metadata` (schema.py): the tables live by
-what they hold in identity_tables.py, ledger_tables.py and activity_tables.py, and this module
-names them all in one place for the repositories and the migrations."""
+what they hold in identity_tables.py, ledger_tables.py, money_operation_tables.py and
+activity_tables.py, and this module names them all in one place for the repositories and the
+migrations."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from adapters.sql.identity_tables import (
     voiceprints,
 )
 from adapters.sql.ledger_tables import accounts, branches, ledger_entries, transfers
+from adapters.sql.money_operation_tables import reversals
 from adapters.sql.schema import metadata
 
 __all__ = [
@@ -48,6 +50,7 @@ __all__ = [
     "rate_limits",
     "refresh_tokens",
     "reminders",
+    "reversals",
     "sessions",
     "transfers",
     "voice_attempts",

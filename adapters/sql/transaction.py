@@ -26,6 +26,7 @@ from adapters.sql.repositories import (
     SqlTransfers,
     key_taken,
 )
+from adapters.sql.reversals import SqlReversals
 from adapters.sql.voice import SqlDevices, SqlVoice
 from adapters.sql.write_guard import NothingWritten, WriteGuard
 from application.ports import DuplicateIdempotencyKey
@@ -33,7 +34,7 @@ from domain.errors import DomainError
 
 
 class SqlUnitOfWork:
-    # Repositories are made on first use: a request touches two or three of the sixteen.
+    # Repositories are made on first use: a request touches two or three of the seventeen.
     customers = MadeOnFirstUse(SqlCustomers)
     accounts = MadeOnFirstUse(SqlAccounts)
     transfers = MadeOnFirstUse(SqlTransfers)
@@ -50,6 +51,7 @@ class SqlUnitOfWork:
     cards = MadeOnFirstUse(SqlCards)
     reminders = MadeOnFirstUse(SqlReminders)
     branches = MadeOnFirstUse(SqlBranches)
+    reversals = MadeOnFirstUse(SqlReversals)
 
     def __init__(self, engine: Engine, *, guard: WriteGuard | None = None, shared: bool = False,
                  connections: Connections | None = None,

@@ -48,6 +48,13 @@ from application.use_cases.refresh_session import RefreshSession
 from application.use_cases.register_customer import RegisterCommand, RegisterCustomer
 from application.use_cases.reminders import ManageReminders, ReminderDetails
 from application.use_cases.restore_voice import RestoreVoice
+from application.use_cases.reversal_views import ListReversals, ReversalsOf
+from application.use_cases.reversals import (
+    DecideReversal,
+    ProposeReversal,
+    ReversalCommand,
+    ReversalPoster,
+)
 from application.use_cases.run_due_reminders import DueRun, RunDueReminders
 from application.use_cases.seed_demo import DemoLogin, SeedDemo
 from application.use_cases.throttle import Throttle
@@ -66,6 +73,7 @@ __all__ = [
     "CashCommand",
     "CreateAuditKey",
     "CustomerOverview",
+    "DecideReversal",
     "DemoLogin",
     "Deposit",
     "DeviceBinder",
@@ -81,6 +89,7 @@ __all__ = [
     "ListAccounts",
     "ListAuditEvents",
     "ListBranches",
+    "ListReversals",
     "ListSessions",
     "ListTransactions",
     "LogInWithPassword",
@@ -97,11 +106,15 @@ __all__ = [
     "Poster",
     "PostingResult",
     "Principal",
+    "ProposeReversal",
     "RefreshSession",
     "RegisterCommand",
     "RegisterCustomer",
     "ReminderDetails",
     "RestoreVoice",
+    "ReversalCommand",
+    "ReversalPoster",
+    "ReversalsOf",
     "ReviewTransfers",
     "RevokeSessions",
     "RunDueReminders",

@@ -12,6 +12,7 @@ from application.device_possession import DevicePossession, not_proven
 from application.holds import HoldKeeper
 from application.ownership import owned
 from application.ports import Clock, UnitOfWork, UnitOfWorkFactory, VoiceEngine
+from application.use_cases.reversal_views import ReversalsOf, reversals_of
 from application.use_cases.upi_pin import VerifyUpiPin
 from application.voice_checks import VoiceVerifier, refusal
 from domain.audit import Outcome
@@ -33,6 +34,7 @@ from domain.transfer import Transfer, TransferStatus
 class TransferView:
     transfer: Transfer
     assessment: StoredAssessment | None
+    reversals: ReversalsOf | None = None  # shown where one transfer is looked at
 
 
 def _expire_if_due(uow: UnitOfWork, holds: HoldKeeper, clock: Clock, transfer: Transfer,
@@ -45,7 +47,8 @@ def _expire_if_due(uow: UnitOfWork, holds: HoldKeeper, clock: Clock, transfer: T
 
 
 class GetTransfer:
-    """A transfer and its fraud assessment, shown to its owner (or to an operator)."""
+    """A transfer, its fraud assessment and its reversals, shown to its owner (or to an
+    operator)."""
 
     def __init__(self, uow_factory: UnitOfWorkFactory, holds: HoldKeeper, clock: Clock) -> None:
         self._uow_factory = uow_factory
@@ -58,7 +61,8 @@ class GetTransfer:
             transfer = owned(uow.transfers.lock(transfer_id), customer_id,
                              TransferNotFound("no such transfer", transfer_id=str(transfer_id)))
             transfer = _expire_if_due(uow, self._holds, self._clock, transfer, context)
-            view = TransferView(transfer, uow.fraud.assessment(transfer.id))
+            view = TransferView(transfer, uow.fraud.assessment(transfer.id),
+                                reversals_of(uow, transfer, self._clock.now()))
             uow.commit()
             return view
 

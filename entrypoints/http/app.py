@@ -26,6 +26,7 @@ from entrypoints.http import (
     routes_devices,
     routes_operator,
     routes_reminders,
+    routes_reversals,
     routes_transfers,
     routes_upi,
 )
@@ -116,7 +117,8 @@ def create_app(container: punq.Container, worker_load: WorkerLoad | None = None,
                Route("/docs", docs, methods=["GET"])]
     api = [*routes_auth.routes, *routes_accounts.routes, *routes_upi.routes,
            *routes_operator.routes, *routes_devices.routes, *routes_transfers.routes,
-           *routes_beneficiaries.routes, *routes_cards.routes, *routes_reminders.routes]
+           *routes_beneficiaries.routes, *routes_cards.routes, *routes_reminders.routes,
+           *routes_reversals.routes]
     # The router tries routes in order, paying for each miss, and no two paths here overlap: the API
     # goes first, the busiest endpoints at its head. The OpenAPI document keeps reading order.
     busiest = [*routes_accounts.routes, *routes_transfers.routes]

@@ -19,6 +19,7 @@ from entrypoints.http.offload import offload, offload_heavy
 from entrypoints.http.query import page_limit, path_id, reads
 from entrypoints.http.request_body import json_body
 from entrypoints.http.responses import JSONResponse
+from entrypoints.http.reversal_views import reversals_part
 from entrypoints.http.schemas import ChallengeBody
 
 
@@ -28,11 +29,14 @@ def _transfer_id(request: Request) -> UUID:
 
 @requires(Role.CUSTOMER)
 async def show(request: Request) -> Response:
-    """A transfer's status and its fraud assessment."""
+    """A transfer's status, its fraud assessment, and its reversals."""
     view = await offload(services(request).get_transfer.execute,
                          caller(request).customer_id, _transfer_id(request),
                          context(request))
-    return JSONResponse(views.transfer_body(view.transfer, view.assessment))
+    body = views.transfer_body(view.transfer, view.assessment)
+    if view.reversals is not None:
+        body.update(reversals_part(view.reversals, operator=False))
+    return JSONResponse(body)
 
 
 @accepts(ChallengeBody)

@@ -76,6 +76,14 @@ class TransferBody:
 
 
 @attrs.frozen
+class ReversalBody:
+    """Why, and how much (absent: all that is still reversible)."""
+
+    reason: str
+    amount: Money | None = None
+
+
+@attrs.frozen
 class StatementBody:
     from_: date  # "from" in JSON: the converter renames it
     to: date

@@ -9,6 +9,7 @@ from application.ports import UnitOfWorkFactory
 from application.use_cases import (
     AnswerChallenge,
     Authenticate,
+    DecideReversal,
     EnrolVoice,
     GetBalance,
     GetTransfer,
@@ -16,6 +17,7 @@ from application.use_cases import (
     ListAccounts,
     ListAuditEvents,
     ListBranches,
+    ListReversals,
     ListSessions,
     ListTransactions,
     LogInWithPassword,
@@ -24,6 +26,7 @@ from application.use_cases import (
     ManageCards,
     ManageDevices,
     ManageReminders,
+    ProposeReversal,
     RefreshSession,
     RegisterCustomer,
     ReviewTransfers,
@@ -69,6 +72,9 @@ class Services:
     cards: ManageCards
     reminders: ManageReminders
     branches: ListBranches
+    propose_reversal: ProposeReversal
+    decide_reversal: DecideReversal
+    reversals: ListReversals
 
     @classmethod
     def from_container(cls, container: punq.Container) -> Services:

@@ -1,0 +1,53 @@
+"""Reversals over the memory store. Writers hold the store's writer lock for their whole
+transaction, so a lock is a read and a taken key is found before it is stored twice."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from uuid import UUID
+
+from adapters.memory.staged import Staged
+from adapters.memory.store import MemoryStore
+from domain.reversal import Reversal, ReversalStatus
+
+
+class MemoryReversals:
+    def __init__(self, store: MemoryStore, staged: Staged) -> None:
+        self._store, self._staged = store, staged
+
+    def _all(self) -> list[Reversal]:
+        with self._store.state:
+            return list({**self._store.reversals, **self._staged.reversals}.values())
+
+    def add(self, reversal: Reversal) -> None:
+        self._staged.reversals[reversal.id] = reversal
+
+    update = add
+
+    def get(self, reversal_id: UUID) -> Reversal | None:
+        with self._store.state:
+            return self._staged.reversals.get(reversal_id) or self._store.reversals.get(reversal_id)
+
+    lock = get
+
+    def by_key(self, proposed_by: UUID, key: str) -> Reversal | None:
+        return next((r for r in self._all()
+                     if (r.proposed_by, r.idempotency_key) == (proposed_by, key)), None)
+
+    def of_transfer(self, transfer_id: UUID) -> list[Reversal]:
+        return sorted((r for r in self._all() if r.transfer_id == transfer_id),
+                      key=lambda r: (r.proposed_at, r.id))
+
+    def by_compensating_transfer(self, transfer_id: UUID) -> Reversal | None:
+        return next((r for r in self._all() if r.reversal_transfer_id == transfer_id), None)
+
+    def page(self, *, status: ReversalStatus | None, now: datetime,
+             before: datetime | None, limit: int) -> list[Reversal]:
+        found = [r for r in self._all() if (status is None or r.status_at(now) is status)
+                 and (before is None or r.proposed_at < before)]
+        return sorted(found, key=lambda r: (r.proposed_at, r.id), reverse=True)[:limit]
+
+    def posted(self) -> Iterator[Reversal]:
+        return iter(sorted((r for r in self._all() if r.status is ReversalStatus.POSTED),
+                           key=lambda r: r.transfer_id))

@@ -1,0 +1,36 @@
+"""The money operations that correct and schedule postings: reversals (maker-checker
+proposals and the compensating transfers they posted).
+
+All tables are named together in adapters/sql/tables.py."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from adapters.sql.schema import metadata
+from adapters.sql.types import UtcDateTime, Uuid
+
+reversals = sa.Table(
+    "reversals", metadata,
+    sa.Column("id", Uuid, primary_key=True),
+    sa.Column("transfer_id", Uuid, sa.ForeignKey("transfers.id"), nullable=False),
+    sa.Column("amount", sa.BigInteger, nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("reason", sa.String(280), nullable=False),
+    sa.Column("proposed_by", Uuid, sa.ForeignKey("customers.id"), nullable=False),
+    sa.Column("proposed_at", UtcDateTime, nullable=False),
+    sa.Column("expires_at", UtcDateTime, nullable=False),
+    sa.Column("status", sa.String(24), nullable=False),
+    sa.Column("decided_by", Uuid, sa.ForeignKey("customers.id"), nullable=True),
+    sa.Column("decided_at", UtcDateTime, nullable=True),
+    # One reversal per compensating transfer: the posting's key is derived from the reversal.
+    sa.Column("reversal_transfer_id", Uuid, sa.ForeignKey("transfers.id"), nullable=True,
+              unique=True),
+    sa.Column("dispute_id", Uuid, nullable=True),
+    sa.Column("idempotency_key", sa.String(255), nullable=True),
+    sa.Column("fingerprint", sa.String(64), nullable=False),
+    sa.UniqueConstraint("proposed_by", "idempotency_key", name="uq_reversals_proposer_key"),
+    sa.Index("ix_reversals_transfer", "transfer_id"),
+    sa.Index("ix_reversals_proposed_at", "proposed_at"),
+    sa.CheckConstraint("amount > 0", name="amount_positive"),
+)

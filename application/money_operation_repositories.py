@@ -1,0 +1,37 @@
+"""Repositories of the money operations that correct and schedule postings: reversals (and,
+as they come, disputes and standing orders)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Protocol
+from uuid import UUID
+
+from domain.reversal import Reversal, ReversalStatus
+
+
+class DuplicateProposal(Exception):
+    """The operator already proposed a reversal under this idempotency key (it committed first)."""
+
+
+class ReversalRepository(Protocol):
+    """Proposed and decided reversals; a transfer's reversals found by the original's id."""
+
+    def add(self, reversal: Reversal) -> None:
+        """Raises DuplicateProposal when the proposer's idempotency key is taken."""
+    def update(self, reversal: Reversal) -> None: ...
+    def get(self, reversal_id: UUID) -> Reversal | None: ...
+    def lock(self, reversal_id: UUID) -> Reversal | None:
+        """`get`, held until the transaction ends: one decision per proposal, never two."""
+    def by_key(self, proposed_by: UUID, key: str) -> Reversal | None: ...
+    def of_transfer(self, transfer_id: UUID) -> list[Reversal]:
+        """Every reversal of the original transfer, oldest first, whatever its status."""
+    def by_compensating_transfer(self, transfer_id: UUID) -> Reversal | None:
+        """The reversal whose posting is this transfer, if it is one."""
+    def page(self, *, status: ReversalStatus | None, now: datetime,
+             before: datetime | None, limit: int) -> list[Reversal]:
+        """Newest proposals first, proposed before `before`; `status` as of `now` (a pending
+        proposal past its expiry counts as expired)."""
+    def posted(self) -> Iterator[Reversal]:
+        """Every posted reversal (streamed): what `vaani ledger verify` holds to the ledger."""
