@@ -10,9 +10,9 @@ from application.audit import AuditRecorder
 from application.context import RequestContext
 from application.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from domain.account import Account, AccountStatus
-from domain.customer import Customer, KycStatus
+from domain.customer import Customer, KycStatus, Role
 from domain.device import DeviceBinding
-from domain.errors import AccountNotFound, CustomerNotFound, DeviceNotFound
+from domain.errors import AccountNotFound, CustomerNotFound, DeviceNotFound, Forbidden
 
 
 @attrs.frozen
@@ -40,6 +40,15 @@ class OperateCustomers:
             customer = _customer(uow, number)
             return CustomerOverview(customer, uow.accounts.of_customer(customer.id),
                                     uow.devices.of_customer(customer.id))
+
+    def staff(self, number: str) -> Customer:
+        """The operator (or admin) with this customer number: who acts in a maker-checker
+        step taken at the command line."""
+        with self._uow_factory() as uow:
+            found = _customer(uow, number)
+        if found.role not in (Role.OPERATOR, Role.ADMIN):
+            raise Forbidden(f"customer {number} is not an operator", customer_number=number)
+        return found
 
     def set_kyc(self, number: str, status: KycStatus, context: RequestContext) -> Customer:
         with self._uow_factory(write=True) as uow:

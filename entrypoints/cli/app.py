@@ -13,6 +13,7 @@ from entrypoints.cli import (
     fraud,
     ledger,
     reminders,
+    reversals,
     review,
     seed,
     statements,
@@ -35,6 +36,7 @@ app.add_typer(fraud.app, name="fraud")
 app.add_typer(devices.app, name="devices")
 app.add_typer(reminders.app, name="reminders")
 app.add_typer(statements.app, name="statements")
+app.add_typer(reversals.app, name="reversals")
 app.command()(serve)
 
 

@@ -9,6 +9,7 @@ import socket
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NoReturn, ParamSpec, TypeVar
+from uuid import UUID
 
 import punq
 import typer
@@ -88,10 +89,12 @@ def say(text: str) -> None:
     Console(highlight=False).print(text, soft_wrap=True)
 
 
-def operator_context() -> RequestContext:
-    """CLI actions are audited with the operator's OS account and host as the 'device'."""
+def operator_context(actor_id: UUID | None = None) -> RequestContext:
+    """CLI actions are audited with the operator's OS account and host as the 'device', and
+    the named operator (`--operator`) where a step needs one (maker-checker)."""
     try:
         user = getpass.getuser()
     except (KeyError, OSError):
         user = "unknown"
-    return RequestContext(device_id=f"cli:{user}@{socket.gethostname()}"[:128])
+    return RequestContext(actor_id=actor_id,
+                          device_id=f"cli:{user}@{socket.gethostname()}"[:128])

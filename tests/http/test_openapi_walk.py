@@ -8,13 +8,16 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+import attrs
 import punq
 import pytest
 from starlette.testclient import TestClient
 
 from application.context import SYSTEM
-from application.use_cases import ManageCards
+from application.use_cases import CashCommand, Deposit, ManageCards
 from domain.customer import Role
+from domain.money import Money
+from domain.reversal import ReversalPolicy
 from entrypoints.bootstrap import bootstrap, prepare_database
 from entrypoints.http.app import create_app
 from tests.conftest import settings_for
@@ -40,8 +43,10 @@ def login(client: TestClient, number: str, device: str = "walk-phone-1") -> dict
 @pytest.fixture
 def world() -> dict[str, Any]:
     clock = SteppingClock()
-    bank = bootstrap(settings_for("sqlite:///unused.db", "memory"), clock=clock,
-                     voice_engine=ToneVoiceEngine())
+    # Every reversal waits for a second operator, so approve and reject have one to decide.
+    settings = attrs.evolve(settings_for("sqlite:///unused.db", "memory"),
+                            reversal_policy=ReversalPolicy(approval_above="0.00"))
+    bank = bootstrap(settings, clock=clock, voice_engine=ToneVoiceEngine())
     prepare_database(bank)
     return {"bank": bank, "clock": clock}
 
@@ -70,8 +75,12 @@ def setup(client: TestClient, bank: punq.Container, clock: SteppingClock) -> dic
     operator_auth = {"Authorization":
                      f"Bearer {login(client, operator.customer_number, 'ops-1')['access_token']}"}
     other = login(client, asha.customer_number, "walk-phone-1")
-    return {"asha": asha, "auth": auth, "tokens": tokens, "source": source, "payee": payee,
-            "card": str(card.id), "device": device_id, "held": held, "ops": operator_auth,
+    checker = customer(bank, Role.OPERATOR)
+    checker_auth = {"Authorization":
+                    f"Bearer {login(client, checker.customer_number, 'ops-2')['access_token']}"}
+    return {"checker": checker_auth, "asha": asha, "auth": auth, "tokens": tokens,
+            "source": source, "payee": payee, "card": str(card.id), "device": device_id,
+            "held": held, "ops": operator_auth,
             "other_session": other["session_id"]}
 
 
@@ -94,6 +103,20 @@ def test_every_documented_status_is_reached(world: dict[str, Any]) -> None:
 
         beneficiary: dict[str, str] = {}
         reminder: dict[str, str] = {}
+        reversal: dict[str, str] = {}
+
+        def propose(c: TestClient) -> Any:
+            posted = bank.resolve(Deposit).execute(CashCommand(s["source"], Money(100))).transfer.id
+            response = c.post(f"{API}/operator/transfers/{posted}/reversals", headers=ops,
+                              json={"reason": "walk", "amount": {"amount": "0.50",
+                                                                 "currency": "INR"}})
+            reversal["id"] = response.json()["reversal_id"]
+            return response
+
+        def decide(c: TestClient, verdict: str) -> Any:
+            propose(c)
+            return c.post(f"{API}/operator/reversals/{reversal['id']}/{verdict}",
+                          headers=s["checker"])
 
         def add_beneficiary(c: TestClient) -> Any:
             response = c.post(f"{API}/beneficiaries", headers=a, json={
@@ -164,6 +187,15 @@ def test_every_documented_status_is_reached(world: dict[str, Any]) -> None:
                 c, "approve"),
             (f"{API}/operator/review/{{transfer_id}}/reject", "post"): lambda c: review(
                 c, "reject"),
+            (f"{API}/operator/transfers/{{transfer_id}}/reversals", "post"): propose,
+            (f"{API}/operator/reversals", "get"): lambda c: c.get(f"{API}/operator/reversals",
+                                                                 headers=ops),
+            (f"{API}/operator/reversals/{{reversal_id}}", "get"): lambda c: c.get(
+                f"{API}/operator/reversals/{reversal['id']}", headers=ops),
+            (f"{API}/operator/reversals/{{reversal_id}}/approve", "post"): lambda c: decide(
+                c, "approve"),
+            (f"{API}/operator/reversals/{{reversal_id}}/reject", "post"): lambda c: decide(
+                c, "reject"),
             (f"{API}/beneficiaries", "get"): lambda c: c.get(f"{API}/beneficiaries", headers=a),
             (f"{API}/beneficiaries", "post"): add_beneficiary,
             (f"{API}/beneficiaries/{{beneficiary_id}}", "patch"): lambda c: c.patch(
@@ -205,7 +237,7 @@ def test_every_documented_status_is_reached(world: dict[str, Any]) -> None:
             concrete = path.replace("{account_number}", s["source"]).replace(
                 "{transfer_id}", s["held"][1]).replace("{device_id}", s["device"]).replace(
                 "{card_id}", s["card"]).replace("{session_id}", s["other_session"]).replace(
-                "{beneficiary_id}", "x").replace("{reminder_id}", "x")
+                "{beneficiary_id}", "x").replace("{reminder_id}", "x").replace("{reversal_id}", "x")
             refused = client.request(method.upper(), concrete, content=b"{not json",
                                      headers={"content-type": "application/json"})
             assert 400 <= refused.status_code < 500, (method, path, refused.status_code)
