@@ -1,5 +1,5 @@
-"""Repositories of the money operations that correct and schedule postings: reversals (and,
-as they come, disputes and standing orders)."""
+"""Repositories of the money operations that correct and schedule postings: reversals and
+disputes (and, as they come, standing orders)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,12 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
+from domain.dispute import Dispute, DisputeStatus
 from domain.reversal import Reversal, ReversalStatus
+
+
+class DuplicateDispute(Exception):
+    """The transfer already has a dispute (another transaction stored it first)."""
 
 
 class DuplicateProposal(Exception):
@@ -35,3 +40,21 @@ class ReversalRepository(Protocol):
         proposal past its expiry counts as expired)."""
     def posted(self) -> Iterator[Reversal]:
         """Every posted reversal (streamed): what `vaani ledger verify` holds to the ledger."""
+
+
+class DisputeRepository(Protocol):
+    """Disputes: at most one per transfer; found by customer, by status, by their refund."""
+
+    def add(self, dispute: Dispute) -> None:
+        """Raises DuplicateDispute when the transfer already has one."""
+    def update(self, dispute: Dispute) -> None: ...
+    def get(self, dispute_id: UUID) -> Dispute | None: ...
+    def lock(self, dispute_id: UUID) -> Dispute | None:
+        """`get`, held until the transaction ends: one operator's step at a time."""
+    def by_transfer(self, transfer_id: UUID) -> Dispute | None: ...
+    def of_customer(self, customer_id: UUID, limit: int) -> list[Dispute]:
+        """The customer's disputes, newest first."""
+    def page(self, *, status: DisputeStatus | None, overdue_at: datetime | None,
+             before: datetime | None, limit: int) -> list[Dispute]:
+        """Oldest deadline first (the operators' queue), opened before `before` if given;
+        only cases unresolved past their deadline at `overdue_at` if given."""

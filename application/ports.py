@@ -20,7 +20,12 @@ from application.identity_repositories import (
     SessionRepository,
     VoiceRepository,
 )
-from application.money_operation_repositories import DuplicateProposal, ReversalRepository
+from application.money_operation_repositories import (
+    DisputeRepository,
+    DuplicateDispute,
+    DuplicateProposal,
+    ReversalRepository,
+)
 from application.repositories import (
     AccountRepository,
     AuditRepository,
@@ -53,7 +58,9 @@ __all__ = [
     "Clock",
     "CustomerRepository",
     "DeviceBindingRepository",
+    "DisputeRepository",
     "DuplicateCustomer",
+    "DuplicateDispute",
     "DuplicateIdempotencyKey",
     "DuplicateProposal",
     "FraudRepository",
@@ -117,6 +124,8 @@ class UnitOfWork(Protocol):
     def branches(self) -> BranchRepository: ...
     @property
     def reversals(self) -> ReversalRepository: ...
+    @property
+    def disputes(self) -> DisputeRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -180,3 +180,19 @@ class SameOperator(DomainError):
     """Maker-checker: the maker of a proposal can never be its checker."""
 
     code = "same_operator"
+
+
+class DisputeNotFound(DomainError):
+    code = "dispute_not_found"
+
+
+class DisputeNotAllowed(DomainError):
+    code = "dispute_not_allowed"
+
+
+class DisputeExists(DomainError):
+    code = "dispute_exists"
+
+
+class DisputeStateError(DomainError):
+    code = "dispute_state"

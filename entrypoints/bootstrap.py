@@ -63,6 +63,7 @@ from application.use_cases import (
     ListAccounts,
     ListAuditEvents,
     ListBranches,
+    ListDisputes,
     ListReversals,
     ListSessions,
     ListTransactions,
@@ -73,6 +74,7 @@ from application.use_cases import (
     ManageDevices,
     ManageReminders,
     OpenAccount,
+    OpenDispute,
     OperateAccounts,
     OperateCustomers,
     OperateDevices,
@@ -95,16 +97,19 @@ from application.use_cases import (
     VerifyLedger,
     VerifyUpiPin,
     Withdraw,
+    WorkDisputes,
 )
 from application.voice_checks import VoiceVerifier
 from application.voice_policy import VoicePolicy
 from domain.branch import OwnBank
+from domain.dispute import DisputePolicy
 from domain.reversal import ReversalPolicy
 from entrypoints import caller
 from entrypoints.http.dispatch import Dispatcher
 from entrypoints.http.dispatch.sqlite_loop import SqliteLoopDispatcher
 from entrypoints.http.dispatch.threads import ThreadDispatcher
-from entrypoints.settings import ConfigurationError, Settings
+from entrypoints.setting_values import ConfigurationError
+from entrypoints.settings import Settings
 
 USE_CASES = (
     AuditRecorder, ListAuditEvents, VerifyAuditTrail, Poster, Deposit, Withdraw, TransferMoney,
@@ -117,7 +122,7 @@ USE_CASES = (
     OperateDevices, ManageReminders, RunDueReminders, StreamStatement, ListBranches,
     CreateAuditKey, TakeAuditCheckpoint,
     DevicePossession, IssueDeviceNonce, ReversalPoster, ProposeReversal, DecideReversal,
-    ListReversals,
+    ListReversals, OpenDispute, WorkDisputes, ListDisputes,
 )
 
 # The read-only work a replica may serve (docs/replicas.md): what a customer reads of their
@@ -207,6 +212,7 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, ids: IdGenerato
     container.register(FraudEngine, instance=_fraud_engine(settings))
     container.register(HoldPolicy, instance=settings.hold_policy)
     container.register(ReversalPolicy, instance=settings.reversal_policy)
+    container.register(DisputePolicy, instance=settings.dispute_policy)
     container.register(DeviceKeyPolicy, instance=settings.device_keys)
     container.register(DeviceKeyVerifier, instance=SignatureKeyVerifier())  # WebAuthn: later
     container.register(VoicePolicy, instance=attrs.evolve(

@@ -62,6 +62,10 @@ ERRORS: dict[str, Outcome] = {
     "reversal_decided": Outcome(409, 5),
     "reversal_expired": Outcome(409, 4),
     "same_operator": Outcome(403, 6),
+    "dispute_not_found": Outcome(404, 3),
+    "dispute_not_allowed": Outcome(409, 4),
+    "dispute_exists": Outcome(409, 5),
+    "dispute_state": Outcome(409, 4),
     "challenge_failed": Outcome(401, 6),
     "channel_not_allowed": Outcome(422, 2),
     "audit_trail_broken": Outcome(409, 1),  # as `vaani audit verify` exits on a break

@@ -18,19 +18,16 @@ from application.device_possession import DeviceKeyPolicy
 from application.fraud import HoldPolicy
 from domain.branch import OwnBank
 from domain.customer import PinPolicy
-from domain.errors import DomainError
+from domain.dispute import DisputePolicy
 from domain.ledger import Channel
 from domain.login_attempts import LockoutPolicy
-from domain.money import Money
 from domain.reversal import ReversalPolicy
+from entrypoints.money_settings import operation_policies
+from entrypoints.setting_values import ConfigurationError, whole_number
 
 DEFAULT_DATABASE_URL = "sqlite:///./var/vaani.db"
 PROFILES = ("memory", "sqlite", "postgresql")
 DEFAULT_API_CHANNELS = frozenset({Channel.ONLINE, Channel.MOBILE, Channel.UPI})
-
-
-class ConfigurationError(Exception):
-    """The environment does not describe a runnable bank; the message says what to set."""
 
 
 @attrs.frozen
@@ -53,6 +50,7 @@ class Settings:
     fraud_model: str | None = None  # model.json of `vaani fraud train` (composite engine)
     hold_policy: HoldPolicy = attrs.Factory(HoldPolicy)
     reversal_policy: ReversalPolicy = attrs.Factory(ReversalPolicy)
+    dispute_policy: DisputePolicy = attrs.Factory(DisputePolicy)
     cors_origins: tuple[str, ...] = ()  # browser origins allowed to call the API
     own_bank: OwnBank = attrs.Factory(OwnBank)  # the bank's IFSC code (VAANI_BANK_CODE)
     # The calendar of reminders' rules (days, weekdays, months), whatever offset a moment has.
@@ -68,19 +66,6 @@ class Settings:
     device_keys: DeviceKeyPolicy = attrs.Factory(DeviceKeyPolicy)
     # A PostgreSQL streaming replica for the read-only work (docs/replicas.md); None: none.
     replica_url: str | None = None
-
-
-def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ConfigurationError(f"{name} must be an integer, got {raw!r}") from None
-    if not low <= value <= high:
-        raise ConfigurationError(f"{name} must be between {low} and {high}, got {value}")
-    return value
 
 
 def _seconds(env: Mapping[str, str], name: str, default: float, low: float,
@@ -102,15 +87,15 @@ def _threads(env: Mapping[str, str], profile: str) -> tuple[int, int, int]:
     connection at once, besides those kept idle between requests (adapters/sql/
     kept_connections.py), and the pool lends `pool_size` plus as many again: more threads would
     wait on the pool and fail its timeout under load, so such a configuration is refused."""
-    pool = _int(env, "VAANI_DB_POOL_SIZE", 10, 1, 200)
+    pool = whole_number(env, "VAANI_DB_POOL_SIZE", 10, 1, 200)
     # SQLite serialises writers and its calls are short: few threads contend less for the
     # GIL. A PostgreSQL round trip leaves the GIL free for another thread meanwhile, but a
     # transfer spends much of its time in Python between its four round trips, so more threads
     # only queue for the GIL and the audit chain's head (docs/benchmarks.md, "Figures once in
     # docstrings").
-    threads = _int(env, "VAANI_HTTP_THREADS", 2 if profile == "sqlite" else 4, 1, 200)
+    threads = whole_number(env, "VAANI_HTTP_THREADS", 2 if profile == "sqlite" else 4, 1, 200)
     # CPU-bound work outside the GIL: more threads than cores only queue inside the OS.
-    heavy = _int(env, "VAANI_HTTP_HEAVY_THREADS", min(os.cpu_count() or 2, 4), 1, 64)
+    heavy = whole_number(env, "VAANI_HTTP_HEAVY_THREADS", min(os.cpu_count() or 2, 4), 1, 64)
     # Idle between requests, out of the pool (readers, writers; on SQLite the event loop's).
     kept = 2 * kept_per_kind(pool) + (1 if profile == "sqlite" else 0)
     if profile != "memory" and threads + heavy + kept > 2 * pool:
@@ -157,13 +142,13 @@ def load_settings(env: Mapping[str, str] | None = None, *,
         raise ConfigurationError("VAANI_SQLITE_SYNCHRONOUS must be FULL, NORMAL or EXTRA")
     return Settings(
         profile=profile, database_url=url, jwt_secret=secret, demo=demo,
-        access_token_minutes=_int(env, "VAANI_ACCESS_TOKEN_MINUTES", 15, 1, 60),
+        access_token_minutes=whole_number(env, "VAANI_ACCESS_TOKEN_MINUTES", 15, 1, 60),
         sqlite_synchronous=synchronous,
-        argon2_memory_kib=_int(env, "VAANI_ARGON2_MEMORY_KIB", 19456, 8192, 1 << 21),
-        argon2_time_cost=_int(env, "VAANI_ARGON2_TIME_COST", 2, 1, 10),
+        argon2_memory_kib=whole_number(env, "VAANI_ARGON2_MEMORY_KIB", 19456, 8192, 1 << 21),
+        argon2_time_cost=whole_number(env, "VAANI_ARGON2_TIME_COST", 2, 1, 10),
         db_pool_size=pool, http_threads=threads, http_heavy_threads=heavy,
         auth=_auth_policy(env),
-        voice_replay_similarity=_int(env, "VAANI_VOICE_REPLAY_PERMILLE", 995, 900, 1000) / 1000,
+        voice_replay_similarity=whole_number(env, "VAANI_VOICE_REPLAY_PERMILLE", 995, 900, 1000) / 1000,
         fraud_rules=env.get("VAANI_FRAUD_RULES") or None,
         fraud_engine=_choice(env, "VAANI_FRAUD_ENGINE", ("rules", "composite")),
         fraud_model=env.get("VAANI_FRAUD_MODEL") or None,
@@ -173,18 +158,16 @@ def load_settings(env: Mapping[str, str] | None = None, *,
         db_wait_seconds=_seconds(env, "VAANI_DB_WAIT_SECONDS", 5.0, 0.1, 60.0),
         api_channels=_channels(env.get("VAANI_API_CHANNELS", "")),
         trusted_proxies=_proxies(env.get("VAANI_TRUSTED_PROXIES", "")),
-        hsts_seconds=_int(env, "VAANI_HSTS_SECONDS", 0, 0, 2 * 365 * 24 * 3600),
+        hsts_seconds=whole_number(env, "VAANI_HSTS_SECONDS", 0, 0, 2 * 365 * 24 * 3600),
         hold_policy=HoldPolicy(
-            challenge_window=timedelta(minutes=_int(env, "VAANI_CHALLENGE_MINUTES", 5, 1, 60)),
-            review_window=timedelta(hours=_int(env, "VAANI_REVIEW_HOURS", 72, 1, 24 * 30))),
+            challenge_window=timedelta(minutes=whole_number(env, "VAANI_CHALLENGE_MINUTES", 5, 1, 60)),
+            review_window=timedelta(hours=whole_number(env, "VAANI_REVIEW_HOURS", 72, 1, 24 * 30))),
         replica_url=_replica_url(env, profile),
-        reversal_policy=ReversalPolicy(
-            approval_above=_amount(env, "VAANI_REVERSAL_APPROVAL_ABOVE", "10000.00"),
-            proposal_lifetime=timedelta(
-                hours=_int(env, "VAANI_REVERSAL_PROPOSAL_HOURS", 24, 1, 24 * 30))),
         device_keys=DeviceKeyPolicy(
             required=_choice(env, "VAANI_DEVICE_KEYS", ("required", "optional")) == "required",
-            nonce_lifetime=timedelta(seconds=_int(env, "VAANI_DEVICE_NONCE_SECONDS", 120, 10, 600))),
+            nonce_lifetime=timedelta(
+                seconds=whole_number(env, "VAANI_DEVICE_NONCE_SECONDS", 120, 10, 600))),
+        **operation_policies(env),
     )
 
 
@@ -196,16 +179,6 @@ def _replica_url(env: Mapping[str, str], profile: str) -> str | None:
         raise ConfigurationError("VAANI_REPLICA_URL names a PostgreSQL replica of a PostgreSQL "
                                  "VAANI_DATABASE_URL; SQLite and the memory profile have none")
     return normalise_url(raw)
-
-
-def _amount(env: Mapping[str, str], name: str, default: str) -> str:
-    text = env.get(name) or default
-    try:
-        Money.parse(text)
-    except DomainError:
-        raise ConfigurationError(f"{name} must be an amount such as {default}, got {text!r}"
-                                 ) from None
-    return text
 
 
 def _origins(text: str) -> tuple[str, ...]:
@@ -264,14 +237,14 @@ def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
 def _auth_policy(env: Mapping[str, str]) -> AuthPolicy:
     return AuthPolicy(
         lockout=LockoutPolicy(
-            max_failures=_int(env, "VAANI_LOCKOUT_FAILURES", 5, 1, 10),  # PCI DSS 8.3.4: <= 10
-            lock_for=timedelta(minutes=_int(env, "VAANI_LOCKOUT_MINUTES", 15, 1, 24 * 60))),
+            max_failures=whole_number(env, "VAANI_LOCKOUT_FAILURES", 5, 1, 10),  # PCI DSS 8.3.4: <= 10
+            lock_for=timedelta(minutes=whole_number(env, "VAANI_LOCKOUT_MINUTES", 15, 1, 24 * 60))),
         pin=PinPolicy(
-            max_failures=_int(env, "VAANI_PIN_MAX_FAILURES", 3, 1, 10),
-            block_for=timedelta(hours=_int(env, "VAANI_PIN_BLOCK_HOURS", 24, 1, 24 * 7))),
-        session_lifetime=timedelta(hours=_int(env, "VAANI_SESSION_HOURS", 12, 1, 24 * 30)),
-        refresh_idle=timedelta(minutes=_int(env, "VAANI_REFRESH_IDLE_MINUTES", 30, 1, 24 * 60)),
-        refresh_grace=timedelta(seconds=_int(env, "VAANI_REFRESH_GRACE_SECONDS", 5, 0, 5)),
-        auth_requests_per_ip=_int(env, "VAANI_AUTH_RATE_PER_IP", 30, 1, 100_000),
-        logins_per_customer=_int(env, "VAANI_LOGIN_RATE_PER_CUSTOMER", 10, 1, 100_000),
+            max_failures=whole_number(env, "VAANI_PIN_MAX_FAILURES", 3, 1, 10),
+            block_for=timedelta(hours=whole_number(env, "VAANI_PIN_BLOCK_HOURS", 24, 1, 24 * 7))),
+        session_lifetime=timedelta(hours=whole_number(env, "VAANI_SESSION_HOURS", 12, 1, 24 * 30)),
+        refresh_idle=timedelta(minutes=whole_number(env, "VAANI_REFRESH_IDLE_MINUTES", 30, 1, 24 * 60)),
+        refresh_grace=timedelta(seconds=whole_number(env, "VAANI_REFRESH_GRACE_SECONDS", 5, 0, 5)),
+        auth_requests_per_ip=whole_number(env, "VAANI_AUTH_RATE_PER_IP", 30, 1, 100_000),
+        logins_per_customer=whole_number(env, "VAANI_LOGIN_RATE_PER_CUSTOMER", 10, 1, 100_000),
     )

@@ -1,4 +1,4 @@
-"""Reversals over the memory store. Writers hold the store's writer lock for their whole
+"""Reversals and disputes over the memory store. Writers hold the store's writer lock for their whole
 transaction, so a lock is a read and a taken key is found before it is stored twice."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from uuid import UUID
 
 from adapters.memory.staged import Staged
 from adapters.memory.store import MemoryStore
+from domain.dispute import Dispute, DisputeStatus
 from domain.reversal import Reversal, ReversalStatus
 
 
@@ -51,3 +52,37 @@ class MemoryReversals:
     def posted(self) -> Iterator[Reversal]:
         return iter(sorted((r for r in self._all() if r.status is ReversalStatus.POSTED),
                            key=lambda r: r.transfer_id))
+
+
+class MemoryDisputes:
+    def __init__(self, store: MemoryStore, staged: Staged) -> None:
+        self._store, self._staged = store, staged
+
+    def _all(self) -> list[Dispute]:
+        with self._store.state:
+            return list({**self._store.disputes, **self._staged.disputes}.values())
+
+    def add(self, dispute: Dispute) -> None:
+        self._staged.disputes[dispute.id] = dispute
+
+    update = add
+
+    def get(self, dispute_id: UUID) -> Dispute | None:
+        with self._store.state:
+            return self._staged.disputes.get(dispute_id) or self._store.disputes.get(dispute_id)
+
+    lock = get
+
+    def by_transfer(self, transfer_id: UUID) -> Dispute | None:
+        return next((d for d in self._all() if d.transfer_id == transfer_id), None)
+
+    def of_customer(self, customer_id: UUID, limit: int) -> list[Dispute]:
+        mine = [d for d in self._all() if d.customer_id == customer_id]
+        return sorted(mine, key=lambda d: (d.opened_at, d.id), reverse=True)[:limit]
+
+    def page(self, *, status: DisputeStatus | None, overdue_at: datetime | None,
+             before: datetime | None, limit: int) -> list[Dispute]:
+        found = [d for d in self._all() if (status is None or d.status is status)
+                 and (overdue_at is None or d.overdue(overdue_at))
+                 and (before is None or d.opened_at < before)]
+        return sorted(found, key=lambda d: (d.due_by, d.id))[:limit]

@@ -17,6 +17,7 @@ from domain.card import Card
 from domain.customer import Customer
 from domain.device import DeviceBinding
 from domain.device_key import DeviceNonce
+from domain.dispute import Dispute
 from domain.fraud import StoredAssessment
 from domain.ledger import LedgerEntry
 from domain.login_attempts import LoginAttempts
@@ -53,13 +54,15 @@ class Staged:
     notifications: dict[tuple[UUID, datetime], Notification] = attrs.Factory(dict)
     branches: dict[str, Branch] = attrs.Factory(dict)
     reversals: dict[UUID, Reversal] = attrs.Factory(dict)
+    disputes: dict[UUID, Dispute] = attrs.Factory(dict)
 
     def _parts(self) -> tuple[dict | list, ...]:  # type: ignore[type-arg]
         return (self.customers, self.accounts, self.transfers, self.entries, self.audit,
                 self.sessions, self.refresh_tokens, self.login_attempts, self.rate_limits,
                 self.devices, self.device_nonces, self.voiceprints, self.voice_attempts, self.voice_samples,
                 self.fraud_profiles, self.assessments, self.beneficiaries, self.cards,
-                self.reminders, self.notifications, self.branches, self.reversals)
+                self.reminders, self.notifications, self.branches, self.reversals,
+                self.disputes)
 
     def clear(self) -> None:
         for part in self._parts():

@@ -16,6 +16,7 @@ from domain.card import Card
 from domain.customer import Customer
 from domain.device import DeviceBinding
 from domain.device_key import DeviceNonce
+from domain.dispute import Dispute
 from domain.fraud import StoredAssessment
 from domain.ledger import LedgerEntry
 from domain.login_attempts import LoginAttempts
@@ -56,6 +57,7 @@ class MemoryStore:
     reminders: dict[UUID, Reminder | None] = attrs.Factory(dict)
     branches: dict[str, Branch] = attrs.Factory(dict)
     reversals: dict[UUID, Reversal] = attrs.Factory(dict)
+    disputes: dict[UUID, Dispute] = attrs.Factory(dict)
     notifications: dict[tuple[UUID, datetime], Notification] = attrs.Factory(dict)
     writer: threading.RLock = attrs.Factory(threading.RLock)
     state: threading.RLock = attrs.Factory(threading.RLock)

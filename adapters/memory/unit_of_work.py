@@ -23,7 +23,7 @@ from adapters.memory.identity_repositories import (
     MemorySessions,
 )
 from adapters.memory.ledger_repositories import MemoryAccounts, MemoryLedger, MemoryTransfers
-from adapters.memory.money_operation_repositories import MemoryReversals
+from adapters.memory.money_operation_repositories import MemoryDisputes, MemoryReversals
 from adapters.memory.staged import Staged
 from adapters.memory.store import MemoryStore
 from adapters.memory.voice_and_fraud_repositories import MemoryFraud, MemoryVoice
@@ -52,6 +52,7 @@ class MemoryUnitOfWork:
         self.reminders = MemoryReminders(store, self._staged)
         self.branches = MemoryBranches(store, self._staged)
         self.reversals = MemoryReversals(store, self._staged)
+        self.disputes = MemoryDisputes(store, self._staged)
 
     def __enter__(self) -> Self:
         if self._write:
@@ -106,6 +107,7 @@ class MemoryUnitOfWork:
             store.cards.update(staged.cards)
             store.branches.update(staged.branches)
             store.reversals.update(staged.reversals)
+            store.disputes.update(staged.disputes)
             store.notifications.update(staged.notifications)
             for key, reminder in staged.reminders.items():
                 if reminder is None:

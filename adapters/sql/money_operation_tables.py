@@ -1,5 +1,5 @@
 """The money operations that correct and schedule postings: reversals (maker-checker
-proposals and the compensating transfers they posted).
+proposals and the compensating transfers they posted) and customers' disputes.
 
 All tables are named together in adapters/sql/tables.py."""
 
@@ -33,4 +33,24 @@ reversals = sa.Table(
     sa.Index("ix_reversals_transfer", "transfer_id"),
     sa.Index("ix_reversals_proposed_at", "proposed_at"),
     sa.CheckConstraint("amount > 0", name="amount_positive"),
+)
+
+disputes = sa.Table(
+    "disputes", metadata,
+    sa.Column("id", Uuid, primary_key=True),
+    # At most one dispute per transfer, even when two requests race to open it.
+    sa.Column("transfer_id", Uuid, sa.ForeignKey("transfers.id"), nullable=False, unique=True),
+    sa.Column("customer_id", Uuid, sa.ForeignKey("customers.id"), nullable=False),
+    sa.Column("reason", sa.String(24), nullable=False),
+    sa.Column("description", sa.String(1000), nullable=False),
+    sa.Column("status", sa.String(24), nullable=False),
+    sa.Column("opened_at", UtcDateTime, nullable=False),
+    sa.Column("due_by", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Column("assigned_to", Uuid, sa.ForeignKey("customers.id"), nullable=True),
+    sa.Column("reversal_id", Uuid, sa.ForeignKey("reversals.id"), nullable=True),
+    sa.Column("resolution", sa.String(1000), nullable=True),
+    sa.Column("resolved_at", UtcDateTime, nullable=True),
+    sa.Index("ix_disputes_customer", "customer_id", "opened_at"),
+    sa.Index("ix_disputes_status_due", "status", "due_by"),
 )

@@ -28,7 +28,7 @@ from adapters.sql.identity_tables import (
     voiceprints,
 )
 from adapters.sql.ledger_tables import accounts, branches, ledger_entries, transfers
-from adapters.sql.money_operation_tables import reversals
+from adapters.sql.money_operation_tables import disputes, reversals
 from adapters.sql.schema import metadata
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "customers",
     "device_bindings",
     "device_nonces",
+    "disputes",
     "fraud_assessments",
     "fraud_profiles",
     "ledger_entries",

@@ -13,6 +13,7 @@ from adapters.sql.audit import SqlAudit
 from adapters.sql.beneficiaries import SqlBeneficiaries
 from adapters.sql.branches import SqlBranches
 from adapters.sql.cards import SqlCards
+from adapters.sql.disputes import SqlDisputes
 from adapters.sql.fraud import SqlFraud
 from adapters.sql.identity import SqlLoginAttempts, SqlRateLimits, SqlRefreshTokens, SqlSessions
 from adapters.sql.kept_connections import Connections
@@ -34,7 +35,7 @@ from domain.errors import DomainError
 
 
 class SqlUnitOfWork:
-    # Repositories are made on first use: a request touches two or three of the seventeen.
+    # Repositories are made on first use: a request touches two or three of the eighteen.
     customers = MadeOnFirstUse(SqlCustomers)
     accounts = MadeOnFirstUse(SqlAccounts)
     transfers = MadeOnFirstUse(SqlTransfers)
@@ -52,6 +53,7 @@ class SqlUnitOfWork:
     reminders = MadeOnFirstUse(SqlReminders)
     branches = MadeOnFirstUse(SqlBranches)
     reversals = MadeOnFirstUse(SqlReversals)
+    disputes = MadeOnFirstUse(SqlDisputes)
 
     def __init__(self, engine: Engine, *, guard: WriteGuard | None = None, shared: bool = False,
                  connections: Connections | None = None,

@@ -13,6 +13,8 @@ from application.use_cases.cash import CashCommand, Deposit, Withdraw
 from application.use_cases.device_binder import DeviceBinder
 from application.use_cases.device_nonce import IssueDeviceNonce
 from application.use_cases.devices import ManageDevices
+from application.use_cases.dispute_views import ListDisputes
+from application.use_cases.disputes import DisputeCommand, OpenDispute, WorkDisputes
 from application.use_cases.enrol_voice import EnrolVoice
 from application.use_cases.ensure_cash_accounts import EnsureCashAccounts
 from application.use_cases.expire_holds import ExpireHolds
@@ -77,6 +79,7 @@ __all__ = [
     "DemoLogin",
     "Deposit",
     "DeviceBinder",
+    "DisputeCommand",
     "DueRun",
     "EnrolVoice",
     "EnsureCashAccounts",
@@ -89,6 +92,7 @@ __all__ = [
     "ListAccounts",
     "ListAuditEvents",
     "ListBranches",
+    "ListDisputes",
     "ListReversals",
     "ListSessions",
     "ListTransactions",
@@ -100,6 +104,7 @@ __all__ = [
     "ManageReminders",
     "OpenAccount",
     "OpenAccountCommand",
+    "OpenDispute",
     "OperateAccounts",
     "OperateCustomers",
     "OperateDevices",
@@ -133,4 +138,5 @@ __all__ = [
     "VerifyLedger",
     "VerifyUpiPin",
     "Withdraw",
+    "WorkDisputes",
 ]

@@ -4,6 +4,7 @@ takes the one posting path, under a key derived from the reversal, so it posts a
 
 from __future__ import annotations
 
+from datetime import datetime
 from uuid import UUID
 
 import attrs
@@ -13,6 +14,7 @@ from application.context import RequestContext
 from application.ports import Clock, DuplicateProposal, IdGenerator, UnitOfWork, UnitOfWorkFactory
 from application.use_cases.postings import MAX_IDEMPOTENCY_KEY, Poster, PostingRequest
 from domain.account import Account
+from domain.dispute import Dispute
 from domain.errors import (
     AccountNotFound,
     Forbidden,
@@ -108,7 +110,7 @@ class ProposeReversal:
                                           dispute=command.dispute_id)
         try:
             with self._uow_factory(write=True) as uow:
-                reversal = self._propose(uow, command, operator, fingerprint)
+                reversal = self.propose_in(uow, command, operator, fingerprint)
                 uow.commit()
                 return reversal
         except DuplicateProposal:
@@ -117,8 +119,9 @@ class ProposeReversal:
             assert found is not None, "the key's proposal committed first"
             return _replayed(found, fingerprint)
 
-    def _propose(self, uow: UnitOfWork, command: ReversalCommand, operator: UUID,
-                 fingerprint: str) -> Reversal:
+    def propose_in(self, uow: UnitOfWork, command: ReversalCommand, operator: UUID,
+                   fingerprint: str = "") -> Reversal:
+        """Propose inside the caller's unit of work, which commits (a dispute refunded)."""
         if command.idempotency_key is not None:
             found = uow.reversals.by_key(operator, command.idempotency_key)
             if found is not None:
@@ -186,8 +189,11 @@ class DecideReversal:
             except ReversalExpired:
                 if reversal.status is ReversalStatus.PENDING_APPROVAL:
                     uow.reversals.update(reversal.expired())
+                    self._settle_dispute(uow, reversal, None, now)
                     uow.commit()
                 raise
+            # Locked before the transfer, as a dispute's refund locks them (no deadlock).
+            dispute = uow.disputes.lock(reversal.dispute_id) if reversal.dispute_id else None
             original = uow.transfers.lock(reversal.transfer_id)
             assert original is not None, "a reversal names a stored transfer"
             if approving:
@@ -199,6 +205,7 @@ class DecideReversal:
             else:
                 decided = reversal.rejected(operator, now)
             uow.reversals.update(decided)
+            self._settle_dispute(uow, decided, dispute, now)
             uow.audit.append(self._audit.event(
                 context, "reversal.approved" if approving else "reversal.rejected",
                 customer_id=original.customer_id, resource=f"reversal:{reversal.id}",
@@ -206,3 +213,18 @@ class DecideReversal:
                 posted_as=decided.reversal_transfer_id))
             uow.commit()
             return decided
+
+    @staticmethod
+    def _settle_dispute(uow: UnitOfWork, reversal: Reversal, dispute: Dispute | None,
+                        now: datetime) -> None:
+        """A dispute's refund decided: posted resolves it as refunded; otherwise the case is
+        worked again."""
+        if reversal.dispute_id is None:
+            return
+        dispute = dispute or uow.disputes.lock(reversal.dispute_id)
+        if dispute is None or dispute.reversal_id != reversal.id:
+            return
+        if reversal.status is ReversalStatus.POSTED:
+            uow.disputes.update(dispute.refunded(dispute.resolution or reversal.reason, now))
+        else:
+            uow.disputes.update(dispute.refund_failed(now))

@@ -21,7 +21,8 @@ from application.context import RequestContext
 from domain.errors import DomainError
 from entrypoints.bootstrap import bootstrap
 from entrypoints.errors import exit_code_of
-from entrypoints.settings import ConfigurationError, load_settings
+from entrypoints.setting_values import ConfigurationError
+from entrypoints.settings import load_settings
 
 P = ParamSpec("P")
 R = TypeVar("R")

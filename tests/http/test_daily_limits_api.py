@@ -12,7 +12,8 @@ from starlette.testclient import TestClient
 from domain.account import AccountType
 from domain.ledger import Channel
 from entrypoints.http.app import create_app
-from entrypoints.settings import ConfigurationError, Settings, load_settings
+from entrypoints.setting_values import ConfigurationError
+from entrypoints.settings import Settings, load_settings
 from tests.http.conftest import API, log_in
 from tests.http.test_errors_and_headers import assert_envelope
 from tests.support.banking import account, customer

@@ -11,7 +11,8 @@ from starlette.testclient import TestClient
 
 from entrypoints.bootstrap import bootstrap
 from entrypoints.http.app import create_app
-from entrypoints.settings import ConfigurationError, load_settings
+from entrypoints.setting_values import ConfigurationError
+from entrypoints.settings import load_settings
 from tests.conftest import settings_for
 from tests.http.conftest import API
 

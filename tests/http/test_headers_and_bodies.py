@@ -16,7 +16,8 @@ from entrypoints.cli.serve import forwarding
 from entrypoints.http.app import create_app
 from entrypoints.http.auth import client_address
 from entrypoints.http.middleware import MAX_BODY_BYTES
-from entrypoints.settings import ConfigurationError, Settings, load_settings
+from entrypoints.setting_values import ConfigurationError
+from entrypoints.settings import Settings, load_settings
 from tests.conftest import settings_for
 from tests.http.conftest import API, log_in
 from tests.http.test_errors_and_headers import assert_envelope

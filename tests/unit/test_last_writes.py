@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from adapters.sql.postgres.last_writes import UNKNOWN, LastWrites, shared_file
 from adapters.sql.postgres.wal import lsn
-from entrypoints.settings import ConfigurationError, load_settings
+from entrypoints.setting_values import ConfigurationError
+from entrypoints.settings import load_settings
 from tests.conftest import TEST_ENV
 
 

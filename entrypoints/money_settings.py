@@ -1,0 +1,24 @@
+"""The policies of the money operations (docs/money-operations.md), read from VAANI_*."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+from domain.dispute import DisputePolicy
+from domain.reversal import ReversalPolicy
+from entrypoints.setting_values import amount, whole_number
+
+
+def operation_policies(env: Mapping[str, str]) -> dict[str, Any]:
+    """The Settings fields of reversals and disputes."""
+    return {
+        "reversal_policy": ReversalPolicy(
+            approval_above=amount(env, "VAANI_REVERSAL_APPROVAL_ABOVE", "10000.00"),
+            proposal_lifetime=timedelta(
+                hours=whole_number(env, "VAANI_REVERSAL_PROPOSAL_HOURS", 24, 1, 24 * 30))),
+        "dispute_policy": DisputePolicy(
+            window=timedelta(days=whole_number(env, "VAANI_DISPUTE_WINDOW_DAYS", 90, 1, 540)),
+            sla=timedelta(days=whole_number(env, "VAANI_DISPUTE_SLA_DAYS", 30, 1, 90))),
+    }
