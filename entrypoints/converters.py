@@ -11,6 +11,7 @@ from cattrs.errors import BaseValidationError, ClassValidationError, ForbiddenEx
 from cattrs.gen import make_dict_structure_fn, override
 from cattrs.v import format_exception, transform_error
 
+from domain.dispute import DisputeReason
 from domain.errors import ValidationError
 from domain.ledger import Channel
 from domain.money import Money
@@ -77,7 +78,8 @@ def _enum(value: Any, kind: type[enum.Enum]) -> enum.Enum:
     return kind(value)
 
 
-REQUEST_ENUMS: tuple[type[enum.Enum], ...] = (Channel, ReminderType, ReminderStatus)
+REQUEST_ENUMS: tuple[type[enum.Enum], ...] = (Channel, ReminderType, ReminderStatus,
+                                               DisputeReason)
 
 
 def build_converter() -> Converter:

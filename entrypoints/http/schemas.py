@@ -7,6 +7,7 @@ from typing import Literal
 
 import attrs
 
+from domain.dispute import DisputeReason
 from domain.ledger import Channel
 from domain.money import Money
 from domain.reminder import ReminderStatus
@@ -80,6 +81,24 @@ class ReversalBody:
     """Why, and how much (absent: all that is still reversible)."""
 
     reason: str
+    amount: Money | None = None
+
+
+@attrs.frozen
+class DisputeBody:
+    """Why the customer disputes a debit, in their words."""
+
+    reason: DisputeReason
+    description: str
+
+
+@attrs.frozen
+class DisputeResolutionBody:
+    """How an operator resolves a case: a note for the customer, and for a refund the amount
+    (absent: all that is still reversible)."""
+
+    outcome: Literal["refunded", "rejected"]
+    note: str
     amount: Money | None = None
 
 

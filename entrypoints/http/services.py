@@ -17,6 +17,7 @@ from application.use_cases import (
     ListAccounts,
     ListAuditEvents,
     ListBranches,
+    ListDisputes,
     ListReversals,
     ListSessions,
     ListTransactions,
@@ -26,6 +27,7 @@ from application.use_cases import (
     ManageCards,
     ManageDevices,
     ManageReminders,
+    OpenDispute,
     ProposeReversal,
     RefreshSession,
     RegisterCustomer,
@@ -36,6 +38,7 @@ from application.use_cases import (
     Throttle,
     TransferMoney,
     VerifyUpiPin,
+    WorkDisputes,
 )
 from entrypoints.http.dispatch import Dispatcher
 from entrypoints.settings import Settings
@@ -75,6 +78,9 @@ class Services:
     propose_reversal: ProposeReversal
     decide_reversal: DecideReversal
     reversals: ListReversals
+    open_dispute: OpenDispute
+    work_disputes: WorkDisputes
+    disputes: ListDisputes
 
     @classmethod
     def from_container(cls, container: punq.Container) -> Services:

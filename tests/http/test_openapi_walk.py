@@ -62,10 +62,12 @@ def setup(client: TestClient, bank: punq.Container, clock: SteppingClock) -> dic
     client.post(f"{API}/upi/pin", headers=auth, json={"pin": "4826"})
     device_id = client.get(f"{API}/device-bindings", headers=auth).json()["items"][0]["id"]
     clock.advance(timedelta(days=2))
+    habit = []
     for _ in range(5):  # a habit, so that a large payment is challenged
         auth = {"Authorization": f"Bearer {login(client, asha.customer_number)['access_token']}"}
-        client.post(f"{API}/accounts/{source}/transfer", headers=auth, json={
-            "to_account_number": payee, "amount": {"amount": "100.00", "currency": "INR"}})
+        habit.append(client.post(f"{API}/accounts/{source}/transfer", headers=auth, json={
+            "to_account_number": payee, "amount": {"amount": "100.00", "currency": "INR"}}
+            ).json()["transfer_id"])
         clock.advance(timedelta(hours=3))
     tokens = login(client, asha.customer_number)
     auth = {"Authorization": f"Bearer {tokens['access_token']}"}
@@ -78,7 +80,7 @@ def setup(client: TestClient, bank: punq.Container, clock: SteppingClock) -> dic
     checker = customer(bank, Role.OPERATOR)
     checker_auth = {"Authorization":
                     f"Bearer {login(client, checker.customer_number, 'ops-2')['access_token']}"}
-    return {"checker": checker_auth, "asha": asha, "auth": auth, "tokens": tokens,
+    return {"checker": checker_auth, "paid": habit[0], "asha": asha, "auth": auth, "tokens": tokens,
             "source": source, "payee": payee, "card": str(card.id), "device": device_id,
             "held": held, "ops": operator_auth,
             "other_session": other["session_id"]}
@@ -104,6 +106,13 @@ def test_every_documented_status_is_reached(world: dict[str, Any]) -> None:
         beneficiary: dict[str, str] = {}
         reminder: dict[str, str] = {}
         reversal: dict[str, str] = {}
+        dispute: dict[str, str] = {}
+
+        def open_dispute(c: TestClient) -> Any:
+            response = c.post(f"{API}/transfers/{s['paid']}/dispute", headers=a, json={
+                "reason": "duplicate", "description": "charged twice"})
+            dispute["id"] = response.json()["dispute_id"]
+            return response
 
         def propose(c: TestClient) -> Any:
             posted = bank.resolve(Deposit).execute(CashCommand(s["source"], Money(100))).transfer.id
@@ -196,6 +205,19 @@ def test_every_documented_status_is_reached(world: dict[str, Any]) -> None:
                 c, "approve"),
             (f"{API}/operator/reversals/{{reversal_id}}/reject", "post"): lambda c: decide(
                 c, "reject"),
+            (f"{API}/transfers/{{transfer_id}}/dispute", "post"): open_dispute,
+            (f"{API}/disputes", "get"): lambda c: c.get(f"{API}/disputes", headers=a),
+            (f"{API}/disputes/{{dispute_id}}", "get"): lambda c: c.get(
+                f"{API}/disputes/{dispute['id']}", headers=a),
+            (f"{API}/operator/disputes", "get"): lambda c: c.get(
+                f"{API}/operator/disputes?overdue=false", headers=ops),
+            (f"{API}/operator/disputes/{{dispute_id}}", "get"): lambda c: c.get(
+                f"{API}/operator/disputes/{dispute['id']}", headers=ops),
+            (f"{API}/operator/disputes/{{dispute_id}}/investigate", "post"): lambda c: c.post(
+                f"{API}/operator/disputes/{dispute['id']}/investigate", headers=ops),
+            (f"{API}/operator/disputes/{{dispute_id}}/resolve", "post"): lambda c: c.post(
+                f"{API}/operator/disputes/{dispute['id']}/resolve", headers=ops,
+                json={"outcome": "rejected", "note": "the two charges are two orders"}),
             (f"{API}/beneficiaries", "get"): lambda c: c.get(f"{API}/beneficiaries", headers=a),
             (f"{API}/beneficiaries", "post"): add_beneficiary,
             (f"{API}/beneficiaries/{{beneficiary_id}}", "patch"): lambda c: c.patch(
@@ -237,7 +259,8 @@ def test_every_documented_status_is_reached(world: dict[str, Any]) -> None:
             concrete = path.replace("{account_number}", s["source"]).replace(
                 "{transfer_id}", s["held"][1]).replace("{device_id}", s["device"]).replace(
                 "{card_id}", s["card"]).replace("{session_id}", s["other_session"]).replace(
-                "{beneficiary_id}", "x").replace("{reminder_id}", "x").replace("{reversal_id}", "x")
+                "{beneficiary_id}", "x").replace("{reminder_id}", "x").replace("{reversal_id}", "x").replace(
+                "{dispute_id}", "x")
             refused = client.request(method.upper(), concrete, content=b"{not json",
                                      headers={"content-type": "application/json"})
             assert 400 <= refused.status_code < 500, (method, path, refused.status_code)
