@@ -10,6 +10,7 @@ from entrypoints.cli import (
     customer,
     db,
     devices,
+    disputes,
     fraud,
     ledger,
     reminders,
@@ -37,6 +38,7 @@ app.add_typer(devices.app, name="devices")
 app.add_typer(reminders.app, name="reminders")
 app.add_typer(statements.app, name="statements")
 app.add_typer(reversals.app, name="reversals")
+app.add_typer(disputes.app, name="disputes")
 app.command()(serve)
 
 

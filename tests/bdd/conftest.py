@@ -13,10 +13,21 @@ import pytest
 from pytest_bdd import given, parsers, then, when
 
 from adapters.voice.resemblyzer_engine import ResemblyzerVoiceEngine
+from application.context import RequestContext
 from application.ports import UnitOfWorkFactory
-from application.use_cases import ListAuditEvents, RegisterCommand, RegisterCustomer
+from application.use_cases import (
+    GetBalance,
+    ListAuditEvents,
+    RegisterCommand,
+    RegisterCustomer,
+    TransferCommand,
+    TransferMoney,
+)
+from domain.customer import Role
+from domain.money import Money
 from entrypoints.bootstrap import bootstrap, prepare_database
 from tests.conftest import settings_for
+from tests.support.banking import account, customer
 from tests.support.clock import SteppingClock
 
 World = dict[str, Any]
@@ -79,3 +90,39 @@ def refused_with(world: World, code: str) -> None:
 def audit_actions(bank: punq.Container) -> list[tuple[str, str, object]]:
     return [(e.action, e.outcome, e.customer_id)
             for e in bank.resolve(ListAuditEvents).execute(limit=100).items]
+
+
+# Steps of the money operations' features (reversals, disputes).
+
+@given(parsers.parse("Asha paid Ravi {amount} INR"))
+def asha_paid_ravi(bdd_bank: punq.Container, world: World, amount: str) -> None:
+    asha, ravi = customer(bdd_bank, first_name="Asha"), customer(bdd_bank, first_name="Ravi")
+    world["accounts"] = {"Asha": account(bdd_bank, asha, "50000.00").account_number,
+                         "Ravi": account(bdd_bank, ravi).account_number}
+    world["customers"] = {"Asha": asha.id, "Ravi": ravi.id}
+    world["payment"] = bdd_bank.resolve(TransferMoney).execute(TransferCommand(
+        customer_id=asha.id, from_account_number=world["accounts"]["Asha"],
+        to_account_number=world["accounts"]["Ravi"], amount=Money.parse(amount))).transfer
+    assert world["payment"].posted_at is not None, world["payment"].status
+
+
+@given(parsers.parse("{first} and {second} are operators"))
+def operators(bdd_bank: punq.Container, world: World, first: str, second: str) -> None:
+    world["operators"] = {name: RequestContext(actor_id=customer(bdd_bank, Role.OPERATOR, name).id)
+                          for name in (first, second)}
+
+
+@when(parsers.parse("{hours:d} hours pass"))
+def hours_pass(bdd_clock: SteppingClock, hours: int) -> None:
+    bdd_clock.advance(timedelta(hours=hours))
+
+
+@then(parsers.parse('it is refused with "{code}"'))
+def refused(world: World, code: str) -> None:
+    assert world["error"] is not None and world["error"].code == code, world["error"]
+
+
+@then(parsers.re(r"(?P<name>\w+)'s account (?:still )?holds (?P<amount>[\d.]+) INR"))
+def holds(bdd_bank: punq.Container, world: World, name: str, amount: str) -> None:
+    number = world["accounts"][name]
+    assert bdd_bank.resolve(GetBalance).execute(None, number).balance.format() == amount

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import punq
 from pytest_bdd import given, parsers, scenarios, then, when
 
@@ -11,41 +9,18 @@ from application.context import RequestContext
 from application.use_cases import (
     CashCommand,
     DecideReversal,
-    GetBalance,
     GetTransfer,
     ProposeReversal,
     ReversalCommand,
-    TransferCommand,
-    TransferMoney,
     VerifyLedger,
     Withdraw,
 )
-from domain.customer import Role
 from domain.errors import DomainError
 from domain.money import Money
 from domain.reversal import ReversalStatus
 from tests.bdd.conftest import World
-from tests.support.banking import account, customer
-from tests.support.clock import SteppingClock
 
 scenarios("reversals.feature")
-
-
-@given(parsers.parse("Asha paid Ravi {amount} INR"))
-def asha_paid_ravi(bdd_bank: punq.Container, world: World, amount: str) -> None:
-    asha, ravi = customer(bdd_bank, first_name="Asha"), customer(bdd_bank, first_name="Ravi")
-    world["accounts"] = {"Asha": account(bdd_bank, asha, "50000.00").account_number,
-                         "Ravi": account(bdd_bank, ravi).account_number}
-    world["payment"] = bdd_bank.resolve(TransferMoney).execute(TransferCommand(
-        customer_id=asha.id, from_account_number=world["accounts"]["Asha"],
-        to_account_number=world["accounts"]["Ravi"], amount=Money.parse(amount))).transfer
-    assert world["payment"].posted_at is not None, world["payment"].status
-
-
-@given(parsers.parse("{first} and {second} are operators"))
-def operators(bdd_bank: punq.Container, world: World, first: str, second: str) -> None:
-    world["operators"] = {name: RequestContext(actor_id=customer(bdd_bank, Role.OPERATOR, name).id)
-                          for name in (first, second)}
 
 
 @given(parsers.parse("Ravi withdrew {amount} INR in cash"))
@@ -77,11 +52,6 @@ def approves(bdd_bank: punq.Container, world: World, name: str) -> None:
         proposal.id, world["operators"][name]))
 
 
-@when(parsers.parse("{hours:d} hours pass"))
-def hours_pass(bdd_clock: SteppingClock, hours: int) -> None:
-    bdd_clock.advance(timedelta(hours=hours))
-
-
 @then("the reversal waits for approval")
 def waits(world: World) -> None:
     assert world["error"] is None, world["error"]
@@ -92,17 +62,6 @@ def waits(world: World) -> None:
 def posted(world: World) -> None:
     assert world["error"] is None, world["error"]
     assert world["reversal"].status is ReversalStatus.POSTED
-
-
-@then(parsers.parse('it is refused with "{code}"'))
-def refused(world: World, code: str) -> None:
-    assert world["error"] is not None and world["error"].code == code, world["error"]
-
-
-@then(parsers.re(r"(?P<name>\w+)'s account (?:still )?holds (?P<amount>[\d.]+) INR"))
-def holds(bdd_bank: punq.Container, world: World, name: str, amount: str) -> None:
-    number = world["accounts"][name]
-    assert bdd_bank.resolve(GetBalance).execute(None, number).balance.format() == amount
 
 
 @then(parsers.parse("the payment shows {amount} INR still reversible"))

@@ -1,7 +1,11 @@
-"""`vaani reversals` on a real SQLite file and PostgreSQL: a named operator proposes, a second
-one approves; the same operator cannot, and every refusal is one line and its exit code."""
+"""`vaani reversals` and `vaani disputes` on a real SQLite file and PostgreSQL: a named operator
+proposes, a second one approves; the same operator cannot, and every refusal is one line and
+its exit code."""
 
 from __future__ import annotations
+
+import json
+from uuid import uuid4
 
 from typer.testing import CliRunner
 
@@ -38,3 +42,16 @@ def test_maker_checker_at_the_command_line(vaani: tuple[CliRunner, str]) -> None
     assert run(runner, "ledger", "verify")[0] == 0
     code, _, err = run(runner, "reversals", "approve", "not-an-id", "--operator", checker)
     assert code == 3 and "not a reversal id" in err
+
+
+def test_a_dispute_worked_at_the_command_line(vaani: tuple[CliRunner, str]) -> None:
+    runner, _ = vaani
+    people = as_json(runner, "seed", "demo")["customers"]
+    operator = next(p for p in people if p["role"] == "operator")["customer_number"]
+    code, out, err = run(runner, "disputes", "list", "--json")
+    assert code == 0 and json.loads(out)["items"] == []
+    code, _, err = run(runner, "disputes", "investigate", "nope", "--operator", operator)
+    assert code == 3 and "not a dispute id" in err
+    code, _, err = run(runner, "disputes", "resolve", str(uuid4()), "--outcome", "maybe",
+                       "--note", "x", "--operator", operator)
+    assert code == 2 and "--outcome" in err
