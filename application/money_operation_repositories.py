@@ -1,15 +1,16 @@
-"""Repositories of the money operations that correct and schedule postings: reversals and
-disputes (and, as they come, standing orders)."""
+"""Repositories of the money operations that correct and schedule postings: reversals,
+disputes and standing orders."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
 from domain.dispute import Dispute, DisputeStatus
 from domain.reversal import Reversal, ReversalStatus
+from domain.standing_order import Occurrence, StandingOrder
 
 
 class DuplicateDispute(Exception):
@@ -58,3 +59,27 @@ class DisputeRepository(Protocol):
              before: datetime | None, limit: int) -> list[Dispute]:
         """Oldest deadline first (the operators' queue), opened before `before` if given;
         only cases unresolved past their deadline at `overdue_at` if given."""
+
+
+class StandingOrderRepository(Protocol):
+    """Standing orders and their occurrences (one row per order and due moment)."""
+
+    def add(self, order: StandingOrder) -> None: ...
+    def update(self, order: StandingOrder) -> None: ...
+    def get(self, order_id: UUID) -> StandingOrder | None: ...
+    def lock(self, order_id: UUID) -> StandingOrder | None: ...
+    def of_customer(self, customer_id: UUID) -> list[StandingOrder]:
+        """The customer's orders, newest first."""
+    def due(self, now: datetime, limit: int) -> list[StandingOrder]:
+        """Active orders whose next occurrence is due by `now`, soonest first."""
+    def claim(self, order_ids: Sequence[UUID]) -> list[StandingOrder]:
+        """Those of them no other runner holds, held until the transaction ends."""
+    def add_occurrence(self, occurrence: Occurrence) -> bool:
+        """False when the order already has an occurrence at that moment."""
+    def update_occurrence(self, occurrence: Occurrence) -> None: ...
+    def attemptable(self, now: datetime, limit: int) -> list[Occurrence]:
+        """Occurrences due or retrying whose next attempt is due by `now`, soonest first."""
+    def claim_occurrence(self, order_id: UUID, due_at: datetime) -> Occurrence | None:
+        """The occurrence, held until the transaction ends; None if another runner holds it."""
+    def occurrences(self, order_id: UUID, limit: int) -> list[Occurrence]:
+        """The order's occurrences, newest first."""

@@ -25,6 +25,7 @@ from application.money_operation_repositories import (
     DuplicateDispute,
     DuplicateProposal,
     ReversalRepository,
+    StandingOrderRepository,
 )
 from application.repositories import (
     AccountRepository,
@@ -77,6 +78,7 @@ __all__ = [
     "ReminderRepository",
     "ReversalRepository",
     "SessionRepository",
+    "StandingOrderRepository",
     "TokenClaims",
     "TokenService",
     "TransferRepository",
@@ -126,6 +128,8 @@ class UnitOfWork(Protocol):
     def reversals(self) -> ReversalRepository: ...
     @property
     def disputes(self) -> DisputeRepository: ...
+    @property
+    def standing_orders(self) -> StandingOrderRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -85,3 +85,5 @@ class Notifier(Protocol):
     """Tells a customer something (push, SMS, e-mail: whatever the adapter reaches)."""
 
     def send(self, notification: Notification) -> None: ...
+    def tell(self, customer_id: UUID, title: str, body: str) -> None:
+        """A message that is its own record elsewhere (a standing order's occurrence)."""

@@ -196,3 +196,11 @@ class DisputeExists(DomainError):
 
 class DisputeStateError(DomainError):
     code = "dispute_state"
+
+
+class StandingOrderNotFound(DomainError):
+    code = "standing_order_not_found"
+
+
+class StandingOrderStateError(DomainError):
+    code = "standing_order_state"

@@ -73,6 +73,7 @@ from application.use_cases import (
     ManageCards,
     ManageDevices,
     ManageReminders,
+    ManageStandingOrders,
     OpenAccount,
     OpenDispute,
     OperateAccounts,
@@ -87,6 +88,7 @@ from application.use_cases import (
     ReviewTransfers,
     RevokeSessions,
     RunDueReminders,
+    RunDueStandingOrders,
     SeedDemo,
     SetUpiPin,
     StreamStatement,
@@ -104,6 +106,7 @@ from application.voice_policy import VoicePolicy
 from domain.branch import OwnBank
 from domain.dispute import DisputePolicy
 from domain.reversal import ReversalPolicy
+from domain.standing_order import StandingOrderPolicy
 from entrypoints import caller
 from entrypoints.http.dispatch import Dispatcher
 from entrypoints.http.dispatch.sqlite_loop import SqliteLoopDispatcher
@@ -122,7 +125,8 @@ USE_CASES = (
     OperateDevices, ManageReminders, RunDueReminders, StreamStatement, ListBranches,
     CreateAuditKey, TakeAuditCheckpoint,
     DevicePossession, IssueDeviceNonce, ReversalPoster, ProposeReversal, DecideReversal,
-    ListReversals, OpenDispute, WorkDisputes, ListDisputes,
+    ListReversals, OpenDispute, WorkDisputes, ListDisputes, ManageStandingOrders,
+    RunDueStandingOrders,
 )
 
 # The read-only work a replica may serve (docs/replicas.md): what a customer reads of their
@@ -213,6 +217,7 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, ids: IdGenerato
     container.register(HoldPolicy, instance=settings.hold_policy)
     container.register(ReversalPolicy, instance=settings.reversal_policy)
     container.register(DisputePolicy, instance=settings.dispute_policy)
+    container.register(StandingOrderPolicy, instance=settings.standing_order_policy)
     container.register(DeviceKeyPolicy, instance=settings.device_keys)
     container.register(DeviceKeyVerifier, instance=SignatureKeyVerifier())  # WebAuthn: later
     container.register(VoicePolicy, instance=attrs.evolve(

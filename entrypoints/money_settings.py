@@ -8,11 +8,12 @@ from typing import Any
 
 from domain.dispute import DisputePolicy
 from domain.reversal import ReversalPolicy
+from domain.standing_order import StandingOrderPolicy
 from entrypoints.setting_values import amount, whole_number
 
 
 def operation_policies(env: Mapping[str, str]) -> dict[str, Any]:
-    """The Settings fields of reversals and disputes."""
+    """The Settings fields of reversals, disputes and standing orders."""
     return {
         "reversal_policy": ReversalPolicy(
             approval_above=amount(env, "VAANI_REVERSAL_APPROVAL_ABOVE", "10000.00"),
@@ -21,4 +22,8 @@ def operation_policies(env: Mapping[str, str]) -> dict[str, Any]:
         "dispute_policy": DisputePolicy(
             window=timedelta(days=whole_number(env, "VAANI_DISPUTE_WINDOW_DAYS", 90, 1, 540)),
             sla=timedelta(days=whole_number(env, "VAANI_DISPUTE_SLA_DAYS", 30, 1, 90))),
+        "standing_order_policy": StandingOrderPolicy(
+            retries=whole_number(env, "VAANI_STANDING_ORDER_RETRIES", 2, 0, 10),
+            retry_after=timedelta(
+                hours=whole_number(env, "VAANI_STANDING_ORDER_RETRY_HOURS", 4, 1, 72))),
     }

@@ -22,6 +22,7 @@ from domain.dispute import DisputePolicy
 from domain.ledger import Channel
 from domain.login_attempts import LockoutPolicy
 from domain.reversal import ReversalPolicy
+from domain.standing_order import StandingOrderPolicy
 from entrypoints.money_settings import operation_policies
 from entrypoints.setting_values import ConfigurationError, whole_number
 
@@ -51,6 +52,7 @@ class Settings:
     hold_policy: HoldPolicy = attrs.Factory(HoldPolicy)
     reversal_policy: ReversalPolicy = attrs.Factory(ReversalPolicy)
     dispute_policy: DisputePolicy = attrs.Factory(DisputePolicy)
+    standing_order_policy: StandingOrderPolicy = attrs.Factory(StandingOrderPolicy)
     cors_origins: tuple[str, ...] = ()  # browser origins allowed to call the API
     own_bank: OwnBank = attrs.Factory(OwnBank)  # the bank's IFSC code (VAANI_BANK_CODE)
     # The calendar of reminders' rules (days, weekdays, months), whatever offset a moment has.

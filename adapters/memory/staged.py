@@ -24,6 +24,7 @@ from domain.login_attempts import LoginAttempts
 from domain.reminder import Notification, Reminder
 from domain.reversal import Reversal
 from domain.session import RefreshToken, Session
+from domain.standing_order import Occurrence, StandingOrder
 from domain.transfer import Transfer
 from domain.voice import VoiceAttempts, Voiceprint, VoiceSample
 
@@ -55,6 +56,8 @@ class Staged:
     branches: dict[str, Branch] = attrs.Factory(dict)
     reversals: dict[UUID, Reversal] = attrs.Factory(dict)
     disputes: dict[UUID, Dispute] = attrs.Factory(dict)
+    standing_orders: dict[UUID, StandingOrder] = attrs.Factory(dict)
+    occurrences: dict[tuple[UUID, datetime], Occurrence] = attrs.Factory(dict)
 
     def _parts(self) -> tuple[dict | list, ...]:  # type: ignore[type-arg]
         return (self.customers, self.accounts, self.transfers, self.entries, self.audit,
@@ -62,7 +65,7 @@ class Staged:
                 self.devices, self.device_nonces, self.voiceprints, self.voice_attempts, self.voice_samples,
                 self.fraud_profiles, self.assessments, self.beneficiaries, self.cards,
                 self.reminders, self.notifications, self.branches, self.reversals,
-                self.disputes)
+                self.disputes, self.standing_orders, self.occurrences)
 
     def clear(self) -> None:
         for part in self._parts():

@@ -23,6 +23,7 @@ from domain.login_attempts import LoginAttempts
 from domain.reminder import Notification, Reminder
 from domain.reversal import Reversal
 from domain.session import RefreshToken, Session
+from domain.standing_order import Occurrence, StandingOrder
 from domain.transfer import Transfer
 from domain.voice import VoiceAttempts, Voiceprint, VoiceSample
 
@@ -58,6 +59,8 @@ class MemoryStore:
     branches: dict[str, Branch] = attrs.Factory(dict)
     reversals: dict[UUID, Reversal] = attrs.Factory(dict)
     disputes: dict[UUID, Dispute] = attrs.Factory(dict)
+    standing_orders: dict[UUID, StandingOrder] = attrs.Factory(dict)
+    occurrences: dict[tuple[UUID, datetime], Occurrence] = attrs.Factory(dict)
     notifications: dict[tuple[UUID, datetime], Notification] = attrs.Factory(dict)
     writer: threading.RLock = attrs.Factory(threading.RLock)
     state: threading.RLock = attrs.Factory(threading.RLock)

@@ -25,6 +25,7 @@ from adapters.memory.identity_repositories import (
 from adapters.memory.ledger_repositories import MemoryAccounts, MemoryLedger, MemoryTransfers
 from adapters.memory.money_operation_repositories import MemoryDisputes, MemoryReversals
 from adapters.memory.staged import Staged
+from adapters.memory.standing_order_repository import MemoryStandingOrders
 from adapters.memory.store import MemoryStore
 from adapters.memory.voice_and_fraud_repositories import MemoryFraud, MemoryVoice
 from domain.audit import AuditHead
@@ -53,6 +54,7 @@ class MemoryUnitOfWork:
         self.branches = MemoryBranches(store, self._staged)
         self.reversals = MemoryReversals(store, self._staged)
         self.disputes = MemoryDisputes(store, self._staged)
+        self.standing_orders = MemoryStandingOrders(store, self._staged)
 
     def __enter__(self) -> Self:
         if self._write:
@@ -108,6 +110,8 @@ class MemoryUnitOfWork:
             store.branches.update(staged.branches)
             store.reversals.update(staged.reversals)
             store.disputes.update(staged.disputes)
+            store.standing_orders.update(staged.standing_orders)
+            store.occurrences.update(staged.occurrences)
             store.notifications.update(staged.notifications)
             for key, reminder in staged.reminders.items():
                 if reminder is None:

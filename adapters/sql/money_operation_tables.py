@@ -1,5 +1,6 @@
 """The money operations that correct and schedule postings: reversals (maker-checker
-proposals and the compensating transfers they posted) and customers' disputes.
+proposals and the compensating transfers they posted), customers' disputes, and standing
+orders with their occurrences.
 
 All tables are named together in adapters/sql/tables.py."""
 
@@ -53,4 +54,41 @@ disputes = sa.Table(
     sa.Column("resolved_at", UtcDateTime, nullable=True),
     sa.Index("ix_disputes_customer", "customer_id", "opened_at"),
     sa.Index("ix_disputes_status_due", "status", "due_by"),
+)
+
+standing_orders = sa.Table(
+    "standing_orders", metadata,
+    sa.Column("id", Uuid, primary_key=True),
+    sa.Column("customer_id", Uuid, sa.ForeignKey("customers.id"), nullable=False),
+    sa.Column("from_account_number", sa.String(34), nullable=False),
+    sa.Column("to_account_number", sa.String(34), nullable=True),
+    sa.Column("beneficiary_id", Uuid, nullable=True),  # a deleted payee fails its payments
+    sa.Column("amount", sa.BigInteger, nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("description", sa.String(140), nullable=False),
+    sa.Column("rrule", sa.String(500), nullable=True),
+    sa.Column("starts_at", UtcDateTime, nullable=False),
+    sa.Column("ends_at", UtcDateTime, nullable=True),
+    sa.Column("next_due_at", UtcDateTime, nullable=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("reminder_id", Uuid, nullable=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Index("ix_standing_orders_customer", "customer_id"),
+    sa.Index("ix_standing_orders_status_due", "status", "next_due_at"),
+    sa.CheckConstraint("amount > 0", name="amount_positive"),
+)
+
+standing_order_occurrences = sa.Table(
+    "standing_order_occurrences", metadata,
+    # One row per order and due moment: an occurrence is written down once, whoever runs.
+    sa.Column("order_id", Uuid, sa.ForeignKey("standing_orders.id"), primary_key=True),
+    sa.Column("due_at", UtcDateTime, primary_key=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("next_attempt_at", UtcDateTime, nullable=True),
+    sa.Column("transfer_id", Uuid, sa.ForeignKey("transfers.id"), nullable=True),
+    sa.Column("reason", sa.String(500), nullable=True),
+    sa.Column("updated_at", UtcDateTime, nullable=True),
+    sa.Index("ix_standing_order_occurrences_attempt", "status", "next_attempt_at"),
 )

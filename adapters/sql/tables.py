@@ -28,7 +28,12 @@ from adapters.sql.identity_tables import (
     voiceprints,
 )
 from adapters.sql.ledger_tables import accounts, branches, ledger_entries, transfers
-from adapters.sql.money_operation_tables import disputes, reversals
+from adapters.sql.money_operation_tables import (
+    disputes,
+    reversals,
+    standing_order_occurrences,
+    standing_orders,
+)
 from adapters.sql.schema import metadata
 
 __all__ = [
@@ -53,6 +58,8 @@ __all__ = [
     "reminders",
     "reversals",
     "sessions",
+    "standing_order_occurrences",
+    "standing_orders",
     "transfers",
     "voice_attempts",
     "voice_samples",

@@ -28,6 +28,7 @@ from adapters.sql.repositories import (
     key_taken,
 )
 from adapters.sql.reversals import SqlReversals
+from adapters.sql.standing_orders import SqlStandingOrders
 from adapters.sql.voice import SqlDevices, SqlVoice
 from adapters.sql.write_guard import NothingWritten, WriteGuard
 from application.ports import DuplicateIdempotencyKey
@@ -35,7 +36,7 @@ from domain.errors import DomainError
 
 
 class SqlUnitOfWork:
-    # Repositories are made on first use: a request touches two or three of the eighteen.
+    # Repositories are made on first use: a request touches two or three of the nineteen.
     customers = MadeOnFirstUse(SqlCustomers)
     accounts = MadeOnFirstUse(SqlAccounts)
     transfers = MadeOnFirstUse(SqlTransfers)
@@ -54,6 +55,7 @@ class SqlUnitOfWork:
     branches = MadeOnFirstUse(SqlBranches)
     reversals = MadeOnFirstUse(SqlReversals)
     disputes = MadeOnFirstUse(SqlDisputes)
+    standing_orders = MadeOnFirstUse(SqlStandingOrders)
 
     def __init__(self, engine: Engine, *, guard: WriteGuard | None = None, shared: bool = False,
                  connections: Connections | None = None,

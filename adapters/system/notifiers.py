@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+from uuid import UUID
 
 from domain.reminder import Notification
 
@@ -17,3 +18,6 @@ class LogNotifier:
                              "reminder_id": str(notification.reminder_id),
                              "occurrence": notification.occurrence.isoformat(),
                              "title": notification.title}))
+
+    def tell(self, customer_id: UUID, title: str, body: str) -> None:
+        log.info(json.dumps({"customer_id": str(customer_id), "title": title, "body": body}))

@@ -58,7 +58,13 @@ from application.use_cases.reversals import (
     ReversalPoster,
 )
 from application.use_cases.run_due_reminders import DueRun, RunDueReminders
+from application.use_cases.run_due_standing_orders import RunDueStandingOrders, StandingRun
 from application.use_cases.seed_demo import DemoLogin, SeedDemo
+from application.use_cases.standing_orders import (
+    ManageStandingOrders,
+    StandingOrderDetails,
+    StandingOrderView,
+)
 from application.use_cases.throttle import Throttle
 from application.use_cases.transfer_money import TransferCommand, TransferMoney
 from application.use_cases.upi_pin import SetUpiPin, VerifyUpiPin
@@ -102,6 +108,7 @@ __all__ = [
     "ManageCards",
     "ManageDevices",
     "ManageReminders",
+    "ManageStandingOrders",
     "OpenAccount",
     "OpenAccountCommand",
     "OpenDispute",
@@ -123,8 +130,12 @@ __all__ = [
     "ReviewTransfers",
     "RevokeSessions",
     "RunDueReminders",
+    "RunDueStandingOrders",
     "SeedDemo",
     "SetUpiPin",
+    "StandingOrderDetails",
+    "StandingOrderView",
+    "StandingRun",
     "Statement",
     "StatementStream",
     "StreamStatement",

@@ -1,0 +1,149 @@
+"""Standing orders: a customer's instruction to pay someone an amount once or on a recurrence
+rule (the RRULE subset reminders use), from a start until an optional end. Each occurrence is
+paid at most once: its payment's idempotency key is derived from the order and the occurrence."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timedelta
+from uuid import UUID
+
+import attrs
+
+from domain.errors import StandingOrderStateError, ValidationError
+from domain.money import Money
+
+MAX_DESCRIPTION = 140
+
+
+class StandingOrderStatus(enum.StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"  # no occurrence comes due while paused; those it would have had are skipped
+    CANCELLED = "cancelled"
+    COMPLETED = "completed"  # its rule has no occurrence left
+
+
+class OccurrenceStatus(enum.StrEnum):
+    DUE = "due"  # scheduled, not yet attempted
+    PAID = "paid"
+    RETRYING = "retrying"  # an attempt failed; another is scheduled
+    FAILED = "failed"  # every attempt failed: the reason says why
+    HELD = "held"  # the fraud screen held the payment for a challenge or a review
+
+    @property
+    def settled(self) -> bool:
+        return self in (OccurrenceStatus.PAID, OccurrenceStatus.FAILED, OccurrenceStatus.HELD)
+
+
+@attrs.frozen
+class StandingOrderPolicy:
+    """A failed occurrence is tried again `retries` times, `retry_after` apart; a runner that
+    took an occurrence holds it for `lease` (after a crash, another runner takes it then)."""
+
+    retries: int = 2
+    retry_after: timedelta = timedelta(hours=4)
+    lease: timedelta = timedelta(minutes=5)
+
+
+@attrs.frozen
+class StandingOrder:
+    id: UUID
+    customer_id: UUID
+    from_account_number: str
+    amount: Money
+    description: str
+    starts_at: datetime  # the first occurrence: where the rule counts from
+    created_at: datetime
+    updated_at: datetime
+    next_due_at: datetime | None  # None once it has no occurrence left
+    to_account_number: str | None = None  # exactly one of these two
+    beneficiary_id: UUID | None = None
+    rrule: str | None = None  # None: once, at starts_at
+    ends_at: datetime | None = None  # no occurrence after it
+    status: StandingOrderStatus = StandingOrderStatus.ACTIVE
+    reminder_id: UUID | None = None  # an EMI or bill reminder it pays
+
+    def check(self) -> None:
+        if (self.to_account_number is None) == (self.beneficiary_id is None):
+            raise ValidationError("give exactly one of to_account_number and beneficiary_id",
+                                  field="to_account_number")
+        if not self.amount.is_positive():
+            raise ValidationError("amount must be greater than zero", field="amount")
+        if not (len(self.description) <= MAX_DESCRIPTION and self.description.isprintable()):
+            raise ValidationError(f"description must be at most {MAX_DESCRIPTION} printable "
+                                  "characters", field="description")
+        if self.starts_at < self.created_at - timedelta(minutes=1):
+            raise ValidationError("starts_at must not lie in the past: a standing order never "
+                                  "pays backdated occurrences", field="starts_at")
+        if self.ends_at is not None and self.ends_at < self.starts_at:
+            raise ValidationError("ends_at must not come before starts_at", field="ends_at")
+
+    def moved_on(self, following: datetime | None, now: datetime) -> StandingOrder:
+        """One occurrence is scheduled; the next is `following` (None: it has no more)."""
+        if following is not None and self.ends_at is not None and following > self.ends_at:
+            following = None
+        return attrs.evolve(self, next_due_at=following, updated_at=now,
+                            status=self.status if following else StandingOrderStatus.COMPLETED)
+
+    def paused(self, now: datetime) -> StandingOrder:
+        self._check(StandingOrderStatus.ACTIVE, "pause")
+        return attrs.evolve(self, status=StandingOrderStatus.PAUSED, updated_at=now)
+
+    def resumed(self, following: datetime | None, now: datetime) -> StandingOrder:
+        """Active again from `following`, its first occurrence after now."""
+        self._check(StandingOrderStatus.PAUSED, "resume")
+        return attrs.evolve(self, status=StandingOrderStatus.ACTIVE, updated_at=now
+                            ).moved_on(following, now)
+
+    def cancelled(self, now: datetime) -> StandingOrder:
+        if self.status in (StandingOrderStatus.CANCELLED, StandingOrderStatus.COMPLETED):
+            raise StandingOrderStateError(f"the standing order is already {self.status.value}",
+                                          standing_order_id=str(self.id))
+        return attrs.evolve(self, status=StandingOrderStatus.CANCELLED, next_due_at=None,
+                            updated_at=now)
+
+    def payment_key(self, occurrence: datetime) -> str:
+        """The idempotency key of one occurrence's payment: the same however often tried."""
+        return f"standing-order:{self.id}:{occurrence.isoformat()}"
+
+    def _check(self, status: StandingOrderStatus, verb: str) -> None:
+        if self.status is not status:
+            raise StandingOrderStateError(f"a {self.status.value} standing order cannot "
+                                          f"{verb}", standing_order_id=str(self.id))
+
+
+@attrs.frozen
+class Occurrence:
+    """One due payment of a standing order, and what became of it."""
+
+    order_id: UUID
+    due_at: datetime
+    status: OccurrenceStatus
+    attempts: int = 0
+    next_attempt_at: datetime | None = None  # when a runner may (next) take it
+    transfer_id: UUID | None = None
+    reason: str | None = None  # the last failure's code and message
+    updated_at: datetime | None = None
+
+    def taken(self, until: datetime) -> Occurrence:
+        """A runner holds it until then (its lease)."""
+        return attrs.evolve(self, next_attempt_at=until)
+
+    def paid(self, transfer_id: UUID, now: datetime) -> Occurrence:
+        return attrs.evolve(self, status=OccurrenceStatus.PAID, attempts=self.attempts + 1,
+                            transfer_id=transfer_id, next_attempt_at=None, updated_at=now)
+
+    def held(self, transfer_id: UUID, reason: str, now: datetime) -> Occurrence:
+        return attrs.evolve(self, status=OccurrenceStatus.HELD, attempts=self.attempts + 1,
+                            transfer_id=transfer_id, reason=reason, next_attempt_at=None,
+                            updated_at=now)
+
+    def failed_attempt(self, reason: str, now: datetime,
+                       policy: StandingOrderPolicy) -> Occurrence:
+        attempts = self.attempts + 1
+        if attempts > policy.retries:
+            return attrs.evolve(self, status=OccurrenceStatus.FAILED, attempts=attempts,
+                                reason=reason, next_attempt_at=None, updated_at=now)
+        return attrs.evolve(self, status=OccurrenceStatus.RETRYING, attempts=attempts,
+                            reason=reason, next_attempt_at=now + policy.retry_after,
+                            updated_at=now)

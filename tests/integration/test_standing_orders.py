@@ -1,0 +1,135 @@
+"""Standing orders on the memory, SQLite and PostgreSQL profiles: each occurrence is paid once,
+missed ones too; two runners at once pay nothing twice; a failure is recorded with its reason,
+retried per the policy, and told to the customer; pause, resume and cancel."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from datetime import UTC, datetime, timedelta
+
+import punq
+import pytest
+
+from application.context import RequestContext
+from application.use_cases import (
+    GetBalance,
+    ManageStandingOrders,
+    RunDueStandingOrders,
+    StandingOrderDetails,
+)
+from domain.customer import Customer
+from domain.errors import AccountNotFound, StandingOrderStateError, ValidationError
+from domain.standing_order import OccurrenceStatus, StandingOrder, StandingOrderStatus
+from tests.support.banking import account, customer, inr
+from tests.support.clock import SteppingClock
+
+START = datetime(2026, 11, 23, 4, 30, tzinfo=UTC)  # 10:00 in Kolkata, a day after the clock's
+
+
+def _order(bank: punq.Container, opening: str = "1000.00", rrule: str | None = "FREQ=MONTHLY",
+           amount: str = "100.00") -> tuple[Customer, StandingOrder, str, str]:
+    payer, payee = customer(bank), customer(bank)
+    source, target = account(bank, payer, opening), account(bank, payee)
+    order = bank.resolve(ManageStandingOrders).add(payer.id, StandingOrderDetails(
+        source.account_number, inr(amount), START, to_account_number=target.account_number,
+        description="rent", rrule=rrule), RequestContext(actor_id=payer.id))
+    return payer, order, source.account_number, target.account_number
+
+
+def _balance(bank: punq.Container, number: str) -> str:
+    return bank.resolve(GetBalance).execute(None, number).balance.format()
+
+
+def test_each_occurrence_is_paid_once_missed_ones_too(bank: punq.Container,
+                                                      clock: SteppingClock) -> None:
+    payer, order, source, target = _order(bank)
+    run = bank.resolve(RunDueStandingOrders)
+    assert run.execute().paid == 0  # not due yet
+    clock.set(START + timedelta(days=62))  # the runner was down for two months
+    done = run.execute()
+    assert (done.scheduled, done.paid) == (3, 3)
+    assert run.execute().paid == 0
+    assert (_balance(bank, source), _balance(bank, target)) == ("700.00", "300.00")
+    shown = bank.resolve(ManageStandingOrders).show(payer.id, order.id)
+    assert [o.status for o in shown.occurrences] == [OccurrenceStatus.PAID] * 3
+    assert shown.order.next_due_at == datetime(2027, 2, 23, 4, 30, tzinfo=UTC)
+
+
+def test_a_failure_is_recorded_retried_then_final(bank: punq.Container, clock: SteppingClock,
+                                                  caplog: pytest.LogCaptureFixture) -> None:
+    payer, order, source, _ = _order(bank, opening="50.00", rrule=None)
+    run = bank.resolve(RunDueStandingOrders)
+    clock.set(START)
+    with caplog.at_level(logging.INFO, logger="vaani.notifications"):
+        assert run.execute().retrying == 1
+    told = [json.loads(r.getMessage()) for r in caplog.records if r.name == "vaani.notifications"]
+    assert [t["customer_id"] for t in told] == [str(payer.id)]
+    assert "insufficient_funds" in told[0]["body"]
+    shown = bank.resolve(ManageStandingOrders).show(payer.id, order.id)
+    assert shown.order.status is StandingOrderStatus.COMPLETED  # a once-order has no more
+    first = shown.occurrences[0]
+    assert first.status is OccurrenceStatus.RETRYING and first.reason is not None
+    assert first.reason.startswith("insufficient_funds")
+    assert run.execute().retrying == 0  # not before the retry is due
+    clock.advance(timedelta(hours=4))
+    assert run.execute().retrying == 1
+    clock.advance(timedelta(hours=4))
+    assert run.execute().failed == 1
+    final = bank.resolve(ManageStandingOrders).show(payer.id, order.id).occurrences[0]
+    assert (final.status, final.attempts) == (OccurrenceStatus.FAILED, 3)
+    assert _balance(bank, source) == "50.00"
+
+
+def test_two_runners_at_once_pay_each_occurrence_once(bank: punq.Container,
+                                                      clock: SteppingClock) -> None:
+    orders = [_order(bank) for _ in range(4)]
+    clock.set(START + timedelta(days=31))
+    run = bank.resolve(RunDueStandingOrders)
+    start = threading.Barrier(2)
+    results = []
+
+    def runner() -> None:
+        start.wait()
+        results.append(run.execute())
+
+    threads = [threading.Thread(target=runner) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(r.paid for r in results) == 8 and sum(r.scheduled for r in results) == 8
+    for _, _, source, target in orders:
+        assert (_balance(bank, source), _balance(bank, target)) == ("800.00", "200.00")
+
+
+def test_pause_skips_what_comes_due_and_cancel_ends_it(bank: punq.Container,
+                                                       clock: SteppingClock) -> None:
+    payer, order, source, _ = _order(bank)
+    manage, who = bank.resolve(ManageStandingOrders), RequestContext(actor_id=payer.id)
+    manage.pause(payer.id, order.id, who)
+    clock.set(START + timedelta(days=40))
+    assert bank.resolve(RunDueStandingOrders).execute().paid == 0
+    resumed = manage.resume(payer.id, order.id, who)
+    assert resumed.next_due_at == datetime(2027, 1, 23, 4, 30, tzinfo=UTC)
+    cancelled = manage.cancel(payer.id, order.id, who)
+    assert cancelled.status is StandingOrderStatus.CANCELLED
+    with pytest.raises(StandingOrderStateError):
+        manage.resume(payer.id, order.id, who)
+    clock.set(START + timedelta(days=70))
+    assert bank.resolve(RunDueStandingOrders).execute().paid == 0
+    assert _balance(bank, source) == "1000.00"
+
+
+def test_only_the_owners_account_and_no_backdating(bank: punq.Container) -> None:
+    payer, other = customer(bank), customer(bank)
+    theirs = account(bank, other, "10.00").account_number
+    manage = bank.resolve(ManageStandingOrders)
+    with pytest.raises(AccountNotFound):
+        manage.add(payer.id, StandingOrderDetails(theirs, inr("1.00"), START,
+                                                  to_account_number=theirs), RequestContext())
+    mine = account(bank, payer).account_number
+    with pytest.raises(ValidationError, match="past"):
+        manage.add(payer.id, StandingOrderDetails(mine, inr("1.00"), START - timedelta(days=9),
+                                                  to_account_number=theirs), RequestContext())
