@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 import attrs
@@ -100,6 +100,21 @@ class DisputeResolutionBody:
     outcome: Literal["refunded", "rejected"]
     note: str
     amount: Money | None = None
+
+
+@attrs.frozen
+class StandingOrderBody:
+    """A scheduled payment: once at `starts_at`, or on an RRULE from it until `ends_at`."""
+
+    from_account_number: str
+    amount: Money
+    starts_at: datetime
+    to_account_number: str | None = None
+    beneficiary_id: str | None = None
+    description: str = ""
+    rrule: str | None = None
+    ends_at: datetime | None = None
+    reminder_id: str | None = None
 
 
 @attrs.frozen

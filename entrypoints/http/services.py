@@ -27,6 +27,7 @@ from application.use_cases import (
     ManageCards,
     ManageDevices,
     ManageReminders,
+    ManageStandingOrders,
     OpenDispute,
     ProposeReversal,
     RefreshSession,
@@ -81,6 +82,7 @@ class Services:
     open_dispute: OpenDispute
     work_disputes: WorkDisputes
     disputes: ListDisputes
+    standing_orders: ManageStandingOrders
 
     @classmethod
     def from_container(cls, container: punq.Container) -> Services:

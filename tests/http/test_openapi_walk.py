@@ -107,6 +107,17 @@ def test_every_documented_status_is_reached(world: dict[str, Any]) -> None:
         reminder: dict[str, str] = {}
         reversal: dict[str, str] = {}
         dispute: dict[str, str] = {}
+        order: dict[str, str] = {}
+
+        def add_order(c: TestClient) -> Any:
+            response = c.post(f"{API}/standing-orders", headers=a, json={
+                "from_account_number": s["source"], "to_account_number": s["payee"],
+                "amount": money, "starts_at": "2027-06-01T09:00:00Z", "rrule": "FREQ=MONTHLY"})
+            order["id"] = response.json()["id"]
+            return response
+
+        def change_order(c: TestClient, verb: str) -> Any:
+            return c.post(f"{API}/standing-orders/{order['id']}/{verb}", headers=a)
 
         def open_dispute(c: TestClient) -> Any:
             response = c.post(f"{API}/transfers/{s['paid']}/dispute", headers=a, json={
@@ -218,6 +229,17 @@ def test_every_documented_status_is_reached(world: dict[str, Any]) -> None:
             (f"{API}/operator/disputes/{{dispute_id}}/resolve", "post"): lambda c: c.post(
                 f"{API}/operator/disputes/{dispute['id']}/resolve", headers=ops,
                 json={"outcome": "rejected", "note": "the two charges are two orders"}),
+            (f"{API}/standing-orders", "post"): add_order,
+            (f"{API}/standing-orders", "get"): lambda c: c.get(f"{API}/standing-orders",
+                                                              headers=a),
+            (f"{API}/standing-orders/{{order_id}}", "get"): lambda c: c.get(
+                f"{API}/standing-orders/{order['id']}", headers=a),
+            (f"{API}/standing-orders/{{order_id}}/pause", "post"): lambda c: change_order(
+                c, "pause"),
+            (f"{API}/standing-orders/{{order_id}}/resume", "post"): lambda c: change_order(
+                c, "resume"),
+            (f"{API}/standing-orders/{{order_id}}/cancel", "post"): lambda c: change_order(
+                c, "cancel"),
             (f"{API}/beneficiaries", "get"): lambda c: c.get(f"{API}/beneficiaries", headers=a),
             (f"{API}/beneficiaries", "post"): add_beneficiary,
             (f"{API}/beneficiaries/{{beneficiary_id}}", "patch"): lambda c: c.patch(
@@ -260,7 +282,7 @@ def test_every_documented_status_is_reached(world: dict[str, Any]) -> None:
                 "{transfer_id}", s["held"][1]).replace("{device_id}", s["device"]).replace(
                 "{card_id}", s["card"]).replace("{session_id}", s["other_session"]).replace(
                 "{beneficiary_id}", "x").replace("{reminder_id}", "x").replace("{reversal_id}", "x").replace(
-                "{dispute_id}", "x")
+                "{dispute_id}", "x").replace("{order_id}", "x")
             refused = client.request(method.upper(), concrete, content=b"{not json",
                                      headers={"content-type": "application/json"})
             assert 400 <= refused.status_code < 500, (method, path, refused.status_code)

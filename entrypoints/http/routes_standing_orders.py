@@ -1,0 +1,112 @@
+"""The customer's standing orders: scheduled payments, paid by `vaani standing-orders run-due`."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from application.use_cases import StandingOrderDetails
+from domain.customer import Role
+from domain.errors import BeneficiaryNotFound, ReminderNotFound, StandingOrderNotFound
+from domain.standing_order import Occurrence, StandingOrder
+from domain.timestamps import rfc3339
+from entrypoints.converters import structure
+from entrypoints.http import views
+from entrypoints.http.auth import Handler, accepts, caller, context, requires, services
+from entrypoints.http.offload import offload
+from entrypoints.http.query import path_id
+from entrypoints.http.request_body import json_body
+from entrypoints.http.responses import JSONResponse
+from entrypoints.http.schemas import StandingOrderBody
+
+
+def order_body(o: StandingOrder) -> dict[str, Any]:
+    return {"id": str(o.id), "from_account_number": o.from_account_number,
+            "to_account_number": o.to_account_number,
+            "beneficiary_id": str(o.beneficiary_id) if o.beneficiary_id else None,
+            "amount": views.money(o.amount), "description": o.description, "rrule": o.rrule,
+            "starts_at": rfc3339(o.starts_at), "ends_at": rfc3339(o.ends_at) if o.ends_at else None,
+            "next_due_at": rfc3339(o.next_due_at) if o.next_due_at else None,
+            "status": o.status.value,
+            "reminder_id": str(o.reminder_id) if o.reminder_id else None,
+            "created_at": rfc3339(o.created_at)}
+
+
+def occurrence_body(o: Occurrence) -> dict[str, Any]:
+    return {"due_at": rfc3339(o.due_at), "status": o.status.value, "attempts": o.attempts,
+            "next_attempt_at": rfc3339(o.next_attempt_at) if o.next_attempt_at else None,
+            "transfer_id": str(o.transfer_id) if o.transfer_id else None, "reason": o.reason}
+
+
+def _id(request: Request) -> UUID:
+    return path_id(request, "order_id", StandingOrderNotFound, "standing order")
+
+
+def _uuid(text: str | None, missing: type[BeneficiaryNotFound] | type[ReminderNotFound],
+          what: str) -> UUID | None:
+    if text is None:
+        return None
+    try:
+        return UUID(text)
+    except ValueError:
+        raise missing(f"no such {what}") from None
+
+
+@accepts(StandingOrderBody, 201)
+@requires(Role.CUSTOMER)
+async def add(request: Request) -> Response:
+    """Schedule a payment to an account here or a saved beneficiary: once, or on an RRULE."""
+    body = structure(await json_body(request), StandingOrderBody)
+    details = StandingOrderDetails(
+        from_account_number=body.from_account_number, amount=body.amount,
+        starts_at=body.starts_at, to_account_number=body.to_account_number,
+        beneficiary_id=_uuid(body.beneficiary_id, BeneficiaryNotFound, "beneficiary"),
+        description=body.description, rrule=body.rrule, ends_at=body.ends_at,
+        reminder_id=_uuid(body.reminder_id, ReminderNotFound, "reminder"))
+    added = await offload(services(request).standing_orders.add, caller(request).customer_id,
+                          details, context(request))
+    return JSONResponse(order_body(added), 201)
+
+
+@requires(Role.CUSTOMER)
+async def listing(request: Request) -> Response:
+    """Your standing orders, newest first."""
+    found = await offload(services(request).standing_orders.list, caller(request).customer_id)
+    return JSONResponse({"items": [order_body(o) for o in found]})
+
+
+@requires(Role.CUSTOMER)
+async def show(request: Request) -> Response:
+    """One standing order and its latest occurrences (paid, retrying, failed, held)."""
+    view = await offload(services(request).standing_orders.show, caller(request).customer_id,
+                         _id(request))
+    return JSONResponse({**order_body(view.order),
+                         "occurrences": [occurrence_body(o) for o in view.occurrences]})
+
+
+def _change(verb: str, doc: str) -> Handler:
+    @requires(Role.CUSTOMER)
+    async def change(request: Request) -> Response:
+        act = getattr(services(request).standing_orders, verb)
+        changed = await offload(act, caller(request).customer_id, _id(request), context(request))
+        return JSONResponse(order_body(changed))
+
+    change.__name__, change.__doc__ = f"{verb}_standing_order", doc
+    return change
+
+
+routes = [
+    Route("/standing-orders", listing, methods=["GET"]),
+    Route("/standing-orders", add, methods=["POST"]),
+    Route("/standing-orders/{order_id}", show, methods=["GET"]),
+    Route("/standing-orders/{order_id}/pause", _change(
+        "pause", "Pause: occurrences that come due meanwhile are skipped."), methods=["POST"]),
+    Route("/standing-orders/{order_id}/resume", _change(
+        "resume", "Resume from the first occurrence after now."), methods=["POST"]),
+    Route("/standing-orders/{order_id}/cancel", _change(
+        "cancel", "Cancel: nothing more is paid."), methods=["POST"]),
+]
