@@ -25,5 +25,7 @@ def operation_policies(env: Mapping[str, str]) -> dict[str, Any]:
         "standing_order_policy": StandingOrderPolicy(
             retries=whole_number(env, "VAANI_STANDING_ORDER_RETRIES", 2, 0, 10),
             retry_after=timedelta(
-                hours=whole_number(env, "VAANI_STANDING_ORDER_RETRY_HOURS", 4, 1, 72))),
+                hours=whole_number(env, "VAANI_STANDING_ORDER_RETRY_HOURS", 4, 1, 72)),
+            lease=timedelta(
+                seconds=whole_number(env, "VAANI_STANDING_ORDER_LEASE_SECONDS", 300, 1, 3600))),
     }

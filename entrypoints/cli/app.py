@@ -17,6 +17,7 @@ from entrypoints.cli import (
     reversals,
     review,
     seed,
+    standing_orders,
     statements,
     voice,
 )
@@ -39,6 +40,7 @@ app.add_typer(reminders.app, name="reminders")
 app.add_typer(statements.app, name="statements")
 app.add_typer(reversals.app, name="reversals")
 app.add_typer(disputes.app, name="disputes")
+app.add_typer(standing_orders.app, name="standing-orders")
 app.command()(serve)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
 from starlette.requests import Request
@@ -12,34 +11,14 @@ from starlette.routing import Route
 from application.use_cases import StandingOrderDetails
 from domain.customer import Role
 from domain.errors import BeneficiaryNotFound, ReminderNotFound, StandingOrderNotFound
-from domain.standing_order import Occurrence, StandingOrder
-from domain.timestamps import rfc3339
 from entrypoints.converters import structure
-from entrypoints.http import views
 from entrypoints.http.auth import Handler, accepts, caller, context, requires, services
 from entrypoints.http.offload import offload
 from entrypoints.http.query import path_id
 from entrypoints.http.request_body import json_body
 from entrypoints.http.responses import JSONResponse
 from entrypoints.http.schemas import StandingOrderBody
-
-
-def order_body(o: StandingOrder) -> dict[str, Any]:
-    return {"id": str(o.id), "from_account_number": o.from_account_number,
-            "to_account_number": o.to_account_number,
-            "beneficiary_id": str(o.beneficiary_id) if o.beneficiary_id else None,
-            "amount": views.money(o.amount), "description": o.description, "rrule": o.rrule,
-            "starts_at": rfc3339(o.starts_at), "ends_at": rfc3339(o.ends_at) if o.ends_at else None,
-            "next_due_at": rfc3339(o.next_due_at) if o.next_due_at else None,
-            "status": o.status.value,
-            "reminder_id": str(o.reminder_id) if o.reminder_id else None,
-            "created_at": rfc3339(o.created_at)}
-
-
-def occurrence_body(o: Occurrence) -> dict[str, Any]:
-    return {"due_at": rfc3339(o.due_at), "status": o.status.value, "attempts": o.attempts,
-            "next_attempt_at": rfc3339(o.next_attempt_at) if o.next_attempt_at else None,
-            "transfer_id": str(o.transfer_id) if o.transfer_id else None, "reason": o.reason}
+from entrypoints.http.standing_order_views import occurrence_body, order_body
 
 
 def _id(request: Request) -> UUID:
