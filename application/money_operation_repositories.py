@@ -1,16 +1,17 @@
-"""Repositories of the money operations that correct and schedule postings: reversals,
-disputes and standing orders."""
+"""Repositories of the money operations that correct, schedule and count postings: reversals,
+disputes, standing orders and tellers' tills."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 from uuid import UUID
 
 from domain.dispute import Dispute, DisputeStatus
 from domain.reversal import Reversal, ReversalStatus
 from domain.standing_order import Occurrence, StandingOrder
+from domain.till import TillClosing, TillEntry
 
 
 class DuplicateDispute(Exception):
@@ -83,3 +84,13 @@ class StandingOrderRepository(Protocol):
         """The occurrence, held until the transaction ends; None if another runner holds it."""
     def occurrences(self, order_id: UUID, limit: int) -> list[Occurrence]:
         """The order's occurrences, newest first."""
+
+
+class TillRepository(Protocol):
+    """Tellers' cash movements by business day, and the days they closed."""
+
+    def add(self, entry: TillEntry) -> None: ...
+    def of_day(self, business_date: date, teller_id: UUID | None = None) -> list[TillEntry]:
+        """The day's entries, of one teller or of all."""
+    def closing(self, teller_id: UUID, business_date: date) -> TillClosing | None: ...
+    def close(self, closing: TillClosing) -> None: ...

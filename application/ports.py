@@ -26,6 +26,7 @@ from application.money_operation_repositories import (
     DuplicateProposal,
     ReversalRepository,
     StandingOrderRepository,
+    TillRepository,
 )
 from application.repositories import (
     AccountRepository,
@@ -79,6 +80,7 @@ __all__ = [
     "ReversalRepository",
     "SessionRepository",
     "StandingOrderRepository",
+    "TillRepository",
     "TokenClaims",
     "TokenService",
     "TransferRepository",
@@ -130,6 +132,8 @@ class UnitOfWork(Protocol):
     def disputes(self) -> DisputeRepository: ...
     @property
     def standing_orders(self) -> StandingOrderRepository: ...
+    @property
+    def tills(self) -> TillRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -16,6 +16,7 @@ from domain.errors import ValidationError
 class Role(enum.StrEnum):
     CUSTOMER = "customer"
     OPERATOR = "operator"
+    TELLER = "teller"  # a branch's cashier: takes and pays out cash at the counter
     ADMIN = "admin"
 
 

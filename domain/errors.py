@@ -204,3 +204,7 @@ class StandingOrderNotFound(DomainError):
 
 class StandingOrderStateError(DomainError):
     code = "standing_order_state"
+
+
+class TillClosed(DomainError):
+    code = "till_closed"

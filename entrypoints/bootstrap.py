@@ -49,6 +49,7 @@ from application.sessions import SessionIssuer
 from application.use_cases import (
     AnswerChallenge,
     Authenticate,
+    CloseTillDay,
     CreateAuditKey,
     DecideReversal,
     Deposit,
@@ -93,6 +94,7 @@ from application.use_cases import (
     SetUpiPin,
     StreamStatement,
     TakeAuditCheckpoint,
+    TellerCash,
     Throttle,
     TransferMoney,
     VerifyAuditTrail,
@@ -107,6 +109,7 @@ from domain.branch import OwnBank
 from domain.dispute import DisputePolicy
 from domain.reversal import ReversalPolicy
 from domain.standing_order import StandingOrderPolicy
+from domain.till import BusinessCalendar
 from entrypoints import caller
 from entrypoints.http.dispatch import Dispatcher
 from entrypoints.http.dispatch.sqlite_loop import SqliteLoopDispatcher
@@ -126,7 +129,7 @@ USE_CASES = (
     CreateAuditKey, TakeAuditCheckpoint,
     DevicePossession, IssueDeviceNonce, ReversalPoster, ProposeReversal, DecideReversal,
     ListReversals, OpenDispute, WorkDisputes, ListDisputes, ManageStandingOrders,
-    RunDueStandingOrders,
+    RunDueStandingOrders, TellerCash, CloseTillDay,
 )
 
 # The read-only work a replica may serve (docs/replicas.md): what a customer reads of their
@@ -218,6 +221,7 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, ids: IdGenerato
     container.register(ReversalPolicy, instance=settings.reversal_policy)
     container.register(DisputePolicy, instance=settings.dispute_policy)
     container.register(StandingOrderPolicy, instance=settings.standing_order_policy)
+    container.register(BusinessCalendar, instance=BusinessCalendar(settings.bank_zone))
     container.register(DeviceKeyPolicy, instance=settings.device_keys)
     container.register(DeviceKeyVerifier, instance=SignatureKeyVerifier())  # WebAuthn: later
     container.register(VoicePolicy, instance=attrs.evolve(

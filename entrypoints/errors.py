@@ -68,6 +68,7 @@ ERRORS: dict[str, Outcome] = {
     "dispute_state": Outcome(409, 4),
     "standing_order_not_found": Outcome(404, 3),
     "standing_order_state": Outcome(409, 4),
+    "till_closed": Outcome(409, 4),
     "challenge_failed": Outcome(401, 6),
     "channel_not_allowed": Outcome(422, 2),
     "audit_trail_broken": Outcome(409, 1),  # as `vaani audit verify` exits on a break

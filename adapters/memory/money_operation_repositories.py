@@ -1,16 +1,17 @@
-"""Reversals and disputes over the memory store. Writers hold the store's writer lock for their whole
+"""Reversals, disputes and tills over the memory store. Writers hold the store's writer lock for their whole
 transaction, so a lock is a read and a taken key is found before it is stored twice."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
 from adapters.memory.staged import Staged
 from adapters.memory.store import MemoryStore
 from domain.dispute import Dispute, DisputeStatus
 from domain.reversal import Reversal, ReversalStatus
+from domain.till import TillClosing, TillEntry
 
 
 class MemoryReversals:
@@ -86,3 +87,26 @@ class MemoryDisputes:
                  and (overdue_at is None or d.overdue(overdue_at))
                  and (before is None or d.opened_at < before)]
         return sorted(found, key=lambda d: (d.due_by, d.id))[:limit]
+
+
+class MemoryTills:
+    def __init__(self, store: MemoryStore, staged: Staged) -> None:
+        self._store, self._staged = store, staged
+
+    def add(self, entry: TillEntry) -> None:
+        self._staged.till_entries[entry.transfer_id] = entry
+
+    def of_day(self, business_date: date, teller_id: UUID | None = None) -> list[TillEntry]:
+        with self._store.state:
+            merged = {**self._store.till_entries, **self._staged.till_entries}
+        return sorted((e for e in merged.values() if e.business_date == business_date
+                       and (teller_id is None or e.teller_id == teller_id)),
+                      key=lambda e: e.recorded_at)
+
+    def closing(self, teller_id: UUID, business_date: date) -> TillClosing | None:
+        key = (teller_id, business_date)
+        with self._store.state:
+            return self._staged.till_closings.get(key) or self._store.till_closings.get(key)
+
+    def close(self, closing: TillClosing) -> None:
+        self._staged.till_closings[(closing.teller_id, closing.business_date)] = closing

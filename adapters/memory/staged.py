@@ -4,7 +4,7 @@ store only on commit."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
 import attrs
@@ -25,6 +25,7 @@ from domain.reminder import Notification, Reminder
 from domain.reversal import Reversal
 from domain.session import RefreshToken, Session
 from domain.standing_order import Occurrence, StandingOrder
+from domain.till import TillClosing, TillEntry
 from domain.transfer import Transfer
 from domain.voice import VoiceAttempts, Voiceprint, VoiceSample
 
@@ -58,6 +59,8 @@ class Staged:
     disputes: dict[UUID, Dispute] = attrs.Factory(dict)
     standing_orders: dict[UUID, StandingOrder] = attrs.Factory(dict)
     occurrences: dict[tuple[UUID, datetime], Occurrence] = attrs.Factory(dict)
+    till_entries: dict[UUID, TillEntry] = attrs.Factory(dict)
+    till_closings: dict[tuple[UUID, date], TillClosing] = attrs.Factory(dict)
 
     def _parts(self) -> tuple[dict | list, ...]:  # type: ignore[type-arg]
         return (self.customers, self.accounts, self.transfers, self.entries, self.audit,
@@ -65,7 +68,8 @@ class Staged:
                 self.devices, self.device_nonces, self.voiceprints, self.voice_attempts, self.voice_samples,
                 self.fraud_profiles, self.assessments, self.beneficiaries, self.cards,
                 self.reminders, self.notifications, self.branches, self.reversals,
-                self.disputes, self.standing_orders, self.occurrences)
+                self.disputes, self.standing_orders, self.occurrences,
+                self.till_entries, self.till_closings)
 
     def clear(self) -> None:
         for part in self._parts():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
 import attrs
@@ -24,6 +24,7 @@ from domain.reminder import Notification, Reminder
 from domain.reversal import Reversal
 from domain.session import RefreshToken, Session
 from domain.standing_order import Occurrence, StandingOrder
+from domain.till import TillClosing, TillEntry
 from domain.transfer import Transfer
 from domain.voice import VoiceAttempts, Voiceprint, VoiceSample
 
@@ -61,6 +62,8 @@ class MemoryStore:
     disputes: dict[UUID, Dispute] = attrs.Factory(dict)
     standing_orders: dict[UUID, StandingOrder] = attrs.Factory(dict)
     occurrences: dict[tuple[UUID, datetime], Occurrence] = attrs.Factory(dict)
+    till_entries: dict[UUID, TillEntry] = attrs.Factory(dict)
+    till_closings: dict[tuple[UUID, date], TillClosing] = attrs.Factory(dict)
     notifications: dict[tuple[UUID, datetime], Notification] = attrs.Factory(dict)
     writer: threading.RLock = attrs.Factory(threading.RLock)
     state: threading.RLock = attrs.Factory(threading.RLock)

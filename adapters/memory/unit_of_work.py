@@ -23,7 +23,11 @@ from adapters.memory.identity_repositories import (
     MemorySessions,
 )
 from adapters.memory.ledger_repositories import MemoryAccounts, MemoryLedger, MemoryTransfers
-from adapters.memory.money_operation_repositories import MemoryDisputes, MemoryReversals
+from adapters.memory.money_operation_repositories import (
+    MemoryDisputes,
+    MemoryReversals,
+    MemoryTills,
+)
 from adapters.memory.staged import Staged
 from adapters.memory.standing_order_repository import MemoryStandingOrders
 from adapters.memory.store import MemoryStore
@@ -55,6 +59,7 @@ class MemoryUnitOfWork:
         self.reversals = MemoryReversals(store, self._staged)
         self.disputes = MemoryDisputes(store, self._staged)
         self.standing_orders = MemoryStandingOrders(store, self._staged)
+        self.tills = MemoryTills(store, self._staged)
 
     def __enter__(self) -> Self:
         if self._write:
@@ -112,6 +117,8 @@ class MemoryUnitOfWork:
             store.disputes.update(staged.disputes)
             store.standing_orders.update(staged.standing_orders)
             store.occurrences.update(staged.occurrences)
+            store.till_entries.update(staged.till_entries)
+            store.till_closings.update(staged.till_closings)
             store.notifications.update(staged.notifications)
             for key, reminder in staged.reminders.items():
                 if reminder is None:

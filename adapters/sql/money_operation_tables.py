@@ -1,6 +1,6 @@
 """The money operations that correct and schedule postings: reversals (maker-checker
-proposals and the compensating transfers they posted), customers' disputes, and standing
-orders with their occurrences.
+proposals and the compensating transfers they posted), customers' disputes, standing
+orders with their occurrences, and tellers' tills.
 
 All tables are named together in adapters/sql/tables.py."""
 
@@ -91,4 +91,24 @@ standing_order_occurrences = sa.Table(
     sa.Column("reason", sa.String(500), nullable=True),
     sa.Column("updated_at", UtcDateTime, nullable=True),
     sa.Index("ix_standing_order_occurrences_attempt", "status", "next_attempt_at"),
+)
+
+till_entries = sa.Table(
+    "till_entries", metadata,
+    sa.Column("transfer_id", Uuid, sa.ForeignKey("transfers.id"), primary_key=True),
+    sa.Column("teller_id", Uuid, sa.ForeignKey("customers.id"), nullable=False),
+    sa.Column("business_date", sa.Date, nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("amount", sa.BigInteger, nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("recorded_at", UtcDateTime, nullable=False),
+    sa.Index("ix_till_entries_day", "business_date", "teller_id"),
+)
+
+till_closings = sa.Table(
+    "till_closings", metadata,
+    sa.Column("teller_id", Uuid, sa.ForeignKey("customers.id"), primary_key=True),
+    sa.Column("business_date", sa.Date, primary_key=True),
+    sa.Column("closed_at", UtcDateTime, nullable=False),
+    sa.Column("closed_by", Uuid, nullable=True),
 )

@@ -33,6 +33,8 @@ from adapters.sql.money_operation_tables import (
     reversals,
     standing_order_occurrences,
     standing_orders,
+    till_closings,
+    till_entries,
 )
 from adapters.sql.schema import metadata
 
@@ -60,6 +62,8 @@ __all__ = [
     "sessions",
     "standing_order_occurrences",
     "standing_orders",
+    "till_closings",
+    "till_entries",
     "transfers",
     "voice_attempts",
     "voice_samples",

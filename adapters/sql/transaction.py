@@ -29,6 +29,7 @@ from adapters.sql.repositories import (
 )
 from adapters.sql.reversals import SqlReversals
 from adapters.sql.standing_orders import SqlStandingOrders
+from adapters.sql.tills import SqlTills
 from adapters.sql.voice import SqlDevices, SqlVoice
 from adapters.sql.write_guard import NothingWritten, WriteGuard
 from application.ports import DuplicateIdempotencyKey
@@ -36,7 +37,7 @@ from domain.errors import DomainError
 
 
 class SqlUnitOfWork:
-    # Repositories are made on first use: a request touches two or three of the nineteen.
+    # Repositories are made on first use: a request touches two or three of the twenty.
     customers = MadeOnFirstUse(SqlCustomers)
     accounts = MadeOnFirstUse(SqlAccounts)
     transfers = MadeOnFirstUse(SqlTransfers)
@@ -56,6 +57,7 @@ class SqlUnitOfWork:
     reversals = MadeOnFirstUse(SqlReversals)
     disputes = MadeOnFirstUse(SqlDisputes)
     standing_orders = MadeOnFirstUse(SqlStandingOrders)
+    tills = MadeOnFirstUse(SqlTills)
 
     def __init__(self, engine: Engine, *, guard: WriteGuard | None = None, shared: bool = False,
                  connections: Connections | None = None,

@@ -65,6 +65,12 @@ from application.use_cases.standing_orders import (
     StandingOrderDetails,
     StandingOrderView,
 )
+from application.use_cases.teller import (
+    CloseTillDay,
+    TellerCash,
+    TellerCommand,
+    TillReport,
+)
 from application.use_cases.throttle import Throttle
 from application.use_cases.transfer_money import TransferCommand, TransferMoney
 from application.use_cases.upi_pin import SetUpiPin, VerifyUpiPin
@@ -79,6 +85,7 @@ __all__ = [
     "Authenticate",
     "BeneficiaryDetails",
     "CashCommand",
+    "CloseTillDay",
     "CreateAuditKey",
     "CustomerOverview",
     "DecideReversal",
@@ -140,7 +147,10 @@ __all__ = [
     "StatementStream",
     "StreamStatement",
     "TakeAuditCheckpoint",
+    "TellerCash",
+    "TellerCommand",
     "Throttle",
+    "TillReport",
     "TransactionPage",
     "TransferCommand",
     "TransferMoney",

@@ -21,7 +21,7 @@ Handler = Callable[[Request], Awaitable[Response]]
 # A blocking endpoint's work: the request, its checked caller and its body.
 BlockingHandler = Callable[[Request, Principal, bytes], Response]
 R = TypeVar("R")
-ANY_ROLE = (Role.CUSTOMER, Role.OPERATOR, Role.ADMIN)
+ANY_ROLE = (Role.CUSTOMER, Role.OPERATOR, Role.TELLER, Role.ADMIN)
 
 
 def services(request: Request) -> Services:
