@@ -41,13 +41,15 @@ class OperateCustomers:
             return CustomerOverview(customer, uow.accounts.of_customer(customer.id),
                                     uow.devices.of_customer(customer.id))
 
-    def staff(self, number: str) -> Customer:
-        """The operator (or admin) with this customer number: who acts in a maker-checker
-        step taken at the command line."""
+    def staff(self, number: str, role: Role = Role.OPERATOR) -> Customer:
+        """The staff member with this customer number and role (an admin may act as any):
+        who acts in a step taken at the command line (maker-checker, a teller's till)."""
         with self._uow_factory() as uow:
             found = _customer(uow, number)
-        if found.role not in (Role.OPERATOR, Role.ADMIN):
-            raise Forbidden(f"customer {number} is not an operator", customer_number=number)
+        if found.role not in (role, Role.ADMIN):
+            raise Forbidden(f"customer {number} is not an {role.value}"
+                            if role is Role.OPERATOR else f"customer {number} is not a "
+                            f"{role.value}", customer_number=number)
         return found
 
     def set_kyc(self, number: str, status: KycStatus, context: RequestContext) -> Customer:

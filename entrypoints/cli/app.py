@@ -19,6 +19,7 @@ from entrypoints.cli import (
     seed,
     standing_orders,
     statements,
+    teller,
     voice,
 )
 from entrypoints.cli.serve import serve
@@ -41,6 +42,7 @@ app.add_typer(statements.app, name="statements")
 app.add_typer(reversals.app, name="reversals")
 app.add_typer(disputes.app, name="disputes")
 app.add_typer(standing_orders.app, name="standing-orders")
+app.add_typer(teller.app, name="teller")
 app.command()(serve)
 
 

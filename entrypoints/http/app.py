@@ -29,6 +29,7 @@ from entrypoints.http import (
     routes_reminders,
     routes_reversals,
     routes_standing_orders,
+    routes_teller,
     routes_transfers,
     routes_upi,
 )
@@ -120,7 +121,8 @@ def create_app(container: punq.Container, worker_load: WorkerLoad | None = None,
     api = [*routes_auth.routes, *routes_accounts.routes, *routes_upi.routes,
            *routes_operator.routes, *routes_devices.routes, *routes_transfers.routes,
            *routes_beneficiaries.routes, *routes_cards.routes, *routes_reminders.routes,
-           *routes_reversals.routes, *routes_disputes.routes, *routes_standing_orders.routes]
+           *routes_reversals.routes, *routes_disputes.routes, *routes_standing_orders.routes,
+           *routes_teller.routes]
     # The router tries routes in order, paying for each miss, and no two paths here overlap: the API
     # goes first, the busiest endpoints at its head. The OpenAPI document keeps reading order.
     busiest = [*routes_accounts.routes, *routes_transfers.routes]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import TypeVar
 from uuid import UUID
 
@@ -50,6 +50,11 @@ def moment(request: Request, name: str, end_of_day: bool) -> datetime | None:
     """A date (a whole day: its start, or for an end the start of the next) or an RFC 3339
     timestamp with a zone."""
     return _parsed(request, name, lambda text: parsing.day_or_moment(text, end_of_day))
+
+
+def day(request: Request, name: str) -> date | None:
+    """A calendar date YYYY-MM-DD."""
+    return _parsed(request, name, parsing.calendar_date)
 
 
 def account_number(request: Request) -> str:

@@ -118,6 +118,14 @@ class StandingOrderBody:
 
 
 @attrs.frozen
+class CashBody:
+    """Cash paid in or out at the counter."""
+
+    amount: Money
+    description: str = ""
+
+
+@attrs.frozen
 class StatementBody:
     from_: date  # "from" in JSON: the converter renames it
     to: date

@@ -9,6 +9,7 @@ from application.ports import UnitOfWorkFactory
 from application.use_cases import (
     AnswerChallenge,
     Authenticate,
+    CloseTillDay,
     DecideReversal,
     EnrolVoice,
     GetBalance,
@@ -36,6 +37,7 @@ from application.use_cases import (
     RevokeSessions,
     SetUpiPin,
     StreamStatement,
+    TellerCash,
     Throttle,
     TransferMoney,
     VerifyUpiPin,
@@ -83,6 +85,8 @@ class Services:
     work_disputes: WorkDisputes
     disputes: ListDisputes
     standing_orders: ManageStandingOrders
+    teller_cash: TellerCash
+    close_till: CloseTillDay
 
     @classmethod
     def from_container(cls, container: punq.Container) -> Services:

@@ -55,3 +55,26 @@ def test_a_dispute_worked_at_the_command_line(vaani: tuple[CliRunner, str]) -> N
     code, _, err = run(runner, "disputes", "resolve", str(uuid4()), "--outcome", "maybe",
                        "--note", "x", "--operator", operator)
     assert code == 2 and "--outcome" in err
+
+
+def test_a_tellers_day_at_the_command_line(vaani: tuple[CliRunner, str]) -> None:
+    runner, _ = vaani
+    people = as_json(runner, "seed", "demo")["customers"]
+    number = next(p for p in people if p["role"] == "customer")["accounts"][0]["account_number"]
+    operator = next(p for p in people if p["role"] == "operator")["customer_number"]
+    teller = as_json(runner, "customer", "create", "--first-name", "Tara", "--last-name",
+                     "Teller", "--email", "tara@example.in", "--phone", "+919811100078",
+                     "--role", "teller", env={"VAANI_NEW_PASSWORD": "a teller's passphrase"}
+                     )["customer_number"]
+    code, _, err = run(runner, "teller", "deposit", number, "100.00", "--teller", operator)
+    assert code == 6 and "not a teller" in err
+    first = as_json(runner, "teller", "deposit", number, "400.00", "--teller", teller,
+                    "--idempotency-key", "slip-1")
+    again = as_json(runner, "teller", "deposit", number, "400.00", "--teller", teller,
+                    "--idempotency-key", "slip-1")
+    assert again["replayed"] and again["transfer_id"] == first["transfer_id"]
+    as_json(runner, "teller", "withdraw", number, "50.00", "--teller", teller)
+    closed = as_json(runner, "teller", "close-day")["items"]
+    assert [(t["net"]["amount"], t["balanced"]) for t in closed] == [("350.00", True)]
+    code, _, err = run(runner, "teller", "deposit", number, "1.00", "--teller", teller)
+    assert code == 4 and "closed" in err

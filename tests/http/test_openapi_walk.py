@@ -80,7 +80,11 @@ def setup(client: TestClient, bank: punq.Container, clock: SteppingClock) -> dic
     checker = customer(bank, Role.OPERATOR)
     checker_auth = {"Authorization":
                     f"Bearer {login(client, checker.customer_number, 'ops-2')['access_token']}"}
-    return {"checker": checker_auth, "paid": habit[0], "asha": asha, "auth": auth, "tokens": tokens,
+    teller = customer(bank, Role.TELLER)
+    teller_auth = {"Authorization":
+                   f"Bearer {login(client, teller.customer_number, 'till-1')['access_token']}"}
+    return {"teller": teller_auth, "checker": checker_auth, "paid": habit[0], "asha": asha,
+            "auth": auth, "tokens": tokens,
             "source": source, "payee": payee, "card": str(card.id), "device": device_id,
             "held": held, "ops": operator_auth,
             "other_session": other["session_id"]}
@@ -240,6 +244,14 @@ def test_every_documented_status_is_reached(world: dict[str, Any]) -> None:
                 c, "resume"),
             (f"{API}/standing-orders/{{order_id}}/cancel", "post"): lambda c: change_order(
                 c, "cancel"),
+            (f"{API}/teller/accounts/{{account_number}}/deposit", "post"): lambda c: c.post(
+                f"{API}/teller/accounts/{s['source']}/deposit", headers=s["teller"],
+                json={"amount": money}),
+            (f"{API}/teller/accounts/{{account_number}}/withdraw", "post"): lambda c: c.post(
+                f"{API}/teller/accounts/{s['source']}/withdraw", headers=s["teller"],
+                json={"amount": money}),
+            (f"{API}/teller/till", "get"): lambda c: c.get(f"{API}/teller/till",
+                                                          headers=s["teller"]),
             (f"{API}/beneficiaries", "get"): lambda c: c.get(f"{API}/beneficiaries", headers=a),
             (f"{API}/beneficiaries", "post"): add_beneficiary,
             (f"{API}/beneficiaries/{{beneficiary_id}}", "patch"): lambda c: c.patch(
