@@ -10,7 +10,7 @@ from uuid import UUID
 
 from domain.account import Account
 from domain.audit import AuditEvent, AuditHead
-from domain.customer import Customer
+from domain.customer import Customer, KycStatus
 from domain.fraud import StoredAssessment
 from domain.fraud_profile import CounterpartyProfile, CustomerProfile
 from domain.ledger import LedgerEntry
@@ -54,6 +54,8 @@ class AccountRepository(Protocol):
     def of_customer(self, customer_id: UUID) -> list[Account]: ...
     def internal(self, currency: str) -> Account | None: ...
     def all(self) -> Iterator[Account]: ...
+    def set_kyc(self, customer_id: UUID, kyc: KycStatus) -> None:
+        """Every account of the customer takes their new KYC tier."""
 
 
 class TransferRepository(Protocol):
@@ -90,6 +92,8 @@ class LedgerRepository(Protocol):
     def by_transfer(self) -> Iterator[LedgerEntry]:
         """Every entry, in the order of its transfer's id (streamed, not held in memory)."""
     def for_transfer(self, transfer_id: UUID) -> list[LedgerEntry]: ...
+    def debited_since(self, account_id: UUID, since: datetime) -> int:
+        """What the account paid out since then, in minor units (an index range)."""
 
 
 class AuditRepository(Protocol):

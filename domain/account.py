@@ -8,6 +8,7 @@ from uuid import UUID
 
 import attrs
 
+from domain.customer import KycStatus
 from domain.errors import (
     AccountClosed,
     AccountFrozen,
@@ -47,6 +48,9 @@ class Account:
     balance: Money = attrs.field(default=None)
     held: Money = attrs.field(default=None)
     branch_code: str | None = None
+    # The owner's KYC tier, kept on the account so a posting reads it with the row it locks
+    # (domain/kyc.py); the bank's own accounts are never limited by it.
+    kyc: KycStatus = KycStatus.FULL
 
     def __attrs_post_init__(self) -> None:
         if self.balance is None:

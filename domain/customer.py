@@ -27,9 +27,12 @@ class RiskSegment(enum.StrEnum):
 
 
 class KycStatus(enum.StrEnum):
-    PENDING = "pending"
-    VERIFIED = "verified"
-    REJECTED = "rejected"
+    """The customer's KYC tier: what they may do is set by domain/kyc.py."""
+
+    PENDING = "pending"  # not verified yet: receives money, opens and pays nothing
+    MIN = "min"  # minimum KYC (e.g. OTP e-KYC): a small balance and small daily payments
+    FULL = "full"  # verified in full: no KYC limit
+    REJECTED = "rejected"  # verification failed: receives money only
 
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")

@@ -208,3 +208,11 @@ class StandingOrderStateError(DomainError):
 
 class TillClosed(DomainError):
     code = "till_closed"
+
+
+class KycRequired(DomainError):
+    code = "kyc_required"
+
+
+class KycLimitExceeded(DomainError):
+    code = "kyc_limit"

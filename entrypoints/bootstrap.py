@@ -33,6 +33,7 @@ from application.device_possession import DeviceKeyPolicy, DeviceKeyVerifier, De
 from application.fraud import FraudEngine, HoldPolicy
 from application.fraud_screen import FraudScreen, ProfileKeeper
 from application.holds import HoldKeeper
+from application.kyc_gate import KycGate
 from application.password_attempts import PasswordAttempts
 from application.ports import (
     Clock,
@@ -107,6 +108,7 @@ from application.voice_checks import VoiceVerifier
 from application.voice_policy import VoicePolicy
 from domain.branch import OwnBank
 from domain.dispute import DisputePolicy
+from domain.kyc import KycLimits
 from domain.reversal import ReversalPolicy
 from domain.standing_order import StandingOrderPolicy
 from domain.till import BusinessCalendar
@@ -129,7 +131,7 @@ USE_CASES = (
     CreateAuditKey, TakeAuditCheckpoint,
     DevicePossession, IssueDeviceNonce, ReversalPoster, ProposeReversal, DecideReversal,
     ListReversals, OpenDispute, WorkDisputes, ListDisputes, ManageStandingOrders,
-    RunDueStandingOrders, TellerCash, CloseTillDay,
+    RunDueStandingOrders, TellerCash, CloseTillDay, KycGate,
 )
 
 # The read-only work a replica may serve (docs/replicas.md): what a customer reads of their
@@ -222,6 +224,7 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, ids: IdGenerato
     container.register(DisputePolicy, instance=settings.dispute_policy)
     container.register(StandingOrderPolicy, instance=settings.standing_order_policy)
     container.register(BusinessCalendar, instance=BusinessCalendar(settings.bank_zone))
+    container.register(KycLimits, instance=settings.kyc_limits)
     container.register(DeviceKeyPolicy, instance=settings.device_keys)
     container.register(DeviceKeyVerifier, instance=SignatureKeyVerifier())  # WebAuthn: later
     container.register(VoicePolicy, instance=attrs.evolve(

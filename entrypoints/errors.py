@@ -69,6 +69,8 @@ ERRORS: dict[str, Outcome] = {
     "standing_order_not_found": Outcome(404, 3),
     "standing_order_state": Outcome(409, 4),
     "till_closed": Outcome(409, 4),
+    "kyc_required": Outcome(403, 4),
+    "kyc_limit": Outcome(409, 4),
     "challenge_failed": Outcome(401, 6),
     "channel_not_allowed": Outcome(422, 2),
     "audit_trail_broken": Outcome(409, 1),  # as `vaani audit verify` exits on a break

@@ -12,7 +12,8 @@ from adapters.memory.staged import Staged
 from adapters.memory.store import MemoryStore
 from application.ports import DuplicateIdempotencyKey
 from domain.account import Account, AccountType
-from domain.ledger import LedgerEntry
+from domain.customer import KycStatus
+from domain.ledger import EntryType, LedgerEntry
 from domain.transfer import Transfer, TransferStatus
 
 
@@ -48,6 +49,11 @@ class MemoryAccounts:
     def of_customer(self, customer_id: UUID) -> list[Account]:
         return sorted((a for a in self.all() if a.customer_id == customer_id),
                       key=lambda a: a.opened_at)
+
+    def set_kyc(self, customer_id: UUID, kyc: KycStatus) -> None:
+        for account in self.of_customer(customer_id):
+            account.kyc = kyc
+            self._staged.accounts[account.id] = account
 
     def internal(self, currency: str) -> Account | None:
         return next((a for a in self.all()
@@ -147,6 +153,10 @@ class MemoryLedger:
 
     def by_transfer(self) -> Iterator[LedgerEntry]:
         return iter(sorted(self.all_in_order(), key=lambda e: (e.transfer_id, e.entry_type.value)))
+
+    def debited_since(self, account_id: UUID, since: datetime) -> int:
+        return sum(e.amount.minor for e in self._of(account_id)
+                   if e.entry_type is EntryType.DEBIT and e.posted_at >= since)
 
     def for_transfer(self, transfer_id: UUID) -> list[LedgerEntry]:
         with self._store.state:

@@ -31,6 +31,7 @@ accounts = sa.Table(
     sa.Column("held", sa.BigInteger, nullable=False),
     sa.Column("opened_at", UtcDateTime, nullable=False),
     sa.Column("branch_code", sa.String(16), sa.ForeignKey("branches.code"), nullable=True),
+    sa.Column("kyc", sa.String(16), nullable=False, server_default="full"),  # the owner's tier
     # The last line of defence: even a buggy use case cannot overdraw a customer's account.
     sa.CheckConstraint("balance >= 0 OR account_type = 'internal'", name="not_overdrawn"),
     sa.CheckConstraint("held >= 0", name="hold_not_negative"),

@@ -44,7 +44,7 @@ def account_row(a: Account) -> dict[str, Any]:
         "id": a.id, "account_number": a.account_number, "customer_id": a.customer_id,
         "account_type": a.account_type.value, "currency": a.currency, "status": a.status.value,
         "balance": a.balance.minor, "held": a.held.minor, "opened_at": a.opened_at,
-        "branch_code": a.branch_code,
+        "branch_code": a.branch_code, "kyc": a.kyc.value,
     }
 
 
@@ -53,7 +53,7 @@ def to_account(r: Any) -> Account:
         id=r.id, account_number=r.account_number, customer_id=r.customer_id,
         account_type=AccountType(r.account_type), currency=r.currency, opened_at=r.opened_at,
         status=AccountStatus(r.status), balance=Money(r.balance, r.currency),
-        held=Money(r.held, r.currency), branch_code=r.branch_code,
+        held=Money(r.held, r.currency), branch_code=r.branch_code, kyc=KycStatus(r.kyc),
     )
 
 

@@ -14,8 +14,8 @@ from adapters.sql.prepared import Prepared
 from adapters.sql.tables import accounts, customers, ledger_entries, transfers
 from application.ports import DuplicateCustomer, DuplicateIdempotencyKey
 from domain.account import Account, AccountType
-from domain.customer import Customer
-from domain.ledger import LedgerEntry
+from domain.customer import Customer, KycStatus
+from domain.ledger import EntryType, LedgerEntry
 from domain.transfer import Transfer, TransferStatus
 
 _STREAM = {"yield_per": 1000}
@@ -107,6 +107,10 @@ class SqlAccounts:
             _accounts_in(len(numbers), self._lock_rows)
         rows = prepared.all(self._conn, {f"n{i}": n for i, n in enumerate(numbers)})
         return {r.account_number: m.to_account(r) for r in rows}
+
+    def set_kyc(self, customer_id: UUID, kyc: KycStatus) -> None:
+        self._conn.execute(accounts.update().where(accounts.c.customer_id == customer_id),
+                           {"kyc": kyc.value})
 
     def of_customer(self, customer_id: UUID) -> list[Account]:
         query = sa.select(accounts).where(accounts.c.customer_id == customer_id) \
@@ -243,3 +247,9 @@ class SqlLedger:
         query = sa.select(ledger_entries).where(ledger_entries.c.transfer_id == transfer_id) \
             .order_by(ledger_entries.c.sequence)
         return [m.to_entry(r) for r in self._conn.execute(query)]
+
+    def debited_since(self, account_id: UUID, since: datetime) -> int:
+        c = ledger_entries.c
+        return int(self._conn.execute(sa.select(sa.func.coalesce(sa.func.sum(c.amount), 0)).where(
+            c.account_id == account_id, c.posted_at >= since,
+            c.entry_type == EntryType.DEBIT.value)).scalar_one())

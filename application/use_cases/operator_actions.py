@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from uuid import UUID
 
 import attrs
 
@@ -57,6 +58,7 @@ class OperateCustomers:
             customer = _customer(uow, number)
             customer.kyc_status = status
             uow.customers.update(customer)
+            uow.accounts.set_kyc(customer.id, status)  # what their postings are held to
             uow.audit.append(self._audit.event(context, "customer.kyc", customer_id=customer.id,
                                                resource=f"customer:{number}", status=status.value))
             uow.commit()
@@ -97,10 +99,11 @@ class OperateAccounts:
         self._audit = audit
 
     def _act(self, number: str, action: str, change: Callable[[Account], None],
-             context: RequestContext) -> Account:
+             context: RequestContext, owner: UUID | None = None) -> Account:
         with self._uow_factory(write=True) as uow:
             account = uow.accounts.lock([number]).get(number)
-            if account is None or account.customer_id is None:
+            if account is None or account.customer_id is None or (
+                    owner is not None and account.customer_id != owner):
                 raise AccountNotFound(f"account {number} not found", account_number=number)
             change(account)
             uow.accounts.update(account)
@@ -116,9 +119,10 @@ class OperateAccounts:
     def unfreeze(self, number: str, context: RequestContext) -> Account:
         return self._act(number, "unfrozen", Account.unfreeze, context)
 
-    def close(self, number: str, context: RequestContext) -> Account:
-        """Only at zero, with nothing held (the account refuses otherwise)."""
-        return self._act(number, "closed", Account.close, context)
+    def close(self, number: str, context: RequestContext, owner: UUID | None = None) -> Account:
+        """Only at zero, with nothing held (the account refuses otherwise); `owner`: the
+        customer closing their own (someone else's is not found)."""
+        return self._act(number, "closed", Account.close, context, owner)
 
 
 class OperateDevices:

@@ -12,6 +12,7 @@ from application.audit import AuditRecorder
 from application.context import SYSTEM, RequestContext
 from application.fraud import HoldPolicy
 from application.fraud_screen import ProfileKeeper, Screening
+from application.kyc_gate import KycGate
 from application.ports import (
     Clock,
     DuplicateIdempotencyKey,
@@ -103,8 +104,10 @@ class Poster:
     """Posts a request exactly once per idempotency key, with both accounts locked."""
 
     def __init__(self, uow_factory: UnitOfWorkFactory, ids: IdGenerator, clock: Clock,
-                 audit: AuditRecorder, holds: HoldPolicy, profiles: ProfileKeeper) -> None:
+                 audit: AuditRecorder, holds: HoldPolicy, profiles: ProfileKeeper,
+                 kyc: KycGate) -> None:
         self._uow_factory = uow_factory
+        self._kyc = kyc
         self._ids = ids
         self._clock = clock
         self._audit = audit
@@ -140,6 +143,8 @@ class Poster:
             return _replayed(found, fingerprint)
         locked = uow.accounts.lock([request.from_account_number, request.to_account_number])
         source, destination = authorize(uow, locked)
+        now = self._clock.now()
+        self._kyc.check(uow, request.kind, source, destination, request.amount, now)
         screening = None
         if assess is not None:
             # What cannot move is refused before it is scored: an amount in another currency
@@ -150,7 +155,6 @@ class Poster:
         assessment = screening.assessment if screening is not None else None
         scored = screening.profiles if screening is not None else None
         decision = assessment.decision if assessment is not None else Decision.ALLOW
-        now = self._clock.now()
         transfer = decided_transfer(
             decision, new_id=self._ids.new_id, now=now,
             challenge_window=self._holds.challenge_window,

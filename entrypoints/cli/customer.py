@@ -109,7 +109,7 @@ def unfreeze(customer_number: str, as_json: bool = JSON_OPTION) -> None:
 def kyc(customer_number: str,
         status: KycStatus = typer.Argument(..., case_sensitive=False),
         as_json: bool = JSON_OPTION) -> None:
-    """Record the outcome of KYC: pending, verified or rejected."""
+    """Set the customer's KYC tier: pending, min, full or rejected (docs/money-operations.md)."""
     customer = container().resolve(OperateCustomers).set_kyc(customer_number, status,
                                                              operator_context())
     if as_json:

@@ -19,6 +19,7 @@ from starlette.routing import Mount, Route
 from domain.errors import DomainError
 from entrypoints.http import (
     openapi,
+    routes_account_opening,
     routes_accounts,
     routes_auth,
     routes_beneficiaries,
@@ -122,7 +123,7 @@ def create_app(container: punq.Container, worker_load: WorkerLoad | None = None,
            *routes_operator.routes, *routes_devices.routes, *routes_transfers.routes,
            *routes_beneficiaries.routes, *routes_cards.routes, *routes_reminders.routes,
            *routes_reversals.routes, *routes_disputes.routes, *routes_standing_orders.routes,
-           *routes_teller.routes]
+           *routes_teller.routes, *routes_account_opening.routes]
     # The router tries routes in order, paying for each miss, and no two paths here overlap: the API
     # goes first, the busiest endpoints at its head. The OpenAPI document keeps reading order.
     busiest = [*routes_accounts.routes, *routes_transfers.routes]

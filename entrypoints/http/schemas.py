@@ -118,6 +118,15 @@ class StandingOrderBody:
 
 
 @attrs.frozen
+class OpenAccountBody:
+    """An account the customer opens themselves, within their KYC tier."""
+
+    account_type: Literal["savings", "current"]
+    currency: str = "INR"
+    branch_code: str | None = None
+
+
+@attrs.frozen
 class CashBody:
     """Cash paid in or out at the counter."""
 

@@ -29,7 +29,9 @@ from application.use_cases import (
     ManageDevices,
     ManageReminders,
     ManageStandingOrders,
+    OpenAccount,
     OpenDispute,
+    OperateAccounts,
     ProposeReversal,
     RefreshSession,
     RegisterCustomer,
@@ -86,6 +88,8 @@ class Services:
     disputes: ListDisputes
     standing_orders: ManageStandingOrders
     teller_cash: TellerCash
+    open_account: OpenAccount
+    operate_accounts: OperateAccounts
     close_till: CloseTillDay
 
     @classmethod

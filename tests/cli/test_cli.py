@@ -43,6 +43,9 @@ def test_upgrade_seed_open_deposit_verify(vaani: tuple[CliRunner, str]) -> None:
     number = as_json(runner, "customer", "create", "--first-name", "Meera", "--last-name", "Iyer",
                      "--email", "meera@example.in", "--phone", "+919845000001",
                      env={"VAANI_NEW_PASSWORD": "a long enough passphrase"})["customer_number"]
+    code, _, err = run(runner, "account", "open", number, "--type", "current")
+    assert code == 4 and "KYC is pending" in err  # registered, not verified yet
+    assert as_json(runner, "customer", "kyc", number, "full")["kyc_status"] == "full"
     opened = as_json(runner, "account", "open", number, "--type", "current",
                      "--opening-deposit", "1000.00")
     assert opened["balance"] == {"amount": "1000.00", "currency": "INR"}
@@ -227,7 +230,7 @@ def test_operator_customer_account_and_device_commands(vaani: tuple[CliRunner, s
     number, account_number = asha["customer_number"], asha["accounts"][0]["account_number"]
     shown = as_json(runner, "customer", "show", number)
     assert shown["customer_number"] == number and len(shown["accounts"]) == 2
-    assert as_json(runner, "customer", "kyc", number, "verified")["kyc_status"] == "verified"
+    assert as_json(runner, "customer", "kyc", number, "full")["kyc_status"] == "full"
     frozen = as_json(runner, "customer", "freeze", number)
     assert frozen["frozen"] is True and len(frozen["accounts"]) == 2
     code, _, err = run(runner, "account", "deposit", account_number, "1.00")

@@ -6,27 +6,34 @@ import itertools
 
 import punq
 
+from application.context import SYSTEM
 from application.use_cases import (
     CashCommand,
     Deposit,
     OpenAccount,
     OpenAccountCommand,
+    OperateCustomers,
     RegisterCommand,
     RegisterCustomer,
 )
 from domain.account import Account, AccountType
-from domain.customer import Customer, Role
+from domain.customer import Customer, KycStatus, Role
 from domain.money import Money
 
 _people = itertools.count(1)
 PASSWORD = "correct horse battery staple"
 
 
-def customer(bank: punq.Container, role: Role = Role.CUSTOMER, first_name: str = "Test") -> Customer:
+def customer(bank: punq.Container, role: Role = Role.CUSTOMER, first_name: str = "Test",
+             kyc: KycStatus = KycStatus.FULL) -> Customer:
+    """A registered customer whose KYC the bank has completed (unless `kyc` says otherwise)."""
     n = next(_people)
-    return bank.resolve(RegisterCustomer).execute(RegisterCommand(
+    registered = bank.resolve(RegisterCustomer).execute(RegisterCommand(
         first_name=first_name, last_name=f"Person{n}", email=f"person{n}@example.in",
         phone_number=f"+91980{n:07d}", password=PASSWORD, role=role))
+    if kyc is KycStatus.PENDING:
+        return registered
+    return bank.resolve(OperateCustomers).set_kyc(registered.customer_number, kyc, SYSTEM)
 
 
 def account(bank: punq.Container, owner: Customer, opening: str | None = None,
