@@ -112,6 +112,12 @@ def test_every_documented_status_is_reached(world: dict[str, Any]) -> None:
         reversal: dict[str, str] = {}
         dispute: dict[str, str] = {}
         order: dict[str, str] = {}
+        opened: dict[str, str] = {}
+
+        def open_account(c: TestClient) -> Any:
+            response = c.post(f"{API}/accounts", headers=a, json={"account_type": "current"})
+            opened["number"] = response.json()["account_number"]
+            return response
 
         def add_order(c: TestClient) -> Any:
             response = c.post(f"{API}/standing-orders", headers=a, json={
@@ -252,6 +258,9 @@ def test_every_documented_status_is_reached(world: dict[str, Any]) -> None:
                 json={"amount": money}),
             (f"{API}/teller/till", "get"): lambda c: c.get(f"{API}/teller/till",
                                                           headers=s["teller"]),
+            (f"{API}/accounts", "post"): open_account,
+            (f"{API}/accounts/{{account_number}}/close", "post"): lambda c: c.post(
+                f"{API}/accounts/{opened['number']}/close", headers=a),
             (f"{API}/beneficiaries", "get"): lambda c: c.get(f"{API}/beneficiaries", headers=a),
             (f"{API}/beneficiaries", "post"): add_beneficiary,
             (f"{API}/beneficiaries/{{beneficiary_id}}", "patch"): lambda c: c.patch(
