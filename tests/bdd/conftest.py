@@ -13,17 +13,18 @@ import pytest
 from pytest_bdd import given, parsers, then, when
 
 from adapters.voice.resemblyzer_engine import ResemblyzerVoiceEngine
-from application.context import RequestContext
+from application.context import SYSTEM, RequestContext
 from application.ports import UnitOfWorkFactory
 from application.use_cases import (
     GetBalance,
     ListAuditEvents,
+    OperateCustomers,
     RegisterCommand,
     RegisterCustomer,
     TransferCommand,
     TransferMoney,
 )
-from domain.customer import Role
+from domain.customer import KycStatus, Role
 from domain.money import Money
 from entrypoints.bootstrap import bootstrap, prepare_database
 from tests.conftest import settings_for
@@ -64,10 +65,13 @@ def world() -> World:
 @given(parsers.parse('{name} is a customer whose password is "{password}"'))
 def customer_with_password(bdd_bank: punq.Container, world: World, name: str,
                            password: str) -> None:
+    """A customer of the bank: registered, and KYC completed at the branch."""
     n = len(world["people"]) + 1
-    world["people"][name] = bdd_bank.resolve(RegisterCustomer).execute(RegisterCommand(
+    registered = bdd_bank.resolve(RegisterCustomer).execute(RegisterCommand(
         first_name=name, last_name="Feature", email=f"{name.lower()}{n}@example.in",
         phone_number=f"+9198700000{n:02d}", password=password))
+    world["people"][name] = bdd_bank.resolve(OperateCustomers).set_kyc(
+        registered.customer_number, KycStatus.FULL, SYSTEM)
     world["password"] = password
 
 

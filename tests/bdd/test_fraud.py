@@ -16,6 +16,7 @@ from application.use_cases import (
     LogInWithPassword,
     OpenAccount,
     OpenAccountCommand,
+    OperateCustomers,
     RegisterCommand,
     RegisterCustomer,
     ReviewTransfers,
@@ -24,6 +25,7 @@ from application.use_cases import (
     TransferMoney,
 )
 from domain.account import AccountType
+from domain.customer import KycStatus
 from domain.errors import DomainError
 from domain.ledger import Channel
 from domain.money import Money
@@ -55,6 +57,8 @@ def usual_payee(bdd_bank: punq.Container, world: World, bdd_clock: SteppingClock
                 amount: str) -> None:
     ravi = bdd_bank.resolve(RegisterCustomer).execute(RegisterCommand(
         "Ravi", "Feature", "ravi.fraud@example.in", "+919870001111", "a ravi passphrase here"))
+    ravi = bdd_bank.resolve(OperateCustomers).set_kyc(ravi.customer_number, KycStatus.FULL,
+                                                      SYSTEM)
     world["payee"] = bdd_bank.resolve(OpenAccount).execute(OpenAccountCommand(
         ravi.customer_number, AccountType.SAVINGS)).account_number
     for _ in range(5):
