@@ -1,5 +1,5 @@
 """Repositories of the money operations that correct, schedule and count postings: reversals,
-disputes, standing orders and tellers' tills."""
+disputes, standing orders, tellers' tills and interest."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Protocol
 from uuid import UUID
 
 from domain.dispute import Dispute, DisputeStatus
+from domain.interest import Accrual, InterestPosting
 from domain.reversal import Reversal, ReversalStatus
 from domain.standing_order import Occurrence, StandingOrder
 from domain.till import TillClosing, TillEntry
@@ -94,3 +95,27 @@ class TillRepository(Protocol):
         """The day's entries, of one teller or of all."""
     def closing(self, teller_id: UUID, business_date: date) -> TillClosing | None: ...
     def close(self, closing: TillClosing) -> None: ...
+
+
+class DuplicateAccrualDay(Exception):
+    """The day's interest was accrued by another run that committed first."""
+
+
+class InterestRepository(Protocol):
+    """Daily accruals and monthly postings of interest, and the days accrued."""
+
+    def day_accrued(self, day: date) -> bool: ...
+    def mark_day(self, day: date, accounts: int, at: datetime) -> None:
+        """Raises DuplicateAccrualDay when the day is marked already."""
+    def add_accruals(self, accruals: Sequence[Accrual]) -> None: ...
+    def unposted(self, since: date, until: date) -> list[Accrual]:
+        """Accruals dated in [since, until) not yet posted, by account then date."""
+    def mark_posted(self, account_id: UUID, since: date, until: date, month: str) -> None: ...
+    def posting(self, account_id: UUID, month: str) -> InterestPosting | None: ...
+    def last_posting(self, account_id: UUID, before_month: str) -> InterestPosting | None:
+        """The account's latest posting of a month before `before_month` (its carry)."""
+    def add_posting(self, posting: InterestPosting) -> None: ...
+    def postings(self) -> Iterator[InterestPosting]:
+        """Every posting, by account then month (streamed): for `vaani ledger verify`."""
+    def accrued_in(self, account_id: UUID, month: str) -> int:
+        """The sum of the account's accruals posted as `month`."""

@@ -22,8 +22,10 @@ from application.identity_repositories import (
 )
 from application.money_operation_repositories import (
     DisputeRepository,
+    DuplicateAccrualDay,
     DuplicateDispute,
     DuplicateProposal,
+    InterestRepository,
     ReversalRepository,
     StandingOrderRepository,
     TillRepository,
@@ -61,12 +63,14 @@ __all__ = [
     "CustomerRepository",
     "DeviceBindingRepository",
     "DisputeRepository",
+    "DuplicateAccrualDay",
     "DuplicateCustomer",
     "DuplicateDispute",
     "DuplicateIdempotencyKey",
     "DuplicateProposal",
     "FraudRepository",
     "IdGenerator",
+    "InterestRepository",
     "Later",
     "LedgerRepository",
     "LivenessCheck",
@@ -134,6 +138,8 @@ class UnitOfWork(Protocol):
     def standing_orders(self) -> StandingOrderRepository: ...
     @property
     def tills(self) -> TillRepository: ...
+    @property
+    def interest(self) -> InterestRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -21,6 +21,7 @@ class TransferKind(enum.StrEnum):
     DEPOSIT = "deposit"
     WITHDRAWAL = "withdrawal"
     REVERSAL = "reversal"  # from a transfer's payee back to its payer (domain/reversal.py)
+    INTEREST = "interest"  # from the bank's interest-expense account (domain/interest.py)
 
 
 class TransferStatus(enum.StrEnum):

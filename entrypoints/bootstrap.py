@@ -48,6 +48,7 @@ from application.ports import (
 )
 from application.sessions import SessionIssuer
 from application.use_cases import (
+    AccrueInterest,
     AnswerChallenge,
     Authenticate,
     CloseTillDay,
@@ -82,6 +83,7 @@ from application.use_cases import (
     OperateCustomers,
     OperateDevices,
     Poster,
+    PostInterest,
     ProposeReversal,
     RefreshSession,
     RegisterCustomer,
@@ -108,6 +110,7 @@ from application.voice_checks import VoiceVerifier
 from application.voice_policy import VoicePolicy
 from domain.branch import OwnBank
 from domain.dispute import DisputePolicy
+from domain.interest import InterestPolicy
 from domain.kyc import KycLimits
 from domain.reversal import ReversalPolicy
 from domain.standing_order import StandingOrderPolicy
@@ -131,7 +134,7 @@ USE_CASES = (
     CreateAuditKey, TakeAuditCheckpoint,
     DevicePossession, IssueDeviceNonce, ReversalPoster, ProposeReversal, DecideReversal,
     ListReversals, OpenDispute, WorkDisputes, ListDisputes, ManageStandingOrders,
-    RunDueStandingOrders, TellerCash, CloseTillDay, KycGate,
+    RunDueStandingOrders, TellerCash, CloseTillDay, KycGate, AccrueInterest, PostInterest,
 )
 
 # The read-only work a replica may serve (docs/replicas.md): what a customer reads of their
@@ -225,6 +228,7 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, ids: IdGenerato
     container.register(StandingOrderPolicy, instance=settings.standing_order_policy)
     container.register(BusinessCalendar, instance=BusinessCalendar(settings.bank_zone))
     container.register(KycLimits, instance=settings.kyc_limits)
+    container.register(InterestPolicy, instance=settings.interest_policy)
     container.register(DeviceKeyPolicy, instance=settings.device_keys)
     container.register(DeviceKeyVerifier, instance=SignatureKeyVerifier())  # WebAuthn: later
     container.register(VoicePolicy, instance=attrs.evolve(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from domain.errors import DomainError
+from domain.interest import rate_per_million
 from domain.money import Money
 
 
@@ -34,3 +35,12 @@ def amount(env: Mapping[str, str], name: str, default: str) -> str:
         raise ConfigurationError(f"{name} must be an amount such as {default}, got {text!r}"
                                  ) from None
     return text
+
+
+def rate_percent(env: Mapping[str, str], name: str, default: str) -> int:
+    """An annual rate in percent ("3.50"), as parts per million."""
+    text = env.get(name) or default
+    try:
+        return rate_per_million(text)
+    except DomainError as error:
+        raise ConfigurationError(f"{name}: {error.message}") from None

@@ -19,6 +19,7 @@ from application.fraud import HoldPolicy
 from domain.branch import OwnBank
 from domain.customer import PinPolicy
 from domain.dispute import DisputePolicy
+from domain.interest import InterestPolicy
 from domain.kyc import KycLimits
 from domain.ledger import Channel
 from domain.login_attempts import LockoutPolicy
@@ -55,6 +56,7 @@ class Settings:
     dispute_policy: DisputePolicy = attrs.Factory(DisputePolicy)
     standing_order_policy: StandingOrderPolicy = attrs.Factory(StandingOrderPolicy)
     kyc_limits: KycLimits = attrs.Factory(KycLimits)
+    interest_policy: InterestPolicy = attrs.Factory(InterestPolicy)
     cors_origins: tuple[str, ...] = ()  # browser origins allowed to call the API
     own_bank: OwnBank = attrs.Factory(OwnBank)  # the bank's IFSC code (VAANI_BANK_CODE)
     # The calendar of reminders' rules (days, weekdays, months), whatever offset a moment has.

@@ -1,15 +1,19 @@
-"""Reversals, disputes and tills over the memory store. Writers hold the store's writer lock for their whole
-transaction, so a lock is a read and a taken key is found before it is stored twice."""
+"""Reversals, disputes, tills and interest over the memory store. Writers hold the store's
+writer lock for their whole transaction, so a lock is a read and a taken key is found before
+it is stored twice."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from uuid import UUID
+
+import attrs
 
 from adapters.memory.staged import Staged
 from adapters.memory.store import MemoryStore
 from domain.dispute import Dispute, DisputeStatus
+from domain.interest import Accrual, InterestPosting
 from domain.reversal import Reversal, ReversalStatus
 from domain.till import TillClosing, TillEntry
 
@@ -110,3 +114,56 @@ class MemoryTills:
 
     def close(self, closing: TillClosing) -> None:
         self._staged.till_closings[(closing.teller_id, closing.business_date)] = closing
+
+
+class MemoryInterest:
+    def __init__(self, store: MemoryStore, staged: Staged) -> None:
+        self._store, self._staged = store, staged
+
+    def _accruals(self) -> dict[tuple[UUID, date], Accrual]:
+        with self._store.state:
+            return {**self._store.accruals, **self._staged.accruals}
+
+    def _postings(self) -> dict[tuple[UUID, str], InterestPosting]:
+        with self._store.state:
+            return {**self._store.interest_postings, **self._staged.interest_postings}
+
+    def day_accrued(self, day: date) -> bool:
+        with self._store.state:
+            return day in self._store.accrual_days or day in self._staged.accrual_days
+
+    def mark_day(self, day: date, accounts: int, at: datetime) -> None:
+        self._staged.accrual_days[day] = accounts  # the writer's lock: checked just before
+
+    def add_accruals(self, found: Sequence[Accrual]) -> None:
+        for accrual in found:
+            self._staged.accruals[(accrual.account_id, accrual.accrual_date)] = accrual
+
+    def unposted(self, since: date, until: date) -> list[Accrual]:
+        return sorted((a for a in self._accruals().values() if a.posted_month is None
+                       and since <= a.accrual_date < until),
+                      key=lambda a: (a.account_id, a.accrual_date))
+
+    def mark_posted(self, account_id: UUID, since: date, until: date, month: str) -> None:
+        for key, accrual in self._accruals().items():
+            if accrual.account_id == account_id and accrual.posted_month is None \
+                    and since <= accrual.accrual_date < until:
+                self._staged.accruals[key] = attrs.evolve(accrual, posted_month=month)
+
+    def posting(self, account_id: UUID, month: str) -> InterestPosting | None:
+        return self._postings().get((account_id, month))
+
+    def last_posting(self, account_id: UUID, before_month: str) -> InterestPosting | None:
+        earlier = [p for p in self._postings().values()
+                   if p.account_id == account_id and p.month < before_month]
+        return max(earlier, key=lambda p: p.month, default=None)
+
+    def add_posting(self, posting: InterestPosting) -> None:
+        self._staged.interest_postings[(posting.account_id, posting.month)] = posting
+
+    def postings(self) -> Iterator[InterestPosting]:
+        return iter(sorted(self._postings().values(), key=lambda p: (p.account_id, p.month)))
+
+    def accrued_in(self, account_id: UUID, month: str) -> int:
+        return sum(a.numerator for a in self._accruals().values()
+                   if a.account_id == account_id and a.posted_month == month)

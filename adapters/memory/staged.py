@@ -19,6 +19,7 @@ from domain.device import DeviceBinding
 from domain.device_key import DeviceNonce
 from domain.dispute import Dispute
 from domain.fraud import StoredAssessment
+from domain.interest import Accrual, InterestPosting
 from domain.ledger import LedgerEntry
 from domain.login_attempts import LoginAttempts
 from domain.reminder import Notification, Reminder
@@ -61,6 +62,9 @@ class Staged:
     occurrences: dict[tuple[UUID, datetime], Occurrence] = attrs.Factory(dict)
     till_entries: dict[UUID, TillEntry] = attrs.Factory(dict)
     till_closings: dict[tuple[UUID, date], TillClosing] = attrs.Factory(dict)
+    accrual_days: dict[date, int] = attrs.Factory(dict)
+    accruals: dict[tuple[UUID, date], Accrual] = attrs.Factory(dict)
+    interest_postings: dict[tuple[UUID, str], InterestPosting] = attrs.Factory(dict)
 
     def _parts(self) -> tuple[dict | list, ...]:  # type: ignore[type-arg]
         return (self.customers, self.accounts, self.transfers, self.entries, self.audit,
@@ -69,7 +73,8 @@ class Staged:
                 self.fraud_profiles, self.assessments, self.beneficiaries, self.cards,
                 self.reminders, self.notifications, self.branches, self.reversals,
                 self.disputes, self.standing_orders, self.occurrences,
-                self.till_entries, self.till_closings)
+                self.till_entries, self.till_closings, self.accrual_days, self.accruals,
+                self.interest_postings)
 
     def clear(self) -> None:
         for part in self._parts():

@@ -18,6 +18,7 @@ from domain.device import DeviceBinding
 from domain.device_key import DeviceNonce
 from domain.dispute import Dispute
 from domain.fraud import StoredAssessment
+from domain.interest import Accrual, InterestPosting
 from domain.ledger import LedgerEntry
 from domain.login_attempts import LoginAttempts
 from domain.reminder import Notification, Reminder
@@ -64,6 +65,9 @@ class MemoryStore:
     occurrences: dict[tuple[UUID, datetime], Occurrence] = attrs.Factory(dict)
     till_entries: dict[UUID, TillEntry] = attrs.Factory(dict)
     till_closings: dict[tuple[UUID, date], TillClosing] = attrs.Factory(dict)
+    accrual_days: dict[date, int] = attrs.Factory(dict)
+    accruals: dict[tuple[UUID, date], Accrual] = attrs.Factory(dict)
+    interest_postings: dict[tuple[UUID, str], InterestPosting] = attrs.Factory(dict)
     notifications: dict[tuple[UUID, datetime], Notification] = attrs.Factory(dict)
     writer: threading.RLock = attrs.Factory(threading.RLock)
     state: threading.RLock = attrs.Factory(threading.RLock)

@@ -25,6 +25,7 @@ from adapters.memory.identity_repositories import (
 from adapters.memory.ledger_repositories import MemoryAccounts, MemoryLedger, MemoryTransfers
 from adapters.memory.money_operation_repositories import (
     MemoryDisputes,
+    MemoryInterest,
     MemoryReversals,
     MemoryTills,
 )
@@ -60,6 +61,7 @@ class MemoryUnitOfWork:
         self.disputes = MemoryDisputes(store, self._staged)
         self.standing_orders = MemoryStandingOrders(store, self._staged)
         self.tills = MemoryTills(store, self._staged)
+        self.interest = MemoryInterest(store, self._staged)
 
     def __enter__(self) -> Self:
         if self._write:
@@ -119,6 +121,9 @@ class MemoryUnitOfWork:
             store.occurrences.update(staged.occurrences)
             store.till_entries.update(staged.till_entries)
             store.till_closings.update(staged.till_closings)
+            store.accrual_days.update(staged.accrual_days)
+            store.accruals.update(staged.accruals)
+            store.interest_postings.update(staged.interest_postings)
             store.notifications.update(staged.notifications)
             for key, reminder in staged.reminders.items():
                 if reminder is None:

@@ -1,6 +1,6 @@
 """The money operations that correct and schedule postings: reversals (maker-checker
 proposals and the compensating transfers they posted), customers' disputes, standing
-orders with their occurrences, and tellers' tills.
+orders with their occurrences, tellers' tills, and savings interest.
 
 All tables are named together in adapters/sql/tables.py."""
 
@@ -111,4 +111,35 @@ till_closings = sa.Table(
     sa.Column("business_date", sa.Date, primary_key=True),
     sa.Column("closed_at", UtcDateTime, nullable=False),
     sa.Column("closed_by", Uuid, nullable=True),
+)
+
+interest_accrual_days = sa.Table(
+    "interest_accrual_days", metadata,
+    sa.Column("accrual_date", sa.Date, primary_key=True),  # a day accrues once
+    sa.Column("accounts", sa.Integer, nullable=False),
+    sa.Column("accrued_at", UtcDateTime, nullable=False),
+)
+
+interest_accruals = sa.Table(
+    "interest_accruals", metadata,
+    sa.Column("account_id", Uuid, sa.ForeignKey("accounts.id"), primary_key=True),
+    sa.Column("accrual_date", sa.Date, primary_key=True),
+    sa.Column("account_number", sa.String(34), nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("balance", sa.BigInteger, nullable=False),
+    sa.Column("rate_ppm", sa.Integer, nullable=False),
+    sa.Column("numerator", sa.Numeric(38, 0), nullable=False),  # balance x rate: past BIGINT
+    sa.Column("posted_month", sa.String(7), nullable=True),
+    sa.Index("ix_interest_accruals_unposted", "posted_month", "accrual_date"),
+)
+
+interest_postings = sa.Table(
+    "interest_postings", metadata,
+    sa.Column("account_id", Uuid, sa.ForeignKey("accounts.id"), primary_key=True),
+    sa.Column("month", sa.String(7), primary_key=True),  # a month posts once
+    sa.Column("accrued", sa.Numeric(38, 0), nullable=False),
+    sa.Column("carried_in", sa.BigInteger, nullable=False),
+    sa.Column("amount", sa.BigInteger, nullable=False),
+    sa.Column("carried_out", sa.BigInteger, nullable=False),
+    sa.Column("transfer_id", Uuid, sa.ForeignKey("transfers.id"), nullable=True),
 )

@@ -30,6 +30,9 @@ from adapters.sql.identity_tables import (
 from adapters.sql.ledger_tables import accounts, branches, ledger_entries, transfers
 from adapters.sql.money_operation_tables import (
     disputes,
+    interest_accrual_days,
+    interest_accruals,
+    interest_postings,
     reversals,
     standing_order_occurrences,
     standing_orders,
@@ -51,6 +54,9 @@ __all__ = [
     "disputes",
     "fraud_assessments",
     "fraud_profiles",
+    "interest_accrual_days",
+    "interest_accruals",
+    "interest_postings",
     "ledger_entries",
     "login_attempts",
     "metadata",

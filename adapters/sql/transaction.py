@@ -16,6 +16,7 @@ from adapters.sql.cards import SqlCards
 from adapters.sql.disputes import SqlDisputes
 from adapters.sql.fraud import SqlFraud
 from adapters.sql.identity import SqlLoginAttempts, SqlRateLimits, SqlRefreshTokens, SqlSessions
+from adapters.sql.interest import SqlInterest
 from adapters.sql.kept_connections import Connections
 from adapters.sql.made_on_first_use import MadeOnFirstUse
 from adapters.sql.prepared_sending import drop_deferred, send_deferred
@@ -37,7 +38,7 @@ from domain.errors import DomainError
 
 
 class SqlUnitOfWork:
-    # Repositories are made on first use: a request touches two or three of the twenty.
+    # Repositories are made on first use: a request touches two or three of the twenty-one.
     customers = MadeOnFirstUse(SqlCustomers)
     accounts = MadeOnFirstUse(SqlAccounts)
     transfers = MadeOnFirstUse(SqlTransfers)
@@ -58,6 +59,7 @@ class SqlUnitOfWork:
     disputes = MadeOnFirstUse(SqlDisputes)
     standing_orders = MadeOnFirstUse(SqlStandingOrders)
     tills = MadeOnFirstUse(SqlTills)
+    interest = MadeOnFirstUse(SqlInterest)
 
     def __init__(self, engine: Engine, *, guard: WriteGuard | None = None, shared: bool = False,
                  connections: Connections | None = None,

@@ -30,6 +30,12 @@ from application.use_cases.held_transfers import (
     ReviewTransfers,
     TransferView,
 )
+from application.use_cases.interest import (
+    AccrualRun,
+    AccrueInterest,
+    PostingRun,
+    PostInterest,
+)
 from application.use_cases.list_transactions import ListTransactions, TransactionPage
 from application.use_cases.log_in import LogInWithPassword
 from application.use_cases.manage_sessions import (
@@ -79,6 +85,8 @@ from application.use_cases.view_accounts import GetBalance, ListAccounts, ListBr
 from application.use_cases.voice_login import LogInWithVoice
 
 __all__ = [
+    "AccrualRun",
+    "AccrueInterest",
     "AnswerChallenge",
     "AuditPage",
     "AuditReport",
@@ -122,8 +130,10 @@ __all__ = [
     "OperateAccounts",
     "OperateCustomers",
     "OperateDevices",
+    "PostInterest",
     "Poster",
     "PostingResult",
+    "PostingRun",
     "Principal",
     "ProposeReversal",
     "RefreshSession",

@@ -1,15 +1,17 @@
-"""Make sure the bank's internal cash account exists for every currency it books."""
+"""Make sure the bank's internal accounts exist for every currency it books: cash, and the
+interest expense that pays savings interest."""
 
 from __future__ import annotations
 
 from application.ports import Clock, IdGenerator, UnitOfWorkFactory
 from application.use_cases.cash import cash_account_number
 from domain.account import Account, AccountType
+from domain.interest import interest_account_number
 from domain.money import MINOR_DIGITS
 
 
 class EnsureCashAccounts:
-    """Create the missing internal cash accounts; running it again changes nothing."""
+    """Create the missing internal accounts; running it again changes nothing."""
 
     def __init__(self, uow_factory: UnitOfWorkFactory, ids: IdGenerator, clock: Clock) -> None:
         self._uow_factory = uow_factory
@@ -19,8 +21,10 @@ class EnsureCashAccounts:
     def execute(self) -> list[str]:
         created: list[str] = []
         with self._uow_factory(write=True) as uow:
-            for currency in sorted(MINOR_DIGITS):
-                number = cash_account_number(currency)
+            wanted = [(number, currency) for currency in sorted(MINOR_DIGITS)
+                      for number in (cash_account_number(currency),
+                                     interest_account_number(currency))]
+            for number, currency in wanted:
                 if uow.accounts.by_number(number) is None:
                     uow.accounts.add(Account(
                         id=self._ids.new_id(), account_number=number, customer_id=None,

@@ -7,17 +7,17 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from heapq import merge
 from itertools import groupby
-from operator import attrgetter, itemgetter
+from operator import itemgetter
 from typing import Any
 from uuid import UUID
 
 import attrs
 
-from application.ports import UnitOfWork, UnitOfWorkFactory
+from application.operation_checks import check_interest, check_reversals
+from application.ports import UnitOfWorkFactory
 from domain.account import Account
 from domain.audit import AuditEvent, Outcome
 from domain.ledger import EntryType, LedgerEntry
-from domain.money import Money
 from domain.transfer import TransferKind, TransferStatus
 
 # The audit actions of a posting (application/use_cases/postings.py, application/holds.py).
@@ -67,7 +67,8 @@ class VerifyLedger:
                     uow.audit.recorded(POSTED)):
                 transfers += status is not None
                 problems.extend(_check_transfer(transfer_id, status, legs, audited))
-            problems.extend(_check_reversals(uow))
+            problems.extend(check_reversals(uow))
+            problems.extend(check_interest(uow))
         return LedgerReport(len(accounts), entries, transfers, problems.kept)
 
 
@@ -192,28 +193,6 @@ def _check_transfer(transfer_id: UUID, status: TransferStatus | None, legs: list
             found.append(f"audit record {audited.sequence} posted transfer {transfer_id}, which "
                          "the ledger does not hold as posted (removed or altered)")
     return found
-
-
-def _check_reversals(uow: UnitOfWork) -> Iterator[str]:
-    """Each posted reversal moved its amount from the original's payee back to its payer, and
-    a transfer's reversals add up to no more than it moved (few: each is read by its id)."""
-    for transfer_id, group in groupby(uow.reversals.posted(), key=attrgetter("transfer_id")):
-        original = uow.transfers.get(transfer_id)
-        total = 0
-        for reversal in group:
-            posted = uow.transfers.get(reversal.reversal_transfer_id) \
-                if reversal.reversal_transfer_id else None
-            if original is None or posted is None \
-                    or posted.status is not TransferStatus.COMPLETED \
-                    or posted.kind is not TransferKind.REVERSAL or posted.amount != reversal.amount \
-                    or (posted.from_account_id, posted.to_account_id) != \
-                    (original.to_account_id, original.from_account_id):
-                yield (f"reversal {reversal.id} is posted but its transfer does not move "
-                       f"{reversal.amount.format()} back from the original's payee to its payer")
-            total += reversal.amount.minor
-        if original is not None and total > original.amount.minor:
-            yield (f"transfer {original.id} moved {original.amount.format()} but its reversals "
-                   f"add up to {Money(total, original.amount.currency).format()}")
 
 
 def _check_legs(transfer_id: UUID, legs: list[LedgerEntry]) -> list[str]:
