@@ -12,6 +12,7 @@ from entrypoints.cli import (
     devices,
     disputes,
     fraud,
+    interest,
     ledger,
     reminders,
     reversals,
@@ -43,6 +44,7 @@ app.add_typer(reversals.app, name="reversals")
 app.add_typer(disputes.app, name="disputes")
 app.add_typer(standing_orders.app, name="standing-orders")
 app.add_typer(teller.app, name="teller")
+app.add_typer(interest.app, name="interest")
 app.command()(serve)
 
 

@@ -78,3 +78,17 @@ def test_a_tellers_day_at_the_command_line(vaani: tuple[CliRunner, str]) -> None
     assert [(t["net"]["amount"], t["balanced"]) for t in closed] == [("350.00", True)]
     code, _, err = run(runner, "teller", "deposit", number, "1.00", "--teller", teller)
     assert code == 4 and "closed" in err
+
+
+def test_interest_at_the_command_line(vaani: tuple[CliRunner, str]) -> None:
+    runner, _ = vaani
+    as_json(runner, "seed", "demo")
+    first = as_json(runner, "interest", "accrue")
+    assert first["accounts"] == 0 and first["already"] is False  # opened today: no balance yet
+    assert as_json(runner, "interest", "accrue")["already"] is True
+    code, _, err = run(runner, "interest", "accrue", "--date", "2999-01-01")
+    assert code == 2 and "not over yet" in err
+    code, _, err = run(runner, "interest", "post", "--month", "2999-01")
+    assert code == 2 and "not over" in err
+    assert as_json(runner, "interest", "post")["refused"] == []
+    assert run(runner, "ledger", "verify")[0] == 0
