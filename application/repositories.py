@@ -14,7 +14,7 @@ from domain.customer import Customer, KycStatus
 from domain.fraud import StoredAssessment
 from domain.fraud_profile import CounterpartyProfile, CustomerProfile
 from domain.ledger import LedgerEntry
-from domain.transfer import Transfer, TransferStatus
+from domain.transfer import Transfer, TransferQuery, TransferStatus
 
 _T = TypeVar("_T")
 # A read asked now and answered when called, inside the same transaction: what is asked but
@@ -71,6 +71,8 @@ class TransferRepository(Protocol):
     def holding(self, *, expired_by: datetime | None = None,
                 status: TransferStatus | None = None, limit: int = 100) -> list[Transfer]: ...
     def held_totals(self) -> dict[UUID, int]: ...
+    def search(self, query: TransferQuery) -> list[Transfer]:
+        """Transfers matching `query`, newest first (created_at, then id), after its cursor."""
 
 
 class LedgerRepository(Protocol):

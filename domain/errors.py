@@ -216,3 +216,9 @@ class KycRequired(DomainError):
 
 class KycLimitExceeded(DomainError):
     code = "kyc_limit"
+
+
+class ReferenceTaken(DomainError):
+    """The customer already named another transfer with this reference."""
+
+    code = "reference_taken"

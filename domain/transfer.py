@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import json
+import re
 from datetime import datetime
 from uuid import UUID
 
@@ -37,6 +38,26 @@ class TransferStatus(enum.StrEnum):
 
 
 _SORTED = json.JSONEncoder(sort_keys=True).encode  # made once, not per call
+MAX_REFERENCE = 64
+MAX_METADATA = 16
+_KEY = re.compile(r"[A-Za-z0-9_.-]{1,40}")
+
+
+def check_labels(reference: str | None, metadata: tuple[tuple[str, str], ...]) -> None:
+    """A reference and metadata a client may attach to a transfer, strictly bounded."""
+    if reference is not None and not (1 <= len(reference) <= MAX_REFERENCE
+                                      and reference.isprintable() and reference.strip()):
+        raise ValidationError(f"reference must be 1-{MAX_REFERENCE} printable characters",
+                              field="reference")
+    if len(metadata) > MAX_METADATA:
+        raise ValidationError(f"at most {MAX_METADATA} metadata pairs", field="metadata")
+    for key, value in metadata:
+        if not _KEY.fullmatch(key):
+            raise ValidationError(f"metadata key {key[:40]!r} must be 1-40 letters, digits, "
+                                  "'_', '.' or '-'", field="metadata")
+        if not (len(value) <= 200 and value.isprintable()):
+            raise ValidationError(f"metadata value of {key!r} must be at most 200 printable "
+                                  "characters", field="metadata")
 
 
 def request_fingerprint(**fields: object) -> str:
@@ -68,6 +89,8 @@ class Transfer:
     challenge_id: UUID | None = None
     void_reason: str | None = None
     posted_at: datetime | None = None
+    reference: str | None = None  # the client's own reference: unique per customer
+    metadata: tuple[tuple[str, str], ...] = ()  # up to MAX_METADATA key/value pairs
 
 
 def post(
@@ -94,3 +117,31 @@ def post(
     credit = LedgerEntry(id=entry_ids[1], account_id=destination.id, entry_type=EntryType.CREDIT,
                          balance_after=destination_after, **common)  # type: ignore[arg-type]
     return debit, credit
+
+
+@attrs.frozen
+class TransferQuery:
+    """What a search of transfers asks: a customer's own (or, for operators, everyone's), by
+    reference, time, status and amount, newest first, after a position (created_at, id)."""
+
+    customer_id: UUID | None  # None: every customer's (operators)
+    limit: int
+    reference: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    status: TransferStatus | None = None
+    least: Money | None = None
+    most: Money | None = None
+    after: tuple[datetime, UUID] | None = None
+
+    def matches(self, t: Transfer) -> bool:
+        """The same test, for a store without a query language (the memory profile)."""
+        position = (t.created_at, t.id)
+        return ((self.customer_id is None or t.customer_id == self.customer_id)
+                and (self.reference is None or t.reference == self.reference)
+                and (self.since is None or t.created_at >= self.since)
+                and (self.until is None or t.created_at < self.until)
+                and (self.status is None or t.status is self.status)
+                and (self.least is None or t.amount.minor >= self.least.minor)
+                and (self.most is None or t.amount.minor <= self.most.minor)
+                and (self.after is None or position < self.after))

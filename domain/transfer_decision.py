@@ -27,7 +27,8 @@ def decided_transfer(
     challenge_window: timedelta, review_window: timedelta,
     kind: TransferKind, customer_id: UUID | None, idempotency_scope: str | None,
     idempotency_key: str | None, fingerprint: str, source: Account, destination: Account,
-    amount: Money, channel: Channel, description: str,
+    amount: Money, channel: Channel, description: str, reference: str | None = None,
+    metadata: tuple[tuple[str, str], ...] = (),
 ) -> Transfer:
     """The transfer as `decision` leaves it, built once: allowed money posts `now`, a challenge
     or a review holds it until its window ends (a challenge under an id of its own), a block
@@ -49,5 +50,5 @@ def decided_transfer(
         to_account_id=destination.id, to_account_number=destination.account_number,
         amount=amount, channel=channel, description=description,
         created_at=now, hold_expires_at=hold_expires_at, challenge_id=challenge_id,
-        posted_at=posted_at,
+        posted_at=posted_at, reference=reference, metadata=metadata,
     )

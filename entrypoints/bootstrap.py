@@ -93,6 +93,7 @@ from application.use_cases import (
     RevokeSessions,
     RunDueReminders,
     RunDueStandingOrders,
+    SearchTransfers,
     SeedDemo,
     SetUpiPin,
     StreamStatement,
@@ -135,12 +136,14 @@ USE_CASES = (
     DevicePossession, IssueDeviceNonce, ReversalPoster, ProposeReversal, DecideReversal,
     ListReversals, OpenDispute, WorkDisputes, ListDisputes, ManageStandingOrders,
     RunDueStandingOrders, TellerCash, CloseTillDay, KycGate, AccrueInterest, PostInterest,
+    SearchTransfers,
 )
 
 # The read-only work a replica may serve (docs/replicas.md): what a customer reads of their
 # history, and operators' reports. Balances, sessions, the fraud screen's reads and every read
 # a write depends on stay on the primary.
-REPORTS = (ListTransactions, StreamStatement, ListAuditEvents, VerifyLedger, VerifyAuditTrail)
+REPORTS = (ListTransactions, StreamStatement, ListAuditEvents, VerifyLedger, VerifyAuditTrail,
+           SearchTransfers)
 # A replica that does not answer within this is passed over for the primary (postgres/replica.py).
 REPLICA_WAIT_SECONDS = 2.0
 # The table of callers' last writes that `vaani serve --workers N` shares with its workers.

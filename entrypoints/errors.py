@@ -71,6 +71,7 @@ ERRORS: dict[str, Outcome] = {
     "till_closed": Outcome(409, 4),
     "kyc_required": Outcome(403, 4),
     "kyc_limit": Outcome(409, 4),
+    "reference_taken": Outcome(409, 5),
     "challenge_failed": Outcome(401, 6),
     "channel_not_allowed": Outcome(422, 2),
     "audit_trail_broken": Outcome(409, 1),  # as `vaani audit verify` exits on a break

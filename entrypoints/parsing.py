@@ -13,6 +13,7 @@ import base64
 import binascii
 import re
 from datetime import UTC, date, datetime, time, timedelta
+from uuid import UUID
 
 # Old enough for a date of birth or "from the beginning", far enough for any reminder, and
 # short of year 9999, where the day after or a time zone's offset would overflow.
@@ -26,6 +27,8 @@ _MOMENT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[
                      r"(Z|[+-][0-9]{2}:[0-9]{2})")
 _CURSOR = re.compile(r"[A-Za-z0-9_-]{1,40}")
 _CURSOR_TEXT = re.compile(r"v1:([0-9]{1,19})")
+_POSITION = re.compile(r"[A-Za-z0-9_-]{1,100}")
+_POSITION_TEXT = re.compile(r"t1:([0-9]{1,17}):([0-9a-f]{32})")
 
 
 class Refused(ValueError):
@@ -85,6 +88,24 @@ def cursor(text: str) -> int:
         if found is not None and int(found[1]) <= MAX_SEQUENCE:
             return int(found[1])
     raise Refused("is not a cursor this API issued")
+
+
+def position(text: str) -> tuple[int, UUID]:
+    """A page cursor this API issued for a list in time order: base64url of
+    "t1:<microseconds since the epoch>:<the last item's id as 32 hex digits>"."""
+    if _POSITION.fullmatch(text):
+        try:
+            found = _POSITION_TEXT.fullmatch(
+                base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode("ascii"))
+        except (binascii.Error, ValueError):
+            found = None
+        if found is not None:
+            return int(found[1]), UUID(hex=found[2])
+    raise Refused("is not a cursor this API issued")
+
+
+def encode_position(micros: int, item_id: UUID) -> str:
+    return base64.urlsafe_b64encode(f"t1:{micros}:{item_id.hex}".encode()).decode().rstrip("=")
 
 
 def _in_range(day: date) -> date:

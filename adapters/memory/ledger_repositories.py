@@ -13,8 +13,9 @@ from adapters.memory.store import MemoryStore
 from application.ports import DuplicateIdempotencyKey
 from domain.account import Account, AccountType
 from domain.customer import KycStatus
+from domain.errors import ReferenceTaken
 from domain.ledger import EntryType, LedgerEntry
-from domain.transfer import Transfer, TransferStatus
+from domain.transfer import Transfer, TransferQuery, TransferStatus
 
 
 class MemoryAccounts:
@@ -75,6 +76,13 @@ class MemoryTransfers:
             found = self.by_idempotency_key(transfer.idempotency_scope, transfer.idempotency_key)
             if found is not None and found.id != transfer.id:
                 raise DuplicateIdempotencyKey(transfer.idempotency_key)
+        if transfer.reference is not None:
+            named = (transfer.customer_id, transfer.reference)
+            with self._store.state:
+                taken = named in self._store.transfer_references
+            if taken or any((t.customer_id, t.reference) == named
+                            for t in self._staged.transfers.values()):
+                raise ReferenceTaken("this reference names another of your transfers")
         self._staged.transfers[transfer.id] = transfer
 
     def get(self, transfer_id: UUID) -> Transfer | None:
@@ -107,6 +115,10 @@ class MemoryTransfers:
                  and (expired_by is None or (t.hold_expires_at is not None
                                              and t.hold_expires_at <= expired_by))]
         return sorted(found, key=lambda t: t.created_at)[:limit]
+
+    def search(self, query: TransferQuery) -> list[Transfer]:
+        found = [t for t in self._all() if query.matches(t)]
+        return sorted(found, key=lambda t: (t.created_at, t.id), reverse=True)[:query.limit]
 
     def held_totals(self) -> dict[UUID, int]:
         totals: dict[UUID, int] = {}

@@ -40,6 +40,7 @@ class MemoryStore:
     account_ids: dict[str, UUID] = attrs.Factory(dict)
     transfers: dict[UUID, Transfer] = attrs.Factory(dict)
     transfer_keys: dict[tuple[str, str], UUID] = attrs.Factory(dict)
+    transfer_references: dict[tuple[UUID | None, str], UUID] = attrs.Factory(dict)
     entries: list[LedgerEntry] = attrs.Factory(list)
     entries_by_account: dict[UUID, list[LedgerEntry]] = attrs.Factory(dict)
     audit: list[AuditEvent] = attrs.Factory(list)

@@ -90,6 +90,9 @@ class MemoryUnitOfWork:
                 if transfer.idempotency_key is not None and transfer.idempotency_scope is not None:
                     store.transfer_keys[(transfer.idempotency_scope, transfer.idempotency_key)] = \
                         transfer.id
+                if transfer.reference is not None:
+                    store.transfer_references[(transfer.customer_id, transfer.reference)] = \
+                        transfer.id
             for entry in staged.entries:
                 numbered = attrs.evolve(entry, sequence=len(store.entries) + 1)
                 store.entries.append(numbered)

@@ -59,7 +59,13 @@ transfers = sa.Table(
     sa.Column("challenge_id", Uuid, nullable=True),
     sa.Column("void_reason", sa.String(64), nullable=True),
     sa.Column("posted_at", UtcDateTime, nullable=True),
+    sa.Column("reference", sa.String(64), nullable=True),
+    sa.Column("metadata", sa.JSON, nullable=True),
     sa.UniqueConstraint("idempotency_scope", "idempotency_key", name="uq_transfers_idempotency"),
+    # A client's reference names one transfer of theirs (a taken one is refused: 409).
+    sa.Index("uq_transfers_customer_reference", "customer_id", "reference", unique=True),
+    sa.Index("ix_transfers_customer_created", "customer_id", "created_at"),
+    sa.Index("ix_transfers_created", "created_at"),
     sa.Index("ix_transfers_status_hold", "status", "hold_expires_at"),
     sa.CheckConstraint("amount > 0", name="amount_positive"),
     sa.CheckConstraint("from_account_id <> to_account_id", name="distinct_accounts"),

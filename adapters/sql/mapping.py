@@ -67,7 +67,8 @@ def transfer_row(t: Transfer) -> dict[str, Any]:
         "amount": t.amount.minor, "currency": t.amount.currency, "channel": t.channel.value,
         "description": t.description, "created_at": t.created_at,
         "hold_expires_at": t.hold_expires_at, "challenge_id": t.challenge_id,
-        "void_reason": t.void_reason, "posted_at": t.posted_at,
+        "void_reason": t.void_reason, "posted_at": t.posted_at, "reference": t.reference,
+        "metadata": dict(t.metadata) if t.metadata else None,
     }
 
 
@@ -81,6 +82,7 @@ def to_transfer(r: Any) -> Transfer:
         amount=Money(r.amount, r.currency), channel=Channel(r.channel),
         description=r.description, created_at=r.created_at, hold_expires_at=r.hold_expires_at,
         challenge_id=r.challenge_id, void_reason=r.void_reason, posted_at=r.posted_at,
+        reference=r.reference, metadata=tuple(sorted(r.metadata.items())) if r.metadata else (),
     )
 
 

@@ -12,11 +12,12 @@ from sqlalchemy.engine import Connection
 from adapters.sql import mapping as m
 from adapters.sql.prepared import Prepared
 from adapters.sql.tables import accounts, customers, ledger_entries, transfers
+from adapters.sql.transfer_search import search_query
 from application.ports import DuplicateCustomer, DuplicateIdempotencyKey
 from domain.account import Account, AccountType
 from domain.customer import Customer, KycStatus
 from domain.ledger import EntryType, LedgerEntry
-from domain.transfer import Transfer, TransferStatus
+from domain.transfer import Transfer, TransferQuery, TransferStatus
 
 _STREAM = {"yield_per": 1000}
 
@@ -133,6 +134,12 @@ def key_taken(error: BaseException) -> bool:
     return isinstance(error, sa.exc.IntegrityError) and "idempotency" in str(error.orig)
 
 
+def reference_taken(error: BaseException) -> bool:
+    """The write failed because the customer's reference names another transfer."""
+    return isinstance(error, sa.exc.IntegrityError) and (
+        "customer_reference" in str(error.orig) or "transfers.reference" in str(error.orig))
+
+
 class SqlTransfers:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
@@ -183,6 +190,9 @@ class SqlTransfers:
             query = query.where(transfers.c.hold_expires_at <= expired_by)
         query = query.order_by(transfers.c.created_at).limit(limit)
         return [m.to_transfer(r) for r in self._conn.execute(query)]
+
+    def search(self, query: TransferQuery) -> list[Transfer]:
+        return [m.to_transfer(r) for r in self._conn.execute(search_query(query))]
 
     def held_totals(self) -> dict[UUID, int]:
         held = [s.value for s in TransferStatus if s.holds_funds]

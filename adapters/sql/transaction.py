@@ -27,6 +27,7 @@ from adapters.sql.repositories import (
     SqlLedger,
     SqlTransfers,
     key_taken,
+    reference_taken,
 )
 from adapters.sql.reversals import SqlReversals
 from adapters.sql.standing_orders import SqlStandingOrders
@@ -34,7 +35,7 @@ from adapters.sql.tills import SqlTills
 from adapters.sql.voice import SqlDevices, SqlVoice
 from adapters.sql.write_guard import NothingWritten, WriteGuard
 from application.ports import DuplicateIdempotencyKey
-from domain.errors import DomainError
+from domain.errors import DomainError, ReferenceTaken
 
 
 class SqlUnitOfWork:
@@ -109,6 +110,8 @@ class SqlUnitOfWork:
             # A transfer's row is sent with a later statement or the commit (SqlTransfers.add):
             # whichever found the key taken, the caller hears what a race it lost means.
             raise DuplicateIdempotencyKey("another request with this key came first") from exc
+        if exc is not None and reference_taken(exc):
+            raise ReferenceTaken("this reference names another of your transfers") from exc
 
     def _release(self, healthy: bool) -> None:
         try:

@@ -65,6 +65,7 @@ from application.use_cases.reversals import (
 )
 from application.use_cases.run_due_reminders import DueRun, RunDueReminders
 from application.use_cases.run_due_standing_orders import RunDueStandingOrders, StandingRun
+from application.use_cases.search_transfers import SearchTransfers
 from application.use_cases.seed_demo import DemoLogin, SeedDemo
 from application.use_cases.standing_orders import (
     ManageStandingOrders,
@@ -148,6 +149,7 @@ __all__ = [
     "RevokeSessions",
     "RunDueReminders",
     "RunDueStandingOrders",
+    "SearchTransfers",
     "SeedDemo",
     "SetUpiPin",
     "StandingOrderDetails",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Protocol
 from uuid import UUID
@@ -25,10 +26,11 @@ from domain.errors import IdempotencyConflict, TransferNotFound, ValidationError
 from domain.fraud import Assessment, Decision, StoredAssessment
 from domain.ledger import Channel
 from domain.money import Money
-from domain.transfer import Transfer, TransferKind, post, request_fingerprint
+from domain.transfer import Transfer, TransferKind, check_labels, post, request_fingerprint
 from domain.transfer_decision import decided_transfer
 
 MAX_DESCRIPTION = 140
+_SORTED_PAIRS = json.JSONEncoder().encode
 MAX_IDEMPOTENCY_KEY = 255
 
 
@@ -56,12 +58,19 @@ class PostingRequest:
     idempotency_scope: str = ""
     initiated_by: UUID | None = None
     context: RequestContext = SYSTEM
+    reference: str | None = None
+    metadata: tuple[tuple[str, str], ...] = ()
 
     def fingerprint(self) -> str:
+        labels: dict[str, object] = {}  # only when given: keys stored before them still match
+        if self.reference is not None:
+            labels["reference"] = self.reference
+        if self.metadata:
+            labels["metadata"] = _SORTED_PAIRS(sorted(self.metadata))
         return request_fingerprint(
             kind=self.kind, source=self.from_account_number, destination=self.to_account_number,
             amount=self.amount.minor, currency=self.amount.currency, channel=self.channel,
-            description=self.description,
+            description=self.description, **labels,
         )
 
 
@@ -75,6 +84,7 @@ def check_request(request: PostingRequest) -> None:
     if len(request.description) > MAX_DESCRIPTION:
         raise ValidationError(f"description is longer than {MAX_DESCRIPTION} characters",
                               field="description")
+    check_labels(request.reference, request.metadata)
     key = request.idempotency_key
     if key is not None and not (1 <= len(key) <= MAX_IDEMPOTENCY_KEY and key.isprintable()):
         raise ValidationError("Idempotency-Key must be 1-255 printable characters",
@@ -163,7 +173,8 @@ class Poster:
             idempotency_scope=request.idempotency_scope if request.idempotency_key else None,
             idempotency_key=request.idempotency_key, fingerprint=fingerprint, source=source,
             destination=destination, amount=request.amount, channel=request.channel,
-            description=request.description)
+            description=request.description, reference=request.reference,
+            metadata=request.metadata)
         if decision is Decision.ALLOW:
             entries = post(transfer, source, destination, (self._ids.new_id(), self._ids.new_id()))
             uow.transfers.add(transfer)

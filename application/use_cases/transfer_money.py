@@ -30,6 +30,8 @@ class TransferCommand:
     idempotency_key: str | None = None
     context: RequestContext = SYSTEM
     beneficiary_id: UUID | None = None  # instead of to_account_number: pay a saved payee
+    reference: str | None = None  # the client's own, unique per customer (searchable)
+    metadata: tuple[tuple[str, str], ...] = ()
 
 
 class TransferMoney:
@@ -71,7 +73,7 @@ class TransferMoney:
             channel=command.channel, description=command.description,
             idempotency_key=command.idempotency_key,
             idempotency_scope=f"customer:{command.customer_id}", initiated_by=command.customer_id,
-            context=command.context,
+            context=command.context, reference=command.reference, metadata=command.metadata,
         )
 
         def authorize(_: UnitOfWork, locked: dict[str, Account]) -> tuple[Account, Account]:

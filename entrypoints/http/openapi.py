@@ -31,6 +31,8 @@ def _schema(kind: Any) -> dict[str, Any]:
         return {"type": "string", "enum": list(get_args(kind))}
     if origin is list:
         return {"type": "array", "items": _schema(get_args(kind)[0])}
+    if origin is dict:
+        return {"type": "object", "additionalProperties": _schema(get_args(kind)[1])}
     if kind is Money:
         return {"$ref": "#/components/schemas/Money"}
     if inspect.isclass(kind) and issubclass(kind, enum.Enum):

@@ -70,6 +70,8 @@ def transfer(request: Request, who: Principal, raw: bytes) -> Response:
         beneficiary_id=_uuid(body.beneficiary_id) if body.beneficiary_id else None,
         description=body.description, channel=body.channel,
         idempotency_key=request.headers.get("idempotency-key"), context=context(request),
+        reference=body.reference,
+        metadata=tuple(sorted(body.metadata.items())) if body.metadata else (),
     )
     result = bank.transfer.execute(command)
     headers = {"Idempotent-Replayed": "true"} if result.replayed else None

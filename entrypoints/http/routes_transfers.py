@@ -10,17 +10,28 @@ from starlette.routing import Route
 
 from domain.customer import Role
 from domain.errors import TransferNotFound
+from domain.transfer import TransferStatus
+from entrypoints import parsing
 from entrypoints.converters import structure
 from entrypoints.http import views
 from entrypoints.http.audio import audio_bytes
 from entrypoints.http.auth import Handler, accepts, caller, context, requires, services
 from entrypoints.http.device_proofs import device_proof
 from entrypoints.http.offload import offload, offload_heavy
-from entrypoints.http.query import page_limit, path_id, reads
+from entrypoints.http.query import SCHEMAS, page_limit, path_id, reads
 from entrypoints.http.request_body import json_body
 from entrypoints.http.responses import JSONResponse
 from entrypoints.http.reversal_views import reversals_part
 from entrypoints.http.schemas import ChallengeBody
+from entrypoints.http.transfer_query import micros, transfer_query
+
+_SEARCH = {"reference": {"type": "string", "maxLength": 64},
+           "from": SCHEMAS["from"], "to": SCHEMAS["to"],
+           "status": {"type": "string", "enum": [s.value for s in TransferStatus]},
+           "min": {"type": "string", "pattern": r"^[0-9]+(\.[0-9]+)?$"},
+           "max": {"type": "string", "pattern": r"^[0-9]+(\.[0-9]+)?$"},
+           "limit": SCHEMAS["limit"],
+           "cursor": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,100}$"}}
 
 
 def _transfer_id(request: Request) -> UUID:
@@ -37,6 +48,21 @@ async def show(request: Request) -> Response:
     if view.reversals is not None:
         body.update(reversals_part(view.reversals, operator=False))
     return JSONResponse(body)
+
+
+@requires(Role.CUSTOMER, Role.OPERATOR, Role.ADMIN)
+async def search(request: Request) -> Response:
+    """Transfers newest first: a customer's own, every customer's for an operator; by
+    reference, time (from, to), status and amount (min, max, in INR)."""
+    query = transfer_query(request, caller(request))
+    found = await offload(services(request).search_transfers.execute, query)
+    last = found[-1] if len(found) == query.limit else None
+    return JSONResponse({"items": [views.transfer_body(t) for t in found], "next_cursor":
+                         parsing.encode_position(micros(last.created_at), last.id)
+                         if last else None})
+
+
+search.query = _SEARCH  # type: ignore[attr-defined]
 
 
 @accepts(ChallengeBody)
@@ -75,6 +101,7 @@ def _verdict(approve: bool) -> Handler:
 
 
 routes = [
+    Route("/transfers", search, methods=["GET"]),
     Route("/transfers/{transfer_id}", show, methods=["GET"]),
     Route("/transfers/{transfer_id}/challenge", answer_challenge, methods=["POST"]),
     Route("/operator/review", review_queue, methods=["GET"]),

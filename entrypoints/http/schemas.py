@@ -74,6 +74,8 @@ class TransferBody:
     beneficiary_id: str | None = None
     description: str = ""
     channel: Channel = Channel.ONLINE
+    reference: str | None = None  # the client's own: unique among the customer's transfers
+    metadata: dict[str, str] | None = None  # up to 16 pairs
 
 
 @attrs.frozen

@@ -37,6 +37,7 @@ from application.use_cases import (
     RegisterCustomer,
     ReviewTransfers,
     RevokeSessions,
+    SearchTransfers,
     SetUpiPin,
     StreamStatement,
     TellerCash,
@@ -88,6 +89,7 @@ class Services:
     disputes: ListDisputes
     standing_orders: ManageStandingOrders
     teller_cash: TellerCash
+    search_transfers: SearchTransfers
     open_account: OpenAccount
     operate_accounts: OperateAccounts
     close_till: CloseTillDay

@@ -92,6 +92,10 @@ def transfer_body(t: Transfer, assessment: StoredAssessment | None = None) -> di
         body["hold_expires_at"] = rfc3339(t.hold_expires_at)
     if t.void_reason:
         body["void_reason"] = t.void_reason
+    if t.reference is not None:
+        body["reference"] = t.reference
+    if t.metadata:
+        body["metadata"] = dict(t.metadata)
     if assessment is not None:
         a = assessment.assessment
         body["assessment"] = {

@@ -261,6 +261,7 @@ def test_every_documented_status_is_reached(world: dict[str, Any]) -> None:
             (f"{API}/accounts", "post"): open_account,
             (f"{API}/accounts/{{account_number}}/close", "post"): lambda c: c.post(
                 f"{API}/accounts/{opened['number']}/close", headers=a),
+            (f"{API}/transfers", "get"): lambda c: c.get(f"{API}/transfers?limit=5", headers=a),
             (f"{API}/beneficiaries", "get"): lambda c: c.get(f"{API}/beneficiaries", headers=a),
             (f"{API}/beneficiaries", "post"): add_beneficiary,
             (f"{API}/beneficiaries/{{beneficiary_id}}", "patch"): lambda c: c.patch(
