@@ -18,7 +18,7 @@ from tests.support.banking import PASSWORD, customer
 
 
 def test_registration_issues_a_number_and_stores_only_an_argon2id_hash(bank: punq.Container) -> None:
-    asha = customer(bank)
+    asha = customer(bank, kyc=KycStatus.PENDING)  # as registered: KYC is the bank's next step
     assert asha.customer_number.isdigit() and len(asha.customer_number) == 10
     assert asha.kyc_status is KycStatus.PENDING
     with bank.resolve(UnitOfWorkFactory)() as uow:

@@ -69,8 +69,8 @@ def test_history_moves_into_its_months_and_back_out_intact(
     _books_verify(bank)
     engine = bank.resolve(UnitOfWorkFactory).engine  # type: ignore[attr-defined]
     assert downgrade(engine, "0014") == "0014"
+    # The rows only: today's code reads columns the schema of 0014 does not have yet.
     assert _rows_by_partition(url, "ledger_entries") == {"ledger_entries": 6}
-    _books_verify(bank)
     assert upgrade(engine) == head_revision()
     assert _rows_by_partition(url, "ledger_entries") == by_month
     _books_verify(bank)
