@@ -34,8 +34,9 @@ from entrypoints.http import (
     routes_transfers,
     routes_upi,
 )
+from entrypoints.http import response_schemas as shapes
 from entrypoints.http.access_log import AccessLog, LineSink
-from entrypoints.http.auth import public
+from entrypoints.http.auth import public, returns
 from entrypoints.http.middleware import RequestContextMiddleware
 from entrypoints.http.offload import install_executors, offload, remove_executors
 from entrypoints.http.responses import JSONResponse, error_response, on_domain_error, on_http_error
@@ -45,12 +46,14 @@ from entrypoints.http.worker_load import WorkerLoad
 API_PREFIX = "/api/v1"
 
 
+@returns(shapes.HEALTH)
 @public
 async def health(_: Request) -> Response:
     """The process is up (no dependencies checked)."""
     return JSONResponse({"status": "ok"})
 
 
+@returns(shapes.READY)
 @public
 async def ready(request: Request) -> Response:
     """The database answers: 200, else 503."""
@@ -95,11 +98,13 @@ def create_app(container: punq.Container, worker_load: WorkerLoad | None = None,
     services = Services.from_container(container)
     document: dict[str, Any] = {}
 
+    @returns(shapes.OPENAPI)
     @public
     async def openapi_json(_: Request) -> Response:
         """The OpenAPI 3.1 document of this API."""
         return JSONResponse(document)
 
+    @returns(shapes.HTML, "text/html")
     @public
     async def docs(_: Request) -> Response:
         """A page for people listing every endpoint."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -156,6 +156,23 @@ def answers(status: int) -> Callable[[Handler], Handler]:
 
     def mark(handler: Handler) -> Handler:
         handler.status = str(status)  # type: ignore[attr-defined]
+        return handler
+
+    return mark
+
+
+def returns(schema: dict[str, Any], media_type: str = "application/json",
+            also: tuple[int, ...] = ()) -> Callable[[Handler], Handler]:
+    """Declare the body an endpoint's success answers with, for the OpenAPI document and the
+    tests that hold every answer to it; put it above `requires`/`public`. Stacked, each names
+    one more media type the caller may ask for; `also`: more success statuses with this body
+    (202 for a transfer that is held)."""
+
+    def mark(handler: Handler) -> Handler:
+        content = getattr(handler, "content", {})
+        handler.content = {**content, media_type: schema}  # type: ignore[attr-defined]
+        if also:
+            handler.also = tuple(str(s) for s in also)  # type: ignore[attr-defined]
         return handler
 
     return mark

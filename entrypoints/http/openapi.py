@@ -14,7 +14,8 @@ from typing import Any, Literal, get_args, get_origin
 import attrs
 from starlette.routing import Mount, Route
 
-from domain.money import MINOR_DIGITS, Money
+from domain.money import Money
+from entrypoints.http.response_schemas import components
 
 RENAMED = {"from_": "from"}  # Python keywords spelled differently in JSON (see converters.py)
 ERROR = {"$ref": "#/components/responses/Error"}
@@ -66,6 +67,16 @@ def _routes(routes: list[Any], prefix: str = "") -> list[tuple[str, Route]]:
     return found
 
 
+def _success(endpoint: Any, method: str) -> dict[str, Any]:
+    """The success status (and any `also`) with the body `returns` declared: none for a 204."""
+    success: dict[str, Any] = {"description": "success"}
+    content = getattr(endpoint, "content", None)
+    if content:
+        success["content"] = {media: {"schema": schema} for media, schema in content.items()}
+    status = getattr(endpoint, "status", SUCCESS[method])
+    return {code: success for code in (status, *getattr(endpoint, "also", ()))}
+
+
 def build(routes: list[Any], version: str) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for path, route in _routes(routes):
@@ -75,8 +86,7 @@ def build(routes: list[Any], version: str) -> dict[str, Any]:
             operation: dict[str, Any] = {
                 "operationId": f"{method.lower()}_{endpoint.__name__}",
                 "summary": (inspect.getdoc(endpoint) or endpoint.__name__).splitlines()[0],
-                "responses": {getattr(endpoint, "status", SUCCESS[method]): {
-                    "description": "success"}, "default": ERROR},
+                "responses": _success(endpoint, method) | {"default": ERROR},
             }
             if roles or getattr(endpoint, "body", None) or route.param_convertors:
                 operation["responses"]["4XX"] = ERROR  # refused input or caller
@@ -103,10 +113,7 @@ def build(routes: list[Any], version: str) -> dict[str, Any]:
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
                                            "bearerFormat": "JWT"}},
-            "schemas": {"Money": {
-                "type": "object", "additionalProperties": False, "required": ["amount", "currency"],
-                "properties": {"amount": {"type": "string", "pattern": r"^(0|[1-9][0-9]*)(\.[0-9]+)?$"},
-                               "currency": {"type": "string", "enum": sorted(MINOR_DIGITS)}}}},
+            "schemas": components(),
             "responses": {"Error": {"description": "the error envelope", "content": {
                 "application/json": {"schema": {
                     "type": "object", "required": ["meta", "error"], "properties": {

@@ -10,8 +10,9 @@ from application.use_cases import OpenAccountCommand
 from domain.account import AccountType
 from domain.customer import Role
 from entrypoints.converters import structure
+from entrypoints.http import response_schemas as shapes
 from entrypoints.http import views
-from entrypoints.http.auth import accepts, caller, context, requires, services
+from entrypoints.http.auth import accepts, caller, context, requires, returns, services
 from entrypoints.http.offload import offload
 from entrypoints.http.query import account_number
 from entrypoints.http.request_body import json_body
@@ -19,6 +20,7 @@ from entrypoints.http.responses import JSONResponse
 from entrypoints.http.schemas import OpenAccountBody
 
 
+@returns(shapes.ACCOUNT)
 @accepts(OpenAccountBody, 201)
 @requires(Role.CUSTOMER)
 async def open_account(request: Request) -> Response:
@@ -31,6 +33,7 @@ async def open_account(request: Request) -> Response:
     return JSONResponse(views.account(opened), 201)
 
 
+@returns(shapes.ACCOUNT)
 @requires(Role.CUSTOMER)
 async def close_account(request: Request) -> Response:
     """Close one of your accounts: only at zero, with nothing held."""

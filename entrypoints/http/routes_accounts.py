@@ -15,8 +15,9 @@ from domain.ledger import Channel
 from domain.transfer import TransferStatus
 from entrypoints.caller import each_carried
 from entrypoints.converters import structure
+from entrypoints.http import response_schemas as shapes
 from entrypoints.http import views
-from entrypoints.http.auth import accepts, caller, context, requires, requires_blocking, services
+from entrypoints.http.auth import accepts, caller, context, requires, requires_blocking, returns, services
 from entrypoints.http.offload import offload
 from entrypoints.http.query import account_number, moment, page_cursor, page_limit, reads
 from entrypoints.http.request_body import json_body, parse_json
@@ -24,6 +25,7 @@ from entrypoints.http.responses import JSONResponse
 from entrypoints.http.schemas import StatementBody, TransferBody
 
 
+@returns(shapes.ACCOUNTS)
 @requires_blocking(Role.CUSTOMER, reads_only=True, short=True)
 def list_accounts(request: Request, who: Principal, _: bytes) -> Response:
     """The caller's accounts with balances."""
@@ -32,6 +34,7 @@ def list_accounts(request: Request, who: Principal, _: bytes) -> Response:
     return JSONResponse({"items": [views.account(a, branches) for a in found]})
 
 
+@returns(shapes.ACCOUNT)
 @requires_blocking(Role.CUSTOMER, reads_only=True, short=True)
 def balance(request: Request, who: Principal, _: bytes) -> Response:
     """One account's balance and available balance."""
@@ -40,6 +43,7 @@ def balance(request: Request, who: Principal, _: bytes) -> Response:
     return JSONResponse(views.account(account, bank.branches.execute()))
 
 
+@returns(shapes.TRANSACTIONS)
 @reads("limit", "cursor", "from", "to")
 @requires_blocking(Role.CUSTOMER, reads_only=True)
 def transactions(request: Request, who: Principal, _: bytes) -> Response:
@@ -53,6 +57,7 @@ def transactions(request: Request, who: Principal, _: bytes) -> Response:
                          "next_cursor": views.encode_cursor(page.next_before)})
 
 
+@returns(shapes.TRANSFER, also=(202,))  # 202: held, the money set aside meanwhile
 @accepts(TransferBody, 201)
 @requires_blocking(Role.CUSTOMER, short=True)
 def transfer(request: Request, who: Principal, raw: bytes) -> Response:
@@ -95,6 +100,8 @@ def _uuid(text: str) -> UUID:
         raise BeneficiaryNotFound("no such beneficiary") from None
 
 
+@returns(shapes.STATEMENT_CSV, "text/csv")
+@returns(shapes.STATEMENT)
 @accepts(StatementBody)
 @requires(Role.CUSTOMER)
 async def statement(request: Request) -> Response:

@@ -15,6 +15,7 @@ from domain.customer import Customer
 from domain.errors import SessionNotFound, ValidationError
 from domain.timestamps import rfc3339
 from entrypoints.converters import structure
+from entrypoints.http import response_schemas as shapes
 from entrypoints.http import views
 from entrypoints.http.audio import audio_bytes
 from entrypoints.http.auth import (
@@ -26,6 +27,7 @@ from entrypoints.http.auth import (
     context,
     public,
     requires,
+    returns,
     services,
 )
 from entrypoints.http.device_proofs import device_info
@@ -56,6 +58,7 @@ def _tokens(issued: IssuedTokens, customer: Customer | None = None) -> dict[str,
     return body
 
 
+@returns(shapes.CUSTOMER)
 @accepts(RegisterBody, 201)
 @public
 async def register(request: Request) -> Response:
@@ -70,6 +73,7 @@ async def register(request: Request) -> Response:
     return JSONResponse(views.customer(customer), 201)
 
 
+@returns(shapes.LOGIN)
 @accepts(LoginBody)
 @public
 async def login(request: Request) -> Response:
@@ -99,6 +103,7 @@ async def login(request: Request) -> Response:
     return JSONResponse(_tokens(issued, customer), 200, NO_STORE)
 
 
+@returns(shapes.DEVICE_CHALLENGE)
 @accepts(DeviceChallengeBody, 201)
 @public
 async def device_challenge(request: Request) -> Response:
@@ -114,6 +119,7 @@ async def device_challenge(request: Request) -> Response:
                          "message": message.decode()}, 201, NO_STORE)
 
 
+@returns(shapes.TOKENS)
 @accepts(RefreshBody)
 @public
 async def refresh(request: Request) -> Response:
@@ -135,6 +141,7 @@ async def logout(request: Request) -> Response:
     return Response(status_code=204)
 
 
+@returns(shapes.SESSIONS)
 @requires(*ANY_ROLE)
 async def list_sessions(request: Request) -> Response:
     """The caller's active sessions."""
@@ -157,6 +164,7 @@ async def revoke_session(request: Request) -> Response:
     return Response(status_code=204)
 
 
+@returns(shapes.REVOKED)
 @answers(200)
 @requires(*ANY_ROLE)
 async def revoke_all_sessions(request: Request) -> Response:

@@ -16,7 +16,8 @@ from domain.customer import Role
 from domain.errors import BeneficiaryNotFound
 from domain.timestamps import rfc3339
 from entrypoints.converters import structure
-from entrypoints.http.auth import accepts, answers, caller, context, requires, services
+from entrypoints.http import response_schemas as shapes
+from entrypoints.http.auth import accepts, answers, caller, context, requires, returns, services
 from entrypoints.http.offload import offload
 from entrypoints.http.query import path_id
 from entrypoints.http.request_body import json_body
@@ -33,6 +34,7 @@ def _id(request: Request) -> UUID:
     return path_id(request, "beneficiary_id", BeneficiaryNotFound, "beneficiary")
 
 
+@returns(shapes.BENEFICIARIES)
 @requires(Role.CUSTOMER)
 async def list_beneficiaries(request: Request) -> Response:
     """The caller's beneficiaries, favourites first."""
@@ -41,6 +43,7 @@ async def list_beneficiaries(request: Request) -> Response:
     return JSONResponse({"items": [view(b) for b in found]})
 
 
+@returns(shapes.BENEFICIARY)
 @accepts(BeneficiaryDetails, 201)
 @requires(Role.CUSTOMER)
 async def add_beneficiary(request: Request) -> Response:
@@ -51,6 +54,7 @@ async def add_beneficiary(request: Request) -> Response:
     return JSONResponse(view(added), 201)
 
 
+@returns(shapes.BENEFICIARY)
 @accepts(BeneficiaryChanges)
 @requires(Role.CUSTOMER)
 async def update_beneficiary(request: Request) -> Response:

@@ -13,7 +13,8 @@ from domain.card import Card
 from domain.customer import Role
 from domain.errors import CardNotFound
 from domain.timestamps import rfc3339
-from entrypoints.http.auth import caller, context, requires, services
+from entrypoints.http import response_schemas as shapes
+from entrypoints.http.auth import caller, context, requires, returns, services
 from entrypoints.http.offload import offload
 from entrypoints.http.query import path_id
 from entrypoints.http.responses import JSONResponse
@@ -29,6 +30,7 @@ def _id(request: Request) -> UUID:
     return path_id(request, "card_id", CardNotFound, "card")
 
 
+@returns(shapes.CARDS)
 @requires(Role.CUSTOMER)
 async def list_cards(request: Request) -> Response:
     """The caller's cards (masked numbers only)."""
@@ -36,6 +38,7 @@ async def list_cards(request: Request) -> Response:
     return JSONResponse({"items": [view(c) for c in found]})
 
 
+@returns(shapes.CARD)
 @requires(Role.CUSTOMER)
 async def block(request: Request) -> Response:
     """Block a card."""
@@ -45,6 +48,7 @@ async def block(request: Request) -> Response:
     return JSONResponse(view(card))
 
 
+@returns(shapes.CARD)
 @requires(Role.CUSTOMER)
 async def unblock(request: Request) -> Response:
     """Unblock a card."""

@@ -12,9 +12,10 @@ from domain.customer import Role
 from domain.errors import DeviceNotFound
 from domain.timestamps import rfc3339
 from entrypoints.converters import structure
+from entrypoints.http import response_schemas as shapes
 from entrypoints.http import views
 from entrypoints.http.audio import audio_bytes
-from entrypoints.http.auth import accepts, answers, caller, context, requires, services
+from entrypoints.http.auth import accepts, answers, caller, context, requires, returns, services
 from entrypoints.http.device_proofs import device_info, device_proof
 from entrypoints.http.offload import offload, offload_heavy
 from entrypoints.http.query import path_id
@@ -27,6 +28,7 @@ def _device_id(request: Request) -> UUID:
     return path_id(request, "device_id", DeviceNotFound, "device")
 
 
+@returns(shapes.DEVICES)
 @requires(Role.CUSTOMER)
 async def list_devices(request: Request) -> Response:
     """The caller's device bindings."""
@@ -34,6 +36,7 @@ async def list_devices(request: Request) -> Response:
     return JSONResponse({"items": [views.device(b) for b in found]})
 
 
+@returns(shapes.DEVICE)
 @accepts(BindDeviceBody, 201)
 @requires(Role.CUSTOMER)
 async def bind_device(request: Request) -> Response:
@@ -48,6 +51,7 @@ async def bind_device(request: Request) -> Response:
     return JSONResponse(views.device(binding), 201)
 
 
+@returns(shapes.DEVICE)
 @accepts(RenameDeviceBody)
 @requires(Role.CUSTOMER)
 async def rename_device(request: Request) -> Response:
@@ -68,6 +72,7 @@ async def revoke_device(request: Request) -> Response:
     return Response(status_code=204)
 
 
+@returns(shapes.VOICEPRINT)
 @accepts(EnrolVoiceBody, 201)
 @requires(Role.CUSTOMER)
 async def enrol_voice(request: Request) -> Response:

@@ -13,8 +13,9 @@ from domain.customer import Role
 from domain.dispute import DisputeStatus
 from domain.errors import DisputeNotFound, TransferNotFound, ValidationError
 from entrypoints.converters import structure
+from entrypoints.http import response_schemas as shapes
 from entrypoints.http import views
-from entrypoints.http.auth import accepts, caller, context, requires, services
+from entrypoints.http.auth import accepts, caller, context, requires, returns, services
 from entrypoints.http.dispute_views import dispute_body
 from entrypoints.http.offload import offload
 from entrypoints.http.query import SCHEMAS, page_cursor, page_limit, path_id, reads
@@ -28,6 +29,7 @@ def _dispute_id(request: Request) -> UUID:
     return path_id(request, "dispute_id", DisputeNotFound, "dispute")
 
 
+@returns(shapes.DISPUTE)
 @accepts(DisputeBody, 201)
 @requires(Role.CUSTOMER)
 async def open_dispute(request: Request) -> Response:
@@ -40,6 +42,7 @@ async def open_dispute(request: Request) -> Response:
     return JSONResponse(dispute_body(dispute, dispute.opened_at), 201)
 
 
+@returns(shapes.DISPUTES)
 @reads("limit")
 @requires(Role.CUSTOMER)
 async def mine(request: Request) -> Response:
@@ -49,6 +52,7 @@ async def mine(request: Request) -> Response:
     return JSONResponse({"items": [dispute_body(d, now) for d in found]})
 
 
+@returns(shapes.DISPUTE)
 @requires(Role.CUSTOMER)
 async def show(request: Request) -> Response:
     """One of your disputes: its status, deadline and the bank's answer."""
@@ -57,6 +61,7 @@ async def show(request: Request) -> Response:
     return JSONResponse(dispute_body(found, now))
 
 
+@returns(shapes.CASES)
 @requires(Role.OPERATOR, Role.ADMIN)
 async def queue(request: Request) -> Response:
     """Cases by deadline, soonest first; `status`, and `overdue=true` for those past it."""
@@ -81,6 +86,7 @@ queue.query = {"limit": SCHEMAS["limit"], "cursor": SCHEMAS["cursor"],  # type: 
                "overdue": {"type": "boolean", "default": False}}
 
 
+@returns(shapes.CASE)
 @requires(Role.OPERATOR, Role.ADMIN)
 async def case(request: Request) -> Response:
     """One case, with who works it and its refund."""
@@ -88,6 +94,7 @@ async def case(request: Request) -> Response:
     return JSONResponse(dispute_body(found, now, operator=True))
 
 
+@returns(shapes.CASE)
 @requires(Role.OPERATOR, Role.ADMIN)
 async def investigate(request: Request) -> Response:
     """Take a case: it is investigating, and yours."""
@@ -96,6 +103,7 @@ async def investigate(request: Request) -> Response:
     return JSONResponse(dispute_body(taken, taken.updated_at, operator=True))
 
 
+@returns(shapes.CASE)
 @accepts(DisputeResolutionBody)
 @requires(Role.OPERATOR, Role.ADMIN)
 async def resolve(request: Request) -> Response:

@@ -7,13 +7,15 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from domain.customer import Role
+from entrypoints.http import response_schemas as shapes
 from entrypoints.http import views
-from entrypoints.http.auth import requires, services
+from entrypoints.http.auth import requires, returns, services
 from entrypoints.http.offload import offload
 from entrypoints.http.query import page_cursor, page_limit, reads
 from entrypoints.http.responses import JSONResponse
 
 
+@returns(shapes.AUDIT_PAGE)
 @reads("limit", "cursor")
 @requires(Role.OPERATOR, Role.ADMIN)
 async def audit(request: Request) -> Response:

@@ -15,8 +15,9 @@ from domain.errors import ReminderNotFound
 from domain.reminder import Reminder
 from domain.timestamps import rfc3339
 from entrypoints.converters import structure
+from entrypoints.http import response_schemas as shapes
 from entrypoints.http import views
-from entrypoints.http.auth import accepts, answers, caller, context, requires, services
+from entrypoints.http.auth import accepts, answers, caller, context, requires, returns, services
 from entrypoints.http.offload import offload
 from entrypoints.http.query import path_id
 from entrypoints.http.request_body import json_body
@@ -35,6 +36,7 @@ def _id(request: Request) -> UUID:
     return path_id(request, "reminder_id", ReminderNotFound, "reminder")
 
 
+@returns(shapes.REMINDERS)
 @requires(Role.CUSTOMER)
 async def list_reminders(request: Request) -> Response:
     """The caller's reminders, soonest first."""
@@ -42,6 +44,7 @@ async def list_reminders(request: Request) -> Response:
     return JSONResponse({"items": [view(r) for r in found]})
 
 
+@returns(shapes.REMINDER)
 @accepts(ReminderDetails, 201)
 @requires(Role.CUSTOMER)
 async def add_reminder(request: Request) -> Response:
@@ -53,6 +56,7 @@ async def add_reminder(request: Request) -> Response:
     return JSONResponse(view(added), 201)
 
 
+@returns(shapes.REMINDER)
 @accepts(ReminderStatusBody)
 @requires(Role.CUSTOMER)
 async def set_status(request: Request) -> Response:

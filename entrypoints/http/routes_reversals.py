@@ -13,8 +13,9 @@ from domain.customer import Role
 from domain.errors import ReversalNotFound, TransferNotFound, ValidationError
 from domain.reversal import ReversalStatus
 from entrypoints.converters import structure
+from entrypoints.http import response_schemas as shapes
 from entrypoints.http import views
-from entrypoints.http.auth import Handler, accepts, context, requires, services
+from entrypoints.http.auth import Handler, accepts, context, requires, returns, services
 from entrypoints.http.offload import offload
 from entrypoints.http.query import SCHEMAS, page_cursor, page_limit, path_id
 from entrypoints.http.request_body import json_body
@@ -29,6 +30,7 @@ def _reversal_id(request: Request) -> UUID:
     return path_id(request, "reversal_id", ReversalNotFound, "reversal")
 
 
+@returns(shapes.REVERSAL)
 @accepts(ReversalBody, 201)
 @requires(Role.OPERATOR, Role.ADMIN)
 async def propose(request: Request) -> Response:
@@ -42,6 +44,7 @@ async def propose(request: Request) -> Response:
     return JSONResponse(reversal_body(reversal, reversal.decided_at or reversal.proposed_at), 201)
 
 
+@returns(shapes.REVERSALS)
 @requires(Role.OPERATOR, Role.ADMIN)
 async def queue(request: Request) -> Response:
     """Reversals, newest first; `status=pending_approval` is the approvers' queue."""
@@ -61,6 +64,7 @@ queue.query = {"limit": SCHEMAS["limit"], "cursor": SCHEMAS["cursor"],  # type: 
                "status": _STATUS}
 
 
+@returns(shapes.REVERSAL)
 @requires(Role.OPERATOR, Role.ADMIN)
 async def show(request: Request) -> Response:
     """One reversal, with who proposed and decided it and why."""
@@ -69,6 +73,7 @@ async def show(request: Request) -> Response:
 
 
 def _decision(approve: bool) -> Handler:
+    @returns(shapes.REVERSAL)
     @requires(Role.OPERATOR, Role.ADMIN)
     async def decide(request: Request) -> Response:
         decide_reversal = services(request).decide_reversal

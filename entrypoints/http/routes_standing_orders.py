@@ -12,7 +12,8 @@ from application.use_cases import StandingOrderDetails
 from domain.customer import Role
 from domain.errors import BeneficiaryNotFound, ReminderNotFound, StandingOrderNotFound
 from entrypoints.converters import structure
-from entrypoints.http.auth import Handler, accepts, caller, context, requires, services
+from entrypoints.http import response_schemas as shapes
+from entrypoints.http.auth import Handler, accepts, caller, context, requires, returns, services
 from entrypoints.http.offload import offload
 from entrypoints.http.query import path_id
 from entrypoints.http.request_body import json_body
@@ -35,6 +36,7 @@ def _uuid(text: str | None, missing: type[BeneficiaryNotFound] | type[ReminderNo
         raise missing(f"no such {what}") from None
 
 
+@returns(shapes.ORDER)
 @accepts(StandingOrderBody, 201)
 @requires(Role.CUSTOMER)
 async def add(request: Request) -> Response:
@@ -51,6 +53,7 @@ async def add(request: Request) -> Response:
     return JSONResponse(order_body(added), 201)
 
 
+@returns(shapes.ORDERS)
 @requires(Role.CUSTOMER)
 async def listing(request: Request) -> Response:
     """Your standing orders, newest first."""
@@ -58,6 +61,7 @@ async def listing(request: Request) -> Response:
     return JSONResponse({"items": [order_body(o) for o in found]})
 
 
+@returns(shapes.ORDER_DETAIL)
 @requires(Role.CUSTOMER)
 async def show(request: Request) -> Response:
     """One standing order and its latest occurrences (paid, retrying, failed, held)."""
@@ -68,6 +72,7 @@ async def show(request: Request) -> Response:
 
 
 def _change(verb: str, doc: str) -> Handler:
+    @returns(shapes.ORDER)
     @requires(Role.CUSTOMER)
     async def change(request: Request) -> Response:
         act = getattr(services(request).standing_orders, verb)

@@ -10,8 +10,9 @@ from application.use_cases import TellerCommand
 from domain.customer import Role
 from domain.till import CashKind
 from entrypoints.converters import structure
+from entrypoints.http import response_schemas as shapes
 from entrypoints.http import views
-from entrypoints.http.auth import Handler, accepts, caller, context, requires, services
+from entrypoints.http.auth import Handler, accepts, caller, context, requires, returns, services
 from entrypoints.http.offload import offload
 from entrypoints.http.query import account_number, day
 from entrypoints.http.request_body import json_body
@@ -23,6 +24,7 @@ _DATE = {"type": "string", "format": "date"}
 
 
 def _cash(kind: CashKind) -> Handler:
+    @returns(shapes.TRANSFER)
     @accepts(CashBody, 201)
     @requires(Role.TELLER, Role.ADMIN)
     async def move(request: Request) -> Response:
@@ -40,6 +42,7 @@ def _cash(kind: CashKind) -> Handler:
     return move
 
 
+@returns(shapes.TILLS)
 @requires(Role.TELLER, Role.ADMIN)
 async def till(request: Request) -> Response:
     """Your till: what you took in and paid out on a day (today by default), by currency."""

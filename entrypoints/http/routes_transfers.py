@@ -13,9 +13,10 @@ from domain.errors import TransferNotFound
 from domain.transfer import TransferStatus
 from entrypoints import parsing
 from entrypoints.converters import structure
+from entrypoints.http import response_schemas as shapes
 from entrypoints.http import views
 from entrypoints.http.audio import audio_bytes
-from entrypoints.http.auth import Handler, accepts, caller, context, requires, services
+from entrypoints.http.auth import Handler, accepts, caller, context, requires, returns, services
 from entrypoints.http.device_proofs import device_proof
 from entrypoints.http.offload import offload, offload_heavy
 from entrypoints.http.query import SCHEMAS, page_limit, path_id, reads
@@ -38,6 +39,7 @@ def _transfer_id(request: Request) -> UUID:
     return path_id(request, "transfer_id", TransferNotFound, "transfer")
 
 
+@returns(shapes.TRANSFER_DETAIL)
 @requires(Role.CUSTOMER)
 async def show(request: Request) -> Response:
     """A transfer's status, its fraud assessment, and its reversals."""
@@ -50,6 +52,7 @@ async def show(request: Request) -> Response:
     return JSONResponse(body)
 
 
+@returns(shapes.TRANSFER_PAGE)
 @requires(Role.CUSTOMER, Role.OPERATOR, Role.ADMIN)
 async def search(request: Request) -> Response:
     """Transfers newest first: a customer's own, every customer's for an operator; by
@@ -65,6 +68,7 @@ async def search(request: Request) -> Response:
 search.query = _SEARCH  # type: ignore[attr-defined]
 
 
+@returns(shapes.TRANSFER)
 @accepts(ChallengeBody)
 @requires(Role.CUSTOMER)
 async def answer_challenge(request: Request) -> Response:
@@ -78,6 +82,7 @@ async def answer_challenge(request: Request) -> Response:
     return JSONResponse(views.transfer_body(settled))
 
 
+@returns(shapes.TRANSFERS)
 @reads("limit")
 @requires(Role.OPERATOR, Role.ADMIN)
 async def review_queue(request: Request) -> Response:
@@ -88,6 +93,7 @@ async def review_queue(request: Request) -> Response:
 
 def _verdict(approve: bool) -> Handler:
     """The operator's approve or reject endpoint: one body, two verdicts."""
+    @returns(shapes.TRANSFER)
     @requires(Role.OPERATOR, Role.ADMIN)
     async def decide(request: Request) -> Response:
         settled = await offload(services(request).review.decide, _transfer_id(request),

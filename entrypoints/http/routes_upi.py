@@ -8,13 +8,15 @@ from starlette.routing import Route
 
 from domain.customer import Role
 from entrypoints.converters import structure
-from entrypoints.http.auth import accepts, caller, context, requires, services
+from entrypoints.http import response_schemas as shapes
+from entrypoints.http.auth import accepts, caller, context, requires, returns, services
 from entrypoints.http.offload import offload_heavy
 from entrypoints.http.request_body import json_body
 from entrypoints.http.responses import JSONResponse
 from entrypoints.http.schemas import SetPinBody, VerifyPinBody
 
 
+@returns(shapes.PIN_SET)
 @accepts(SetPinBody)
 @requires(Role.CUSTOMER)
 async def set_pin(request: Request) -> Response:
@@ -25,6 +27,7 @@ async def set_pin(request: Request) -> Response:
     return JSONResponse({"upi_pin_set": True})
 
 
+@returns(shapes.PIN_VERIFIED)
 @accepts(VerifyPinBody)
 @requires(Role.CUSTOMER)
 async def verify_pin(request: Request) -> Response:

@@ -11,6 +11,7 @@ from starlette.testclient import TestClient
 
 from application.use_cases import SeedDemo, generate_statement
 from tests.http.conftest import API, log_in
+from tests.http.contract import assert_documented
 from tests.http.test_errors_and_headers import assert_envelope
 from tests.support.banking import account, customer
 
@@ -109,12 +110,17 @@ def test_statement_as_json_and_csv(client: TestClient, asha: Asha) -> None:
                       "description": "=HYPERLINK(\"http://evil\")"})
     url = f"{API}/accounts/{savings}/statement/download"
     body = {"from": "2026-11-01", "to": "2026-11-30"}
-    statement = client.post(url, headers=headers, json=body).json()
+    as_json = client.post(url, headers=headers, json=body)
+    assert_documented(client, "post", f"{API}/accounts/{{account_number}}/statement/download",
+                      as_json)
+    statement = as_json.json()
     assert statement["opening_balance"] == money("0.00")
     assert statement["closing_balance"] == money("900.00")
     assert len(statement["entries"]) == 2
     response = client.post(url, headers=headers, json={**body, "format": "csv"})
     assert response.headers["content-type"].startswith("text/csv")
+    assert_documented(client, "post", f"{API}/accounts/{{account_number}}/statement/download",
+                      response)
     rows = list(csv.reader(io.StringIO(response.text)))
     assert rows[0][0] == "posted_at" and rows[1][2] == "opening_balance"
     assert rows[-1][2] == "closing_balance" and rows[-1][5] == "900.00"
@@ -148,6 +154,8 @@ def test_a_statement_of_many_pages_is_one_document(client: TestClient, asha: Ash
 def test_accounts_show_their_branch(client: TestClient, bank: punq.Container) -> None:
     asha = bank.resolve(SeedDemo).execute()[0]
     headers = log_in(client, asha.customer.customer_number, asha.password)
-    items = client.get(f"{API}/accounts", headers=headers).json()["items"]
+    listing = client.get(f"{API}/accounts", headers=headers)
+    assert_documented(client, "get", f"{API}/accounts", listing)
+    items = listing.json()["items"]
     assert {i["branch"]["code"] for i in items} == {"MUM001", "BLR001"}
     assert all(i["branch"]["ifsc"].startswith("VAAN0") for i in items)

@@ -9,6 +9,7 @@ import punq
 from starlette.testclient import TestClient
 
 from tests.http.conftest import API, log_in
+from tests.http.contract import assert_documented
 from tests.http.test_errors_and_headers import assert_envelope
 from tests.support.banking import account, customer
 from tests.support.clock import SteppingClock
@@ -24,6 +25,7 @@ def test_add_list_update_delete(client: TestClient, bank: punq.Container) -> Non
     upi = client.post(f"{API}/beneficiaries", headers=headers, json={
         "name": "Milk shop", "upi_id": "milkshop@okaxis", "favourite": True})
     assert upi.status_code == 201
+    assert_documented(client, "post", f"{API}/beneficiaries", upi)  # no account, no IFSC
     listed = client.get(f"{API}/beneficiaries", headers=headers).json()["items"]
     assert [b["name"] for b in listed] == ["Milk shop", "Ravi Kumar"]  # favourites first
     assert client.get(f"{API}/beneficiaries", headers=theirs).json()["items"] == []

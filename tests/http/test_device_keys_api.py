@@ -20,6 +20,7 @@ from entrypoints.http.app import create_app
 from entrypoints.settings import load_settings
 from tests.conftest import PROFILES, TEST_ENV, database_url_for, settings_for
 from tests.http.conftest import API
+from tests.http.contract import assert_documented
 from tests.http.test_devices_and_voice_api import (
     ASHA_HZ,
     PHONE_KEY,
@@ -127,7 +128,9 @@ def test_a_key_is_registered_at_binding_and_only_a_proven_rebinding_changes_it(
     number = asha.customer_number
     headers = password_login(client, number)
     enrol(client, headers)
-    listed = client.get(f"{API}/device-bindings", headers=headers).json()["items"]
+    listing = client.get(f"{API}/device-bindings", headers=headers)
+    assert_documented(client, "get", f"{API}/device-bindings", listing)
+    listed = listing.json()["items"]
     assert listed[0]["key_algorithm"] == "ed25519"
     thief = DeviceKeyPair("es256")
     password_login(client, number, key=thief)  # a password alone does not re-key the phone...

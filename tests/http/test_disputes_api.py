@@ -8,6 +8,7 @@ from starlette.testclient import TestClient
 
 from domain.customer import Role
 from tests.http.conftest import API, log_in
+from tests.http.contract import assert_documented
 from tests.http.test_errors_and_headers import assert_envelope
 from tests.support.banking import account, customer
 
@@ -42,8 +43,11 @@ def test_a_dispute_from_opening_to_refund(client: TestClient, bank: punq.Contain
     resolved = client.post(f"{API}/operator/disputes/{case['dispute_id']}/resolve", headers=ops,
                            json={"outcome": "refunded", "note": "refunded: merchant agreed"})
     assert resolved.status_code == 200, resolved.text
-    assert resolved.json()["status"] == "resolved_refunded"
-    seen = client.get(f"{API}/disputes/{case['dispute_id']}", headers=owner).json()
+    assert resolved.json()["status"] == "resolved_refunded" and resolved.json()["reversal_id"]
+    assert_documented(client, "post", f"{API}/operator/disputes/{{dispute_id}}/resolve", resolved)
+    seen_response = client.get(f"{API}/disputes/{case['dispute_id']}", headers=owner)
+    assert_documented(client, "get", f"{API}/disputes/{{dispute_id}}", seen_response)
+    seen = seen_response.json()
     assert seen["resolution"] == "refunded: merchant agreed"
     balance = client.get(f"{API}/accounts/{source}/balance", headers=owner).json()
     assert balance["balance"]["amount"] == "5000.00"

@@ -9,6 +9,7 @@ from starlette.testclient import TestClient
 
 from domain.customer import Role
 from tests.http.conftest import API, log_in
+from tests.http.contract import assert_documented
 from tests.http.test_errors_and_headers import assert_envelope
 from tests.support.banking import account, customer
 from tests.support.clock import SteppingClock
@@ -40,17 +41,21 @@ def test_a_challenged_transfer_is_202_and_posts_after_the_pin(
     held = client.post(f"{API}/accounts/{source}/transfer", headers=headers,
                        json={"to_account_number": payee, "amount": money("5000.00")})
     assert held.status_code == 202, held.text
+    assert_documented(client, "post", f"{API}/accounts/{{account_number}}/transfer", held)
     body = held.json()
     assert body["status"] == "challenge_required"
     assert body["challenge"]["methods"] == ["voice", "pin"] and body["challenge"]["expires_at"]
     balance = client.get(f"{API}/accounts/{source}/balance", headers=headers).json()
     assert balance["available_balance"] == money("94500.00")
-    shown = client.get(f"{API}/transfers/{body['transfer_id']}", headers=headers).json()
+    shown_response = client.get(f"{API}/transfers/{body['transfer_id']}", headers=headers)
+    assert_documented(client, "get", f"{API}/transfers/{{transfer_id}}", shown_response)
+    shown = shown_response.json()
     assert shown["assessment"]["decision"] == "challenge"
     assert any(r["code"] == "amount_anomaly" for r in shown["assessment"]["reasons"])
     answered = client.post(f"{API}/transfers/{body['transfer_id']}/challenge", headers=headers,
                            json={"pin": "4826"})
     assert answered.status_code == 200 and answered.json()["status"] == "completed"
+    assert_documented(client, "post", f"{API}/transfers/{{transfer_id}}/challenge", answered)
     again = client.post(f"{API}/transfers/{body['transfer_id']}/challenge", headers=headers,
                         json={"pin": "4826"})
     assert_envelope(again, 409, "transfer_not_held")
@@ -68,7 +73,9 @@ def test_a_failed_challenge_voids_and_others_see_nothing(
                                 json={"pin": "4826"}), 404, "transfer_not_found")
     assert_envelope(client.post(f"{API}/transfers/{transfer_id}/challenge", headers=headers,
                                 json={"pin": "1357"}), 401, "pin_invalid")
-    assert client.get(f"{API}/transfers/{transfer_id}", headers=headers).json()["status"] == "voided"
+    voided = client.get(f"{API}/transfers/{transfer_id}", headers=headers)
+    assert voided.json()["status"] == "voided" and voided.json()["void_reason"]
+    assert_documented(client, "get", f"{API}/transfers/{{transfer_id}}", voided)
     balance = client.get(f"{API}/accounts/{source}/balance", headers=headers).json()
     assert balance["balance"] == balance["available_balance"] == money("99500.00")
 
@@ -82,12 +89,15 @@ def test_review_by_an_operator_and_a_block(client: TestClient, bank: punq.Contai
     assert held.status_code == 202 and held.json()["status"] == "pending_review"
     operator = log_in(client, customer(bank, Role.OPERATOR).customer_number)
     assert_envelope(client.get(f"{API}/operator/review", headers=headers), 403, "forbidden")
-    queue = client.get(f"{API}/operator/review", headers=operator).json()["items"]
+    queue_response = client.get(f"{API}/operator/review", headers=operator)
+    assert_documented(client, "get", f"{API}/operator/review", queue_response)
+    queue = queue_response.json()["items"]
     assert [q["transfer_id"] for q in queue] == [held.json()["transfer_id"]]
     assert queue[0]["assessment"]["score"] >= 70
     rejected = client.post(f"{API}/operator/review/{held.json()['transfer_id']}/reject",
                            headers=operator)
     assert rejected.status_code == 200 and rejected.json()["status"] == "voided"
+    assert_documented(client, "post", f"{API}/operator/review/{{transfer_id}}/reject", rejected)
     blocked = client.post(f"{API}/accounts/{source}/transfer", headers=headers, json={
         "to_account_number": payee, "amount": money("100.00")})
     assert_envelope(blocked, 403, "transfer_blocked")

@@ -13,6 +13,7 @@ from domain.customer import Role
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
 from tests.http.conftest import API, log_in
+from tests.http.contract import assert_documented
 from tests.http.test_errors_and_headers import assert_envelope
 from tests.support.banking import PASSWORD, account, customer
 from tests.support.clock import SteppingClock
@@ -191,6 +192,7 @@ def test_register_keeps_only_the_last_four_aadhaar_digits(client: TestClient) ->
     assert response.status_code == 201, response.text
     assert response.json()["aadhaar"] == "XXXX XXXX 0001"
     assert response.json()["pan"] == "ABXXXXXX4F"
+    assert_documented(client, "post", f"{API}/auth/register", response)
 
 
 def test_logins_are_rate_limited_per_customer_number(bank: punq.Container) -> None:

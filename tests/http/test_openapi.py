@@ -1,8 +1,13 @@
-"""The OpenAPI 3.1 document comes from the route table and the request classes."""
+"""The OpenAPI 3.1 document comes from the route table, the request classes and the response
+schemas the endpoints declare."""
 
 from __future__ import annotations
 
+import json
+import re
+
 import punq
+from jsonschema import Draft202012Validator
 from starlette.routing import Mount, Route
 from starlette.testclient import TestClient
 
@@ -58,3 +63,38 @@ def test_no_two_routes_answer_the_same_request_so_their_order_cannot_matter(
             takers = [p for p, other in routes if method in (other.methods or ())
                       and other.path_regex.fullmatch(concrete)]
             assert takers == [path], (method, path, takers)
+
+
+def test_every_answer_with_a_body_documents_its_schema(client: TestClient) -> None:
+    # A success without a schema tells a client nothing about what it gets back.
+    document = client.get("/openapi.json").json()
+    missing, bodies_on_204 = [], []
+    for path, ops in document["paths"].items():
+        for method, op in ops.items():
+            for status, answer in op["responses"].items():
+                content = answer.get("content", {})
+                if status == "204" and content:
+                    bodies_on_204.append((method, path))
+                elif status.startswith("2") and status != "204" and (
+                        not content or any("schema" not in media for media in content.values())):
+                    missing.append((method, path, status))
+    assert missing == [], missing
+    assert bodies_on_204 == [], bodies_on_204
+    statement = document["paths"]["/api/v1/accounts/{account_number}/statement/download"]["post"]
+    assert set(statement["responses"]["200"]["content"]) == {"application/json", "text/csv"}
+    transfer = document["paths"]["/api/v1/accounts/{account_number}/transfer"]["post"]
+    assert transfer["responses"]["202"] == transfer["responses"]["201"]  # held: the same body
+    assert set(document["paths"]["/docs"]["get"]["responses"]["200"]["content"]) == {"text/html"}
+
+
+def test_the_response_schemas_are_valid_and_every_reference_resolves(client: TestClient) -> None:
+    document = client.get("/openapi.json").json()
+    for name, schema in document["components"]["schemas"].items():
+        Draft202012Validator.check_schema(schema)
+        if schema.get("type") == "object" and "properties" in schema:
+            assert schema["additionalProperties"] is False, name  # a forgotten key fails
+    references = set(re.findall(r'"\$ref": "([^"]+)"', json.dumps(document)))
+    for reference in references:
+        assert reference.startswith("#/components/"), reference
+        _, kind, name = reference.removeprefix("#/").split("/")
+        assert name in document["components"][kind], reference

@@ -1,43 +1,27 @@
 """Walk every operation of /openapi.json and reach each status code it documents: the success
-code with a valid request, and a 4XX with a refused one."""
+code with a valid request, and a 4XX with a refused one; each answer's body is the one its
+schema in the document describes (tests/http/contract.py)."""
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
 import attrs
-import punq
 import pytest
 from starlette.testclient import TestClient
 
-from application.context import SYSTEM
-from application.use_cases import CashCommand, Deposit, ManageCards
-from domain.customer import Role
+from application.use_cases import CashCommand, Deposit
 from domain.money import Money
 from domain.reversal import ReversalPolicy
 from entrypoints.bootstrap import bootstrap, prepare_database
 from entrypoints.http.app import create_app
 from tests.conftest import settings_for
-from tests.support.banking import PASSWORD, account, customer
+from tests.http.contract import assert_documented
+from tests.http.walk_world import API, b64, login, setup
+from tests.support.banking import PASSWORD
 from tests.support.clock import SteppingClock
 from tests.support.voice import ToneVoiceEngine, tone
-
-API = "/api/v1"
-
-
-def b64(audio: bytes) -> str:
-    return base64.b64encode(audio).decode()
-
-
-def login(client: TestClient, number: str, device: str = "walk-phone-1") -> dict[str, Any]:
-    response = client.post(f"{API}/auth/login", json={
-        "customer_number": number, "method": "password", "password": PASSWORD,
-        "device": {"identifier": device}})
-    assert response.status_code == 200, response.text
-    return dict(response.json())
 
 
 @pytest.fixture
@@ -49,45 +33,6 @@ def world() -> dict[str, Any]:
     bank = bootstrap(settings, clock=clock, voice_engine=ToneVoiceEngine())
     prepare_database(bank)
     return {"bank": bank, "clock": clock}
-
-
-def setup(client: TestClient, bank: punq.Container, clock: SteppingClock) -> dict[str, Any]:
-    asha, ravi = customer(bank), customer(bank)
-    operator = customer(bank, Role.OPERATOR)
-    source = account(bank, asha, "100000.00").account_number
-    payee = account(bank, ravi).account_number
-    card = bank.resolve(ManageCards).issue(source, SYSTEM)
-    tokens = login(client, asha.customer_number)
-    auth = {"Authorization": f"Bearer {tokens['access_token']}"}
-    client.post(f"{API}/upi/pin", headers=auth, json={"pin": "4826"})
-    device_id = client.get(f"{API}/device-bindings", headers=auth).json()["items"][0]["id"]
-    clock.advance(timedelta(days=2))
-    habit = []
-    for _ in range(5):  # a habit, so that a large payment is challenged
-        auth = {"Authorization": f"Bearer {login(client, asha.customer_number)['access_token']}"}
-        habit.append(client.post(f"{API}/accounts/{source}/transfer", headers=auth, json={
-            "to_account_number": payee, "amount": {"amount": "100.00", "currency": "INR"}}
-            ).json()["transfer_id"])
-        clock.advance(timedelta(hours=3))
-    tokens = login(client, asha.customer_number)
-    auth = {"Authorization": f"Bearer {tokens['access_token']}"}
-    held = [client.post(f"{API}/accounts/{source}/transfer", headers=auth, json={
-        "to_account_number": payee, "amount": {"amount": amount, "currency": "INR"}}).json()
-        ["transfer_id"] for amount in ("5000.00", "6000.00")]
-    operator_auth = {"Authorization":
-                     f"Bearer {login(client, operator.customer_number, 'ops-1')['access_token']}"}
-    other = login(client, asha.customer_number, "walk-phone-1")
-    checker = customer(bank, Role.OPERATOR)
-    checker_auth = {"Authorization":
-                    f"Bearer {login(client, checker.customer_number, 'ops-2')['access_token']}"}
-    teller = customer(bank, Role.TELLER)
-    teller_auth = {"Authorization":
-                   f"Bearer {login(client, teller.customer_number, 'till-1')['access_token']}"}
-    return {"teller": teller_auth, "checker": checker_auth, "paid": habit[0], "asha": asha,
-            "auth": auth, "tokens": tokens,
-            "source": source, "payee": payee, "card": str(card.id), "device": device_id,
-            "held": held, "ops": operator_auth,
-            "other_session": other["session_id"]}
 
 
 def test_every_documented_status_is_reached(world: dict[str, Any]) -> None:
@@ -297,6 +242,7 @@ def test_every_documented_status_is_reached(world: dict[str, Any]) -> None:
                 a.update({"Authorization": f"Bearer {fresh}"})  # the last ones end sessions
             response = call(client)
             assert str(response.status_code) == expected, (method, path, response.text[:300])
+            assert_documented(document, method, path, response)
         for (path, method), op in documented.items():
             if "4XX" not in op["responses"]:
                 continue
@@ -308,3 +254,4 @@ def test_every_documented_status_is_reached(world: dict[str, Any]) -> None:
             refused = client.request(method.upper(), concrete, content=b"{not json",
                                      headers={"content-type": "application/json"})
             assert 400 <= refused.status_code < 500, (method, path, refused.status_code)
+            assert_documented(document, method, path, refused)  # the error envelope

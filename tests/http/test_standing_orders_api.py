@@ -10,6 +10,7 @@ from starlette.testclient import TestClient
 
 from application.use_cases import RunDueStandingOrders
 from tests.http.conftest import API, log_in
+from tests.http.contract import assert_documented
 from tests.http.test_errors_and_headers import assert_envelope
 from tests.support.banking import account, customer
 from tests.support.clock import SteppingClock
@@ -34,7 +35,9 @@ def test_schedule_pay_and_see(client: TestClient, bank: punq.Container,
     clock.advance(timedelta(days=40))
     assert bank.resolve(RunDueStandingOrders).execute().paid == 2
     owner = log_in(client, payer.customer_number)  # the first session has long expired
-    shown = client.get(f"{API}/standing-orders/{order['id']}", headers=owner).json()
+    shown_response = client.get(f"{API}/standing-orders/{order['id']}", headers=owner)
+    assert_documented(client, "get", f"{API}/standing-orders/{{order_id}}", shown_response)
+    shown = shown_response.json()
     assert shown["status"] == "completed"
     assert [o["status"] for o in shown["occurrences"]] == ["paid", "paid"]
     assert client.get(f"{API}/accounts/{source}/balance", headers=owner

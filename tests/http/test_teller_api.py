@@ -8,6 +8,7 @@ from starlette.testclient import TestClient
 
 from domain.customer import Role
 from tests.http.conftest import API, log_in
+from tests.http.contract import assert_documented
 from tests.http.test_errors_and_headers import assert_envelope
 from tests.support.banking import account, customer
 
@@ -20,6 +21,7 @@ def test_a_tellers_counter(client: TestClient, bank: punq.Container) -> None:
     paid_in = client.post(f"{API}/teller/accounts/{number}/deposit", headers=slip,
                           json={"amount": {"amount": "900.00", "currency": "INR"}})
     assert paid_in.status_code == 201, paid_in.text
+    assert_documented(client, "post", f"{API}/teller/accounts/{{account_number}}/deposit", paid_in)
     again = client.post(f"{API}/teller/accounts/{number}/deposit", headers=slip,
                         json={"amount": {"amount": "900.00", "currency": "INR"}})
     assert again.headers["Idempotent-Replayed"] == "true"
@@ -41,3 +43,10 @@ def test_a_tellers_counter(client: TestClient, bank: punq.Container) -> None:
     assert_envelope(client.get(f"{API}/teller/till", headers=operator), 403, "forbidden")
     assert_envelope(client.get(f"{API}/teller/till?date=yesterday", headers=teller), 422,
                     "validation_error")
+    # A till that paid out more than it took in is short: its net is below zero.
+    short = log_in(client, customer(bank, Role.TELLER).customer_number)
+    client.post(f"{API}/teller/accounts/{number}/withdraw", headers=short,
+                json={"amount": {"amount": "50.00", "currency": "INR"}})
+    till_response = client.get(f"{API}/teller/till", headers=short)
+    assert till_response.json()["items"][0]["net"] == {"amount": "-50.00", "currency": "INR"}
+    assert_documented(client, "get", f"{API}/teller/till", till_response)

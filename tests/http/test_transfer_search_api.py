@@ -10,6 +10,7 @@ from starlette.testclient import TestClient
 
 from domain.customer import Role
 from tests.http.conftest import API, log_in
+from tests.http.contract import assert_documented
 from tests.http.test_errors_and_headers import assert_envelope
 from tests.support.banking import account, customer
 from tests.support.clock import SteppingClock
@@ -31,6 +32,7 @@ def test_references_metadata_and_search(client: TestClient, bank: punq.Container
     first = pay("10.00", reference="INV-1", metadata={"order": "A-17", "channel-ref": "x"})
     assert first.status_code == 201, first.text  # type: ignore[attr-defined]
     assert first.json()["metadata"] == {"channel-ref": "x", "order": "A-17"}  # type: ignore[attr-defined]
+    assert_documented(client, "post", f"{API}/accounts/{{account_number}}/transfer", first)  # type: ignore[arg-type]
     assert_envelope(pay("11.00", reference="INV-1"), 409, "reference_taken")
     assert_envelope(pay("1.00", metadata={f"k{i}": "v" for i in range(17)}), 422,
                     "validation_error")
@@ -51,8 +53,9 @@ def test_references_metadata_and_search(client: TestClient, bank: punq.Container
     theirs = log_in(client, other.customer_number)
     assert client.get(f"{API}/transfers", headers=theirs).json()["items"] == []
     ops = log_in(client, customer(bank, Role.OPERATOR).customer_number)
-    everyone = client.get(f"{API}/transfers?status=completed&max=10.00", headers=ops).json()
-    assert [t["reference"] for t in everyone["items"]] == ["INV-1"]
+    everyone = client.get(f"{API}/transfers?status=completed&max=10.00", headers=ops)
+    assert [t["reference"] for t in everyone.json()["items"]] == ["INV-1"]
+    assert_documented(client, "get", f"{API}/transfers", everyone)
     assert_envelope(client.get(f"{API}/transfers?cursor=bogus!", headers=owner), 422,
                     "validation_error")
     assert_envelope(client.get(f"{API}/transfers?status=lost", headers=owner), 422,
