@@ -38,8 +38,9 @@ class ReversalRepository(Protocol):
     def by_compensating_transfer(self, transfer_id: UUID) -> Reversal | None:
         """The reversal whose posting is this transfer, if it is one."""
     def page(self, *, status: ReversalStatus | None, now: datetime,
-             before: datetime | None, limit: int) -> list[Reversal]:
-        """Newest proposals first, proposed before `before`; `status` as of `now` (a pending
+             after: tuple[datetime, UUID] | None, limit: int) -> list[Reversal]:
+        """Newest proposals first (proposed_at, then id), after the position `after` a page
+        ended on; `status` as of `now` (a pending
         proposal past its expiry counts as expired)."""
     def posted(self) -> Iterator[Reversal]:
         """Every posted reversal (streamed): what `vaani ledger verify` holds to the ledger."""
@@ -58,8 +59,9 @@ class DisputeRepository(Protocol):
     def of_customer(self, customer_id: UUID, limit: int) -> list[Dispute]:
         """The customer's disputes, newest first."""
     def page(self, *, status: DisputeStatus | None, overdue_at: datetime | None,
-             before: datetime | None, limit: int) -> list[Dispute]:
-        """Oldest deadline first (the operators' queue), opened before `before` if given;
+             after: tuple[datetime, UUID] | None, limit: int) -> list[Dispute]:
+        """Soonest deadline first (due_by, then id: the operators' queue), after the position
+        `after` a page ended on;
         only cases unresolved past their deadline at `overdue_at` if given."""
 
 

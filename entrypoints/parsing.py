@@ -27,6 +27,7 @@ _MOMENT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[
                      r"(Z|[+-][0-9]{2}:[0-9]{2})")
 _CURSOR = re.compile(r"[A-Za-z0-9_-]{1,40}")
 _CURSOR_TEXT = re.compile(r"v1:([0-9]{1,19})")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _POSITION = re.compile(r"[A-Za-z0-9_-]{1,100}")
 _POSITION_TEXT = re.compile(r"t1:([0-9]{1,17}):([0-9a-f]{32})")
 
@@ -104,8 +105,15 @@ def position(text: str) -> tuple[int, UUID]:
     raise Refused("is not a cursor this API issued")
 
 
-def encode_position(micros: int, item_id: UUID) -> str:
+def encode_position(moment: datetime, item_id: UUID) -> str:
+    """The cursor after an item of a list in time order (see `position`)."""
+    delta = moment - _EPOCH
+    micros = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
     return base64.urlsafe_b64encode(f"t1:{micros}:{item_id.hex}".encode()).decode().rstrip("=")
+
+
+def moment_of(micros: int) -> datetime:
+    return _EPOCH + timedelta(microseconds=micros)
 
 
 def _in_range(day: date) -> date:

@@ -49,9 +49,9 @@ class MemoryReversals:
         return next((r for r in self._all() if r.reversal_transfer_id == transfer_id), None)
 
     def page(self, *, status: ReversalStatus | None, now: datetime,
-             before: datetime | None, limit: int) -> list[Reversal]:
+             after: tuple[datetime, UUID] | None, limit: int) -> list[Reversal]:
         found = [r for r in self._all() if (status is None or r.status_at(now) is status)
-                 and (before is None or r.proposed_at < before)]
+                 and (after is None or (r.proposed_at, r.id) < after)]
         return sorted(found, key=lambda r: (r.proposed_at, r.id), reverse=True)[:limit]
 
     def posted(self) -> Iterator[Reversal]:
@@ -86,10 +86,10 @@ class MemoryDisputes:
         return sorted(mine, key=lambda d: (d.opened_at, d.id), reverse=True)[:limit]
 
     def page(self, *, status: DisputeStatus | None, overdue_at: datetime | None,
-             before: datetime | None, limit: int) -> list[Dispute]:
+             after: tuple[datetime, UUID] | None, limit: int) -> list[Dispute]:
         found = [d for d in self._all() if (status is None or d.status is status)
                  and (overdue_at is None or d.overdue(overdue_at))
-                 and (before is None or d.opened_at < before)]
+                 and (after is None or (d.due_by, d.id) > after)]
         return sorted(found, key=lambda d: (d.due_by, d.id))[:limit]
 
 

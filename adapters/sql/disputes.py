@@ -62,15 +62,17 @@ class SqlDisputes:
         return [_dispute(r) for r in self._conn.execute(query)]
 
     def page(self, *, status: DisputeStatus | None, overdue_at: datetime | None,
-             before: datetime | None, limit: int) -> list[Dispute]:
+             after: tuple[datetime, UUID] | None, limit: int) -> list[Dispute]:
         c = disputes.c
         query = sa.select(disputes)
         if status is not None:
             query = query.where(c.status == status.value)
         if overdue_at is not None:
             query = query.where(c.status.not_in(_RESOLVED), c.due_by < overdue_at)
-        if before is not None:
-            query = query.where(c.opened_at < before)
+        if after is not None:
+            moment, last = after
+            query = query.where(sa.or_(c.due_by > moment,
+                                       sa.and_(c.due_by == moment, c.id > last)))
         query = query.order_by(c.due_by, c.id).limit(limit)
         return [_dispute(r) for r in self._conn.execute(query)]
 

@@ -71,7 +71,7 @@ class SqlReversals:
             reversals.c.reversal_transfer_id == transfer_id))
 
     def page(self, *, status: ReversalStatus | None, now: datetime,
-             before: datetime | None, limit: int) -> list[Reversal]:
+             after: tuple[datetime, UUID] | None, limit: int) -> list[Reversal]:
         c = reversals.c
         query = sa.select(reversals)
         if status is ReversalStatus.PENDING_APPROVAL:
@@ -81,8 +81,10 @@ class SqlReversals:
                                        sa.and_(c.status == _PENDING, c.expires_at <= now)))
         elif status is not None:
             query = query.where(c.status == status.value)
-        if before is not None:
-            query = query.where(c.proposed_at < before)
+        if after is not None:
+            moment, last = after
+            query = query.where(sa.or_(c.proposed_at < moment,
+                                       sa.and_(c.proposed_at == moment, c.id < last)))
         query = query.order_by(c.proposed_at.desc(), c.id.desc()).limit(limit)
         return [_reversal(r) for r in self._conn.execute(query)]
 

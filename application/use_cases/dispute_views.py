@@ -27,10 +27,11 @@ class ListDisputes:
                           DisputeNotFound("no such dispute", dispute_id=str(dispute_id)))
         return found, self._clock.now()
 
-    def queue(self, status: DisputeStatus | None, overdue: bool, before: datetime | None,
+    def queue(self, status: DisputeStatus | None, overdue: bool,
+              after: tuple[datetime, UUID] | None,
               limit: int) -> tuple[list[Dispute], datetime]:
         """Cases by deadline, soonest first; `overdue`: only those past it, unresolved."""
         now = self._clock.now()
         with self._uow_factory() as uow:
             return uow.disputes.page(status=status, overdue_at=now if overdue else None,
-                                     before=before, limit=limit), now
+                                     after=after, limit=limit), now

@@ -41,11 +41,11 @@ class ListReversals:
         self._uow_factory = uow_factory
         self._clock = clock
 
-    def page(self, status: ReversalStatus | None, before: datetime | None,
+    def page(self, status: ReversalStatus | None, after: tuple[datetime, UUID] | None,
              limit: int) -> tuple[list[Reversal], datetime]:
         now = self._clock.now()
         with self._uow_factory() as uow:
-            return uow.reversals.page(status=status, now=now, before=before, limit=limit), now
+            return uow.reversals.page(status=status, now=now, after=after, limit=limit), now
 
     def get(self, reversal_id: UUID) -> tuple[Reversal, datetime]:
         with self._uow_factory() as uow:

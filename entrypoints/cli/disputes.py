@@ -17,6 +17,7 @@ from entrypoints.cli.runtime import (
     container,
     emit_json,
     emit_table,
+    id_of,
     operator_context,
     reports_errors,
     say,
@@ -28,10 +29,7 @@ OPERATOR = typer.Option(..., "--operator", help="Your customer number (operator 
 
 
 def _id(text: str) -> UUID:
-    try:
-        return UUID(text)
-    except ValueError:
-        raise DisputeNotFound(f"{text!r} is not a dispute id") from None
+    return id_of(text, DisputeNotFound, "dispute")
 
 
 def _emit(dispute: Dispute, as_json: bool) -> None:

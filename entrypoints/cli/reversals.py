@@ -5,8 +5,6 @@ member with the operator or admin role); the audit trail also records the OS acc
 
 from __future__ import annotations
 
-from uuid import UUID
-
 import typer
 
 from application.context import RequestContext
@@ -25,6 +23,7 @@ from entrypoints.cli.runtime import (
     container,
     emit_json,
     emit_table,
+    id_of,
     operator_context,
     reports_errors,
     say,
@@ -33,13 +32,6 @@ from entrypoints.http.reversal_views import reversal_body
 
 app = typer.Typer(help="Reversals of posted transfers (maker-checker).", no_args_is_help=True)
 OPERATOR = typer.Option(..., "--operator", help="Your customer number (operator or admin role).")
-
-
-def _id(text: str, missing: type[TransferNotFound] | type[ReversalNotFound], what: str) -> UUID:
-    try:
-        return UUID(text)
-    except ValueError:
-        raise missing(f"{text!r} is not a {what} id") from None
 
 
 def _acting(number: str) -> RequestContext:
@@ -66,7 +58,7 @@ def propose(transfer_id: str, reason: str = typer.Option(..., "--reason"),
             operator: str = OPERATOR, as_json: bool = JSON_OPTION) -> None:
     """Propose reversing a posted transfer; at or below the approval amount it posts at once."""
     context = _acting(operator)
-    original = _id(transfer_id, TransferNotFound, "transfer")
+    original = id_of(transfer_id, TransferNotFound, "transfer")
     money = None
     if amount is not None:
         currency = container().resolve(ListReversals).of_transfer(None, original).reversible.currency
@@ -80,7 +72,7 @@ def _decide(reversal_id: str, operator: str, approve: bool, as_json: bool) -> No
     context = _acting(operator)
     decide = container().resolve(DecideReversal)
     act = decide.approve if approve else decide.reject
-    _emit(act(_id(reversal_id, ReversalNotFound, "reversal"), context), as_json)
+    _emit(act(id_of(reversal_id, ReversalNotFound, "reversal"), context), as_json)
 
 
 @app.command()

@@ -13,6 +13,7 @@ from entrypoints.cli.runtime import (
     container,
     emit_json,
     emit_table,
+    id_of,
     operator_context,
     reports_errors,
     say,
@@ -24,10 +25,7 @@ holds = typer.Typer(help="Held transfers.", no_args_is_help=True)
 
 
 def _id(text: str) -> UUID:
-    try:
-        return UUID(text)
-    except ValueError:
-        raise TransferNotFound(f"{text!r} is not a transfer id") from None
+    return id_of(text, TransferNotFound, "transfer")
 
 
 @app.command("list")

@@ -90,6 +90,14 @@ def say(text: str) -> None:
     Console(highlight=False).print(text, soft_wrap=True)
 
 
+def id_of(text: str, missing: type[DomainError], what: str) -> UUID:
+    """An id given on the command line; anything else is that thing not found (exit 3)."""
+    try:
+        return UUID(text)
+    except ValueError:
+        raise missing(f"{text!r} is not a {what} id") from None
+
+
 def operator_context(actor_id: UUID | None = None) -> RequestContext:
     """CLI actions are audited with the operator's OS account and host as the 'device', and
     the named operator (`--operator`) where a step needs one (maker-checker)."""

@@ -14,6 +14,7 @@ from entrypoints.cli.runtime import (
     container,
     emit_json,
     emit_table,
+    id_of,
     operator_context,
     reports_errors,
     say,
@@ -24,10 +25,7 @@ app = typer.Typer(help="Standing orders.", no_args_is_help=True)
 
 
 def _id(text: str) -> UUID:
-    try:
-        return UUID(text)
-    except ValueError:
-        raise StandingOrderNotFound(f"{text!r} is not a standing order id") from None
+    return id_of(text, StandingOrderNotFound, "standing order")
 
 
 @app.command("run-due")

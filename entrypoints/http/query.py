@@ -22,6 +22,7 @@ _MOMENT: dict[str, object] = {"anyOf": [{"type": "string", "format": "date"},
 SCHEMAS: dict[str, dict[str, object]] = {
     "limit": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 20},
     "cursor": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,40}$"},
+    "position": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,100}$"},
     "from": _MOMENT, "to": _MOMENT}
 
 
@@ -50,6 +51,20 @@ def moment(request: Request, name: str, end_of_day: bool) -> datetime | None:
     """A date (a whole day: its start, or for an end the start of the next) or an RFC 3339
     timestamp with a zone."""
     return _parsed(request, name, lambda text: parsing.day_or_moment(text, end_of_day))
+
+
+def position_after(request: Request) -> tuple[datetime, UUID] | None:
+    """`cursor` of a list in time order: the (time, id) the previous page ended on."""
+    found = _parsed(request, "cursor", parsing.position)
+    return (parsing.moment_of(found[0]), found[1]) if found else None
+
+
+def next_position(found: list[T], limit: int, moment: Callable[[T], datetime],
+                  item_id: Callable[[T], UUID]) -> str | None:
+    """The cursor of the next page: after the last item, when this page is full."""
+    if len(found) < limit:
+        return None
+    return parsing.encode_position(moment(found[-1]), item_id(found[-1]))
 
 
 def day(request: Request, name: str) -> date | None:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from application.use_cases import ReversalsOf
 from domain.reversal import Reversal
 from domain.timestamps import rfc3339
 from entrypoints.http.views import money
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def reversal_body(r: Reversal, now: datetime, *, operator: bool = True) -> dict[str, Any]:
@@ -35,17 +33,3 @@ def reversals_part(found: ReversalsOf, *, operator: bool) -> dict[str, Any]:
                           for r in found.reversals],
             "reversible_amount": money(found.reversible),
             "reverses_transfer_id": str(found.reverses) if found.reverses else None}
-
-
-def encode_moment(moment: datetime | None) -> int | None:
-    """A page cursor's number for a moment: microseconds since the epoch."""
-    if moment is None:
-        return None
-    delta = moment - _EPOCH
-    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
-
-
-def decode_moment(number: int | None) -> datetime | None:
-    if number is None:
-        return None
-    return _EPOCH + timedelta(microseconds=number)

@@ -14,14 +14,19 @@ from domain.dispute import DisputeStatus
 from domain.errors import DisputeNotFound, TransferNotFound, ValidationError
 from entrypoints.converters import structure
 from entrypoints.http import response_schemas as shapes
-from entrypoints.http import views
 from entrypoints.http.auth import accepts, caller, context, requires, returns, services
 from entrypoints.http.dispute_views import dispute_body
 from entrypoints.http.offload import offload
-from entrypoints.http.query import SCHEMAS, page_cursor, page_limit, path_id, reads
+from entrypoints.http.query import (
+    SCHEMAS,
+    next_position,
+    page_limit,
+    path_id,
+    position_after,
+    reads,
+)
 from entrypoints.http.request_body import json_body
 from entrypoints.http.responses import JSONResponse
-from entrypoints.http.reversal_views import decode_moment, encode_moment
 from entrypoints.http.schemas import DisputeBody, DisputeResolutionBody
 
 
@@ -74,14 +79,13 @@ async def queue(request: Request) -> Response:
         raise ValidationError("'overdue' must be true or false", field="overdue")
     found, now = await offload(
         services(request).disputes.queue, DisputeStatus(status) if status else None,
-        overdue == "true", decode_moment(page_cursor(request)), page_limit(request))
-    more = len(found) == page_limit(request)
+        overdue == "true", position_after(request), page_limit(request))
     return JSONResponse({"items": [dispute_body(d, now, operator=True) for d in found],
-                         "next_cursor": views.encode_cursor(
-                             encode_moment(found[-1].opened_at) if more else None)})
+                         "next_cursor": next_position(found, page_limit(request),
+                                                      lambda d: d.due_by, lambda d: d.id)})
 
 
-queue.query = {"limit": SCHEMAS["limit"], "cursor": SCHEMAS["cursor"],  # type: ignore[attr-defined]
+queue.query = {"limit": SCHEMAS["limit"], "cursor": SCHEMAS["position"],  # type: ignore[attr-defined]
                "status": {"type": "string", "enum": [s.value for s in DisputeStatus]},
                "overdue": {"type": "boolean", "default": False}}
 

@@ -14,13 +14,12 @@ from domain.errors import ReversalNotFound, TransferNotFound, ValidationError
 from domain.reversal import ReversalStatus
 from entrypoints.converters import structure
 from entrypoints.http import response_schemas as shapes
-from entrypoints.http import views
 from entrypoints.http.auth import Handler, accepts, context, requires, returns, services
 from entrypoints.http.offload import offload
-from entrypoints.http.query import SCHEMAS, page_cursor, page_limit, path_id
+from entrypoints.http.query import SCHEMAS, next_position, page_limit, path_id, position_after
 from entrypoints.http.request_body import json_body
 from entrypoints.http.responses import JSONResponse
-from entrypoints.http.reversal_views import decode_moment, encode_moment, reversal_body
+from entrypoints.http.reversal_views import reversal_body
 from entrypoints.http.schemas import ReversalBody
 
 _STATUS = {"type": "string", "enum": [s.value for s in ReversalStatus]}
@@ -54,13 +53,13 @@ async def queue(request: Request) -> Response:
                               field="status")
     found, now = await offload(
         services(request).reversals.page, ReversalStatus(status) if status else None,
-        decode_moment(page_cursor(request)), page_limit(request))
-    more = len(found) == page_limit(request)
+        position_after(request), page_limit(request))
     return JSONResponse({"items": [reversal_body(r, now) for r in found], "next_cursor":
-                         views.encode_cursor(encode_moment(found[-1].proposed_at) if more else None)})
+                         next_position(found, page_limit(request), lambda r: r.proposed_at,
+                                       lambda r: r.id)})
 
 
-queue.query = {"limit": SCHEMAS["limit"], "cursor": SCHEMAS["cursor"],  # type: ignore[attr-defined]
+queue.query = {"limit": SCHEMAS["limit"], "cursor": SCHEMAS["position"],  # type: ignore[attr-defined]
                "status": _STATUS}
 
 

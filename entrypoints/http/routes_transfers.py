@@ -11,7 +11,6 @@ from starlette.routing import Route
 from domain.customer import Role
 from domain.errors import TransferNotFound
 from domain.transfer import TransferStatus
-from entrypoints import parsing
 from entrypoints.converters import structure
 from entrypoints.http import response_schemas as shapes
 from entrypoints.http import views
@@ -19,12 +18,12 @@ from entrypoints.http.audio import audio_bytes
 from entrypoints.http.auth import Handler, accepts, caller, context, requires, returns, services
 from entrypoints.http.device_proofs import device_proof
 from entrypoints.http.offload import offload, offload_heavy
-from entrypoints.http.query import SCHEMAS, page_limit, path_id, reads
+from entrypoints.http.query import SCHEMAS, next_position, page_limit, path_id, reads
 from entrypoints.http.request_body import json_body
 from entrypoints.http.responses import JSONResponse
 from entrypoints.http.reversal_views import reversals_part
 from entrypoints.http.schemas import ChallengeBody
-from entrypoints.http.transfer_query import micros, transfer_query
+from entrypoints.http.transfer_query import transfer_query
 
 _SEARCH = {"reference": {"type": "string", "maxLength": 64},
            "from": SCHEMAS["from"], "to": SCHEMAS["to"],
@@ -32,7 +31,7 @@ _SEARCH = {"reference": {"type": "string", "maxLength": 64},
            "min": {"type": "string", "pattern": r"^[0-9]+(\.[0-9]+)?$"},
            "max": {"type": "string", "pattern": r"^[0-9]+(\.[0-9]+)?$"},
            "limit": SCHEMAS["limit"],
-           "cursor": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,100}$"}}
+           "cursor": SCHEMAS["position"]}
 
 
 def _transfer_id(request: Request) -> UUID:
@@ -59,10 +58,9 @@ async def search(request: Request) -> Response:
     reference, time (from, to), status and amount (min, max, in INR)."""
     query = transfer_query(request, caller(request))
     found = await offload(services(request).search_transfers.execute, query)
-    last = found[-1] if len(found) == query.limit else None
     return JSONResponse({"items": [views.transfer_body(t) for t in found], "next_cursor":
-                         parsing.encode_position(micros(last.created_at), last.id)
-                         if last else None})
+                         next_position(found, query.limit, lambda t: t.created_at,
+                                       lambda t: t.id)})
 
 
 search.query = _SEARCH  # type: ignore[attr-defined]

@@ -3,9 +3,6 @@ a validation_error naming it)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from uuid import UUID
-
 from starlette.requests import Request
 
 from application.use_cases import Principal
@@ -13,15 +10,7 @@ from domain.customer import Role
 from domain.errors import ValidationError
 from domain.money import Money
 from domain.transfer import MAX_REFERENCE, TransferQuery, TransferStatus
-from entrypoints import parsing
-from entrypoints.http.query import moment, page_limit
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def micros(moment_: datetime) -> int:
-    delta = moment_ - _EPOCH
-    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+from entrypoints.http.query import moment, page_limit, position_after
 
 
 def transfer_query(request: Request, who: Principal) -> TransferQuery:
@@ -41,7 +30,7 @@ def transfer_query(request: Request, who: Principal) -> TransferQuery:
         until=moment(request, "to", end_of_day=True),
         status=TransferStatus(status) if status else None,
         least=_amount(params.get("min"), "min"), most=_amount(params.get("max"), "max"),
-        after=_position(params.get("cursor")))
+        after=position_after(request))
 
 
 def _amount(text: str | None, name: str) -> Money | None:
@@ -51,13 +40,3 @@ def _amount(text: str | None, name: str) -> Money | None:
         return Money.parse(text)
     except ValidationError:
         raise ValidationError(f"'{name}' must be an amount such as 250.00", field=name) from None
-
-
-def _position(text: str | None) -> tuple[datetime, UUID] | None:
-    if text is None:
-        return None
-    try:
-        at, last = parsing.position(text)
-    except ValueError:
-        raise ValidationError("'cursor' is not a cursor this API issued", field="cursor") from None
-    return _EPOCH + timedelta(microseconds=at), last

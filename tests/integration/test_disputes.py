@@ -141,3 +141,18 @@ def test_a_reversal_racing_a_disputes_refund_posts_once(bank: punq.Container) ->
         t.join()
     assert sorted(outcomes) == ["done", "reversal_not_allowed"]
     assert (_balance(bank, source), _balance(bank, target)) == ("50000.00", "0.00")
+
+
+def test_the_queue_pages_by_deadline_without_skipping_or_repeating(
+        bank: punq.Container) -> None:
+    cases = [_dispute(bank, payer, transfer) for payer, transfer, _, _ in
+             (_paid(bank, "10.00") for _ in range(5))]  # the clock stands still: equal deadlines
+    pages, after = [], None
+    while True:
+        found, _ = bank.resolve(ListDisputes).queue(None, False, after, 2)
+        pages.append([d.id for d in found])
+        if len(found) < 2:
+            break
+        after = (found[-1].due_by, found[-1].id)
+    seen = [i for page in pages for i in page]
+    assert sorted(seen) == sorted(c.id for c in cases) and len(seen) == len(set(seen))
