@@ -29,23 +29,19 @@ class KycLimits:
             raise KycRequired(f"KYC is {account.kyc.value}: account {account.account_number} "
                               "may receive money but not pay it until KYC is complete",
                               kyc_status=account.kyc.value)
-        if account.kyc is KycStatus.MIN:
-            limit = Money.parse(self.min_daily_debit, amount.currency)
-            if limit < debited_today + amount:
-                raise KycLimitExceeded(
-                    f"minimum KYC allows paying out {limit.format()} {limit.currency} a day "
-                    f"from an account; {debited_today.format()} is paid out today",
-                    limit="min_daily_debit", limit_amount=limit.format())
+        if account.kyc is KycStatus.MIN and (debited_today + amount).exceeds(self.min_daily_debit):
+            raise KycLimitExceeded(
+                f"minimum KYC allows paying out {self.min_daily_debit} {amount.currency} a day "
+                f"from an account; {debited_today.format()} is paid out today",
+                limit="min_daily_debit", limit_amount=self.min_daily_debit)
 
     def check_credit(self, account: Account, amount: Money) -> None:
         """May this account take `amount` in? (Its owner's tier caps its balance.)"""
-        if account.kyc is KycStatus.MIN:
-            limit = Money.parse(self.min_balance, amount.currency)
-            if limit < account.balance + amount:
-                raise KycLimitExceeded(
-                    f"account {account.account_number} is on minimum KYC and may hold at most "
-                    f"{limit.format()} {limit.currency}", limit="min_balance",
-                    limit_amount=limit.format())
+        if account.kyc is KycStatus.MIN and (account.balance + amount).exceeds(self.min_balance):
+            raise KycLimitExceeded(
+                f"account {account.account_number} is on minimum KYC and may hold at most "
+                f"{self.min_balance} {amount.currency}", limit="min_balance",
+                limit_amount=self.min_balance)
 
     def check_opening(self, kyc: KycStatus, account_type: AccountType, currency: str,
                       open_accounts: int) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import attrs
 
@@ -58,6 +59,11 @@ class Money:
     @classmethod
     def zero(cls, currency: str = "INR") -> Money:
         return cls(0, currency)
+
+    def exceeds(self, limit: str) -> bool:
+        """Is this more than `limit`, a decimal amount in major units ("10000.00")? Compared
+        as decimals, so one limit reads alike in currencies of any number of minor digits."""
+        return Decimal(self.minor).scaleb(-MINOR_DIGITS[self.currency]) > Decimal(limit)
 
     def format(self) -> str:
         """The decimal string with exactly the currency's minor digits ("1250.50")."""

@@ -39,7 +39,7 @@ class ReversalPolicy:
     proposal_lifetime: timedelta = timedelta(hours=24)
 
     def needs_approval(self, amount: Money) -> bool:
-        return Money.parse(self.approval_above, amount.currency) < amount
+        return amount.exceeds(self.approval_above)
 
 
 @attrs.frozen

@@ -139,6 +139,13 @@ def _check_parties(uow: UnitOfWork, order: StandingOrder) -> None:
     if source is None or source.customer_id != order.customer_id:
         raise AccountNotFound(f"account {order.from_account_number} not found",
                               account_number=order.from_account_number)
+    # Refused now, not at every occurrence: each would fail for the same reason.
+    if order.amount.currency != source.currency:
+        raise ValidationError(f"account {source.account_number} holds {source.currency}, not "
+                              f"{order.amount.currency}", field="amount")
+    if order.to_account_number == order.from_account_number:
+        raise ValidationError("a standing order cannot pay the account it pays from",
+                              field="to_account_number")
     if order.to_account_number is not None:
         target = uow.accounts.by_number(order.to_account_number)
         if target is None or target.account_type is AccountType.INTERNAL:

@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import typer
 
-from application.context import RequestContext
 from application.use_cases import (
     DecideReversal,
     ListReversals,
-    OperateCustomers,
     ProposeReversal,
     ReversalCommand,
 )
@@ -20,11 +18,11 @@ from domain.money import Money
 from domain.reversal import Reversal, ReversalStatus
 from entrypoints.cli.runtime import (
     JSON_OPTION,
+    acting,
     container,
     emit_json,
     emit_table,
     id_of,
-    operator_context,
     reports_errors,
     say,
 )
@@ -32,10 +30,6 @@ from entrypoints.http.reversal_views import reversal_body
 
 app = typer.Typer(help="Reversals of posted transfers (maker-checker).", no_args_is_help=True)
 OPERATOR = typer.Option(..., "--operator", help="Your customer number (operator or admin role).")
-
-
-def _acting(number: str) -> RequestContext:
-    return operator_context(container().resolve(OperateCustomers).staff(number).id)
 
 
 def _emit(reversal: Reversal, as_json: bool) -> None:
@@ -57,7 +51,7 @@ def propose(transfer_id: str, reason: str = typer.Option(..., "--reason"),
             key: str | None = typer.Option(None, "--idempotency-key"),
             operator: str = OPERATOR, as_json: bool = JSON_OPTION) -> None:
     """Propose reversing a posted transfer; at or below the approval amount it posts at once."""
-    context = _acting(operator)
+    context = acting(operator)
     original = id_of(transfer_id, TransferNotFound, "transfer")
     money = None
     if amount is not None:
@@ -69,7 +63,7 @@ def propose(transfer_id: str, reason: str = typer.Option(..., "--reason"),
 
 
 def _decide(reversal_id: str, operator: str, approve: bool, as_json: bool) -> None:
-    context = _acting(operator)
+    context = acting(operator)
     decide = container().resolve(DecideReversal)
     act = decide.approve if approve else decide.reject
     _emit(act(id_of(reversal_id, ReversalNotFound, "reversal"), context), as_json)

@@ -18,6 +18,8 @@ from rich.table import Table
 
 from adapters.sql.engine import database_unavailable
 from application.context import RequestContext
+from application.use_cases import OperateCustomers
+from domain.customer import Role
 from domain.errors import DomainError
 from entrypoints.bootstrap import bootstrap
 from entrypoints.errors import exit_code_of
@@ -96,6 +98,12 @@ def id_of(text: str, missing: type[DomainError], what: str) -> UUID:
         return UUID(text)
     except ValueError:
         raise missing(f"{text!r} is not a {what} id") from None
+
+
+def acting(number: str, role: Role = Role.OPERATOR) -> RequestContext:
+    """The context of a step a named staff member takes (`--operator`, `--teller`): refused
+    unless that customer number has the role (or is an admin)."""
+    return operator_context(container().resolve(OperateCustomers).staff(number, role).id)
 
 
 def operator_context(actor_id: UUID | None = None) -> RequestContext:

@@ -15,6 +15,7 @@ from domain.till import CashKind
 from entrypoints import parsing
 from entrypoints.cli.runtime import (
     JSON_OPTION,
+    acting,
     container,
     emit_json,
     emit_table,
@@ -31,9 +32,8 @@ TELLER = typer.Option(..., "--teller", help="Your customer number (teller role).
 
 def _move(kind: CashKind, account_number: str, amount: str, teller: str, currency: str,
           description: str, key: str | None, as_json: bool) -> None:
-    staff = container().resolve(OperateCustomers).staff(teller, Role.TELLER)
     result = container().resolve(TellerCash).execute(TellerCommand(
-        kind, account_number, Money.parse(amount, currency), operator_context(staff.id),
+        kind, account_number, Money.parse(amount, currency), acting(teller, Role.TELLER),
         description, key))
     if as_json:
         emit_json({**views.transfer(result), "replayed": result.replayed})

@@ -21,6 +21,7 @@ from application.use_cases import (
 )
 from domain.customer import Customer
 from domain.errors import AccountNotFound, StandingOrderStateError, ValidationError
+from domain.money import Money
 from domain.standing_order import OccurrenceStatus, StandingOrder, StandingOrderStatus
 from tests.support.banking import account, customer, inr
 from tests.support.clock import SteppingClock
@@ -133,3 +134,15 @@ def test_only_the_owners_account_and_no_backdating(bank: punq.Container) -> None
     with pytest.raises(ValidationError, match="past"):
         manage.add(payer.id, StandingOrderDetails(mine, inr("1.00"), START - timedelta(days=9),
                                                   to_account_number=theirs), RequestContext())
+
+
+def test_an_order_no_occurrence_could_pay_is_refused_at_once(bank: punq.Container) -> None:
+    payer = customer(bank)
+    mine = account(bank, payer).account_number
+    manage = bank.resolve(ManageStandingOrders)
+    with pytest.raises(ValidationError, match="cannot pay the account it pays from"):
+        manage.add(payer.id, StandingOrderDetails(mine, inr("1.00"), START,
+                                                  to_account_number=mine), RequestContext())
+    with pytest.raises(ValidationError, match="holds INR, not USD"):
+        manage.add(payer.id, StandingOrderDetails(mine, Money.parse("1.00", "USD"), START,
+                                                  to_account_number=mine), RequestContext())
