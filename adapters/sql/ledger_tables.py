@@ -60,10 +60,13 @@ transfers = sa.Table(
     sa.Column("void_reason", sa.String(64), nullable=True),
     sa.Column("posted_at", UtcDateTime, nullable=True),
     sa.Column("reference", sa.String(64), nullable=True),
-    sa.Column("metadata", sa.JSON, nullable=True),
+    sa.Column("metadata", sa.JSON(none_as_null=True), nullable=True),  # none: SQL NULL
     sa.UniqueConstraint("idempotency_scope", "idempotency_key", name="uq_transfers_idempotency"),
-    # A client's reference names one transfer of theirs (a taken one is refused: 409).
-    sa.Index("uq_transfers_customer_reference", "customer_id", "reference", unique=True),
+    # A client's reference names one transfer of theirs (a taken one is refused: 409); the
+    # index holds only the transfers that carry one.
+    sa.Index("uq_transfers_customer_reference", "customer_id", "reference", unique=True,
+             sqlite_where=sa.text("reference IS NOT NULL"),
+             postgresql_where=sa.text("reference IS NOT NULL")),
     sa.Index("ix_transfers_customer_created", "customer_id", "created_at"),
     sa.Index("ix_transfers_created", "created_at"),
     sa.Index("ix_transfers_status_hold", "status", "hold_expires_at"),
