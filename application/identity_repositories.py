@@ -1,4 +1,5 @@
-"""Repositories of identity: sessions, refresh tokens, attempt counters, devices and voices."""
+"""Repositories of identity: sessions, refresh tokens, attempt counters, devices, voices,
+second factors and staff proposals."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from domain.device import DeviceBinding
 from domain.device_key import DeviceNonce
 from domain.login_attempts import LoginAttempts
 from domain.session import RefreshToken, Session
+from domain.staff_proposal import ProposalStatus, StaffProposal
+from domain.totp import LoginTicket, TotpFactor
 from domain.voice import Embedding, VoiceAttempts, Voiceprint, VoiceSample
 
 
@@ -78,3 +81,40 @@ class VoiceRepository(Protocol):
     def accepted_embeddings(self, customer_id: UUID, limit: int) -> list[Embedding]: ...
     def remember(self, customer_id: UUID, sample: VoiceSample, accepted: bool,
                  when: datetime) -> None: ...
+
+
+class SecondFactorRepository(Protocol):
+    """Authenticators (one per customer), their recovery codes (SHA-256 only) and login
+    tickets (SHA-256 only). The `spend_*` methods are conditional writes: of parallel callers
+    spending the same thing exactly one is told True."""
+
+    def factor(self, customer_id: UUID) -> TotpFactor | None: ...
+    def save_factor(self, factor: TotpFactor) -> None:
+        """Insert or replace the customer's authenticator."""
+    def drop_factor(self, customer_id: UUID) -> None:
+        """Remove the authenticator and its recovery codes."""
+    def spend_step(self, customer_id: UUID, step: int) -> bool:
+        """Record a code of `step` as used: False when one of that step or a later one was."""
+    def replace_recovery_codes(self, customer_id: UUID, code_hashes: list[str]) -> None: ...
+    def spend_recovery_code(self, customer_id: UUID, code_hash: str, now: datetime) -> bool: ...
+    def recovery_codes_left(self, customer_id: UUID) -> int: ...
+    def add_ticket(self, ticket: LoginTicket) -> None: ...
+    def ticket(self, ticket_hash: str) -> LoginTicket | None: ...
+    def spend_ticket(self, ticket_hash: str, now: datetime) -> bool: ...
+    def drop_tickets_before(self, moment: datetime) -> None:
+        """Forget the tickets that expired before `moment` (spent or not)."""
+
+
+class StaffProposalRepository(Protocol):
+    """Maker-checker proposals of sensitive staff actions."""
+
+    def add(self, proposal: StaffProposal) -> None: ...
+    def get(self, proposal_id: UUID) -> StaffProposal | None: ...
+    def settle(self, proposal: StaffProposal) -> bool:
+        """Store its decision if it still waits: of two deciders at once one is told True."""
+    def record(self, proposal: StaffProposal) -> None:
+        """Store what became of a decided proposal (an approved action that failed)."""
+    def newest(self, limit: int, status: ProposalStatus | None, now: datetime
+               ) -> list[StaffProposal]:
+        """Newest first; with a status, only those of that status as of `now` (a waiting
+        proposal past its expiry is `expired`)."""

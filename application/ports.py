@@ -17,7 +17,9 @@ from application.identity_repositories import (
     LoginAttemptRepository,
     RateLimitRepository,
     RefreshTokenRepository,
+    SecondFactorRepository,
     SessionRepository,
+    StaffProposalRepository,
     VoiceRepository,
 )
 from application.money_operation_repositories import (
@@ -48,8 +50,10 @@ from application.service_ports import (
     Notifier,
     PasswordHasher,
     Recurrence,
+    SecretBox,
     TokenClaims,
     TokenService,
+    TotpCodes,
     VoiceEngine,
 )
 
@@ -82,11 +86,15 @@ __all__ = [
     "RefreshTokenRepository",
     "ReminderRepository",
     "ReversalRepository",
+    "SecondFactorRepository",
+    "SecretBox",
     "SessionRepository",
+    "StaffProposalRepository",
     "StandingOrderRepository",
     "TillRepository",
     "TokenClaims",
     "TokenService",
+    "TotpCodes",
     "TransferRepository",
     "UnitOfWork",
     "UnitOfWorkFactory",
@@ -140,6 +148,10 @@ class UnitOfWork(Protocol):
     def tills(self) -> TillRepository: ...
     @property
     def interest(self) -> InterestRepository: ...
+    @property
+    def second_factors(self) -> SecondFactorRepository: ...
+    @property
+    def staff_proposals(self) -> StaffProposalRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -42,6 +42,11 @@ class CustomerRepository(Protocol):
         ...
     def by_number(self, customer_number: str) -> Customer | None: ...
     def by_email_or_phone(self, email: str, phone_number: str) -> Customer | None: ...
+    def staff(self) -> list[Customer]:
+        """Everyone whose role is not `customer`, by name."""
+    def search(self, text: str, limit: int) -> list[Customer]:
+        """Staff's search: the customer with this number, email (any case) or phone, and
+        those whose first or last name begins with `text` (any case), by name."""
 
 
 class AccountRepository(Protocol):

@@ -10,6 +10,7 @@ from application.auth_policy import AuthPolicy
 from application.context import RequestContext
 from application.ports import Clock, IdGenerator, TokenService, UnitOfWork
 from domain.customer import Customer
+from domain.errors import InvalidCredentials
 from domain.session import RefreshToken, Session
 
 
@@ -37,6 +38,10 @@ class SessionIssuer:
         self._policy = policy
 
     def start(self, uow: UnitOfWork, customer: Customer, context: RequestContext) -> IssuedTokens:
+        """Every way of logging in ends here: a disabled member of staff is refused as a wrong
+        password is (nothing tells that the account exists)."""
+        if customer.disabled:
+            raise InvalidCredentials("customer number or password is wrong")
         now = self._clock.now()
         session = Session(id=self._ids.new_id(), customer_id=customer.id, created_at=now,
                           expires_at=now + self._policy.session_lifetime, last_seen_at=now,

@@ -83,6 +83,11 @@ class Customer:
     upi_pin_hash: str | None = attrs.field(default=None, repr=False)
     pin_failures: int = 0
     pin_blocked_until: datetime | None = None
+    disabled_at: datetime | None = None  # a member of staff who left: no new session, ever
+
+    @property
+    def disabled(self) -> bool:
+        return self.disabled_at is not None
 
     @property
     def full_name(self) -> str:

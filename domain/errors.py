@@ -222,3 +222,41 @@ class ReferenceTaken(DomainError):
     """The customer already named another transfer with this reference."""
 
     code = "reference_taken"
+
+
+class SecondFactorInvalid(DomainError):
+    """An authenticator or recovery code that is wrong, expired or used already."""
+
+    code = "second_factor_invalid"
+
+
+class TotpNotEnabled(DomainError):
+    code = "totp_not_enabled"
+
+
+class TotpAlreadyEnabled(DomainError):
+    code = "totp_already_enabled"
+
+
+class LoginTicketInvalid(DomainError):
+    """The second step of a login named a ticket that is unknown, spent or expired."""
+
+    code = "login_ticket_invalid"
+
+
+class SecondFactorRequired(DomainError):
+    """A login needs its second step (a code) before it gets a session."""
+
+    code = "second_factor_required"
+
+
+class ProposalNotFound(DomainError):
+    code = "proposal_not_found"
+
+
+class ProposalDecided(DomainError):
+    code = "proposal_decided"
+
+
+class ProposalExpired(DomainError):
+    code = "proposal_expired"

@@ -23,6 +23,8 @@ from adapters.sql.postgres.replica_reads import ReplicaReads
 from adapters.system import RandomIds, SystemClock
 from adapters.system.notifiers import LogNotifier
 from adapters.system.recurrence import BoundedRecurrence
+from adapters.system.secret_box import AesGcmBox, derived_key
+from adapters.system.totp_codes import PyotpCodes
 from adapters.voice.calibration import calibrated_policy
 from adapters.voice.liveness import NoLivenessCheck
 from adapters.voice.resemblyzer_engine import ResemblyzerVoiceEngine
@@ -42,18 +44,23 @@ from application.ports import (
     Notifier,
     PasswordHasher,
     Recurrence,
+    SecretBox,
     TokenService,
+    TotpCodes,
     UnitOfWorkFactory,
     VoiceEngine,
 )
+from application.second_factor import SecondFactorCheck
 from application.sessions import SessionIssuer
 from application.use_cases import (
     AccrueInterest,
     AnswerChallenge,
     Authenticate,
     CloseTillDay,
+    CompleteLogin,
     CreateAuditKey,
     DecideReversal,
+    DecideStaffAction,
     Deposit,
     DeviceBinder,
     EnrolVoice,
@@ -69,6 +76,7 @@ from application.use_cases import (
     ListDisputes,
     ListReversals,
     ListSessions,
+    ListStaffProposals,
     ListTransactions,
     LogInWithPassword,
     LogInWithVoice,
@@ -76,15 +84,19 @@ from application.use_cases import (
     ManageCards,
     ManageDevices,
     ManageReminders,
+    ManageStaff,
     ManageStandingOrders,
+    ManageTotp,
     OpenAccount,
     OpenDispute,
     OperateAccounts,
     OperateCustomers,
     OperateDevices,
+    OperateSessions,
     Poster,
     PostInterest,
     ProposeReversal,
+    ProposeStaffAction,
     RefreshSession,
     RegisterCustomer,
     RestoreVoice,
@@ -96,6 +108,7 @@ from application.use_cases import (
     SearchTransfers,
     SeedDemo,
     SetUpiPin,
+    StaffActions,
     StreamStatement,
     TakeAuditCheckpoint,
     TellerCash,
@@ -114,6 +127,7 @@ from domain.dispute import DisputePolicy
 from domain.interest import InterestPolicy
 from domain.kyc import KycLimits
 from domain.reversal import ReversalPolicy
+from domain.staff_proposal import ApprovalPolicy
 from domain.standing_order import StandingOrderPolicy
 from domain.till import BusinessCalendar
 from entrypoints import caller
@@ -136,7 +150,8 @@ USE_CASES = (
     DevicePossession, IssueDeviceNonce, ReversalPoster, ProposeReversal, DecideReversal,
     ListReversals, OpenDispute, WorkDisputes, ListDisputes, ManageStandingOrders,
     RunDueStandingOrders, TellerCash, CloseTillDay, KycGate, AccrueInterest, PostInterest,
-    SearchTransfers,
+    SearchTransfers, SecondFactorCheck, ManageTotp, CompleteLogin, StaffActions,
+    ProposeStaffAction, DecideStaffAction, ListStaffProposals, OperateSessions, ManageStaff,
 )
 
 # The read-only work a replica may serve (docs/replicas.md): what a customer reads of their
@@ -224,6 +239,9 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, ids: IdGenerato
     container.register(Recurrence, instance=BoundedRecurrence(zone=settings.bank_zone))
     container.register(AuditKeys, instance=audit_keys())
     container.register(Notifier, instance=LogNotifier())
+    container.register(TotpCodes, instance=PyotpCodes())
+    container.register(SecretBox, instance=AesGcmBox(derived_key(
+        settings.secrets_key or settings.jwt_secret)))
     container.register(FraudEngine, instance=_fraud_engine(settings))
     container.register(HoldPolicy, instance=settings.hold_policy)
     container.register(ReversalPolicy, instance=settings.reversal_policy)
@@ -232,6 +250,7 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, ids: IdGenerato
     container.register(BusinessCalendar, instance=BusinessCalendar(settings.bank_zone))
     container.register(KycLimits, instance=settings.kyc_limits)
     container.register(InterestPolicy, instance=settings.interest_policy)
+    container.register(ApprovalPolicy, instance=settings.approval_policy)
     container.register(DeviceKeyPolicy, instance=settings.device_keys)
     container.register(DeviceKeyVerifier, instance=SignatureKeyVerifier())  # WebAuthn: later
     container.register(VoicePolicy, instance=attrs.evolve(

@@ -24,7 +24,9 @@ from domain.kyc import KycLimits
 from domain.ledger import Channel
 from domain.login_attempts import LockoutPolicy
 from domain.reversal import ReversalPolicy
+from domain.staff_proposal import ApprovalPolicy
 from domain.standing_order import StandingOrderPolicy
+from entrypoints.identity_settings import identity_settings
 from entrypoints.money_settings import operation_policies
 from entrypoints.setting_values import ConfigurationError, whole_number
 
@@ -72,6 +74,9 @@ class Settings:
     device_keys: DeviceKeyPolicy = attrs.Factory(DeviceKeyPolicy)
     # A PostgreSQL streaming replica for the read-only work (docs/replicas.md); None: none.
     replica_url: str | None = None
+    # Seals authenticators' secrets (identity_settings.py); None: derived from jwt_secret.
+    secrets_key: str | None = attrs.field(default=None, repr=False)
+    approval_policy: ApprovalPolicy = attrs.Factory(ApprovalPolicy)  # staff's maker-checker
 
 
 def _seconds(env: Mapping[str, str], name: str, default: float, low: float,
@@ -174,6 +179,7 @@ def load_settings(env: Mapping[str, str] | None = None, *,
             nonce_lifetime=timedelta(
                 seconds=whole_number(env, "VAANI_DEVICE_NONCE_SECONDS", 120, 10, 600))),
         **operation_policies(env),
+        **identity_settings(env),
     )
 
 

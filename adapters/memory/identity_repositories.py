@@ -11,7 +11,7 @@ from uuid import UUID
 from adapters.memory.staged import Staged
 from adapters.memory.store import MemoryStore
 from application.ports import DuplicateCustomer, Later
-from domain.customer import Customer
+from domain.customer import Customer, Role
 from domain.device import DeviceBinding
 from domain.device_key import DeviceNonce
 from domain.login_attempts import LoginAttempts
@@ -50,6 +50,19 @@ class MemoryCustomers:
     def by_email_or_phone(self, email: str, phone_number: str) -> Customer | None:
         return next((copy.copy(c) for c in self._all()
                      if c.email == email or c.phone_number == phone_number), None)
+
+    def staff(self) -> list[Customer]:
+        found = [c for c in self._all() if c.role is not Role.CUSTOMER]
+        found.sort(key=lambda c: (c.last_name, c.first_name, c.customer_number))
+        return [copy.copy(c) for c in found]
+
+    def search(self, text: str, limit: int) -> list[Customer]:
+        low = text.lower()
+        found = [c for c in self._all() if text in (c.customer_number, c.phone_number)
+                 or c.email.lower() == low or c.first_name.lower().startswith(low)
+                 or c.last_name.lower().startswith(low)]
+        found.sort(key=lambda c: (c.last_name, c.first_name, c.customer_number))
+        return [copy.copy(c) for c in found[:limit]]
 
 
 class MemorySessions:

@@ -25,8 +25,10 @@ from domain.login_attempts import LoginAttempts
 from domain.reminder import Notification, Reminder
 from domain.reversal import Reversal
 from domain.session import RefreshToken, Session
+from domain.staff_proposal import StaffProposal
 from domain.standing_order import Occurrence, StandingOrder
 from domain.till import TillClosing, TillEntry
+from domain.totp import LoginTicket, TotpFactor
 from domain.transfer import Transfer
 from domain.voice import VoiceAttempts, Voiceprint, VoiceSample
 
@@ -65,6 +67,10 @@ class Staged:
     accrual_days: dict[date, int] = attrs.Factory(dict)
     accruals: dict[tuple[UUID, date], Accrual] = attrs.Factory(dict)
     interest_postings: dict[tuple[UUID, str], InterestPosting] = attrs.Factory(dict)
+    totp_factors: dict[UUID, TotpFactor | None] = attrs.Factory(dict)  # None: turned off
+    recovery_codes: dict[UUID, dict[str, datetime | None]] = attrs.Factory(dict)  # a whole set
+    login_tickets: dict[str, LoginTicket | None] = attrs.Factory(dict)  # None: dropped
+    staff_proposals: dict[UUID, StaffProposal] = attrs.Factory(dict)
 
     def _parts(self) -> tuple[dict | list, ...]:  # type: ignore[type-arg]
         return (self.customers, self.accounts, self.transfers, self.entries, self.audit,
@@ -74,7 +80,8 @@ class Staged:
                 self.reminders, self.notifications, self.branches, self.reversals,
                 self.disputes, self.standing_orders, self.occurrences,
                 self.till_entries, self.till_closings, self.accrual_days, self.accruals,
-                self.interest_postings)
+                self.interest_postings, self.totp_factors, self.recovery_codes,
+                self.login_tickets, self.staff_proposals)
 
     def clear(self) -> None:
         for part in self._parts():

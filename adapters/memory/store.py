@@ -24,8 +24,10 @@ from domain.login_attempts import LoginAttempts
 from domain.reminder import Notification, Reminder
 from domain.reversal import Reversal
 from domain.session import RefreshToken, Session
+from domain.staff_proposal import StaffProposal
 from domain.standing_order import Occurrence, StandingOrder
 from domain.till import TillClosing, TillEntry
+from domain.totp import LoginTicket, TotpFactor
 from domain.transfer import Transfer
 from domain.voice import VoiceAttempts, Voiceprint, VoiceSample
 
@@ -70,6 +72,10 @@ class MemoryStore:
     accruals: dict[tuple[UUID, date], Accrual] = attrs.Factory(dict)
     interest_postings: dict[tuple[UUID, str], InterestPosting] = attrs.Factory(dict)
     notifications: dict[tuple[UUID, datetime], Notification] = attrs.Factory(dict)
+    totp_factors: dict[UUID, TotpFactor] = attrs.Factory(dict)
+    recovery_codes: dict[UUID, dict[str, datetime | None]] = attrs.Factory(dict)  # hash: used_at
+    login_tickets: dict[str, LoginTicket] = attrs.Factory(dict)
+    staff_proposals: dict[UUID, StaffProposal] = attrs.Factory(dict)
     writer: threading.RLock = attrs.Factory(threading.RLock)
     state: threading.RLock = attrs.Factory(threading.RLock)
 

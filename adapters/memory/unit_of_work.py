@@ -29,6 +29,8 @@ from adapters.memory.money_operation_repositories import (
     MemoryReversals,
     MemoryTills,
 )
+from adapters.memory.second_factor_repository import MemorySecondFactors
+from adapters.memory.staff_proposal_repository import MemoryStaffProposals
 from adapters.memory.staged import Staged
 from adapters.memory.standing_order_repository import MemoryStandingOrders
 from adapters.memory.store import MemoryStore
@@ -62,6 +64,8 @@ class MemoryUnitOfWork:
         self.standing_orders = MemoryStandingOrders(store, self._staged)
         self.tills = MemoryTills(store, self._staged)
         self.interest = MemoryInterest(store, self._staged)
+        self.second_factors = MemorySecondFactors(store, self._staged)
+        self.staff_proposals = MemoryStaffProposals(store, self._staged)
 
     def __enter__(self) -> Self:
         if self._write:
@@ -128,6 +132,18 @@ class MemoryUnitOfWork:
             store.accruals.update(staged.accruals)
             store.interest_postings.update(staged.interest_postings)
             store.notifications.update(staged.notifications)
+            for customer_id, factor in staged.totp_factors.items():
+                if factor is None:
+                    store.totp_factors.pop(customer_id, None)
+                else:
+                    store.totp_factors[customer_id] = factor
+            store.recovery_codes.update(staged.recovery_codes)
+            store.staff_proposals.update(staged.staff_proposals)
+            for ticket_hash, ticket in staged.login_tickets.items():
+                if ticket is None:
+                    store.login_tickets.pop(ticket_hash, None)
+                else:
+                    store.login_tickets[ticket_hash] = ticket
             for key, reminder in staged.reminders.items():
                 if reminder is None:
                     store.reminders.pop(key, None)

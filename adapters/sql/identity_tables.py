@@ -30,6 +30,7 @@ customers = sa.Table(
     sa.Column("upi_pin_hash", sa.String(255), nullable=True),
     sa.Column("pin_failures", sa.Integer, nullable=False, server_default="0"),
     sa.Column("pin_blocked_until", UtcDateTime, nullable=True),
+    sa.Column("disabled_at", UtcDateTime, nullable=True),  # staff who left
 )
 
 sessions = sa.Table(

@@ -24,6 +24,7 @@ def customer_row(c: Customer) -> dict[str, Any]:
         "created_at": c.created_at, "risk_segment": c.risk_segment.value,
         "aadhaar_last4": c.aadhaar_last4, "pan": c.pan, "upi_pin_hash": c.upi_pin_hash,
         "pin_failures": c.pin_failures, "pin_blocked_until": c.pin_blocked_until,
+        "disabled_at": c.disabled_at,
     }
 
 
@@ -36,6 +37,7 @@ def to_customer(r: Any) -> Customer:
         date_of_birth=r.date_of_birth, risk_segment=RiskSegment(r.risk_segment),
         aadhaar_last4=r.aadhaar_last4, pan=r.pan, upi_pin_hash=r.upi_pin_hash,
         pin_failures=r.pin_failures, pin_blocked_until=r.pin_blocked_until,
+        disabled_at=r.disabled_at,
     )
 
 

@@ -15,7 +15,7 @@ from adapters.sql.tables import accounts, customers, ledger_entries, transfers
 from adapters.sql.transfer_search import search_query
 from application.ports import DuplicateCustomer, DuplicateIdempotencyKey
 from domain.account import Account, AccountType
-from domain.customer import Customer, KycStatus
+from domain.customer import Customer, KycStatus, Role
 from domain.ledger import EntryType, LedgerEntry
 from domain.transfer import Transfer, TransferQuery, TransferStatus
 
@@ -82,6 +82,22 @@ class SqlCustomers:
     def by_email_or_phone(self, email: str, phone_number: str) -> Customer | None:
         return self._one(sa.or_(customers.c.email == email,
                                 customers.c.phone_number == phone_number))
+
+    def staff(self) -> list[Customer]:
+        c = customers.c
+        query = sa.select(customers).where(c.role != Role.CUSTOMER.value) \
+            .order_by(c.last_name, c.first_name, c.customer_number)
+        return [m.to_customer(r) for r in self._conn.execute(query)]
+
+    def search(self, text: str, limit: int) -> list[Customer]:
+        c = customers.c
+        prefix = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = sa.select(customers).where(sa.or_(
+            c.customer_number == text, sa.func.lower(c.email) == text.lower(),
+            c.phone_number == text, sa.func.lower(c.first_name).like(prefix, escape="\\"),
+            sa.func.lower(c.last_name).like(prefix, escape="\\"))) \
+            .order_by(c.last_name, c.first_name, c.customer_number).limit(limit)
+        return [m.to_customer(r) for r in self._conn.execute(query)]
 
 
 class SqlAccounts:

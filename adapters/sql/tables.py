@@ -1,7 +1,7 @@
 """The schema, as SQLAlchemy Core tables sharing one `metadata` (schema.py): the tables live by
-what they hold in identity_tables.py, ledger_tables.py, money_operation_tables.py and
-activity_tables.py, and this module names them all in one place for the repositories and the
-migrations."""
+what they hold in identity_tables.py, second_factor_tables.py, ledger_tables.py,
+money_operation_tables.py and activity_tables.py, and this module names them all in one place
+for the repositories and the migrations."""
 
 from __future__ import annotations
 
@@ -40,6 +40,12 @@ from adapters.sql.money_operation_tables import (
     till_entries,
 )
 from adapters.sql.schema import metadata
+from adapters.sql.second_factor_tables import (
+    login_tickets,
+    recovery_codes,
+    staff_proposals,
+    totp_factors,
+)
 
 __all__ = [
     "accounts",
@@ -59,17 +65,21 @@ __all__ = [
     "interest_postings",
     "ledger_entries",
     "login_attempts",
+    "login_tickets",
     "metadata",
     "notifications",
     "rate_limits",
+    "recovery_codes",
     "refresh_tokens",
     "reminders",
     "reversals",
     "sessions",
+    "staff_proposals",
     "standing_order_occurrences",
     "standing_orders",
     "till_closings",
     "till_entries",
+    "totp_factors",
     "transfers",
     "voice_attempts",
     "voice_samples",

@@ -30,6 +30,8 @@ from adapters.sql.repositories import (
     reference_taken,
 )
 from adapters.sql.reversals import SqlReversals
+from adapters.sql.second_factors import SqlSecondFactors
+from adapters.sql.staff_proposals import SqlStaffProposals
 from adapters.sql.standing_orders import SqlStandingOrders
 from adapters.sql.tills import SqlTills
 from adapters.sql.voice import SqlDevices, SqlVoice
@@ -39,7 +41,7 @@ from domain.errors import DomainError, ReferenceTaken
 
 
 class SqlUnitOfWork:
-    # Repositories are made on first use: a request touches two or three of the twenty-one.
+    # Repositories are made on first use: a request touches two or three of the twenty-three.
     customers = MadeOnFirstUse(SqlCustomers)
     accounts = MadeOnFirstUse(SqlAccounts)
     transfers = MadeOnFirstUse(SqlTransfers)
@@ -61,6 +63,8 @@ class SqlUnitOfWork:
     standing_orders = MadeOnFirstUse(SqlStandingOrders)
     tills = MadeOnFirstUse(SqlTills)
     interest = MadeOnFirstUse(SqlInterest)
+    second_factors = MadeOnFirstUse(SqlSecondFactors)
+    staff_proposals = MadeOnFirstUse(SqlStaffProposals)
 
     def __init__(self, engine: Engine, *, guard: WriteGuard | None = None, shared: bool = False,
                  connections: Connections | None = None,

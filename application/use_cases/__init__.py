@@ -10,6 +10,7 @@ from application.use_cases.audit_trail import (
 from application.use_cases.beneficiaries import BeneficiaryDetails, ManageBeneficiaries
 from application.use_cases.cards import ManageCards
 from application.use_cases.cash import CashCommand, Deposit, Withdraw
+from application.use_cases.complete_login import CompleteLogin
 from application.use_cases.device_binder import DeviceBinder
 from application.use_cases.device_nonce import IssueDeviceNonce
 from application.use_cases.devices import ManageDevices
@@ -37,13 +38,14 @@ from application.use_cases.interest import (
     PostInterest,
 )
 from application.use_cases.list_transactions import ListTransactions, TransactionPage
-from application.use_cases.log_in import LogInWithPassword
+from application.use_cases.log_in import LogInWithPassword, SecondStep
 from application.use_cases.manage_sessions import (
     Authenticate,
     ListSessions,
     Principal,
     RevokeSessions,
 )
+from application.use_cases.manage_staff import ManageStaff
 from application.use_cases.open_account import OpenAccount, OpenAccountCommand
 from application.use_cases.operator_actions import (
     CustomerOverview,
@@ -51,6 +53,7 @@ from application.use_cases.operator_actions import (
     OperateCustomers,
     OperateDevices,
 )
+from application.use_cases.operator_sessions import OperateSessions
 from application.use_cases.postings import Poster, PostingResult
 from application.use_cases.refresh_session import RefreshSession
 from application.use_cases.register_customer import RegisterCommand, RegisterCustomer
@@ -67,6 +70,12 @@ from application.use_cases.run_due_reminders import DueRun, RunDueReminders
 from application.use_cases.run_due_standing_orders import RunDueStandingOrders, StandingRun
 from application.use_cases.search_transfers import SearchTransfers
 from application.use_cases.seed_demo import DemoLogin, SeedDemo
+from application.use_cases.staff_proposals import (
+    DecideStaffAction,
+    ListStaffProposals,
+    ProposeStaffAction,
+    StaffActions,
+)
 from application.use_cases.standing_orders import (
     ManageStandingOrders,
     StandingOrderDetails,
@@ -79,6 +88,7 @@ from application.use_cases.teller import (
     TillReport,
 )
 from application.use_cases.throttle import Throttle
+from application.use_cases.totp import ManageTotp, TotpEnrolment, TotpStatus
 from application.use_cases.transfer_money import TransferCommand, TransferMoney
 from application.use_cases.upi_pin import SetUpiPin, VerifyUpiPin
 from application.use_cases.verify_ledger import LedgerReport, VerifyLedger
@@ -95,9 +105,11 @@ __all__ = [
     "BeneficiaryDetails",
     "CashCommand",
     "CloseTillDay",
+    "CompleteLogin",
     "CreateAuditKey",
     "CustomerOverview",
     "DecideReversal",
+    "DecideStaffAction",
     "DemoLogin",
     "Deposit",
     "DeviceBinder",
@@ -117,6 +129,7 @@ __all__ = [
     "ListDisputes",
     "ListReversals",
     "ListSessions",
+    "ListStaffProposals",
     "ListTransactions",
     "LogInWithPassword",
     "LogInWithVoice",
@@ -124,19 +137,23 @@ __all__ = [
     "ManageCards",
     "ManageDevices",
     "ManageReminders",
+    "ManageStaff",
     "ManageStandingOrders",
+    "ManageTotp",
     "OpenAccount",
     "OpenAccountCommand",
     "OpenDispute",
     "OperateAccounts",
     "OperateCustomers",
     "OperateDevices",
+    "OperateSessions",
     "PostInterest",
     "Poster",
     "PostingResult",
     "PostingRun",
     "Principal",
     "ProposeReversal",
+    "ProposeStaffAction",
     "RefreshSession",
     "RegisterCommand",
     "RegisterCustomer",
@@ -150,8 +167,10 @@ __all__ = [
     "RunDueReminders",
     "RunDueStandingOrders",
     "SearchTransfers",
+    "SecondStep",
     "SeedDemo",
     "SetUpiPin",
+    "StaffActions",
     "StandingOrderDetails",
     "StandingOrderView",
     "StandingRun",
@@ -163,6 +182,8 @@ __all__ = [
     "TellerCommand",
     "Throttle",
     "TillReport",
+    "TotpEnrolment",
+    "TotpStatus",
     "TransactionPage",
     "TransferCommand",
     "TransferMoney",

@@ -12,21 +12,25 @@ from application.device_possession import DevicePossession, not_proven
 from application.holds import HoldKeeper
 from application.ownership import owned
 from application.ports import Clock, UnitOfWork, UnitOfWorkFactory, VoiceEngine
+from application.second_factor import SecondFactorCheck
 from application.use_cases.reversal_views import ReversalsOf, reversals_of
 from application.use_cases.upi_pin import VerifyUpiPin
 from application.voice_checks import VoiceVerifier, refusal
 from domain.audit import Outcome
+from domain.customer import Customer
 from domain.device import TrustLevel
 from domain.device_key import DeviceProof
 from domain.errors import (
     ChallengeFailed,
     DeviceNotTrusted,
     DomainError,
+    TotpNotEnabled,
     TransferNotFound,
     TransferNotHeld,
 )
 from domain.fraud import Label, StoredAssessment
 from domain.fraud_profile import CounterpartyProfile
+from domain.totp import check_code
 from domain.transfer import Transfer, TransferStatus
 
 
@@ -68,13 +72,15 @@ class GetTransfer:
 
 
 class AnswerChallenge:
-    """The owner proves it is them: the UPI PIN, or a voice sample on a trusted bound device
-    whose key signed a fresh nonce (checked before the voice). A pass posts the held money
-    once; a failure or a late answer gives it back once."""
+    """The owner proves it is them: the UPI PIN, a code from their authenticator (two-step
+    login on), or a voice sample on a trusted bound device whose key signed a fresh nonce
+    (checked before the voice). A pass posts the held money once; a failure or a late answer
+    gives it back once."""
 
     def __init__(self, uow_factory: UnitOfWorkFactory, holds: HoldKeeper, clock: Clock,
                  verify_pin: VerifyUpiPin, engine: VoiceEngine, verifier: VoiceVerifier,
-                 possession: DevicePossession, audit: AuditRecorder) -> None:
+                 possession: DevicePossession, audit: AuditRecorder,
+                 second_factor: SecondFactorCheck) -> None:
         self._uow_factory = uow_factory
         self._holds = holds
         self._clock = clock
@@ -83,17 +89,23 @@ class AnswerChallenge:
         self._verifier = verifier
         self._possession = possession
         self._audit = audit
+        self._second_factor = second_factor
 
     def execute(self, customer_id: UUID, transfer_id: UUID, context: RequestContext, *,
                 pin: str | None = None, voice: bytes | None = None,
-                proof: DeviceProof | None = None) -> Transfer:
-        if (pin is None) == (voice is None):
-            raise ChallengeFailed("answer with exactly one of pin or voice_sample")
+                proof: DeviceProof | None = None, totp: str | None = None) -> Transfer:
+        if [pin, voice, totp].count(None) != 2:
+            raise ChallengeFailed("answer with exactly one of pin, totp or voice_sample")
+        owner = self._with_totp(customer_id, totp) if totp is not None else None
         self._pending(customer_id, transfer_id, context)
         failure: DomainError | None = None
-        if pin is not None:
+        if pin is not None or totp is not None:
             try:
-                self._verify_pin.execute(customer_id, pin, context)
+                if pin is not None:
+                    self._verify_pin.execute(customer_id, pin, context)
+                elif owner is not None:
+                    self._second_factor.verify(owner, context, code=totp,
+                                               action="transfer.challenge.totp")
             except DomainError as error:
                 failure = error
         else:
@@ -123,6 +135,17 @@ class AnswerChallenge:
         if failure is not None:
             raise failure
         return result
+
+    def _with_totp(self, customer_id: UUID, code: str) -> Customer:
+        """A malformed code, or one from a customer without two-step login, is refused before
+        the transfer is touched: it was no answer, and the hold stays for a real one."""
+        check_code(code)
+        with self._uow_factory() as uow:
+            customer = uow.customers.get(customer_id)
+            factor = uow.second_factors.factor(customer_id)
+        if customer is None or factor is None or not factor.active:
+            raise TotpNotEnabled("answer with totp once two-step login is on")
+        return customer
 
     def _unproven(self, customer_id: UUID, context: RequestContext,
                   proof: DeviceProof | None) -> DomainError | None:

@@ -9,11 +9,18 @@ import attrs
 
 from application.audit import AuditRecorder
 from application.context import RequestContext
-from application.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from application.ports import Clock, Notifier, UnitOfWork, UnitOfWorkFactory
 from domain.account import Account, AccountStatus
-from domain.customer import Customer, KycStatus, Role
+from domain.customer import Customer, KycStatus
 from domain.device import DeviceBinding
-from domain.errors import AccountNotFound, CustomerNotFound, DeviceNotFound, Forbidden
+from domain.errors import (
+    AccountNotFound,
+    CustomerNotFound,
+    DeviceNotFound,
+    Forbidden,
+    TotpNotEnabled,
+)
+from domain.permissions import Permission, may
 
 
 @attrs.frozen
@@ -21,6 +28,7 @@ class CustomerOverview:
     customer: Customer
     accounts: list[Account]
     devices: list[DeviceBinding]
+    two_step_login: bool = False
 
 
 def _customer(uow: UnitOfWork, number: str) -> Customer:
@@ -31,26 +39,34 @@ def _customer(uow: UnitOfWork, number: str) -> Customer:
 
 
 class OperateCustomers:
-    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, audit: AuditRecorder) -> None:
+    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, audit: AuditRecorder,
+                 notifier: Notifier) -> None:
         self._uow_factory = uow_factory
         self._clock = clock
         self._audit = audit
+        self._notifier = notifier
 
     def show(self, number: str) -> CustomerOverview:
         with self._uow_factory() as uow:
             customer = _customer(uow, number)
+            factor = uow.second_factors.factor(customer.id)
             return CustomerOverview(customer, uow.accounts.of_customer(customer.id),
-                                    uow.devices.of_customer(customer.id))
+                                    uow.devices.of_customer(customer.id),
+                                    factor is not None and factor.active)
 
-    def staff(self, number: str, role: Role = Role.OPERATOR) -> Customer:
-        """The staff member with this customer number and role (an admin may act as any):
-        who acts in a step taken at the command line (maker-checker, a teller's till)."""
+    def search(self, text: str, limit: int) -> list[Customer]:
+        with self._uow_factory() as uow:
+            return uow.customers.search(text, limit)
+
+    def staff(self, number: str, permission: Permission) -> Customer:
+        """The member of staff with this customer number, if their role grants `permission`
+        (domain/permissions.py): who acts in a step taken at the command line (maker-checker,
+        a teller's till)."""
         with self._uow_factory() as uow:
             found = _customer(uow, number)
-        if found.role not in (role, Role.ADMIN):
-            raise Forbidden(f"customer {number} is not an {role.value}"
-                            if role is Role.OPERATOR else f"customer {number} is not a "
-                            f"{role.value}", customer_number=number)
+        if not may(found.roles, permission):
+            raise Forbidden(f"customer {number} ({found.role.value}) may not "
+                            f"{permission.value.replace('_', ' ')}", customer_number=number)
         return found
 
     def set_kyc(self, number: str, status: KycStatus, context: RequestContext) -> Customer:
@@ -91,6 +107,24 @@ class OperateCustomers:
                 customer_id=customer.id, resource=f"customer:{number}", accounts=len(changed)))
             uow.commit()
             return changed
+
+
+    def reset_second_factor(self, number: str, context: RequestContext) -> Customer:
+        """Turn a customer's two-step login off (a lost phone, and its recovery codes with
+        it), once the bank has identified them another way; they are told."""
+        with self._uow_factory(write=True) as uow:
+            customer = _customer(uow, number)
+            if uow.second_factors.factor(customer.id) is None:
+                raise TotpNotEnabled(f"customer {number} has no two-step login to turn off")
+            uow.second_factors.drop_factor(customer.id)
+            uow.audit.append(self._audit.event(context, "auth.totp.reset",
+                                               customer_id=customer.id,
+                                               resource=f"customer:{number}"))
+            uow.commit()
+        self._notifier.tell(customer.id, "Two-step login was turned off by the bank",
+                            "At your request the bank turned two-step login off: your password "
+                            "alone logs you in now. If you did not ask for this, call the bank.")
+        return customer
 
 
 class OperateAccounts:

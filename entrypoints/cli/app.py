@@ -6,6 +6,7 @@ import typer
 
 from entrypoints.cli import (
     account,
+    approvals,
     audit,
     customer,
     db,
@@ -18,6 +19,7 @@ from entrypoints.cli import (
     reversals,
     review,
     seed,
+    staff,
     standing_orders,
     statements,
     teller,
@@ -45,6 +47,8 @@ app.add_typer(disputes.app, name="disputes")
 app.add_typer(standing_orders.app, name="standing-orders")
 app.add_typer(teller.app, name="teller")
 app.add_typer(interest.app, name="interest")
+app.add_typer(approvals.app, name="approvals")
+app.add_typer(staff.app, name="staff")
 app.command()(serve)
 
 

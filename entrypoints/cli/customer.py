@@ -9,6 +9,8 @@ import typer
 
 from application.use_cases import OperateCustomers, RegisterCommand, RegisterCustomer
 from domain.customer import KycStatus, Role
+from domain.staff_proposal import StaffAction
+from entrypoints.cli.approvals import PROPOSER, REASON, take_or_propose
 from entrypoints.cli.runtime import (
     JSON_OPTION,
     container,
@@ -24,7 +26,7 @@ from entrypoints.http import views
 app = typer.Typer(help="Customers.", no_args_is_help=True)
 
 
-def _new_password() -> str:
+def new_password() -> str:
     password = os.environ.get("VAANI_NEW_PASSWORD")
     if password:
         return password
@@ -47,7 +49,7 @@ def create(
     """Register a customer or staff member; prints the new customer number."""
     customer = container().resolve(RegisterCustomer).execute(RegisterCommand(
         first_name=first_name, last_name=last_name, email=email, phone_number=phone,
-        password=_new_password(), role=role, context=operator_context(),
+        password=new_password(), role=role, context=operator_context(),
     ))
     if as_json:
         emit_json({"customer_number": customer.customer_number, "role": customer.role.value,
@@ -99,20 +101,30 @@ def freeze(customer_number: str, as_json: bool = JSON_OPTION) -> None:
 
 @app.command()
 @reports_errors
-def unfreeze(customer_number: str, as_json: bool = JSON_OPTION) -> None:
-    """Unfreeze a customer's accounts."""
-    _freeze(customer_number, False, as_json)
+def unfreeze(customer_number: str, operator: str | None = PROPOSER,
+             reason: str | None = REASON, as_json: bool = JSON_OPTION) -> None:
+    """Unfreeze a customer's accounts (proposed for approval under VAANI_APPROVALS)."""
+    take_or_propose(StaffAction.UNFREEZE_CUSTOMER, customer_number, {}, operator, reason,
+                    as_json, f"unfroze the accounts of {customer_number}")
 
 
 @app.command()
 @reports_errors
 def kyc(customer_number: str,
         status: KycStatus = typer.Argument(..., case_sensitive=False),
+        operator: str | None = PROPOSER, reason: str | None = REASON,
         as_json: bool = JSON_OPTION) -> None:
-    """Set the customer's KYC tier: pending, min, full or rejected (docs/money-operations.md)."""
-    customer = container().resolve(OperateCustomers).set_kyc(customer_number, status,
-                                                             operator_context())
-    if as_json:
-        emit_json({"customer_number": customer_number, "kyc_status": customer.kyc_status.value})
-    else:
-        say(f"KYC of {customer_number} is now {customer.kyc_status.value}")
+    """Set the customer's KYC tier: pending, min, full or rejected (docs/money-operations.md;
+    to `full` it is proposed for approval under VAANI_APPROVALS)."""
+    take_or_propose(StaffAction.SET_KYC, customer_number, {"status": status.value}, operator,
+                    reason, as_json, f"KYC of {customer_number} is now {status.value}")
+
+
+@app.command("second-factor-off")
+@reports_errors
+def second_factor_off(customer_number: str, operator: str | None = PROPOSER,
+                      reason: str | None = REASON, as_json: bool = JSON_OPTION) -> None:
+    """Turn a customer's two-step login off (a lost phone and recovery codes), once the bank
+    has identified them another way (proposed for approval under VAANI_APPROVALS)."""
+    take_or_propose(StaffAction.RESET_SECOND_FACTOR, customer_number, {}, operator, reason,
+                    as_json, f"two-step login is off for {customer_number}")

@@ -12,6 +12,7 @@ from application.use_cases import ListDisputes, ListReversals, WorkDisputes
 from domain.dispute import Dispute, DisputeStatus
 from domain.errors import DisputeNotFound, ValidationError
 from domain.money import Money
+from domain.permissions import Permission
 from entrypoints.cli.runtime import (
     JSON_OPTION,
     acting,
@@ -77,7 +78,7 @@ def show(dispute_id: str, as_json: bool = JSON_OPTION) -> None:
 @reports_errors
 def investigate(dispute_id: str, operator: str = OPERATOR, as_json: bool = JSON_OPTION) -> None:
     """Take a case: it is investigating, and yours."""
-    context = acting(operator)
+    context = acting(operator, Permission.WORK_DISPUTES)
     _emit(container().resolve(WorkDisputes).investigate(_id(dispute_id), context), as_json)
 
 
@@ -91,7 +92,7 @@ def resolve(dispute_id: str,
     """Resolve a case: rejected, or refunded by a reversal (maker-checker above the amount)."""
     if outcome not in ("refunded", "rejected"):
         raise ValidationError("--outcome must be refunded or rejected", field="outcome")
-    context = acting(operator)
+    context = acting(operator, Permission.WORK_DISPUTES)
     work, case = container().resolve(WorkDisputes), _id(dispute_id)
     if outcome == "rejected":
         done = work.reject(case, note, context)

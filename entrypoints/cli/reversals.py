@@ -15,6 +15,7 @@ from application.use_cases import (
 )
 from domain.errors import ReversalNotFound, TransferNotFound, ValidationError
 from domain.money import Money
+from domain.permissions import Permission
 from domain.reversal import Reversal, ReversalStatus
 from entrypoints.cli.runtime import (
     JSON_OPTION,
@@ -51,7 +52,7 @@ def propose(transfer_id: str, reason: str = typer.Option(..., "--reason"),
             key: str | None = typer.Option(None, "--idempotency-key"),
             operator: str = OPERATOR, as_json: bool = JSON_OPTION) -> None:
     """Propose reversing a posted transfer; at or below the approval amount it posts at once."""
-    context = acting(operator)
+    context = acting(operator, Permission.REVERSE_TRANSFERS)
     original = id_of(transfer_id, TransferNotFound, "transfer")
     money = None
     if amount is not None:
@@ -63,7 +64,7 @@ def propose(transfer_id: str, reason: str = typer.Option(..., "--reason"),
 
 
 def _decide(reversal_id: str, operator: str, approve: bool, as_json: bool) -> None:
-    context = acting(operator)
+    context = acting(operator, Permission.REVERSE_TRANSFERS)
     decide = container().resolve(DecideReversal)
     act = decide.approve if approve else decide.reject
     _emit(act(id_of(reversal_id, ReversalNotFound, "reversal"), context), as_json)

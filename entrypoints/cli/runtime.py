@@ -19,8 +19,8 @@ from rich.table import Table
 from adapters.sql.engine import database_unavailable
 from application.context import RequestContext
 from application.use_cases import OperateCustomers
-from domain.customer import Role
 from domain.errors import DomainError
+from domain.permissions import Permission
 from entrypoints.bootstrap import bootstrap
 from entrypoints.errors import exit_code_of
 from entrypoints.setting_values import ConfigurationError
@@ -100,10 +100,10 @@ def id_of(text: str, missing: type[DomainError], what: str) -> UUID:
         raise missing(f"{text!r} is not a {what} id") from None
 
 
-def acting(number: str, role: Role = Role.OPERATOR) -> RequestContext:
-    """The context of a step a named staff member takes (`--operator`, `--teller`): refused
-    unless that customer number has the role (or is an admin)."""
-    return operator_context(container().resolve(OperateCustomers).staff(number, role).id)
+def acting(number: str, permission: Permission) -> RequestContext:
+    """The context of a step a named member of staff takes (`--operator`, `--teller`): refused
+    unless their role grants the permission (domain/permissions.py)."""
+    return operator_context(container().resolve(OperateCustomers).staff(number, permission).id)
 
 
 def operator_context(actor_id: UUID | None = None) -> RequestContext:

@@ -9,8 +9,8 @@ from datetime import date
 import typer
 
 from application.use_cases import CloseTillDay, OperateCustomers, TellerCash, TellerCommand
-from domain.customer import Role
 from domain.money import Money
+from domain.permissions import Permission
 from domain.till import CashKind
 from entrypoints import parsing
 from entrypoints.cli.runtime import (
@@ -33,7 +33,7 @@ TELLER = typer.Option(..., "--teller", help="Your customer number (teller role).
 def _move(kind: CashKind, account_number: str, amount: str, teller: str, currency: str,
           description: str, key: str | None, as_json: bool) -> None:
     result = container().resolve(TellerCash).execute(TellerCommand(
-        kind, account_number, Money.parse(amount, currency), acting(teller, Role.TELLER),
+        kind, account_number, Money.parse(amount, currency), acting(teller, Permission.HANDLE_CASH),
         description, key))
     if as_json:
         emit_json({**views.transfer(result), "replayed": result.replayed})
@@ -83,7 +83,7 @@ def close_day(on: str | None = typer.Option(None, "--date", help="YYYY-MM-DD; de
     No more cash moves through a closed till on that date."""
     wired = container()
     close = wired.resolve(CloseTillDay)
-    staff = wired.resolve(OperateCustomers).staff(teller, Role.TELLER).id if teller else None
+    staff = wired.resolve(OperateCustomers).staff(teller, Permission.HANDLE_CASH).id if teller else None
     reports = close.execute(_day(on, close), operator_context(), staff)
     if as_json:
         emit_json({"items": [till_body(r) for r in reports]})

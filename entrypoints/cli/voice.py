@@ -11,16 +11,15 @@ from rich.progress import Progress
 from adapters.voice.calibration import calibrated_policy
 from adapters.voice.evaluation import Trials, codec_name, embed_all, speakers, trials
 from adapters.voice.resemblyzer_engine import ResemblyzerVoiceEngine
-from application.use_cases import RestoreVoice
 from domain.device import TrustLevel
+from domain.staff_proposal import StaffAction
 from domain.voice import VoiceChannel
+from entrypoints.cli.approvals import PROPOSER, REASON, take_or_propose
 from entrypoints.cli.runtime import (
     JSON_OPTION,
-    container,
     emit_json,
     emit_table,
     fail,
-    operator_context,
     reports_errors,
     say,
 )
@@ -30,13 +29,12 @@ app = typer.Typer(help="Voice biometrics.", no_args_is_help=True)
 
 @app.command()
 @reports_errors
-def restore(customer_number: str = typer.Argument(...), as_json: bool = JSON_OPTION) -> None:
-    """Give back voice use disabled after too many failed verifications."""
-    container().resolve(RestoreVoice).execute(customer_number, operator_context())
-    if as_json:
-        emit_json({"customer_number": customer_number, "voice": "restored"})
-    else:
-        say(f"voice restored for customer {customer_number}")
+def restore(customer_number: str = typer.Argument(...), operator: str | None = PROPOSER,
+            reason: str | None = REASON, as_json: bool = JSON_OPTION) -> None:
+    """Give back voice use disabled after too many failed verifications (proposed for
+    approval under VAANI_APPROVALS)."""
+    take_or_propose(StaffAction.RESTORE_VOICE, customer_number, {}, operator, reason, as_json,
+                    f"voice restored for customer {customer_number}")
 
 
 def _measure(directory: Path, telephone: bool, min_speech: float) -> Trials:

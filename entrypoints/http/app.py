@@ -27,10 +27,13 @@ from entrypoints.http import (
     routes_devices,
     routes_disputes,
     routes_operator,
+    routes_operator_customers,
     routes_reminders,
     routes_reversals,
+    routes_staff_proposals,
     routes_standing_orders,
     routes_teller,
+    routes_totp,
     routes_transfers,
     routes_upi,
 )
@@ -124,11 +127,12 @@ def create_app(container: punq.Container, worker_load: WorkerLoad | None = None,
                Route("/ready", ready, methods=["GET"]),
                Route("/openapi.json", openapi_json, methods=["GET"]),
                Route("/docs", docs, methods=["GET"])]
-    api = [*routes_auth.routes, *routes_accounts.routes, *routes_upi.routes,
+    api = [*routes_auth.routes, *routes_totp.routes, *routes_accounts.routes, *routes_upi.routes,
            *routes_operator.routes, *routes_devices.routes, *routes_transfers.routes,
            *routes_beneficiaries.routes, *routes_cards.routes, *routes_reminders.routes,
            *routes_reversals.routes, *routes_disputes.routes, *routes_standing_orders.routes,
-           *routes_teller.routes, *routes_account_opening.routes]
+           *routes_teller.routes, *routes_account_opening.routes,
+           *routes_operator_customers.routes, *routes_staff_proposals.routes]
     # The router tries routes in order, paying for each miss, and no two paths here overlap: the API
     # goes first, the busiest endpoints at its head. The OpenAPI document keeps reading order.
     busiest = [*routes_accounts.routes, *routes_transfers.routes]

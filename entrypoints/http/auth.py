@@ -11,8 +11,8 @@ from starlette.responses import Response
 
 from application.context import RequestContext
 from application.use_cases import Principal
-from domain.customer import Role
 from domain.errors import Forbidden, Unauthorized
+from domain.permissions import Permission, may, roles_with
 from entrypoints.caller import acting_for, as_caller
 from entrypoints.http.offload import offload
 from entrypoints.http.services import Services
@@ -21,7 +21,6 @@ Handler = Callable[[Request], Awaitable[Response]]
 # A blocking endpoint's work: the request, its checked caller and its body.
 BlockingHandler = Callable[[Request, Principal, bytes], Response]
 R = TypeVar("R")
-ANY_ROLE = (Role.CUSTOMER, Role.OPERATOR, Role.TELLER, Role.ADMIN)
 
 
 def services(request: Request) -> Services:
@@ -60,24 +59,25 @@ def context(request: Request, device_id: str | None = None) -> RequestContext:
     )
 
 
-def requires(*roles: Role) -> Callable[[Handler], Handler]:
-    """Declare (and enforce) the roles an endpoint needs. The token's signature and expiry and
-    then its session in the database are checked on every request; the handler then acts for
-    the caller (entrypoints/caller.py), on the worker threads it offloads to too."""
+def requires(permission: Permission) -> Callable[[Handler], Handler]:
+    """Declare (and enforce) the permission an endpoint needs (the roles granted it are in
+    domain/permissions.py). The token's signature and expiry and then its session in the
+    database are checked on every request; the handler then acts for the caller
+    (entrypoints/caller.py), on the worker threads it offloads to too."""
 
     def wrap(handler: Handler) -> Handler:
         async def endpoint(request: Request) -> Response:
             token = _bearer_token(request)
-            who = await offload(_authenticate, request, token, roles)
+            who = await offload(_authenticate, request, token, permission)
             with acting_for(who.customer_id):
                 return await handler(request)
 
-        return _declared(endpoint, handler, roles)
+        return _declared(endpoint, handler, permission)
 
     return wrap
 
 
-def requires_blocking(*roles: Role, reads_only: bool = False, short: bool = False
+def requires_blocking(permission: Permission, reads_only: bool = False, short: bool = False
                       ) -> Callable[[BlockingHandler], Handler]:
     """`requires` for an endpoint whose whole work is blocking: the caller check and the handler
     run one after the other where the dispatcher chosen at start-up runs request work
@@ -94,7 +94,7 @@ def requires_blocking(*roles: Role, reads_only: bool = False, short: bool = Fals
             dispatch = services(request).dispatch
 
             def check() -> Principal:
-                return _authenticate(request, token, roles)
+                return _authenticate(request, token, permission)
 
             def work(who: Principal) -> Response:
                 return as_caller(who.customer_id, handler, request, who, body)
@@ -103,7 +103,7 @@ def requires_blocking(*roles: Role, reads_only: bool = False, short: bool = Fals
                 return await dispatch.read(lambda: work(check()), short=short)
             return await dispatch.write(check, work, short=short)
 
-        return _declared(endpoint, handler, roles)
+        return _declared(endpoint, handler, permission)
 
     return wrap
 
@@ -116,17 +116,19 @@ def _bearer_token(request: Request) -> str:
     return token.strip()
 
 
-def _authenticate(request: Request, token: str, roles: tuple[Role, ...]) -> Principal:
+def _authenticate(request: Request, token: str, permission: Permission) -> Principal:
     """On a worker thread: the session is read from the database."""
     principal = services(request).authenticate.execute(token)
-    if not set(roles) & set(principal.roles):
+    if not may(principal.roles, permission):
         raise Forbidden("your role may not use this endpoint")
     request.state.principal = principal
     return principal
 
 
-def _declared(endpoint: Handler, handler: Callable[..., object], roles: tuple[Role, ...]) -> Handler:
-    endpoint.roles = roles  # type: ignore[attr-defined]
+def _declared(endpoint: Handler, handler: Callable[..., object],
+              permission: Permission) -> Handler:
+    endpoint.permission = permission  # type: ignore[attr-defined]
+    endpoint.roles = roles_with(permission)  # type: ignore[attr-defined]
     endpoint.__name__ = handler.__name__
     endpoint.__doc__ = handler.__doc__
     return endpoint

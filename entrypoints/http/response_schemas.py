@@ -14,6 +14,7 @@ from domain.fraud import Decision
 from domain.ledger import Channel, EntryType
 from domain.reminder import ReminderStatus, ReminderType
 from domain.reversal import ReversalStatus
+from domain.staff_proposal import ProposalStatus, StaffAction
 from domain.standing_order import OccurrenceStatus, StandingOrderStatus
 from domain.transfer import TransferStatus
 from entrypoints.http.schema_builders import (
@@ -56,7 +57,19 @@ CUSTOMER = component("Customer", obj({
 _TOKENS = {"access_token": STRING, "refresh_token": STRING, "token_type": {"const": "bearer"},
            "expires_in": INTEGER, "session_id": UUID}
 TOKENS = component("Tokens", obj(_TOKENS))
-LOGIN = component("LoginTokens", obj({**_TOKENS, "customer": CUSTOMER}))
+LOGIN_TOKENS = component("LoginTokens", obj({**_TOKENS, "customer": CUSTOMER}))
+SECOND_STEP = component("SecondFactorRequired", obj({
+    "status": {"const": "second_factor_required"}, "login_ticket": STRING,
+    "expires_at": DATE_TIME,
+    "methods": array({"type": "string", "enum": ["totp", "recovery_code"]})}))
+LOGIN: Schema = {"oneOf": [LOGIN_TOKENS, SECOND_STEP]}  # 200 tokens, or 202 a second step
+TOTP_STATUS = component("TotpStatus", obj({
+    "enabled": BOOLEAN, "pending": BOOLEAN, "confirmed_at": nullable(DATE_TIME),
+    "recovery_codes_left": INTEGER}))
+TOTP_ENROLMENT = component("TotpEnrolment", obj({
+    "secret": STRING, "otpauth_uri": STRING, "qr_svg": STRING, "status": {"const": "pending"}}))
+RECOVERY_CODES = component("RecoveryCodes", obj({
+    "enabled": TRUE, "recovery_codes": array(STRING)}))
 DEVICE_CHALLENGE = component("DeviceChallenge", obj({
     "nonce": STRING, "expires_at": DATE_TIME, "message": STRING}))
 SESSIONS = items(component("Session", obj({
@@ -90,7 +103,7 @@ _TRANSFER = {
     "to_account_number": STRING, "amount": MONEY, "channel": choice(Channel),
     "description": STRING, "created_at": DATE_TIME, "posted_at": nullable(DATE_TIME)}
 _TRANSFER_SOMETIMES = {  # a held transfer's challenge or hold, a void's reason, the client's own
-    "challenge": obj({"id": UUID, "methods": array({"type": "string", "enum": ["voice", "pin"]}),
+    "challenge": obj({"id": UUID, "methods": array({"type": "string", "enum": ["voice", "pin", "totp"]}),
                       "expires_at": DATE_TIME}),
     "hold_expires_at": DATE_TIME, "void_reason": STRING, "reference": STRING,
     "metadata": mapping(STRING), "assessment": _ASSESSMENT}
@@ -185,3 +198,21 @@ TILLS = items(component("Till", obj({
 def components() -> dict[str, Schema]:
     """Every shape kept under a name, for components.schemas of /openapi.json."""
     return dict(sorted(COMPONENTS.items()))
+
+# The operator API (routes_operator_customers.py, routes_staff_proposals.py).
+CUSTOMERS = items(CUSTOMER)
+CUSTOMER_OVERVIEW = component("CustomerOverview", obj({
+    "customer": CUSTOMER, "accounts": array(ACCOUNT), "devices": array(DEVICE),
+    "two_step_login": BOOLEAN}))
+FROZEN = obj({"customer_number": STRING, "frozen": BOOLEAN, "accounts": array(STRING)})
+PROPOSAL = component("StaffProposal", obj({
+    "id": UUID, "action": choice(StaffAction), "customer_number": STRING,
+    "params": mapping(STRING), "reason": STRING, "proposed_by": UUID, "proposed_at": DATE_TIME,
+    "expires_at": DATE_TIME, "status": choice(ProposalStatus), "decided_by": nullable(UUID),
+    "decided_at": nullable(DATE_TIME), "outcome": nullable(STRING)}))
+PROPOSALS = items(PROPOSAL)
+# A sensitive action: done at once (200), or proposed for a second member of staff (202).
+STAFF_ACTION = component("StaffActionResult", obj(
+    {"status": {"type": "string", "enum": ["done", "pending_approval"]},
+     "action": choice(StaffAction), "customer_number": STRING},
+    optional={"proposal": PROPOSAL}))

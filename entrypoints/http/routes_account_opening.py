@@ -8,7 +8,7 @@ from starlette.routing import Route
 
 from application.use_cases import OpenAccountCommand
 from domain.account import AccountType
-from domain.customer import Role
+from domain.permissions import Permission
 from entrypoints.converters import structure
 from entrypoints.http import response_schemas as shapes
 from entrypoints.http import views
@@ -22,7 +22,7 @@ from entrypoints.http.schemas import OpenAccountBody
 
 @returns(shapes.ACCOUNT)
 @accepts(OpenAccountBody, 201)
-@requires(Role.CUSTOMER)
+@requires(Permission.BANK)
 async def open_account(request: Request) -> Response:
     """Open a savings or current account (a pending KYC opens none; a minimum KYC one INR
     savings account)."""
@@ -34,7 +34,7 @@ async def open_account(request: Request) -> Response:
 
 
 @returns(shapes.ACCOUNT)
-@requires(Role.CUSTOMER)
+@requires(Permission.BANK)
 async def close_account(request: Request) -> Response:
     """Close one of your accounts: only at zero, with nothing held."""
     closed = await offload(services(request).operate_accounts.close, account_number(request),

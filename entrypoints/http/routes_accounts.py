@@ -9,9 +9,9 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from application.use_cases import Principal, TransferCommand
-from domain.customer import Role
 from domain.errors import BeneficiaryNotFound, ChannelNotAllowed, ValidationError
 from domain.ledger import Channel
+from domain.permissions import Permission
 from domain.transfer import TransferStatus
 from entrypoints.caller import each_carried
 from entrypoints.converters import structure
@@ -26,7 +26,7 @@ from entrypoints.http.schemas import StatementBody, TransferBody
 
 
 @returns(shapes.ACCOUNTS)
-@requires_blocking(Role.CUSTOMER, reads_only=True, short=True)
+@requires_blocking(Permission.BANK, reads_only=True, short=True)
 def list_accounts(request: Request, who: Principal, _: bytes) -> Response:
     """The caller's accounts with balances."""
     bank = services(request)
@@ -35,7 +35,7 @@ def list_accounts(request: Request, who: Principal, _: bytes) -> Response:
 
 
 @returns(shapes.ACCOUNT)
-@requires_blocking(Role.CUSTOMER, reads_only=True, short=True)
+@requires_blocking(Permission.BANK, reads_only=True, short=True)
 def balance(request: Request, who: Principal, _: bytes) -> Response:
     """One account's balance and available balance."""
     bank = services(request)
@@ -45,7 +45,7 @@ def balance(request: Request, who: Principal, _: bytes) -> Response:
 
 @returns(shapes.TRANSACTIONS)
 @reads("limit", "cursor", "from", "to")
-@requires_blocking(Role.CUSTOMER, reads_only=True)
+@requires_blocking(Permission.BANK, reads_only=True)
 def transactions(request: Request, who: Principal, _: bytes) -> Response:
     """Ledger entries, newest first, keyset-paginated."""
     page = services(request).list_transactions.execute(
@@ -59,7 +59,7 @@ def transactions(request: Request, who: Principal, _: bytes) -> Response:
 
 @returns(shapes.TRANSFER, also=(202,))  # 202: held, the money set aside meanwhile
 @accepts(TransferBody, 201)
-@requires_blocking(Role.CUSTOMER, short=True)
+@requires_blocking(Permission.BANK, short=True)
 def transfer(request: Request, who: Principal, raw: bytes) -> Response:
     """Move money (idempotent with Idempotency-Key); 201 posted, 202 held."""
     body = structure(parse_json(raw), TransferBody)
@@ -103,7 +103,7 @@ def _uuid(text: str) -> UUID:
 @returns(shapes.STATEMENT_CSV, "text/csv")
 @returns(shapes.STATEMENT)
 @accepts(StatementBody)
-@requires(Role.CUSTOMER)
+@requires(Permission.BANK)
 async def statement(request: Request) -> Response:
     """A statement for a date range, JSON or CSV, streamed page by page."""
     body = structure(await json_body(request), StatementBody)

@@ -10,16 +10,16 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from application.sessions import IssuedTokens
-from application.use_cases import RegisterCommand
+from application.use_cases import RegisterCommand, SecondStep
 from domain.customer import Customer
 from domain.errors import SessionNotFound, ValidationError
+from domain.permissions import Permission
 from domain.timestamps import rfc3339
 from entrypoints.converters import structure
 from entrypoints.http import response_schemas as shapes
 from entrypoints.http import views
 from entrypoints.http.audio import audio_bytes
 from entrypoints.http.auth import (
-    ANY_ROLE,
     accepts,
     answers,
     caller,
@@ -39,12 +39,16 @@ from entrypoints.http.schemas import DeviceChallengeBody, LoginBody, RefreshBody
 NO_STORE = {"Cache-Control": "no-store"}
 
 
-async def _throttle(request: Request, *extra: tuple[str, int]) -> None:
+async def throttle_auth(request: Request, *extra: tuple[str, int]) -> None:
     """Per-IP limit on every /auth call, plus any per-customer bucket given."""
     policy = services(request).settings.auth
     ip = client_address(request) or "unknown"
     await offload(services(request).throttle.execute,
                   [(f"auth-ip:{ip}", policy.auth_requests_per_ip), *extra])
+
+
+def login_answer(issued: IssuedTokens, customer: Customer) -> Response:
+    return JSONResponse(_tokens(issued, customer), 200, NO_STORE)
 
 
 def _tokens(issued: IssuedTokens, customer: Customer | None = None) -> dict[str, Any]:
@@ -63,7 +67,7 @@ def _tokens(issued: IssuedTokens, customer: Customer | None = None) -> dict[str,
 @public
 async def register(request: Request) -> Response:
     """Sign up as a customer (KYC pending); returns the customer number."""
-    await _throttle(request)
+    await throttle_auth(request)
     body = structure(await json_body(request), RegisterBody)
     customer = await offload_heavy(services(request).register.execute, RegisterCommand(
         first_name=body.first_name, last_name=body.last_name, email=body.email,
@@ -73,12 +77,13 @@ async def register(request: Request) -> Response:
     return JSONResponse(views.customer(customer), 201)
 
 
-@returns(shapes.LOGIN)
+@returns(shapes.LOGIN, also=(202,))
 @accepts(LoginBody)
 @public
 async def login(request: Request) -> Response:
-    """Log in with password or voice on a bound device; returns tokens."""
-    await _throttle(request)  # per address, before a body of up to 8 MiB is read
+    """Log in with password or voice on a bound device; returns tokens, or (202) a ticket for
+    the second step when two-step login is on (POST /auth/login/second-factor)."""
+    await throttle_auth(request)  # per address, before a body of up to 8 MiB is read
     body = structure(await json_body(request), LoginBody)
     policy = services(request).settings.auth
     await offload(services(request).throttle.execute,
@@ -98,9 +103,14 @@ async def login(request: Request) -> Response:
         if body.password is None:
             raise ValidationError("password is required for method \"password\"",
                                   field="password")
-        issued, customer = await offload_heavy(
-            services(request).log_in.execute, body.customer_number, body.password, where, device)
-    return JSONResponse(_tokens(issued, customer), 200, NO_STORE)
+        outcome = await offload_heavy(
+            services(request).log_in.start, body.customer_number, body.password, where, device)
+        if isinstance(outcome, SecondStep):
+            return JSONResponse({"status": "second_factor_required",
+                                 "login_ticket": outcome.ticket, "methods": list(outcome.methods),
+                                 "expires_at": rfc3339(outcome.expires_at)}, 202, NO_STORE)
+        issued, customer = outcome
+    return login_answer(issued, customer)
 
 
 @returns(shapes.DEVICE_CHALLENGE)
@@ -108,7 +118,7 @@ async def login(request: Request) -> Response:
 @public
 async def device_challenge(request: Request) -> Response:
     """A fresh single-use nonce for a device to sign (voice login, re-binding, challenges)."""
-    await _throttle(request)  # per address, before the body is read
+    await throttle_auth(request)  # per address, before the body is read
     body = structure(await json_body(request), DeviceChallengeBody)
     policy = services(request).settings.auth
     await offload(services(request).throttle.execute,
@@ -124,7 +134,7 @@ async def device_challenge(request: Request) -> Response:
 @public
 async def refresh(request: Request) -> Response:
     """Rotate the refresh token; reuse of an old one revokes the session."""
-    await _throttle(request)
+    await throttle_auth(request)
     body = structure(await json_body(request), RefreshBody)
     issued = await offload(services(request).refresh.execute, body.refresh_token,
                            context(request))
@@ -132,7 +142,7 @@ async def refresh(request: Request) -> Response:
 
 
 @answers(204)
-@requires(*ANY_ROLE)
+@requires(Permission.OWN_LOGIN)
 async def logout(request: Request) -> Response:
     """End this session: its access and refresh tokens stop working."""
     who = caller(request)
@@ -142,7 +152,7 @@ async def logout(request: Request) -> Response:
 
 
 @returns(shapes.SESSIONS)
-@requires(*ANY_ROLE)
+@requires(Permission.OWN_LOGIN)
 async def list_sessions(request: Request) -> Response:
     """The caller's active sessions."""
     who = caller(request)
@@ -151,7 +161,7 @@ async def list_sessions(request: Request) -> Response:
 
 
 @answers(204)
-@requires(*ANY_ROLE)
+@requires(Permission.OWN_LOGIN)
 async def revoke_session(request: Request) -> Response:
     """End one of the caller's sessions."""
     who = caller(request)
@@ -166,7 +176,7 @@ async def revoke_session(request: Request) -> Response:
 
 @returns(shapes.REVOKED)
 @answers(200)
-@requires(*ANY_ROLE)
+@requires(Permission.OWN_LOGIN)
 async def revoke_all_sessions(request: Request) -> Response:
     """End all of the caller's sessions."""
     who = caller(request)

@@ -12,8 +12,8 @@ from starlette.routing import Route
 
 from application.use_cases import BeneficiaryDetails
 from domain.beneficiary import Beneficiary
-from domain.customer import Role
 from domain.errors import BeneficiaryNotFound
+from domain.permissions import Permission
 from domain.timestamps import rfc3339
 from entrypoints.converters import structure
 from entrypoints.http import response_schemas as shapes
@@ -35,7 +35,7 @@ def _id(request: Request) -> UUID:
 
 
 @returns(shapes.BENEFICIARIES)
-@requires(Role.CUSTOMER)
+@requires(Permission.BANK)
 async def list_beneficiaries(request: Request) -> Response:
     """The caller's beneficiaries, favourites first."""
     found = await offload(services(request).beneficiaries.list,
@@ -45,7 +45,7 @@ async def list_beneficiaries(request: Request) -> Response:
 
 @returns(shapes.BENEFICIARY)
 @accepts(BeneficiaryDetails, 201)
-@requires(Role.CUSTOMER)
+@requires(Permission.BANK)
 async def add_beneficiary(request: Request) -> Response:
     """Save a payee by account number and IFSC, or UPI id."""
     details = structure(await json_body(request), BeneficiaryDetails)
@@ -56,7 +56,7 @@ async def add_beneficiary(request: Request) -> Response:
 
 @returns(shapes.BENEFICIARY)
 @accepts(BeneficiaryChanges)
-@requires(Role.CUSTOMER)
+@requires(Permission.BANK)
 async def update_beneficiary(request: Request) -> Response:
     """Change a beneficiary's name, phone, bank, nickname or favourite."""
     body = structure(await json_body(request), BeneficiaryChanges)
@@ -68,7 +68,7 @@ async def update_beneficiary(request: Request) -> Response:
 
 
 @answers(204)
-@requires(Role.CUSTOMER)
+@requires(Permission.BANK)
 async def delete_beneficiary(request: Request) -> Response:
     """Delete a beneficiary."""
     await offload(services(request).beneficiaries.delete, caller(request).customer_id,

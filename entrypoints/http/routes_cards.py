@@ -10,8 +10,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from domain.card import Card
-from domain.customer import Role
 from domain.errors import CardNotFound
+from domain.permissions import Permission
 from domain.timestamps import rfc3339
 from entrypoints.http import response_schemas as shapes
 from entrypoints.http.auth import caller, context, requires, returns, services
@@ -31,7 +31,7 @@ def _id(request: Request) -> UUID:
 
 
 @returns(shapes.CARDS)
-@requires(Role.CUSTOMER)
+@requires(Permission.BANK)
 async def list_cards(request: Request) -> Response:
     """The caller's cards (masked numbers only)."""
     found = await offload(services(request).cards.list, caller(request).customer_id)
@@ -39,7 +39,7 @@ async def list_cards(request: Request) -> Response:
 
 
 @returns(shapes.CARD)
-@requires(Role.CUSTOMER)
+@requires(Permission.BANK)
 async def block(request: Request) -> Response:
     """Block a card."""
     card = await offload(services(request).cards.set_blocked,
@@ -49,7 +49,7 @@ async def block(request: Request) -> Response:
 
 
 @returns(shapes.CARD)
-@requires(Role.CUSTOMER)
+@requires(Permission.BANK)
 async def unblock(request: Request) -> Response:
     """Unblock a card."""
     card = await offload(services(request).cards.set_blocked,

@@ -8,8 +8,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from domain.customer import Role
 from domain.errors import DeviceNotFound
+from domain.permissions import Permission
 from domain.timestamps import rfc3339
 from entrypoints.converters import structure
 from entrypoints.http import response_schemas as shapes
@@ -29,7 +29,7 @@ def _device_id(request: Request) -> UUID:
 
 
 @returns(shapes.DEVICES)
-@requires(Role.CUSTOMER)
+@requires(Permission.BANK)
 async def list_devices(request: Request) -> Response:
     """The caller's device bindings."""
     found = await offload(services(request).devices.list, caller(request).customer_id)
@@ -38,7 +38,7 @@ async def list_devices(request: Request) -> Response:
 
 @returns(shapes.DEVICE)
 @accepts(BindDeviceBody, 201)
-@requires(Role.CUSTOMER)
+@requires(Permission.BANK)
 async def bind_device(request: Request) -> Response:
     """Bind (or re-bind with a voice sample and a signed nonce) a device and its key."""
     body = structure(await json_body(request), BindDeviceBody)
@@ -53,7 +53,7 @@ async def bind_device(request: Request) -> Response:
 
 @returns(shapes.DEVICE)
 @accepts(RenameDeviceBody)
-@requires(Role.CUSTOMER)
+@requires(Permission.BANK)
 async def rename_device(request: Request) -> Response:
     """Rename a device binding."""
     body = structure(await json_body(request), RenameDeviceBody)
@@ -64,7 +64,7 @@ async def rename_device(request: Request) -> Response:
 
 
 @answers(204)
-@requires(Role.CUSTOMER)
+@requires(Permission.BANK)
 async def revoke_device(request: Request) -> Response:
     """Revoke a device binding."""
     await offload(services(request).devices.revoke, caller(request).customer_id,
@@ -74,7 +74,7 @@ async def revoke_device(request: Request) -> Response:
 
 @returns(shapes.VOICEPRINT)
 @accepts(EnrolVoiceBody, 201)
-@requires(Role.CUSTOMER)
+@requires(Permission.BANK)
 async def enrol_voice(request: Request) -> Response:
     """Enrol the voice from 3+ samples on a trusted device."""
     body = structure(await json_body(request), EnrolVoiceBody)

@@ -9,9 +9,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from application.use_cases import DisputeCommand
-from domain.customer import Role
 from domain.dispute import DisputeStatus
 from domain.errors import DisputeNotFound, TransferNotFound, ValidationError
+from domain.permissions import Permission
 from entrypoints.converters import structure
 from entrypoints.http import response_schemas as shapes
 from entrypoints.http.auth import accepts, caller, context, requires, returns, services
@@ -36,7 +36,7 @@ def _dispute_id(request: Request) -> UUID:
 
 @returns(shapes.DISPUTE)
 @accepts(DisputeBody, 201)
-@requires(Role.CUSTOMER)
+@requires(Permission.BANK)
 async def open_dispute(request: Request) -> Response:
     """Dispute a posted debit of yours (within the bank's window); it becomes a case."""
     body = structure(await json_body(request), DisputeBody)
@@ -49,7 +49,7 @@ async def open_dispute(request: Request) -> Response:
 
 @returns(shapes.DISPUTES)
 @reads("limit")
-@requires(Role.CUSTOMER)
+@requires(Permission.BANK)
 async def mine(request: Request) -> Response:
     """Your disputes, newest first."""
     found, now = await offload(services(request).disputes.mine, caller(request).customer_id,
@@ -58,7 +58,7 @@ async def mine(request: Request) -> Response:
 
 
 @returns(shapes.DISPUTE)
-@requires(Role.CUSTOMER)
+@requires(Permission.BANK)
 async def show(request: Request) -> Response:
     """One of your disputes: its status, deadline and the bank's answer."""
     found, now = await offload(services(request).disputes.get, caller(request).customer_id,
@@ -67,7 +67,7 @@ async def show(request: Request) -> Response:
 
 
 @returns(shapes.CASES)
-@requires(Role.OPERATOR, Role.ADMIN)
+@requires(Permission.WORK_DISPUTES)
 async def queue(request: Request) -> Response:
     """Cases by deadline, soonest first; `status`, and `overdue=true` for those past it."""
     status = request.query_params.get("status")
@@ -91,7 +91,7 @@ queue.query = {"limit": SCHEMAS["limit"], "cursor": SCHEMAS["position"],  # type
 
 
 @returns(shapes.CASE)
-@requires(Role.OPERATOR, Role.ADMIN)
+@requires(Permission.WORK_DISPUTES)
 async def case(request: Request) -> Response:
     """One case, with who works it and its refund."""
     found, now = await offload(services(request).disputes.get, None, _dispute_id(request))
@@ -99,7 +99,7 @@ async def case(request: Request) -> Response:
 
 
 @returns(shapes.CASE)
-@requires(Role.OPERATOR, Role.ADMIN)
+@requires(Permission.WORK_DISPUTES)
 async def investigate(request: Request) -> Response:
     """Take a case: it is investigating, and yours."""
     taken = await offload(services(request).work_disputes.investigate, _dispute_id(request),
@@ -109,7 +109,7 @@ async def investigate(request: Request) -> Response:
 
 @returns(shapes.CASE)
 @accepts(DisputeResolutionBody)
-@requires(Role.OPERATOR, Role.ADMIN)
+@requires(Permission.WORK_DISPUTES)
 async def resolve(request: Request) -> Response:
     """Resolve a case: rejected with a note, or refunded by a reversal (above the approval
     amount it is resolved once a second operator approves the reversal)."""

@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from domain.customer import Role
+from domain.permissions import Permission
 from entrypoints.http import response_schemas as shapes
 from entrypoints.http import views
 from entrypoints.http.auth import requires, returns, services
@@ -17,7 +17,7 @@ from entrypoints.http.responses import JSONResponse
 
 @returns(shapes.AUDIT_PAGE)
 @reads("limit", "cursor")
-@requires(Role.OPERATOR, Role.ADMIN)
+@requires(Permission.READ_AUDIT)
 async def audit(request: Request) -> Response:
     """The hash-chained audit trail, newest first."""
     page = await offload(

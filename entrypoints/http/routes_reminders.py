@@ -10,8 +10,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from application.use_cases import ReminderDetails
-from domain.customer import Role
 from domain.errors import ReminderNotFound
+from domain.permissions import Permission
 from domain.reminder import Reminder
 from domain.timestamps import rfc3339
 from entrypoints.converters import structure
@@ -37,7 +37,7 @@ def _id(request: Request) -> UUID:
 
 
 @returns(shapes.REMINDERS)
-@requires(Role.CUSTOMER)
+@requires(Permission.BANK)
 async def list_reminders(request: Request) -> Response:
     """The caller's reminders, soonest first."""
     found = await offload(services(request).reminders.list, caller(request).customer_id)
@@ -46,7 +46,7 @@ async def list_reminders(request: Request) -> Response:
 
 @returns(shapes.REMINDER)
 @accepts(ReminderDetails, 201)
-@requires(Role.CUSTOMER)
+@requires(Permission.BANK)
 async def add_reminder(request: Request) -> Response:
     """Add a reminder, once or on an RRULE (FREQ, INTERVAL, COUNT, UNTIL, BYDAY, BYMONTHDAY,
     BYMONTH), each part bounded; a rule without an occurrence from `due_at` is refused (422)."""
@@ -58,7 +58,7 @@ async def add_reminder(request: Request) -> Response:
 
 @returns(shapes.REMINDER)
 @accepts(ReminderStatusBody)
-@requires(Role.CUSTOMER)
+@requires(Permission.BANK)
 async def set_status(request: Request) -> Response:
     """Mark a pending reminder completed or cancelled."""
     body = structure(await json_body(request), ReminderStatusBody)
@@ -69,7 +69,7 @@ async def set_status(request: Request) -> Response:
 
 
 @answers(204)
-@requires(Role.CUSTOMER)
+@requires(Permission.BANK)
 async def delete_reminder(request: Request) -> Response:
     """Delete a reminder."""
     await offload(services(request).reminders.delete, caller(request).customer_id,

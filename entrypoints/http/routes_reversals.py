@@ -9,8 +9,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from application.use_cases import ReversalCommand
-from domain.customer import Role
 from domain.errors import ReversalNotFound, TransferNotFound, ValidationError
+from domain.permissions import Permission
 from domain.reversal import ReversalStatus
 from entrypoints.converters import structure
 from entrypoints.http import response_schemas as shapes
@@ -31,7 +31,7 @@ def _reversal_id(request: Request) -> UUID:
 
 @returns(shapes.REVERSAL)
 @accepts(ReversalBody, 201)
-@requires(Role.OPERATOR, Role.ADMIN)
+@requires(Permission.REVERSE_TRANSFERS)
 async def propose(request: Request) -> Response:
     """Propose reversing a posted transfer (idempotent with Idempotency-Key); at or below the
     bank's approval amount it posts at once, above it waits for a second operator."""
@@ -44,7 +44,7 @@ async def propose(request: Request) -> Response:
 
 
 @returns(shapes.REVERSALS)
-@requires(Role.OPERATOR, Role.ADMIN)
+@requires(Permission.REVERSE_TRANSFERS)
 async def queue(request: Request) -> Response:
     """Reversals, newest first; `status=pending_approval` is the approvers' queue."""
     status = request.query_params.get("status")
@@ -64,7 +64,7 @@ queue.query = {"limit": SCHEMAS["limit"], "cursor": SCHEMAS["position"],  # type
 
 
 @returns(shapes.REVERSAL)
-@requires(Role.OPERATOR, Role.ADMIN)
+@requires(Permission.REVERSE_TRANSFERS)
 async def show(request: Request) -> Response:
     """One reversal, with who proposed and decided it and why."""
     reversal, now = await offload(services(request).reversals.get, _reversal_id(request))
@@ -73,7 +73,7 @@ async def show(request: Request) -> Response:
 
 def _decision(approve: bool) -> Handler:
     @returns(shapes.REVERSAL)
-    @requires(Role.OPERATOR, Role.ADMIN)
+    @requires(Permission.REVERSE_TRANSFERS)
     async def decide(request: Request) -> Response:
         decide_reversal = services(request).decide_reversal
         act = decide_reversal.approve if approve else decide_reversal.reject

@@ -9,8 +9,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from application.use_cases import StandingOrderDetails
-from domain.customer import Role
 from domain.errors import BeneficiaryNotFound, ReminderNotFound, StandingOrderNotFound
+from domain.permissions import Permission
 from entrypoints.converters import structure
 from entrypoints.http import response_schemas as shapes
 from entrypoints.http.auth import Handler, accepts, caller, context, requires, returns, services
@@ -38,7 +38,7 @@ def _uuid(text: str | None, missing: type[BeneficiaryNotFound] | type[ReminderNo
 
 @returns(shapes.ORDER)
 @accepts(StandingOrderBody, 201)
-@requires(Role.CUSTOMER)
+@requires(Permission.BANK)
 async def add(request: Request) -> Response:
     """Schedule a payment to an account here or a saved beneficiary: once, or on an RRULE."""
     body = structure(await json_body(request), StandingOrderBody)
@@ -54,7 +54,7 @@ async def add(request: Request) -> Response:
 
 
 @returns(shapes.ORDERS)
-@requires(Role.CUSTOMER)
+@requires(Permission.BANK)
 async def listing(request: Request) -> Response:
     """Your standing orders, newest first."""
     found = await offload(services(request).standing_orders.list, caller(request).customer_id)
@@ -62,7 +62,7 @@ async def listing(request: Request) -> Response:
 
 
 @returns(shapes.ORDER_DETAIL)
-@requires(Role.CUSTOMER)
+@requires(Permission.BANK)
 async def show(request: Request) -> Response:
     """One standing order and its latest occurrences (paid, retrying, failed, held)."""
     view = await offload(services(request).standing_orders.show, caller(request).customer_id,
@@ -73,7 +73,7 @@ async def show(request: Request) -> Response:
 
 def _change(verb: str, doc: str) -> Handler:
     @returns(shapes.ORDER)
-    @requires(Role.CUSTOMER)
+    @requires(Permission.BANK)
     async def change(request: Request) -> Response:
         act = getattr(services(request).standing_orders, verb)
         changed = await offload(act, caller(request).customer_id, _id(request), context(request))

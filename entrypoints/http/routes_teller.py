@@ -7,7 +7,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from application.use_cases import TellerCommand
-from domain.customer import Role
+from domain.permissions import Permission
 from domain.till import CashKind
 from entrypoints.converters import structure
 from entrypoints.http import response_schemas as shapes
@@ -26,7 +26,7 @@ _DATE = {"type": "string", "format": "date"}
 def _cash(kind: CashKind) -> Handler:
     @returns(shapes.TRANSFER)
     @accepts(CashBody, 201)
-    @requires(Role.TELLER, Role.ADMIN)
+    @requires(Permission.HANDLE_CASH)
     async def move(request: Request) -> Response:
         body = structure(await json_body(request), CashBody)
         result = await offload(services(request).teller_cash.execute, TellerCommand(
@@ -43,7 +43,7 @@ def _cash(kind: CashKind) -> Handler:
 
 
 @returns(shapes.TILLS)
-@requires(Role.TELLER, Role.ADMIN)
+@requires(Permission.HANDLE_CASH)
 async def till(request: Request) -> Response:
     """Your till: what you took in and paid out on a day (today by default), by currency."""
     close = services(request).close_till

@@ -8,8 +8,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from domain.customer import Role
 from domain.errors import TransferNotFound
+from domain.permissions import Permission
 from domain.transfer import TransferStatus
 from entrypoints.converters import structure
 from entrypoints.http import response_schemas as shapes
@@ -39,7 +39,7 @@ def _transfer_id(request: Request) -> UUID:
 
 
 @returns(shapes.TRANSFER_DETAIL)
-@requires(Role.CUSTOMER)
+@requires(Permission.BANK)
 async def show(request: Request) -> Response:
     """A transfer's status, its fraud assessment, and its reversals."""
     view = await offload(services(request).get_transfer.execute,
@@ -52,7 +52,7 @@ async def show(request: Request) -> Response:
 
 
 @returns(shapes.TRANSFER_PAGE)
-@requires(Role.CUSTOMER, Role.OPERATOR, Role.ADMIN)
+@requires(Permission.SEE_TRANSFERS)
 async def search(request: Request) -> Response:
     """Transfers newest first: a customer's own, every customer's for an operator; by
     reference, time (from, to), status and amount (min, max, in INR)."""
@@ -68,21 +68,22 @@ search.query = _SEARCH  # type: ignore[attr-defined]
 
 @returns(shapes.TRANSFER)
 @accepts(ChallengeBody)
-@requires(Role.CUSTOMER)
+@requires(Permission.BANK)
 async def answer_challenge(request: Request) -> Response:
-    """Answer a step-up challenge with the UPI PIN, or a voice sample and a signed nonce."""
+    """Answer a step-up challenge with the UPI PIN, a code from the authenticator app (two-step
+    login on), or a voice sample and a signed nonce."""
     body = structure(await json_body(request), ChallengeBody)
     voice = audio_bytes(body.voice_sample) if body.voice_sample is not None else None
     settled = await offload_heavy(
         lambda: services(request).challenge.execute(
             caller(request).customer_id, _transfer_id(request), context(request), pin=body.pin,
-            voice=voice, proof=device_proof(body.device_proof, "device_proof")))
+            totp=body.totp, voice=voice, proof=device_proof(body.device_proof, "device_proof")))
     return JSONResponse(views.transfer_body(settled))
 
 
 @returns(shapes.TRANSFERS)
 @reads("limit")
-@requires(Role.OPERATOR, Role.ADMIN)
+@requires(Permission.REVIEW_TRANSFERS)
 async def review_queue(request: Request) -> Response:
     """Transfers held for an operator's review."""
     queue = await offload(services(request).review.queue, page_limit(request))
@@ -92,7 +93,7 @@ async def review_queue(request: Request) -> Response:
 def _verdict(approve: bool) -> Handler:
     """The operator's approve or reject endpoint: one body, two verdicts."""
     @returns(shapes.TRANSFER)
-    @requires(Role.OPERATOR, Role.ADMIN)
+    @requires(Permission.REVIEW_TRANSFERS)
     async def decide(request: Request) -> Response:
         settled = await offload(services(request).review.decide, _transfer_id(request),
                                 approve, context(request))

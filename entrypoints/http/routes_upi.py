@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from domain.customer import Role
+from domain.permissions import Permission
 from entrypoints.converters import structure
 from entrypoints.http import response_schemas as shapes
 from entrypoints.http.auth import accepts, caller, context, requires, returns, services
@@ -18,7 +18,7 @@ from entrypoints.http.schemas import SetPinBody, VerifyPinBody
 
 @returns(shapes.PIN_SET)
 @accepts(SetPinBody)
-@requires(Role.CUSTOMER)
+@requires(Permission.BANK)
 async def set_pin(request: Request) -> Response:
     """Set or change the UPI PIN (password or a fresh login)."""
     body = structure(await json_body(request), SetPinBody)
@@ -29,7 +29,7 @@ async def set_pin(request: Request) -> Response:
 
 @returns(shapes.PIN_VERIFIED)
 @accepts(VerifyPinBody)
-@requires(Role.CUSTOMER)
+@requires(Permission.BANK)
 async def verify_pin(request: Request) -> Response:
     """Check the UPI PIN; 3 wrong block it for 24 hours."""
     body = structure(await json_body(request), VerifyPinBody)

@@ -68,6 +68,44 @@ class LoginBody:
 
 
 @attrs.frozen
+class SecondFactorLoginBody:
+    login_ticket: str = attrs.field(repr=False)
+    code: str | None = attrs.field(default=None, repr=False)
+    recovery_code: str | None = attrs.field(default=None, repr=False)
+    device: DeviceBody | None = None
+
+
+@attrs.frozen
+class PasswordBody:
+    password: str = attrs.field(repr=False)
+
+
+@attrs.frozen
+class CodeBody:
+    code: str = attrs.field(repr=False)
+
+
+@attrs.frozen
+class PasswordAndCodeBody:
+    password: str = attrs.field(repr=False)
+    code: str | None = attrs.field(default=None, repr=False)
+    recovery_code: str | None = attrs.field(default=None, repr=False)
+
+
+@attrs.frozen
+class StaffReasonBody:
+    """Why a member of staff acts: required where the action is proposed for approval."""
+
+    reason: str | None = None
+
+
+@attrs.frozen
+class KycBody:
+    status: str
+    reason: str | None = None
+
+
+@attrs.frozen
 class TransferBody:
     amount: Money
     to_account_number: str | None = None
@@ -185,6 +223,7 @@ class EnrolVoiceBody:
 @attrs.frozen
 class ChallengeBody:
     pin: str | None = attrs.field(default=None, repr=False)
+    totp: str | None = attrs.field(default=None, repr=False)
     voice_sample: str | None = attrs.field(default=None, repr=False)
     device_proof: DeviceProofBody | None = None
 

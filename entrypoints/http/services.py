@@ -10,7 +10,9 @@ from application.use_cases import (
     AnswerChallenge,
     Authenticate,
     CloseTillDay,
+    CompleteLogin,
     DecideReversal,
+    DecideStaffAction,
     EnrolVoice,
     GetBalance,
     GetTransfer,
@@ -21,6 +23,7 @@ from application.use_cases import (
     ListDisputes,
     ListReversals,
     ListSessions,
+    ListStaffProposals,
     ListTransactions,
     LogInWithPassword,
     LogInWithVoice,
@@ -29,10 +32,15 @@ from application.use_cases import (
     ManageDevices,
     ManageReminders,
     ManageStandingOrders,
+    ManageTotp,
     OpenAccount,
     OpenDispute,
     OperateAccounts,
+    OperateCustomers,
+    OperateDevices,
+    OperateSessions,
     ProposeReversal,
+    ProposeStaffAction,
     RefreshSession,
     RegisterCustomer,
     ReviewTransfers,
@@ -93,6 +101,14 @@ class Services:
     open_account: OpenAccount
     operate_accounts: OperateAccounts
     close_till: CloseTillDay
+    totp: ManageTotp
+    complete_login: CompleteLogin
+    operate_customers: OperateCustomers
+    operate_devices: OperateDevices
+    operate_sessions: OperateSessions
+    propose_staff_action: ProposeStaffAction
+    decide_staff_action: DecideStaffAction
+    staff_proposals: ListStaffProposals
 
     @classmethod
     def from_container(cls, container: punq.Container) -> Services:

@@ -6,16 +6,16 @@ from __future__ import annotations
 from starlette.requests import Request
 
 from application.use_cases import Principal
-from domain.customer import Role
 from domain.errors import ValidationError
 from domain.money import Money
+from domain.permissions import Permission, may
 from domain.transfer import MAX_REFERENCE, TransferQuery, TransferStatus
 from entrypoints.http.query import moment, page_limit, position_after
 
 
 def transfer_query(request: Request, who: Principal) -> TransferQuery:
     params = request.query_params
-    operator = bool({Role.OPERATOR, Role.ADMIN} & set(who.roles))
+    operator = may(who.roles, Permission.SEE_ALL_TRANSFERS)
     status = params.get("status")
     if status is not None and status not in TransferStatus.__members__.values():
         raise ValidationError(f"'status' must be one of {', '.join(TransferStatus)}",

@@ -91,6 +91,12 @@ def refused_with(world: World, code: str) -> None:
     assert world["error"].code == code, world["error"]
 
 
+@then("she is logged in")
+def logged_in(world: World) -> None:
+    assert world["error"] is None, world["error"]
+    assert world["issued"].access_token and world["issued"].refresh_token
+
+
 def audit_actions(bank: punq.Container) -> list[tuple[str, str, object]]:
     return [(e.action, e.outcome, e.customer_id)
             for e in bank.resolve(ListAuditEvents).execute(limit=100).items]

@@ -48,12 +48,6 @@ def signs_up(bdd_bank: punq.Container, world: World, name: str, password: str) -
         world["error"] = error
 
 
-@then("she is logged in")
-def logged_in(world: World) -> None:
-    assert world["error"] is None, world["error"]
-    assert world["issued"].access_token and world["issued"].refresh_token
-
-
 @then(parsers.parse("the audit trail records a successful login for {name}"))
 def audited_success(bdd_bank: punq.Container, world: World, name: str) -> None:
     assert ("auth.login", "success", world["people"][name].id) in audit_actions(bdd_bank)

@@ -32,8 +32,16 @@ def as_json(runner: CliRunner, *args: str, env: dict[str, str] | None = None) ->
     return json.loads(out)  # type: ignore[no-any-return]
 
 
-def test_upgrade_seed_open_deposit_verify(vaani: tuple[CliRunner, str]) -> None:
+def without_approvals(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bank's policy of no maker-checker (tests/cli/test_staff_approvals_cli.py has it)."""
+    monkeypatch.setenv("VAANI_APPROVALS", "none")
+    runtime.reset()
+
+
+def test_upgrade_seed_open_deposit_verify(vaani: tuple[CliRunner, str],
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
     runner, _ = vaani
+    without_approvals(monkeypatch)
     assert as_json(runner, "db", "upgrade")["revision"] == head_revision()
     seeded = as_json(runner, "seed", "demo")["customers"]
     assert [c["created"] for c in seeded] == [True, True, True]
@@ -45,7 +53,7 @@ def test_upgrade_seed_open_deposit_verify(vaani: tuple[CliRunner, str]) -> None:
                      env={"VAANI_NEW_PASSWORD": "a long enough passphrase"})["customer_number"]
     code, _, err = run(runner, "account", "open", number, "--type", "current")
     assert code == 4 and "KYC is pending" in err  # registered, not verified yet
-    assert as_json(runner, "customer", "kyc", number, "full")["kyc_status"] == "full"
+    assert as_json(runner, "customer", "kyc", number, "full")["status"] == "done"
     opened = as_json(runner, "account", "open", number, "--type", "current",
                      "--opening-deposit", "1000.00")
     assert opened["balance"] == {"amount": "1000.00", "currency": "INR"}
@@ -174,11 +182,12 @@ def test_audit_verify_names_a_deleted_record(vaani: tuple[CliRunner, str]) -> No
     assert code == 1 and "record 3" in err and "removed" in err
 
 
-def test_voice_restore(vaani: tuple[CliRunner, str]) -> None:
+def test_voice_restore(vaani: tuple[CliRunner, str], monkeypatch: pytest.MonkeyPatch) -> None:
     runner, _ = vaani
+    without_approvals(monkeypatch)
     seeded = as_json(runner, "seed", "demo")["customers"][0]["customer_number"]
-    assert as_json(runner, "voice", "restore", seeded) == {"customer_number": seeded,
-                                                            "voice": "restored"}
+    assert as_json(runner, "voice", "restore", seeded) == {
+        "status": "done", "action": "voice.restore", "customer_number": seeded}
     code, _, err = run(runner, "voice", "restore", "0000000000")
     assert code == 3 and "not found" in err
     assert any(e["action"] == "voice.restored"
@@ -224,18 +233,22 @@ def _customer_id(url: str, number: str) -> str:
     return str(found)
 
 
-def test_operator_customer_account_and_device_commands(vaani: tuple[CliRunner, str]) -> None:
+def test_operator_customer_account_and_device_commands(vaani: tuple[CliRunner, str],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     runner, _ = vaani
+    without_approvals(monkeypatch)
     asha = as_json(runner, "seed", "demo")["customers"][0]
     number, account_number = asha["customer_number"], asha["accounts"][0]["account_number"]
     shown = as_json(runner, "customer", "show", number)
     assert shown["customer_number"] == number and len(shown["accounts"]) == 2
-    assert as_json(runner, "customer", "kyc", number, "full")["kyc_status"] == "full"
+    assert as_json(runner, "customer", "kyc", number, "full")["status"] == "done"
     frozen = as_json(runner, "customer", "freeze", number)
     assert frozen["frozen"] is True and len(frozen["accounts"]) == 2
     code, _, err = run(runner, "account", "deposit", account_number, "1.00")
     assert code == 4 and "frozen" in err
-    assert len(as_json(runner, "customer", "unfreeze", number)["accounts"]) == 2
+    assert as_json(runner, "customer", "unfreeze", number)["status"] == "done"
+    assert {a["status"] for a in as_json(runner, "customer", "show", number)["accounts"]} == \
+        {"active"}
     assert as_json(runner, "account", "freeze", account_number)["status"] == "frozen"
     assert as_json(runner, "account", "unfreeze", account_number)["status"] == "active"
     code, _, err = run(runner, "account", "close", account_number)

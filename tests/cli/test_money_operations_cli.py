@@ -26,7 +26,7 @@ def test_maker_checker_at_the_command_line(vaani: tuple[CliRunner, str]) -> None
 
     code, _, err = run(runner, "reversals", "propose", deposit, "--reason", "keyed twice",
                        "--operator", asha["customer_number"])
-    assert code == 6 and "not an operator" in err
+    assert code == 6 and "(customer) may not reverse transfers" in err
     proposal = as_json(runner, "reversals", "propose", deposit, "--reason", "keyed twice",
                        "--operator", maker)
     assert proposal["status"] == "pending_approval"
@@ -67,7 +67,7 @@ def test_a_tellers_day_at_the_command_line(vaani: tuple[CliRunner, str]) -> None
                      "--role", "teller", env={"VAANI_NEW_PASSWORD": "a teller's passphrase"}
                      )["customer_number"]
     code, _, err = run(runner, "teller", "deposit", number, "100.00", "--teller", operator)
-    assert code == 6 and "not a teller" in err
+    assert code == 6 and "(operator) may not handle cash" in err
     first = as_json(runner, "teller", "deposit", number, "400.00", "--teller", teller,
                     "--idempotency-key", "slip-1")
     again = as_json(runner, "teller", "deposit", number, "400.00", "--teller", teller,

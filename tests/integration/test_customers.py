@@ -9,7 +9,7 @@ from adapters.security import Argon2Hasher
 from application.audit import AuditRecorder
 from application.auth_policy import AuthPolicy
 from application.password_attempts import PasswordAttempts
-from application.ports import Clock, PasswordHasher, TokenService, UnitOfWorkFactory
+from application.ports import Clock, IdGenerator, PasswordHasher, TokenService, UnitOfWorkFactory
 from application.sessions import SessionIssuer
 from application.use_cases import DeviceBinder, LogInWithPassword, RegisterCommand, RegisterCustomer
 from domain.customer import KycStatus, Role
@@ -73,7 +73,8 @@ def test_log_in_rehashes_when_the_parameters_change(bank: punq.Container) -> Non
                                 bank.resolve(AuditRecorder), bank.resolve(AuthPolicy))
     log_in = LogInWithPassword(bank.resolve(UnitOfWorkFactory), stronger,
                                bank.resolve(SessionIssuer), bank.resolve(AuditRecorder), attempts,
-                               bank.resolve(DeviceBinder))
+                               bank.resolve(DeviceBinder), bank.resolve(IdGenerator),
+                               bank.resolve(Clock))
     log_in.execute(asha.customer_number, PASSWORD)
     with bank.resolve(UnitOfWorkFactory)() as uow:
         stored = uow.customers.get(asha.id)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import punq
+import pyotp
 import pytest
 
 from application.context import SYSTEM, DeviceInfo, RequestContext
@@ -20,6 +21,7 @@ from application.use_cases import (
     GetTransfer,
     LogInWithPassword,
     ManageBeneficiaries,
+    ManageTotp,
     ReviewTransfers,
     SetUpiPin,
     TransferCommand,
@@ -27,7 +29,14 @@ from application.use_cases import (
     Withdraw,
 )
 from domain.customer import Customer
-from domain.errors import InsufficientFunds, PinInvalid, TransferBlocked, TransferNotHeld
+from domain.errors import (
+    InsufficientFunds,
+    PinInvalid,
+    SecondFactorInvalid,
+    TotpNotEnabled,
+    TransferBlocked,
+    TransferNotHeld,
+)
 from domain.fraud import Decision
 from domain.ledger import Channel
 from domain.transfer import TransferStatus
@@ -219,3 +228,25 @@ def test_each_posted_payment_is_folded_into_both_profiles_once(bank: punq.Contai
     assert profile.transfers == 6 and profile.recent_amounts == [10000] * 6
     assert profile.counterparties == {payee: 5, other: 1}
     assert (ravi.payments, new_payee.payments) == (5, 1)
+
+
+def test_a_code_from_the_authenticator_answers_a_challenge_once(
+        bank: punq.Container, clock: SteppingClock, cast) -> None:  # type: ignore[no-untyped-def]
+    asha, source, payee = cast
+    with pytest.raises(TotpNotEnabled):  # no authenticator: refused, and the hold stays
+        held = send(bank, asha, source, payee, "5000.00")
+        bank.resolve(AnswerChallenge).execute(asha.id, held.transfer.id, SYSTEM, totp="123456")
+    assert bank.resolve(GetTransfer).execute(asha.id, held.transfer.id, SYSTEM).transfer.status \
+        is TransferStatus.CHALLENGE_REQUIRED
+    app = pyotp.TOTP(bank.resolve(ManageTotp).enrol(asha.id, PASSWORD, SYSTEM).secret)
+    bank.resolve(ManageTotp).confirm(asha.id, app.at(clock.now()), SYSTEM)
+    clock.advance(timedelta(seconds=30))
+    posted = bank.resolve(AnswerChallenge).execute(asha.id, held.transfer.id, SYSTEM,
+                                                   totp=app.at(clock.now()))
+    assert posted.status is TransferStatus.COMPLETED
+    again = send(bank, asha, source, payee, "5000.00")
+    with pytest.raises(SecondFactorInvalid):  # the same code a second time: spent
+        bank.resolve(AnswerChallenge).execute(asha.id, again.transfer.id, SYSTEM,
+                                              totp=app.at(clock.now()))
+    assert bank.resolve(GetTransfer).execute(asha.id, again.transfer.id, SYSTEM).transfer.status \
+        is TransferStatus.VOIDED

@@ -14,7 +14,7 @@ import pytest
 from application.audit import AuditRecorder
 from application.auth_policy import AuthPolicy
 from application.password_attempts import PasswordAttempts
-from application.ports import Clock, PasswordHasher, UnitOfWorkFactory
+from application.ports import Clock, IdGenerator, PasswordHasher, UnitOfWorkFactory
 from application.sessions import SessionIssuer
 from application.use_cases import DeviceBinder, LogInWithPassword
 from domain.errors import InvalidCredentials
@@ -55,7 +55,8 @@ def test_unknown_customer_costs_the_same_as_a_wrong_password(tmp_path: Path) -> 
                                 AuthPolicy(lockout=LockoutPolicy(max_failures=10_000)))
     log_in = LogInWithPassword(
         bank.resolve(UnitOfWorkFactory), hasher, bank.resolve(SessionIssuer),
-        bank.resolve(AuditRecorder), attempts, bank.resolve(DeviceBinder))
+        bank.resolve(AuditRecorder), attempts, bank.resolve(DeviceBinder),
+        bank.resolve(IdGenerator), bank.resolve(Clock))
 
     def timed(number: str) -> float:
         started = time.perf_counter()

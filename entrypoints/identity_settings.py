@@ -1,0 +1,42 @@
+"""The settings of identity and staff (docs/configuration.md), read from VAANI_*."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+from domain.staff_proposal import DEFAULT_APPROVALS, ApprovalPolicy, StaffAction
+from entrypoints.setting_values import ConfigurationError, whole_number
+
+# What VAANI_APPROVALS may name: each staff action, and a KYC change by its tier.
+_NAMEABLE = {a.value for a in StaffAction if a is not StaffAction.SET_KYC} | {
+    f"{StaffAction.SET_KYC.value}_{tier}" for tier in ("pending", "min", "full", "rejected")}
+
+
+def identity_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """The Settings fields of two-step login and of staff's maker-checker.
+
+    VAANI_SECRETS_KEY seals authenticators' secrets (32+ bytes, kept apart from the database);
+    unset, a key derived from VAANI_JWT_SECRET does, and rotating that secret then turns every
+    authenticator's codes wrong. VAANI_APPROVALS names the staff actions a second member of
+    staff must approve (`none` for none); VAANI_APPROVAL_HOURS how long a proposal waits."""
+    key = env.get("VAANI_SECRETS_KEY", "")
+    if key and len(key.encode()) < 32:
+        raise ConfigurationError("VAANI_SECRETS_KEY must be at least 32 bytes long")
+    return {"secrets_key": key or None, "approval_policy": ApprovalPolicy(
+        needed=_approvals(env.get("VAANI_APPROVALS")),
+        lifetime=timedelta(hours=whole_number(env, "VAANI_APPROVAL_HOURS", 24, 1, 24 * 30)))}
+
+
+def _approvals(text: str | None) -> frozenset[str]:
+    if text is None or not text.strip():
+        return DEFAULT_APPROVALS
+    if text.strip() == "none":
+        return frozenset()
+    names = frozenset(n.strip() for n in text.split(",") if n.strip())
+    unknown = sorted(names - _NAMEABLE)
+    if unknown:
+        raise ConfigurationError(f"VAANI_APPROVALS: unknown action(s) {', '.join(unknown)}; "
+                                 f"known: {', '.join(sorted(_NAMEABLE))}, or none")
+    return names
