@@ -83,6 +83,7 @@ def test_kyc_voice_two_step_login_sessions_devices_and_accounts(
     _documented(client, "post", f"{OP}/customers/{{customer_number}}/kyc", waiting)
     voice = client.post(f"{person}/voice/restore", headers=maya, json={"reason": "video call"})
     assert voice.status_code == 202
+    _documented(client, "post", f"{OP}/customers/{{customer_number}}/voice/restore", voice)
     totp = bank.resolve(ManageTotp)
     totp.confirm(asha.id, pyotp.TOTP(totp.enrol(asha.id, PASSWORD, SYSTEM).secret)
                  .at(clock.now()), SYSTEM)
@@ -90,10 +91,27 @@ def test_kyc_voice_two_step_login_sessions_devices_and_accounts(
     reset = client.post(f"{person}/second-factor/reset", headers=maya,
                         json={"reason": "lost phone, seen in branch"})
     assert reset.status_code == 202
+    _documented(client, "post", f"{OP}/customers/{{customer_number}}/second-factor/reset", reset)
+    rejected = client.post(f"{OP}/proposals/{reset.json()['proposal']['id']}/reject",
+                           headers=maya)  # its maker withdraws it
+    assert rejected.json()["status"] == "rejected"
+    _documented(client, "post", f"{OP}/proposals/{{proposal_id}}/reject", rejected)
 
-    own = log_in(client, account_holder := customer(bank).customer_number)
+    account_holder = customer(bank).customer_number
+    first = log_in(client, account_holder)
+    own = log_in(client, account_holder)
     listed = client.get(f"{OP}/customers/{account_holder}/sessions", headers=maya)
-    assert len(listed.json()["items"]) == 1
+    assert len(listed.json()["items"]) == 2
+    one = client.delete(f"{OP}/customers/{account_holder}/sessions/{listed.json()['items'][0]['id']}",
+                        headers=maya)
+    assert one.status_code == 204
+    _documented(client, "delete",
+                f"{OP}/customers/{{customer_number}}/sessions/{{session_id}}", one)
+    assert_envelope(client.delete(f"{OP}/customers/{account_holder}/sessions/not-a-uuid",  # type: ignore[arg-type]
+                                  headers=maya), 404, "session_not_found")
+    still = [h for h in (first, own) if client.get(f"{API}/accounts", headers=h).status_code == 200]
+    assert len(still) == 1
+    own = still[0]
     _documented(client, "get", f"{OP}/customers/{{customer_number}}/sessions", listed)
     ended = client.delete(f"{OP}/customers/{account_holder}/sessions", headers=maya)
     assert ended.json() == {"revoked": 1}
