@@ -3,7 +3,9 @@ by a first code), see it, get new recovery codes, turn it off."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import TypeVar
 from uuid import UUID
 
 import attrs
@@ -17,6 +19,8 @@ from domain.branch import OwnBank
 from domain.customer import Customer
 from domain.errors import TotpAlreadyEnabled, TotpNotEnabled, Unauthorized
 from domain.totp import RECOVERY_CODES, TotpFactor, printed_recovery_code
+
+T = TypeVar("T")
 
 
 @attrs.frozen
@@ -113,35 +117,33 @@ class ManageTotp:
     def recovery_codes(self, customer_id: UUID, password: str, code: str | None,
                        recovery_code: str | None, context: RequestContext) -> list[str]:
         """New recovery codes; the old ones stop working."""
-        customer = self._customer(customer_id)
-        attempt = self._password(customer, password, context, "auth.totp.recovery_codes")
-        self._check.verify(customer, context, code=code, recovery_code=recovery_code,
-                           action="auth.totp.recovery_codes")
-        with self._uow_factory(write=True) as uow:
-            self._passwords.record_success(uow, customer.customer_number, attempt)
-            codes = self._new_recovery_codes(uow, customer_id)
-            uow.audit.append(self._audit.event(context, "auth.totp.recovery_codes",
-                                               customer_id=customer_id,
-                                               resource=f"customer:{customer.customer_number}"))
-            uow.commit()
-        return codes
+        return self._with_both(customer_id, password, code, recovery_code, context,
+                               "auth.totp.recovery_codes",
+                               lambda uow: self._new_recovery_codes(uow, customer_id))
 
     def disable(self, customer_id: UUID, password: str, code: str | None,
                 recovery_code: str | None, context: RequestContext) -> None:
-        customer = self._customer(customer_id)
-        attempt = self._password(customer, password, context, "auth.totp.disable")
-        self._check.verify(customer, context, code=code, recovery_code=recovery_code,
-                           action="auth.totp.disable")
-        with self._uow_factory(write=True) as uow:
-            self._passwords.record_success(uow, customer.customer_number, attempt)
-            uow.second_factors.drop_factor(customer_id)
-            uow.audit.append(self._audit.event(context, "auth.totp.disabled",
-                                               customer_id=customer_id,
-                                               resource=f"customer:{customer.customer_number}"))
-            uow.commit()
+        self._with_both(customer_id, password, code, recovery_code, context, "auth.totp.disabled",
+                        lambda uow: uow.second_factors.drop_factor(customer_id))
         self._notifier.tell(customer_id, "Two-step login is off",
                             "Your password alone now logs you in. If this was not you, call the "
                             "bank at once.")
+
+    def _with_both(self, customer_id: UUID, password: str, code: str | None,
+                   recovery_code: str | None, context: RequestContext, action: str,
+                   change: Callable[[UnitOfWork], T]) -> T:
+        """The password (counted), then a code, then `change` in one audited transaction."""
+        customer = self._customer(customer_id)
+        attempt = self._password(customer, password, context, action)
+        self._check.verify(customer, context, code=code, recovery_code=recovery_code,
+                           action=action)
+        with self._uow_factory(write=True) as uow:
+            self._passwords.record_success(uow, customer.customer_number, attempt)
+            changed = change(uow)
+            uow.audit.append(self._audit.event(context, action, customer_id=customer_id,
+                                               resource=f"customer:{customer.customer_number}"))
+            uow.commit()
+        return changed
 
     def _new_recovery_codes(self, uow: UnitOfWork, customer_id: UUID) -> list[str]:
         plain = [self._codes.new_recovery_code() for _ in range(RECOVERY_CODES)]
