@@ -86,7 +86,7 @@ def transfer_body(t: Transfer, assessment: StoredAssessment | None = None) -> di
         "posted_at": rfc3339(t.posted_at) if t.posted_at else None,
     }
     if t.status is TransferStatus.CHALLENGE_REQUIRED and t.challenge_id and t.hold_expires_at:
-        body["challenge"] = {"id": str(t.challenge_id), "methods": ["voice", "pin", "totp"],
+        body["challenge"] = {"id": str(t.challenge_id), "methods": ["voice", "pin"],
                              "expires_at": rfc3339(t.hold_expires_at)}
     elif t.hold_expires_at:
         body["hold_expires_at"] = rfc3339(t.hold_expires_at)
