@@ -35,7 +35,8 @@ class CustomerRepository(Protocol):
     """Customers by id, number, email or phone."""
 
     def add(self, customer: Customer) -> None: ...
-    def update(self, customer: Customer) -> None: ...
+    def update(self, customer: Customer) -> None:
+        """Raises DuplicateCustomer when its email or phone is another customer's."""
     def get(self, customer_id: UUID) -> Customer | None: ...
     def lock(self, customer_id: UUID) -> Customer | None:
         """`get`, held until the transaction ends: for a change that counts (wrong PINs)."""
@@ -118,6 +119,9 @@ class AuditRepository(Protocol):
     def ask_recent_actions(self, customer_id: UUID, since: datetime,
                            actions: Collection[str]) -> Later[list[str]]:
         """Which of `actions` the customer's events since then hold (`Later`)."""
+    def about(self, customer_id: UUID, *, after: int | None, limit: int) -> list[AuditEvent]:
+        """Up to `limit` of the events about the customer, oldest first, after the sequence
+        `after` (a data export reads them a page at a time)."""
 
 
 class FraudRepository(Protocol):

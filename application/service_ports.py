@@ -87,6 +87,9 @@ class Notifier(Protocol):
     def send(self, notification: Notification) -> None: ...
     def tell(self, customer_id: UUID, title: str, body: str) -> None:
         """A message that is its own record elsewhere (a standing order's occurrence)."""
+    def deliver(self, address: str, title: str, body: str) -> None:
+        """A message to an email address or phone number that is not (yet) the customer's
+        own: a code proving a new address is theirs, or word to the one they are leaving."""
 
 
 class TotpCodes(Protocol):

@@ -10,6 +10,7 @@ from uuid import UUID
 
 import attrs
 
+from domain.contact_change import ContactChange, erased_email, erased_phone
 from domain.errors import ValidationError
 
 
@@ -44,6 +45,8 @@ _NAME = re.compile(r"[^\x00-\x1f]{1,100}")
 # Joiners shape Indic scripts and stay allowed; other invisible format characters (such as
 # right-to-left overrides) could disguise a name on a statement, so they are refused.
 _JOINERS = {"\u200c", "\u200d"}
+ERASED_NAME = "Erased"
+ERASED_PASSWORD_HASH = "!erased"  # noqa: S105 -- no hasher makes it: nothing verifies against it
 
 
 def _plain_text(value: str) -> bool:
@@ -84,10 +87,29 @@ class Customer:
     pin_failures: int = 0
     pin_blocked_until: datetime | None = None
     disabled_at: datetime | None = None  # a member of staff who left: no new session, ever
+    contact_change: ContactChange | None = None  # a new email or phone awaiting its code
+    erased_at: datetime | None = None  # personal data erased at the customer's request
 
     @property
     def disabled(self) -> bool:
         return self.disabled_at is not None
+
+    @property
+    def erased(self) -> bool:
+        return self.erased_at is not None
+
+    def erase(self, now: datetime) -> None:
+        """Pseudonymise what identifies or reaches the person; keep the customer number (the
+        ledger, the transfers and the audit trail name them by it and must stay provable). No
+        password can match the hash left, and `disabled_at` refuses every new session."""
+        self.first_name = self.last_name = ERASED_NAME
+        self.email, self.phone_number = erased_email(self.id), erased_phone(self.customer_number)
+        self.password_hash = ERASED_PASSWORD_HASH
+        self.date_of_birth = self.aadhaar_last4 = self.pan = self.upi_pin_hash = None
+        self.pin_failures, self.pin_blocked_until = 0, None
+        self.contact_change = None
+        self.disabled_at = self.disabled_at or now
+        self.erased_at = now
 
     @property
     def full_name(self) -> str:

@@ -260,3 +260,27 @@ class ProposalDecided(DomainError):
 
 class ProposalExpired(DomainError):
     code = "proposal_expired"
+
+
+class ContactCodeInvalid(DomainError):
+    """The code confirming a new email or phone is wrong (counted towards a lockout)."""
+
+    code = "contact_code_invalid"
+
+
+class ContactChangeNotPending(DomainError):
+    """No change of email or phone waits for a code: none asked, expired, or applied already."""
+
+    code = "contact_change_not_pending"
+
+
+class ContactChangeFailed(DomainError):
+    """The new email or phone cannot be taken; said without telling whether someone holds it."""
+
+    code = "contact_change_failed"
+
+
+class ErasureRefused(DomainError):
+    """Erasure needs every account at zero with nothing held; `accounts` names the others."""
+
+    code = "erasure_refused"

@@ -53,6 +53,7 @@ from application.ports import (
 from application.second_factor import SecondFactorCheck
 from application.sessions import SessionIssuer
 from application.use_cases import (
+    PROFILE_USE_CASES,
     AccrueInterest,
     AnswerChallenge,
     Authenticate,
@@ -152,6 +153,7 @@ USE_CASES = (
     RunDueStandingOrders, TellerCash, CloseTillDay, KycGate, AccrueInterest, PostInterest,
     SearchTransfers, SecondFactorCheck, ManageTotp, CompleteLogin, StaffActions,
     ProposeStaffAction, DecideStaffAction, ListStaffProposals, OperateSessions, ManageStaff,
+    *PROFILE_USE_CASES,
 )
 
 # The read-only work a replica may serve (docs/replicas.md): what a customer reads of their

@@ -82,6 +82,10 @@ ERRORS: dict[str, Outcome] = {
     "login_ticket_invalid": Outcome(401, 6),
     "second_factor_required": Outcome(401, 6),
     "channel_not_allowed": Outcome(422, 2),
+    "contact_code_invalid": Outcome(422, 2),
+    "contact_change_not_pending": Outcome(409, 4),
+    "contact_change_failed": Outcome(409, 4),
+    "erasure_refused": Outcome(409, 4),
     "audit_trail_broken": Outcome(409, 1),  # as `vaani audit verify` exits on a break
     "internal_error": Outcome(500, 1),
 }

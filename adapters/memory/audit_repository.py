@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Collection, Iterator
 from datetime import datetime
 from uuid import UUID
@@ -31,6 +32,11 @@ class MemoryAudit:
             chain = list(self._store.audit)
         newest_first = [e for e in reversed(chain) if before is None or e.sequence < before]
         return newest_first[:limit]
+
+    def about(self, customer_id: UUID, *, after: int | None, limit: int) -> list[AuditEvent]:
+        chosen = (e for e in self._committed()[0] if e.customer_id == customer_id
+                  and (after is None or e.sequence > after))
+        return list(itertools.islice(chosen, limit))
 
     def all_in_order(self) -> Iterator[AuditEvent]:
         return iter(self._committed()[0])

@@ -35,6 +35,10 @@ class MemoryCustomers:
         self._staged.customers[customer.id] = copy.copy(customer)
 
     def update(self, customer: Customer) -> None:
+        for other in self._all():
+            if other.id != customer.id and (customer.email == other.email
+                                             or customer.phone_number == other.phone_number):
+                raise DuplicateCustomer(customer.customer_number)
         self._staged.customers[customer.id] = copy.copy(customer)
 
     def get(self, customer_id: UUID) -> Customer | None:

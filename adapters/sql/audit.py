@@ -106,6 +106,14 @@ class SqlAudit:
         query = query.order_by(audit_events.c.sequence.desc()).limit(limit)
         return [m.to_audit(r) for r in self._conn.execute(query)]
 
+    def about(self, customer_id: UUID, *, after: int | None, limit: int) -> list[AuditEvent]:
+        c = audit_events.c
+        query = sa.select(audit_events).where(c.customer_id == customer_id)
+        if after is not None:
+            query = query.where(c.sequence > after)
+        query = query.order_by(c.sequence).limit(limit)
+        return [m.to_audit(r) for r in self._conn.execute(query)]
+
     def all_in_order(self) -> Iterator[AuditEvent]:
         query = sa.select(audit_events).order_by(audit_events.c.sequence) \
             .execution_options(yield_per=1000)

@@ -31,6 +31,12 @@ customers = sa.Table(
     sa.Column("pin_failures", sa.Integer, nullable=False, server_default="0"),
     sa.Column("pin_blocked_until", UtcDateTime, nullable=True),
     sa.Column("disabled_at", UtcDateTime, nullable=True),  # staff who left
+    # A new email or phone waiting for its code (domain/contact_change.py): all four or none.
+    sa.Column("contact_change_field", sa.String(16), nullable=True),
+    sa.Column("contact_change_value", sa.String(254), nullable=True),
+    sa.Column("contact_change_code_hash", sa.String(64), nullable=True),
+    sa.Column("contact_change_expires_at", UtcDateTime, nullable=True),
+    sa.Column("erased_at", UtcDateTime, nullable=True),
 )
 
 sessions = sa.Table(

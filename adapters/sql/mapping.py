@@ -7,6 +7,7 @@ from typing import Any
 
 from domain.account import Account, AccountStatus, AccountType
 from domain.audit import AuditEvent
+from domain.contact_change import ContactChange, ContactField
 from domain.customer import Customer, KycStatus, RiskSegment, Role
 from domain.ledger import Channel, EntryType, LedgerEntry
 from domain.login_attempts import LoginAttempts
@@ -24,8 +25,23 @@ def customer_row(c: Customer) -> dict[str, Any]:
         "created_at": c.created_at, "risk_segment": c.risk_segment.value,
         "aadhaar_last4": c.aadhaar_last4, "pan": c.pan, "upi_pin_hash": c.upi_pin_hash,
         "pin_failures": c.pin_failures, "pin_blocked_until": c.pin_blocked_until,
-        "disabled_at": c.disabled_at,
+        "disabled_at": c.disabled_at, **_contact_change_row(c.contact_change),
+        "erased_at": c.erased_at,
     }
+
+
+def _contact_change_row(change: ContactChange | None) -> dict[str, Any]:
+    return {"contact_change_field": change.field.value if change else None,
+            "contact_change_value": change.value if change else None,
+            "contact_change_code_hash": change.code_hash if change else None,
+            "contact_change_expires_at": change.expires_at if change else None}
+
+
+def _contact_change(r: Any) -> ContactChange | None:
+    if r.contact_change_field is None:
+        return None
+    return ContactChange(ContactField(r.contact_change_field), r.contact_change_value,
+                         r.contact_change_code_hash, r.contact_change_expires_at)
 
 
 def to_customer(r: Any) -> Customer:
@@ -37,7 +53,7 @@ def to_customer(r: Any) -> Customer:
         date_of_birth=r.date_of_birth, risk_segment=RiskSegment(r.risk_segment),
         aadhaar_last4=r.aadhaar_last4, pan=r.pan, upi_pin_hash=r.upi_pin_hash,
         pin_failures=r.pin_failures, pin_blocked_until=r.pin_blocked_until,
-        disabled_at=r.disabled_at,
+        disabled_at=r.disabled_at, contact_change=_contact_change(r), erased_at=r.erased_at,
     )
 
 

@@ -61,7 +61,10 @@ class SqlCustomers:
 
     def update(self, customer: Customer) -> None:
         row = m.customer_row(customer)
-        self._conn.execute(customers.update().where(customers.c.id == customer.id), row)
+        try:
+            self._conn.execute(customers.update().where(customers.c.id == customer.id), row)
+        except sa.exc.IntegrityError as error:  # a new email or phone another took meanwhile
+            raise DuplicateCustomer(customer.customer_number) from error
 
     def _one(self, condition: sa.ColumnElement[bool], lock: bool = False) -> Customer | None:
         query = sa.select(customers).where(condition).limit(1)

@@ -21,3 +21,6 @@ class LogNotifier:
 
     def tell(self, customer_id: UUID, title: str, body: str) -> None:
         log.info(json.dumps({"customer_id": str(customer_id), "title": title, "body": body}))
+
+    def deliver(self, address: str, title: str, body: str) -> None:
+        log.info(json.dumps({"address": address, "title": title, "body": body}))

@@ -10,7 +10,9 @@ from application.use_cases.audit_trail import (
 from application.use_cases.beneficiaries import BeneficiaryDetails, ManageBeneficiaries
 from application.use_cases.cards import ManageCards
 from application.use_cases.cash import CashCommand, Deposit, Withdraw
+from application.use_cases.change_profile import ChangeProfile, ProfileChanged, ProfileChanges
 from application.use_cases.complete_login import CompleteLogin
+from application.use_cases.confirm_contact_change import ConfirmContactChange
 from application.use_cases.device_binder import DeviceBinder
 from application.use_cases.device_nonce import IssueDeviceNonce
 from application.use_cases.devices import ManageDevices
@@ -18,7 +20,13 @@ from application.use_cases.dispute_views import ListDisputes
 from application.use_cases.disputes import DisputeCommand, OpenDispute, WorkDisputes
 from application.use_cases.enrol_voice import EnrolVoice
 from application.use_cases.ensure_cash_accounts import EnsureCashAccounts
+from application.use_cases.erase_customer import EraseCustomer, Erasure
 from application.use_cases.expire_holds import ExpireHolds
+from application.use_cases.export_customer_data import (
+    CustomerExport,
+    ExportCustomerData,
+    ExportSection,
+)
 from application.use_cases.generate_statement import (
     GenerateStatement,
     Statement,
@@ -93,6 +101,7 @@ from application.use_cases.transfer_money import TransferCommand, TransferMoney
 from application.use_cases.upi_pin import SetUpiPin, VerifyUpiPin
 from application.use_cases.verify_ledger import LedgerReport, VerifyLedger
 from application.use_cases.view_accounts import GetBalance, ListAccounts, ListBranches
+from application.use_cases.view_profile import ViewProfile
 from application.use_cases.voice_login import LogInWithVoice
 
 __all__ = [
@@ -104,9 +113,12 @@ __all__ = [
     "Authenticate",
     "BeneficiaryDetails",
     "CashCommand",
+    "ChangeProfile",
     "CloseTillDay",
     "CompleteLogin",
+    "ConfirmContactChange",
     "CreateAuditKey",
+    "CustomerExport",
     "CustomerOverview",
     "DecideReversal",
     "DecideStaffAction",
@@ -117,7 +129,11 @@ __all__ = [
     "DueRun",
     "EnrolVoice",
     "EnsureCashAccounts",
+    "EraseCustomer",
+    "Erasure",
     "ExpireHolds",
+    "ExportCustomerData",
+    "ExportSection",
     "GenerateStatement",
     "GetBalance",
     "GetTransfer",
@@ -152,6 +168,8 @@ __all__ = [
     "PostingResult",
     "PostingRun",
     "Principal",
+    "ProfileChanged",
+    "ProfileChanges",
     "ProposeReversal",
     "ProposeStaffAction",
     "RefreshSession",
@@ -191,6 +209,11 @@ __all__ = [
     "VerifyAuditTrail",
     "VerifyLedger",
     "VerifyUpiPin",
+    "ViewProfile",
     "Withdraw",
     "WorkDisputes",
 ]
+
+# The customer's own profile and data (GET/PATCH /me, the export, erasure).
+PROFILE_USE_CASES = (ViewProfile, ChangeProfile, ConfirmContactChange, ExportCustomerData,
+                     EraseCustomer)

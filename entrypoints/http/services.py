@@ -9,11 +9,15 @@ from application.ports import UnitOfWorkFactory
 from application.use_cases import (
     AnswerChallenge,
     Authenticate,
+    ChangeProfile,
     CloseTillDay,
     CompleteLogin,
+    ConfirmContactChange,
     DecideReversal,
     DecideStaffAction,
     EnrolVoice,
+    EraseCustomer,
+    ExportCustomerData,
     GetBalance,
     GetTransfer,
     IssueDeviceNonce,
@@ -52,6 +56,7 @@ from application.use_cases import (
     Throttle,
     TransferMoney,
     VerifyUpiPin,
+    ViewProfile,
     WorkDisputes,
 )
 from entrypoints.http.dispatch import Dispatcher
@@ -109,6 +114,11 @@ class Services:
     propose_staff_action: ProposeStaffAction
     decide_staff_action: DecideStaffAction
     staff_proposals: ListStaffProposals
+    view_profile: ViewProfile
+    change_profile: ChangeProfile
+    confirm_contact: ConfirmContactChange
+    export_data: ExportCustomerData
+    erase: EraseCustomer
 
     @classmethod
     def from_container(cls, container: punq.Container) -> Services:

@@ -1,0 +1,138 @@
+"""The customer changes their own profile: names and language at once; a new email or phone
+only once a code sent to it comes back (confirm_contact_change.py)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import attrs
+
+from application.audit import AuditRecorder
+from application.context import SYSTEM, RequestContext
+from application.ports import Clock, IdGenerator, Notifier, UnitOfWorkFactory
+from application.use_cases.register_customer import LANGUAGES
+from application.use_cases.view_profile import own_customer
+from domain.contact_change import (
+    CODE_LIFETIME,
+    ContactChange,
+    ContactField,
+    code_from_secret,
+    code_hash,
+    normalise_email,
+    normalise_phone,
+)
+from domain.customer import Customer, check_profile
+from domain.errors import ValidationError
+
+
+@attrs.frozen
+class ProfileChanges:
+    """Fields left None stay as they are."""
+
+    customer_id: UUID
+    first_name: str | None = None
+    last_name: str | None = None
+    email: str | None = None
+    phone_number: str | None = None
+    preferred_language: str | None = None
+    context: RequestContext = SYSTEM
+
+
+@attrs.frozen
+class ProfileChanged:
+    customer: Customer
+    pending: ContactChange | None  # the new email or phone now waiting for its code
+
+
+class ChangeProfile:
+    """A new email or phone must be proven the customer's before it replaces the old: a code
+    is sent to it (6 digits, 15 minutes, single use) and the current address is told, so a
+    stolen session cannot quietly move where the bank's messages go. An address another
+    customer holds is answered exactly like a free one, and its code is never sent: nobody
+    learns from this endpoint who banks here."""
+
+    def __init__(self, uow_factory: UnitOfWorkFactory, ids: IdGenerator, clock: Clock,
+                 audit: AuditRecorder, notifier: Notifier) -> None:
+        self._uow_factory = uow_factory
+        self._ids = ids
+        self._clock = clock
+        self._audit = audit
+        self._notifier = notifier
+
+    def execute(self, changes: ProfileChanges) -> ProfileChanged:
+        contact = _contact(changes)
+        code = code_from_secret(self._ids.new_secret())
+        with self._uow_factory(write=True) as uow:
+            customer = own_customer(uow, changes.customer_id, lock=True)
+            changed = _apply_names(customer, changes)
+            taken = False
+            if contact is not None:
+                field, value = contact
+                if value == getattr(customer, field.value):
+                    raise ValidationError(f"this is your {field.value} already",
+                                          field=field.value)
+                email, phone = ((value, customer.phone_number) if field is ContactField.EMAIL
+                                else (customer.email, value))
+                check_profile(customer.first_name, customer.last_name, email, phone)
+                other = uow.customers.by_email_or_phone(value, value)  # this field's holder
+                taken = other is not None and other.id != customer.id
+                customer.contact_change = ContactChange(
+                    field, value, code_hash(customer.id, field, value, code),
+                    self._clock.now() + CODE_LIFETIME)
+            if not changed and contact is None:
+                raise ValidationError("give at least one field to change", field="body")
+            uow.customers.update(customer)
+            if changed:
+                uow.audit.append(self._audit.event(
+                    changes.context, "customer.profile.changed", customer_id=customer.id,
+                    resource=f"customer:{customer.customer_number}", fields=",".join(changed)))
+            if contact is not None:  # never the address itself: the trail outlives erasure
+                uow.audit.append(self._audit.event(
+                    changes.context, "customer.contact.change_requested",
+                    customer_id=customer.id, resource=f"customer:{customer.customer_number}",
+                    field=contact[0].value))
+            uow.commit()
+        if customer.contact_change is not None and contact is not None:
+            self._send(customer, customer.contact_change, code, taken)
+        return ProfileChanged(customer, customer.contact_change if contact else None)
+
+    def _send(self, customer: Customer, change: ContactChange, code: str, taken: bool) -> None:
+        what = "email address" if change.field is ContactField.EMAIL else "phone number"
+        if not taken:
+            self._notifier.deliver(change.value, f"Your Vaani code: {code}",
+                                   f"Enter {code} in the app within 15 minutes to make this "
+                                   f"your {what} at the bank. Never share it with anyone.")
+        self._notifier.tell(customer.id, f"A new {what} was asked for",
+                            f"Someone asked to change your {what} at the bank. If this was "
+                            "not you, call the bank at once: nothing changes without the code "
+                            "sent to the new one.")
+
+
+def _contact(changes: ProfileChanges) -> tuple[ContactField, str] | None:
+    if changes.email is not None and changes.phone_number is not None:
+        raise ValidationError("change email and phone_number one at a time: each is "
+                              "confirmed by its own code", field="phone_number")
+    if changes.email is not None:
+        return ContactField.EMAIL, normalise_email(changes.email)
+    if changes.phone_number is not None:
+        return ContactField.PHONE, normalise_phone(changes.phone_number)
+    return None
+
+
+def _apply_names(customer: Customer, changes: ProfileChanges) -> list[str]:
+    """Names and language, checked as at sign-up; answers the fields that changed."""
+    changed = []
+    for field in ("first_name", "last_name"):
+        value = getattr(changes, field)
+        if value is not None and value.strip() != getattr(customer, field):
+            setattr(customer, field, value.strip())
+            changed.append(field)
+    check_profile(customer.first_name, customer.last_name, customer.email, customer.phone_number)
+    language = changes.preferred_language
+    if language is not None and language != customer.preferred_language:
+        if language not in LANGUAGES:
+            raise ValidationError("preferred_language is not supported",
+                                  field="preferred_language", supported=sorted(LANGUAGES))
+        customer.preferred_language = language
+        changed.append("preferred_language")
+    return changed
