@@ -4,6 +4,8 @@ each reaching its documented success status on a bank whose policy takes staff a
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +22,7 @@ from domain.staff_proposal import ApprovalPolicy, StaffAction
 from tests.http.walk_world import API, login
 from tests.support.banking import PASSWORD, account, customer
 from tests.support.clock import SteppingClock
+from tests.support.notifications import LOGGER as NOTIFICATIONS
 
 Call = Callable[[TestClient], Any]
 
@@ -74,6 +77,13 @@ def identity_calls(client: TestClient, bank: punq.Container, clock: SteppingCloc
         state["codes"] = response.json()["recovery_codes"]
         return response
 
+    def new_email(c: TestClient) -> Any:
+        with _Heard() as heard:
+            c.patch(f"{API}/me", headers=auth, json={"email": "tara.walk@example.in"})
+        code = re.search(r"\b([0-9]{6})\b", heard.said("tara.walk@example.in"))
+        assert code is not None
+        return c.post(f"{API}/me/contact/confirm", headers=auth, json={"code": code.group(1)})
+
     def sessions_of_other(c: TestClient) -> Any:
         state["session"] = login(c, other.customer_number, "other-phone")["session_id"]
         login(c, other.customer_number, "other-phone")
@@ -121,4 +131,30 @@ def identity_calls(client: TestClient, bank: punq.Container, clock: SteppingCloc
             f"{API}/operator/proposals/{proposals[0]}/approve", headers=checker),
         (f"{API}/operator/proposals/{{proposal_id}}/reject", "post"): lambda c: c.post(
             f"{API}/operator/proposals/{proposals[1]}/reject", headers=checker),
+        (f"{API}/me", "get"): lambda c: c.get(f"{API}/me", headers=auth),
+        (f"{API}/me", "patch"): lambda c: c.patch(f"{API}/me", headers=auth,
+                                                 json={"first_name": "Tarini"}),
+        (f"{API}/me/contact/confirm", "post"): new_email,
+        (f"{API}/me/export", "get"): lambda c: c.get(f"{API}/me/export", headers=auth),
+        (f"{API}/me/erasure", "post"): lambda c: c.post(  # last of Tara's: it ends her login
+            f"{API}/me/erasure", headers=auth, json={"password": PASSWORD}),
     }
+
+
+class _Heard(logging.Handler):
+    """What the log notifier says while it is listened to (how the walk reads a sent code)."""
+
+    def __enter__(self) -> _Heard:
+        self.lines: list[str] = []
+        logging.getLogger(NOTIFICATIONS).addHandler(self)
+        logging.getLogger(NOTIFICATIONS).setLevel(logging.INFO)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        logging.getLogger(NOTIFICATIONS).removeHandler(self)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+    def said(self, address: str) -> str:
+        return " ".join(line for line in self.lines if address in line)
