@@ -9,6 +9,7 @@ import attrs
 
 from application.audit import AuditRecorder
 from application.context import SYSTEM, RequestContext
+from application.password_attempts import PasswordAttempts
 from application.ports import Clock, IdGenerator, Notifier, UnitOfWorkFactory
 from application.use_cases.register_customer import LANGUAGES
 from application.use_cases.view_profile import own_customer
@@ -22,7 +23,7 @@ from domain.contact_change import (
     normalise_phone,
 )
 from domain.customer import Customer, check_profile
-from domain.errors import ValidationError
+from domain.errors import Unauthorized, ValidationError
 
 
 @attrs.frozen
@@ -36,6 +37,9 @@ class ProfileChanges:
     phone_number: str | None = None
     preferred_language: str | None = None
     context: RequestContext = SYSTEM
+    # Needed for a new email or phone: where the bank's messages (and a password reset) go
+    # must not move on the strength of a stolen session alone.
+    password: str | None = attrs.field(default=None, repr=False)
 
 
 @attrs.frozen
@@ -52,8 +56,9 @@ class ChangeProfile:
     learns from this endpoint who banks here."""
 
     def __init__(self, uow_factory: UnitOfWorkFactory, ids: IdGenerator, clock: Clock,
-                 audit: AuditRecorder, notifier: Notifier) -> None:
+                 audit: AuditRecorder, notifier: Notifier, passwords: PasswordAttempts) -> None:
         self._uow_factory = uow_factory
+        self._passwords = passwords
         self._ids = ids
         self._clock = clock
         self._audit = audit
@@ -61,9 +66,12 @@ class ChangeProfile:
 
     def execute(self, changes: ProfileChanges) -> ProfileChanged:
         contact = _contact(changes)
+        attempt = self._password(changes) if contact is not None else None
         code = code_from_secret(self._ids.new_secret())
         with self._uow_factory(write=True) as uow:
             customer = own_customer(uow, changes.customer_id, lock=True)
+            if attempt is not None:
+                self._passwords.record_success(uow, customer.customer_number, attempt)
             changed = _apply_names(customer, changes)
             taken = False
             if contact is not None:
@@ -95,6 +103,18 @@ class ChangeProfile:
         if customer.contact_change is not None and contact is not None:
             self._send(customer, customer.contact_change, code, taken)
         return ProfileChanged(customer, customer.contact_change if contact else None)
+
+    def _password(self, changes: ProfileChanges) -> int:
+        """The password, counted towards the login lockout like a login's."""
+        if changes.password is None:
+            raise ValidationError("a new email or phone needs your password", field="password")
+        with self._uow_factory() as uow:
+            number = own_customer(uow, changes.customer_id).customer_number
+        checked = self._passwords.check(number, changes.password, changes.context,
+                                        action="customer.contact.password")
+        if checked.customer is None:
+            raise Unauthorized("the password is wrong", reason="password")
+        return checked.attempt
 
     def _send(self, customer: Customer, change: ContactChange, code: str, taken: bool) -> None:
         what = "email address" if change.field is ContactField.EMAIL else "phone number"

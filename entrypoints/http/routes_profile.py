@@ -50,10 +50,11 @@ async def change(request: Request) -> Response:
     body = structure(await json_body(request), ProfileChangesBody)
     if body.email is not None or body.phone_number is not None:
         await _throttle_codes(request)
-    done = await offload(services(request).change_profile.execute, ProfileChanges(
+    done = await offload_heavy(services(request).change_profile.execute, ProfileChanges(
         caller(request).customer_id, first_name=body.first_name, last_name=body.last_name,
         email=body.email, phone_number=body.phone_number,
-        preferred_language=body.preferred_language, context=context(request)))
+        preferred_language=body.preferred_language, context=context(request),
+        password=body.password))
     return JSONResponse({"customer": views.customer(done.customer),
                          "pending_contact_change": contact_change(done.pending)},
                         202 if done.pending else 200, NO_STORE)

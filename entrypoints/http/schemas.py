@@ -244,11 +244,12 @@ class ReminderStatusBody:
 
 @attrs.frozen
 class ProfileChangesBody:
-    """PATCH /me: only the fields given change; email or phone_number (one at a time) waits
-    for the code sent to the new address."""
+    """PATCH /me: only the fields given change; email or phone_number (one at a time, with the
+    password) waits for the code sent to the new address."""
 
     first_name: str | None = None
     last_name: str | None = None
     email: str | None = None
     phone_number: str | None = None
     preferred_language: str | None = None
+    password: str | None = attrs.field(default=None, repr=False)

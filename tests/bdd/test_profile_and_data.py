@@ -93,6 +93,7 @@ def asks_to_change(bdd_bank: punq.Container, world: World, field: str, value: st
     address = value if value is not None else world["people"][str(holder)].email
     world["asked"] = address.replace(" ", "")
     changes = ProfileChanges(world["people"]["Meera"].id, context=SYSTEM,
+                             password=world["password"],
                              **{"email" if field == "email" else "phone_number": address})
     _attempt(world, lambda: bdd_bank.resolve(ChangeProfile).execute(changes))
 

@@ -42,7 +42,8 @@ def test_the_profile_is_seen_and_changed_and_a_new_email_needs_its_code(
     assert renamed.json()["pending_contact_change"] is None
     assert renamed.json()["customer"]["last_name"] == "Rao"
     assert_documented(client, "patch", ME, renamed)  # type: ignore[arg-type]
-    asked = client.patch(ME, headers=headers, json={"email": "asha.rao@example.in"})
+    asked = client.patch(ME, headers=headers, json={"email": "asha.rao@example.in",
+                                                     "password": PASSWORD})
     assert asked.status_code == 202, asked.text
     assert asked.json()["pending_contact_change"]["field"] == "email"
     assert asked.json()["customer"]["email"] == asha.email  # not yet
@@ -68,8 +69,9 @@ def test_a_taken_email_gets_the_same_answer_and_its_holder_no_code(
         notifications: pytest.LogCaptureFixture) -> None:
     asha, ravi = customer(bank), customer(bank)
     headers = log_in(client, asha.customer_number)
-    free = client.patch(ME, headers=headers, json={"email": "nobody.yet@example.in"})
-    taken = client.patch(ME, headers=headers, json={"email": ravi.email})
+    free = client.patch(ME, headers=headers, json={"email": "nobody.yet@example.in",
+                                                   "password": PASSWORD})
+    taken = client.patch(ME, headers=headers, json={"email": ravi.email, "password": PASSWORD})
     assert free.status_code == taken.status_code == 202
     assert set(free.json()) == set(taken.json())
     assert not to_address(notifications, ravi.email)

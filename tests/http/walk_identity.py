@@ -79,7 +79,8 @@ def identity_calls(client: TestClient, bank: punq.Container, clock: SteppingCloc
 
     def new_email(c: TestClient) -> Any:
         with _Heard() as heard:
-            c.patch(f"{API}/me", headers=auth, json={"email": "tara.walk@example.in"})
+            c.patch(f"{API}/me", headers=auth, json={"email": "tara.walk@example.in",
+                                                    "password": PASSWORD})
         code = re.search(r"\b([0-9]{6})\b", heard.said("tara.walk@example.in"))
         assert code is not None
         return c.post(f"{API}/me/contact/confirm", headers=auth, json={"code": code.group(1)})

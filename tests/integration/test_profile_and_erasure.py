@@ -62,7 +62,22 @@ def actions(bank: punq.Container) -> list[str]:
 
 
 def ask(bank: punq.Container, who: Customer, **fields: str) -> None:
-    bank.resolve(ChangeProfile).execute(ProfileChanges(who.id, context=HERE, **fields))
+    bank.resolve(ChangeProfile).execute(ProfileChanges(who.id, context=HERE, password=PASSWORD,
+                                                       **fields))
+
+
+def test_a_new_email_needs_the_password_and_a_wrong_one_counts(bank: punq.Container) -> None:
+    asha = customer(bank)
+    with pytest.raises(ValidationError):
+        bank.resolve(ChangeProfile).execute(ProfileChanges(asha.id, email="x@example.in"))
+    with pytest.raises(Unauthorized):
+        bank.resolve(ChangeProfile).execute(ProfileChanges(
+            asha.id, email="x@example.in", password="not the password"))
+    with bank.resolve(UnitOfWorkFactory)() as uow:
+        counted = uow.login_attempts.get(asha.customer_number)
+        pending = uow.customers.get(asha.id)
+    assert counted is not None and counted.failures == 1
+    assert pending is not None and pending.contact_change is None
 
 
 def test_names_and_language_change_at_once_and_are_audited(bank: punq.Container) -> None:
@@ -84,7 +99,7 @@ def test_a_new_email_waits_for_the_code_sent_to_it_and_the_old_one_is_told(
         bank: punq.Container, notifications: pytest.LogCaptureFixture) -> None:
     asha = customer(bank)
     changed = bank.resolve(ChangeProfile).execute(ProfileChanges(
-        asha.id, email=" Asha.New@Example.IN ", context=HERE))
+        asha.id, email=" Asha.New@Example.IN ", context=HERE, password=PASSWORD))
     assert changed.pending is not None and changed.pending.field is ContactField.EMAIL
     assert changed.pending.value == "asha.new@example.in"
     assert bank.resolve(ViewProfile).execute(asha.id).email == asha.email  # not yet
@@ -138,8 +153,10 @@ def test_wrong_codes_are_counted_and_the_lockout_drops_the_change(
 def test_an_address_someone_else_holds_is_answered_alike_and_never_confirmed(
         bank: punq.Container, notifications: pytest.LogCaptureFixture) -> None:
     asha, ravi = customer(bank), customer(bank)
-    free = bank.resolve(ChangeProfile).execute(ProfileChanges(asha.id, email="free@example.in"))
-    taken = bank.resolve(ChangeProfile).execute(ProfileChanges(asha.id, email=ravi.email))
+    free = bank.resolve(ChangeProfile).execute(ProfileChanges(asha.id, email="free@example.in",
+                                                              password=PASSWORD))
+    taken = bank.resolve(ChangeProfile).execute(ProfileChanges(asha.id, email=ravi.email,
+                                                               password=PASSWORD))
     assert free.pending is not None and taken.pending is not None
     assert free.pending.field == taken.pending.field  # the same answer either way
     assert not to_address(notifications, ravi.email)  # Ravi is never sent a code
