@@ -81,6 +81,9 @@ class VoiceRepository(Protocol):
     def accepted_embeddings(self, customer_id: UUID, limit: int) -> list[Embedding]: ...
     def remember(self, customer_id: UUID, sample: VoiceSample, accepted: bool,
                  when: datetime) -> None: ...
+    def forget(self, customer_id: UUID) -> None:
+        """Delete the customer's voiceprint, attempt count and every sample's embedding and
+        hash (erasure: biometric data is kept no longer than it serves them)."""
 
 
 class SecondFactorRepository(Protocol):

@@ -71,8 +71,9 @@ class Staged:
     recovery_codes: dict[UUID, dict[str, datetime | None]] = attrs.Factory(dict)  # a whole set
     login_tickets: dict[str, LoginTicket | None] = attrs.Factory(dict)  # None: dropped
     staff_proposals: dict[UUID, StaffProposal] = attrs.Factory(dict)
+    forgotten_voices: set[UUID] = attrs.Factory(set)  # erased: every voice record goes
 
-    def _parts(self) -> tuple[dict | list, ...]:  # type: ignore[type-arg]
+    def _parts(self) -> tuple[dict | list | set, ...]:  # type: ignore[type-arg]
         return (self.customers, self.accounts, self.transfers, self.entries, self.audit,
                 self.sessions, self.refresh_tokens, self.login_attempts, self.rate_limits,
                 self.devices, self.device_nonces, self.voiceprints, self.voice_attempts, self.voice_samples,
@@ -81,7 +82,7 @@ class Staged:
                 self.disputes, self.standing_orders, self.occurrences,
                 self.till_entries, self.till_closings, self.accrual_days, self.accruals,
                 self.interest_postings, self.totp_factors, self.recovery_codes,
-                self.login_tickets, self.staff_proposals)
+                self.login_tickets, self.staff_proposals, self.forgotten_voices)
 
     def clear(self) -> None:
         for part in self._parts():

@@ -115,6 +115,7 @@ class MemoryUnitOfWork:
                     store.device_nonces.pop(nonce_hash, None)
                 else:
                     store.device_nonces[nonce_hash] = nonce
+            _forget_voices(store, staged)  # before this transaction's own voice writes
             store.voiceprints.update(staged.voiceprints)
             store.voice_attempts.update(staged.voice_attempts)
             store.voice_samples.update(staged.voice_samples)
@@ -160,6 +161,14 @@ class MemoryUnitOfWork:
 
     def rollback(self) -> None:
         self._staged.clear()
+
+
+def _forget_voices(store: MemoryStore, staged: Staged) -> None:
+    for gone in staged.forgotten_voices:
+        store.voiceprints.pop(gone, None)
+        store.voice_attempts.pop(gone, None)
+        for sample in [k for k in store.voice_samples if k[0] == gone]:
+            del store.voice_samples[sample]
 
 
 class MemoryUnitOfWorkFactory:

@@ -19,6 +19,8 @@ class MemoryVoice:
         self._store, self._staged = store, staged
 
     def voiceprint(self, customer_id: UUID) -> Voiceprint | None:
+        if customer_id in self._staged.forgotten_voices:
+            return self._staged.voiceprints.get(customer_id)
         with self._store.state:
             return self._staged.voiceprints.get(customer_id) or \
                 self._store.voiceprints.get(customer_id)
@@ -27,6 +29,8 @@ class MemoryVoice:
         self._staged.voiceprints[voiceprint.customer_id] = copy.copy(voiceprint)
 
     def attempts(self, customer_id: UUID) -> VoiceAttempts | None:
+        if customer_id in self._staged.forgotten_voices:
+            return copy.copy(self._staged.voice_attempts.get(customer_id))
         with self._store.state:
             found = self._staged.voice_attempts.get(customer_id) or \
                 self._store.voice_attempts.get(customer_id)
@@ -36,8 +40,10 @@ class MemoryVoice:
         self._staged.voice_attempts[attempts.customer_id] = copy.copy(attempts)
 
     def _samples(self) -> dict[tuple[UUID, str], tuple[VoiceSample, bool, datetime]]:
+        gone = self._staged.forgotten_voices
         with self._store.state:
-            return {**self._store.voice_samples, **self._staged.voice_samples}
+            kept = {k: v for k, v in self._store.voice_samples.items() if k[0] not in gone}
+        return {**kept, **self._staged.voice_samples}
 
     def seen(self, customer_id: UUID, sha256: str) -> bool:
         return (customer_id, sha256) in self._samples()
@@ -50,6 +56,13 @@ class MemoryVoice:
     def remember(self, customer_id: UUID, sample: VoiceSample, accepted: bool,
                  when: datetime) -> None:
         self._staged.voice_samples[(customer_id, sample.sha256)] = (sample, accepted, when)
+
+    def forget(self, customer_id: UUID) -> None:
+        self._staged.forgotten_voices.add(customer_id)
+        self._staged.voiceprints.pop(customer_id, None)
+        self._staged.voice_attempts.pop(customer_id, None)
+        for key in [k for k in self._staged.voice_samples if k[0] == customer_id]:
+            del self._staged.voice_samples[key]
 
 
 class MemoryFraud:

@@ -165,3 +165,7 @@ class SqlVoice:
         self._conn.execute(voice_samples.insert(), {
             "customer_id": customer_id, "sha256": sample.sha256, "accepted": accepted,
             "embedding": pack(sample.embedding) if accepted else None, "seen_at": when})
+
+    def forget(self, customer_id: UUID) -> None:
+        for table in (voice_samples, voiceprints, voice_attempts):
+            self._conn.execute(table.delete().where(table.c.customer_id == customer_id))

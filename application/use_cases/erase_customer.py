@@ -97,6 +97,7 @@ class EraseCustomer:
                 uow.devices.update(device)
         if uow.second_factors.factor(customer.id) is not None:
             uow.second_factors.drop_factor(customer.id)
+        uow.voice.forget(customer.id)  # voiceprint, samples' embeddings and hashes
         for card in uow.cards.of_customer(customer.id):
             if card.status is CardStatus.ACTIVE:
                 card.block(now)

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from uuid import uuid4
 
+import attrs
 import punq
 import pytest
 
-from application.context import RequestContext
+from application.context import DeviceInfo, RequestContext
 from application.ports import UnitOfWorkFactory
 from application.use_cases import (
     BeneficiaryDetails,
@@ -44,6 +46,7 @@ from domain.errors import (
     Unauthorized,
     ValidationError,
 )
+from domain.voice import VoiceAttempts, VoiceChannel, Voiceprint, VoiceSample
 from tests.support.banking import PASSWORD, account, customer, inr
 from tests.support.clock import SteppingClock
 from tests.support.notifications import code_sent_to, messages, to_address
@@ -199,7 +202,10 @@ def test_erasure_refuses_while_money_is_held_and_then_erases_for_good(
         asha.id, mine.account_number, theirs.account_number, inr("40.00")))
     bank.resolve(ManageBeneficiaries).add(asha.id, BeneficiaryDetails(
         "Ravi", upi_id="ravi@okbank"), HERE)
-    bank.resolve(LogInWithPassword).execute(asha.customer_number, PASSWORD, HERE)
+    bank.resolve(LogInWithPassword).execute(asha.customer_number, PASSWORD,
+                                            attrs.evolve(HERE, device_id="phone-1"),
+                                            DeviceInfo("phone-1"))
+    _enrolled_voice(bank, asha)
     erase = bank.resolve(EraseCustomer)
     with pytest.raises(Unauthorized):
         erase.execute(asha.id, "not the password", HERE)
@@ -228,3 +234,19 @@ def test_erasure_refuses_while_money_is_held_and_then_erases_for_good(
     assert statuses == {AccountStatus.CLOSED} and payees == []
     assert theirs_now is not None and theirs_now.balance == inr("50.00")  # Ravi's is untouched
     assert "customer.erased" in actions(bank)
+    with bank.resolve(UnitOfWorkFactory)() as uow:  # biometric data is gone, not just unused
+        assert uow.voice.voiceprint(asha.id) is None and uow.voice.attempts(asha.id) is None
+        assert not uow.voice.seen(asha.id, "a" * 64)
+        assert uow.voice.accepted_embeddings(asha.id, 10) == []
+
+
+def _enrolled_voice(bank: punq.Container, who: Customer) -> None:
+    """A voiceprint, an attempt count and a remembered recording, as enrolment leaves them."""
+    sample = VoiceSample((0.5,) * 256, "a" * 64, 3.0, VoiceChannel.WIDEBAND, "test")
+    with bank.resolve(UnitOfWorkFactory)(write=True) as uow:
+        binding = uow.devices.of_customer(who.id)[0]
+        uow.voice.save_voiceprint(Voiceprint(uuid4(), who.id, binding.id, (0.5,) * 256, "test",
+                                             ("a" * 64,), datetime(2026, 11, 22, tzinfo=UTC)))
+        uow.voice.save_attempts(VoiceAttempts(who.id, failures=1))
+        uow.voice.remember(who.id, sample, True, datetime(2026, 11, 22, tzinfo=UTC))
+        uow.commit()
