@@ -1,5 +1,5 @@
 """Repositories of identity: sessions, refresh tokens, attempt counters, devices, voices,
-second factors and staff proposals."""
+second factors, password resets and staff proposals."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from application.repositories import Later
 from domain.device import DeviceBinding
 from domain.device_key import DeviceNonce
 from domain.login_attempts import LoginAttempts
+from domain.password_reset import PasswordReset
 from domain.session import RefreshToken, Session
 from domain.staff_proposal import ProposalStatus, StaffProposal
 from domain.totp import LoginTicket, TotpFactor
@@ -103,6 +104,20 @@ class SecondFactorRepository(Protocol):
     def spend_ticket(self, ticket_hash: str, now: datetime) -> bool: ...
     def drop_tickets_before(self, moment: datetime) -> None:
         """Forget the tickets that expired before `moment` (spent or not)."""
+
+
+class PasswordResetRepository(Protocol):
+    """Password reset tokens (SHA-256 only). `spend` is a conditional write: of parallel
+    callers spending the same token exactly one is told True."""
+
+    def add(self, reset: PasswordReset) -> None: ...
+    def get(self, token_hash: str) -> PasswordReset | None: ...
+    def spend(self, token_hash: str, now: datetime) -> bool:
+        """Mark the token used if it is unused and unexpired at `now`."""
+    def drop_of_customer(self, customer_id: UUID) -> None:
+        """Forget every token of the customer (a newer request, a new password)."""
+    def drop_before(self, moment: datetime) -> None:
+        """Forget the tokens that expired before `moment` (spent or not)."""
 
 
 class StaffProposalRepository(Protocol):

@@ -15,6 +15,7 @@ from application.everyday_repositories import (
 from application.identity_repositories import (
     DeviceBindingRepository,
     LoginAttemptRepository,
+    PasswordResetRepository,
     RateLimitRepository,
     RefreshTokenRepository,
     SecondFactorRepository,
@@ -49,6 +50,7 @@ from application.service_ports import (
     LivenessCheck,
     Notifier,
     PasswordHasher,
+    Recipient,
     Recurrence,
     SecretBox,
     TokenClaims,
@@ -81,7 +83,9 @@ __all__ = [
     "LoginAttemptRepository",
     "Notifier",
     "PasswordHasher",
+    "PasswordResetRepository",
     "RateLimitRepository",
+    "Recipient",
     "Recurrence",
     "RefreshTokenRepository",
     "ReminderRepository",
@@ -150,6 +154,8 @@ class UnitOfWork(Protocol):
     def interest(self) -> InterestRepository: ...
     @property
     def second_factors(self) -> SecondFactorRepository: ...
+    @property
+    def password_resets(self) -> PasswordResetRepository: ...
     @property
     def staff_proposals(self) -> StaffProposalRepository: ...
 

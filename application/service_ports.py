@@ -81,12 +81,31 @@ class Recurrence(Protocol):
     def next_after(self, rule: str, start: datetime, after: datetime) -> datetime | None: ...
 
 
+@attrs.frozen
+class Recipient:
+    """Whom a message goes to and where: the caller looks the customer up, so an adapter that
+    mails needs no database."""
+
+    customer_id: UUID
+    name: str
+    email: str
+
+    @classmethod
+    def of(cls, customer: Customer) -> Recipient:
+        return cls(customer.id, f"{customer.first_name} {customer.last_name}".strip(),
+                   customer.email)
+
+
 class Notifier(Protocol):
     """Tells a customer something (push, SMS, e-mail: whatever the adapter reaches)."""
 
     def send(self, notification: Notification) -> None: ...
     def tell(self, customer_id: UUID, title: str, body: str) -> None:
         """A message that is its own record elsewhere (a standing order's occurrence)."""
+    def deliver(self, to: Recipient, subject: str, body: str, secret: str | None = None) -> None:
+        """A message to the customer's own contact. With a `secret` (a reset token) the body
+        names its place as `{secret}`: the adapter puts it there for the customer's eyes only,
+        and never writes it where anyone else reads (a production log)."""
 
 
 class TotpCodes(Protocol):

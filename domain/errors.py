@@ -260,3 +260,10 @@ class ProposalDecided(DomainError):
 
 class ProposalExpired(DomainError):
     code = "proposal_expired"
+
+
+class ResetTokenInvalid(DomainError):
+    """A password reset named a token that is unknown, used, expired or superseded by a
+    newer request: one answer for all four, so the token tells nothing more."""
+
+    code = "reset_token_invalid"

@@ -24,6 +24,7 @@ from adapters.system import RandomIds, SystemClock
 from adapters.system.notifiers import LogNotifier
 from adapters.system.recurrence import BoundedRecurrence
 from adapters.system.secret_box import AesGcmBox, derived_key
+from adapters.system.smtp_notifier import SmtpNotifier
 from adapters.system.totp_codes import PyotpCodes
 from adapters.voice.calibration import calibrated_policy
 from adapters.voice.liveness import NoLivenessCheck
@@ -56,6 +57,7 @@ from application.use_cases import (
     AccrueInterest,
     AnswerChallenge,
     Authenticate,
+    ChangePassword,
     CloseTillDay,
     CompleteLogin,
     CreateAuditKey,
@@ -99,6 +101,8 @@ from application.use_cases import (
     ProposeStaffAction,
     RefreshSession,
     RegisterCustomer,
+    RequestPasswordReset,
+    ResetPassword,
     RestoreVoice,
     ReversalPoster,
     ReviewTransfers,
@@ -152,6 +156,7 @@ USE_CASES = (
     RunDueStandingOrders, TellerCash, CloseTillDay, KycGate, AccrueInterest, PostInterest,
     SearchTransfers, SecondFactorCheck, ManageTotp, CompleteLogin, StaffActions,
     ProposeStaffAction, DecideStaffAction, ListStaffProposals, OperateSessions, ManageStaff,
+    ChangePassword, RequestPasswordReset, ResetPassword,
 )
 
 # The read-only work a replica may serve (docs/replicas.md): what a customer reads of their
@@ -238,7 +243,8 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, ids: IdGenerato
     container.register(LivenessCheck, instance=NoLivenessCheck())
     container.register(Recurrence, instance=BoundedRecurrence(zone=settings.bank_zone))
     container.register(AuditKeys, instance=audit_keys())
-    container.register(Notifier, instance=LogNotifier())
+    logged = LogNotifier(reveal_secrets=settings.demo)  # a reset code in the log: demo only
+    container.register(Notifier, instance=SmtpNotifier(settings.smtp, logged) if settings.smtp else logged)
     container.register(TotpCodes, instance=PyotpCodes())
     container.register(SecretBox, instance=AesGcmBox(derived_key(
         settings.secrets_key or settings.jwt_secret)))

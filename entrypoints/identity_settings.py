@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
+from adapters.system.smtp_notifier import SmtpServer
 from domain.staff_proposal import DEFAULT_APPROVALS, ApprovalPolicy, StaffAction
 from entrypoints.setting_values import ConfigurationError, whole_number
 
@@ -26,7 +27,30 @@ def identity_settings(env: Mapping[str, str]) -> dict[str, Any]:
         raise ConfigurationError("VAANI_SECRETS_KEY must be at least 32 bytes long")
     return {"secrets_key": key or None, "approval_policy": ApprovalPolicy(
         needed=_approvals(env.get("VAANI_APPROVALS")),
-        lifetime=timedelta(hours=whole_number(env, "VAANI_APPROVAL_HOURS", 24, 1, 24 * 30)))}
+        lifetime=timedelta(hours=whole_number(env, "VAANI_APPROVAL_HOURS", 24, 1, 24 * 30))),
+        "smtp": _smtp(env)}
+
+
+def _smtp(env: Mapping[str, str]) -> SmtpServer | None:
+    """The mail server that reset codes and security notices go out through; none without
+    VAANI_SMTP_HOST (the log then stands in, and writes no reset code outside a demo)."""
+    host = env.get("VAANI_SMTP_HOST", "").strip()
+    if not host:
+        return None
+    sender = env.get("VAANI_SMTP_FROM", "").strip()
+    if "@" not in sender or any(c in sender for c in "\r\n"):
+        raise ConfigurationError("VAANI_SMTP_HOST needs VAANI_SMTP_FROM, the address mail comes "
+                                 "from (e.g. no-reply@bank.example.in)")
+    user = env.get("VAANI_SMTP_USER") or None
+    password = env.get("VAANI_SMTP_PASSWORD") or None
+    if (user is None) != (password is None):
+        raise ConfigurationError("VAANI_SMTP_USER and VAANI_SMTP_PASSWORD go together")
+    starttls = env.get("VAANI_SMTP_STARTTLS", "").lower()
+    if starttls not in ("", "0", "1", "true", "false", "yes", "no"):
+        raise ConfigurationError("VAANI_SMTP_STARTTLS must be 1 or 0")
+    return SmtpServer(host=host, port=whole_number(env, "VAANI_SMTP_PORT", 587, 1, 65535),
+                      sender=sender, user=user, password=password,
+                      starttls=starttls in ("1", "true", "yes"))
 
 
 def _approvals(text: str | None) -> frozenset[str]:

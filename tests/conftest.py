@@ -30,8 +30,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                      help="the profile the Gherkin features run on (default: memory)")
 
 
-def settings_for(url: str, profile: str | None = None) -> Settings:
-    env = {**TEST_ENV, "VAANI_DATABASE_URL": url}
+def settings_for(url: str, profile: str | None = None,
+                 extra: dict[str, str] | None = None) -> Settings:
+    """The tests' settings for a database; `extra`: more VAANI_* values (or other ones)."""
+    env = {**TEST_ENV, "VAANI_DATABASE_URL": url, **(extra or {})}
     if profile:
         env["VAANI_PROFILE"] = profile
     return load_settings(env)
@@ -90,11 +92,18 @@ def profile(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def bank(profile: str, tmp_path: Path, clock: SteppingClock,
+def bank_env() -> dict[str, str]:
+    """More VAANI_* settings for `bank`: a test module overrides this fixture to run its
+    tests on a bank configured otherwise (a demo's notifier, a mail server)."""
+    return {}
+
+
+@pytest.fixture
+def bank(profile: str, tmp_path: Path, clock: SteppingClock, bank_env: dict[str, str],
          request: pytest.FixtureRequest) -> Iterator[punq.Container]:
     """A fully wired bank on the profile under test, schema migrated, cash accounts ready."""
     url = database_url_for(profile, tmp_path, request)
-    wired = bootstrap(settings_for(url, profile), clock=clock)
+    wired = bootstrap(settings_for(url, profile, bank_env), clock=clock)
     prepare_database(wired)
     yield wired
     # Whatever a test did, the books and the audit chain must still verify afterwards.

@@ -22,6 +22,7 @@ from domain.fraud import StoredAssessment
 from domain.interest import Accrual, InterestPosting
 from domain.ledger import LedgerEntry
 from domain.login_attempts import LoginAttempts
+from domain.password_reset import PasswordReset
 from domain.reminder import Notification, Reminder
 from domain.reversal import Reversal
 from domain.session import RefreshToken, Session
@@ -70,6 +71,7 @@ class Staged:
     totp_factors: dict[UUID, TotpFactor | None] = attrs.Factory(dict)  # None: turned off
     recovery_codes: dict[UUID, dict[str, datetime | None]] = attrs.Factory(dict)  # a whole set
     login_tickets: dict[str, LoginTicket | None] = attrs.Factory(dict)  # None: dropped
+    password_resets: dict[str, PasswordReset | None] = attrs.Factory(dict)  # None: dropped
     staff_proposals: dict[UUID, StaffProposal] = attrs.Factory(dict)
 
     def _parts(self) -> tuple[dict | list, ...]:  # type: ignore[type-arg]
@@ -81,7 +83,7 @@ class Staged:
                 self.disputes, self.standing_orders, self.occurrences,
                 self.till_entries, self.till_closings, self.accrual_days, self.accruals,
                 self.interest_postings, self.totp_factors, self.recovery_codes,
-                self.login_tickets, self.staff_proposals)
+                self.login_tickets, self.password_resets, self.staff_proposals)
 
     def clear(self) -> None:
         for part in self._parts():

@@ -21,6 +21,7 @@ from domain.fraud import StoredAssessment
 from domain.interest import Accrual, InterestPosting
 from domain.ledger import LedgerEntry
 from domain.login_attempts import LoginAttempts
+from domain.password_reset import PasswordReset
 from domain.reminder import Notification, Reminder
 from domain.reversal import Reversal
 from domain.session import RefreshToken, Session
@@ -75,6 +76,7 @@ class MemoryStore:
     totp_factors: dict[UUID, TotpFactor] = attrs.Factory(dict)
     recovery_codes: dict[UUID, dict[str, datetime | None]] = attrs.Factory(dict)  # hash: used_at
     login_tickets: dict[str, LoginTicket] = attrs.Factory(dict)
+    password_resets: dict[str, PasswordReset] = attrs.Factory(dict)  # by SHA-256 of the token
     staff_proposals: dict[UUID, StaffProposal] = attrs.Factory(dict)
     writer: threading.RLock = attrs.Factory(threading.RLock)
     state: threading.RLock = attrs.Factory(threading.RLock)

@@ -29,6 +29,7 @@ from adapters.memory.money_operation_repositories import (
     MemoryReversals,
     MemoryTills,
 )
+from adapters.memory.password_reset_repository import MemoryPasswordResets
 from adapters.memory.second_factor_repository import MemorySecondFactors
 from adapters.memory.staff_proposal_repository import MemoryStaffProposals
 from adapters.memory.staged import Staged
@@ -65,6 +66,7 @@ class MemoryUnitOfWork:
         self.tills = MemoryTills(store, self._staged)
         self.interest = MemoryInterest(store, self._staged)
         self.second_factors = MemorySecondFactors(store, self._staged)
+        self.password_resets = MemoryPasswordResets(store, self._staged)
         self.staff_proposals = MemoryStaffProposals(store, self._staged)
 
     def __enter__(self) -> Self:
@@ -144,6 +146,11 @@ class MemoryUnitOfWork:
                     store.login_tickets.pop(ticket_hash, None)
                 else:
                     store.login_tickets[ticket_hash] = ticket
+            for token_hash, reset in staged.password_resets.items():
+                if reset is None:
+                    store.password_resets.pop(token_hash, None)
+                else:
+                    store.password_resets[token_hash] = reset
             for key, reminder in staged.reminders.items():
                 if reminder is None:
                     store.reminders.pop(key, None)

@@ -1,6 +1,7 @@
 """Second factors: each customer's authenticator (its secret sealed, adapters/system/
 secret_box.py), its recovery codes and the tickets between a login's two steps, the codes and
-tickets as SHA-256 only; and staff's maker-checker proposals. Named with the other tables in
+tickets as SHA-256 only; password reset tokens (SHA-256 only); and staff's maker-checker
+proposals. Named with the other tables in
 adapters/sql/tables.py."""
 
 from __future__ import annotations
@@ -36,6 +37,18 @@ login_tickets = sa.Table(
     sa.Column("expires_at", UtcDateTime, nullable=False),
     sa.Column("used_at", UtcDateTime, nullable=True),
     sa.Index("ix_login_tickets_expires", "expires_at"),
+)
+
+password_resets = sa.Table(
+    "password_resets", metadata,
+    # Only live tokens, at most one per customer (a newer request drops the older).
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("customer_id", Uuid, sa.ForeignKey("customers.id"), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("expires_at", UtcDateTime, nullable=False),
+    sa.Column("used_at", UtcDateTime, nullable=True),
+    sa.Index("ix_password_resets_customer", "customer_id"),
+    sa.Index("ix_password_resets_expires", "expires_at"),
 )
 
 staff_proposals = sa.Table(

@@ -42,6 +42,7 @@ from adapters.sql.money_operation_tables import (
 from adapters.sql.schema import metadata
 from adapters.sql.second_factor_tables import (
     login_tickets,
+    password_resets,
     recovery_codes,
     staff_proposals,
     totp_factors,
@@ -68,6 +69,7 @@ __all__ = [
     "login_tickets",
     "metadata",
     "notifications",
+    "password_resets",
     "rate_limits",
     "recovery_codes",
     "refresh_tokens",

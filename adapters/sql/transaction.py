@@ -19,6 +19,7 @@ from adapters.sql.identity import SqlLoginAttempts, SqlRateLimits, SqlRefreshTok
 from adapters.sql.interest import SqlInterest
 from adapters.sql.kept_connections import Connections
 from adapters.sql.made_on_first_use import MadeOnFirstUse
+from adapters.sql.password_resets import SqlPasswordResets
 from adapters.sql.prepared_sending import drop_deferred, send_deferred
 from adapters.sql.reminders import SqlReminders
 from adapters.sql.repositories import (
@@ -41,7 +42,7 @@ from domain.errors import DomainError, ReferenceTaken
 
 
 class SqlUnitOfWork:
-    # Repositories are made on first use: a request touches two or three of the twenty-three.
+    # Repositories are made on first use: a request touches two or three of the twenty-four.
     customers = MadeOnFirstUse(SqlCustomers)
     accounts = MadeOnFirstUse(SqlAccounts)
     transfers = MadeOnFirstUse(SqlTransfers)
@@ -64,6 +65,7 @@ class SqlUnitOfWork:
     tills = MadeOnFirstUse(SqlTills)
     interest = MadeOnFirstUse(SqlInterest)
     second_factors = MadeOnFirstUse(SqlSecondFactors)
+    password_resets = MadeOnFirstUse(SqlPasswordResets)
     staff_proposals = MadeOnFirstUse(SqlStaffProposals)
 
     def __init__(self, engine: Engine, *, guard: WriteGuard | None = None, shared: bool = False,

@@ -10,6 +10,7 @@ from application.use_cases.audit_trail import (
 from application.use_cases.beneficiaries import BeneficiaryDetails, ManageBeneficiaries
 from application.use_cases.cards import ManageCards
 from application.use_cases.cash import CashCommand, Deposit, Withdraw
+from application.use_cases.change_password import ChangePassword
 from application.use_cases.complete_login import CompleteLogin
 from application.use_cases.device_binder import DeviceBinder
 from application.use_cases.device_nonce import IssueDeviceNonce
@@ -58,6 +59,8 @@ from application.use_cases.postings import Poster, PostingResult
 from application.use_cases.refresh_session import RefreshSession
 from application.use_cases.register_customer import RegisterCommand, RegisterCustomer
 from application.use_cases.reminders import ManageReminders, ReminderDetails
+from application.use_cases.request_password_reset import RequestPasswordReset
+from application.use_cases.reset_password import ResetPassword
 from application.use_cases.restore_voice import RestoreVoice
 from application.use_cases.reversal_views import ListReversals, ReversalsOf
 from application.use_cases.reversals import (
@@ -104,6 +107,7 @@ __all__ = [
     "Authenticate",
     "BeneficiaryDetails",
     "CashCommand",
+    "ChangePassword",
     "CloseTillDay",
     "CompleteLogin",
     "CreateAuditKey",
@@ -158,6 +162,8 @@ __all__ = [
     "RegisterCommand",
     "RegisterCustomer",
     "ReminderDetails",
+    "RequestPasswordReset",
+    "ResetPassword",
     "RestoreVoice",
     "ReversalCommand",
     "ReversalPoster",

@@ -93,6 +93,25 @@ class PasswordAndCodeBody:
 
 
 @attrs.frozen
+class PasswordChangeBody:
+    current_password: str = attrs.field(repr=False)
+    new_password: str = attrs.field(repr=False)
+
+
+@attrs.frozen
+class PasswordResetBody:
+    """Whose password to reset: the customer number a login names."""
+
+    customer_number: str
+
+
+@attrs.frozen
+class PasswordResetConfirmBody:
+    token: str = attrs.field(repr=False)
+    new_password: str = attrs.field(repr=False)
+
+
+@attrs.frozen
 class StaffReasonBody:
     """Why a member of staff acts: required where the action is proposed for approval."""
 

@@ -9,6 +9,7 @@ from application.ports import UnitOfWorkFactory
 from application.use_cases import (
     AnswerChallenge,
     Authenticate,
+    ChangePassword,
     CloseTillDay,
     CompleteLogin,
     DecideReversal,
@@ -43,6 +44,8 @@ from application.use_cases import (
     ProposeStaffAction,
     RefreshSession,
     RegisterCustomer,
+    RequestPasswordReset,
+    ResetPassword,
     ReviewTransfers,
     RevokeSessions,
     SearchTransfers,
@@ -109,6 +112,9 @@ class Services:
     propose_staff_action: ProposeStaffAction
     decide_staff_action: DecideStaffAction
     staff_proposals: ListStaffProposals
+    change_password: ChangePassword
+    request_reset: RequestPasswordReset
+    reset_password: ResetPassword
 
     @classmethod
     def from_container(cls, container: punq.Container) -> Services:
