@@ -24,8 +24,9 @@ from entrypoints.http.schemas import (
 @accepts(PasswordChangeBody, 204)
 @requires(Permission.OWN_LOGIN)
 async def change_password(request: Request) -> Response:
-    """Change the password: the current one (counted towards the login lockout) and a new
-    one; every other session of the caller ends, this one stays."""
+    """Change the password with the current one; every other session ends, this one stays.
+
+    The current password counts towards the login lockout as a login's does."""
     body = structure(await json_body(request), PasswordChangeBody)
     await offload_heavy(services(request).change_password.execute, caller(request),
                         body.current_password, body.new_password, context(request))
@@ -36,9 +37,9 @@ async def change_password(request: Request) -> Response:
 @accepts(PasswordResetBody, 202)
 @public
 async def request_reset(request: Request) -> Response:
-    """Ask for a password reset by customer number: a single-use code (15 minutes) goes to
-    the customer's own contact, never in this answer, which is the same whether or not the
-    customer exists."""
+    """Ask for a reset code by customer number; the same answer whether or not it exists.
+
+    A single-use code (15 minutes) goes to the customer's own contact, never in this answer."""
     await throttle_auth(request)
     body = structure(await json_body(request), PasswordResetBody)
     policy = services(request).settings.auth
@@ -52,8 +53,7 @@ async def request_reset(request: Request) -> Response:
 @accepts(PasswordResetConfirmBody, 204)
 @public
 async def confirm_reset(request: Request) -> Response:
-    """Set a new password with the code a reset request sent; every session ends and the
-    login lockout is lifted."""
+    """Set a new password with a reset code; every session ends, the lockout is lifted."""
     await throttle_auth(request)
     body = structure(await json_body(request), PasswordResetConfirmBody)
     await offload_heavy(services(request).reset_password.execute, body.token,
