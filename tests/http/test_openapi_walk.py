@@ -4,6 +4,7 @@ schema in the document describes (tests/http/contract.py)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -19,26 +20,34 @@ from entrypoints.http.app import create_app
 from tests.conftest import settings_for
 from tests.http.contract import assert_documented
 from tests.http.walk_world import API, b64, login, setup
-from tests.support.banking import PASSWORD
+from tests.support.banking import PASSWORD, customer
 from tests.support.clock import SteppingClock
+from tests.support.messages import reset_code
 from tests.support.voice import ToneVoiceEngine, tone
+
+NEW = "a walker's new passphrase"
 
 
 @pytest.fixture
 def world() -> dict[str, Any]:
     clock = SteppingClock()
     # Every reversal waits for a second operator, so approve and reject have one to decide.
-    settings = attrs.evolve(settings_for("sqlite:///unused.db", "memory"),
+    # A demo's notifier logs the password reset code the walk then uses.
+    settings = attrs.evolve(settings_for("sqlite:///unused.db", "memory"), demo=True,
                             reversal_policy=ReversalPolicy(approval_above="0.00"))
     bank = bootstrap(settings, clock=clock, voice_engine=ToneVoiceEngine())
     prepare_database(bank)
     return {"bank": bank, "clock": clock}
 
 
-def test_every_documented_status_is_reached(world: dict[str, Any]) -> None:
+def test_every_documented_status_is_reached(world: dict[str, Any],
+                                           caplog: pytest.LogCaptureFixture) -> None:
     bank, clock = world["bank"], world["clock"]
+    caplog.set_level(logging.INFO, logger="vaani.notifications")
     with TestClient(create_app(bank)) as client:
         s = setup(client, bank, clock)
+        walker = customer(bank)  # changes and resets a password of their own
+        w = {"Authorization": f"Bearer {login(client, walker.customer_number)['access_token']}"}
         document = client.get("/openapi.json").json()
         a, ops, money = s["auth"], s["ops"], {"amount": "1.00", "currency": "INR"}
         reviewed = {}
@@ -229,6 +238,14 @@ def test_every_documented_status_is_reached(world: dict[str, Any]) -> None:
                 f"{API}/device-bindings/{s['device']}", headers=a),
             (f"{API}/auth/sessions", "delete"): lambda c: c.delete(f"{API}/auth/sessions",
                                                                   headers=a),
+            (f"{API}/auth/password", "post"): lambda c: c.post(f"{API}/auth/password", headers=w,
+                                                              json={"current_password": PASSWORD,
+                                                                    "new_password": NEW}),
+            (f"{API}/auth/password-reset", "post"): lambda c: c.post(
+                f"{API}/auth/password-reset", json={"customer_number": walker.customer_number}),
+            (f"{API}/auth/password-reset/confirm", "post"): lambda c: c.post(
+                f"{API}/auth/password-reset/confirm", json={"token": reset_code(caplog),
+                                                            "new_password": PASSWORD}),
             (f"{API}/auth/logout", "post"): lambda c: c.post(f"{API}/auth/logout", headers=a),
         }
         documented = {(path, method): op for path, ops_ in document["paths"].items()

@@ -121,7 +121,8 @@ def test_smtp_settings_are_checked_at_start_up() -> None:
 def test_a_whole_reset_over_http_with_the_code_read_out_of_the_mail(
         bank: punq.Container, mail: tuple[Mailbox, int], caplog: pytest.LogCaptureFixture
         ) -> None:
-    assert isinstance(bank.resolve(Notifier), SmtpNotifier)
+    notifier = bank.resolve(Notifier)
+    assert isinstance(notifier, SmtpNotifier)
     mailbox, _ = mail
     person = customer(bank)
     with TestClient(create_app(bank), raise_server_exceptions=False) as client:
@@ -139,3 +140,4 @@ def test_a_whole_reset_over_http_with_the_code_read_out_of_the_mail(
         log_in(client, person.customer_number, NEW)
         notice = mailbox.wait_for(2)[1]
         assert notice["Subject"] == "Your password was reset"
+    notifier.close()  # its last log line is this test's, not the next one's
