@@ -20,6 +20,7 @@ from application.identity_repositories import (
     RefreshTokenRepository,
     SecondFactorRepository,
     SessionRepository,
+    SignUpRepository,
     StaffProposalRepository,
     VoiceRepository,
 )
@@ -93,6 +94,7 @@ __all__ = [
     "SecondFactorRepository",
     "SecretBox",
     "SessionRepository",
+    "SignUpRepository",
     "StaffProposalRepository",
     "StandingOrderRepository",
     "TillRepository",
@@ -156,6 +158,8 @@ class UnitOfWork(Protocol):
     def second_factors(self) -> SecondFactorRepository: ...
     @property
     def password_resets(self) -> PasswordResetRepository: ...
+    @property
+    def sign_ups(self) -> SignUpRepository: ...
     @property
     def staff_proposals(self) -> StaffProposalRepository: ...
 

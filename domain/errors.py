@@ -267,3 +267,10 @@ class ResetTokenInvalid(DomainError):
     newer request: one answer for all four, so the token tells nothing more."""
 
     code = "reset_token_invalid"
+
+
+class SignUpCodeInvalid(DomainError):
+    """A sign-up's code that is wrong, expired, or for a sign-up that does not wait for one
+    (unknown, confirmed already, or out of attempts): one answer for all."""
+
+    code = "signup_code_invalid"

@@ -112,6 +112,7 @@ from application.use_cases import (
     SearchTransfers,
     SeedDemo,
     SetUpiPin,
+    SignUp,
     StaffActions,
     StreamStatement,
     TakeAuditCheckpoint,
@@ -156,7 +157,7 @@ USE_CASES = (
     RunDueStandingOrders, TellerCash, CloseTillDay, KycGate, AccrueInterest, PostInterest,
     SearchTransfers, SecondFactorCheck, ManageTotp, CompleteLogin, StaffActions,
     ProposeStaffAction, DecideStaffAction, ListStaffProposals, OperateSessions, ManageStaff,
-    ChangePassword, RequestPasswordReset, ResetPassword,
+    ChangePassword, RequestPasswordReset, ResetPassword, SignUp,
 )
 
 # The read-only work a replica may serve (docs/replicas.md): what a customer reads of their

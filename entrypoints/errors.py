@@ -82,6 +82,7 @@ ERRORS: dict[str, Outcome] = {
     "login_ticket_invalid": Outcome(401, 6),
     "second_factor_required": Outcome(401, 6),
     "reset_token_invalid": Outcome(400, 6),
+    "signup_code_invalid": Outcome(400, 6),
     "channel_not_allowed": Outcome(422, 2),
     "audit_trail_broken": Outcome(409, 1),  # as `vaani audit verify` exits on a break
     "internal_error": Outcome(500, 1),

@@ -28,7 +28,17 @@ def identity_settings(env: Mapping[str, str]) -> dict[str, Any]:
     return {"secrets_key": key or None, "approval_policy": ApprovalPolicy(
         needed=_approvals(env.get("VAANI_APPROVALS")),
         lifetime=timedelta(hours=whole_number(env, "VAANI_APPROVAL_HOURS", 24, 1, 24 * 30))),
-        "smtp": _smtp(env)}
+        "smtp": _smtp(env), "signup_verification": _signup_verification(env)}
+
+
+def _signup_verification(env: Mapping[str, str]) -> bool:
+    """VAANI_SIGNUP_VERIFICATION: `required` (a code mailed to the email confirms a sign-up
+    before its first login, and sign-up answers alike whether or not a contact is taken) or
+    `off` (today's one-step sign-up, `409 customer_exists`: demos and test harnesses)."""
+    value = env.get("VAANI_SIGNUP_VERIFICATION") or "required"
+    if value not in ("required", "off"):
+        raise ConfigurationError("VAANI_SIGNUP_VERIFICATION must be required or off")
+    return value == "required"
 
 
 def _smtp(env: Mapping[str, str]) -> SmtpServer | None:

@@ -79,6 +79,7 @@ class Settings:
     secrets_key: str | None = attrs.field(default=None, repr=False)
     approval_policy: ApprovalPolicy = attrs.Factory(ApprovalPolicy)  # staff's maker-checker
     smtp: SmtpServer | None = None  # where mail goes out (identity_settings.py); None: the log
+    signup_verification: bool = True  # a code confirms a sign-up's email (identity_settings.py)
 
 
 def _seconds(env: Mapping[str, str], name: str, default: float, low: float,

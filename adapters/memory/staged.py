@@ -26,6 +26,7 @@ from domain.password_reset import PasswordReset
 from domain.reminder import Notification, Reminder
 from domain.reversal import Reversal
 from domain.session import RefreshToken, Session
+from domain.sign_up import PendingSignUp
 from domain.staff_proposal import StaffProposal
 from domain.standing_order import Occurrence, StandingOrder
 from domain.till import TillClosing, TillEntry
@@ -72,6 +73,7 @@ class Staged:
     recovery_codes: dict[UUID, dict[str, datetime | None]] = attrs.Factory(dict)  # a whole set
     login_tickets: dict[str, LoginTicket | None] = attrs.Factory(dict)  # None: dropped
     password_resets: dict[str, PasswordReset | None] = attrs.Factory(dict)  # None: dropped
+    sign_ups: dict[str, PendingSignUp | None] = attrs.Factory(dict)  # None: taken or dropped
     staff_proposals: dict[UUID, StaffProposal] = attrs.Factory(dict)
 
     def _parts(self) -> tuple[dict | list, ...]:  # type: ignore[type-arg]
@@ -83,7 +85,7 @@ class Staged:
                 self.disputes, self.standing_orders, self.occurrences,
                 self.till_entries, self.till_closings, self.accrual_days, self.accruals,
                 self.interest_postings, self.totp_factors, self.recovery_codes,
-                self.login_tickets, self.password_resets, self.staff_proposals)
+                self.login_tickets, self.password_resets, self.sign_ups, self.staff_proposals)
 
     def clear(self) -> None:
         for part in self._parts():

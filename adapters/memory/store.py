@@ -25,6 +25,7 @@ from domain.password_reset import PasswordReset
 from domain.reminder import Notification, Reminder
 from domain.reversal import Reversal
 from domain.session import RefreshToken, Session
+from domain.sign_up import PendingSignUp
 from domain.staff_proposal import StaffProposal
 from domain.standing_order import Occurrence, StandingOrder
 from domain.till import TillClosing, TillEntry
@@ -77,6 +78,7 @@ class MemoryStore:
     recovery_codes: dict[UUID, dict[str, datetime | None]] = attrs.Factory(dict)  # hash: used_at
     login_tickets: dict[str, LoginTicket] = attrs.Factory(dict)
     password_resets: dict[str, PasswordReset] = attrs.Factory(dict)  # by SHA-256 of the token
+    sign_ups: dict[str, PendingSignUp] = attrs.Factory(dict)  # by customer number
     staff_proposals: dict[UUID, StaffProposal] = attrs.Factory(dict)
     writer: threading.RLock = attrs.Factory(threading.RLock)
     state: threading.RLock = attrs.Factory(threading.RLock)

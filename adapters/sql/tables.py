@@ -44,6 +44,7 @@ from adapters.sql.second_factor_tables import (
     login_tickets,
     password_resets,
     recovery_codes,
+    sign_ups,
     staff_proposals,
     totp_factors,
 )
@@ -76,6 +77,7 @@ __all__ = [
     "reminders",
     "reversals",
     "sessions",
+    "sign_ups",
     "staff_proposals",
     "standing_order_occurrences",
     "standing_orders",

@@ -32,6 +32,7 @@ from adapters.sql.repositories import (
 )
 from adapters.sql.reversals import SqlReversals
 from adapters.sql.second_factors import SqlSecondFactors
+from adapters.sql.sign_ups import SqlSignUps
 from adapters.sql.staff_proposals import SqlStaffProposals
 from adapters.sql.standing_orders import SqlStandingOrders
 from adapters.sql.tills import SqlTills
@@ -42,7 +43,7 @@ from domain.errors import DomainError, ReferenceTaken
 
 
 class SqlUnitOfWork:
-    # Repositories are made on first use: a request touches two or three of the twenty-four.
+    # Repositories are made on first use: a request touches two or three of the twenty-five.
     customers = MadeOnFirstUse(SqlCustomers)
     accounts = MadeOnFirstUse(SqlAccounts)
     transfers = MadeOnFirstUse(SqlTransfers)
@@ -66,6 +67,7 @@ class SqlUnitOfWork:
     interest = MadeOnFirstUse(SqlInterest)
     second_factors = MadeOnFirstUse(SqlSecondFactors)
     password_resets = MadeOnFirstUse(SqlPasswordResets)
+    sign_ups = MadeOnFirstUse(SqlSignUps)
     staff_proposals = MadeOnFirstUse(SqlStaffProposals)
 
     def __init__(self, engine: Engine, *, guard: WriteGuard | None = None, shared: bool = False,

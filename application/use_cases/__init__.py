@@ -73,6 +73,7 @@ from application.use_cases.run_due_reminders import DueRun, RunDueReminders
 from application.use_cases.run_due_standing_orders import RunDueStandingOrders, StandingRun
 from application.use_cases.search_transfers import SearchTransfers
 from application.use_cases.seed_demo import DemoLogin, SeedDemo
+from application.use_cases.sign_up import SignUp
 from application.use_cases.staff_proposals import (
     DecideStaffAction,
     ListStaffProposals,
@@ -176,6 +177,7 @@ __all__ = [
     "SecondStep",
     "SeedDemo",
     "SetUpiPin",
+    "SignUp",
     "StaffActions",
     "StandingOrderDetails",
     "StandingOrderView",

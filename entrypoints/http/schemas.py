@@ -27,6 +27,14 @@ class RegisterBody:
 
 
 @attrs.frozen
+class SignUpCodeBody:
+    """The second step of a sign-up: the number the first step answered, the mailed code."""
+
+    customer_number: str
+    code: str = attrs.field(repr=False)
+
+
+@attrs.frozen
 class PublicKeyBody:
     """A device's public key: base64 of SubjectPublicKeyInfo DER, or of the raw key."""
 

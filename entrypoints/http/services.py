@@ -50,6 +50,7 @@ from application.use_cases import (
     RevokeSessions,
     SearchTransfers,
     SetUpiPin,
+    SignUp,
     StreamStatement,
     TellerCash,
     Throttle,
@@ -115,6 +116,7 @@ class Services:
     change_password: ChangePassword
     request_reset: RequestPasswordReset
     reset_password: ResetPassword
+    sign_up: SignUp
 
     @classmethod
     def from_container(cls, container: punq.Container) -> Services:

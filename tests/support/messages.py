@@ -17,7 +17,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-DEMO = {"VAANI_DEMO": "1"}  # the LogNotifier then writes reset codes into its log
+DEMO = {"VAANI_DEMO": "1"}  # the LogNotifier then writes reset (and sign-up) codes into its log
 
 
 def told(caplog: pytest.LogCaptureFixture) -> list[dict[str, Any]]:
@@ -27,9 +27,9 @@ def told(caplog: pytest.LogCaptureFixture) -> list[dict[str, Any]]:
 
 
 def reset_code(caplog: pytest.LogCaptureFixture) -> str:
-    """The newest reset code a demo's LogNotifier logged."""
+    """The newest secret a demo's LogNotifier logged (a reset code, a sign-up's code)."""
     codes = [m["secret"] for m in told(caplog) if "secret" in m]
-    assert codes, "no reset code was logged"
+    assert codes, "no code was logged"
     return str(codes[-1])
 
 
