@@ -1,7 +1,6 @@
 """Second factors: each customer's authenticator (its secret sealed, adapters/system/
 secret_box.py), its recovery codes and the tickets between a login's two steps, the codes and
-tickets as SHA-256 only; password reset tokens (SHA-256 only); sign-ups waiting for the code
-that proves their email; and staff's maker-checker proposals. Named with the other tables in
+tickets as SHA-256 only; and staff's maker-checker proposals. Named with the other tables in
 adapters/sql/tables.py."""
 
 from __future__ import annotations
@@ -37,39 +36,6 @@ login_tickets = sa.Table(
     sa.Column("expires_at", UtcDateTime, nullable=False),
     sa.Column("used_at", UtcDateTime, nullable=True),
     sa.Index("ix_login_tickets_expires", "expires_at"),
-)
-
-password_resets = sa.Table(
-    "password_resets", metadata,
-    # Only live tokens, at most one per customer (a newer request drops the older).
-    sa.Column("token_hash", sa.String(64), primary_key=True),
-    sa.Column("customer_id", Uuid, sa.ForeignKey("customers.id"), nullable=False),
-    sa.Column("created_at", UtcDateTime, nullable=False),
-    sa.Column("expires_at", UtcDateTime, nullable=False),
-    sa.Column("used_at", UtcDateTime, nullable=True),
-    sa.Index("ix_password_resets_customer", "customer_id"),
-    sa.Index("ix_password_resets_expires", "expires_at"),
-)
-
-sign_ups = sa.Table(
-    "sign_ups", metadata,
-    # Not customers yet: no unique email or phone here, so nobody squats another's address.
-    sa.Column("customer_number", sa.String(20), primary_key=True),
-    sa.Column("id", Uuid, nullable=False),  # the customer's id, once confirmed
-    sa.Column("first_name", sa.String(100), nullable=False),
-    sa.Column("last_name", sa.String(100), nullable=False),
-    sa.Column("email", sa.String(254), nullable=False),
-    sa.Column("phone_number", sa.String(16), nullable=False),
-    sa.Column("password_hash", sa.String(255), nullable=False),
-    sa.Column("code_hash", sa.String(255), nullable=False),
-    sa.Column("created_at", UtcDateTime, nullable=False),
-    sa.Column("expires_at", UtcDateTime, nullable=False),
-    sa.Column("date_of_birth", sa.Date, nullable=True),
-    sa.Column("preferred_language", sa.String(8), nullable=False),
-    sa.Column("aadhaar_last4", sa.String(4), nullable=True),
-    sa.Column("pan", sa.String(10), nullable=True),
-    sa.Column("attempts", sa.Integer, nullable=False),
-    sa.Index("ix_sign_ups_expires", "expires_at"),
 )
 
 staff_proposals = sa.Table(

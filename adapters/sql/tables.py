@@ -20,9 +20,11 @@ from adapters.sql.identity_tables import (
     device_bindings,
     device_nonces,
     login_attempts,
+    password_resets,
     rate_limits,
     refresh_tokens,
     sessions,
+    sign_ups,
     voice_attempts,
     voice_samples,
     voiceprints,
@@ -42,9 +44,7 @@ from adapters.sql.money_operation_tables import (
 from adapters.sql.schema import metadata
 from adapters.sql.second_factor_tables import (
     login_tickets,
-    password_resets,
     recovery_codes,
-    sign_ups,
     staff_proposals,
     totp_factors,
 )
