@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from adapters.system.smtp_notifier import SmtpServer
 from domain.staff_proposal import DEFAULT_APPROVALS, ApprovalPolicy, StaffAction
 from entrypoints.setting_values import ConfigurationError, whole_number
+
+if TYPE_CHECKING:  # settings.py reads this module's values: no import at run time
+    from entrypoints.settings import Settings
 
 # What VAANI_APPROVALS may name: each staff action, and a KYC change by its tier.
 _NAMEABLE = {a.value for a in StaffAction if a is not StaffAction.SET_KYC} | {
@@ -29,6 +32,17 @@ def identity_settings(env: Mapping[str, str]) -> dict[str, Any]:
         needed=_approvals(env.get("VAANI_APPROVALS")),
         lifetime=timedelta(hours=whole_number(env, "VAANI_APPROVAL_HOURS", 24, 1, 24 * 30))),
         "smtp": _smtp(env), "signup_verification": _signup_verification(env)}
+
+
+def undeliverable_codes(settings: Settings) -> str | None:
+    """Why no sign-up could be finished, if none could: verification is required and its codes
+    have no way out (no mail server, and outside a demo the log writes them redacted). Served,
+    this is a warning, not a refusal: the bank still serves everything else."""
+    if settings.signup_verification and settings.smtp is None and not settings.demo:
+        return ("VAANI_SIGNUP_VERIFICATION=required, but no mail server (VAANI_SMTP_HOST) "
+                "takes sign-up codes to customers: no one can finish signing up; set "
+                "VAANI_SMTP_HOST, or VAANI_SIGNUP_VERIFICATION=off")
+    return None
 
 
 def _signup_verification(env: Mapping[str, str]) -> bool:

@@ -10,6 +10,7 @@ import punq
 import pytest
 from starlette.testclient import TestClient
 
+from entrypoints.identity_settings import undeliverable_codes
 from entrypoints.setting_values import ConfigurationError
 from entrypoints.settings import load_settings
 from tests.conftest import TEST_ENV
@@ -83,3 +84,12 @@ def test_the_setting_is_required_or_off() -> None:
     assert not off.signup_verification
     with pytest.raises(ConfigurationError, match="VAANI_SIGNUP_VERIFICATION"):
         load_settings({**plain, "VAANI_PROFILE": "memory", "VAANI_SIGNUP_VERIFICATION": "maybe"})
+    # Served without a way for the codes to leave, the bank says so at start-up.
+    required = load_settings({**plain, "VAANI_PROFILE": "memory"})
+    assert "VAANI_SMTP_HOST" in (undeliverable_codes(required) or "")
+    assert undeliverable_codes(off) is None
+    assert undeliverable_codes(load_settings({**plain, "VAANI_PROFILE": "memory",
+                                              "VAANI_DEMO": "1"})) is None
+    assert undeliverable_codes(load_settings({
+        **plain, "VAANI_PROFILE": "memory", "VAANI_SMTP_HOST": "mail.example.in",
+        "VAANI_SMTP_FROM": "no-reply@example.in"})) is None
