@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 # `make run` is the throwaway demo: it mints a JWT secret per start (see docs/configuration.md).
-DEMO_ENV := VAANI_DEMO=1
+DEMO_ENV := VAANI_DEMO=1 VAANI_SIGNUP_VERIFICATION=off
 
 .PHONY: run test bench soak audit lint typecheck install install-test postgres clean
 

@@ -1,5 +1,5 @@
 """Repositories of identity: sessions, refresh tokens, attempt counters, devices, voices,
-second factors and staff proposals."""
+second factors, password resets, sign-ups and staff proposals."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from application.repositories import Later
 from domain.device import DeviceBinding
 from domain.device_key import DeviceNonce
 from domain.login_attempts import LoginAttempts
+from domain.password_reset import PasswordReset
 from domain.session import RefreshToken, Session
+from domain.sign_up import PendingSignUp
 from domain.staff_proposal import ProposalStatus, StaffProposal
 from domain.totp import LoginTicket, TotpFactor
 from domain.voice import Embedding, VoiceAttempts, Voiceprint, VoiceSample
@@ -106,6 +108,37 @@ class SecondFactorRepository(Protocol):
     def spend_ticket(self, ticket_hash: str, now: datetime) -> bool: ...
     def drop_tickets_before(self, moment: datetime) -> None:
         """Forget the tickets that expired before `moment` (spent or not)."""
+
+
+class PasswordResetRepository(Protocol):
+    """Password reset tokens (SHA-256 only). `spend` is a conditional write: of parallel
+    callers spending the same token exactly one is told True."""
+
+    def add(self, reset: PasswordReset) -> None: ...
+    def get(self, token_hash: str) -> PasswordReset | None: ...
+    def spend(self, token_hash: str, now: datetime) -> bool:
+        """Mark the token used if it is unused and unexpired at `now`."""
+    def drop_of_customer(self, customer_id: UUID) -> None:
+        """Forget every token of the customer (a newer request, a new password)."""
+    def drop_before(self, moment: datetime) -> None:
+        """Forget the tokens that expired before `moment` (spent or not)."""
+
+
+class SignUpRepository(Protocol):
+    """Sign-ups waiting for their code, by customer number. `reserve_attempt` and `take` are
+    conditional writes: parallel callers cannot compare more codes than allowed, and of
+    parallel takers exactly one is told True."""
+
+    def add(self, sign_up: PendingSignUp) -> None: ...
+    def get(self, customer_number: str) -> PendingSignUp | None: ...
+    def reserve_attempt(self, customer_number: str, now: datetime,
+                        max_attempts: int) -> PendingSignUp | None:
+        """Count one attempt at the code if the sign-up is unexpired and has attempts left,
+        and answer it as counted; None (nothing counted) otherwise."""
+    def take(self, customer_number: str) -> bool:
+        """Remove the sign-up: True for the one caller that removed it."""
+    def drop_before(self, moment: datetime) -> None:
+        """Forget the sign-ups that expired before `moment`."""
 
 
 class StaffProposalRepository(Protocol):

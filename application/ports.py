@@ -15,10 +15,12 @@ from application.everyday_repositories import (
 from application.identity_repositories import (
     DeviceBindingRepository,
     LoginAttemptRepository,
+    PasswordResetRepository,
     RateLimitRepository,
     RefreshTokenRepository,
     SecondFactorRepository,
     SessionRepository,
+    SignUpRepository,
     StaffProposalRepository,
     VoiceRepository,
 )
@@ -49,6 +51,7 @@ from application.service_ports import (
     LivenessCheck,
     Notifier,
     PasswordHasher,
+    Recipient,
     Recurrence,
     SecretBox,
     TokenClaims,
@@ -81,7 +84,9 @@ __all__ = [
     "LoginAttemptRepository",
     "Notifier",
     "PasswordHasher",
+    "PasswordResetRepository",
     "RateLimitRepository",
+    "Recipient",
     "Recurrence",
     "RefreshTokenRepository",
     "ReminderRepository",
@@ -89,6 +94,7 @@ __all__ = [
     "SecondFactorRepository",
     "SecretBox",
     "SessionRepository",
+    "SignUpRepository",
     "StaffProposalRepository",
     "StandingOrderRepository",
     "TillRepository",
@@ -150,6 +156,10 @@ class UnitOfWork(Protocol):
     def interest(self) -> InterestRepository: ...
     @property
     def second_factors(self) -> SecondFactorRepository: ...
+    @property
+    def password_resets(self) -> PasswordResetRepository: ...
+    @property
+    def sign_ups(self) -> SignUpRepository: ...
     @property
     def staff_proposals(self) -> StaffProposalRepository: ...
 

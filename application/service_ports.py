@@ -27,6 +27,8 @@ class IdGenerator(Protocol):
     def new_customer_number(self) -> str: ...
     def new_account_number(self) -> str: ...
     def new_secret(self) -> str: ...
+    def new_code(self) -> str:
+        """Six random digits: a code a person reads in a message and types."""
 
 
 class PasswordHasher(Protocol):
@@ -81,15 +83,43 @@ class Recurrence(Protocol):
     def next_after(self, rule: str, start: datetime, after: datetime) -> datetime | None: ...
 
 
+@attrs.frozen
+class Recipient:
+    """Whom a message goes to and where: the caller looks the customer up, so an adapter that
+    mails needs no database."""
+
+    customer_id: UUID
+    name: str
+    email: str  # "" when the message is for a phone number (`phone`)
+    phone: str | None = None
+
+    @classmethod
+    def of(cls, customer: Customer) -> Recipient:
+        return cls(customer.id, f"{customer.first_name} {customer.last_name}".strip(),
+                   customer.email)
+
+    @classmethod
+    def at(cls, customer: Customer, address: str) -> Recipient:
+        """The customer, at an address that is not (yet, or any more) on their profile."""
+        name = f"{customer.first_name} {customer.last_name}".strip()
+        return cls(customer.id, name, address) if "@" in address else \
+            cls(customer.id, name, "", phone=address)
+
+    @property
+    def address(self) -> str:
+        return self.email or self.phone or ""
+
+
 class Notifier(Protocol):
     """Tells a customer something (push, SMS, e-mail: whatever the adapter reaches)."""
 
     def send(self, notification: Notification) -> None: ...
     def tell(self, customer_id: UUID, title: str, body: str) -> None:
         """A message that is its own record elsewhere (a standing order's occurrence)."""
-    def deliver(self, address: str, title: str, body: str) -> None:
-        """A message to an email address or phone number that is not (yet) the customer's
-        own: a code proving a new address is theirs, or word to the one they are leaving."""
+    def deliver(self, to: Recipient, subject: str, body: str, secret: str | None = None) -> None:
+        """A message to the customer's own contact. With a `secret` (a reset token) the body
+        names its place as `{secret}`: the adapter puts it there for the customer's eyes only,
+        and never writes it where anyone else reads (a production log)."""
 
 
 class TotpCodes(Protocol):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
+from uuid import UUID
 
 import attrs
 
@@ -58,3 +60,16 @@ class SessionIssuer:
             expires_at=min(now + self._policy.refresh_idle, session.expires_at)))
         access, expires_in = self._tokens.issue(customer, session.id)
         return IssuedTokens(access, refresh, expires_in, session)
+
+
+def end_sessions(uow: UnitOfWork, customer_id: UUID, now: datetime, reason: str,
+                 keep: UUID | None = None) -> int:
+    """End the customer's active sessions but `keep` (in the caller's transaction): their
+    access and refresh tokens stop working on the next request. Answers how many ended."""
+    ended = 0
+    for session in uow.sessions.of_customer(customer_id):
+        if session.id != keep and session.is_active(now):
+            session.revoke(now, reason)
+            uow.sessions.update(session)
+            ended += 1
+    return ended

@@ -284,3 +284,15 @@ class ErasureRefused(DomainError):
     """Erasure needs every account at zero with nothing held; `accounts` names the others."""
 
     code = "erasure_refused"
+class ResetTokenInvalid(DomainError):
+    """A password reset named a token that is unknown, used, expired or superseded by a
+    newer request: one answer for all four, so the token tells nothing more."""
+
+    code = "reset_token_invalid"
+
+
+class SignUpCodeInvalid(DomainError):
+    """A sign-up's code that is wrong, expired, or for a sign-up that does not wait for one
+    (unknown, confirmed already, or out of attempts): one answer for all."""
+
+    code = "signup_code_invalid"

@@ -24,6 +24,7 @@ from adapters.system import RandomIds, SystemClock
 from adapters.system.notifiers import LogNotifier
 from adapters.system.recurrence import BoundedRecurrence
 from adapters.system.secret_box import AesGcmBox, derived_key
+from adapters.system.smtp_notifier import SmtpNotifier
 from adapters.system.totp_codes import PyotpCodes
 from adapters.voice.calibration import calibrated_policy
 from adapters.voice.liveness import NoLivenessCheck
@@ -57,6 +58,7 @@ from application.use_cases import (
     AccrueInterest,
     AnswerChallenge,
     Authenticate,
+    ChangePassword,
     CloseTillDay,
     CompleteLogin,
     CreateAuditKey,
@@ -100,6 +102,8 @@ from application.use_cases import (
     ProposeStaffAction,
     RefreshSession,
     RegisterCustomer,
+    RequestPasswordReset,
+    ResetPassword,
     RestoreVoice,
     ReversalPoster,
     ReviewTransfers,
@@ -109,6 +113,7 @@ from application.use_cases import (
     SearchTransfers,
     SeedDemo,
     SetUpiPin,
+    SignUp,
     StaffActions,
     StreamStatement,
     TakeAuditCheckpoint,
@@ -154,6 +159,7 @@ USE_CASES = (
     SearchTransfers, SecondFactorCheck, ManageTotp, CompleteLogin, StaffActions,
     ProposeStaffAction, DecideStaffAction, ListStaffProposals, OperateSessions, ManageStaff,
     *PROFILE_USE_CASES,
+    ChangePassword, RequestPasswordReset, ResetPassword, SignUp,
 )
 
 # The read-only work a replica may serve (docs/replicas.md): what a customer reads of their
@@ -240,7 +246,8 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, ids: IdGenerato
     container.register(LivenessCheck, instance=NoLivenessCheck())
     container.register(Recurrence, instance=BoundedRecurrence(zone=settings.bank_zone))
     container.register(AuditKeys, instance=audit_keys())
-    container.register(Notifier, instance=LogNotifier())
+    logged = LogNotifier(reveal_secrets=settings.demo)  # a reset code in the log: demo only
+    container.register(Notifier, instance=SmtpNotifier(settings.smtp, logged) if settings.smtp else logged)
     container.register(TotpCodes, instance=PyotpCodes())
     container.register(SecretBox, instance=AesGcmBox(derived_key(
         settings.secrets_key or settings.jwt_secret)))

@@ -81,6 +81,8 @@ ERRORS: dict[str, Outcome] = {
     "totp_already_enabled": Outcome(409, 5),
     "login_ticket_invalid": Outcome(401, 6),
     "second_factor_required": Outcome(401, 6),
+    "reset_token_invalid": Outcome(400, 6),
+    "signup_code_invalid": Outcome(400, 6),
     "channel_not_allowed": Outcome(422, 2),
     "contact_code_invalid": Outcome(422, 2),
     "contact_change_not_pending": Outcome(409, 4),

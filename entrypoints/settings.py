@@ -13,6 +13,7 @@ import attrs
 
 from adapters.sql import normalise_url
 from adapters.sql.kept_connections import kept_per_kind
+from adapters.system.smtp_notifier import SmtpServer
 from application.auth_policy import AuthPolicy
 from application.device_possession import DeviceKeyPolicy
 from application.fraud import HoldPolicy
@@ -77,6 +78,8 @@ class Settings:
     # Seals authenticators' secrets (identity_settings.py); None: derived from jwt_secret.
     secrets_key: str | None = attrs.field(default=None, repr=False)
     approval_policy: ApprovalPolicy = attrs.Factory(ApprovalPolicy)  # staff's maker-checker
+    smtp: SmtpServer | None = None  # where mail goes out (identity_settings.py); None: the log
+    signup_verification: bool = True  # a code confirms a sign-up's email (identity_settings.py)
 
 
 def _seconds(env: Mapping[str, str], name: str, default: float, low: float,

@@ -19,8 +19,9 @@ from tests.support.clock import SteppingClock
 from tests.support.postgres import throwaway_cluster
 
 # Real argon2id, at the cheapest parameters argon2-cffi accepts, so tests stay fast.
+# Sign-up in one step (VAANI_SIGNUP_VERIFICATION=off) unless a test is about verifying it.
 TEST_ENV = {"VAANI_JWT_SECRET": "test-secret-" + "x" * 40, "VAANI_ARGON2_MEMORY_KIB": "8192",
-            "VAANI_ARGON2_TIME_COST": "1"}
+            "VAANI_ARGON2_TIME_COST": "1", "VAANI_SIGNUP_VERIFICATION": "off"}
 PROFILES = ["memory", "sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
 _database_numbers = itertools.count(1)
 
@@ -30,8 +31,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                      help="the profile the Gherkin features run on (default: memory)")
 
 
-def settings_for(url: str, profile: str | None = None) -> Settings:
-    env = {**TEST_ENV, "VAANI_DATABASE_URL": url}
+def settings_for(url: str, profile: str | None = None,
+                 extra: dict[str, str] | None = None) -> Settings:
+    """The tests' settings for a database; `extra`: more VAANI_* values (or other ones)."""
+    env = {**TEST_ENV, "VAANI_DATABASE_URL": url, **(extra or {})}
     if profile:
         env["VAANI_PROFILE"] = profile
     return load_settings(env)
@@ -90,11 +93,18 @@ def profile(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def bank(profile: str, tmp_path: Path, clock: SteppingClock,
+def bank_env() -> dict[str, str]:
+    """More VAANI_* settings for `bank`: a test module overrides this fixture to run its
+    tests on a bank configured otherwise (a demo's notifier, a mail server)."""
+    return {}
+
+
+@pytest.fixture
+def bank(profile: str, tmp_path: Path, clock: SteppingClock, bank_env: dict[str, str],
          request: pytest.FixtureRequest) -> Iterator[punq.Container]:
     """A fully wired bank on the profile under test, schema migrated, cash accounts ready."""
     url = database_url_for(profile, tmp_path, request)
-    wired = bootstrap(settings_for(url, profile), clock=clock)
+    wired = bootstrap(settings_for(url, profile, bank_env), clock=clock)
     prepare_database(wired)
     yield wired
     # Whatever a test did, the books and the audit chain must still verify afterwards.

@@ -22,9 +22,11 @@ from domain.fraud import StoredAssessment
 from domain.interest import Accrual, InterestPosting
 from domain.ledger import LedgerEntry
 from domain.login_attempts import LoginAttempts
+from domain.password_reset import PasswordReset
 from domain.reminder import Notification, Reminder
 from domain.reversal import Reversal
 from domain.session import RefreshToken, Session
+from domain.sign_up import PendingSignUp
 from domain.staff_proposal import StaffProposal
 from domain.standing_order import Occurrence, StandingOrder
 from domain.till import TillClosing, TillEntry
@@ -70,6 +72,8 @@ class Staged:
     totp_factors: dict[UUID, TotpFactor | None] = attrs.Factory(dict)  # None: turned off
     recovery_codes: dict[UUID, dict[str, datetime | None]] = attrs.Factory(dict)  # a whole set
     login_tickets: dict[str, LoginTicket | None] = attrs.Factory(dict)  # None: dropped
+    password_resets: dict[str, PasswordReset | None] = attrs.Factory(dict)  # None: dropped
+    sign_ups: dict[str, PendingSignUp | None] = attrs.Factory(dict)  # None: taken or dropped
     staff_proposals: dict[UUID, StaffProposal] = attrs.Factory(dict)
     forgotten_voices: set[UUID] = attrs.Factory(set)  # erased: every voice record goes
 
@@ -82,7 +86,8 @@ class Staged:
                 self.disputes, self.standing_orders, self.occurrences,
                 self.till_entries, self.till_closings, self.accrual_days, self.accruals,
                 self.interest_postings, self.totp_factors, self.recovery_codes,
-                self.login_tickets, self.staff_proposals, self.forgotten_voices)
+                self.login_tickets, self.password_resets, self.sign_ups, self.staff_proposals,
+                self.forgotten_voices)
 
     def clear(self) -> None:
         for part in self._parts():

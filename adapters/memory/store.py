@@ -21,9 +21,11 @@ from domain.fraud import StoredAssessment
 from domain.interest import Accrual, InterestPosting
 from domain.ledger import LedgerEntry
 from domain.login_attempts import LoginAttempts
+from domain.password_reset import PasswordReset
 from domain.reminder import Notification, Reminder
 from domain.reversal import Reversal
 from domain.session import RefreshToken, Session
+from domain.sign_up import PendingSignUp
 from domain.staff_proposal import StaffProposal
 from domain.standing_order import Occurrence, StandingOrder
 from domain.till import TillClosing, TillEntry
@@ -75,6 +77,8 @@ class MemoryStore:
     totp_factors: dict[UUID, TotpFactor] = attrs.Factory(dict)
     recovery_codes: dict[UUID, dict[str, datetime | None]] = attrs.Factory(dict)  # hash: used_at
     login_tickets: dict[str, LoginTicket] = attrs.Factory(dict)
+    password_resets: dict[str, PasswordReset] = attrs.Factory(dict)  # by SHA-256 of the token
+    sign_ups: dict[str, PendingSignUp] = attrs.Factory(dict)  # by customer number
     staff_proposals: dict[UUID, StaffProposal] = attrs.Factory(dict)
     writer: threading.RLock = attrs.Factory(threading.RLock)
     state: threading.RLock = attrs.Factory(threading.RLock)

@@ -29,7 +29,9 @@ from adapters.memory.money_operation_repositories import (
     MemoryReversals,
     MemoryTills,
 )
+from adapters.memory.password_reset_repository import MemoryPasswordResets
 from adapters.memory.second_factor_repository import MemorySecondFactors
+from adapters.memory.sign_up_repository import MemorySignUps
 from adapters.memory.staff_proposal_repository import MemoryStaffProposals
 from adapters.memory.staged import Staged
 from adapters.memory.standing_order_repository import MemoryStandingOrders
@@ -65,6 +67,8 @@ class MemoryUnitOfWork:
         self.tills = MemoryTills(store, self._staged)
         self.interest = MemoryInterest(store, self._staged)
         self.second_factors = MemorySecondFactors(store, self._staged)
+        self.password_resets = MemoryPasswordResets(store, self._staged)
+        self.sign_ups = MemorySignUps(store, self._staged)
         self.staff_proposals = MemoryStaffProposals(store, self._staged)
 
     def __enter__(self) -> Self:
@@ -145,6 +149,16 @@ class MemoryUnitOfWork:
                     store.login_tickets.pop(ticket_hash, None)
                 else:
                     store.login_tickets[ticket_hash] = ticket
+            for token_hash, reset in staged.password_resets.items():
+                if reset is None:
+                    store.password_resets.pop(token_hash, None)
+                else:
+                    store.password_resets[token_hash] = reset
+            for number, sign_up in staged.sign_ups.items():
+                if sign_up is None:
+                    store.sign_ups.pop(number, None)
+                else:
+                    store.sign_ups[number] = sign_up
             for key, reminder in staged.reminders.items():
                 if reminder is None:
                     store.reminders.pop(key, None)

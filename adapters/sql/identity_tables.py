@@ -1,5 +1,6 @@
 """Who the customers are and how they prove it: the customers, their sessions and refresh
-tokens, login attempts and rate limits, bound devices and their nonces, and voiceprints.
+tokens, login attempts and rate limits, password reset tokens, sign-ups waiting for their code,
+bound devices and their nonces, and voiceprints.
 
 All tables are named together in adapters/sql/tables.py."""
 
@@ -61,6 +62,39 @@ refresh_tokens = sa.Table(
     sa.Column("expires_at", UtcDateTime, nullable=False),
     sa.Column("rotated_at", UtcDateTime, nullable=True),
     sa.Column("replaced_by", sa.String(64), nullable=True),
+)
+
+password_resets = sa.Table(
+    "password_resets", metadata,
+    # Only live tokens, at most one per customer (a newer request drops the older).
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("customer_id", Uuid, sa.ForeignKey("customers.id"), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("expires_at", UtcDateTime, nullable=False),
+    sa.Column("used_at", UtcDateTime, nullable=True),
+    sa.Index("ix_password_resets_customer", "customer_id"),
+    sa.Index("ix_password_resets_expires", "expires_at"),
+)
+
+sign_ups = sa.Table(
+    "sign_ups", metadata,
+    # Not customers yet: no unique email or phone here, so nobody squats another's address.
+    sa.Column("customer_number", sa.String(20), primary_key=True),
+    sa.Column("id", Uuid, nullable=False),  # the customer's id, once confirmed
+    sa.Column("first_name", sa.String(100), nullable=False),
+    sa.Column("last_name", sa.String(100), nullable=False),
+    sa.Column("email", sa.String(254), nullable=False),
+    sa.Column("phone_number", sa.String(16), nullable=False),
+    sa.Column("password_hash", sa.String(255), nullable=False),
+    sa.Column("code_hash", sa.String(255), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("expires_at", UtcDateTime, nullable=False),
+    sa.Column("date_of_birth", sa.Date, nullable=True),
+    sa.Column("preferred_language", sa.String(8), nullable=False),
+    sa.Column("aadhaar_last4", sa.String(4), nullable=True),
+    sa.Column("pan", sa.String(10), nullable=True),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Index("ix_sign_ups_expires", "expires_at"),
 )
 
 login_attempts = sa.Table(

@@ -19,6 +19,7 @@ from adapters.sql.identity import SqlLoginAttempts, SqlRateLimits, SqlRefreshTok
 from adapters.sql.interest import SqlInterest
 from adapters.sql.kept_connections import Connections
 from adapters.sql.made_on_first_use import MadeOnFirstUse
+from adapters.sql.password_resets import SqlPasswordResets
 from adapters.sql.prepared_sending import drop_deferred, send_deferred
 from adapters.sql.reminders import SqlReminders
 from adapters.sql.repositories import (
@@ -31,6 +32,7 @@ from adapters.sql.repositories import (
 )
 from adapters.sql.reversals import SqlReversals
 from adapters.sql.second_factors import SqlSecondFactors
+from adapters.sql.sign_ups import SqlSignUps
 from adapters.sql.staff_proposals import SqlStaffProposals
 from adapters.sql.standing_orders import SqlStandingOrders
 from adapters.sql.tills import SqlTills
@@ -41,7 +43,7 @@ from domain.errors import DomainError, ReferenceTaken
 
 
 class SqlUnitOfWork:
-    # Repositories are made on first use: a request touches two or three of the twenty-three.
+    # Repositories are made on first use: a request touches two or three of the twenty-five.
     customers = MadeOnFirstUse(SqlCustomers)
     accounts = MadeOnFirstUse(SqlAccounts)
     transfers = MadeOnFirstUse(SqlTransfers)
@@ -64,6 +66,8 @@ class SqlUnitOfWork:
     tills = MadeOnFirstUse(SqlTills)
     interest = MadeOnFirstUse(SqlInterest)
     second_factors = MadeOnFirstUse(SqlSecondFactors)
+    password_resets = MadeOnFirstUse(SqlPasswordResets)
+    sign_ups = MadeOnFirstUse(SqlSignUps)
     staff_proposals = MadeOnFirstUse(SqlStaffProposals)
 
     def __init__(self, engine: Engine, *, guard: WriteGuard | None = None, shared: bool = False,

@@ -26,3 +26,6 @@ class RandomIds:
 
     def new_secret(self) -> str:
         return secrets.token_urlsafe(32)  # 256 bits: refresh tokens
+
+    def new_code(self) -> str:
+        return f"{secrets.randbelow(10**6):06d}"  # a sign-up's code

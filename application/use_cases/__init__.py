@@ -10,6 +10,7 @@ from application.use_cases.audit_trail import (
 from application.use_cases.beneficiaries import BeneficiaryDetails, ManageBeneficiaries
 from application.use_cases.cards import ManageCards
 from application.use_cases.cash import CashCommand, Deposit, Withdraw
+from application.use_cases.change_password import ChangePassword
 from application.use_cases.change_profile import ChangeProfile, ProfileChanged, ProfileChanges
 from application.use_cases.complete_login import CompleteLogin
 from application.use_cases.confirm_contact_change import ConfirmContactChange
@@ -66,6 +67,8 @@ from application.use_cases.postings import Poster, PostingResult
 from application.use_cases.refresh_session import RefreshSession
 from application.use_cases.register_customer import RegisterCommand, RegisterCustomer
 from application.use_cases.reminders import ManageReminders, ReminderDetails
+from application.use_cases.request_password_reset import RequestPasswordReset
+from application.use_cases.reset_password import ResetPassword
 from application.use_cases.restore_voice import RestoreVoice
 from application.use_cases.reversal_views import ListReversals, ReversalsOf
 from application.use_cases.reversals import (
@@ -78,6 +81,7 @@ from application.use_cases.run_due_reminders import DueRun, RunDueReminders
 from application.use_cases.run_due_standing_orders import RunDueStandingOrders, StandingRun
 from application.use_cases.search_transfers import SearchTransfers
 from application.use_cases.seed_demo import DemoLogin, SeedDemo
+from application.use_cases.sign_up import SignUp
 from application.use_cases.staff_proposals import (
     DecideStaffAction,
     ListStaffProposals,
@@ -113,6 +117,7 @@ __all__ = [
     "Authenticate",
     "BeneficiaryDetails",
     "CashCommand",
+    "ChangePassword",
     "ChangeProfile",
     "CloseTillDay",
     "CompleteLogin",
@@ -176,6 +181,8 @@ __all__ = [
     "RegisterCommand",
     "RegisterCustomer",
     "ReminderDetails",
+    "RequestPasswordReset",
+    "ResetPassword",
     "RestoreVoice",
     "ReversalCommand",
     "ReversalPoster",
@@ -188,6 +195,7 @@ __all__ = [
     "SecondStep",
     "SeedDemo",
     "SetUpiPin",
+    "SignUp",
     "StaffActions",
     "StandingOrderDetails",
     "StandingOrderView",

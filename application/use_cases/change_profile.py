@@ -10,7 +10,7 @@ import attrs
 from application.audit import AuditRecorder
 from application.context import SYSTEM, RequestContext
 from application.password_attempts import PasswordAttempts
-from application.ports import Clock, IdGenerator, Notifier, UnitOfWorkFactory
+from application.ports import Clock, IdGenerator, Notifier, Recipient, UnitOfWorkFactory
 from application.use_cases.register_customer import LANGUAGES
 from application.use_cases.view_profile import own_customer
 from domain.contact_change import (
@@ -119,13 +119,14 @@ class ChangeProfile:
     def _send(self, customer: Customer, change: ContactChange, code: str, taken: bool) -> None:
         what = "email address" if change.field is ContactField.EMAIL else "phone number"
         if not taken:
-            self._notifier.deliver(change.value, f"Your Vaani code: {code}",
-                                   f"Enter {code} in the app within 15 minutes to make this "
-                                   f"your {what} at the bank. Never share it with anyone.")
-        self._notifier.tell(customer.id, f"A new {what} was asked for",
-                            f"Someone asked to change your {what} at the bank. If this was "
-                            "not you, call the bank at once: nothing changes without the code "
-                            "sent to the new one.")
+            self._notifier.deliver(Recipient.at(customer, change.value), "Your Vaani code",
+                                   "Enter {secret} in the app within 15 minutes to make this "
+                                   f"your {what} at the bank. Never share it with anyone.",
+                                   secret=code)
+        self._notifier.deliver(Recipient.of(customer), f"A new {what} was asked for",
+                               f"Someone asked to change your {what} at the bank. If this was "
+                               "not you, call the bank at once: nothing changes without the "
+                               "code sent to the new one.")
 
 
 def _contact(changes: ProfileChanges) -> tuple[ContactField, str] | None:

@@ -7,7 +7,7 @@ from uuid import UUID
 from application.audit import AuditRecorder
 from application.auth_policy import AuthPolicy
 from application.context import RequestContext
-from application.ports import Clock, DuplicateCustomer, Notifier, UnitOfWorkFactory
+from application.ports import Clock, DuplicateCustomer, Notifier, Recipient, UnitOfWorkFactory
 from application.use_cases.view_profile import own_customer
 from domain.audit import Outcome
 from domain.contact_change import ContactChange, ContactField, check_code
@@ -91,7 +91,7 @@ class ConfirmContactChange:
                                                field=change.field.value))
             uow.commit()
         what = "email address" if change.field is ContactField.EMAIL else "phone number"
-        self._notifier.deliver(old, f"Your {what} at the bank was changed",
+        self._notifier.deliver(Recipient.at(customer, old), f"Your {what} at the bank was changed",
                                f"Messages from the bank now go to your new {what}. If this was "
                                "not you, call the bank at once.")
         return customer

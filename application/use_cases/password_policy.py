@@ -7,8 +7,15 @@ import functools
 import gzip
 from importlib import resources
 
+from domain.customer import Customer
 from domain.errors import ValidationError
-from domain.passwords import MAX_LENGTH, MIN_LENGTH, unusable_password_reason
+from domain.passwords import (
+    MAX_LENGTH,
+    MAX_TYPED_LENGTH,
+    MIN_LENGTH,
+    prepare_password,
+    unusable_password_reason,
+)
 
 
 @functools.cache
@@ -37,3 +44,18 @@ def check_password(password: str, *personal: str) -> None:
     if any(lowered == p.lower() for p in personal if p):
         raise ValidationError("the password must not be your email, phone or customer number",
                               field="password")
+
+
+def new_password_for(customer: Customer, typed: str, field: str = "new_password") -> str:
+    """A customer's new password, prepared and held to the rules registration applies (their
+    own email, phone and customer number refused too); raises ValidationError naming `field`."""
+    if len(typed) > MAX_TYPED_LENGTH:
+        raise ValidationError(f"password must have at most {MAX_LENGTH} characters", field=field)
+    prepared = prepare_password(typed)
+    phone = customer.phone_number
+    try:
+        check_password(prepared, customer.email, customer.email.split("@")[0], phone,
+                       phone.lstrip("+"), customer.customer_number)
+    except ValidationError as error:
+        raise ValidationError(error.message, **{**error.info, "field": field}) from None
+    return prepared

@@ -76,6 +76,8 @@ SESSIONS = items(component("Session", obj({
     "id": UUID, "created_at": DATE_TIME, "last_seen_at": DATE_TIME, "expires_at": DATE_TIME,
     "ip": nullable(STRING), "device_id": nullable(STRING), "current": BOOLEAN})))
 REVOKED = obj({"revoked": INTEGER})
+# POST /auth/password-reset: the same answer whether or not the customer exists.
+RESET_REQUESTED = component("PasswordResetRequested", obj({"status": {"const": "sent_if_known"}}))
 
 ACCOUNT = component("Account", obj({
     "account_number": STRING, "account_type": choice(AccountType),

@@ -1,4 +1,4 @@
-"""Sign-up, log-in, refresh, log-out and the customer's sessions."""
+"""Log-in, refresh, log-out and the customer's sessions (sign-up: routes_sign_up.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from application.sessions import IssuedTokens
-from application.use_cases import RegisterCommand, SecondStep
+from application.use_cases import SecondStep
 from domain.customer import Customer
 from domain.errors import SessionNotFound, ValidationError
 from domain.permissions import Permission
@@ -34,7 +34,7 @@ from entrypoints.http.device_proofs import device_info
 from entrypoints.http.offload import offload, offload_heavy
 from entrypoints.http.request_body import json_body
 from entrypoints.http.responses import JSONResponse
-from entrypoints.http.schemas import DeviceChallengeBody, LoginBody, RefreshBody, RegisterBody
+from entrypoints.http.schemas import DeviceChallengeBody, LoginBody, RefreshBody
 
 NO_STORE = {"Cache-Control": "no-store"}
 
@@ -60,21 +60,6 @@ def _tokens(issued: IssuedTokens, customer: Customer | None = None) -> dict[str,
     if customer is not None:
         body["customer"] = views.customer(customer)
     return body
-
-
-@returns(shapes.CUSTOMER)
-@accepts(RegisterBody, 201)
-@public
-async def register(request: Request) -> Response:
-    """Sign up as a customer (KYC pending); returns the customer number."""
-    await throttle_auth(request)
-    body = structure(await json_body(request), RegisterBody)
-    customer = await offload_heavy(services(request).register.execute, RegisterCommand(
-        first_name=body.first_name, last_name=body.last_name, email=body.email,
-        phone_number=body.phone_number, password=body.password,
-        date_of_birth=body.date_of_birth, preferred_language=body.preferred_language,
-        aadhaar=body.aadhaar, pan=body.pan, context=context(request)))
-    return JSONResponse(views.customer(customer), 201)
 
 
 @returns(shapes.LOGIN, also=(202,))
@@ -186,7 +171,6 @@ async def revoke_all_sessions(request: Request) -> Response:
 
 
 routes = [
-    Route("/auth/register", register, methods=["POST"]),
     Route("/auth/login", login, methods=["POST"]),
     Route("/auth/device-challenge", device_challenge, methods=["POST"]),
     Route("/auth/refresh", refresh, methods=["POST"]),

@@ -27,6 +27,14 @@ class RegisterBody:
 
 
 @attrs.frozen
+class SignUpCodeBody:
+    """The second step of a sign-up: the number the first step answered, the mailed code."""
+
+    customer_number: str
+    code: str = attrs.field(repr=False)
+
+
+@attrs.frozen
 class PublicKeyBody:
     """A device's public key: base64 of SubjectPublicKeyInfo DER, or of the raw key."""
 
@@ -90,6 +98,25 @@ class PasswordAndCodeBody:
     password: str = attrs.field(repr=False)
     code: str | None = attrs.field(default=None, repr=False)
     recovery_code: str | None = attrs.field(default=None, repr=False)
+
+
+@attrs.frozen
+class PasswordChangeBody:
+    current_password: str = attrs.field(repr=False)
+    new_password: str = attrs.field(repr=False)
+
+
+@attrs.frozen
+class PasswordResetBody:
+    """Whose password to reset: the customer number a login names."""
+
+    customer_number: str
+
+
+@attrs.frozen
+class PasswordResetConfirmBody:
+    token: str = attrs.field(repr=False)
+    new_password: str = attrs.field(repr=False)
 
 
 @attrs.frozen

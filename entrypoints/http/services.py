@@ -9,6 +9,7 @@ from application.ports import UnitOfWorkFactory
 from application.use_cases import (
     AnswerChallenge,
     Authenticate,
+    ChangePassword,
     ChangeProfile,
     CloseTillDay,
     CompleteLogin,
@@ -47,10 +48,13 @@ from application.use_cases import (
     ProposeStaffAction,
     RefreshSession,
     RegisterCustomer,
+    RequestPasswordReset,
+    ResetPassword,
     ReviewTransfers,
     RevokeSessions,
     SearchTransfers,
     SetUpiPin,
+    SignUp,
     StreamStatement,
     TellerCash,
     Throttle,
@@ -119,6 +123,10 @@ class Services:
     confirm_contact: ConfirmContactChange
     export_data: ExportCustomerData
     erase: EraseCustomer
+    change_password: ChangePassword
+    request_reset: RequestPasswordReset
+    reset_password: ResetPassword
+    sign_up: SignUp
 
     @classmethod
     def from_container(cls, container: punq.Container) -> Services:

@@ -15,12 +15,15 @@ from entrypoints.http.access_log import LineSink
 from entrypoints.http.app import create_app
 from entrypoints.http.batched_log import BatchedStreamHandler
 from entrypoints.http.worker_load import WorkerLoad
-from entrypoints.settings import load_settings
+from entrypoints.identity_settings import undeliverable_codes
+from entrypoints.settings import Settings, load_settings
 
 
 def ready_app(wired: punq.Container, worker_load: WorkerLoad | None = None) -> Starlette:
     check_ready_to_serve(wired)
     app = create_app(wired, worker_load, _log_in_batches())
+    if (warning := undeliverable_codes(wired.resolve(Settings))) is not None:
+        logging.getLogger("vaani").warning(warning)
     # Load the speaker model before the first request, not during a customer's login.
     wired.resolve(VoiceEngine).warm_up()
     # The model and the libraries leave ~350,000 long-lived objects; a full collection over them

@@ -46,11 +46,19 @@ def real_voice_engine() -> ResemblyzerVoiceEngine:
 
 
 @pytest.fixture
+def bdd_env() -> dict[str, str]:
+    """More VAANI_* settings for `bdd_bank`: a feature's module overrides this to run on a
+    bank configured otherwise (a demo's notifier, whose log shows the codes it sends)."""
+    return {}
+
+
+@pytest.fixture
 def bdd_bank(request: pytest.FixtureRequest, tmp_path: Path, bdd_clock: SteppingClock,
-             real_voice_engine: ResemblyzerVoiceEngine) -> Iterator[punq.Container]:
+             real_voice_engine: ResemblyzerVoiceEngine,
+             bdd_env: dict[str, str]) -> Iterator[punq.Container]:
     profile = request.config.getoption("--bdd-profile")
-    wired = bootstrap(settings_for(f"sqlite:///{tmp_path / 'bdd.db'}", profile), clock=bdd_clock,
-                      voice_engine=real_voice_engine)
+    wired = bootstrap(settings_for(f"sqlite:///{tmp_path / 'bdd.db'}", profile, bdd_env),
+                      clock=bdd_clock, voice_engine=real_voice_engine)
     prepare_database(wired)
     yield wired
     wired.resolve(UnitOfWorkFactory).close()

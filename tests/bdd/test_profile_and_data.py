@@ -31,9 +31,15 @@ from domain.errors import DomainError, InvalidCredentials
 from domain.money import Money
 from tests.bdd.conftest import World, audit_actions
 from tests.support.banking import account, customer
+from tests.support.messages import DEMO
 from tests.support.notifications import code_sent_to, messages, to_address
 
 scenarios("profile_and_data.feature")
+
+@pytest.fixture
+def bdd_env() -> dict[str, str]:
+    """A demo's notifier: its log shows the codes it sends, where these tests read them."""
+    return DEMO
 
 
 @pytest.fixture(autouse=True)

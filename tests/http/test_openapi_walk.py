@@ -4,6 +4,7 @@ schema in the document describes (tests/http/contract.py)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -21,17 +22,23 @@ from tests.conftest import settings_for
 from tests.http.contract import assert_documented
 from tests.http.walk_identity import identity_calls
 from tests.http.walk_world import API, b64, login, setup
-from tests.support.banking import PASSWORD
+from tests.support.banking import PASSWORD, customer
 from tests.support.clock import SteppingClock
+from tests.support.messages import reset_code
 from tests.support.voice import ToneVoiceEngine, tone
+
+NEW = "a walker's new passphrase"
 
 
 @pytest.fixture
 def world() -> dict[str, Any]:
     clock = SteppingClock()
     # Every reversal waits for a second operator, so approve and reject have one to decide.
-    # Staff actions are taken at once here (walk_identity.py makes its proposals by hand).
-    settings = attrs.evolve(settings_for("sqlite:///unused.db", "memory"),
+    # A demo's notifier logs the codes the walk then uses (a password reset's, a contact
+    # change's); sign-up takes its two steps, so that the second has a code to confirm. Staff
+    # actions are taken at once here (walk_identity.py makes its proposals by hand).
+    settings = attrs.evolve(settings_for("sqlite:///unused.db", "memory"), demo=True,
+                            signup_verification=True,
                             reversal_policy=ReversalPolicy(approval_above="0.00"),
                             approval_policy=ApprovalPolicy(needed=frozenset()))
     bank = bootstrap(settings, clock=clock, voice_engine=ToneVoiceEngine())
@@ -39,10 +46,14 @@ def world() -> dict[str, Any]:
     return {"bank": bank, "clock": clock}
 
 
-def test_every_documented_status_is_reached(world: dict[str, Any]) -> None:
+def test_every_documented_status_is_reached(world: dict[str, Any],
+                                           caplog: pytest.LogCaptureFixture) -> None:
     bank, clock = world["bank"], world["clock"]
+    caplog.set_level(logging.INFO, logger="vaani.notifications")
     with TestClient(create_app(bank)) as client:
         s = setup(client, bank, clock)
+        walker = customer(bank)  # changes and resets a password of their own
+        w = {"Authorization": f"Bearer {login(client, walker.customer_number)['access_token']}"}
         document = client.get("/openapi.json").json()
         a, ops, money = s["auth"], s["ops"], {"amount": "1.00", "currency": "INR"}
         reviewed = {}
@@ -109,14 +120,24 @@ def test_every_documented_status_is_reached(world: dict[str, Any]) -> None:
             reminder["id"] = response.json()["id"]
             return response
 
+        signed: dict[str, str] = {}
+
+        def sign_up(c: TestClient) -> Any:
+            response = c.post(f"{API}/auth/register", json={
+                "first_name": "W", "last_name": "K", "email": "walk@example.in",
+                "phone_number": "+919811122233", "password": "a walking passphrase"})
+            signed["number"] = response.json()["customer_number"]
+            return response
+
         ok: dict[tuple[str, str], Callable[[TestClient], Any]] = {
             ("/health", "get"): lambda c: c.get("/health"),
             ("/ready", "get"): lambda c: c.get("/ready"),
             ("/openapi.json", "get"): lambda c: c.get("/openapi.json"),
             ("/docs", "get"): lambda c: c.get("/docs"),
-            (f"{API}/auth/register", "post"): lambda c: c.post(f"{API}/auth/register", json={
-                "first_name": "W", "last_name": "K", "email": "walk@example.in",
-                "phone_number": "+919811122233", "password": "a walking passphrase"}),
+            (f"{API}/auth/register", "post"): sign_up,
+            (f"{API}/auth/register/confirm", "post"): lambda c: c.post(
+                f"{API}/auth/register/confirm", json={"customer_number": signed["number"],
+                                                      "code": reset_code(caplog)}),
             (f"{API}/auth/login", "post"): lambda c: c.post(f"{API}/auth/login", json={
                 "customer_number": s["asha"].customer_number, "method": "password",
                 "password": PASSWORD}),
@@ -233,9 +254,18 @@ def test_every_documented_status_is_reached(world: dict[str, Any]) -> None:
                 f"{API}/device-bindings/{s['device']}", headers=a),
             (f"{API}/auth/sessions", "delete"): lambda c: c.delete(f"{API}/auth/sessions",
                                                                   headers=a),
+            (f"{API}/auth/password", "post"): lambda c: c.post(f"{API}/auth/password", headers=w,
+                                                              json={"current_password": PASSWORD,
+                                                                    "new_password": NEW}),
+            (f"{API}/auth/password-reset", "post"): lambda c: c.post(
+                f"{API}/auth/password-reset", json={"customer_number": walker.customer_number}),
+            (f"{API}/auth/password-reset/confirm", "post"): lambda c: c.post(
+                f"{API}/auth/password-reset/confirm", json={"token": reset_code(caplog),
+                                                            "new_password": PASSWORD}),
             (f"{API}/auth/logout", "post"): lambda c: c.post(f"{API}/auth/logout", headers=a),
         }
-        ending = [key for key in list(ok)[-3:]]  # the revocations and the logout stay last
+        keys = list(ok)  # the revocations, password changes and the logout stay last
+        ending = keys[keys.index((f"{API}/device-bindings/{{device_id}}", "delete")):]
         last = {key: ok.pop(key) for key in ending}
         ok.update(identity_calls(client, bank, clock, ops, s["checker"]))
         ok.update(last)

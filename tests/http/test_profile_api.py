@@ -17,9 +17,15 @@ from tests.http.conftest import API, log_in
 from tests.http.contract import assert_documented
 from tests.http.test_errors_and_headers import assert_envelope
 from tests.support.banking import PASSWORD, account, customer, inr
+from tests.support.messages import DEMO
 from tests.support.notifications import code_sent_to, to_address
 
 ME = f"{API}/me"
+
+@pytest.fixture
+def bank_env() -> dict[str, str]:
+    """A demo's notifier: its log shows the codes it sends, where these tests read them."""
+    return DEMO
 
 
 @pytest.fixture(autouse=True)

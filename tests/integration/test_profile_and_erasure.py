@@ -49,9 +49,15 @@ from domain.errors import (
 from domain.voice import VoiceAttempts, VoiceChannel, Voiceprint, VoiceSample
 from tests.support.banking import PASSWORD, account, customer, inr
 from tests.support.clock import SteppingClock
+from tests.support.messages import DEMO
 from tests.support.notifications import code_sent_to, messages, to_address
 
 HERE = RequestContext(ip="203.0.113.7", request_id="req-profile")
+
+@pytest.fixture
+def bank_env() -> dict[str, str]:
+    """A demo's notifier: its log shows the codes it sends, where these tests read them."""
+    return DEMO
 
 
 @pytest.fixture(autouse=True)

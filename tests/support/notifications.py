@@ -23,7 +23,7 @@ def to_address(caplog: pytest.LogCaptureFixture, address: str) -> list[dict[str,
 def code_sent_to(caplog: pytest.LogCaptureFixture, address: str) -> str:
     """The newest six-digit code sent to `address`."""
     for message in reversed(to_address(caplog, address)):
-        found = re.search(r"\b([0-9]{6})\b", message["title"])
+        found = re.search(r"\b([0-9]{6})\b", message.get("secret", ""))
         if found:
             return found.group(1)
     raise AssertionError(f"no code was sent to {address}")

@@ -1,16 +1,16 @@
 """a customer's pending change of email or phone (its code kept as a SHA-256), and when their
 personal data was erased
 
-Revision ID: 0026
-Revises: 0025
+Revision ID: 0028
+Revises: 0027
 Create Date: 2026-12-06 19:00:00.000000
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0026'
-down_revision = '0025'
+revision = '0028'
+down_revision = '0027'
 branch_labels = None
 depends_on = None
 

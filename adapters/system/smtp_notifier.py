@@ -1,0 +1,84 @@
+"""Mail through an SMTP server (stdlib smtplib): what a customer must read in their own
+mailbox, a password reset code first of all."""
+
+from __future__ import annotations
+
+import json
+import logging
+import smtplib
+import ssl
+from concurrent.futures import ThreadPoolExecutor
+from email.message import EmailMessage
+from email.utils import formataddr, make_msgid
+from uuid import UUID
+
+import attrs
+
+from adapters.system.notifiers import LogNotifier
+from application.ports import Recipient
+from domain.reminder import Notification
+
+log = logging.getLogger("vaani.notifications")
+
+
+@attrs.frozen
+class SmtpServer:
+    """Where mail goes out (VAANI_SMTP_*, docs/configuration.md)."""
+
+    host: str
+    port: int
+    sender: str  # the From address
+    user: str | None = None
+    password: str | None = attrs.field(default=None, repr=False)
+    starttls: bool = False  # upgrade the connection with STARTTLS (certificate checked)
+    timeout_seconds: float = 10.0
+
+
+class SmtpNotifier:
+    """Mails `deliver`'s messages to the recipient's address; `send` and `tell` name only a
+    customer id, so they go to the log as the LogNotifier writes them. Mail goes out on one
+    background thread: an answer never waits for the mail server, so a slow one neither
+    delays requests nor tells by the delay whether a customer exists. A failed send is logged
+    (never the message: it may carry a reset code), not retried: the customer asks again."""
+
+    def __init__(self, server: SmtpServer, fallback: LogNotifier | None = None) -> None:
+        self._server = server
+        self._fallback = fallback or LogNotifier()
+        self._sender = ThreadPoolExecutor(1, thread_name_prefix="vaani-smtp")
+
+    def send(self, notification: Notification) -> None:
+        self._fallback.send(notification)
+
+    def tell(self, customer_id: UUID, title: str, body: str) -> None:
+        self._fallback.tell(customer_id, title, body)
+
+    def deliver(self, to: Recipient, subject: str, body: str, secret: str | None = None) -> None:
+        if not to.email:  # a phone number: no SMS gateway is wired, the log has it (redacted)
+            self._fallback.deliver(to, subject, body, secret)
+            return
+        message = EmailMessage()
+        message["From"] = self._server.sender
+        message["To"] = formataddr((to.name, to.email))
+        message["Subject"] = subject
+        message["Message-ID"] = make_msgid(domain=self._server.sender.rpartition("@")[2] or None)
+        message.set_content(body.replace("{secret}", secret) if secret is not None else body)
+        self._sender.submit(self._mail, message, to.customer_id, subject)
+
+    def close(self) -> None:
+        """Wait for the mail queued so far to go out (or fail)."""
+        self._sender.shutdown(wait=True)
+
+    def _mail(self, message: EmailMessage, customer_id: UUID, subject: str) -> None:
+        server = self._server
+        try:
+            with smtplib.SMTP(server.host, server.port, timeout=server.timeout_seconds) as smtp:
+                if server.starttls:
+                    smtp.starttls(context=ssl.create_default_context())
+                if server.user is not None:
+                    smtp.login(server.user, server.password or "")
+                smtp.send_message(message)
+        except (OSError, smtplib.SMTPException) as error:
+            log.error(json.dumps({"customer_id": str(customer_id), "title": subject,
+                                  "mailed": False, "error": type(error).__name__}))
+            return
+        log.info(json.dumps({"customer_id": str(customer_id), "title": subject, "mailed": True}))
