@@ -1,23 +1,8 @@
-"""Domain errors: each carries a stable `code` that clients and operators can rely on."""
+"""Errors of identity and staff: who is asking, how they prove it, and what staff may do."""
 
 from __future__ import annotations
 
-from typing import Any
-
-
-class DomainError(Exception):
-    """A rule of the bank was broken; `code` is stable, `message` is for people."""
-
-    code = "domain_error"
-
-    def __init__(self, message: str, **info: Any) -> None:
-        super().__init__(message)
-        self.message = message
-        self.info = info
-
-
-class ValidationError(DomainError):
-    code = "validation_error"
+from domain.errors.base import DomainError
 
 
 class InvalidCredentials(DomainError):
@@ -34,42 +19,6 @@ class Forbidden(DomainError):
 
 class CustomerExists(DomainError):
     code = "customer_exists"
-
-
-class CustomerNotFound(DomainError):
-    code = "customer_not_found"
-
-
-class AccountNotFound(DomainError):
-    code = "account_not_found"
-
-
-class InsufficientFunds(DomainError):
-    code = "insufficient_funds"
-
-
-class AccountFrozen(DomainError):
-    code = "account_frozen"
-
-
-class AccountClosed(DomainError):
-    code = "account_closed"
-
-
-class AccountNotEmpty(DomainError):
-    code = "account_not_empty"
-
-
-class CurrencyMismatch(DomainError):
-    code = "currency_mismatch"
-
-
-class IdempotencyConflict(DomainError):
-    code = "idempotency_conflict"
-
-
-class TransferNotFound(DomainError):
-    code = "transfer_not_found"
 
 
 class AccountLocked(DomainError):
@@ -124,104 +73,10 @@ class VoiceTooSoon(DomainError):
     code = "voice_attempt_too_soon"
 
 
-class TransferBlocked(DomainError):
-    code = "transfer_blocked"
-
-
-class TransferNotHeld(DomainError):
-    code = "transfer_not_held"
-
-
-class ChallengeFailed(DomainError):
-    code = "challenge_failed"
-
-
-class BeneficiaryNotFound(DomainError):
-    code = "beneficiary_not_found"
-
-
-class CardNotFound(DomainError):
-    code = "card_not_found"
-
-
-class CardStateError(DomainError):
-    code = "card_state"
-
-
-class ReminderNotFound(DomainError):
-    code = "reminder_not_found"
-
-
-class ChannelNotAllowed(DomainError):
-    code = "channel_not_allowed"
-
-
-class AuditTrailBroken(DomainError):
-    code = "audit_trail_broken"
-
-
-class ReversalNotFound(DomainError):
-    code = "reversal_not_found"
-
-
-class ReversalNotAllowed(DomainError):
-    code = "reversal_not_allowed"
-
-
-class ReversalDecided(DomainError):
-    code = "reversal_decided"
-
-
-class ReversalExpired(DomainError):
-    code = "reversal_expired"
-
-
 class SameOperator(DomainError):
     """Maker-checker: the maker of a proposal can never be its checker."""
 
     code = "same_operator"
-
-
-class DisputeNotFound(DomainError):
-    code = "dispute_not_found"
-
-
-class DisputeNotAllowed(DomainError):
-    code = "dispute_not_allowed"
-
-
-class DisputeExists(DomainError):
-    code = "dispute_exists"
-
-
-class DisputeStateError(DomainError):
-    code = "dispute_state"
-
-
-class StandingOrderNotFound(DomainError):
-    code = "standing_order_not_found"
-
-
-class StandingOrderStateError(DomainError):
-    code = "standing_order_state"
-
-
-class TillClosed(DomainError):
-    code = "till_closed"
-
-
-class KycRequired(DomainError):
-    code = "kyc_required"
-
-
-class KycLimitExceeded(DomainError):
-    code = "kyc_limit"
-
-
-class ReferenceTaken(DomainError):
-    """The customer already named another transfer with this reference."""
-
-    code = "reference_taken"
 
 
 class SecondFactorInvalid(DomainError):
@@ -284,6 +139,8 @@ class ErasureRefused(DomainError):
     """Erasure needs every account at zero with nothing held; `accounts` names the others."""
 
     code = "erasure_refused"
+
+
 class ResetTokenInvalid(DomainError):
     """A password reset named a token that is unknown, used, expired or superseded by a
     newer request: one answer for all four, so the token tells nothing more."""
