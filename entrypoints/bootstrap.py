@@ -29,15 +29,10 @@ from adapters.system.totp_codes import PyotpCodes
 from adapters.voice.calibration import calibrated_policy
 from adapters.voice.liveness import NoLivenessCheck
 from adapters.voice.resemblyzer_engine import ResemblyzerVoiceEngine
-from application.audit import AuditRecorder
 from application.audit_keys import AuditKeys
 from application.auth_policy import AuthPolicy
-from application.device_possession import DeviceKeyPolicy, DeviceKeyVerifier, DevicePossession
+from application.device_possession import DeviceKeyPolicy, DeviceKeyVerifier
 from application.fraud import FraudEngine, HoldPolicy
-from application.fraud_screen import FraudScreen, ProfileKeeper
-from application.holds import HoldKeeper
-from application.kyc_gate import KycGate
-from application.password_attempts import PasswordAttempts
 from application.ports import (
     Clock,
     IdGenerator,
@@ -51,82 +46,7 @@ from application.ports import (
     UnitOfWorkFactory,
     VoiceEngine,
 )
-from application.second_factor import SecondFactorCheck
-from application.sessions import SessionIssuer
-from application.use_cases import (
-    PROFILE_USE_CASES,
-    AccrueInterest,
-    AnswerChallenge,
-    Authenticate,
-    ChangePassword,
-    CloseTillDay,
-    CompleteLogin,
-    CreateAuditKey,
-    DecideReversal,
-    DecideStaffAction,
-    Deposit,
-    DeviceBinder,
-    EnrolVoice,
-    EnsureCashAccounts,
-    ExpireHolds,
-    GenerateStatement,
-    GetBalance,
-    GetTransfer,
-    IssueDeviceNonce,
-    ListAccounts,
-    ListAuditEvents,
-    ListBranches,
-    ListDisputes,
-    ListReversals,
-    ListSessions,
-    ListStaffProposals,
-    ListTransactions,
-    LogInWithPassword,
-    LogInWithVoice,
-    ManageBeneficiaries,
-    ManageCards,
-    ManageDevices,
-    ManageReminders,
-    ManageStaff,
-    ManageStandingOrders,
-    ManageTotp,
-    OpenAccount,
-    OpenDispute,
-    OperateAccounts,
-    OperateCustomers,
-    OperateDevices,
-    OperateSessions,
-    Poster,
-    PostInterest,
-    ProposeReversal,
-    ProposeStaffAction,
-    RefreshSession,
-    RegisterCustomer,
-    RequestPasswordReset,
-    ResetPassword,
-    RestoreVoice,
-    ReversalPoster,
-    ReviewTransfers,
-    RevokeSessions,
-    RunDueReminders,
-    RunDueStandingOrders,
-    SearchTransfers,
-    SeedDemo,
-    SetUpiPin,
-    SignUp,
-    StaffActions,
-    StreamStatement,
-    TakeAuditCheckpoint,
-    TellerCash,
-    Throttle,
-    TransferMoney,
-    VerifyAuditTrail,
-    VerifyLedger,
-    VerifyUpiPin,
-    Withdraw,
-    WorkDisputes,
-)
-from application.voice_checks import VoiceVerifier
+from application.use_cases import EnsureCashAccounts
 from application.voice_policy import VoicePolicy
 from domain.branch import OwnBank
 from domain.dispute import DisputePolicy
@@ -142,31 +62,8 @@ from entrypoints.http.dispatch.sqlite_loop import SqliteLoopDispatcher
 from entrypoints.http.dispatch.threads import ThreadDispatcher
 from entrypoints.setting_values import ConfigurationError
 from entrypoints.settings import Settings
+from entrypoints.wired_use_cases import REPORTS, USE_CASES
 
-USE_CASES = (
-    AuditRecorder, ListAuditEvents, VerifyAuditTrail, Poster, Deposit, Withdraw, TransferMoney,
-    OpenAccount, EnsureCashAccounts, RegisterCustomer, LogInWithPassword, ListAccounts, GetBalance,
-    ListTransactions, GenerateStatement, VerifyLedger, SeedDemo, SessionIssuer, Authenticate,
-    RefreshSession, ListSessions, RevokeSessions, Throttle, PasswordAttempts, SetUpiPin, VerifyUpiPin,
-    VoiceVerifier, DeviceBinder, ManageDevices, EnrolVoice, LogInWithVoice, RestoreVoice,
-    ProfileKeeper, FraudScreen, HoldKeeper, GetTransfer, AnswerChallenge, ReviewTransfers,
-    ExpireHolds, ManageBeneficiaries, ManageCards, OperateCustomers, OperateAccounts,
-    OperateDevices, ManageReminders, RunDueReminders, StreamStatement, ListBranches,
-    CreateAuditKey, TakeAuditCheckpoint,
-    DevicePossession, IssueDeviceNonce, ReversalPoster, ProposeReversal, DecideReversal,
-    ListReversals, OpenDispute, WorkDisputes, ListDisputes, ManageStandingOrders,
-    RunDueStandingOrders, TellerCash, CloseTillDay, KycGate, AccrueInterest, PostInterest,
-    SearchTransfers, SecondFactorCheck, ManageTotp, CompleteLogin, StaffActions,
-    ProposeStaffAction, DecideStaffAction, ListStaffProposals, OperateSessions, ManageStaff,
-    *PROFILE_USE_CASES,
-    ChangePassword, RequestPasswordReset, ResetPassword, SignUp,
-)
-
-# The read-only work a replica may serve (docs/replicas.md): what a customer reads of their
-# history, and operators' reports. Balances, sessions, the fraud screen's reads and every read
-# a write depends on stay on the primary.
-REPORTS = (ListTransactions, StreamStatement, ListAuditEvents, VerifyLedger, VerifyAuditTrail,
-           SearchTransfers)
 # A replica that does not answer within this is passed over for the primary (postgres/replica.py).
 REPLICA_WAIT_SECONDS = 2.0
 # The table of callers' last writes that `vaani serve --workers N` shares with its workers.
