@@ -31,8 +31,7 @@ from domain.errors import DomainError, InvalidCredentials
 from domain.money import Money
 from tests.bdd.conftest import World, audit_actions
 from tests.support.banking import account, customer
-from tests.support.messages import DEMO
-from tests.support.notifications import code_sent_to, messages, to_address
+from tests.support.messages import DEMO, code_sent_to, to_address, told
 
 scenarios("profile_and_data.feature")
 
@@ -155,7 +154,7 @@ def code_is_sent(notifications: pytest.LogCaptureFixture, address: str) -> None:
 def old_address_told(world: World, notifications: pytest.LogCaptureFixture) -> None:
     meera = str(world["people"]["Meera"].id)
     assert any(m.get("customer_id") == meera and "asked for" in m["title"]
-               for m in messages(notifications))
+               for m in told(notifications))
 
 
 @then(parsers.re(r"her profile (?:still shows her old email|is as it was)"))

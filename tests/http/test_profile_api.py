@@ -17,8 +17,7 @@ from tests.http.conftest import API, log_in
 from tests.http.contract import assert_documented
 from tests.http.test_errors_and_headers import assert_envelope
 from tests.support.banking import PASSWORD, account, customer, inr
-from tests.support.messages import DEMO
-from tests.support.notifications import code_sent_to, to_address
+from tests.support.messages import DEMO, code_sent_to, to_address
 
 ME = f"{API}/me"
 

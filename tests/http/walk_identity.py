@@ -22,7 +22,8 @@ from domain.staff_proposal import ApprovalPolicy, StaffAction
 from tests.http.walk_world import API, login
 from tests.support.banking import PASSWORD, account, customer
 from tests.support.clock import SteppingClock
-from tests.support.notifications import LOGGER as NOTIFICATIONS
+
+NOTIFICATIONS = "vaani.notifications"  # the LogNotifier's logger
 
 Call = Callable[[TestClient], Any]
 

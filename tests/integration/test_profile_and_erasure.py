@@ -49,8 +49,7 @@ from domain.errors import (
 from domain.voice import VoiceAttempts, VoiceChannel, Voiceprint, VoiceSample
 from tests.support.banking import PASSWORD, account, customer, inr
 from tests.support.clock import SteppingClock
-from tests.support.messages import DEMO
-from tests.support.notifications import code_sent_to, messages, to_address
+from tests.support.messages import DEMO, code_sent_to, to_address, told
 
 HERE = RequestContext(ip="203.0.113.7", request_id="req-profile")
 
@@ -112,8 +111,8 @@ def test_a_new_email_waits_for_the_code_sent_to_it_and_the_old_one_is_told(
     assert changed.pending is not None and changed.pending.field is ContactField.EMAIL
     assert changed.pending.value == "asha.new@example.in"
     assert bank.resolve(ViewProfile).execute(asha.id).email == asha.email  # not yet
-    told = [m for m in messages(notifications) if m.get("customer_id") == str(asha.id)]
-    assert told and "new email address" in told[-1]["title"]
+    heard = [m for m in told(notifications) if m.get("customer_id") == str(asha.id)]
+    assert heard and "new email address" in heard[-1]["title"]
     code = code_sent_to(notifications, "asha.new@example.in")
     confirm = bank.resolve(ConfirmContactChange)
     assert confirm.execute(asha.id, code, HERE).email == "asha.new@example.in"

@@ -26,6 +26,18 @@ def told(caplog: pytest.LogCaptureFixture) -> list[dict[str, Any]]:
             if r.name == "vaani.notifications"]
 
 
+def to_address(caplog: pytest.LogCaptureFixture, address: str) -> list[dict[str, Any]]:
+    """What the LogNotifier logged for one email address or phone number, oldest first."""
+    return [m for m in told(caplog) if m.get("address") == address]
+
+
+def code_sent_to(caplog: pytest.LogCaptureFixture, address: str) -> str:
+    """The newest code a demo's LogNotifier logged for `address`."""
+    codes = [m["secret"] for m in to_address(caplog, address) if "secret" in m]
+    assert codes, f"no code was sent to {address}"
+    return str(codes[-1])
+
+
 def reset_code(caplog: pytest.LogCaptureFixture) -> str:
     """The newest secret a demo's LogNotifier logged (a reset code, a sign-up's code)."""
     codes = [m["secret"] for m in told(caplog) if "secret" in m]
