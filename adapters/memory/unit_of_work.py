@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import TracebackType
-from typing import Self
+from typing import Self, TypeVar
 
 import attrs
 
@@ -38,6 +39,9 @@ from adapters.memory.standing_order_repository import MemoryStandingOrders
 from adapters.memory.store import MemoryStore
 from adapters.memory.voice_and_fraud_repositories import MemoryFraud, MemoryVoice
 from domain.audit import AuditHead
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 class MemoryUnitOfWork:
@@ -137,28 +141,12 @@ class MemoryUnitOfWork:
             store.accruals.update(staged.accruals)
             store.interest_postings.update(staged.interest_postings)
             store.notifications.update(staged.notifications)
-            for customer_id, factor in staged.totp_factors.items():
-                if factor is None:
-                    store.totp_factors.pop(customer_id, None)
-                else:
-                    store.totp_factors[customer_id] = factor
+            _merge(store.totp_factors, staged.totp_factors)
             store.recovery_codes.update(staged.recovery_codes)
             store.staff_proposals.update(staged.staff_proposals)
-            for ticket_hash, ticket in staged.login_tickets.items():
-                if ticket is None:
-                    store.login_tickets.pop(ticket_hash, None)
-                else:
-                    store.login_tickets[ticket_hash] = ticket
-            for token_hash, reset in staged.password_resets.items():
-                if reset is None:
-                    store.password_resets.pop(token_hash, None)
-                else:
-                    store.password_resets[token_hash] = reset
-            for number, sign_up in staged.sign_ups.items():
-                if sign_up is None:
-                    store.sign_ups.pop(number, None)
-                else:
-                    store.sign_ups[number] = sign_up
+            _merge(store.login_tickets, staged.login_tickets)
+            _merge(store.password_resets, staged.password_resets)
+            _merge(store.sign_ups, staged.sign_ups)
             for key, reminder in staged.reminders.items():
                 if reminder is None:
                     store.reminders.pop(key, None)
@@ -166,15 +154,20 @@ class MemoryUnitOfWork:
                         del store.notifications[gone]
                 else:
                     store.reminders[key] = reminder
-            for key, beneficiary in staged.beneficiaries.items():
-                if beneficiary is None:
-                    store.beneficiaries.pop(key, None)
-                else:
-                    store.beneficiaries[key] = beneficiary
+            _merge(store.beneficiaries, staged.beneficiaries)
         self._staged.clear()
 
     def rollback(self) -> None:
         self._staged.clear()
+
+
+def _merge(committed: dict[K, V], staged: Mapping[K, V | None]) -> None:
+    """Apply a staged table to the committed one: None stages a deletion."""
+    for key, value in staged.items():
+        if value is None:
+            committed.pop(key, None)
+        else:
+            committed[key] = value
 
 
 def _forget_voices(store: MemoryStore, staged: Staged) -> None:

@@ -5,9 +5,6 @@ at once leave one working code."""
 from __future__ import annotations
 
 import logging
-import threading
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
 import punq
 import pytest
@@ -17,6 +14,7 @@ from domain.errors import DomainError, ResetTokenInvalid
 from tests.integration.test_password_change_and_reset import HERE, can_log_in
 from tests.support.banking import PASSWORD, customer
 from tests.support.messages import DEMO, reset_code, told
+from tests.support.races import both_at_once
 
 ONE, OTHER = "first monsoon passphrase", "second monsoon passphrase"
 
@@ -31,19 +29,6 @@ def notifications(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="vaani.notifications")
 
 
-def _both_at_once(first: Callable[[], object], second: Callable[[], object]
-                  ) -> list[object | DomainError]:
-    start = threading.Barrier(2)
-
-    def run(call: Callable[[], object]) -> object | DomainError:
-        start.wait()
-        try:
-            return call()
-        except DomainError as error:
-            return error
-
-    with ThreadPoolExecutor(2) as pool:
-        return list(pool.map(run, (first, second)))
 
 
 def test_one_code_used_twice_at_once_resets_once(
@@ -51,7 +36,7 @@ def test_one_code_used_twice_at_once_resets_once(
     asha = customer(bank)
     bank.resolve(RequestPasswordReset).execute(asha.customer_number, HERE)
     code, reset = reset_code(caplog), bank.resolve(ResetPassword)
-    results = _both_at_once(lambda: reset.execute(code, ONE, HERE),
+    results = both_at_once(lambda: reset.execute(code, ONE, HERE),
                             lambda: reset.execute(code, OTHER, HERE))
     refused = [r for r in results if isinstance(r, DomainError)]
     assert len(refused) == 1 and isinstance(refused[0], ResetTokenInvalid), results
@@ -66,7 +51,7 @@ def test_two_requests_at_once_leave_one_working_code(
         bank: punq.Container, caplog: pytest.LogCaptureFixture) -> None:
     asha = customer(bank)
     request = bank.resolve(RequestPasswordReset)
-    _both_at_once(lambda: request.execute(asha.customer_number, HERE),
+    both_at_once(lambda: request.execute(asha.customer_number, HERE),
                   lambda: request.execute(asha.customer_number, HERE))
     codes = [m["secret"] for m in told(caplog) if "secret" in m]
     assert len(codes) == 2

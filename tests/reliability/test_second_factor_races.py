@@ -4,31 +4,13 @@ wins and the other is refused."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-
 import punq
 
 from application.use_cases import CompleteLogin, ListSessions
 from domain.errors import DomainError, LoginTicketInvalid, SecondFactorInvalid
 from tests.integration.test_two_step_login import HERE, code_at, enrolled, ticket
 from tests.support.clock import SteppingClock
-
-
-def _both_at_once(first: Callable[[], object], second: Callable[[], object]
-                  ) -> list[object | DomainError]:
-    start = threading.Barrier(2)
-
-    def run(call: Callable[[], object]) -> object | DomainError:
-        start.wait()
-        try:
-            return call()
-        except DomainError as error:
-            return error
-
-    with ThreadPoolExecutor(2) as pool:
-        return list(pool.map(run, (first, second)))
+from tests.support.races import both_at_once
 
 
 def test_one_recovery_code_used_twice_at_once_logs_in_once(
@@ -36,7 +18,7 @@ def test_one_recovery_code_used_twice_at_once_logs_in_once(
     asha, _, codes = enrolled(bank, clock)
     complete = bank.resolve(CompleteLogin)
     one, two = ticket(bank, asha), ticket(bank, asha)
-    results = _both_at_once(lambda: complete.execute(one, HERE, recovery_code=codes[0]),
+    results = both_at_once(lambda: complete.execute(one, HERE, recovery_code=codes[0]),
                             lambda: complete.execute(two, HERE, recovery_code=codes[0]))
     refused = [r for r in results if isinstance(r, DomainError)]
     assert len(refused) == 1 and isinstance(refused[0], SecondFactorInvalid), results
@@ -49,7 +31,7 @@ def test_one_code_used_twice_at_once_logs_in_once(
     complete = bank.resolve(CompleteLogin)
     code = code_at(secret, clock.now())
     one, two = ticket(bank, asha), ticket(bank, asha)
-    results = _both_at_once(lambda: complete.execute(one, HERE, code=code),
+    results = both_at_once(lambda: complete.execute(one, HERE, code=code),
                             lambda: complete.execute(two, HERE, code=code))
     refused = [r for r in results if isinstance(r, DomainError)]
     assert len(refused) == 1 and isinstance(refused[0], SecondFactorInvalid), results
@@ -61,7 +43,7 @@ def test_one_ticket_completed_twice_at_once_makes_one_session(
     asha, _, codes = enrolled(bank, clock)
     complete = bank.resolve(CompleteLogin)
     once = ticket(bank, asha)
-    results = _both_at_once(lambda: complete.execute(once, HERE, recovery_code=codes[0]),
+    results = both_at_once(lambda: complete.execute(once, HERE, recovery_code=codes[0]),
                             lambda: complete.execute(once, HERE, recovery_code=codes[1]))
     refused = [r for r in results if isinstance(r, DomainError)]
     assert len(refused) == 1 and isinstance(refused[0], LoginTicketInvalid), results
