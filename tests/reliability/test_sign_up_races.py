@@ -5,9 +5,6 @@ than the five the sign-up allows."""
 from __future__ import annotations
 
 import logging
-import threading
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
 import punq
 import pytest
@@ -18,6 +15,7 @@ from domain.customer import Customer
 from domain.errors import DomainError, SignUpCodeInvalid
 from tests.integration.test_sign_up_verification import HERE, REQUIRED, details
 from tests.support.messages import reset_code
+from tests.support.races import at_once
 
 
 @pytest.fixture
@@ -31,26 +29,12 @@ def mailbox(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
     return caplog
 
 
-def _at_once(calls: list[Callable[[], object]]) -> list[object | DomainError]:
-    start = threading.Barrier(len(calls))
-
-    def run(call: Callable[[], object]) -> object | DomainError:
-        start.wait()
-        try:
-            return call()
-        except DomainError as error:
-            return error
-
-    with ThreadPoolExecutor(len(calls)) as pool:
-        return list(pool.map(run, calls))
-
-
 def test_one_code_sent_twice_at_once_makes_one_customer(
         bank: punq.Container, mailbox: pytest.LogCaptureFixture) -> None:
     sign_up = bank.resolve(SignUp)
     answer = sign_up.start(details())
     code = reset_code(mailbox)
-    results = _at_once([lambda: sign_up.confirm(answer.customer_number, code, HERE)] * 2)
+    results = at_once([lambda: sign_up.confirm(answer.customer_number, code, HERE)] * 2)
     made = [r for r in results if isinstance(r, Customer)]
     refused = [r for r in results if isinstance(r, DomainError)]
     assert len(made) == 1 and len(refused) == 1, results
@@ -65,7 +49,7 @@ def test_wrong_codes_at_once_are_counted_before_they_are_compared(
     answer = sign_up.start(details())
     code = reset_code(mailbox)
     wrong = "000000" if code != "000000" else "111111"
-    results = _at_once([lambda: sign_up.confirm(answer.customer_number, wrong, HERE)] * 8)
+    results = at_once([lambda: sign_up.confirm(answer.customer_number, wrong, HERE)] * 8)
     assert all(isinstance(r, SignUpCodeInvalid) for r in results)
     with pytest.raises(SignUpCodeInvalid):  # all five attempts are spent
         sign_up.confirm(answer.customer_number, code, HERE)

@@ -1,4 +1,4 @@
-"""Two calls started at the same moment (a barrier), each answer kept: what a race test needs
+"""Calls started at the same moment (a barrier), each answer kept: what a race test needs
 to show that of two uses of one single-use thing exactly one wins."""
 
 from __future__ import annotations
@@ -10,9 +10,10 @@ from concurrent.futures import ThreadPoolExecutor
 from domain.errors import DomainError
 
 
-def both_at_once(first: Callable[[], object], second: Callable[[], object]
-                 ) -> list[object | DomainError]:
-    start = threading.Barrier(2)
+def at_once(calls: list[Callable[[], object]]) -> list[object | DomainError]:
+    """Every call started at the same moment, each on a thread of its own; their answers (a
+    domain refusal kept as the answer) in the order of `calls`."""
+    start = threading.Barrier(len(calls))
 
     def run(call: Callable[[], object]) -> object | DomainError:
         start.wait()
@@ -21,5 +22,10 @@ def both_at_once(first: Callable[[], object], second: Callable[[], object]
         except DomainError as error:
             return error
 
-    with ThreadPoolExecutor(2) as pool:
-        return list(pool.map(run, (first, second)))
+    with ThreadPoolExecutor(len(calls)) as pool:
+        return list(pool.map(run, calls))
+
+
+def both_at_once(first: Callable[[], object], second: Callable[[], object]
+                 ) -> list[object | DomainError]:
+    return at_once([first, second])
