@@ -58,6 +58,7 @@ from application.use_cases import (
     PostInterest,
     ProposeReversal,
     ProposeStaffAction,
+    ReadEvents,
     RefreshSession,
     RegisterCustomer,
     RequestPasswordReset,
@@ -102,7 +103,7 @@ USE_CASES = (
     SearchTransfers, SecondFactorCheck, ManageTotp, CompleteLogin, StaffActions,
     ProposeStaffAction, DecideStaffAction, ListStaffProposals, OperateSessions, ManageStaff,
     *PROFILE_USE_CASES,
-    ChangePassword, RequestPasswordReset, ResetPassword, SignUp,
+    ChangePassword, RequestPasswordReset, ResetPassword, SignUp, ReadEvents,
 )
 
 # The read-only work a replica may serve (docs/replicas.md): what a customer reads of their

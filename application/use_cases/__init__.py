@@ -22,6 +22,7 @@ from application.use_cases.disputes import DisputeCommand, OpenDispute, WorkDisp
 from application.use_cases.enrol_voice import EnrolVoice
 from application.use_cases.ensure_cash_accounts import EnsureCashAccounts
 from application.use_cases.erase_customer import EraseCustomer, Erasure
+from application.use_cases.event_feed import EventPage, ReadEvents
 from application.use_cases.expire_holds import ExpireHolds
 from application.use_cases.export_customer_data import (
     CustomerExport,
@@ -136,6 +137,7 @@ __all__ = [
     "EnsureCashAccounts",
     "EraseCustomer",
     "Erasure",
+    "EventPage",
     "ExpireHolds",
     "ExportCustomerData",
     "ExportSection",
@@ -177,6 +179,7 @@ __all__ = [
     "ProfileChanges",
     "ProposeReversal",
     "ProposeStaffAction",
+    "ReadEvents",
     "RefreshSession",
     "RegisterCommand",
     "RegisterCustomer",

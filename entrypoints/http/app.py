@@ -26,6 +26,7 @@ from entrypoints.http import (
     routes_cards,
     routes_devices,
     routes_disputes,
+    routes_events,
     routes_operator,
     routes_operator_customers,
     routes_password,
@@ -136,7 +137,8 @@ def create_app(container: punq.Container, worker_load: WorkerLoad | None = None,
            *routes_beneficiaries.routes, *routes_cards.routes, *routes_reminders.routes,
            *routes_reversals.routes, *routes_disputes.routes, *routes_standing_orders.routes,
            *routes_teller.routes, *routes_account_opening.routes,
-           *routes_operator_customers.routes, *routes_staff_proposals.routes, *routes_profile.routes]
+           *routes_operator_customers.routes, *routes_staff_proposals.routes, *routes_profile.routes,
+           *routes_events.routes]
     # The router tries routes in order, paying for each miss, and no two paths here overlap: the API
     # goes first, the busiest endpoints at its head. The OpenAPI document keeps reading order.
     busiest = [*routes_accounts.routes, *routes_transfers.routes]

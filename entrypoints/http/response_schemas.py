@@ -151,6 +151,12 @@ AUDIT_PAGE = page(component("AuditEvent", obj({
     "request_id": nullable(STRING), "details": mapping(STRING), "previous_hash": STRING,
     "record_hash": STRING})))
 
+_EVENT = component("Event", obj({
+    "id": UUID, "sequence": INTEGER, "type": STRING, "version": INTEGER, "occurred_at": DATE_TIME,
+    "customer_id": nullable(UUID), "resource": STRING, "data": mapping(STRING)}))
+EVENT_PAGE = obj({"items": array(_EVENT), "next_cursor": nullable(STRING),
+                  "poll_cursor": nullable(STRING)})
+
 DEVICE = component("DeviceBinding", obj({
     "id": UUID, "identifier": STRING, "label": nullable(STRING), "platform": nullable(STRING),
     "trust": choice(TrustLevel), "created_at": DATE_TIME, "last_seen_at": DATE_TIME,

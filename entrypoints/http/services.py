@@ -46,6 +46,7 @@ from application.use_cases import (
     OperateSessions,
     ProposeReversal,
     ProposeStaffAction,
+    ReadEvents,
     RefreshSession,
     RegisterCustomer,
     RequestPasswordReset,
@@ -87,6 +88,7 @@ class Services:
     transfer: TransferMoney
     stream_statement: StreamStatement
     audit: ListAuditEvents
+    events: ReadEvents
     devices: ManageDevices
     enrol: EnrolVoice
     voice_login: LogInWithVoice
