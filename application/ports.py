@@ -59,6 +59,7 @@ from application.service_ports import (
     TotpCodes,
     VoiceEngine,
 )
+from application.webhook_ports import WebhookRepository, WebhookSender
 
 __all__ = [
     "AccountRepository",
@@ -106,6 +107,8 @@ __all__ = [
     "UnitOfWorkFactory",
     "VoiceEngine",
     "VoiceRepository",
+    "WebhookRepository",
+    "WebhookSender",
 ]
 
 
@@ -162,6 +165,8 @@ class UnitOfWork(Protocol):
     def sign_ups(self) -> SignUpRepository: ...
     @property
     def staff_proposals(self) -> StaffProposalRepository: ...
+    @property
+    def webhooks(self) -> WebhookRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

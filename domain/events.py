@@ -16,6 +16,7 @@ from uuid import UUID
 import attrs
 
 from domain.audit import AuditEvent, Outcome
+from domain.timestamps import rfc3339
 
 
 @attrs.frozen
@@ -38,6 +39,13 @@ class DomainEvent:
     customer_id: UUID | None
     resource: str
     data: Mapping[str, str]
+
+    def as_dict(self) -> dict[str, object]:
+        """The event as the feeds and webhooks carry it (docs/events.md)."""
+        return {"id": str(self.id), "sequence": self.sequence, "type": self.type,
+                "version": self.version, "occurred_at": rfc3339(self.occurred_at),
+                "customer_id": str(self.customer_id) if self.customer_id else None,
+                "resource": self.resource, "data": dict(self.data)}
 
 
 _MONEY = ("kind", "source", "destination", "amount", "currency", "channel")

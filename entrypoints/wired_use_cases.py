@@ -24,6 +24,7 @@ from application.use_cases import (
     DecideStaffAction,
     Deposit,
     DeviceBinder,
+    DispatchEvents,
     EnrolVoice,
     EnsureCashAccounts,
     ExpireHolds,
@@ -48,6 +49,7 @@ from application.use_cases import (
     ManageStaff,
     ManageStandingOrders,
     ManageTotp,
+    ManageWebhooks,
     OpenAccount,
     OpenDispute,
     OperateAccounts,
@@ -103,7 +105,8 @@ USE_CASES = (
     SearchTransfers, SecondFactorCheck, ManageTotp, CompleteLogin, StaffActions,
     ProposeStaffAction, DecideStaffAction, ListStaffProposals, OperateSessions, ManageStaff,
     *PROFILE_USE_CASES,
-    ChangePassword, RequestPasswordReset, ResetPassword, SignUp, ReadEvents,
+    ChangePassword, RequestPasswordReset, ResetPassword, SignUp, ReadEvents, ManageWebhooks,
+    DispatchEvents,
 )
 
 # The read-only work a replica may serve (docs/replicas.md): what a customer reads of their

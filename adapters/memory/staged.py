@@ -33,6 +33,7 @@ from domain.till import TillClosing, TillEntry
 from domain.totp import LoginTicket, TotpFactor
 from domain.transfer import Transfer
 from domain.voice import VoiceAttempts, Voiceprint, VoiceSample
+from domain.webhook import Delivery, DeliveryAttempt, WebhookEndpoint
 
 
 @attrs.define
@@ -75,6 +76,9 @@ class Staged:
     password_resets: dict[str, PasswordReset | None] = attrs.Factory(dict)  # None: dropped
     sign_ups: dict[str, PendingSignUp | None] = attrs.Factory(dict)  # None: taken or dropped
     staff_proposals: dict[UUID, StaffProposal] = attrs.Factory(dict)
+    webhook_endpoints: dict[UUID, WebhookEndpoint] = attrs.Factory(dict)
+    webhook_deliveries: dict[UUID, Delivery] = attrs.Factory(dict)
+    webhook_attempts: dict[tuple[UUID, int], DeliveryAttempt] = attrs.Factory(dict)
     forgotten_voices: set[UUID] = attrs.Factory(set)  # erased: every voice record goes
 
     def _parts(self) -> tuple[dict | list | set, ...]:  # type: ignore[type-arg]
@@ -87,6 +91,7 @@ class Staged:
                 self.till_entries, self.till_closings, self.accrual_days, self.accruals,
                 self.interest_postings, self.totp_factors, self.recovery_codes,
                 self.login_tickets, self.password_resets, self.sign_ups, self.staff_proposals,
+                self.webhook_endpoints, self.webhook_deliveries, self.webhook_attempts,
                 self.forgotten_voices)
 
     def clear(self) -> None:

@@ -17,6 +17,7 @@ from application.use_cases.confirm_contact_change import ConfirmContactChange
 from application.use_cases.device_binder import DeviceBinder
 from application.use_cases.device_nonce import IssueDeviceNonce
 from application.use_cases.devices import ManageDevices
+from application.use_cases.dispatch_events import DispatchEvents, DispatchRun
 from application.use_cases.dispute_views import ListDisputes
 from application.use_cases.disputes import DisputeCommand, OpenDispute, WorkDisputes
 from application.use_cases.enrol_voice import EnrolVoice
@@ -108,6 +109,7 @@ from application.use_cases.verify_ledger import LedgerReport, VerifyLedger
 from application.use_cases.view_accounts import GetBalance, ListAccounts, ListBranches
 from application.use_cases.view_profile import ViewProfile
 from application.use_cases.voice_login import LogInWithVoice
+from application.use_cases.webhooks import ManageWebhooks, NewSecret
 
 __all__ = [
     "AccrualRun",
@@ -131,6 +133,8 @@ __all__ = [
     "DemoLogin",
     "Deposit",
     "DeviceBinder",
+    "DispatchEvents",
+    "DispatchRun",
     "DisputeCommand",
     "DueRun",
     "EnrolVoice",
@@ -163,6 +167,8 @@ __all__ = [
     "ManageStaff",
     "ManageStandingOrders",
     "ManageTotp",
+    "ManageWebhooks",
+    "NewSecret",
     "OpenAccount",
     "OpenAccountCommand",
     "OpenDispute",

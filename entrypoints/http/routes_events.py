@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from application.use_cases import EventPage
-from domain.events import DomainEvent
 from domain.permissions import Permission
-from domain.timestamps import rfc3339
 from entrypoints.http import response_schemas as shapes
 from entrypoints.http.auth import caller, requires, returns, services
 from entrypoints.http.offload import offload
@@ -20,19 +16,11 @@ from entrypoints.http.responses import JSONResponse
 from entrypoints.http.views import encode_cursor
 
 
-def event(e: DomainEvent) -> dict[str, Any]:
-    """An event as the feeds and webhooks carry it."""
-    return {"id": str(e.id), "sequence": e.sequence, "type": e.type, "version": e.version,
-            "occurred_at": rfc3339(e.occurred_at),
-            "customer_id": str(e.customer_id) if e.customer_id else None,
-            "resource": e.resource, "data": dict(e.data)}
-
-
 def _answer(page: EventPage) -> Response:
     """`next_cursor` (API.md): the next page, null at the feed's end for now; `poll_cursor`:
     where to ask again later for what happens next (null only when nothing was ever read)."""
     position = encode_cursor(page.position)
-    return JSONResponse({"items": [event(e) for e in page.items],
+    return JSONResponse({"items": [e.as_dict() for e in page.items],
                          "next_cursor": position if page.more else None,
                          "poll_cursor": position})
 
