@@ -33,18 +33,15 @@ class ReadEvents:
     def __init__(self, uow_factory: UnitOfWorkFactory) -> None:
         self._uow_factory = uow_factory
 
-    def mine(self, customer_id: UUID, *, after: int | None, limit: int = 20) -> EventPage:
+    def mine(self, customer_id: UUID, *, after: int | None, limit: int = 20,
+             types: Collection[str] | None = None) -> EventPage:
         """The customer's own events: those the bank recorded about them."""
-        return self._page(_checked(limit), after, None, customer_id)
+        return self._page(_checked(limit), after, _known(types), customer_id)
 
     def everyone(self, *, after: int | None, limit: int = 20,
                  types: Collection[str] | None = None) -> EventPage:
         """Every customer's events (staff), of `types` when given."""
-        if types is not None:
-            unknown = sorted(set(types) - set(EVENT_TYPES))
-            if unknown:
-                raise ValidationError(f"unknown event type {unknown[0]!r}", field="type")
-        return self._page(_checked(limit), after, frozenset(types) if types else None, None)
+        return self._page(_checked(limit), after, _known(types), None)
 
     def _page(self, limit: int, after: int | None, types: frozenset[str] | None,
               customer_id: UUID | None) -> EventPage:
@@ -66,6 +63,15 @@ class ReadEvents:
                 if len(found) == limit:
                     return EventPage(found, position, more=True)
         return EventPage(found, position, more=True)  # stopped reading: there is more
+
+
+def _known(types: Collection[str] | None) -> frozenset[str] | None:
+    if not types:
+        return None
+    unknown = sorted(set(types) - set(EVENT_TYPES))
+    if unknown:
+        raise ValidationError(f"unknown event type {unknown[0]!r}", field="type")
+    return frozenset(types)
 
 
 def _checked(limit: int) -> int:

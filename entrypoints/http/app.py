@@ -40,6 +40,7 @@ from entrypoints.http import (
     routes_totp,
     routes_transfers,
     routes_upi,
+    routes_webhooks,
 )
 from entrypoints.http import response_schemas as shapes
 from entrypoints.http.access_log import AccessLog, LineSink
@@ -138,7 +139,7 @@ def create_app(container: punq.Container, worker_load: WorkerLoad | None = None,
            *routes_reversals.routes, *routes_disputes.routes, *routes_standing_orders.routes,
            *routes_teller.routes, *routes_account_opening.routes,
            *routes_operator_customers.routes, *routes_staff_proposals.routes, *routes_profile.routes,
-           *routes_events.routes]
+           *routes_events.routes, *routes_webhooks.routes]
     # The router tries routes in order, paying for each miss, and no two paths here overlap: the API
     # goes first, the busiest endpoints at its head. The OpenAPI document keeps reading order.
     busiest = [*routes_accounts.routes, *routes_transfers.routes]

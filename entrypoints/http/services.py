@@ -38,6 +38,7 @@ from application.use_cases import (
     ManageReminders,
     ManageStandingOrders,
     ManageTotp,
+    ManageWebhooks,
     OpenAccount,
     OpenDispute,
     OperateAccounts,
@@ -89,6 +90,7 @@ class Services:
     stream_statement: StreamStatement
     audit: ListAuditEvents
     events: ReadEvents
+    webhooks: ManageWebhooks
     devices: ManageDevices
     enrol: EnrolVoice
     voice_login: LogInWithVoice
