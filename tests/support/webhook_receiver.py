@@ -21,11 +21,14 @@ class Received:
 
 
 class Receiver:
-    """`status`: what to answer; `hold`: seconds to wait before answering (a slow endpoint)."""
+    """`status`: what to answer; `hold`: seconds to wait before answering, past the sender's
+    timeout (a slow endpoint: never counted as received); `pause`: seconds each message takes
+    (a busy but healthy endpoint)."""
 
     def __init__(self) -> None:
         self.status = 204
         self.hold = 0.0
+        self.pause = 0.0
         self.received: list[Received] = []
         self.tried = 0  # every message that arrived, answered well or not
         self._lock = threading.Lock()
@@ -38,6 +41,7 @@ class Receiver:
                 with receiver._lock:
                     receiver.tried += 1
                     status, hold = receiver.status, receiver.hold
+                time.sleep(receiver.pause)
                 if hold:  # the sender gives up first: never counted as received
                     receiver._release.wait(hold)
                 elif 200 <= status < 300:
