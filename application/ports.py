@@ -6,6 +6,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Protocol, Self
 
+from application.event_ports import AlertRepository, WebhookRepository, WebhookSender
 from application.everyday_repositories import (
     BeneficiaryRepository,
     BranchRepository,
@@ -59,10 +60,10 @@ from application.service_ports import (
     TotpCodes,
     VoiceEngine,
 )
-from application.webhook_ports import WebhookRepository, WebhookSender
 
 __all__ = [
     "AccountRepository",
+    "AlertRepository",
     "AuditRepository",
     "BeneficiaryRepository",
     "BranchRepository",
@@ -167,6 +168,8 @@ class UnitOfWork(Protocol):
     def staff_proposals(self) -> StaffProposalRepository: ...
     @property
     def webhooks(self) -> WebhookRepository: ...
+    @property
+    def alerts(self) -> AlertRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -73,6 +73,7 @@ from application.use_cases import (
     RunDueStandingOrders,
     SearchTransfers,
     SeedDemo,
+    SendAlerts,
     SetUpiPin,
     SignUp,
     StaffActions,
@@ -106,7 +107,7 @@ USE_CASES = (
     ProposeStaffAction, DecideStaffAction, ListStaffProposals, OperateSessions, ManageStaff,
     *PROFILE_USE_CASES,
     ChangePassword, RequestPasswordReset, ResetPassword, SignUp, ReadEvents, ManageWebhooks,
-    DispatchEvents,
+    DispatchEvents, SendAlerts,
 )
 
 # The read-only work a replica may serve (docs/replicas.md): what a customer reads of their

@@ -10,6 +10,7 @@ from uuid import UUID
 import attrs
 
 from domain.account import Account
+from domain.alerts import AlertPreferences
 from domain.audit import AuditEvent
 from domain.beneficiary import Beneficiary
 from domain.branch import Branch
@@ -79,6 +80,8 @@ class Staged:
     webhook_endpoints: dict[UUID, WebhookEndpoint] = attrs.Factory(dict)
     webhook_deliveries: dict[UUID, Delivery] = attrs.Factory(dict)
     webhook_attempts: dict[tuple[UUID, int], DeliveryAttempt] = attrs.Factory(dict)
+    alert_preferences: dict[UUID, AlertPreferences] = attrs.Factory(dict)
+    event_consumers: dict[str, tuple[int, datetime | None]] = attrs.Factory(dict)
     forgotten_voices: set[UUID] = attrs.Factory(set)  # erased: every voice record goes
 
     def _parts(self) -> tuple[dict | list | set, ...]:  # type: ignore[type-arg]
@@ -92,7 +95,7 @@ class Staged:
                 self.interest_postings, self.totp_factors, self.recovery_codes,
                 self.login_tickets, self.password_resets, self.sign_ups, self.staff_proposals,
                 self.webhook_endpoints, self.webhook_deliveries, self.webhook_attempts,
-                self.forgotten_voices)
+                self.alert_preferences, self.event_consumers, self.forgotten_voices)
 
     def clear(self) -> None:
         for part in self._parts():

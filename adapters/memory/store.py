@@ -9,6 +9,7 @@ from uuid import UUID
 import attrs
 
 from domain.account import Account
+from domain.alerts import AlertPreferences
 from domain.audit import GENESIS, AuditEvent, AuditHead
 from domain.beneficiary import Beneficiary
 from domain.branch import Branch
@@ -84,6 +85,8 @@ class MemoryStore:
     webhook_endpoints: dict[UUID, WebhookEndpoint] = attrs.Factory(dict)
     webhook_deliveries: dict[UUID, Delivery] = attrs.Factory(dict)
     webhook_attempts: dict[tuple[UUID, int], DeliveryAttempt] = attrs.Factory(dict)
+    alert_preferences: dict[UUID, AlertPreferences] = attrs.Factory(dict)
+    event_consumers: dict[str, tuple[int, datetime | None]] = attrs.Factory(dict)
     writer: threading.RLock = attrs.Factory(threading.RLock)
     state: threading.RLock = attrs.Factory(threading.RLock)
 

@@ -8,6 +8,7 @@ from typing import Self, TypeVar
 
 import attrs
 
+from adapters.memory.alert_repository import MemoryAlerts
 from adapters.memory.audit_repository import MemoryAudit
 from adapters.memory.everyday_banking_repositories import (
     MemoryBeneficiaries,
@@ -76,6 +77,7 @@ class MemoryUnitOfWork:
         self.sign_ups = MemorySignUps(store, self._staged)
         self.staff_proposals = MemoryStaffProposals(store, self._staged)
         self.webhooks = MemoryWebhooks(store, self._staged)
+        self.alerts = MemoryAlerts(store, self._staged)
 
     def __enter__(self) -> Self:
         if self._write:
@@ -149,6 +151,8 @@ class MemoryUnitOfWork:
             store.webhook_endpoints.update(staged.webhook_endpoints)
             store.webhook_deliveries.update(staged.webhook_deliveries)
             store.webhook_attempts.update(staged.webhook_attempts)
+            store.alert_preferences.update(staged.alert_preferences)
+            store.event_consumers.update(staged.event_consumers)
             _merge(store.login_tickets, staged.login_tickets)
             _merge(store.password_resets, staged.password_resets)
             _merge(store.sign_ups, staged.sign_ups)

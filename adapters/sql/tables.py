@@ -48,10 +48,17 @@ from adapters.sql.second_factor_tables import (
     staff_proposals,
     totp_factors,
 )
-from adapters.sql.webhook_tables import webhook_attempts, webhook_deliveries, webhook_endpoints
+from adapters.sql.webhook_tables import (
+    alert_preferences,
+    event_consumers,
+    webhook_attempts,
+    webhook_deliveries,
+    webhook_endpoints,
+)
 
 __all__ = [
     "accounts",
+    "alert_preferences",
     "audit_events",
     "audit_head",
     "beneficiaries",
@@ -61,6 +68,7 @@ __all__ = [
     "device_bindings",
     "device_nonces",
     "disputes",
+    "event_consumers",
     "fraud_assessments",
     "fraud_profiles",
     "interest_accrual_days",

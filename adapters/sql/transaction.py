@@ -9,6 +9,7 @@ from typing import Self
 
 from sqlalchemy.engine import Connection, Engine, RootTransaction
 
+from adapters.sql.alerts import SqlAlerts
 from adapters.sql.audit import SqlAudit
 from adapters.sql.beneficiaries import SqlBeneficiaries
 from adapters.sql.branches import SqlBranches
@@ -44,7 +45,7 @@ from domain.errors import DomainError, ReferenceTaken
 
 
 class SqlUnitOfWork:
-    # Repositories are made on first use: a request touches two or three of the twenty-six.
+    # Repositories are made on first use: a request touches two or three of the twenty-seven.
     customers = MadeOnFirstUse(SqlCustomers)
     accounts = MadeOnFirstUse(SqlAccounts)
     transfers = MadeOnFirstUse(SqlTransfers)
@@ -71,6 +72,7 @@ class SqlUnitOfWork:
     sign_ups = MadeOnFirstUse(SqlSignUps)
     staff_proposals = MadeOnFirstUse(SqlStaffProposals)
     webhooks = MadeOnFirstUse(SqlWebhooks)
+    alerts = MadeOnFirstUse(SqlAlerts)
 
     def __init__(self, engine: Engine, *, guard: WriteGuard | None = None, shared: bool = False,
                  connections: Connections | None = None,

@@ -1,5 +1,6 @@
-"""Webhook endpoints, the deliveries owed to them and the log of every try
-(domain/webhook.py). All tables are named together in adapters/sql/tables.py."""
+"""What the event feed's consumers keep: webhook endpoints, the deliveries owed to them and the
+log of every try (domain/webhook.py), customers' alert preferences and the alert consumer's
+position. All tables are named together in adapters/sql/tables.py."""
 
 from __future__ import annotations
 
@@ -60,4 +61,25 @@ webhook_attempts = sa.Table(
     sa.Column("status_code", sa.Integer, nullable=True),
     sa.Column("latency_ms", sa.Integer, nullable=False),
     sa.Column("error", sa.String(300), nullable=True),
+)
+
+alert_preferences = sa.Table(
+    "alert_preferences", metadata,
+    # A customer's own choices (domain/alerts.py); no row: the bank's defaults.
+    sa.Column("customer_id", Uuid, sa.ForeignKey("customers.id"), primary_key=True),
+    sa.Column("debit_above", sa.BigInteger, nullable=True),  # minor units; null: never
+    sa.Column("credit_above", sa.BigInteger, nullable=True),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("security", sa.Boolean, nullable=False),
+    sa.Column("reminders", sa.Boolean, nullable=False),
+    sa.Column("standing_orders", sa.Boolean, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=True),
+)
+
+event_consumers = sa.Table(
+    "event_consumers", metadata,
+    # A reader of the event feed inside the bank (the alerts): where it is, and who holds it.
+    sa.Column("name", sa.String(40), primary_key=True),
+    sa.Column("position", sa.BigInteger, nullable=False),
+    sa.Column("leased_until", UtcDateTime, nullable=True),
 )

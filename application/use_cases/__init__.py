@@ -83,6 +83,7 @@ from application.use_cases.run_due_reminders import DueRun, RunDueReminders
 from application.use_cases.run_due_standing_orders import RunDueStandingOrders, StandingRun
 from application.use_cases.search_transfers import SearchTransfers
 from application.use_cases.seed_demo import DemoLogin, SeedDemo
+from application.use_cases.send_alerts import AlertChoices, SendAlerts
 from application.use_cases.sign_up import SignUp
 from application.use_cases.staff_proposals import (
     DecideStaffAction,
@@ -114,6 +115,7 @@ from application.use_cases.webhooks import ManageWebhooks, NewSecret
 __all__ = [
     "AccrualRun",
     "AccrueInterest",
+    "AlertChoices",
     "AnswerChallenge",
     "AuditPage",
     "AuditReport",
@@ -203,6 +205,7 @@ __all__ = [
     "SearchTransfers",
     "SecondStep",
     "SeedDemo",
+    "SendAlerts",
     "SetUpiPin",
     "SignUp",
     "StaffActions",

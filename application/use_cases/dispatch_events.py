@@ -15,9 +15,9 @@ import json
 
 import attrs
 
+from application.event_ports import WebhookSender
 from application.ports import Clock, IdGenerator, SecretBox, UnitOfWorkFactory
 from application.webhook_policy import WebhookPolicy
-from application.webhook_ports import WebhookSender
 from domain.events import actions_of, announce
 from domain.webhook import (
     Delivery,

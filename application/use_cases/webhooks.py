@@ -10,9 +10,9 @@ import attrs
 
 from application.audit import AuditRecorder
 from application.context import RequestContext
+from application.event_ports import WebhookSender
 from application.ports import Clock, IdGenerator, SecretBox, UnitOfWork, UnitOfWorkFactory
 from application.webhook_policy import WebhookPolicy
-from application.webhook_ports import WebhookSender
 from domain.errors import ValidationError, WebhookNotFound
 from domain.webhook import (
     MAX_DESCRIPTION,

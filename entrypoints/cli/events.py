@@ -10,7 +10,13 @@ from types import FrameType
 import attrs
 import typer
 
-from application.use_cases import DispatchEvents, DispatchRun, OperateCustomers, ReadEvents
+from application.use_cases import (
+    DispatchEvents,
+    DispatchRun,
+    OperateCustomers,
+    ReadEvents,
+    SendAlerts,
+)
 from entrypoints.cli.runtime import JSON_OPTION, container, emit_json, emit_table, reports_errors, say
 
 app = typer.Typer(help="Events: the feed, and their dispatch to webhook endpoints.",
@@ -55,17 +61,20 @@ def dispatch(once: bool = typer.Option(False, "--once",
                                             help="Seconds between looks for new events."),
              batch: int = typer.Option(100, "--batch", min=1, max=1000),
              as_json: bool = JSON_OPTION) -> None:
-    """Send events to webhook endpoints: at least once, in order per customer, retried with
-    backoff until dead. Safe to run in several processes; stops cleanly on SIGTERM or Ctrl-C
-    (a delivery cut off mid-send is sent again when its lease runs out)."""
+    """Send events to webhook endpoints (at least once, in order per customer, retried with
+    backoff until dead) and customers' alerts by mail. Safe to run in several processes;
+    stops cleanly on SIGTERM or Ctrl-C (a delivery cut off mid-send is sent again when its
+    lease runs out)."""
     dispatcher = container().resolve(DispatchEvents)
+    alerts = container().resolve(SendAlerts)
     if once:
         run = dispatcher.execute(batch)
+        mailed = alerts.execute()
         if as_json:
-            emit_json(attrs.asdict(run))
+            emit_json({**attrs.asdict(run), "alerts": mailed})
         else:
             say(f"{run.owed} delivery(ies) owed; {run.delivered} delivered, {run.failed} to "
-                f"retry, {run.dead} dead")
+                f"retry, {run.dead} dead; {mailed} alert(s) sent")
         return
     stop = threading.Event()
 
@@ -82,6 +91,7 @@ def dispatch(once: bool = typer.Option(False, "--once",
     say(f"dispatching with {workers} sender(s); stop with Ctrl-C or SIGTERM")
     while not stop.is_set():
         dispatcher.fan_out()
+        alerts.execute()
         stop.wait(interval)
     for sender in senders:
         sender.join()

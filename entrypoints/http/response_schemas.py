@@ -156,6 +156,9 @@ _EVENT = component("Event", obj({
     "customer_id": nullable(UUID), "resource": STRING, "data": mapping(STRING)}))
 EVENT_PAGE = obj({"items": array(_EVENT), "next_cursor": nullable(STRING),
                   "poll_cursor": nullable(STRING)})
+ALERT_PREFERENCES = component("AlertPreferences", obj({
+    "debit_above": nullable(MONEY), "credit_above": nullable(MONEY), "security": BOOLEAN,
+    "reminders": BOOLEAN, "standing_orders": BOOLEAN}))
 
 DEVICE = component("DeviceBinding", obj({
     "id": UUID, "identifier": STRING, "label": nullable(STRING), "platform": nullable(STRING),

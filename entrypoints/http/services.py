@@ -55,6 +55,7 @@ from application.use_cases import (
     ReviewTransfers,
     RevokeSessions,
     SearchTransfers,
+    SendAlerts,
     SetUpiPin,
     SignUp,
     StreamStatement,
@@ -91,6 +92,7 @@ class Services:
     audit: ListAuditEvents
     events: ReadEvents
     webhooks: ManageWebhooks
+    alerts: SendAlerts
     devices: ManageDevices
     enrol: EnrolVoice
     voice_login: LogInWithVoice

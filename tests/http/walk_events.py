@@ -37,6 +37,9 @@ def event_calls(bank: punq.Container, auth: dict[str, str], ops: dict[str, str]
         return response
 
     return {
+        (f"{API}/me/alerts", "get"): lambda c: c.get(f"{API}/me/alerts", headers=auth),
+        (f"{API}/me/alerts", "put"): lambda c: c.put(f"{API}/me/alerts", headers=auth, json={
+            "debit_above": "500.00", "credit_above": None, "reminders": False}),
         (f"{API}/events", "get"): lambda c: c.get(f"{API}/events?limit=5", headers=auth),
         (f"{API}/operator/events", "get"): lambda c: c.get(
             f"{API}/operator/events?type=transfer.posted&limit=5", headers=ops),

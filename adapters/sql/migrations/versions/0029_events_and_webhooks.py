@@ -1,5 +1,6 @@
-"""events and webhooks: a customer's audit records in sequence order (the event feed), webhook
-endpoints, the deliveries owed to them and the log of every try
+"""events, webhooks and alerts: a customer's audit records in sequence order (the event feed),
+webhook endpoints, the deliveries owed to them and the log of every try, customers' alert
+preferences and the position of the feed's consumers
 
 Revision ID: 0029
 Revises: 0028
@@ -75,9 +76,32 @@ def upgrade() -> None:
                                 name=op.f('fk_webhook_attempts_delivery_id_webhook_deliveries')),
         sa.PrimaryKeyConstraint('delivery_id', 'attempt', name=op.f('pk_webhook_attempts')),
     )
+    op.create_table(
+        'alert_preferences',
+        sa.Column('customer_id', sa.Uuid(), nullable=False),
+        sa.Column('debit_above', sa.BigInteger(), nullable=True),
+        sa.Column('credit_above', sa.BigInteger(), nullable=True),
+        sa.Column('currency', sa.String(length=3), nullable=False),
+        sa.Column('security', sa.Boolean(), nullable=False),
+        sa.Column('reminders', sa.Boolean(), nullable=False),
+        sa.Column('standing_orders', sa.Boolean(), nullable=False),
+        sa.Column('updated_at', sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(['customer_id'], ['customers.id'],
+                                name=op.f('fk_alert_preferences_customer_id_customers')),
+        sa.PrimaryKeyConstraint('customer_id', name=op.f('pk_alert_preferences')),
+    )
+    op.create_table(
+        'event_consumers',
+        sa.Column('name', sa.String(length=40), nullable=False),
+        sa.Column('position', sa.BigInteger(), nullable=False),
+        sa.Column('leased_until', sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint('name', name=op.f('pk_event_consumers')),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('event_consumers')
+    op.drop_table('alert_preferences')
     op.drop_table('webhook_attempts')
     op.drop_index('ix_webhook_deliveries_due', table_name='webhook_deliveries')
     op.drop_index('ix_webhook_deliveries_queue', table_name='webhook_deliveries')

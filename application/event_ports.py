@@ -1,5 +1,5 @@
-"""What webhooks need from the outside world: where endpoints and deliveries are kept, and how
-a delivery is signed and sent (docs/webhooks.md)."""
+"""What events' consumers need from the outside world: where webhook endpoints, deliveries and
+alert preferences are kept, and how a delivery is signed and sent (docs/webhooks.md)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
+from domain.alerts import AlertPreferences
 from domain.webhook import (
     AttemptResult,
     Delivery,
@@ -53,3 +54,14 @@ class WebhookSender(Protocol):
              secrets: list[str], timeout: float) -> AttemptResult:
         """POST `body` signed with every secret; never raises for the endpoint's failures
         (refused, timed out, an error status): they are the result."""
+
+
+class AlertRepository(Protocol):
+    def preferences(self, customer_id: UUID) -> AlertPreferences | None:
+        """The customer's own choices; None: they made none (the bank's defaults apply)."""
+    def save(self, preferences: AlertPreferences) -> None: ...
+    def claim(self, consumer: str, start: int, now: datetime, until: datetime) -> int | None:
+        """Hold the named consumer of the event feed until `until` and answer its position
+        (made at `start` the first time), or None while another holds it."""
+    def release(self, consumer: str, position: int, lease: datetime) -> bool:
+        """Move the consumer's position and let it go, if `lease` still holds it."""
