@@ -29,7 +29,7 @@ def _endpoint_id(request: Request) -> UUID:
 
 @returns(shapes.ENDPOINTS)
 @requires(Permission.MANAGE_WEBHOOKS)
-async def listing(request: Request) -> Response:
+async def webhook_list(request: Request) -> Response:
     """Every endpoint, oldest first (never a secret)."""
     found = await offload(services(request).webhooks.endpoints)
     return JSONResponse({"items": [endpoint(e) for e in found]})
@@ -38,7 +38,7 @@ async def listing(request: Request) -> Response:
 @returns(shapes.ENDPOINT_WITH_SECRET)
 @accepts(shapes.WebhookBody, 201)
 @requires(Permission.MANAGE_WEBHOOKS)
-async def add(request: Request) -> Response:
+async def webhook_add(request: Request) -> Response:
     """Register an endpoint (https; http only where VAANI_WEBHOOK_ALLOW_HTTP allows): it is
     sent the events from now on. Its signing secret is in this answer only."""
     body = structure(await json_body(request), shapes.WebhookBody)
@@ -50,14 +50,14 @@ async def add(request: Request) -> Response:
 
 @returns(shapes.ENDPOINT)
 @requires(Permission.MANAGE_WEBHOOKS)
-async def show(request: Request) -> Response:
+async def webhook_show(request: Request) -> Response:
     found = await offload(services(request).webhooks.get, _endpoint_id(request))
     return JSONResponse(endpoint(found))
 
 
 @returns(shapes.ENDPOINT)
 @requires(Permission.MANAGE_WEBHOOKS)
-async def disable(request: Request) -> Response:
+async def webhook_disable(request: Request) -> Response:
     """Stop sending to it; what it is owed waits, and is sent if it is enabled again."""
     changed = await offload(services(request).webhooks.disable, _endpoint_id(request),
                             context(request))
@@ -66,7 +66,7 @@ async def disable(request: Request) -> Response:
 
 @returns(shapes.ENDPOINT)
 @requires(Permission.MANAGE_WEBHOOKS)
-async def enable(request: Request) -> Response:
+async def webhook_enable(request: Request) -> Response:
     changed = await offload(services(request).webhooks.enable, _endpoint_id(request),
                             context(request))
     return JSONResponse(endpoint(changed))
@@ -74,7 +74,7 @@ async def enable(request: Request) -> Response:
 
 @returns(shapes.ENDPOINT_WITH_SECRET)
 @requires(Permission.MANAGE_WEBHOOKS)
-async def rotate(request: Request) -> Response:
+async def webhook_rotate_secret(request: Request) -> Response:
     """A new signing secret (in this answer only); the previous one signs too until
     `previous_secret_until`, so the receiver changes keys without missing a message."""
     made = await offload(services(request).webhooks.rotate_secret, _endpoint_id(request),
@@ -86,17 +86,21 @@ async def rotate(request: Request) -> Response:
 @returns(shapes.REPLAYED)
 @accepts(shapes.ReplayBody)
 @requires(Permission.MANAGE_WEBHOOKS)
-async def replay(request: Request) -> Response:
+async def webhook_replay(request: Request) -> Response:
     """Owe a delivery again (or every dead one): sent at the next dispatch, in order."""
     body = structure(await json_body(request), shapes.ReplayBody)
+    try:
+        delivery_id = UUID(body.delivery_id) if body.delivery_id is not None else None
+    except ValueError:
+        raise ValidationError("delivery_id must be a delivery's id", field="delivery_id") from None
     count = await offload(services(request).webhooks.replay, _endpoint_id(request),
-                          context(request), delivery_id=body.delivery_id, dead=body.dead)
+                          context(request), delivery_id=delivery_id, dead=body.dead)
     return JSONResponse({"replayed": count})
 
 
 @returns(shapes.DELIVERIES)
 @requires(Permission.MANAGE_WEBHOOKS)
-async def deliveries(request: Request) -> Response:
+async def webhook_deliveries(request: Request) -> Response:
     """The endpoint's deliveries in event order; `status=dead`: its dead letters."""
     text = request.query_params.get("status")
     if text is not None and text not in set(DeliveryStatus):
@@ -112,13 +116,13 @@ async def deliveries(request: Request) -> Response:
                          else None})
 
 
-deliveries.query = {"status": {"type": "string", "enum": list(DeliveryStatus)},  # type: ignore[attr-defined]
+webhook_deliveries.query = {"status": {"type": "string", "enum": list(DeliveryStatus)},  # type: ignore[attr-defined]
                     "limit": SCHEMAS["limit"], "cursor": SCHEMAS["cursor"]}
 
 
 @returns(shapes.ATTEMPTS)
 @requires(Permission.MANAGE_WEBHOOKS)
-async def attempts(request: Request) -> Response:
+async def webhook_attempts(request: Request) -> Response:
     """The delivery log of one delivery: every try, its status code, latency and error."""
     delivery_id = path_id(request, "delivery_id", WebhookNotFound, "delivery")
     found = await offload(services(request).webhooks.attempts, delivery_id)
@@ -127,13 +131,13 @@ async def attempts(request: Request) -> Response:
 
 _ONE = "/operator/webhooks/{endpoint_id}"
 routes = [
-    Route("/operator/webhooks", listing, methods=["GET"]),
-    Route("/operator/webhooks", add, methods=["POST"]),
-    Route(_ONE, show, methods=["GET"]),
-    Route(f"{_ONE}/disable", disable, methods=["POST"]),
-    Route(f"{_ONE}/enable", enable, methods=["POST"]),
-    Route(f"{_ONE}/rotate-secret", rotate, methods=["POST"]),
-    Route(f"{_ONE}/replay", replay, methods=["POST"]),
-    Route(f"{_ONE}/deliveries", deliveries, methods=["GET"]),
-    Route("/operator/webhook-deliveries/{delivery_id}/attempts", attempts, methods=["GET"]),
+    Route("/operator/webhooks", webhook_list, methods=["GET"]),
+    Route("/operator/webhooks", webhook_add, methods=["POST"]),
+    Route(_ONE, webhook_show, methods=["GET"]),
+    Route(f"{_ONE}/disable", webhook_disable, methods=["POST"]),
+    Route(f"{_ONE}/enable", webhook_enable, methods=["POST"]),
+    Route(f"{_ONE}/rotate-secret", webhook_rotate_secret, methods=["POST"]),
+    Route(f"{_ONE}/replay", webhook_replay, methods=["POST"]),
+    Route(f"{_ONE}/deliveries", webhook_deliveries, methods=["GET"]),
+    Route("/operator/webhook-deliveries/{delivery_id}/attempts", webhook_attempts, methods=["GET"]),
 ]

@@ -3,8 +3,6 @@ webhook_views.py)."""
 
 from __future__ import annotations
 
-from uuid import UUID
-
 import attrs
 
 from domain.webhook import DeliveryStatus, EndpointStatus
@@ -37,7 +35,7 @@ class WebhookBody:
 class ReplayBody:
     """One delivery (`delivery_id`, whatever its state), or every dead one (`dead`: true)."""
 
-    delivery_id: UUID | None = None
+    delivery_id: str | None = None
     dead: bool = False
 
 

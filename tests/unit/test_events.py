@@ -60,6 +60,14 @@ def test_every_announced_action_is_one_the_bank_records() -> None:
     assert set(CATALOGUE) - _recorded_actions() == set()
 
 
+def test_the_fraud_screens_security_events_are_ones_the_bank_records() -> None:
+    # They were once named after an action no use case records: the rule never fired.
+    from adapters.fraud.config import load_rules
+    from application.fraud_screen import SECURITY_ACTIONS
+    assert set(SECURITY_ACTIONS) - _recorded_actions() == set()
+    assert load_rules().security_events <= SECURITY_ACTIONS
+
+
 def test_every_type_is_documented_with_its_version_and_data() -> None:
     doc = (ROOT / "docs" / "events.md").read_text()
     for kind in EVENT_TYPES.values():
