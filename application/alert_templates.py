@@ -24,7 +24,7 @@ def _what(fields: dict[str, str]) -> str:
         "standing_order.paid": "A standing order was paid",
         "standing_order.failed": "A standing order was not paid"
                                  f" ({fields.get('status', 'failed')})",
-    }.get(fields.get("type", ""), "Something changed on your account")
+    }.get(fields.get("event", ""), "Something changed on your account")
 
 
 @functools.cache

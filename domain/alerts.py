@@ -53,7 +53,7 @@ class Alert:
 def alerts_for(event: DomainEvent) -> list[Alert]:
     """The alerts an event makes: a posting's debit (payer) and credit (payee), found by their
     accounts; every other alerting type to the customer it is about."""
-    fields = {"type": event.type, "resource": event.resource, **event.data,
+    fields = {**event.data, "event": event.type, "resource": event.resource,
               "occurred_at": event.occurred_at.strftime("%d %b %Y %H:%M UTC")}
     if event.type == "transfer.posted":
         return [Alert(AlertKind.DEBIT, None, event.data.get("source"), fields),

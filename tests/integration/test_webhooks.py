@@ -14,7 +14,7 @@ import pytest
 
 from application.context import RequestContext
 from application.use_cases import DispatchEvents, ManageWebhooks, TransferCommand, TransferMoney
-from domain.customer import Customer, Role
+from domain.customer import Role
 from domain.errors import ValidationError
 from domain.webhook import DeliveryStatus
 from tests.support.banking import account, customer, inr
@@ -42,12 +42,20 @@ def _operator(bank: punq.Container) -> RequestContext:
     return RequestContext(actor_id=customer(bank, Role.OPERATOR).id)
 
 
-def _payments(bank: punq.Container, payer: Customer, amounts: list[str]) -> None:
-    source, target = account(bank, payer, "50000.00"), account(bank, customer(bank))
-    for amount in amounts:
-        bank.resolve(TransferMoney).execute(TransferCommand(
-            customer_id=payer.id, from_account_number=source.account_number,
-            to_account_number=target.account_number, amount=inr(amount)))
+class Payer:
+    """A customer with money and someone to pay, made before an endpoint is registered (so the
+    opening deposits are not among the events the test counts)."""
+
+    def __init__(self, bank: punq.Container) -> None:
+        self.bank, self.customer = bank, customer(bank)
+        self.source = account(bank, self.customer, "50000.00").account_number
+        self.target = account(bank, customer(bank)).account_number
+
+    def pays(self, *amounts: str) -> None:
+        for amount in amounts:
+            self.bank.resolve(TransferMoney).execute(TransferCommand(
+                customer_id=self.customer.id, from_account_number=self.source,
+                to_account_number=self.target, amount=inr(amount)))
 
 
 def _now(clock: SteppingClock) -> int:
@@ -56,11 +64,11 @@ def _now(clock: SteppingClock) -> int:
 
 def test_each_event_arrives_signed_and_each_customers_in_order(
         bank: punq.Container, receiver: Receiver, clock: SteppingClock) -> None:
+    asha, ravi = Payer(bank), Payer(bank)
     made = bank.resolve(ManageWebhooks).add(receiver.url, "ledger sync", ["transfer.posted"],
                                             _operator(bank))
-    asha, ravi = customer(bank), customer(bank)
-    _payments(bank, asha, ["1.00", "2.00", "3.00"])
-    _payments(bank, ravi, ["4.00", "5.00"])
+    asha.pays("1.00", "2.00", "3.00")
+    ravi.pays("4.00", "5.00")
     run = bank.resolve(DispatchEvents).execute()
     assert (run.owed, run.delivered, run.failed, run.dead) == (5, 5, 0, 0)
     got = receiver.wait_for(5)
@@ -69,7 +77,8 @@ def test_each_event_arrives_signed_and_each_customers_in_order(
     assert {b["type"] for b in bodies} == {"transfer.posted"}
     assert [m.headers["webhook-id"] for m in got] == [b["id"] for b in bodies]
     for who, amounts in ((asha, ["1.00", "2.00", "3.00"]), (ravi, ["4.00", "5.00"])):
-        assert [b["data"]["amount"] for b in bodies if b["customer_id"] == str(who.id)] == amounts
+        assert [b["data"]["amount"] for b in bodies
+                if b["customer_id"] == str(who.customer.id)] == amounts
     # A forged body, or the right body under another secret, does not verify.
     forged = attrs.evolve(got[0], body=got[0].body.replace(b"1.00", b"9.00"))
     assert not verifies(made.secret, forged, _now(clock))
@@ -79,10 +88,10 @@ def test_each_event_arrives_signed_and_each_customers_in_order(
 def test_a_failing_endpoint_is_retried_with_backoff_and_loses_nothing(
         bank: punq.Container, receiver: Receiver, clock: SteppingClock) -> None:
     manage = bank.resolve(ManageWebhooks)
+    asha = Payer(bank)
     made = manage.add(receiver.url, "", None, _operator(bank))
-    asha = customer(bank)
     receiver.status = 503
-    _payments(bank, asha, ["1.00", "2.00"])
+    asha.pays("1.00", "2.00")
     dispatch = bank.resolve(DispatchEvents)
     first = dispatch.execute()
     assert first.delivered == 0 and first.failed >= 1
@@ -94,7 +103,7 @@ def test_a_failing_endpoint_is_retried_with_backoff_and_loses_nothing(
         clock.advance(HOUR)
     got = receiver.received
     asha_amounts = [json.loads(m.body)["data"].get("amount") for m in got
-                    if json.loads(m.body)["customer_id"] == str(asha.id)
+                    if json.loads(m.body)["customer_id"] == str(asha.customer.id)
                     and json.loads(m.body)["type"] == "transfer.posted"]
     assert asha_amounts == ["1.00", "2.00"]
     owed = manage.deliveries(made.endpoint.id, limit=100)
@@ -106,9 +115,10 @@ def test_a_failing_endpoint_is_retried_with_backoff_and_loses_nothing(
 def test_a_slow_endpoint_times_out_then_dies_and_is_replayed_by_hand(
         bank: punq.Container, receiver: Receiver, clock: SteppingClock) -> None:
     manage = bank.resolve(ManageWebhooks)
+    payer = Payer(bank)
     made = manage.add(receiver.url, "", ["transfer.posted"], _operator(bank))
     receiver.hold = 3.0  # past the 1-second timeout
-    _payments(bank, customer(bank), ["7.00"])
+    payer.pays("7.00")
     dispatch = bank.resolve(DispatchEvents)
     for _ in range(3):  # VAANI_WEBHOOK_MAX_ATTEMPTS
         dispatch.execute()
@@ -126,16 +136,17 @@ def test_a_slow_endpoint_times_out_then_dies_and_is_replayed_by_hand(
 def test_a_rotated_secret_and_the_previous_one_both_sign_during_the_overlap(
         bank: punq.Container, receiver: Receiver, clock: SteppingClock) -> None:
     manage = bank.resolve(ManageWebhooks)
+    first, second = Payer(bank), Payer(bank)
     made = manage.add(receiver.url, "", ["transfer.posted"], _operator(bank))
     rotated = manage.rotate_secret(made.endpoint.id, _operator(bank))
     assert rotated.secret != made.secret
-    _payments(bank, customer(bank), ["1.00"])
+    first.pays("1.00")
     bank.resolve(DispatchEvents).execute()
     message = receiver.wait_for(1)[0]
     assert verifies(made.secret, message, _now(clock))
     assert verifies(rotated.secret, message, _now(clock))
     clock.advance(timedelta(hours=25))  # past VAANI_WEBHOOK_SECRET_OVERLAP_HOURS
-    _payments(bank, customer(bank), ["2.00"])
+    second.pays("2.00")
     bank.resolve(DispatchEvents).execute()
     later = receiver.wait_for(2)[1]
     assert verifies(rotated.secret, later, _now(clock))
@@ -145,9 +156,10 @@ def test_a_rotated_secret_and_the_previous_one_both_sign_during_the_overlap(
 def test_a_disabled_endpoint_is_sent_nothing_until_enabled(
         bank: punq.Container, receiver: Receiver) -> None:
     manage = bank.resolve(ManageWebhooks)
+    payer = Payer(bank)
     made = manage.add(receiver.url, "", ["transfer.posted"], _operator(bank))
     manage.disable(made.endpoint.id, _operator(bank))
-    _payments(bank, customer(bank), ["1.00"])
+    payer.pays("1.00")
     assert bank.resolve(DispatchEvents).execute().delivered == 0 and receiver.tried == 0
     manage.enable(made.endpoint.id, _operator(bank))
     assert bank.resolve(DispatchEvents).execute().delivered == 1
