@@ -57,7 +57,7 @@ class SendAlerts:
             with self._uow_factory() as uow:
                 records = uow.audit.announced(actions_of(ALERTING_TYPES), after=position,
                                               limit=batch)
-                letters = []
+                letters: list[tuple[Recipient, str, str]] = []
                 for record in records:
                     event = announce(record)
                     if event is not None:
@@ -74,7 +74,7 @@ class SendAlerts:
 
     def _letters(self, uow: UnitOfWork, event: DomainEvent
                  ) -> list[tuple[Recipient, str, str]]:
-        letters = []
+        letters: list[tuple[Recipient, str, str]] = []
         for alert in alerts_for(event):
             customer_id = alert.customer_id or _owner(uow, alert)
             if customer_id is None:

@@ -25,10 +25,11 @@ app = typer.Typer(help="Events: the feed, and their dispatch to webhook endpoint
 
 @app.command("list")
 @reports_errors
-def list_(customer_number: str = typer.Option(None, "--customer",
+def list_(customer_number: str | None = typer.Option(None, "--customer",
                                               help="Only this customer's events."),
-          event_type: list[str] = typer.Option(None, "--type", help="Only this type (repeat)."),
-          after: int = typer.Option(None, "--after", min=0,
+          event_type: list[str] | None = typer.Option(None, "--type",
+                                                      help="Only this type (repeat)."),
+          after: int | None = typer.Option(None, "--after", min=0,
                                     help="After this sequence (the last one you saw)."),
           limit: int = typer.Option(50, "--limit", min=1, max=100),
           as_json: bool = JSON_OPTION) -> None:

@@ -43,7 +43,7 @@ def _with_secret(made: NewSecret, as_json: bool, what: str) -> None:
 @app.command()
 @reports_errors
 def add(url: str, operator: str = OPERATOR,
-        event_type: list[str] = typer.Option(None, "--type",
+        event_type: list[str] | None = typer.Option(None, "--type",
                                              help="An event type to send (repeat); all if none."),
         description: str = typer.Option("", "--description"),
         as_json: bool = JSON_OPTION) -> None:
@@ -101,7 +101,8 @@ def rotate_secret(endpoint_id: str, operator: str = OPERATOR,
 @app.command()
 @reports_errors
 def replay(endpoint_id: str, operator: str = OPERATOR,
-           delivery_id: str = typer.Option(None, "--delivery", help="One delivery, any state."),
+           delivery_id: str | None = typer.Option(None, "--delivery",
+                                                  help="One delivery, any state."),
            dead: bool = typer.Option(False, "--dead", help="Every dead delivery."),
            as_json: bool = JSON_OPTION) -> None:
     """Owe a delivery again: sent at the next dispatch, in its customer's order."""

@@ -116,4 +116,4 @@ def test_two_dispatchers_at_once_tell_each_alert_once(
 def test_amounts_are_checked(bank: punq.Container) -> None:
     with pytest.raises(ValidationError) as refused:
         bank.resolve(SendAlerts).choose(customer(bank).id, AlertChoices(debit_above="-5"))
-    assert refused.value.field == "debit_above"
+    assert refused.value.info["field"] == "debit_above"
