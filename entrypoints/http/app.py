@@ -92,7 +92,7 @@ def _cors(origins: tuple[str, ...]) -> list[Middleware]:
     if not origins:
         return []
     return [Middleware(CORSMiddleware, allow_origins=list(origins),
-                       allow_methods=["GET", "POST", "PATCH", "DELETE"],
+                       allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
                        allow_headers=["Authorization", "Content-Type", "Idempotency-Key",
                                       "X-Request-Id"],
                        expose_headers=["X-Request-Id", "Retry-After", "Idempotent-Replayed"],
