@@ -51,10 +51,10 @@ def _bank(url: str) -> object:
 
 def _events(bank: object) -> int:
     """EVENTS transfers among 40 customers' accounts; answers the audit position before them."""
-    with bank.resolve(UnitOfWorkFactory)() as uow:  # type: ignore[attr-defined]
-        start = uow.audit.head().sequence
     people = [customer(bank) for _ in range(40)]  # type: ignore[arg-type]
     accounts = [(p, account(bank, p, "1000000.00").account_number) for p in people]  # type: ignore[arg-type]
+    with bank.resolve(UnitOfWorkFactory)() as uow:  # type: ignore[attr-defined]
+        start = uow.audit.head().sequence  # after the opening deposits: only payments count
     pay = bank.resolve(TransferMoney)  # type: ignore[attr-defined]
     for n in range(EVENTS):
         payer, source = accounts[n % 40]

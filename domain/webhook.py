@@ -34,14 +34,17 @@ class DeliveryStatus(enum.StrEnum):
 
 def checked_url(url: str, allow_http: bool) -> str:
     """An absolute https URL (http too when `allow_http`: development and tests on loopback)
-    without credentials, fragment or white space."""
+    in ASCII (a path percent-encoded, a name in its IDNA form), without credentials, fragment
+    or white space."""
     schemes = ("https", "http") if allow_http else ("https",)
     try:
         parts = urlsplit(url)
-        good = len(url) <= MAX_URL and url.isprintable() and " " not in url \
+        good = len(url) <= MAX_URL and url.isascii() and url.isprintable() and " " not in url \
             and parts.scheme in schemes and bool(parts.hostname) and parts.port != 0 \
             and not (parts.username or parts.password or parts.fragment)
-    except ValueError:  # a port that is not a number, a broken IPv6 address
+        if good and parts.hostname:
+            parts.hostname.encode("idna")  # an empty label ("a..b"): UnicodeError
+    except ValueError:  # a port that is not a number, a broken IPv6 address, a bad name
         good = False
     if not good:
         raise ValidationError(f"url must be an absolute {' or '.join(schemes)} URL of at most "
@@ -162,14 +165,15 @@ class Delivery:
     def tried(self, result: AttemptResult, now: datetime, policy: RetryPolicy,
               jitter: float) -> Delivery:
         attempts = self.attempts + 1
-        common = {"attempts": attempts, "tries": self.tries + 1, "leased_until": None,
-                  "last_status_code": result.status_code, "last_latency_ms": result.latency_ms,
-                  "last_error": result.error[:MAX_ERROR] if result.error else None}
+        base = attrs.evolve(self, attempts=attempts, tries=self.tries + 1, leased_until=None,
+                            last_status_code=result.status_code,
+                            last_latency_ms=result.latency_ms,
+                            last_error=result.error[:MAX_ERROR] if result.error else None)
         if result.delivered:
-            return attrs.evolve(self, status=DeliveryStatus.DELIVERED, delivered_at=now, **common)
+            return attrs.evolve(base, status=DeliveryStatus.DELIVERED, delivered_at=now)
         if attempts >= policy.max_attempts:
-            return attrs.evolve(self, status=DeliveryStatus.DEAD, **common)
-        return attrs.evolve(self, next_attempt_at=now + policy.delay(attempts, jitter), **common)
+            return attrs.evolve(base, status=DeliveryStatus.DEAD)
+        return attrs.evolve(base, next_attempt_at=now + policy.delay(attempts, jitter))
 
     def replayed(self, now: datetime) -> Delivery:
         """Owed again from now, its tries counted afresh (its log keeps the earlier ones)."""

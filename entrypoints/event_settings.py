@@ -18,7 +18,7 @@ def event_settings(env: Mapping[str, str], demo: bool) -> dict[str, Any]:
     unless it is 0): money events leave the bank over TLS only. VAANI_WEBHOOK_MAX_ATTEMPTS
     tries before a delivery is dead; VAANI_WEBHOOK_FIRST_RETRY_SECONDS and
     VAANI_WEBHOOK_MAX_RETRY_SECONDS space them; VAANI_WEBHOOK_TIMEOUT_SECONDS bounds one try
-    and VAANI_WEBHOOK_LEASE_SECONDS (longer) how long a dispatcher holds a delivery it sends;
+    and VAANI_WEBHOOK_LEASE_SECONDS (twice it at least) how long a dispatcher holds a delivery it sends;
     VAANI_WEBHOOK_SECRET_OVERLAP_HOURS is how long a rotated-out secret still signs."""
     allow = env.get("VAANI_WEBHOOK_ALLOW_HTTP", "").lower()
     if allow not in ("", "0", "1", "true", "false", "yes", "no"):
@@ -30,8 +30,8 @@ def event_settings(env: Mapping[str, str], demo: bool) -> dict[str, Any]:
                                  "VAANI_WEBHOOK_FIRST_RETRY_SECONDS")
     timeout = whole_number(env, "VAANI_WEBHOOK_TIMEOUT_SECONDS", 10, 1, 60)
     lease = whole_number(env, "VAANI_WEBHOOK_LEASE_SECONDS", 60, 2, 3600)
-    if lease <= timeout:
-        raise ConfigurationError("VAANI_WEBHOOK_LEASE_SECONDS must be longer than "
+    if lease < 2 * timeout:
+        raise ConfigurationError("VAANI_WEBHOOK_LEASE_SECONDS must be at least twice "
                                  "VAANI_WEBHOOK_TIMEOUT_SECONDS (a try must end within its "
                                  "lease, or another dispatcher sends the same message at once)")
     return {"webhook_policy": WebhookPolicy(

@@ -74,8 +74,10 @@ class MemoryWebhooks:
         self._staged.webhook_deliveries[delivery.id] = delivery
         return True
 
-    def update_delivery(self, delivery: Delivery) -> None:
-        self._staged.webhook_deliveries[delivery.id] = delivery
+    def replay(self, delivery_id: UUID, now: datetime) -> None:
+        found = self.delivery(delivery_id)
+        if found is not None:
+            self._staged.webhook_deliveries[delivery_id] = found.replayed(now)
 
     def delivery(self, delivery_id: UUID) -> Delivery | None:
         return self._deliveries().get(delivery_id)

@@ -112,9 +112,11 @@ class SqlWebhooks:
             _D.id == delivery.id, held).values(**row)).rowcount
         return bool(done == 1)
 
-    def update_delivery(self, delivery: Delivery) -> None:
-        self._conn.execute(webhook_deliveries.update().where(_D.id == delivery.id),
-                           _delivery_row(delivery))
+    def replay(self, delivery_id: UUID, now: datetime) -> None:
+        # Only what a replay changes: `tries` numbers the delivery log and stays.
+        self._conn.execute(webhook_deliveries.update().where(_D.id == delivery_id).values(
+            status=_PENDING, attempts=0, next_attempt_at=now, leased_until=None,
+            delivered_at=None))
 
     def delivery(self, delivery_id: UUID) -> Delivery | None:
         row = self._conn.execute(

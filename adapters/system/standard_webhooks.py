@@ -10,11 +10,14 @@ registered), at most 64 KiB of the answer read."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import http.client
 import secrets
+import socket
 import ssl
+import threading
 import time
 from urllib.parse import urlsplit
 
@@ -58,19 +61,37 @@ class HttpWebhookSender:
                                         context=self._tls)
             if parts.scheme == "https" else
             http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=timeout))
+        # The socket's timeout bounds each wait, not the whole try: an endpoint that drips its
+        # answer a byte at a time is cut off at `timeout` all told, so a try ends within its
+        # lease and no second dispatcher sends the same message meanwhile.
+        watchdog = threading.Timer(timeout, _cut, args=(connection,))
+        watchdog.daemon = True
+        watchdog.start()
         try:
             connection.request("POST", target, body=body.encode(), headers=headers)
             answer = connection.getresponse()
             answer.read(ANSWER_READ)
             status = answer.status
-        except (OSError, http.client.HTTPException) as error:  # refused, reset, timed out
-            return AttemptResult(None, _ms_since(started), _reason(error))
+        except (OSError, http.client.HTTPException, ValueError) as error:
+            # refused, reset, timed out, cut off; a name the resolver cannot encode
+            late = time.monotonic() - started >= timeout
+            return AttemptResult(None, _ms_since(started),
+                                 "no answer within the timeout" if late else _reason(error))
         finally:
+            watchdog.cancel()
             connection.close()
         elapsed = _ms_since(started)
         if 200 <= status < 300:
             return AttemptResult(status, elapsed)
         return AttemptResult(status, elapsed, f"the endpoint answered {status}")
+
+
+def _cut(connection: http.client.HTTPConnection) -> None:
+    """Wake a try blocked on its socket: shut down, the socket answers the wait at once."""
+    sock = connection.sock
+    if sock is not None:
+        with contextlib.suppress(OSError):  # closed meanwhile
+            sock.shutdown(socket.SHUT_RDWR)
 
 
 def _ms_since(started: float) -> int:

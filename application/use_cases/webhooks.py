@@ -13,6 +13,7 @@ from application.context import RequestContext
 from application.event_ports import WebhookSender
 from application.ports import Clock, IdGenerator, SecretBox, UnitOfWork, UnitOfWorkFactory
 from application.webhook_policy import WebhookPolicy
+from domain.audit import Outcome
 from domain.errors import ValidationError, WebhookNotFound
 from domain.webhook import (
     MAX_DESCRIPTION,
@@ -97,7 +98,8 @@ class ManageWebhooks:
 
     def replay(self, endpoint_id: UUID, context: RequestContext, *,
                delivery_id: UUID | None = None, dead: bool = False) -> int:
-        """Owe again one delivery (`delivery_id`, whatever its state) or every dead one."""
+        """Owe again one delivery (`delivery_id`, whatever its state) or every dead one; it is
+        sent at the next dispatch, before its customer's later deliveries."""
         if (delivery_id is None) == (not dead):
             raise ValidationError("name one delivery, or ask for every dead one",
                                   field="delivery_id")
@@ -112,7 +114,7 @@ class ManageWebhooks:
             else:
                 chosen = _every(uow, endpoint_id, DeliveryStatus.DEAD)
             for delivery in chosen:
-                uow.webhooks.update_delivery(delivery.replayed(now))
+                uow.webhooks.replay(delivery.id, now)
             self._record(uow, context, "webhook.replayed", endpoint, deliveries=len(chosen),
                          delivery=delivery_id)
             uow.commit()
@@ -147,7 +149,8 @@ class ManageWebhooks:
 
     def _record(self, uow: UnitOfWork, context: RequestContext, action: str,
                 endpoint: WebhookEndpoint, **details: object) -> None:
-        uow.audit.append(self._audit.event(context, action, resource=f"webhook:{endpoint.id}",
+        uow.audit.append(self._audit.event(context, action, outcome=Outcome.SUCCESS,
+                                           customer_id=None, resource=f"webhook:{endpoint.id}",
                                            **details))
 
 

@@ -3,9 +3,12 @@ webhook endpoints (docs/webhooks.md)."""
 
 from __future__ import annotations
 
+import logging
 import signal
 import threading
+from collections.abc import Callable
 from types import FrameType
+from typing import TypeVar
 
 import attrs
 import typer
@@ -19,6 +22,8 @@ from application.use_cases import (
 )
 from entrypoints.cli.runtime import JSON_OPTION, container, emit_json, emit_table, reports_errors, say
 
+log = logging.getLogger("vaani.events")
+T = TypeVar("T")
 app = typer.Typer(help="Events: the feed, and their dispatch to webhook endpoints.",
                   no_args_is_help=True)
 
@@ -91,8 +96,8 @@ def dispatch(once: bool = typer.Option(False, "--once",
         sender.start()
     say(f"dispatching with {workers} sender(s); stop with Ctrl-C or SIGTERM")
     while not stop.is_set():
-        dispatcher.fan_out()
-        alerts.execute()
+        _survive(dispatcher.fan_out)
+        _survive(alerts.execute)
         stop.wait(interval)
     for sender in senders:
         sender.join()
@@ -101,6 +106,16 @@ def dispatch(once: bool = typer.Option(False, "--once",
 def _send(dispatcher: DispatchEvents, batch: int, interval: float,
           stop: threading.Event) -> None:
     while not stop.is_set():
-        if dispatcher.deliver_due(batch) == DispatchRun():
-            stop.wait(interval)  # nothing due: look again shortly
+        if _survive(lambda: dispatcher.deliver_due(batch)) in (None, DispatchRun()):
+            stop.wait(interval)  # nothing due, or a failure: look again shortly
+
+
+def _survive(step: Callable[[], T]) -> T | None:
+    """One pass of the dispatcher; a failure (the database away a moment) is logged and the
+    next pass tries again, so no sender stops for good while the process runs on."""
+    try:
+        return step()
+    except Exception:
+        log.exception("a dispatch pass failed; trying again")
+        return None
 

@@ -51,6 +51,7 @@ async def webhook_add(request: Request) -> Response:
 @returns(shapes.ENDPOINT)
 @requires(Permission.MANAGE_WEBHOOKS)
 async def webhook_show(request: Request) -> Response:
+    """One endpoint, without its secret."""
     found = await offload(services(request).webhooks.get, _endpoint_id(request))
     return JSONResponse(endpoint(found))
 
@@ -67,6 +68,7 @@ async def webhook_disable(request: Request) -> Response:
 @returns(shapes.ENDPOINT)
 @requires(Permission.MANAGE_WEBHOOKS)
 async def webhook_enable(request: Request) -> Response:
+    """Send to it again, starting with what it is owed."""
     changed = await offload(services(request).webhooks.enable, _endpoint_id(request),
                             context(request))
     return JSONResponse(endpoint(changed))

@@ -57,12 +57,13 @@ def test_a_dispatcher_killed_mid_batch_loses_nothing(
     bank = bootstrap(load_settings(env), clock=SteppingClock())
     prepare_database(bank)
     operator = RequestContext(actor_id=customer(bank, Role.OPERATOR).id)
+    payee = account(bank, customer(bank)).account_number
+    payers = [(p, account(bank, p, "1000.00").account_number)
+              for p in (customer(bank) for _ in range(PAYERS))]
+    # Registered after the accounts' opening deposits: only the payments are owed to it.
     endpoint = bank.resolve(ManageWebhooks).add(receiver.url, "", ["transfer.posted"],
                                                 operator).endpoint
-    payee = account(bank, customer(bank)).account_number
-    for _ in range(PAYERS):
-        payer = customer(bank)
-        source = account(bank, payer, "1000.00").account_number
+    for payer, source in payers:
         for n in range(PAYMENTS):
             bank.resolve(TransferMoney).execute(TransferCommand(
                 customer_id=payer.id, from_account_number=source, to_account_number=payee,
