@@ -29,7 +29,8 @@ def _what(fields: dict[str, str]) -> str:
 
 @functools.cache
 def _template(kind: str) -> tuple[Template, Template]:
-    text = resources.files("application.data").joinpath("alerts", f"{kind}.txt").read_text()
+    folder = resources.files("application.data").joinpath("alerts")
+    text = folder.joinpath(f"{kind}.txt").read_text()
     subject, _, body = text.partition("\n")
     return Template(subject.strip()), Template(body.lstrip("\n"))
 

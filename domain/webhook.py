@@ -122,7 +122,7 @@ class RetryPolicy:
 
     def delay(self, attempt: int, jitter: float) -> timedelta:
         """The wait after failed try number `attempt` (1, 2, ...); `jitter` in [0, 1)."""
-        step = min(self.max_delay, self.first_delay * (2 ** min(attempt - 1, 30)))
+        step = min(self.max_delay, self.first_delay * (1 << min(attempt - 1, 30)))
         return step * (0.5 + jitter / 2)
 
 

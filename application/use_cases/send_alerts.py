@@ -84,7 +84,8 @@ class SendAlerts:
             if customer is None or customer.email == "" or not wanted.wants(alert):
                 continue
             recipient = Recipient.of(customer)
-            letters.append((recipient, *render(alert, recipient.name)))
+            subject, body = render(alert, recipient.name)
+            letters.append((recipient, subject, body))
         return letters
 
     def preferences(self, customer_id: UUID) -> AlertPreferences:
