@@ -113,6 +113,6 @@ def _threshold(text: str | None, field: str) -> Money | None:
     if text is None:
         return None
     try:
-        return Money.parse(text) if text != "0" else Money.zero()
+        return Money.parse(text)
     except ValidationError as error:
         raise ValidationError(error.message, field=field) from None
