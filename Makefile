@@ -62,6 +62,7 @@ bench: install-test postgres
 	PYTHONPATH=. VOICE_DEV=../shared/voice/dev $(BIN)/python bench/voice_latency.py
 	PYTHONPATH=. VOICE_DEV=../shared/voice/dev $(BIN)/python bench/memory.py
 	PYTHONPATH=. $(BIN)/python bench/fraud_latency.py
+	PYTHONPATH=. $(BIN)/python bench/dispatch_rate.py
 	PYTHONPATH=. $(BIN)/python bench/history_size.py --sizes $(HISTORY_SIZES)
 	PYTHONPATH=. $(BIN)/python bench/readme_figures.py
 

@@ -21,7 +21,8 @@ from domain.transfer import Transfer, TransferKind
 # The audit actions that count as recent security events for fraud scoring.
 SECURITY_ACTIONS = frozenset({
     "auth.refresh.reuse_detected", "auth.lockout", "upi.pin.changed", "device.trusted",
-    "device.fingerprint_changed", "customer.password_changed", "voice.reenrolled",
+    "device.fingerprint_changed", "auth.password.changed", "auth.password.reset",
+    "voice.reenrolled",
 })
 
 

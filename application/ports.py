@@ -6,6 +6,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Protocol, Self
 
+from application.event_ports import AlertRepository, WebhookRepository, WebhookSender
 from application.everyday_repositories import (
     BeneficiaryRepository,
     BranchRepository,
@@ -62,6 +63,7 @@ from application.service_ports import (
 
 __all__ = [
     "AccountRepository",
+    "AlertRepository",
     "AuditRepository",
     "BeneficiaryRepository",
     "BranchRepository",
@@ -106,6 +108,8 @@ __all__ = [
     "UnitOfWorkFactory",
     "VoiceEngine",
     "VoiceRepository",
+    "WebhookRepository",
+    "WebhookSender",
 ]
 
 
@@ -162,6 +166,10 @@ class UnitOfWork(Protocol):
     def sign_ups(self) -> SignUpRepository: ...
     @property
     def staff_proposals(self) -> StaffProposalRepository: ...
+    @property
+    def webhooks(self) -> WebhookRepository: ...
+    @property
+    def alerts(self) -> AlertRepository: ...
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -122,6 +122,10 @@ class AuditRepository(Protocol):
     def about(self, customer_id: UUID, *, after: int | None, limit: int) -> list[AuditEvent]:
         """Up to `limit` of the events about the customer, oldest first, after the sequence
         `after` (a data export reads them a page at a time)."""
+    def announced(self, actions: Collection[str], *, after: int | None, limit: int,
+                  customer_id: UUID | None = None) -> list[AuditEvent]:
+        """Up to `limit` records of `actions`, oldest first, after the sequence `after`; only
+        those about the customer when one is named (domain/events.py: the event feeds)."""
 
 
 class FraudRepository(Protocol):

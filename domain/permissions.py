@@ -16,6 +16,8 @@ class Permission(enum.StrEnum):
     SEE_ALL_TRANSFERS = "see_all_transfers"  # ...and every customer's
     REVIEW_TRANSFERS = "review_transfers"  # the queue of transfers held for review
     READ_AUDIT = "read_audit"
+    READ_EVENTS = "read_events"  # every customer's events (one's own come with BANK)
+    MANAGE_WEBHOOKS = "manage_webhooks"  # register, rotate, disable and replay webhooks
     WORK_DISPUTES = "work_disputes"
     REVERSE_TRANSFERS = "reverse_transfers"  # propose and approve reversals (maker-checker)
     HANDLE_CASH = "handle_cash"  # deposits and withdrawals at the counter, the till
@@ -27,7 +29,7 @@ _STAFF_COMMON = {Permission.OWN_LOGIN}
 _OPERATOR = {*_STAFF_COMMON, Permission.SEE_TRANSFERS, Permission.SEE_ALL_TRANSFERS,
              Permission.REVIEW_TRANSFERS,
              Permission.READ_AUDIT, Permission.WORK_DISPUTES, Permission.REVERSE_TRANSFERS,
-             Permission.OPERATE_CUSTOMERS}
+             Permission.OPERATE_CUSTOMERS, Permission.READ_EVENTS, Permission.MANAGE_WEBHOOKS}
 
 GRANTS: dict[Role, frozenset[Permission]] = {
     Role.CUSTOMER: frozenset({Permission.BANK, Permission.OWN_LOGIN, Permission.SEE_TRANSFERS}),

@@ -25,6 +25,7 @@ from adapters.system.notifiers import LogNotifier
 from adapters.system.recurrence import BoundedRecurrence
 from adapters.system.secret_box import AesGcmBox, derived_key
 from adapters.system.smtp_notifier import SmtpNotifier
+from adapters.system.standard_webhooks import HttpWebhookSender
 from adapters.system.totp_codes import PyotpCodes
 from adapters.voice.calibration import calibrated_policy
 from adapters.voice.liveness import NoLivenessCheck
@@ -45,9 +46,11 @@ from application.ports import (
     TotpCodes,
     UnitOfWorkFactory,
     VoiceEngine,
+    WebhookSender,
 )
 from application.use_cases import EnsureCashAccounts
 from application.voice_policy import VoicePolicy
+from application.webhook_policy import WebhookPolicy
 from domain.branch import OwnBank
 from domain.dispute import DisputePolicy
 from domain.interest import InterestPolicy
@@ -157,6 +160,8 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, ids: IdGenerato
     container.register(KycLimits, instance=settings.kyc_limits)
     container.register(InterestPolicy, instance=settings.interest_policy)
     container.register(ApprovalPolicy, instance=settings.approval_policy)
+    container.register(WebhookPolicy, instance=settings.webhook_policy)
+    container.register(WebhookSender, instance=HttpWebhookSender())
     container.register(DeviceKeyPolicy, instance=settings.device_keys)
     container.register(DeviceKeyVerifier, instance=SignatureKeyVerifier())  # WebAuthn: later
     container.register(VoicePolicy, instance=attrs.evolve(

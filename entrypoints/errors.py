@@ -66,6 +66,7 @@ ERRORS: dict[str, Outcome] = {
     "proposal_decided": Outcome(409, 5),
     "proposal_expired": Outcome(409, 4),
     "dispute_not_found": Outcome(404, 3),
+    "webhook_not_found": Outcome(404, 3),
     "dispute_not_allowed": Outcome(409, 4),
     "dispute_exists": Outcome(409, 5),
     "dispute_state": Outcome(409, 4),

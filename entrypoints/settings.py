@@ -17,6 +17,7 @@ from adapters.system.smtp_notifier import SmtpServer
 from application.auth_policy import AuthPolicy
 from application.device_possession import DeviceKeyPolicy
 from application.fraud import HoldPolicy
+from application.webhook_policy import WebhookPolicy
 from domain.branch import OwnBank
 from domain.customer import PinPolicy
 from domain.dispute import DisputePolicy
@@ -27,6 +28,7 @@ from domain.login_attempts import LockoutPolicy
 from domain.reversal import ReversalPolicy
 from domain.staff_proposal import ApprovalPolicy
 from domain.standing_order import StandingOrderPolicy
+from entrypoints.event_settings import event_settings
 from entrypoints.identity_settings import identity_settings
 from entrypoints.money_settings import operation_policies
 from entrypoints.setting_values import ConfigurationError, whole_number
@@ -80,6 +82,7 @@ class Settings:
     approval_policy: ApprovalPolicy = attrs.Factory(ApprovalPolicy)  # staff's maker-checker
     smtp: SmtpServer | None = None  # where mail goes out (identity_settings.py); None: the log
     signup_verification: bool = True  # a code confirms a sign-up's email (identity_settings.py)
+    webhook_policy: WebhookPolicy = attrs.Factory(WebhookPolicy)  # event_settings.py
 
 
 def _seconds(env: Mapping[str, str], name: str, default: float, low: float,
@@ -183,6 +186,7 @@ def load_settings(env: Mapping[str, str] | None = None, *,
                 seconds=whole_number(env, "VAANI_DEVICE_NONCE_SECONDS", 120, 10, 600))),
         **operation_policies(env),
         **identity_settings(env),
+        **event_settings(env, demo),
     )
 
 

@@ -24,6 +24,7 @@ from application.use_cases import (
     DecideStaffAction,
     Deposit,
     DeviceBinder,
+    DispatchEvents,
     EnrolVoice,
     EnsureCashAccounts,
     ExpireHolds,
@@ -48,6 +49,7 @@ from application.use_cases import (
     ManageStaff,
     ManageStandingOrders,
     ManageTotp,
+    ManageWebhooks,
     OpenAccount,
     OpenDispute,
     OperateAccounts,
@@ -58,6 +60,7 @@ from application.use_cases import (
     PostInterest,
     ProposeReversal,
     ProposeStaffAction,
+    ReadEvents,
     RefreshSession,
     RegisterCustomer,
     RequestPasswordReset,
@@ -70,6 +73,7 @@ from application.use_cases import (
     RunDueStandingOrders,
     SearchTransfers,
     SeedDemo,
+    SendAlerts,
     SetUpiPin,
     SignUp,
     StaffActions,
@@ -102,7 +106,8 @@ USE_CASES = (
     SearchTransfers, SecondFactorCheck, ManageTotp, CompleteLogin, StaffActions,
     ProposeStaffAction, DecideStaffAction, ListStaffProposals, OperateSessions, ManageStaff,
     *PROFILE_USE_CASES,
-    ChangePassword, RequestPasswordReset, ResetPassword, SignUp,
+    ChangePassword, RequestPasswordReset, ResetPassword, SignUp, ReadEvents, ManageWebhooks,
+    DispatchEvents, SendAlerts,
 )
 
 # The read-only work a replica may serve (docs/replicas.md): what a customer reads of their

@@ -38,6 +38,13 @@ class MemoryAudit:
                   and (after is None or e.sequence > after))
         return list(itertools.islice(chosen, limit))
 
+    def announced(self, actions: Collection[str], *, after: int | None, limit: int,
+                  customer_id: UUID | None = None) -> list[AuditEvent]:
+        chosen = (e for e in self._committed()[0] if e.action in actions
+                  and (customer_id is None or e.customer_id == customer_id)
+                  and (after is None or e.sequence > after))
+        return list(itertools.islice(chosen, limit))
+
     def all_in_order(self) -> Iterator[AuditEvent]:
         return iter(self._committed()[0])
 

@@ -10,6 +10,7 @@ from uuid import UUID
 import attrs
 
 from domain.account import Account
+from domain.alerts import AlertPreferences
 from domain.audit import AuditEvent
 from domain.beneficiary import Beneficiary
 from domain.branch import Branch
@@ -33,6 +34,7 @@ from domain.till import TillClosing, TillEntry
 from domain.totp import LoginTicket, TotpFactor
 from domain.transfer import Transfer
 from domain.voice import VoiceAttempts, Voiceprint, VoiceSample
+from domain.webhook import Delivery, DeliveryAttempt, WebhookEndpoint
 
 
 @attrs.define
@@ -75,6 +77,11 @@ class Staged:
     password_resets: dict[str, PasswordReset | None] = attrs.Factory(dict)  # None: dropped
     sign_ups: dict[str, PendingSignUp | None] = attrs.Factory(dict)  # None: taken or dropped
     staff_proposals: dict[UUID, StaffProposal] = attrs.Factory(dict)
+    webhook_endpoints: dict[UUID, WebhookEndpoint] = attrs.Factory(dict)
+    webhook_deliveries: dict[UUID, Delivery] = attrs.Factory(dict)
+    webhook_attempts: dict[tuple[UUID, int], DeliveryAttempt] = attrs.Factory(dict)
+    alert_preferences: dict[UUID, AlertPreferences] = attrs.Factory(dict)
+    event_consumers: dict[str, tuple[int, datetime | None]] = attrs.Factory(dict)
     forgotten_voices: set[UUID] = attrs.Factory(set)  # erased: every voice record goes
 
     def _parts(self) -> tuple[dict | list | set, ...]:  # type: ignore[type-arg]
@@ -87,7 +94,8 @@ class Staged:
                 self.till_entries, self.till_closings, self.accrual_days, self.accruals,
                 self.interest_postings, self.totp_factors, self.recovery_codes,
                 self.login_tickets, self.password_resets, self.sign_ups, self.staff_proposals,
-                self.forgotten_voices)
+                self.webhook_endpoints, self.webhook_deliveries, self.webhook_attempts,
+                self.alert_preferences, self.event_consumers, self.forgotten_voices)
 
     def clear(self) -> None:
         for part in self._parts():

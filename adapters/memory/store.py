@@ -9,6 +9,7 @@ from uuid import UUID
 import attrs
 
 from domain.account import Account
+from domain.alerts import AlertPreferences
 from domain.audit import GENESIS, AuditEvent, AuditHead
 from domain.beneficiary import Beneficiary
 from domain.branch import Branch
@@ -32,6 +33,7 @@ from domain.till import TillClosing, TillEntry
 from domain.totp import LoginTicket, TotpFactor
 from domain.transfer import Transfer
 from domain.voice import VoiceAttempts, Voiceprint, VoiceSample
+from domain.webhook import Delivery, DeliveryAttempt, WebhookEndpoint
 
 
 @attrs.define
@@ -80,6 +82,11 @@ class MemoryStore:
     password_resets: dict[str, PasswordReset] = attrs.Factory(dict)  # by SHA-256 of the token
     sign_ups: dict[str, PendingSignUp] = attrs.Factory(dict)  # by customer number
     staff_proposals: dict[UUID, StaffProposal] = attrs.Factory(dict)
+    webhook_endpoints: dict[UUID, WebhookEndpoint] = attrs.Factory(dict)
+    webhook_deliveries: dict[UUID, Delivery] = attrs.Factory(dict)
+    webhook_attempts: dict[tuple[UUID, int], DeliveryAttempt] = attrs.Factory(dict)
+    alert_preferences: dict[UUID, AlertPreferences] = attrs.Factory(dict)
+    event_consumers: dict[str, tuple[int, datetime | None]] = attrs.Factory(dict)
     writer: threading.RLock = attrs.Factory(threading.RLock)
     state: threading.RLock = attrs.Factory(threading.RLock)
 

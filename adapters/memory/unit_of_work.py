@@ -8,6 +8,7 @@ from typing import Self, TypeVar
 
 import attrs
 
+from adapters.memory.alert_repository import MemoryAlerts
 from adapters.memory.audit_repository import MemoryAudit
 from adapters.memory.everyday_banking_repositories import (
     MemoryBeneficiaries,
@@ -38,6 +39,7 @@ from adapters.memory.staged import Staged
 from adapters.memory.standing_order_repository import MemoryStandingOrders
 from adapters.memory.store import MemoryStore
 from adapters.memory.voice_and_fraud_repositories import MemoryFraud, MemoryVoice
+from adapters.memory.webhook_repository import MemoryWebhooks
 from domain.audit import AuditHead
 
 K = TypeVar("K")
@@ -74,6 +76,8 @@ class MemoryUnitOfWork:
         self.password_resets = MemoryPasswordResets(store, self._staged)
         self.sign_ups = MemorySignUps(store, self._staged)
         self.staff_proposals = MemoryStaffProposals(store, self._staged)
+        self.webhooks = MemoryWebhooks(store, self._staged)
+        self.alerts = MemoryAlerts(store, self._staged)
 
     def __enter__(self) -> Self:
         if self._write:
@@ -144,6 +148,11 @@ class MemoryUnitOfWork:
             _merge(store.totp_factors, staged.totp_factors)
             store.recovery_codes.update(staged.recovery_codes)
             store.staff_proposals.update(staged.staff_proposals)
+            store.webhook_endpoints.update(staged.webhook_endpoints)
+            store.webhook_deliveries.update(staged.webhook_deliveries)
+            store.webhook_attempts.update(staged.webhook_attempts)
+            store.alert_preferences.update(staged.alert_preferences)
+            store.event_consumers.update(staged.event_consumers)
             _merge(store.login_tickets, staged.login_tickets)
             _merge(store.password_resets, staged.password_resets)
             _merge(store.sign_ups, staged.sign_ups)

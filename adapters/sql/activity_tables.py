@@ -29,6 +29,8 @@ audit_events = sa.Table(
     sa.Column("previous_hash", sa.String(64), nullable=False),
     sa.Column("record_hash", sa.String(64), nullable=False),
     sa.Index("ix_audit_events_customer_action_time", "customer_id", "action", "occurred_at"),
+    # A customer's events in order (their feed, their data export) without reading the rest.
+    sa.Index("ix_audit_events_customer_sequence", "customer_id", "sequence"),
 )
 
 audit_head = sa.Table(

@@ -114,6 +114,17 @@ class SqlAudit:
         query = query.order_by(c.sequence).limit(limit)
         return [m.to_audit(r) for r in self._conn.execute(query)]
 
+    def announced(self, actions: Collection[str], *, after: int | None, limit: int,
+                  customer_id: UUID | None = None) -> list[AuditEvent]:
+        c = audit_events.c
+        query = sa.select(audit_events).where(c.action.in_(sorted(actions)))
+        if customer_id is not None:  # ix_audit_events_customer_sequence
+            query = query.where(c.customer_id == customer_id)
+        if after is not None:
+            query = query.where(c.sequence > after)
+        query = query.order_by(c.sequence).limit(limit)
+        return [m.to_audit(r) for r in self._conn.execute(query)]
+
     def all_in_order(self) -> Iterator[AuditEvent]:
         query = sa.select(audit_events).order_by(audit_events.c.sequence) \
             .execution_options(yield_per=1000)

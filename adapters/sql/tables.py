@@ -1,7 +1,7 @@
 """The schema, as SQLAlchemy Core tables sharing one `metadata` (schema.py): the tables live by
 what they hold in identity_tables.py, second_factor_tables.py, ledger_tables.py,
-money_operation_tables.py and activity_tables.py, and this module names them all in one place
-for the repositories and the migrations."""
+money_operation_tables.py, activity_tables.py and webhook_tables.py, and this module names them
+all in one place for the repositories and the migrations."""
 
 from __future__ import annotations
 
@@ -48,9 +48,17 @@ from adapters.sql.second_factor_tables import (
     staff_proposals,
     totp_factors,
 )
+from adapters.sql.webhook_tables import (
+    alert_preferences,
+    event_consumers,
+    webhook_attempts,
+    webhook_deliveries,
+    webhook_endpoints,
+)
 
 __all__ = [
     "accounts",
+    "alert_preferences",
     "audit_events",
     "audit_head",
     "beneficiaries",
@@ -60,6 +68,7 @@ __all__ = [
     "device_bindings",
     "device_nonces",
     "disputes",
+    "event_consumers",
     "fraud_assessments",
     "fraud_profiles",
     "interest_accrual_days",
@@ -88,4 +97,7 @@ __all__ = [
     "voice_attempts",
     "voice_samples",
     "voiceprints",
+    "webhook_attempts",
+    "webhook_deliveries",
+    "webhook_endpoints",
 ]

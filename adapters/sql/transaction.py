@@ -9,6 +9,7 @@ from typing import Self
 
 from sqlalchemy.engine import Connection, Engine, RootTransaction
 
+from adapters.sql.alerts import SqlAlerts
 from adapters.sql.audit import SqlAudit
 from adapters.sql.beneficiaries import SqlBeneficiaries
 from adapters.sql.branches import SqlBranches
@@ -37,13 +38,14 @@ from adapters.sql.staff_proposals import SqlStaffProposals
 from adapters.sql.standing_orders import SqlStandingOrders
 from adapters.sql.tills import SqlTills
 from adapters.sql.voice import SqlDevices, SqlVoice
+from adapters.sql.webhooks import SqlWebhooks
 from adapters.sql.write_guard import NothingWritten, WriteGuard
 from application.ports import DuplicateIdempotencyKey
 from domain.errors import DomainError, ReferenceTaken
 
 
 class SqlUnitOfWork:
-    # Repositories are made on first use: a request touches two or three of the twenty-five.
+    # Repositories are made on first use: a request touches two or three of the twenty-seven.
     customers = MadeOnFirstUse(SqlCustomers)
     accounts = MadeOnFirstUse(SqlAccounts)
     transfers = MadeOnFirstUse(SqlTransfers)
@@ -69,6 +71,8 @@ class SqlUnitOfWork:
     password_resets = MadeOnFirstUse(SqlPasswordResets)
     sign_ups = MadeOnFirstUse(SqlSignUps)
     staff_proposals = MadeOnFirstUse(SqlStaffProposals)
+    webhooks = MadeOnFirstUse(SqlWebhooks)
+    alerts = MadeOnFirstUse(SqlAlerts)
 
     def __init__(self, engine: Engine, *, guard: WriteGuard | None = None, shared: bool = False,
                  connections: Connections | None = None,

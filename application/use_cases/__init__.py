@@ -17,11 +17,13 @@ from application.use_cases.confirm_contact_change import ConfirmContactChange
 from application.use_cases.device_binder import DeviceBinder
 from application.use_cases.device_nonce import IssueDeviceNonce
 from application.use_cases.devices import ManageDevices
+from application.use_cases.dispatch_events import DispatchEvents, DispatchRun
 from application.use_cases.dispute_views import ListDisputes
 from application.use_cases.disputes import DisputeCommand, OpenDispute, WorkDisputes
 from application.use_cases.enrol_voice import EnrolVoice
 from application.use_cases.ensure_cash_accounts import EnsureCashAccounts
 from application.use_cases.erase_customer import EraseCustomer, Erasure
+from application.use_cases.event_feed import EventPage, ReadEvents
 from application.use_cases.expire_holds import ExpireHolds
 from application.use_cases.export_customer_data import (
     CustomerExport,
@@ -81,6 +83,7 @@ from application.use_cases.run_due_reminders import DueRun, RunDueReminders
 from application.use_cases.run_due_standing_orders import RunDueStandingOrders, StandingRun
 from application.use_cases.search_transfers import SearchTransfers
 from application.use_cases.seed_demo import DemoLogin, SeedDemo
+from application.use_cases.send_alerts import AlertChoices, SendAlerts
 from application.use_cases.sign_up import SignUp
 from application.use_cases.staff_proposals import (
     DecideStaffAction,
@@ -107,10 +110,12 @@ from application.use_cases.verify_ledger import LedgerReport, VerifyLedger
 from application.use_cases.view_accounts import GetBalance, ListAccounts, ListBranches
 from application.use_cases.view_profile import ViewProfile
 from application.use_cases.voice_login import LogInWithVoice
+from application.use_cases.webhooks import ManageWebhooks, NewSecret
 
 __all__ = [
     "AccrualRun",
     "AccrueInterest",
+    "AlertChoices",
     "AnswerChallenge",
     "AuditPage",
     "AuditReport",
@@ -130,12 +135,15 @@ __all__ = [
     "DemoLogin",
     "Deposit",
     "DeviceBinder",
+    "DispatchEvents",
+    "DispatchRun",
     "DisputeCommand",
     "DueRun",
     "EnrolVoice",
     "EnsureCashAccounts",
     "EraseCustomer",
     "Erasure",
+    "EventPage",
     "ExpireHolds",
     "ExportCustomerData",
     "ExportSection",
@@ -161,6 +169,8 @@ __all__ = [
     "ManageStaff",
     "ManageStandingOrders",
     "ManageTotp",
+    "ManageWebhooks",
+    "NewSecret",
     "OpenAccount",
     "OpenAccountCommand",
     "OpenDispute",
@@ -177,6 +187,7 @@ __all__ = [
     "ProfileChanges",
     "ProposeReversal",
     "ProposeStaffAction",
+    "ReadEvents",
     "RefreshSession",
     "RegisterCommand",
     "RegisterCustomer",
@@ -194,6 +205,7 @@ __all__ = [
     "SearchTransfers",
     "SecondStep",
     "SeedDemo",
+    "SendAlerts",
     "SetUpiPin",
     "SignUp",
     "StaffActions",

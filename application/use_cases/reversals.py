@@ -57,9 +57,10 @@ def operator_of(context: RequestContext) -> UUID:
 class ReversalPoster:
     """Posts a reversal's compensating transfer inside the caller's unit of work."""
 
-    def __init__(self, poster: Poster, clock: Clock) -> None:
+    def __init__(self, poster: Poster, clock: Clock, audit: AuditRecorder) -> None:
         self._poster = poster
         self._clock = clock
+        self._audit = audit
 
     def post(self, uow: UnitOfWork, original: Transfer, reversal: Reversal, operator: UUID,
              context: RequestContext, *, proposal_waits: bool) -> Reversal:
@@ -86,6 +87,11 @@ class ReversalPoster:
                 f"{reversal.amount.format()} {reversal.amount.currency}; nothing moved"
                 + (" (the proposal still waits until it expires)" if proposal_waits else ""),
                 **{**error.info, "account_number": payee}) from None
+        uow.audit.append(self._audit.event(  # announced as transfer.reversed
+            context, "reversal.posted", customer_id=original.customer_id,
+            resource=f"reversal:{reversal.id}", transfer=original.id,
+            amount=reversal.amount.format(), currency=reversal.amount.currency,
+            posted_as=posted.transfer.id))
         return reversal.posted(operator, self._clock.now(), posted.transfer.id)
 
 
@@ -189,7 +195,7 @@ class DecideReversal:
             except ReversalExpired:
                 if reversal.status is ReversalStatus.PENDING_APPROVAL:
                     uow.reversals.update(reversal.expired())
-                    self._settle_dispute(uow, reversal, None, now)
+                    self._settle_dispute(uow, reversal, None, now, context)
                     uow.commit()
                 raise
             # Locked before the transfer, as a dispute's refund locks them (no deadlock).
@@ -205,7 +211,7 @@ class DecideReversal:
             else:
                 decided = reversal.rejected(operator, now)
             uow.reversals.update(decided)
-            self._settle_dispute(uow, decided, dispute, now)
+            self._settle_dispute(uow, decided, dispute, now, context)
             uow.audit.append(self._audit.event(
                 context, "reversal.approved" if approving else "reversal.rejected",
                 customer_id=original.customer_id, resource=f"reversal:{reversal.id}",
@@ -214,9 +220,8 @@ class DecideReversal:
             uow.commit()
             return decided
 
-    @staticmethod
-    def _settle_dispute(uow: UnitOfWork, reversal: Reversal, dispute: Dispute | None,
-                        now: datetime) -> None:
+    def _settle_dispute(self, uow: UnitOfWork, reversal: Reversal, dispute: Dispute | None,
+                        now: datetime, context: RequestContext) -> None:
         """A dispute's refund decided: posted resolves it as refunded; otherwise the case is
         worked again."""
         if reversal.dispute_id is None:
@@ -225,6 +230,11 @@ class DecideReversal:
         if dispute is None or dispute.reversal_id != reversal.id:
             return
         if reversal.status is ReversalStatus.POSTED:
-            uow.disputes.update(dispute.refunded(dispute.resolution or reversal.reason, now))
+            resolved = dispute.refunded(dispute.resolution or reversal.reason, now)
+            uow.disputes.update(resolved)
+            uow.audit.append(self._audit.event(  # announced as dispute.resolved
+                context, "dispute.refunded", customer_id=dispute.customer_id,
+                resource=f"dispute:{dispute.id}", status=resolved.status.value,
+                reversal=reversal.id))
         else:
             uow.disputes.update(dispute.refund_failed(now))

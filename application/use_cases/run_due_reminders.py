@@ -89,6 +89,12 @@ class RunDueReminders:
                 note = _notification(self._ids.new_id(), reminder, now)
                 if uow.reminders.add_notification(note):
                     sent.append(note)
+                    uow.audit.append(self._audit.event(  # announced: domain/events.py
+                        SYSTEM, "reminder.due", customer_id=reminder.customer_id,
+                        resource=f"reminder:{reminder.id}", title=reminder.title,
+                        type=reminder.type.value, occurrence=reminder.due_at.isoformat(),
+                        amount=reminder.amount.format() if reminder.amount else None,
+                        currency=reminder.amount.currency if reminder.amount else None))
                 reminder.delivered_once(following)
                 uow.reminders.update(reminder)
             uow.commit()

@@ -37,6 +37,7 @@ from domain.errors.banking import (
     TransferBlocked,
     TransferNotFound,
     TransferNotHeld,
+    WebhookNotFound,
 )
 from domain.errors.base import DomainError, ValidationError
 from domain.errors.identity import (
@@ -141,4 +142,5 @@ __all__ = [
     "VoiceReplayDetected",
     "VoiceTooSoon",
     "VoiceVerificationFailed",
+    "WebhookNotFound",
 ]

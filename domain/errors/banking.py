@@ -133,3 +133,7 @@ class ReferenceTaken(DomainError):
     """The customer already named another transfer with this reference."""
 
     code = "reference_taken"
+
+
+class WebhookNotFound(DomainError):
+    code = "webhook_not_found"

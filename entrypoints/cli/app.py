@@ -12,6 +12,7 @@ from entrypoints.cli import (
     db,
     devices,
     disputes,
+    events,
     fraud,
     interest,
     ledger,
@@ -24,6 +25,7 @@ from entrypoints.cli import (
     statements,
     teller,
     voice,
+    webhooks,
 )
 from entrypoints.cli.serve import serve
 
@@ -49,6 +51,8 @@ app.add_typer(teller.app, name="teller")
 app.add_typer(interest.app, name="interest")
 app.add_typer(approvals.app, name="approvals")
 app.add_typer(staff.app, name="staff")
+app.add_typer(webhooks.app, name="webhooks")
+app.add_typer(events.app, name="events")
 app.command()(serve)
 
 

@@ -26,6 +26,7 @@ from entrypoints.http import (
     routes_cards,
     routes_devices,
     routes_disputes,
+    routes_events,
     routes_operator,
     routes_operator_customers,
     routes_password,
@@ -39,6 +40,7 @@ from entrypoints.http import (
     routes_totp,
     routes_transfers,
     routes_upi,
+    routes_webhooks,
 )
 from entrypoints.http import response_schemas as shapes
 from entrypoints.http.access_log import AccessLog, LineSink
@@ -90,7 +92,7 @@ def _cors(origins: tuple[str, ...]) -> list[Middleware]:
     if not origins:
         return []
     return [Middleware(CORSMiddleware, allow_origins=list(origins),
-                       allow_methods=["GET", "POST", "PATCH", "DELETE"],
+                       allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
                        allow_headers=["Authorization", "Content-Type", "Idempotency-Key",
                                       "X-Request-Id"],
                        expose_headers=["X-Request-Id", "Retry-After", "Idempotent-Replayed"],
@@ -136,7 +138,8 @@ def create_app(container: punq.Container, worker_load: WorkerLoad | None = None,
            *routes_beneficiaries.routes, *routes_cards.routes, *routes_reminders.routes,
            *routes_reversals.routes, *routes_disputes.routes, *routes_standing_orders.routes,
            *routes_teller.routes, *routes_account_opening.routes,
-           *routes_operator_customers.routes, *routes_staff_proposals.routes, *routes_profile.routes]
+           *routes_operator_customers.routes, *routes_staff_proposals.routes, *routes_profile.routes,
+           *routes_events.routes, *routes_webhooks.routes]
     # The router tries routes in order, paying for each miss, and no two paths here overlap: the API
     # goes first, the busiest endpoints at its head. The OpenAPI document keeps reading order.
     busiest = [*routes_accounts.routes, *routes_transfers.routes]

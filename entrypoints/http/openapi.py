@@ -19,7 +19,7 @@ from entrypoints.http.response_schemas import components
 
 RENAMED = {"from_": "from"}  # Python keywords spelled differently in JSON (see converters.py)
 ERROR = {"$ref": "#/components/responses/Error"}
-SUCCESS = {"POST": "200", "GET": "200", "PATCH": "200", "DELETE": "204"}
+SUCCESS = {"POST": "200", "GET": "200", "PUT": "200", "PATCH": "200", "DELETE": "204"}
 
 
 def _schema(kind: Any) -> dict[str, Any]:

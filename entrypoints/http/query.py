@@ -12,6 +12,7 @@ from uuid import UUID
 from starlette.requests import Request
 
 from domain.errors import AccountNotFound, DomainError, ValidationError
+from domain.events import EVENT_TYPES
 from entrypoints import parsing
 
 T = TypeVar("T")
@@ -23,7 +24,8 @@ SCHEMAS: dict[str, dict[str, object]] = {
     "limit": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 20},
     "cursor": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,40}$"},
     "position": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,100}$"},
-    "from": _MOMENT, "to": _MOMENT}
+    "from": _MOMENT, "to": _MOMENT,
+    "type": {"type": "string", "enum": sorted(EVENT_TYPES)}}
 
 
 def reads(*names: str) -> Callable[[H], H]:

@@ -151,6 +151,15 @@ AUDIT_PAGE = page(component("AuditEvent", obj({
     "request_id": nullable(STRING), "details": mapping(STRING), "previous_hash": STRING,
     "record_hash": STRING})))
 
+_EVENT = component("Event", obj({
+    "id": UUID, "sequence": INTEGER, "type": STRING, "version": INTEGER, "occurred_at": DATE_TIME,
+    "customer_id": nullable(UUID), "resource": STRING, "data": mapping(STRING)}))
+EVENT_PAGE = obj({"items": array(_EVENT), "next_cursor": nullable(STRING),
+                  "poll_cursor": nullable(STRING)})
+ALERT_PREFERENCES = component("AlertPreferences", obj({
+    "debit_above": nullable(MONEY), "credit_above": nullable(MONEY), "security": BOOLEAN,
+    "reminders": BOOLEAN, "standing_orders": BOOLEAN}))
+
 DEVICE = component("DeviceBinding", obj({
     "id": UUID, "identifier": STRING, "label": nullable(STRING), "platform": nullable(STRING),
     "trust": choice(TrustLevel), "created_at": DATE_TIME, "last_seen_at": DATE_TIME,

@@ -38,6 +38,7 @@ from application.use_cases import (
     ManageReminders,
     ManageStandingOrders,
     ManageTotp,
+    ManageWebhooks,
     OpenAccount,
     OpenDispute,
     OperateAccounts,
@@ -46,6 +47,7 @@ from application.use_cases import (
     OperateSessions,
     ProposeReversal,
     ProposeStaffAction,
+    ReadEvents,
     RefreshSession,
     RegisterCustomer,
     RequestPasswordReset,
@@ -53,6 +55,7 @@ from application.use_cases import (
     ReviewTransfers,
     RevokeSessions,
     SearchTransfers,
+    SendAlerts,
     SetUpiPin,
     SignUp,
     StreamStatement,
@@ -87,6 +90,9 @@ class Services:
     transfer: TransferMoney
     stream_statement: StreamStatement
     audit: ListAuditEvents
+    events: ReadEvents
+    webhooks: ManageWebhooks
+    alerts: SendAlerts
     devices: ManageDevices
     enrol: EnrolVoice
     voice_login: LogInWithVoice

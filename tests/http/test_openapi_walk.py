@@ -20,6 +20,7 @@ from entrypoints.bootstrap import bootstrap, prepare_database
 from entrypoints.http.app import create_app
 from tests.conftest import settings_for
 from tests.http.contract import assert_documented
+from tests.http.walk_events import event_calls
 from tests.http.walk_identity import identity_calls
 from tests.http.walk_world import API, b64, login, setup
 from tests.support.banking import PASSWORD, customer
@@ -268,6 +269,7 @@ def test_every_documented_status_is_reached(world: dict[str, Any],
         ending = keys[keys.index((f"{API}/device-bindings/{{device_id}}", "delete")):]
         last = {key: ok.pop(key) for key in ending}
         ok.update(identity_calls(client, bank, clock, ops, s["checker"]))
+        ok.update(event_calls(bank, a, ops))
         ok.update(last)
         documented = {(path, method): op for path, ops_ in document["paths"].items()
                       for method, op in ops_.items()}
@@ -290,7 +292,7 @@ def test_every_documented_status_is_reached(world: dict[str, Any],
                 "{beneficiary_id}", "x").replace("{reminder_id}", "x").replace("{reversal_id}", "x").replace(
                 "{dispute_id}", "x").replace("{order_id}", "x").replace(
                 "{customer_number}", "0000000000").replace("{proposal_id}", "x").replace(
-                "{identifier}", "x")
+                "{identifier}", "x").replace("{endpoint_id}", "x").replace("{delivery_id}", "x")
             refused = client.request(method.upper(), concrete, content=b"{not json",
                                      headers={"content-type": "application/json"})
             assert 400 <= refused.status_code < 500, (method, path, refused.status_code)

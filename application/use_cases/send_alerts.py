@@ -1,0 +1,118 @@
+"""Customer alerts by mail: a consumer of the event feed (domain/alerts.py) that tells each
+customer what their preferences ask, through the Notifier (SMTP where configured).
+
+One consumer at a time holds the feed for a lease, reads a batch of events, sends their alerts,
+then moves its position past them and lets go: a crash between sending and moving sends that
+batch's alerts again (at least once: a repeated alert, never a missing one). The first run
+starts at the feed's end: a bank that turns alerts on does not mail its customers' history."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from uuid import UUID
+
+import attrs
+
+from application.alert_templates import render
+from application.ports import Clock, Notifier, Recipient, UnitOfWork, UnitOfWorkFactory
+from application.use_cases.event_feed import MAX_PAGE
+from domain.alerts import ALERTING_TYPES, Alert, AlertPreferences, alerts_for
+from domain.errors import ValidationError
+from domain.events import DomainEvent, actions_of, announce
+from domain.money import Money
+
+CONSUMER = "alerts"
+LEASE = timedelta(minutes=5)
+
+
+@attrs.frozen
+class AlertChoices:
+    """What a customer asks to be told: amounts as decimal strings (None: never)."""
+
+    debit_above: str | None = "0.00"
+    credit_above: str | None = "0.00"
+    security: bool = True
+    reminders: bool = True
+    standing_orders: bool = True
+
+
+class SendAlerts:
+    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock,
+                 notifier: Notifier) -> None:
+        self._uow_factory = uow_factory
+        self._clock = clock
+        self._notifier = notifier
+
+    def execute(self, batch: int = MAX_PAGE) -> int:
+        """Alert on the events since the last run; the number of alerts sent."""
+        sent = 0
+        while True:
+            now = self._clock.now()
+            lease = now + LEASE
+            with self._uow_factory(write=True) as uow:
+                position = uow.alerts.claim(CONSUMER, uow.audit.head().sequence, now, lease)
+                uow.commit()
+            if position is None:
+                return sent  # another dispatcher is alerting
+            with self._uow_factory() as uow:
+                records = uow.audit.announced(actions_of(ALERTING_TYPES), after=position,
+                                              limit=batch)
+                letters: list[tuple[Recipient, str, str]] = []
+                for record in records:
+                    event = announce(record)
+                    if event is not None:
+                        letters += self._letters(uow, event)
+            for recipient, subject, body in letters:
+                self._notifier.deliver(recipient, subject, body)
+            with self._uow_factory(write=True) as uow:
+                uow.alerts.release(CONSUMER, records[-1].sequence if records else position,
+                                   lease)
+                uow.commit()
+            sent += len(letters)
+            if len(records) < batch:
+                return sent
+
+    def _letters(self, uow: UnitOfWork, event: DomainEvent
+                 ) -> list[tuple[Recipient, str, str]]:
+        letters: list[tuple[Recipient, str, str]] = []
+        for alert in alerts_for(event):
+            customer_id = alert.customer_id or _owner(uow, alert)
+            if customer_id is None:
+                continue  # the bank's own account (cash, interest): no one to tell
+            customer = uow.customers.get(customer_id)
+            wanted = uow.alerts.preferences(customer_id) or AlertPreferences(customer_id)
+            if customer is None or customer.email == "" or not wanted.wants(alert):
+                continue
+            recipient = Recipient.of(customer)
+            subject, body = render(alert, recipient.name)
+            letters.append((recipient, subject, body))
+        return letters
+
+    def preferences(self, customer_id: UUID) -> AlertPreferences:
+        with self._uow_factory() as uow:
+            return uow.alerts.preferences(customer_id) or AlertPreferences(customer_id)
+
+    def choose(self, customer_id: UUID, choices: AlertChoices) -> AlertPreferences:
+        chosen = AlertPreferences(
+            customer_id, debit_above=_threshold(choices.debit_above, "debit_above"),
+            credit_above=_threshold(choices.credit_above, "credit_above"),
+            security=choices.security, reminders=choices.reminders,
+            standing_orders=choices.standing_orders, updated_at=self._clock.now())
+        with self._uow_factory(write=True) as uow:
+            uow.alerts.save(chosen)
+            uow.commit()
+        return chosen
+
+
+def _owner(uow: UnitOfWork, alert: Alert) -> UUID | None:
+    account = uow.accounts.by_number(alert.account) if alert.account else None
+    return account.customer_id if account is not None else None
+
+
+def _threshold(text: str | None, field: str) -> Money | None:
+    if text is None:
+        return None
+    try:
+        return Money.parse(text)
+    except ValidationError as error:
+        raise ValidationError(error.message, field=field) from None
