@@ -152,6 +152,9 @@ def _customer_number(env: dict[str, str]) -> str:
 
 def main() -> None:
     clips = [three_seconds(p) for p in sorted((DEV / "allison_en").glob("*.wav"))[:12]]
+    if len(clips) < 12:  # a clone elsewhere than beside ../shared finds no recordings
+        raise SystemExit(f"{DEV / 'allison_en'} has fewer than 12 recordings: set VOICE_DEV to "
+                         "the folder of speakers (../shared/voice/dev from the repository)")
     local = in_process(clips)
     with tempfile.TemporaryDirectory() as tmp:
         http = over_http(clips, Path(tmp))
