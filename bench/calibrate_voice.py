@@ -27,7 +27,7 @@ def main(directory: Path) -> None:
         "min_speech_seconds": 2.0, "telephone_codec": codec_name(), "channels": {}}
     channels: dict[str, object] = {}
     for channel, telephone in (("wideband", False), ("telephone", True)):
-        measured = trials(embed_all(engine, files, telephone, 2.0, lambda _: None))
+        measured = trials(embed_all(engine, files, telephone, 2.0, lambda _: None).by_speaker)
         eer, eer_threshold = measured.eer()
         entry: dict[str, object] = {
             "genuine_trials": len(measured.genuine), "impostor_trials": len(measured.impostor),

@@ -12,6 +12,7 @@ import io
 import shutil
 import subprocess
 import tempfile
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,6 +22,7 @@ import numpy as np
 import soundfile as sf
 
 from adapters.voice.resemblyzer_engine import ResemblyzerVoiceEngine
+from domain.errors import ValidationError
 
 Progress = Callable[[int], None]
 
@@ -74,28 +76,62 @@ def codec_name() -> str:
 
 
 def speakers(directory: Path) -> dict[str, list[Path]]:
-    found = {p.name: sorted(p.glob("*.wav")) + sorted(p.glob("*.flac"))
+    """Each sub-folder's recordings (.wav, .flac, any case), for folders of 4 or more."""
+    found = {p.name: sorted(f for f in p.iterdir() if f.is_file()
+                            and f.suffix.lower() in (".wav", ".flac"))
              for p in sorted(directory.iterdir()) if p.is_dir()}
     return {name: files for name, files in found.items() if len(files) >= 4}
 
 
+@attrs.frozen
+class Embedded:
+    """Each speaker's usable recordings as embeddings, and what was left out and why: a file
+    that is not audio, silent, clipped, too long or with too little speech is counted, never
+    fatal, so a real folder of recordings can be measured."""
+
+    by_speaker: dict[str, np.ndarray]
+    skipped: dict[str, int]  # reason -> files; "speaker" -> speakers with too few files left
+
+
 def embed_all(engine: ResemblyzerVoiceEngine, files: dict[str, list[Path]], telephone: bool,
-              min_speech: float, advance: Progress) -> dict[str, np.ndarray]:
+              min_speech: float, advance: Progress, per_print: int = 3) -> Embedded:
     out: dict[str, np.ndarray] = {}
+    skipped: Counter[str] = Counter()
     for name, paths in files.items():
         rows = []
         for path in paths:
-            samples, rate = sf.read(path, dtype="float32")
-            if telephone:
-                samples, rate = telephone_audio(samples, int(rate))
-            buffer = io.BytesIO()
-            sf.write(buffer, samples, rate, format="WAV", subtype="PCM_16")
-            wav, _ = engine.speech(buffer.getvalue())
-            if len(wav) / 16000 >= min_speech:
-                rows.append(engine.embed_speech(wav))
+            reason = _unusable(engine, path, telephone, min_speech, rows)
+            if reason is not None:
+                skipped[reason] += 1
             advance(1)
-        out[name] = np.stack(rows)
-    return out
+        if len(rows) > per_print:  # a voiceprint and at least one recording to score
+            out[name] = np.stack(rows)
+        else:
+            skipped["speaker"] += 1
+    return Embedded(out, dict(sorted(skipped.items())))
+
+
+def _unusable(engine: ResemblyzerVoiceEngine, path: Path, telephone: bool, min_speech: float,
+              rows: list[np.ndarray]) -> str | None:
+    """Embed one recording into `rows`, or say why it cannot be used."""
+    try:
+        samples, rate = sf.read(path, dtype="float32")
+    except (RuntimeError, sf.LibsndfileError):
+        return "not_audio"
+    if samples.ndim > 1:
+        samples = samples.mean(axis=1)
+    if telephone:
+        samples, rate = telephone_audio(samples, int(rate))
+    buffer = io.BytesIO()
+    sf.write(buffer, samples, rate, format="WAV", subtype="PCM_16")
+    try:
+        wav, _ = engine.speech(buffer.getvalue())
+    except ValidationError as refused:  # too long, silent, clipped, an odd rate
+        return str(refused.info.get("reason", "unusable"))
+    if len(wav) / 16000 < min_speech:
+        return "too_little_speech"
+    rows.append(engine.embed_speech(wav))
+    return None
 
 
 def trials(by_speaker: dict[str, np.ndarray], per_print: int = 3) -> Trials:

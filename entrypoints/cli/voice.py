@@ -37,7 +37,7 @@ def restore(customer_number: str = typer.Argument(...), operator: str | None = P
                     f"voice restored for customer {customer_number}")
 
 
-def _measure(directory: Path, telephone: bool, min_speech: float) -> Trials:
+def _measure(directory: Path, telephone: bool, min_speech: float) -> tuple[Trials, dict[str, int]]:
     files = speakers(directory)
     if len(files) < 2:
         fail(f"{directory} needs at least two sub-folders (one per speaker) of 4+ recordings", 2)
@@ -48,7 +48,14 @@ def _measure(directory: Path, telephone: bool, min_speech: float) -> Trials:
         task = progress.add_task(f"embedding {label} audio", total=total)
         embedded = embed_all(engine, files, telephone, min_speech,
                              lambda n: progress.advance(task, n))
-    return trials(embedded)
+    if len(embedded.by_speaker) < 2:
+        fail(f"{directory}: fewer than two speakers have 4+ usable recordings "
+             f"(left out: {_told(embedded.skipped)})", 2)
+    return trials(embedded.by_speaker), embedded.skipped
+
+
+def _told(skipped: dict[str, int]) -> str:
+    return ", ".join(f"{reason} {count}" for reason, count in skipped.items()) or "none"
 
 
 @app.command()
@@ -61,11 +68,14 @@ def evaluate(directory: Path = typer.Argument(..., exists=True, file_okay=False)
     report: dict[str, object] = {"telephone_codec": codec_name(), "channels": {}}
     rows = []
     for channel in VoiceChannel:
-        measured = _measure(directory, channel is VoiceChannel.TELEPHONE, min_speech)
+        measured, skipped = _measure(directory, channel is VoiceChannel.TELEPHONE, min_speech)
         eer, eer_threshold = measured.eer()
         entry: dict[str, object] = {"genuine_trials": len(measured.genuine),
                                     "impostor_trials": len(measured.impostor),
-                                    "eer": round(eer, 4), "eer_threshold": round(eer_threshold, 4)}
+                                    "eer": round(eer, 4), "eer_threshold": round(eer_threshold, 4),
+                                    "skipped": skipped}
+        if not as_json and skipped:
+            say(f"{channel.value}: left out {_told(skipped)}")
         for trust in (TrustLevel.TRUSTED, TrustLevel.SUSPICIOUS):
             threshold = policy.threshold(trust, channel)
             far, frr = measured.rates(threshold)
@@ -89,11 +99,12 @@ def calibrate(directory: Path = typer.Argument(..., exists=True, file_okay=False
     """Propose the thresholds that hold the measured false-accept rate at the target."""
     proposal: dict[str, object] = {"target_far": target_far, "telephone_codec": codec_name()}
     for channel in VoiceChannel:
-        measured = _measure(directory, channel is VoiceChannel.TELEPHONE, min_speech)
+        measured, skipped = _measure(directory, channel is VoiceChannel.TELEPHONE, min_speech)
         threshold = measured.threshold_for(target_far)
         far, frr = measured.rates(threshold)
         proposal[channel.value] = {"threshold": threshold, "far": round(far, 6),
-                                   "frr": round(frr, 4), "impostor_trials": len(measured.impostor)}
+                                   "frr": round(frr, 4), "impostor_trials": len(measured.impostor),
+                                   "skipped": skipped}
         if not as_json:
             say(f"{channel.value}: threshold {threshold:.4f} (FAR {far:.3%}, FRR {frr:.2%}, "
                 f"{len(measured.impostor)} impostor trials)")

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import librosa
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -53,6 +54,29 @@ def test_evaluate_and_calibrate_print_error_rates(speaker_folders: Path,
     assert 0 < json.loads(proposed.stdout)["wideband"]["threshold"] <= 1.1
     human = runner.invoke(app, ["voice", "evaluate", str(speaker_folders)])
     assert human.exit_code == 0 and "wideband" in human.stdout and "EER" in human.stdout
+
+
+def test_evaluate_leaves_out_unusable_files_and_counts_them(
+        speaker_folders: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in TEST_ENV.items():
+        monkeypatch.setenv(name, value)
+    runtime.reset()
+    allison = speaker_folders / "allison"
+    (allison / "notes.wav").write_text("not a recording")
+    (allison / "quiet.wav").write_bytes(encode(np.zeros(3 * 16000, dtype=np.float32), 16000))
+    (allison / "LONG.WAV").write_bytes(encode(np.zeros(31 * 16000, dtype=np.float32), 16000))
+    broken = speaker_folders / "broken"
+    broken.mkdir()
+    for n in range(4):
+        (broken / f"take{n}.wav").write_bytes(b"RIFF....WAVEfmt garbage")
+    result = CliRunner().invoke(app, ["voice", "evaluate", str(speaker_folders), "--json"])
+    assert result.exit_code == 0, result.output
+    channels = json.loads(result.stdout)["channels"]
+    assert channels["wideband"]["skipped"] == {"not_audio": 5, "silence": 1, "speaker": 1,
+                                               "too_long": 1}
+    telephone = channels["telephone"]["skipped"]  # the codec may leave a hiss in the silence
+    assert telephone["not_audio"] == 5 and telephone["speaker"] == 1
+    assert sum(telephone.values()) == 8
 
 
 def test_evaluate_needs_two_speakers(tmp_path: Path) -> None:
