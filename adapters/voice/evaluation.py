@@ -98,7 +98,7 @@ def embed_all(engine: ResemblyzerVoiceEngine, files: dict[str, list[Path]], tele
     out: dict[str, np.ndarray] = {}
     skipped: Counter[str] = Counter()
     for name, paths in files.items():
-        rows = []
+        rows: list[np.ndarray] = []
         for path in paths:
             reason = _unusable(engine, path, telephone, min_speech, rows)
             if reason is not None:
