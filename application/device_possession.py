@@ -44,6 +44,15 @@ class DeviceKeyPolicy:
     nonce_lifetime: timedelta = timedelta(minutes=2)
 
 
+@attrs.frozen
+class Possession:
+    """A device proof's outcome: `reason` it was refused (None: proven), and `spoken`, the
+    digits the nonce it spent asked the voice answer to say (None: none were asked)."""
+
+    reason: str | None
+    spoken: str | None = None
+
+
 class DevicePossession:
     """Consumes a proof's nonce and verifies its signature, in the caller's transaction (which
     must commit even on refusal, so the nonce stays spent)."""
@@ -59,25 +68,33 @@ class DevicePossession:
 
     def refusal(self, uow: UnitOfWork, customer_number: str, identifier: str,
                 key: DeviceKey | None, proof: DeviceProof | None) -> str | None:
-        """Why the device is not proven (for the audit trail), or None when it is. A wrong,
-        missing or decoy key all cost one nonce take and one signature check."""
+        """Why the device is not proven (for the audit trail), or None when it is."""
+        return self.check(uow, customer_number, identifier, key, proof).reason
+
+    def check(self, uow: UnitOfWork, customer_number: str, identifier: str,
+              key: DeviceKey | None, proof: DeviceProof | None) -> Possession:
+        """Spend the proof's nonce and check its signature. A wrong, missing or decoy key all
+        cost one nonce take and one signature check."""
         if key is None and not self._policy.required:
             if proof is not None:  # spent alike, so a spent nonce tells nothing of the device
-                uow.devices.take_nonce(hash_nonce(proof.nonce))
-            return None  # an old binding without a key, allowed by configuration
+                taken = uow.devices.take_nonce(hash_nonce(proof.nonce))
+                usable = taken is not None and taken.refusal(
+                    customer_number, identifier, self._clock.now()) is None
+                return Possession(None, taken.spoken if usable and taken else None)
+            return Possession(None)  # an old binding without a key, allowed by configuration
         if proof is None:
-            return "device_proof_missing"
+            return Possession("device_proof_missing")
         nonce = uow.devices.take_nonce(hash_nonce(proof.nonce))
         message = signed_message(proof.nonce, customer_number, identifier)
         signed = self._verifier.verify(key or _DECOY, message, proof)
         if nonce is None:
-            return "nonce_unknown_or_used"
+            return Possession("nonce_unknown_or_used")
         why = nonce.refusal(customer_number, identifier, self._clock.now())
         if why is not None:
-            return why
+            return Possession(why)
         if key is None:
-            return "device_has_no_key"
-        return None if signed else "bad_signature"
+            return Possession("device_has_no_key")
+        return Possession(None if signed else "bad_signature", nonce.spoken)
 
 
 def not_proven(reason: str) -> DeviceNotTrusted:

@@ -49,7 +49,7 @@ from application.repositories import (
 from application.service_ports import (
     Clock,
     IdGenerator,
-    LivenessCheck,
+    DigitRecogniser,
     Notifier,
     PasswordHasher,
     Recipient,
@@ -82,7 +82,7 @@ __all__ = [
     "InterestRepository",
     "Later",
     "LedgerRepository",
-    "LivenessCheck",
+    "DigitRecogniser",
     "LoginAttemptRepository",
     "Notifier",
     "PasswordHasher",

@@ -67,10 +67,19 @@ class VoiceEngine(Protocol):
     def warm_up(self) -> None: ...
 
 
-class LivenessCheck(Protocol):
-    """Is this a live person speaking now (not a recording or a synthetic voice)?"""
+class DigitRecogniser(Protocol):
+    """Hears spoken digits in a recording, offline: the spoken challenge's half of a voice
+    answer (the speaker model is the other half). `languages`: the customers' preferred
+    languages (ISO 639-1) it hears."""
 
-    def is_live(self, audio: bytes, sample: VoiceSample) -> bool: ...
+    languages: frozenset[str]
+
+    def hear(self, audio: bytes) -> str:
+        """The digits heard, in order ("" when none); raises ValidationError for audio it
+        cannot read, as VoiceEngine.analyse does."""
+        ...
+
+    def warm_up(self) -> None: ...
 
 
 class Recurrence(Protocol):

@@ -35,12 +35,14 @@ class DeviceProof:
 @attrs.frozen
 class DeviceNonce:
     """A nonce issued for one customer number and device identifier. Stored only as its hash,
-    taken (deleted) by its first use, worthless after `expires_at`."""
+    taken (deleted) by its first use, worthless after `expires_at`. `spoken`: the digits the
+    customer must say in the voice answer that spends it (domain/spoken_challenge.py)."""
 
     nonce_hash: str
     customer_number: str
     identifier: str
     expires_at: datetime
+    spoken: str | None = None
 
     def refusal(self, customer_number: str, identifier: str, now: datetime) -> str | None:
         """Why this nonce cannot prove the device now, or None when it can."""

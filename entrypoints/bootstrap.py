@@ -28,8 +28,8 @@ from adapters.system.smtp_notifier import SmtpNotifier
 from adapters.system.standard_webhooks import HttpWebhookSender
 from adapters.system.totp_codes import PyotpCodes
 from adapters.voice.calibration import calibrated_policy
-from adapters.voice.liveness import NoLivenessCheck
 from adapters.voice.resemblyzer_engine import ResemblyzerVoiceEngine
+from adapters.voice.spoken_digits import PocketSphinxDigits
 from application.audit_keys import AuditKeys
 from application.auth_policy import AuthPolicy
 from application.device_possession import DeviceKeyPolicy, DeviceKeyVerifier
@@ -37,7 +37,7 @@ from application.fraud import FraudEngine, HoldPolicy
 from application.ports import (
     Clock,
     IdGenerator,
-    LivenessCheck,
+    DigitRecogniser,
     Notifier,
     PasswordHasher,
     Recurrence,
@@ -56,6 +56,7 @@ from domain.dispute import DisputePolicy
 from domain.interest import InterestPolicy
 from domain.kyc import KycLimits
 from domain.reversal import ReversalPolicy
+from domain.spoken_challenge import SpokenChallengePolicy
 from domain.staff_proposal import ApprovalPolicy
 from domain.standing_order import StandingOrderPolicy
 from domain.till import BusinessCalendar
@@ -143,7 +144,8 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, ids: IdGenerato
         settings.jwt_secret, clock, timedelta(minutes=settings.access_token_minutes)))
     # One engine per process: the model loads lazily, once. Tests may pass a small one.
     container.register(VoiceEngine, instance=voice_engine or ResemblyzerVoiceEngine())
-    container.register(LivenessCheck, instance=NoLivenessCheck())
+    container.register(DigitRecogniser, instance=PocketSphinxDigits())  # loads on first use
+    container.register(SpokenChallengePolicy, instance=settings.spoken_challenge)
     container.register(Recurrence, instance=BoundedRecurrence(zone=settings.bank_zone))
     container.register(AuditKeys, instance=audit_keys())
     logged = LogNotifier(reveal_secrets=settings.demo)  # a reset code in the log: demo only

@@ -51,6 +51,8 @@ ERRORS: dict[str, Outcome] = {
     "voice_not_enrolled": Outcome(409, 4),
     "voice_disabled": Outcome(423, 6),
     "voice_attempt_too_soon": Outcome(429, 7),
+    "spoken_challenge_failed": Outcome(401, 6),
+    "voice_unavailable": Outcome(403, 6),
     "transfer_blocked": Outcome(403, 4),
     "beneficiary_not_found": Outcome(404, 3),
     "card_not_found": Outcome(404, 3),

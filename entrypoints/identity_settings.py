@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from adapters.system.smtp_notifier import SmtpServer
+from domain.spoken_challenge import MAX_DIGITS, MIN_DIGITS, SpokenChallengePolicy
 from domain.staff_proposal import DEFAULT_APPROVALS, ApprovalPolicy, StaffAction
 from entrypoints.setting_values import ConfigurationError, whole_number
 
@@ -31,7 +32,21 @@ def identity_settings(env: Mapping[str, str]) -> dict[str, Any]:
     return {"secrets_key": key or None, "approval_policy": ApprovalPolicy(
         needed=_approvals(env.get("VAANI_APPROVALS")),
         lifetime=timedelta(hours=whole_number(env, "VAANI_APPROVAL_HOURS", 24, 1, 24 * 30))),
-        "smtp": _smtp(env), "signup_verification": _signup_verification(env)}
+        "smtp": _smtp(env), "signup_verification": _signup_verification(env),
+        "spoken_challenge": _spoken_challenge(env)}
+
+
+def _spoken_challenge(env: Mapping[str, str]) -> SpokenChallengePolicy:
+    """VAANI_VOICE_CHALLENGE: `spoken` (a voice answer must say the digits issued with its
+    device nonce; customers whose preferred language has no recogniser are refused voice and
+    told to use their PIN, authenticator or password) or `off` (the voice alone decides: it can
+    be replayed, so only where another control stands in; every decision's audit record says
+    `challenge: off`). VAANI_VOICE_CHALLENGE_DIGITS: how many digits (4-10, default 6)."""
+    value = env.get("VAANI_VOICE_CHALLENGE") or "spoken"
+    if value not in ("spoken", "off"):
+        raise ConfigurationError("VAANI_VOICE_CHALLENGE must be spoken or off")
+    return SpokenChallengePolicy(value == "spoken", whole_number(
+        env, "VAANI_VOICE_CHALLENGE_DIGITS", 6, MIN_DIGITS, MAX_DIGITS))
 
 
 def undeliverable_codes(settings: Settings) -> str | None:

@@ -27,6 +27,7 @@ from domain.ledger import Channel
 from domain.login_attempts import LockoutPolicy
 from domain.reversal import ReversalPolicy
 from domain.staff_proposal import ApprovalPolicy
+from domain.spoken_challenge import SpokenChallengePolicy
 from domain.standing_order import StandingOrderPolicy
 from entrypoints.event_settings import event_settings
 from entrypoints.identity_settings import identity_settings
@@ -82,6 +83,8 @@ class Settings:
     approval_policy: ApprovalPolicy = attrs.Factory(ApprovalPolicy)  # staff's maker-checker
     smtp: SmtpServer | None = None  # where mail goes out (identity_settings.py); None: the log
     signup_verification: bool = True  # a code confirms a sign-up's email (identity_settings.py)
+    # Digits a voice answer must say (identity_settings.py); off: the voice alone decides.
+    spoken_challenge: SpokenChallengePolicy = attrs.Factory(SpokenChallengePolicy)
     webhook_policy: WebhookPolicy = attrs.Factory(WebhookPolicy)  # event_settings.py
 
 

@@ -88,6 +88,7 @@ from application.use_cases import (
     Withdraw,
     WorkDisputes,
 )
+from application.voice_answer import VoiceListener
 from application.voice_checks import VoiceVerifier
 
 USE_CASES = (
@@ -95,7 +96,7 @@ USE_CASES = (
     OpenAccount, EnsureCashAccounts, RegisterCustomer, LogInWithPassword, ListAccounts, GetBalance,
     ListTransactions, GenerateStatement, VerifyLedger, SeedDemo, SessionIssuer, Authenticate,
     RefreshSession, ListSessions, RevokeSessions, Throttle, PasswordAttempts, SetUpiPin, VerifyUpiPin,
-    VoiceVerifier, DeviceBinder, ManageDevices, EnrolVoice, LogInWithVoice, RestoreVoice,
+    VoiceListener, VoiceVerifier, DeviceBinder, ManageDevices, EnrolVoice, LogInWithVoice, RestoreVoice,
     ProfileKeeper, FraudScreen, HoldKeeper, GetTransfer, AnswerChallenge, ReviewTransfers,
     ExpireHolds, ManageBeneficiaries, ManageCards, OperateCustomers, OperateAccounts,
     OperateDevices, ManageReminders, RunDueReminders, StreamStatement, ListBranches,

@@ -136,6 +136,7 @@ device_nonces = sa.Table(
     sa.Column("customer_number", sa.String(64), nullable=False),
     sa.Column("identifier", sa.String(128), nullable=False),
     sa.Column("expires_at", UtcDateTime, nullable=False, index=True),
+    sa.Column("spoken", sa.String(10)),  # the digits to say with it; none when not asked
 )
 
 voiceprints = sa.Table(

@@ -98,14 +98,15 @@ class SqlDevices:
     def add_nonce(self, nonce: DeviceNonce) -> None:
         self._conn.execute(device_nonces.insert(), {
             "nonce_hash": nonce.nonce_hash, "customer_number": nonce.customer_number,
-            "identifier": nonce.identifier, "expires_at": nonce.expires_at})
+            "identifier": nonce.identifier, "expires_at": nonce.expires_at,
+            "spoken": nonce.spoken})
 
     def take_nonce(self, nonce_hash: str) -> DeviceNonce | None:
         # One DELETE ... RETURNING: a parallel taker of the same row gets no row back.
         row = self._conn.execute(device_nonces.delete().where(
             device_nonces.c.nonce_hash == nonce_hash).returning(*device_nonces.c)).first()
         return DeviceNonce(row.nonce_hash, row.customer_number, row.identifier,
-                           row.expires_at) if row else None
+                           row.expires_at, row.spoken) if row else None
 
     def drop_expired_nonces(self, now: datetime) -> None:
         self._conn.execute(device_nonces.delete().where(device_nonces.c.expires_at <= now))

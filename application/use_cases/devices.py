@@ -9,10 +9,16 @@ import attrs
 
 from application.audit import AuditRecorder
 from application.context import DeviceInfo, RequestContext
-from application.device_possession import DeviceKeyVerifier, DevicePossession, not_proven
+from application.device_possession import (
+    DeviceKeyVerifier,
+    DevicePossession,
+    Possession,
+    not_proven,
+)
 from application.ownership import owned
-from application.ports import Clock, UnitOfWork, UnitOfWorkFactory, VoiceEngine
+from application.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from application.use_cases.device_binder import DeviceBinder
+from application.voice_answer import VoiceListener
 from application.voice_checks import VoiceVerifier, refusal
 from domain.audit import Outcome
 from domain.device import DeviceBinding, TrustLevel, check_identifier, check_label
@@ -28,13 +34,13 @@ def owned_device(uow: UnitOfWork, customer_id: UUID, binding_id: UUID,
 
 class ManageDevices:
     def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, audit: AuditRecorder,
-                 binder: DeviceBinder, engine: VoiceEngine, verifier: VoiceVerifier,
+                 binder: DeviceBinder, listener: VoiceListener, verifier: VoiceVerifier,
                  keys: DeviceKeyVerifier, possession: DevicePossession) -> None:
         self._uow_factory = uow_factory
         self._clock = clock
         self._audit = audit
         self._binder = binder
-        self._engine = engine
+        self._listener = listener
         self._verifier = verifier
         self._keys = keys
         self._possession = possession
@@ -72,21 +78,22 @@ class ManageDevices:
         its key, or by the new key where it has none or is revoked), before any voice work."""
         check_identifier(device.identifier)
         offered = self._keys.accept_key(device.key) if device.key is not None else None
-        proven = (voice_sample is not None or offered is not None) and self._prove(
-            customer_id, device.identifier, offered, proof, voice_sample is not None, context)
-        sample = self._engine.analyse(voice_sample) if voice_sample is not None else None
+        proven = self._prove(customer_id, device.identifier, offered, proof,
+                             voice_sample is not None, context) \
+            if voice_sample is not None or offered is not None else None
+        answer = self._listener.listen(voice_sample) if voice_sample is not None else None
         with self._uow_factory(write=True) as uow:
             existing = uow.devices.by_identifier(customer_id, device.identifier, lock=True)
             enrolled = uow.voice.voiceprint(customer_id) is not None
-            if existing is not None and existing.is_revoked and (not enrolled or sample is None):
+            if existing is not None and existing.is_revoked and (not enrolled or answer is None):
                 raise DeviceNotTrusted("a revoked device can be bound again only with a voice "
                                        "verification against your enrolled voice")
             rekey = offered is not None and existing is not None and \
                 (existing.key is None or existing.is_revoked) and existing.key != offered
-            if rekey and not proven:  # bound by someone else since _prove looked
+            if rekey and proven is None:  # bound by someone else since _prove looked
                 raise not_proven("device_proof_missing")
             if rekey and enrolled and existing is not None and not existing.is_revoked \
-                    and sample is None:
+                    and answer is None:
                 # A key proves only that the sender holds the key it sends: on a binding made
                 # before keys, it must not inherit the binding's trust without the voice.
                 raise DeviceNotTrusted("adding a key to a device bound before keys needs a voice "
@@ -94,9 +101,10 @@ class ManageDevices:
                                        reason="voice_needed_to_add_key")
             binding = existing or self._binder.on_login(
                 uow, customer_id, attrs.evolve(device, key=offered), context)
-            if sample is not None and voice_sample is not None and enrolled:
+            if answer is not None and enrolled:
                 probe = binding if not binding.is_revoked else _as_suspicious(binding)
-                decision = self._verifier.check(uow, probe, voice_sample, sample, context, "bind")
+                decision = self._verifier.check(uow, probe, answer, context, "bind",
+                                                proven.spoken if proven else None)
                 if not decision.accepted:
                     uow.commit()  # the failure counts
                     raise refusal(decision)
@@ -117,21 +125,23 @@ class ManageDevices:
             return binding
 
     def _prove(self, customer_id: UUID, identifier: str, offered: DeviceKey | None,
-               proof: DeviceProof | None, by_voice: bool, context: RequestContext) -> bool:
-        """Spend the nonce and check the proof in a committed transaction of its own; False
+               proof: DeviceProof | None, by_voice: bool,
+               context: RequestContext) -> Possession | None:
+        """Spend the nonce and check the proof in a committed transaction of its own; None
         when none was needed (a first binding registers its key without one)."""
         with self._uow_factory(write=True) as uow:
             customer = uow.customers.get(customer_id)
             existing = uow.devices.by_identifier(customer_id, identifier)
             held = existing.key if existing is not None and not existing.is_revoked else None
             if existing is None and not by_voice:
-                return False
+                return None
             if held is not None and offered is not None and offered != held:
-                reason: str | None = "another_key_bound"
+                proven = Possession("another_key_bound")
             else:  # a revoked device proves its new key, or else its old one
                 key = held or offered or (existing.key if existing is not None else None)
-                reason = self._possession.refusal(
+                proven = self._possession.check(
                     uow, customer.customer_number if customer else "", identifier, key, proof)
+            reason = proven.reason
             if reason is not None:
                 uow.audit.append(self._audit.event(
                     context, "device.proof", outcome=Outcome.FAILURE, customer_id=customer_id,
@@ -140,7 +150,7 @@ class ManageDevices:
             uow.commit()
         if reason is not None:
             raise not_proven(reason)
-        return True
+        return proven
 
 
 def _as_suspicious(binding: DeviceBinding) -> DeviceBinding:

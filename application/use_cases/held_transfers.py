@@ -11,7 +11,8 @@ from application.context import RequestContext
 from application.device_possession import DevicePossession, not_proven
 from application.holds import HoldKeeper
 from application.ownership import owned
-from application.ports import Clock, UnitOfWork, UnitOfWorkFactory, VoiceEngine
+from application.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from application.voice_answer import VoiceListener
 from application.second_factor import SecondFactorCheck
 from application.use_cases.reversal_views import ReversalsOf, reversals_of
 from application.use_cases.upi_pin import VerifyUpiPin
@@ -78,14 +79,14 @@ class AnswerChallenge:
     gives it back once."""
 
     def __init__(self, uow_factory: UnitOfWorkFactory, holds: HoldKeeper, clock: Clock,
-                 verify_pin: VerifyUpiPin, engine: VoiceEngine, verifier: VoiceVerifier,
+                 verify_pin: VerifyUpiPin, listener: VoiceListener, verifier: VoiceVerifier,
                  possession: DevicePossession, audit: AuditRecorder,
                  second_factor: SecondFactorCheck) -> None:
         self._uow_factory = uow_factory
         self._holds = holds
         self._clock = clock
         self._verify_pin = verify_pin
-        self._engine = engine
+        self._listener = listener
         self._verifier = verifier
         self._possession = possession
         self._audit = audit
@@ -99,6 +100,7 @@ class AnswerChallenge:
         owner = self._with_totp(customer_id, totp) if totp is not None else None
         self._pending(customer_id, transfer_id, context)
         failure: DomainError | None = None
+        spoken: str | None = None
         if pin is not None or totp is not None:
             try:
                 if pin is not None:
@@ -109,8 +111,8 @@ class AnswerChallenge:
             except DomainError as error:
                 failure = error
         else:
-            failure = self._unproven(customer_id, context, proof)
-        sample = self._engine.analyse(voice) if voice is not None and failure is None else None
+            failure, spoken = self._unproven(customer_id, context, proof)
+        answer = self._listener.listen(voice) if voice is not None and failure is None else None
         with self._uow_factory(write=True) as uow:
             transfer = uow.transfers.lock(transfer_id)
             assert transfer is not None
@@ -119,13 +121,16 @@ class AnswerChallenge:
                 uow.commit()
                 raise TransferNotHeld(f"the transfer is {transfer.status.value}",
                                       status=transfer.status.value)
-            if sample is not None and voice is not None:
+            if answer is not None:
                 binding = uow.devices.by_identifier(customer_id, context.device_id or "")
                 if binding is None or binding.trust is not TrustLevel.TRUSTED:
                     failure = DeviceNotTrusted("answer by voice from your trusted bound device")
                 else:
-                    decision = self._verifier.check(uow, binding, voice, sample, context,
-                                                    "challenge")
+                    decision = self._verifier.check(uow, binding, answer, context,
+                                                    "challenge", spoken)
+                    if decision.reason == "no_recogniser_for_language":
+                        uow.commit()  # no answer anyone could give: the hold stays for a PIN
+                        raise refusal(decision)
                     failure = None if decision.accepted else refusal(decision)  # type: ignore[assignment]
             if failure is None:
                 result = self._holds.release(uow, transfer, context, "challenge passed")
@@ -148,21 +153,23 @@ class AnswerChallenge:
         return customer
 
     def _unproven(self, customer_id: UUID, context: RequestContext,
-                  proof: DeviceProof | None) -> DomainError | None:
-        """Spend the nonce and check the session's device proof, committed on its own."""
+                  proof: DeviceProof | None) -> tuple[DomainError | None, str | None]:
+        """Spend the nonce and check the session's device proof, committed on its own: the
+        refusal (None: proven) and the digits the nonce asked the voice answer to say."""
         identifier = context.device_id or ""
         with self._uow_factory(write=True) as uow:
             customer = uow.customers.get(customer_id)
             binding = uow.devices.by_identifier(customer_id, identifier)
-            reason = self._possession.refusal(
+            proven = self._possession.check(
                 uow, customer.customer_number if customer else "", identifier,
                 binding.key if binding else None, proof)
+            reason = proven.reason
             if reason is not None:
                 uow.audit.append(self._audit.event(
                     context, "device.proof", outcome=Outcome.FAILURE, customer_id=customer_id,
                     resource=f"device:{binding.id if binding else identifier}", reason=reason))
             uow.commit()
-        return not_proven(reason) if reason is not None else None
+        return (not_proven(reason) if reason is not None else None), proven.spoken
 
     def _pending(self, customer_id: UUID, transfer_id: UUID, context: RequestContext) -> None:
         """Yours and still waiting for its answer: a decided transfer spends no PIN attempt

@@ -8,8 +8,9 @@ from uuid import UUID
 from application.audit import AuditRecorder
 from application.context import RequestContext
 from application.device_possession import DevicePossession
-from application.ports import UnitOfWorkFactory, VoiceEngine
+from application.ports import UnitOfWorkFactory
 from application.sessions import IssuedTokens, SessionIssuer
+from application.voice_answer import VoiceListener
 from application.voice_checks import VoiceVerifier, refusal
 from domain.audit import Outcome
 from domain.customer import Customer
@@ -19,7 +20,7 @@ from domain.errors import InvalidCredentials
 
 NOT_ACCEPTED = ("customer number, device or voice not accepted (voice login needs an enrolled "
                 "voice and a trusted device whose registered key signed a fresh nonce from "
-                "POST /auth/device-challenge)")
+                "POST /auth/device-challenge, whose digits the recording says)")
 
 
 class LogInWithVoice:
@@ -28,11 +29,11 @@ class LogInWithVoice:
     get the same answer at the same cost, before any voice work; the reason goes to the audit
     trail."""
 
-    def __init__(self, uow_factory: UnitOfWorkFactory, engine: VoiceEngine,
+    def __init__(self, uow_factory: UnitOfWorkFactory, listener: VoiceListener,
                  verifier: VoiceVerifier, issuer: SessionIssuer, audit: AuditRecorder,
                  possession: DevicePossession) -> None:
         self._uow_factory = uow_factory
-        self._engine = engine
+        self._listener = listener
         self._verifier = verifier
         self._issuer = issuer
         self._audit = audit
@@ -41,13 +42,13 @@ class LogInWithVoice:
     def execute(self, customer_number: str, device_identifier: str, recording: bytes,
                 context: RequestContext, proof: DeviceProof | None = None
                 ) -> tuple[IssuedTokens, Customer]:
-        customer = self._admit(customer_number, device_identifier, proof, context)
-        sample = self._engine.analyse(recording)  # bad audio is refused only now
+        customer, spoken = self._admit(customer_number, device_identifier, proof, context)
+        answer = self._listener.listen(recording)  # bad audio is refused only now
         with self._uow_factory(write=True) as uow:
             binding = uow.devices.by_identifier(customer.id, device_identifier)
             if binding is None or binding.trust is not TrustLevel.TRUSTED:  # revoked meanwhile
                 raise InvalidCredentials(NOT_ACCEPTED)
-            decision = self._verifier.check(uow, binding, recording, sample, context, "login")
+            decision = self._verifier.check(uow, binding, answer, context, "login", spoken)
             if not decision.accepted:
                 uow.commit()  # the failed attempt counts
                 raise refusal(decision)
@@ -59,20 +60,21 @@ class LogInWithVoice:
             return issued, customer
 
     def _admit(self, customer_number: str, identifier: str, proof: DeviceProof | None,
-               context: RequestContext) -> Customer:
-        """Spend the nonce and check the device in one committed transaction; refuse alike."""
+               context: RequestContext) -> tuple[Customer, str | None]:
+        """Spend the nonce and check the device in one committed transaction; refuse alike.
+        The customer, and the digits the nonce asked the recording to say."""
         with self._uow_factory(write=True) as uow:
             customer = uow.customers.by_number(customer_number) \
                 if 1 <= len(customer_number) <= 64 else None
             who = customer.id if customer else _NOBODY
             binding = uow.devices.by_identifier(who, identifier)
             enrolled = uow.voice.voiceprint(who) is not None
-            proven = self._possession.refusal(uow, customer_number, identifier,
-                                              binding.key if binding else None, proof)
-            reason = _reason(customer, binding, enrolled) or proven
+            proven = self._possession.check(uow, customer_number, identifier,
+                                            binding.key if binding else None, proof)
+            reason = _reason(customer, binding, enrolled) or proven.reason
             if reason is None and customer is not None:
                 uow.commit()  # the nonce is spent
-                return customer
+                return customer, proven.spoken
             uow.audit.append(self._audit.event(
                 context, "auth.login", outcome=Outcome.FAILURE,
                 customer_id=customer.id if customer else None,

@@ -61,6 +61,7 @@ from domain.errors.identity import (
     RateLimited,
     ResetTokenInvalid,
     SameOperator,
+    SpokenChallengeFailed,
     SecondFactorInvalid,
     SecondFactorRequired,
     SessionNotFound,
@@ -72,6 +73,7 @@ from domain.errors.identity import (
     VoiceNotEnrolled,
     VoiceReplayDetected,
     VoiceTooSoon,
+    VoiceUnavailable,
     VoiceVerificationFailed,
 )
 
@@ -123,6 +125,7 @@ __all__ = [
     "ReversalNotAllowed",
     "ReversalNotFound",
     "SameOperator",
+    "SpokenChallengeFailed",
     "SecondFactorInvalid",
     "SecondFactorRequired",
     "SessionNotFound",
@@ -141,6 +144,7 @@ __all__ = [
     "VoiceNotEnrolled",
     "VoiceReplayDetected",
     "VoiceTooSoon",
+    "VoiceUnavailable",
     "VoiceVerificationFailed",
     "WebhookNotFound",
 ]

@@ -73,6 +73,18 @@ class VoiceTooSoon(DomainError):
     code = "voice_attempt_too_soon"
 
 
+class SpokenChallengeFailed(DomainError):
+    """The digits heard in a voice answer were not the ones issued with its nonce."""
+
+    code = "spoken_challenge_failed"
+
+
+class VoiceUnavailable(DomainError):
+    """Voice answers need a recogniser for the customer's language, and there is none."""
+
+    code = "voice_unavailable"
+
+
 class SameOperator(DomainError):
     """Maker-checker: the maker of a proposal can never be its checker."""
 

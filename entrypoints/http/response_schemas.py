@@ -71,7 +71,7 @@ TOTP_ENROLMENT = component("TotpEnrolment", obj({
 RECOVERY_CODES = component("RecoveryCodes", obj({
     "enabled": TRUE, "recovery_codes": array(STRING)}))
 DEVICE_CHALLENGE = component("DeviceChallenge", obj({
-    "nonce": STRING, "expires_at": DATE_TIME, "message": STRING}))
+    "nonce": STRING, "expires_at": DATE_TIME, "message": STRING, "say": nullable(STRING)}))
 SESSIONS = items(component("Session", obj({
     "id": UUID, "created_at": DATE_TIME, "last_seen_at": DATE_TIME, "expires_at": DATE_TIME,
     "ip": nullable(STRING), "device_id": nullable(STRING), "current": BOOLEAN})))

@@ -102,16 +102,19 @@ async def login(request: Request) -> Response:
 @accepts(DeviceChallengeBody, 201)
 @public
 async def device_challenge(request: Request) -> Response:
-    """A fresh single-use nonce for a device to sign (voice login, re-binding, challenges)."""
+    """A fresh single-use nonce for a device to sign (voice login, re-binding, challenges),
+    and the digits (`say`) its voice answer must speak; `say` is null when the bank asks for
+    none (VAANI_VOICE_CHALLENGE=off)."""
     await throttle_auth(request)  # per address, before the body is read
     body = structure(await json_body(request), DeviceChallengeBody)
     policy = services(request).settings.auth
     await offload(services(request).throttle.execute,
                   [(f"device-nonce:{body.customer_number[:64]}", policy.logins_per_customer)])
-    nonce, expires_at, message = await offload(
+    issued = await offload(
         services(request).device_nonce.execute, body.customer_number, body.device_identifier)
-    return JSONResponse({"nonce": nonce, "expires_at": rfc3339(expires_at),
-                         "message": message.decode()}, 201, NO_STORE)
+    return JSONResponse({"nonce": issued.nonce, "expires_at": rfc3339(issued.expires_at),
+                         "message": issued.message.decode(), "say": issued.spoken},
+                        201, NO_STORE)
 
 
 @returns(shapes.TOKENS)

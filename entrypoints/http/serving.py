@@ -9,7 +9,7 @@ import sys
 import punq
 from starlette.applications import Starlette
 
-from application.ports import VoiceEngine
+from application.ports import DigitRecogniser, VoiceEngine
 from entrypoints.bootstrap import bootstrap, check_ready_to_serve
 from entrypoints.http.access_log import LineSink
 from entrypoints.http.app import create_app
@@ -26,6 +26,8 @@ def ready_app(wired: punq.Container, worker_load: WorkerLoad | None = None) -> S
         logging.getLogger("vaani").warning(warning)
     # Load the speaker model before the first request, not during a customer's login.
     wired.resolve(VoiceEngine).warm_up()
+    if wired.resolve(Settings).spoken_challenge.required:
+        wired.resolve(DigitRecogniser).warm_up()
     # The model and the libraries leave ~350,000 long-lived objects; a full collection over them
     # took ~0.4 s here, a pause every request in flight would wait out. Freeze them once:
     # collections then look only at what requests allocate.

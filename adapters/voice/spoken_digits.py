@@ -1,0 +1,62 @@
+"""The spoken challenge's recogniser: CMU PocketSphinx, offline, with the US-English acoustic
+model its wheel ships, held to a grammar of digit strings (digits.gram, digits.dict) so that it
+can only ever answer digits."""
+
+from __future__ import annotations
+
+import threading
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import librosa
+import numpy as np
+
+from adapters.voice.audio import decode
+
+MODEL_RATE = 16000  # the acoustic model's rate: narrowband audio is resampled up to it
+WORDS = {"zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4",
+         "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9"}
+
+
+class PocketSphinxDigits:
+    """Hears US-English digits. The decoder loads on first use (a worker that never hears a
+    voice answer never pays for it) and decodes one recording at a time: a decoder is not
+    safe to share between threads, and one decoding is tens of milliseconds."""
+
+    languages = frozenset({"en"})
+
+    def __init__(self) -> None:
+        self._decoder: Any = None
+        self._lock = threading.Lock()
+
+    def hear(self, audio: bytes) -> str:
+        decoded = decode(audio)  # the same refusals as the speaker model's
+        samples = decoded.samples
+        if decoded.sample_rate != MODEL_RATE:
+            samples = librosa.resample(samples, orig_sr=decoded.sample_rate,
+                                       target_sr=MODEL_RATE)
+        pcm = (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2").tobytes()
+        with self._lock:
+            decoder = self._loaded()
+            decoder.start_utt()
+            decoder.process_raw(pcm, no_search=False, full_utt=True)
+            decoder.end_utt()
+            hypothesis = decoder.hyp()
+        words = hypothesis.hypstr.split() if hypothesis is not None else []
+        return "".join(WORDS[w] for w in words if w in WORDS)
+
+    def warm_up(self) -> None:
+        with self._lock:
+            self._loaded()
+
+    def _loaded(self) -> Any:
+        if self._decoder is None:
+            from pocketsphinx import Decoder, get_model_path  # imported when first needed
+
+            here = resources.files("adapters.voice")
+            self._decoder = Decoder(
+                hmm=str(Path(get_model_path()) / "en-us" / "en-us"),
+                dict=str(here / "digits.dict"), jsgf=str(here / "digits.gram"),
+                loglevel="FATAL")
+        return self._decoder

@@ -1,0 +1,35 @@
+"""What is made of a voice answer before any transaction: the speaker embedding and, when the
+bank asks for spoken challenges, the digits heard. Both are the slow part of a voice decision,
+so neither runs while a transaction holds its locks."""
+
+from __future__ import annotations
+
+import attrs
+
+from application.ports import DigitRecogniser, VoiceEngine
+from domain.spoken_challenge import SpokenChallengePolicy
+from domain.voice import VoiceSample
+
+
+@attrs.frozen
+class VoiceAnswer:
+    """A recording as the voice checks read it. `heard`: the digits heard in it, or None when
+    nothing was listened for (the bank asks for no spoken challenge)."""
+
+    audio: bytes = attrs.field(repr=False)
+    sample: VoiceSample
+    heard: str | None
+
+
+class VoiceListener:
+    def __init__(self, engine: VoiceEngine, recogniser: DigitRecogniser,
+                 spoken: SpokenChallengePolicy) -> None:
+        self._engine = engine
+        self._recogniser = recogniser
+        self._spoken = spoken
+
+    def listen(self, audio: bytes) -> VoiceAnswer:
+        """Raises ValidationError for unusable audio (the speaker model's checks come first)."""
+        sample = self._engine.analyse(audio)
+        heard = self._recogniser.hear(audio) if self._spoken.required else None
+        return VoiceAnswer(audio, sample, heard)
