@@ -126,7 +126,8 @@ def dispatcher(factory: UnitOfWorkFactory) -> Dispatcher:
 
 def bootstrap(settings: Settings, *, clock: Clock | None = None, ids: IdGenerator | None = None,
               uow_factory: UnitOfWorkFactory | None = None,
-              voice_engine: VoiceEngine | None = None) -> punq.Container:
+              voice_engine: VoiceEngine | None = None,
+              digit_recogniser: DigitRecogniser | None = None) -> punq.Container:
     """Wire every port and use case once; per request only resolve the singletons."""
     container = punq.Container()
     container.register(Settings, instance=settings)
@@ -142,9 +143,10 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, ids: IdGenerato
         memory_kib=settings.argon2_memory_kib, time_cost=settings.argon2_time_cost))
     container.register(TokenService, instance=JwtTokenService(
         settings.jwt_secret, clock, timedelta(minutes=settings.access_token_minutes)))
-    # One engine per process: the model loads lazily, once. Tests may pass a small one.
+    # One engine and one recogniser per process: each model loads lazily, once. Tests may pass
+    # a small engine, and share one of each between their banks.
     container.register(VoiceEngine, instance=voice_engine or ResemblyzerVoiceEngine())
-    container.register(DigitRecogniser, instance=PocketSphinxDigits())  # loads on first use
+    container.register(DigitRecogniser, instance=digit_recogniser or PocketSphinxDigits())
     container.register(SpokenChallengePolicy, instance=settings.spoken_challenge)
     container.register(Recurrence, instance=BoundedRecurrence(zone=settings.bank_zone))
     container.register(AuditKeys, instance=audit_keys())

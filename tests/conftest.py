@@ -20,8 +20,11 @@ from tests.support.postgres import throwaway_cluster
 
 # Real argon2id, at the cheapest parameters argon2-cffi accepts, so tests stay fast.
 # Sign-up in one step (VAANI_SIGNUP_VERIFICATION=off) unless a test is about verifying it.
+# No spoken challenge (VAANI_VOICE_CHALLENGE=off) where voice is a tone engine's, which says no
+# digits; the challenge's own tests turn it on with real speech (test_spoken_challenge*.py).
 TEST_ENV = {"VAANI_JWT_SECRET": "test-secret-" + "x" * 40, "VAANI_ARGON2_MEMORY_KIB": "8192",
-            "VAANI_ARGON2_TIME_COST": "1", "VAANI_SIGNUP_VERIFICATION": "off"}
+            "VAANI_ARGON2_TIME_COST": "1", "VAANI_SIGNUP_VERIFICATION": "off",
+            "VAANI_VOICE_CHALLENGE": "off"}
 PROFILES = ["memory", "sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
 _database_numbers = itertools.count(1)
 

@@ -111,7 +111,8 @@ def test_a_proof_is_bound_to_its_customer_and_device_and_its_key(
     asha, _ = _enrolled(keyed_bank)
     login = keyed_bank.resolve(LogInWithVoice)
     number = asha.customer_number
-    nonce, _, message = keyed_bank.resolve(IssueDeviceNonce).execute(number, PHONE.identifier)
+    issued = keyed_bank.resolve(IssueDeviceNonce).execute(number, PHONE.identifier)
+    nonce, message = issued.nonce, issued.message
     other = DeviceKeyPair("es256")
     for proof in (DeviceProof(nonce, other.sign(message)),  # another key
                   DeviceProof(nonce + "x", KEY.sign(message)),  # a nonce never issued

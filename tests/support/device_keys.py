@@ -45,8 +45,8 @@ class DeviceKeyPair:
 
     def proof(self, bank: punq.Container, customer_number: str, identifier: str) -> DeviceProof:
         """A fresh nonce from the bank, signed: what the app sends at the use-case level."""
-        nonce, _, message = bank.resolve(IssueDeviceNonce).execute(customer_number, identifier)
-        return DeviceProof(nonce, self.sign(message))
+        issued = bank.resolve(IssueDeviceNonce).execute(customer_number, identifier)
+        return DeviceProof(issued.nonce, self.sign(issued.message))
 
     def http_proof(self, client: TestClient, customer_number: str,
                    identifier: str) -> dict[str, str]:

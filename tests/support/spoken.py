@@ -1,0 +1,40 @@
+"""Spoken challenge answers made of real speech: Allison Smith's recordings of each digit
+(tests/data/voice/digits, see ATTRIBUTION.md) joined into the string a challenge asks for."""
+
+from __future__ import annotations
+
+import functools
+import io
+
+import librosa
+import numpy as np
+import soundfile as sf
+
+from tests.support.voice import CLIPS, encode
+
+RATE = 16000
+
+
+@functools.cache
+def _digit(d: str) -> np.ndarray:
+    data, rate = librosa.load(CLIPS / "digits" / f"{d}.wav", sr=RATE)
+    trimmed, _ = librosa.effects.trim(data, top_db=35)  # each file pads its word with silence
+    return trimmed
+
+
+def say(digits: str, gap: float = 0.2, lead: float = 0.3) -> bytes:
+    """The digits said one after another, as a customer reads them off the screen: a short
+    pause between words, a little silence before and after."""
+    pause = np.zeros(int(gap * RATE), dtype=np.float32)
+    edge = np.zeros(int(lead * RATE), dtype=np.float32)
+    parts = [edge]
+    for d in digits:
+        parts += [_digit(d), pause]
+    parts[-1] = edge
+    return encode(np.concatenate(parts).astype(np.float32), RATE)
+
+
+def samples(audio: bytes) -> np.ndarray:
+    """A recording's samples, to make variants of it."""
+    data, _ = sf.read(io.BytesIO(audio), dtype="float32")
+    return np.asarray(data)
