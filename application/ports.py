@@ -48,8 +48,8 @@ from application.repositories import (
 )
 from application.service_ports import (
     Clock,
-    IdGenerator,
     DigitRecogniser,
+    IdGenerator,
     Notifier,
     PasswordHasher,
     Recipient,
@@ -71,6 +71,7 @@ __all__ = [
     "Clock",
     "CustomerRepository",
     "DeviceBindingRepository",
+    "DigitRecogniser",
     "DisputeRepository",
     "DuplicateAccrualDay",
     "DuplicateCustomer",
@@ -82,7 +83,6 @@ __all__ = [
     "InterestRepository",
     "Later",
     "LedgerRepository",
-    "DigitRecogniser",
     "LoginAttemptRepository",
     "Notifier",
     "PasswordHasher",

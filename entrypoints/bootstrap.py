@@ -36,8 +36,8 @@ from application.device_possession import DeviceKeyPolicy, DeviceKeyVerifier
 from application.fraud import FraudEngine, HoldPolicy
 from application.ports import (
     Clock,
-    IdGenerator,
     DigitRecogniser,
+    IdGenerator,
     Notifier,
     PasswordHasher,
     Recurrence,

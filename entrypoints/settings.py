@@ -26,8 +26,8 @@ from domain.kyc import KycLimits
 from domain.ledger import Channel
 from domain.login_attempts import LockoutPolicy
 from domain.reversal import ReversalPolicy
-from domain.staff_proposal import ApprovalPolicy
 from domain.spoken_challenge import SpokenChallengePolicy
+from domain.staff_proposal import ApprovalPolicy
 from domain.standing_order import StandingOrderPolicy
 from entrypoints.event_settings import event_settings
 from entrypoints.identity_settings import identity_settings

@@ -12,10 +12,10 @@ from application.device_possession import DevicePossession, not_proven
 from application.holds import HoldKeeper
 from application.ownership import owned
 from application.ports import Clock, UnitOfWork, UnitOfWorkFactory
-from application.voice_answer import VoiceListener
 from application.second_factor import SecondFactorCheck
 from application.use_cases.reversal_views import ReversalsOf, reversals_of
 from application.use_cases.upi_pin import VerifyUpiPin
+from application.voice_answer import VoiceListener
 from application.voice_checks import VoiceVerifier, refusal
 from domain.audit import Outcome
 from domain.customer import Customer

@@ -17,8 +17,8 @@ RATE = 16000
 
 @functools.cache
 def _digit(d: str) -> np.ndarray:
-    data, rate = librosa.load(CLIPS / "digits" / f"{d}.wav", sr=RATE)
-    trimmed, _ = librosa.effects.trim(data, top_db=35)  # each file pads its word with silence
+    data, _ = librosa.load(CLIPS / "digits" / f"{d}.wav", sr=RATE)
+    trimmed, _edges = librosa.effects.trim(data, top_db=35)  # each file pads its word with silence
     return trimmed
 
 
