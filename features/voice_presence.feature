@@ -6,7 +6,7 @@ Feature: A voice that proves it is speaking now
   Background:
     Given Asha is a customer whose password is "monsoon rains on marine drive"
     And Asha has logged in with her password on her phone
-    And Asha has enrolled her voice on her phone with three recordings
+    And Asha has enrolled her voice on her phone, reading digits as well
 
   Scenario: Asha says the digits her phone shows and is logged in
     When Asha asks for a voice challenge on her phone

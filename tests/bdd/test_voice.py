@@ -6,27 +6,16 @@ from __future__ import annotations
 import punq
 from pytest_bdd import given, parsers, scenarios, then, when
 
-from application.context import DeviceInfo, RequestContext
-from application.use_cases import EnrolVoice, LogInWithPassword, LogInWithVoice, ManageDevices
+from application.use_cases import EnrolVoice, LogInWithVoice, ManageDevices
 from domain.device import TrustLevel
 from domain.device_key import DeviceProof
 from domain.errors import DomainError
 from tests.bdd.conftest import World
-from tests.support.device_keys import DeviceKeyPair
+from tests.bdd.voice_steps import *  # noqa: F403 (the shared steps, as fixtures)
+from tests.bdd.voice_steps import HERE, PHONE, PHONE_KEY
 from tests.support.voice import clip
 
 scenarios("voice.feature")
-PHONE_KEY = DeviceKeyPair()  # held by the phone; its public half is registered at binding
-PHONE = DeviceInfo("asha-phone-0001", label="phone", platform="android", key=PHONE_KEY.key)
-HERE = RequestContext(ip="198.51.100.8")
-
-
-@given(parsers.parse("{name} has logged in with her password on her phone"))
-def password_on_phone(bdd_bank: punq.Container, world: World, name: str) -> None:
-    person = world["people"][name]
-    bdd_bank.resolve(LogInWithPassword).execute(person.customer_number, world["password"],
-                                                      HERE, PHONE)
-    world["phone"] = bdd_bank.resolve(ManageDevices).list(person.id)[0]
 
 
 @given(parsers.parse("{name} has enrolled her voice on her phone with three recordings"))
@@ -95,17 +84,6 @@ def bind_again(bdd_bank: punq.Container, world: World, name: str, recording: str
             PHONE_KEY.proof(bdd_bank, person.customer_number, PHONE.identifier))
     except DomainError as error:
         world["error"] = error
-
-
-@then("she is logged in by voice")
-def logged_in(world: World) -> None:
-    assert world["error"] is None, world["error"]
-    assert world["issued"].access_token
-
-
-@then(parsers.re(r"the (?:voice login|binding) is refused with \"(?P<code>\w+)\""))
-def refused(world: World, code: str) -> None:
-    assert world["error"] is not None and world["error"].code == code, world["error"]
 
 
 @then("the refusal names the score and the threshold")

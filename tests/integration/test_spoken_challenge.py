@@ -42,6 +42,7 @@ KEY = DeviceKeyPair()
 PHONE = DeviceInfo("phone-0001", label="phone", platform="android", key=KEY.key)
 HERE = RequestContext(ip="203.0.113.9", device_id=PHONE.identifier)
 ALLISON = ["allison_en_00", "allison_en_01", "allison_en_04"]
+READ_AT_ENROLMENT = ("31415926", "27182818")
 CARLO = ["carlo_it_00", "carlo_it_01", "carlo_it_02"]
 
 
@@ -69,11 +70,14 @@ def bank(request: pytest.FixtureRequest, tmp_path: Path, engine: ResemblyzerVoic
     wired.resolve(UnitOfWorkFactory).close()
 
 
-def enrolled(bank: punq.Container, clips: list[str]) -> Customer:
+def enrolled(bank: punq.Container, clips: list[str], digits: tuple[str, ...] = ()) -> Customer:
+    """Enrolled from recordings of `clips` and, as the app asks, of reading `digits` aloud:
+    a voiceprint of the voice saying digits too scores the digit answers it will hear."""
     who = customer(bank)
     bank.resolve(LogInWithPassword).execute(who.customer_number, PASSWORD, HERE, PHONE)
     binding = bank.resolve(ManageDevices).list(who.id)[0]
-    bank.resolve(EnrolVoice).execute(who.id, binding.id, [clip(n) for n in clips], HERE)
+    bank.resolve(EnrolVoice).execute(
+        who.id, binding.id, [*(clip(n) for n in clips), *(say(d) for d in digits)], HERE)
     return who
 
 
@@ -95,7 +99,7 @@ def last_verification(bank: punq.Container) -> dict[str, object]:
 
 
 def test_the_customer_saying_the_digits_asked_logs_in(bank: punq.Container) -> None:
-    asha = enrolled(bank, ALLISON)
+    asha = enrolled(bank, ALLISON, READ_AT_ENROLMENT)
     proof, digits = challenge(bank, asha)
     log_in(bank, asha, proof, say(digits))
     details = last_verification(bank)
@@ -104,7 +108,7 @@ def test_the_customer_saying_the_digits_asked_logs_in(bank: punq.Container) -> N
 
 def test_a_replay_of_an_accepted_answer_fails_the_digits_however_reencoded(
         bank: punq.Container) -> None:
-    asha = enrolled(bank, ALLISON)
+    asha = enrolled(bank, ALLISON, READ_AT_ENROLMENT)
     proof, digits = challenge(bank, asha)
     accepted = say(digits)
     log_in(bank, asha, proof, accepted)
@@ -127,33 +131,33 @@ def test_another_speaker_saying_the_right_digits_fails_the_voice(bank: punq.Cont
     with pytest.raises(VoiceVerificationFailed) as refused:
         log_in(bank, carlo, proof, say(digits))  # Allison's voice, Carlo's digits
     assert refused.value.info["reason"] == "no_match"
-    assert last_verification(bank)["digits_heard"] == 6
+    assert last_verification(bank)["digits_heard"] == "6"
 
 
 def test_the_wrong_digits_in_the_right_voice_are_refused_and_counted(
         bank: punq.Container) -> None:
-    asha = enrolled(bank, ALLISON)
+    asha = enrolled(bank, ALLISON, READ_AT_ENROLMENT)
     proof, digits = challenge(bank, asha)
     wrong = "".join(str((int(d) + 1) % 10) for d in digits)
     with pytest.raises(SpokenChallengeFailed):
         log_in(bank, asha, proof, say(wrong))
-    assert last_verification(bank)["failures"] == 1
+    assert last_verification(bank)["failures"] == "1"
 
 
 def test_a_language_without_a_recogniser_is_refused_voice_and_told_why(
         bank: punq.Container) -> None:
-    asha = enrolled(bank, ALLISON)
+    asha = enrolled(bank, ALLISON, READ_AT_ENROLMENT)
     bank.resolve(ChangeProfile).execute(ProfileChanges(asha.id, preferred_language="hi"))
     proof, digits = challenge(bank, asha)
     with pytest.raises(VoiceUnavailable) as refused:
         log_in(bank, asha, proof, say(digits))
     assert "PIN" in str(refused.value)
     details = last_verification(bank)
-    assert details["reason"] == "no_recogniser_for_language" and details["failures"] == 0
+    assert details["reason"] == "no_recogniser_for_language" and details["failures"] == "0"
 
 
 def test_a_nonce_issued_without_digits_cannot_answer(bank: punq.Container) -> None:
-    asha = enrolled(bank, ALLISON)
+    asha = enrolled(bank, ALLISON, READ_AT_ENROLMENT)
     issued = bank.resolve(IssueDeviceNonce).execute(asha.customer_number, PHONE.identifier)
     proof = DeviceProof(issued.nonce, KEY.sign(issued.message))
     with bank.resolve(UnitOfWorkFactory)(write=True) as uow:  # as if issued while off

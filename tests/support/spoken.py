@@ -17,7 +17,8 @@ RATE = 16000
 
 @functools.cache
 def _digit(d: str) -> np.ndarray:
-    data, _ = librosa.load(CLIPS / "digits" / f"{d}.wav", sr=RATE)
+    data, rate = sf.read(CLIPS / "digits" / f"{d}.wav", dtype="float32")
+    assert rate == RATE  # decoded at 16 kHz (ATTRIBUTION.md)
     trimmed, _edges = librosa.effects.trim(data, top_db=35)  # each file pads its word with silence
     return trimmed
 
