@@ -200,7 +200,7 @@ def test_the_device_challenge_endpoint_answers_alike_and_refuses_bad_input(
     unknown = client.post(url, json={"customer_number": "000000000000",
                                      "device_identifier": "asha-phone-1"})
     assert known.status_code == unknown.status_code == 201
-    assert set(known.json()) == set(unknown.json()) == {"nonce", "expires_at", "message"}
+    assert set(known.json()) == set(unknown.json()) == {"nonce", "expires_at", "message", "say"}
     assert known.headers["cache-control"] == "no-store"
     for bad in ({"customer_number": asha.customer_number, "device_identifier": "a b"},
                 {"customer_number": "", "device_identifier": "asha-phone-1"},
