@@ -89,15 +89,15 @@ def section(rows: dict[str, dict[str, Any]], chains: dict[str, list[dict[str, An
 `bench/memory.py`: a real worker on loopback over a temporary SQLite demo bank (`vaani db upgrade`,
 `vaani seed demo`; device keys optional so the voice path runs without a signing client), warmed
 over HTTP by {rounds} rounds of a customer's day (a password login, 10 transfers, a page of
-transactions, a 90-day statement; one voice enrolment of 3 x 3 s and {voiced} voice logins in
-all, each heard by the speaker model and the digit recogniser, then refused for want of the
-spoken challenge's digits, which a client without a key is never given), each request on a new connection so that every worker gets some, then read from
-`/proc/<pid>/smaps_rollup` once its memory stops moving. RSS is the README's figure and the one
-the 400 MiB target is about. USS is the worker's private part; PSS splits shared pages between the
-processes mapping them, summed here over the server's processes (supervisor included) and divided
-by its workers. USS and PSS also share library pages with any other process of the machine that
-maps the same files (other runs of this virtualenv's torch), so only RSS compares across runs.
-MiB throughout.
+transactions, a 90-day statement; one voice enrolment of 3 x 3 s and {voiced} voice logins in all,
+each heard by the speaker model and the digit recogniser, then refused for want of the spoken
+challenge's digits, which a client without a key is never given), each request on a new connection
+so that every worker gets some, then read from `/proc/<pid>/smaps_rollup` once its memory stops
+moving. RSS is the README's figure and the one the 400 MiB target is about. USS is the worker's
+private part; PSS splits shared pages between the processes mapping them, summed here over the
+server's processes (supervisor included) and divided by its workers. USS and PSS also share library
+pages with any other process of the machine that maps the same files (other runs of this
+virtualenv's torch), so only RSS compares across runs. MiB throughout.
 
 {served}
 
