@@ -28,6 +28,7 @@ from application.use_cases import (
     VerifyAuditTrail,
 )
 from domain.customer import Customer
+from domain.device import TrustLevel
 from domain.device_key import DeviceProof, hash_nonce
 from domain.errors import SpokenChallengeFailed, VoiceUnavailable, VoiceVerificationFailed
 from entrypoints.bootstrap import bootstrap, prepare_database
@@ -168,6 +169,25 @@ def test_a_nonce_issued_without_digits_cannot_answer(bank: punq.Container) -> No
     with pytest.raises(SpokenChallengeFailed):
         log_in(bank, asha, proof, say(issued.spoken or "123456"))
     assert last_verification(bank)["reason"] == "challenge_missing"
+
+
+def test_a_new_device_is_trusted_by_saying_the_digits_its_nonce_asks(
+        bank: punq.Container) -> None:
+    asha = enrolled(bank, ALLISON, READ_AT_ENROLMENT)
+    tablet_key = DeviceKeyPair("es256")
+    tablet = DeviceInfo("tablet-0002", key=tablet_key.key)
+    bank.resolve(LogInWithPassword).execute(asha.customer_number, PASSWORD, HERE, tablet)
+    devices = bank.resolve(ManageDevices)
+
+    def bind(spoken: str | None) -> TrustLevel:
+        issued = bank.resolve(IssueDeviceNonce).execute(asha.customer_number, tablet.identifier)
+        proof = DeviceProof(issued.nonce, tablet_key.sign(issued.message))
+        digits = spoken or issued.spoken or ""
+        return devices.bind(asha.id, tablet, say(digits), HERE, proof).trust
+
+    with pytest.raises(SpokenChallengeFailed):
+        bind("000000")
+    assert bind(None) is TrustLevel.TRUSTED
 
 
 def test_the_recogniser_hears_random_digit_strings(recogniser: PocketSphinxDigits) -> None:
