@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib.metadata import PackageNotFoundError, version
+
 import typer
 
 from entrypoints.cli import (
@@ -54,6 +56,22 @@ app.add_typer(staff.app, name="staff")
 app.add_typer(webhooks.app, name="webhooks")
 app.add_typer(events.app, name="events")
 app.command()(serve)
+
+
+def _version(asked: bool) -> None:
+    if asked:
+        try:
+            typer.echo(f"vaani {version('vaani')}")
+        except PackageNotFoundError:  # run from a checkout that was never installed
+            typer.echo("vaani (not installed: no version recorded)")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(show_version: bool = typer.Option(
+        False, "--version", help="Print the installed version and exit.", callback=_version,
+        is_eager=True)) -> None:
+    """Vaani core banking: operator commands."""
 
 
 def main() -> None:

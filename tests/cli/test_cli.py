@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from importlib.metadata import version as installed_version
 from pathlib import Path
 from uuid import UUID
 
@@ -297,3 +298,8 @@ def test_statement_export_and_reminder_list(vaani: tuple[CliRunner, str], tmp_pa
                            "--out", str(out))
         assert code == 2 and "between 1900-01-01 and 9000-12-31" in err
     assert as_json(runner, "reminders", "list", asha["customer_number"]) == {"items": []}
+
+
+def test_version_is_printed_without_a_database() -> None:
+    code, out, _ = run(CliRunner(), "--version")
+    assert code == 0 and out.strip() == f"vaani {installed_version('vaani')}"
