@@ -20,15 +20,14 @@ WORDS = {"zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "
 
 
 class PocketSphinxDigits:
-    """Hears US-English digits. The decoder loads on first use (a worker that never hears a
-    voice answer never pays for it) and decodes one recording at a time: a decoder is not
-    safe to share between threads, and one decoding is tens of milliseconds."""
+    """Hears US-English digits. A decoder is not safe to share between threads, so each thread
+    that hears a recording gets its own (a few MiB), loaded on its first use: two voice answers
+    on two threads never wait for each other, and a worker that never hears one pays nothing."""
 
     languages = frozenset({"en"})
 
     def __init__(self) -> None:
-        self._decoder: Any = None
-        self._lock = threading.Lock()
+        self._mine = threading.local()
 
     def hear(self, audio: bytes) -> str:
         decoded = decode(audio)  # the same refusals as the speaker model's
@@ -37,28 +36,28 @@ class PocketSphinxDigits:
             samples = librosa.resample(samples, orig_sr=decoded.sample_rate,
                                        target_sr=MODEL_RATE)
         pcm = (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2").tobytes()
-        with self._lock:
-            decoder = self._loaded()
-            decoder.start_utt()
-            decoder.process_raw(pcm, no_search=False, full_utt=True)
-            decoder.end_utt()
-            hypothesis = decoder.hyp()
+        decoder = self._loaded()
+        decoder.start_utt()
+        decoder.process_raw(pcm, no_search=False, full_utt=True)
+        decoder.end_utt()
+        hypothesis = decoder.hyp()
         words = hypothesis.hypstr.split() if hypothesis is not None else []
         return "".join(WORDS[w] for w in words if w in WORDS)
 
     def warm_up(self) -> None:
-        with self._lock:
-            self._loaded()
+        """Load the model files once (the operating system keeps them for the other threads)."""
+        self._loaded()
 
     def _loaded(self) -> Any:
-        if self._decoder is None:
+        decoder = getattr(self._mine, "decoder", None)
+        if decoder is None:
             from pocketsphinx import Decoder, get_model_path  # imported when first needed
 
             here = resources.files("adapters.voice")
-            self._decoder = Decoder(
+            decoder = self._mine.decoder = Decoder(
                 hmm=str(Path(get_model_path()) / "en-us" / "en-us"),
                 dict=str(here / "digits.dict"), jsgf=str(here / "digits.gram"),
                 # One pass over the grammar: the later passes (flat-lexicon, best path)
                 # inserted digits between real ones and took three times as long.
                 fwdflat=False, bestpath=False, loglevel="FATAL")
-        return self._decoder
+        return decoder

@@ -35,6 +35,7 @@ from entrypoints.bootstrap import bootstrap, prepare_database
 from tests.conftest import PROFILES, database_url_for, settings_for
 from tests.support.banking import PASSWORD, customer
 from tests.support.device_keys import DeviceKeyPair
+from tests.support.races import at_once
 from tests.support.spoken import RATE, samples, say
 from tests.support.voice import clip, encode
 
@@ -197,3 +198,11 @@ def test_the_recogniser_hears_random_digit_strings(recogniser: PocketSphinxDigit
     heard = [recogniser.hear(say(s)) for s in strings]
     right = sum(h == s for h, s in zip(heard, strings, strict=True))
     assert right >= 19, list(zip(strings, heard, strict=True))
+
+
+def test_two_threads_hear_two_answers_at_once(recogniser: PocketSphinxDigits) -> None:
+    """Each thread has its own decoder: answers heard in parallel never mix."""
+    strings = ["135792", "864200"]
+    answers = [say(s) for s in strings]
+    heard = at_once([lambda a=a: [recogniser.hear(a) for _ in range(3)] for a in answers])
+    assert heard == [[s] * 3 for s in strings]
