@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from uuid import UUID
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from application.use_cases import Principal, TransferCommand
@@ -14,6 +13,7 @@ from domain.errors import BeneficiaryNotFound, ChannelNotAllowed, ValidationErro
 from domain.ledger import Channel
 from domain.permissions import Permission
 from domain.transfer import TransferStatus
+from entrypoints.caller import each_carried
 from entrypoints.converters import structure
 from entrypoints.http import response_schemas as shapes
 from entrypoints.http import views
@@ -23,7 +23,6 @@ from entrypoints.http.query import account_number, moment, page_cursor, page_lim
 from entrypoints.http.request_body import json_body, parse_json
 from entrypoints.http.responses import JSONResponse
 from entrypoints.http.schemas import StatementBody, TransferBody
-from entrypoints.http.statement_body import answer, begun
 
 
 @returns(shapes.ACCOUNTS)
@@ -106,24 +105,19 @@ def _uuid(text: str) -> UUID:
 @accepts(StatementBody)
 @requires(Permission.BANK)
 async def statement(request: Request) -> Response:
-    """A statement for a date range, JSON or CSV: a short one whole, a long one streamed page
-    by page."""
+    """A statement for a date range, JSON or CSV, streamed page by page."""
     body = structure(await json_body(request), StatementBody)
     number = account_number(request)
-    who, opening = caller(request).customer_id, services(request).stream_statement
-
-    def begin() -> tuple[list[str], Iterator[str] | None]:
-        # Its pages after the first ones are read as the body is sent: for the caller.
-        stream = opening.execute(who, number, body.from_, body.to)
-        return begun(views.statement_json(stream) if body.format == "json"
-                     else views.statement_csv(stream))
-
-    first, rest = await offload(begin)
+    stream = await offload(services(request).stream_statement.execute,
+                           caller(request).customer_id, number, body.from_, body.to)
+    # Its pages are read as the body is sent, once this endpoint has returned: for the caller.
     if body.format == "json":
-        return answer(first, rest, "application/json")
+        return StreamingResponse(each_carried(views.statement_json(stream)),
+                                 media_type="application/json")
     filename = f"statement-{number}-{body.from_.isoformat()}-{body.to.isoformat()}.csv"
-    return answer(first, rest, "text/csv",
-                  {"Content-Disposition": f'attachment; filename="{filename}"'})
+    return StreamingResponse(each_carried(views.statement_csv(stream)), media_type="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"'})
+
 
 routes = [
     Route("/accounts", list_accounts, methods=["GET"]),
