@@ -30,6 +30,10 @@ class IdGenerator(Protocol):
     def new_code(self) -> str:
         """Six random digits: a code a person reads in a message and types."""
 
+    def new_digits(self, count: int) -> str:
+        """`count` random digits: what a person reads off a screen and says (a spoken
+        challenge)."""
+
 
 class PasswordHasher(Protocol):
     """One-way password hashing (argon2id in production)."""

@@ -4,8 +4,6 @@ re-encoded, which no similarity threshold against earlier recordings can promise
 
 from __future__ import annotations
 
-import secrets
-
 import attrs
 
 MIN_DIGITS, MAX_DIGITS = 4, 10
@@ -24,11 +22,6 @@ class SpokenChallengePolicy:
     def _bounded(self, _: object, value: int) -> None:
         if not MIN_DIGITS <= value <= MAX_DIGITS:
             raise ValueError(f"a spoken challenge has {MIN_DIGITS}-{MAX_DIGITS} digits")
-
-
-def new_digits(count: int) -> str:
-    """Uniformly random decimal digits, from the operating system's secure source."""
-    return "".join(secrets.choice("0123456789") for _ in range(count))
 
 
 def spoken_form(digits: str) -> str:

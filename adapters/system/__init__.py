@@ -29,3 +29,6 @@ class RandomIds:
 
     def new_code(self) -> str:
         return f"{secrets.randbelow(10**6):06d}"  # a sign-up's code
+
+    def new_digits(self, count: int) -> str:
+        return f"{secrets.randbelow(10**count):0{count}d}"  # a spoken challenge

@@ -12,7 +12,7 @@ from application.ports import Clock, IdGenerator, UnitOfWorkFactory
 from domain.device import check_identifier
 from domain.device_key import DeviceNonce, hash_nonce, signed_message
 from domain.errors import ValidationError
-from domain.spoken_challenge import SpokenChallengePolicy, new_digits
+from domain.spoken_challenge import SpokenChallengePolicy
 
 
 @attrs.frozen
@@ -47,7 +47,7 @@ class IssueDeviceNonce:
         nonce = self._ids.new_secret()
         now = self._clock.now()
         expires_at = now + self._policy.nonce_lifetime
-        digits = new_digits(self._spoken.digits) if self._spoken.required else None
+        digits = self._ids.new_digits(self._spoken.digits) if self._spoken.required else None
         with self._uow_factory(write=True) as uow:
             uow.devices.drop_expired_nonces(now)
             uow.devices.add_nonce(DeviceNonce(hash_nonce(nonce), customer_number, identifier,
