@@ -14,6 +14,7 @@ from application.voice_policy import VoicePolicy
 from domain.audit import Outcome
 from domain.device import DeviceBinding
 from domain.errors import (
+    SecondFactorRequired,
     SpokenChallengeFailed,
     VoiceDisabled,
     VoiceNotEnrolled,
@@ -22,7 +23,12 @@ from domain.errors import (
     VoiceUnavailable,
     VoiceVerificationFailed,
 )
-from domain.spoken_challenge import SpokenChallengePolicy, challenge_refusal
+from domain.spoken_challenge import (
+    UNCOUNTED,
+    SpokenChallengePolicy,
+    UnheardLanguage,
+    challenge_refusal,
+)
 from domain.timestamps import rfc3339
 from domain.voice import VoiceAttempts, VoiceDecision, cosine
 
@@ -39,10 +45,13 @@ class VoiceVerifier:
         self._audit = audit
 
     def check(self, uow: UnitOfWork, binding: DeviceBinding, answer: VoiceAnswer,
-              context: RequestContext, purpose: str, expected: str | None) -> VoiceDecision:
+              context: RequestContext, purpose: str, expected: str | None,
+              second_factor: bool = False) -> VoiceDecision:
         """Decide and record. `expected`: the digits issued with the nonce this answer spent
-        (None: none were). Raises before scoring when voice may not be tried now. A refusal
-        for a language the recogniser does not hear is no failed attempt: nobody can pass it."""
+        (None: none were); `second_factor`: an authenticator code was checked in this request
+        (it stands in for digits no recogniser hears, where configuration allows). Raises
+        before scoring when voice may not be tried now. A refusal nobody could have passed as
+        asked (UNCOUNTED) is no failed attempt."""
         customer_id = binding.customer_id
         sample = answer.sample
         now = self._clock.now()
@@ -60,9 +69,10 @@ class VoiceVerifier:
             raise VoiceNotEnrolled("no voice is enrolled for this customer")
         threshold = self._policy.threshold(binding.trust, sample.channel)
         score = round(cosine(sample.embedding, voiceprint.embedding), 4)
-        reason = self._reason(uow, customer_id, answer, expected, score, threshold)
+        reason, challenge = self._reason(uow, customer_id, answer, expected, score, threshold,
+                                         second_factor)
         decision = VoiceDecision(score, threshold, reason == "match", reason)
-        if reason != "no_recogniser_for_language":
+        if reason not in UNCOUNTED:
             attempts.record(decision.accepted, now, self._policy.attempts)
             uow.voice.save_attempts(attempts)
         if reason != "replayed_recording":
@@ -73,7 +83,7 @@ class VoiceVerifier:
             customer_id=customer_id, resource=f"device:{binding.id}", score=score,
             threshold=threshold, reason=reason, channel=sample.channel.value,
             trust=binding.trust.value, failures=attempts.failures,
-            challenge="spoken_digits" if self._spoken.required else "off",
+            challenge=challenge,
             digits_heard=len(answer.heard) if answer.heard is not None else None))
         if attempts.disabled:
             uow.audit.append(self._audit.event(
@@ -82,21 +92,38 @@ class VoiceVerifier:
         return decision
 
     def _reason(self, uow: UnitOfWork, customer_id: UUID, answer: VoiceAnswer,
-                expected: str | None, score: float, threshold: float) -> str:
+                expected: str | None, score: float, threshold: float,
+                second_factor: bool) -> tuple[str, str]:
+        """The decision's reason, and what proved presence (`spoken_digits`, `second_factor`
+        or `off`) for the audit record."""
         sample = answer.sample
-        if uow.voice.seen(customer_id, sample.sha256):
-            return "replayed_recording"
+        challenge, language = "off", ""
         if self._spoken.required:
             customer = uow.customers.get(customer_id)
             language = customer.preferred_language if customer is not None else ""
-            why = challenge_refusal(expected, answer.heard, language,
-                                    self._recogniser.languages)
+            heard = language in self._recogniser.languages
+            challenge = "spoken_digits" if heard else (
+                "second_factor" if self._spoken.unheard is UnheardLanguage.SECOND_FACTOR
+                else "unheard_language")
+        if uow.voice.seen(customer_id, sample.sha256):
+            return "replayed_recording", challenge
+        if self._spoken.required:
+            why = challenge_refusal(expected, answer.heard, language, self._recogniser.languages,
+                                    self._spoken.unheard, second_factor)
             if why is not None:
-                return why
+                return why, challenge
         recent = uow.voice.accepted_embeddings(customer_id, RECENT_ACCEPTED)
         if any(cosine(sample.embedding, e) > self._policy.replay_similarity for e in recent):
-            return "replayed_embedding"
-        return "match" if score >= threshold else "no_match"
+            return "replayed_embedding", challenge
+        return ("match" if score >= threshold else "no_match"), challenge
+
+
+def unheard_refusal(decision: VoiceDecision) -> Exception:
+    """Voice alone cannot be heard out in the customer's language: what they can answer with."""
+    return VoiceUnavailable("voice answers are not offered in your preferred language yet: "
+                            "answer with your UPI PIN or an authenticator code, or log in "
+                            "with your password", score=decision.score,
+                            threshold=decision.threshold, reason=decision.reason)
 
 
 def refusal(decision: VoiceDecision) -> Exception:
@@ -113,7 +140,9 @@ def refusal(decision: VoiceDecision) -> Exception:
                                      "challenge (POST /auth/device-challenge) and say its "
                                      "digits", **info)
     if decision.reason == "no_recogniser_for_language":
-        return VoiceUnavailable("voice answers are not offered in your preferred language "
-                                "yet: answer with your UPI PIN or an authenticator code, or "
-                                "log in with your password", **info)
+        return unheard_refusal(decision)
+    if decision.reason == "second_factor_required":
+        return SecondFactorRequired("voice answers in your preferred language need a code from "
+                                    "your authenticator beside them: send it as `totp` with the "
+                                    "voice sample", **info)
     return VoiceVerificationFailed("the voice did not match", **info)

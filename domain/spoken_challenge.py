@@ -4,19 +4,31 @@ re-encoded, which no similarity threshold against earlier recordings can promise
 
 from __future__ import annotations
 
+import enum
+
 import attrs
 
 MIN_DIGITS, MAX_DIGITS = 4, 10
+
+
+class UnheardLanguage(enum.Enum):
+    """What a voice answer needs when the customer's preferred language has no recogniser:
+    the digits cannot be heard, so the voice alone is never enough (never a silent skip)."""
+
+    REFUSE = "refuse"  # voice is not offered; the PIN, an authenticator code or the password
+    SECOND_FACTOR = "second-factor"  # the voice counts only beside an authenticator code
 
 
 @attrs.frozen
 class SpokenChallengePolicy:
     """`required`: a voice decision needs the digits issued with the nonce it spends, heard in
     its recording (VAANI_VOICE_CHALLENGE=spoken, the default); when False the voice is decided
-    without them, and each decision's audit record says so. `digits`: how many are issued."""
+    without them, and each decision's audit record says so. `digits`: how many are issued.
+    `unheard`: what stands in for the digits in a language no recogniser hears."""
 
     required: bool = True
     digits: int = attrs.field(default=6)
+    unheard: UnheardLanguage = UnheardLanguage.REFUSE
 
     @digits.validator
     def _bounded(self, _: object, value: int) -> None:
@@ -30,13 +42,22 @@ def spoken_form(digits: str) -> str:
 
 
 def challenge_refusal(expected: str | None, heard: str | None, language: str,
-                      languages: frozenset[str]) -> str | None:
+                      languages: frozenset[str], unheard: UnheardLanguage,
+                      second_factor: bool) -> str | None:
     """Why a recording does not answer its challenge (for the audit trail), or None when the
-    digits heard are exactly the ones issued. `heard` None: nothing was listened for."""
+    digits heard are exactly the ones issued, or when the language has no recogniser and an
+    authenticator code checked in the same request stands in for them (`second_factor`).
+    `heard` None: nothing was listened for."""
     if expected is None:
         return "challenge_missing"
     if language not in languages:
-        return "no_recogniser_for_language"
+        if unheard is UnheardLanguage.REFUSE:
+            return "no_recogniser_for_language"
+        return None if second_factor else "second_factor_required"
     if heard != expected:
         return "wrong_digits"
     return None
+
+
+UNCOUNTED = frozenset({"no_recogniser_for_language", "second_factor_required"})
+"""Refusals that are no failed voice attempt: nobody could have passed them as asked."""

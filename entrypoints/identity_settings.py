@@ -7,7 +7,12 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from adapters.system.smtp_notifier import SmtpServer
-from domain.spoken_challenge import MAX_DIGITS, MIN_DIGITS, SpokenChallengePolicy
+from domain.spoken_challenge import (
+    MAX_DIGITS,
+    MIN_DIGITS,
+    SpokenChallengePolicy,
+    UnheardLanguage,
+)
 from domain.staff_proposal import DEFAULT_APPROVALS, ApprovalPolicy, StaffAction
 from entrypoints.setting_values import ConfigurationError, whole_number
 
@@ -38,15 +43,20 @@ def identity_settings(env: Mapping[str, str]) -> dict[str, Any]:
 
 def _spoken_challenge(env: Mapping[str, str]) -> SpokenChallengePolicy:
     """VAANI_VOICE_CHALLENGE: `spoken` (a voice answer must say the digits issued with its
-    device nonce; customers whose preferred language has no recogniser are refused voice and
-    told to use their PIN, authenticator or password) or `off` (the voice alone decides: it can
-    be replayed, so only where another control stands in; every decision's audit record says
-    `challenge: off`). VAANI_VOICE_CHALLENGE_DIGITS: how many digits (4-10, default 6)."""
+    device nonce) or `off` (the voice alone decides: it can be replayed, so only where another
+    control stands in; every decision's audit record says `challenge: off`).
+    VAANI_VOICE_CHALLENGE_DIGITS: how many digits (4-10, default 6).
+    VAANI_VOICE_UNHEARD_LANGUAGE: for customers whose preferred language has no recogniser,
+    `refuse` (voice is refused, naming the PIN, authenticator or password instead) or
+    `second-factor` (the voice counts beside a code from their authenticator)."""
     value = env.get("VAANI_VOICE_CHALLENGE") or "spoken"
     if value not in ("spoken", "off"):
         raise ConfigurationError("VAANI_VOICE_CHALLENGE must be spoken or off")
+    unheard = env.get("VAANI_VOICE_UNHEARD_LANGUAGE") or UnheardLanguage.REFUSE.value
+    if unheard not in {u.value for u in UnheardLanguage}:
+        raise ConfigurationError("VAANI_VOICE_UNHEARD_LANGUAGE must be refuse or second-factor")
     return SpokenChallengePolicy(value == "spoken", whole_number(
-        env, "VAANI_VOICE_CHALLENGE_DIGITS", 6, MIN_DIGITS, MAX_DIGITS))
+        env, "VAANI_VOICE_CHALLENGE_DIGITS", 6, MIN_DIGITS, MAX_DIGITS), UnheardLanguage(unheard))
 
 
 def undeliverable_codes(settings: Settings) -> str | None:

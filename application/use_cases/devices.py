@@ -17,6 +17,7 @@ from application.device_possession import (
 )
 from application.ownership import owned
 from application.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from application.second_factor import SecondFactorCheck
 from application.use_cases.device_binder import DeviceBinder
 from application.voice_answer import VoiceListener
 from application.voice_checks import VoiceVerifier, refusal
@@ -35,7 +36,8 @@ def owned_device(uow: UnitOfWork, customer_id: UUID, binding_id: UUID,
 class ManageDevices:
     def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, audit: AuditRecorder,
                  binder: DeviceBinder, listener: VoiceListener, verifier: VoiceVerifier,
-                 keys: DeviceKeyVerifier, possession: DevicePossession) -> None:
+                 keys: DeviceKeyVerifier, possession: DevicePossession,
+                 second_factor: SecondFactorCheck) -> None:
         self._uow_factory = uow_factory
         self._clock = clock
         self._audit = audit
@@ -44,6 +46,7 @@ class ManageDevices:
         self._verifier = verifier
         self._keys = keys
         self._possession = possession
+        self._second_factor = second_factor
 
     def list(self, customer_id: UUID) -> list[DeviceBinding]:
         with self._uow_factory() as uow:
@@ -71,16 +74,20 @@ class ManageDevices:
             uow.commit()
 
     def bind(self, customer_id: UUID, device: DeviceInfo, voice_sample: bytes | None,
-             context: RequestContext, proof: DeviceProof | None = None) -> DeviceBinding:
+             context: RequestContext, proof: DeviceProof | None = None,
+             totp: str | None = None) -> DeviceBinding:
         """Bind (or bind again) a device. Once a voice is enrolled, full trust for a new or a
         revoked device needs a voice verification against the existing voiceprint. A voice
         re-binding, and a key put on an existing binding, first need the device's proof (by
-        its key, or by the new key where it has none or is revoked), before any voice work."""
+        its key, or by the new key where it has none or is revoked), before any voice work.
+        An authenticator code (`totp`) is checked before the voice; it stands in for the
+        spoken digits in a language no recogniser hears, where configuration allows."""
         check_identifier(device.identifier)
         offered = self._keys.accept_key(device.key) if device.key is not None else None
         proven = self._prove(customer_id, device.identifier, offered, proof,
                              voice_sample is not None, context) \
             if voice_sample is not None or offered is not None else None
+        coded = totp is not None and self._check_code(customer_id, totp, context)
         answer = self._listener.listen(voice_sample) if voice_sample is not None else None
         with self._uow_factory(write=True) as uow:
             existing = uow.devices.by_identifier(customer_id, device.identifier, lock=True)
@@ -104,7 +111,8 @@ class ManageDevices:
             if answer is not None and enrolled:
                 probe = binding if not binding.is_revoked else _as_suspicious(binding)
                 decision = self._verifier.check(uow, probe, answer, context, "bind",
-                                                proven.spoken if proven else None)
+                                                proven.spoken if proven else None,
+                                                second_factor=coded)
                 if not decision.accepted:
                     uow.commit()  # the failure counts
                     raise refusal(decision)
@@ -123,6 +131,15 @@ class ManageDevices:
                                                    key=offered.algorithm))
             uow.commit()
             return binding
+
+    def _check_code(self, customer_id: UUID, code: str, context: RequestContext) -> bool:
+        """True once the code passed; raises for a wrong, spent or unconfigured one."""
+        with self._uow_factory() as uow:
+            customer = uow.customers.get(customer_id)
+        if customer is None:
+            return False
+        self._second_factor.verify(customer, context, code=code, action="device.bind.totp")
+        return True
 
     def _prove(self, customer_id: UUID, identifier: str, offered: DeviceKey | None,
                proof: DeviceProof | None, by_voice: bool,

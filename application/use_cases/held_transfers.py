@@ -16,7 +16,7 @@ from application.second_factor import SecondFactorCheck
 from application.use_cases.reversal_views import ReversalsOf, reversals_of
 from application.use_cases.upi_pin import VerifyUpiPin
 from application.voice_answer import VoiceListener
-from application.voice_checks import VoiceVerifier, refusal
+from application.voice_checks import VoiceVerifier, refusal, unheard_refusal
 from domain.audit import Outcome
 from domain.customer import Customer
 from domain.device import TrustLevel
@@ -31,6 +31,7 @@ from domain.errors import (
 )
 from domain.fraud import Label, StoredAssessment
 from domain.fraud_profile import CounterpartyProfile
+from domain.spoken_challenge import UNCOUNTED
 from domain.totp import check_code
 from domain.transfer import Transfer, TransferStatus
 
@@ -128,9 +129,11 @@ class AnswerChallenge:
                 else:
                     decision = self._verifier.check(uow, binding, answer, context,
                                                     "challenge", spoken)
-                    if decision.reason == "no_recogniser_for_language":
-                        uow.commit()  # no answer anyone could give: the hold stays for a PIN
-                        raise refusal(decision)
+                    if decision.reason in UNCOUNTED:
+                        # No voice answer anyone could give: the hold stays for the PIN or an
+                        # authenticator code, each a whole answer on its own.
+                        uow.commit()
+                        raise unheard_refusal(decision)
                     failure = None if decision.accepted else refusal(decision)  # type: ignore[assignment]
             if failure is None:
                 result = self._holds.release(uow, transfer, context, "challenge passed")

@@ -9,6 +9,7 @@ from application.audit import AuditRecorder
 from application.context import RequestContext
 from application.device_possession import DevicePossession
 from application.ports import UnitOfWorkFactory
+from application.second_factor import SecondFactorCheck
 from application.sessions import IssuedTokens, SessionIssuer
 from application.voice_answer import VoiceListener
 from application.voice_checks import VoiceVerifier, refusal
@@ -27,35 +28,43 @@ class LogInWithVoice:
     """The device (something you have, proven by its key) and the voice (something you are).
     An unknown customer, an unknown, untrusted or unproven device and a missing voiceprint all
     get the same answer at the same cost, before any voice work; the reason goes to the audit
-    trail."""
+    trail. An authenticator code (`totp`), when given, is checked before the voice and
+    stands in for the spoken digits where the customer's language has no recogniser and
+    configuration asks for a second factor."""
 
     def __init__(self, uow_factory: UnitOfWorkFactory, listener: VoiceListener,
                  verifier: VoiceVerifier, issuer: SessionIssuer, audit: AuditRecorder,
-                 possession: DevicePossession) -> None:
+                 possession: DevicePossession, second_factor: SecondFactorCheck) -> None:
         self._uow_factory = uow_factory
         self._listener = listener
         self._verifier = verifier
         self._issuer = issuer
         self._audit = audit
         self._possession = possession
+        self._second_factor = second_factor
 
     def execute(self, customer_number: str, device_identifier: str, recording: bytes,
-                context: RequestContext, proof: DeviceProof | None = None
-                ) -> tuple[IssuedTokens, Customer]:
+                context: RequestContext, proof: DeviceProof | None = None,
+                totp: str | None = None) -> tuple[IssuedTokens, Customer]:
         customer, spoken = self._admit(customer_number, device_identifier, proof, context)
+        if totp is not None:  # raises for a wrong, spent or unconfigured code
+            self._second_factor.verify(customer, context, code=totp,
+                                       action="auth.login.voice.totp")
         answer = self._listener.listen(recording)  # bad audio is refused only now
         with self._uow_factory(write=True) as uow:
             binding = uow.devices.by_identifier(customer.id, device_identifier)
             if binding is None or binding.trust is not TrustLevel.TRUSTED:  # revoked meanwhile
                 raise InvalidCredentials(NOT_ACCEPTED)
-            decision = self._verifier.check(uow, binding, answer, context, "login", spoken)
+            decision = self._verifier.check(uow, binding, answer, context, "login", spoken,
+                                            second_factor=totp is not None)
             if not decision.accepted:
                 uow.commit()  # the failed attempt counts
                 raise refusal(decision)
             issued = self._issuer.start(uow, customer, context)
             uow.audit.append(self._audit.event(
                 context, "auth.login", customer_id=customer.id,
-                resource=f"session:{issued.session.id}", method="voice", score=decision.score))
+                resource=f"session:{issued.session.id}", method="voice", score=decision.score,
+                totp=totp is not None))
             uow.commit()
             return issued, customer
 

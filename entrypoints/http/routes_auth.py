@@ -83,8 +83,12 @@ async def login(request: Request) -> Response:
                                   field="voice_sample")
         issued, customer = await offload_heavy(
             services(request).voice_login.execute, body.customer_number, device.identifier,
-            audio_bytes(body.voice_sample), where, device.proof)
+            audio_bytes(body.voice_sample), where, device.proof, body.totp)
     else:
+        if body.totp is not None:
+            raise ValidationError("totp goes with method \"voice\"; a password login's code "
+                                  "is its second step (POST /auth/login/second-factor)",
+                                  field="totp")
         if body.password is None:
             raise ValidationError("password is required for method \"password\"",
                                   field="password")

@@ -47,7 +47,7 @@ async def bind_device(request: Request) -> Response:
                          body.public_key, "public_key")
     binding = await offload_heavy(
         services(request).devices.bind, caller(request).customer_id, device, sample,
-        context(request, body.identifier), device_proof(body.proof, "proof"))
+        context(request, body.identifier), device_proof(body.proof, "proof"), body.totp)
     return JSONResponse(views.device(binding), 201)
 
 

@@ -73,6 +73,7 @@ class LoginBody:
     password: str | None = attrs.field(default=None, repr=False)
     voice_sample: str | None = attrs.field(default=None, repr=False)
     device: DeviceBody | None = None
+    totp: str | None = attrs.field(default=None, repr=False)
 
 
 @attrs.frozen
@@ -233,6 +234,7 @@ class BindDeviceBody:
     voice_sample: str | None = attrs.field(default=None, repr=False)
     public_key: PublicKeyBody | None = None
     proof: DeviceProofBody | None = None
+    totp: str | None = attrs.field(default=None, repr=False)
 
 
 @attrs.frozen
