@@ -5,9 +5,12 @@
 # (tests/unit/test_container_files.py) keeps these two in step with it.
 ARG PYTHON_VERSION=3.11
 ARG TORCH_VERSION=2.13.0
+# PyTorch's CPU-only wheels; a bank's own mirror of that index will do (--build-arg).
+ARG TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu
 
 FROM python:${PYTHON_VERSION}-slim-bookworm AS build
 ARG TORCH_VERSION
+ARG TORCH_INDEX_URL
 # webrtcvad ships no wheel: it is compiled here, and the compiler stays behind in this stage.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends gcc libc6-dev \
@@ -16,7 +19,7 @@ RUN python -m venv /opt/vaani
 ENV PATH=/opt/vaani/bin:$PATH PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 # PyTorch's CPU build, from its CPU index: PyPI's Linux torch pulls gigabytes of CUDA libraries
 # a CPU-only speaker model never uses. `torch==X` in pyproject.toml accepts this `X+cpu`.
-RUN pip install --index-url https://download.pytorch.org/whl/cpu "torch==${TORCH_VERSION}"
+RUN pip install --index-url "${TORCH_INDEX_URL}" "torch==${TORCH_VERSION}"
 # The dependencies exactly as pyproject.toml lists them (what `make install` installs, without
 # the test extras), in a layer of their own: a change to the code does not reinstall them.
 COPY pyproject.toml /src/

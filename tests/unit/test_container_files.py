@@ -76,8 +76,8 @@ def test_the_image_is_the_projects_python_and_cpu_torch() -> None:
     [pin] = [d for d in PROJECT["project"]["dependencies"] if d.startswith("torch")]
     assert pin == f"torch=={args['TORCH_VERSION']}"
     runs = [rest for keyword, rest in steps if keyword == "RUN"]
-    assert any("download.pytorch.org/whl/cpu" in run and "torch==${TORCH_VERSION}" in run
-               for run in runs)
+    assert args["TORCH_INDEX_URL"] == "https://download.pytorch.org/whl/cpu"
+    assert any('--index-url "${TORCH_INDEX_URL}" "torch==${TORCH_VERSION}"' in run for run in runs)
     assert any("pip install --no-deps --no-build-isolation /src" in run for run in runs)
 
 
