@@ -146,6 +146,9 @@ def test_the_containers_start_upgrades_serves_is_healthy_and_stops(
         # uvicorn drains, then ends by the signal it was sent (docker reports 143).
         assert server.wait(timeout=120) in (0, -signal.SIGTERM)
         assert "Application shutdown complete" in (tmp_path / "serve.log").read_text()
+        # Nothing written in its home and working directory (the log is ours): a read-only
+        # file system with a /tmp to write in is enough for it.
+        assert {p.name for p in tmp_path.iterdir()} <= {"serve.log", "numba"}
     finally:
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGKILL)
