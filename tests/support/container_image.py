@@ -5,6 +5,7 @@ enough that a test can build the image's file list and run its start command dir
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shlex
@@ -117,7 +118,10 @@ def _pattern(text: str) -> re.Pattern[str]:
     return re.compile(f"^{out}$")
 
 
-def ignore_rules(text: str) -> list[tuple[bool, re.Pattern[str]]]:
+Rules = tuple[tuple[bool, re.Pattern[str]], ...]
+
+
+def ignore_rules(text: str) -> Rules:
     """(negated, pattern) per line; the last rule matching a path or a parent of it wins."""
     rules = []
     for line in text.splitlines():
@@ -127,27 +131,31 @@ def ignore_rules(text: str) -> list[tuple[bool, re.Pattern[str]]]:
         negated = line.startswith("!")
         cleaned = line.removeprefix("!").strip().strip("/")
         rules.append((negated, _pattern(cleaned)))
-    return rules
+    return tuple(rules)
 
 
-def excluded(path: str, rules: list[tuple[bool, re.Pattern[str]]]) -> bool:
+@functools.cache
+def _last_rule(prefix: str, rules: Rules) -> int:
+    """The index of the last rule matching `prefix` itself, -1 for none (a checkout's files
+    share their folders, so each folder is matched once)."""
+    return max((i for i, (_, pattern) in enumerate(rules) if pattern.match(prefix)), default=-1)
+
+
+def excluded(path: str, rules: Rules) -> bool:
     parts = path.split("/")
-    prefixes = ["/".join(parts[:n]) for n in range(1, len(parts) + 1)]
-    verdict = False
-    for negated, pattern in rules:
-        if any(pattern.match(prefix) for prefix in prefixes):
-            verdict = not negated
-    return verdict
+    last = max(_last_rule("/".join(parts[:n]), rules) for n in range(1, len(parts) + 1))
+    return last >= 0 and not rules[last][0]
 
 
-def context_files(repo: Path = REPO) -> list[str]:
+@functools.cache
+def context_files(repo: Path = REPO) -> tuple[str, ...]:
     """What `docker build` sends from this checkout: every file in it, tracked or not (git's
     own ignores do not apply to a build context), less what .dockerignore excludes."""
     listed = subprocess.run(["git", "ls-files", "--cached", "--others", "-z"], cwd=repo,
                             check=True, capture_output=True, text=True).stdout
     rules = ignore_rules((repo / ".dockerignore").read_text(encoding="utf-8"))
-    return sorted(p for p in listed.split("\0")
-                  if p and (repo / p).is_file() and not excluded(p, rules))
+    return tuple(sorted(p for p in listed.split("\0")
+                        if p and not excluded(p, rules) and (repo / p).is_file()))
 
 
 _VARIABLE = re.compile(r"\$\$|\$\{(\w+)(?:(:?[-?])([^}]*))?\}|\$(\w+)")
