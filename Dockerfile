@@ -31,6 +31,9 @@ COPY . /src
 RUN pip install --no-deps --no-build-isolation /src && pip check
 
 FROM python:${PYTHON_VERSION}-slim-bookworm
+LABEL org.opencontainers.image.title="vaani" \
+      org.opencontainers.image.description="Voice-secured core banking: the HTTP API and the vaani CLI" \
+      org.opencontainers.image.licenses="Apache-2.0"
 RUN useradd --system --uid 10001 --user-group --create-home --home-dir /home/vaani \
       --shell /usr/sbin/nologin vaani
 COPY --from=build /opt/vaani /opt/vaani

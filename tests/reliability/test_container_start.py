@@ -74,7 +74,8 @@ def password_checking(server: str, role: str, database: str, password: str) -> s
         try:
             psycopg.connect(host="127.0.0.1", port=port, user=role, dbname=database,
                             password="", connect_timeout=10).close()
-        except psycopg.OperationalError:
+        except psycopg.OperationalError as refused:
+            assert "password" in str(refused), refused
             return f"127.0.0.1:{port}"
         time.sleep(0.05)
     raise AssertionError("pg_hba.conf did not come into force")

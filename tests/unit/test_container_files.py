@@ -79,6 +79,8 @@ def test_the_image_is_the_projects_python_and_cpu_torch() -> None:
     assert args["TORCH_INDEX_URL"] == "https://download.pytorch.org/whl/cpu"
     assert any('--index-url "${TORCH_INDEX_URL}" "torch==${TORCH_VERSION}"' in run for run in runs)
     assert any("pip install --no-deps --no-build-isolation /src" in run for run in runs)
+    labels = " ".join(rest for keyword, rest in image.final_stage(steps) if keyword == "LABEL")
+    assert f'org.opencontainers.image.licenses="{PROJECT["project"]["license"]}"' in labels
 
 
 def test_the_image_serves_as_a_user_without_privileges_with_a_health_check() -> None:
