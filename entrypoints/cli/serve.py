@@ -13,6 +13,7 @@ import uvicorn
 from adapters.sql.postgres.last_writes import shared_file
 from entrypoints.bootstrap import LAST_WRITES_FILE, check_ready_to_serve
 from entrypoints.cli.runtime import JSON_OPTION, container, emit_json, fail, reports_errors
+from entrypoints.http.metrics.workers import shared_by_workers
 from entrypoints.http.serving import ready_app
 from entrypoints.http.worker_load import shared_with_workers
 from entrypoints.settings import Settings
@@ -44,8 +45,10 @@ def serve(
         return
     # Workers must sign and check tokens with one key, also the key a demo mints per start.
     os.environ["VAANI_JWT_SECRET"] = settings.jwt_secret
-    # Where the workers count their requests in flight, and note where callers' writes ended.
-    with shared_with_workers(), last_writes_shared(settings):
+    # Where the workers count their requests in flight, note where callers' writes ended, and
+    # count their series for /metrics (a fresh directory per start, removed on exit).
+    with shared_with_workers(), last_writes_shared(settings), \
+            shared_by_workers(settings.metrics.served):
         uvicorn.run("entrypoints.http.serving:app_from_environment", factory=True,
                     workers=workers, **served)
 
