@@ -1,0 +1,116 @@
+"""`/metrics` of a live `vaani serve --workers 2` on SQLite: whichever worker answers a scrape,
+it sums both workers' counts; the series move by exactly the traffic driven; the directory
+the workers count in is the server's own, gone when it exits."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import httpx2 as httpx
+import pytest
+
+from application.ports import UnitOfWorkFactory
+from tests.reliability.conftest import LiveBank, open_live_bank
+from tests.support.banking import account, customer
+from tests.support.scraping import samples, value
+
+pytestmark = pytest.mark.slow
+TOKEN = "live-metrics-token-" + "t" * 32
+POOL = 10  # VAANI_DB_POOL_SIZE's default
+HEALTH_CHECKS = 40
+
+
+def scrape(live: LiveBank) -> str:
+    answer = httpx.get(f"{live.server.base}/metrics", timeout=30,
+                       headers={"Authorization": f"Bearer {TOKEN}"})
+    assert answer.status_code == 200, answer.text
+    return answer.text
+
+
+def both_workers_up(live: LiveBank) -> str:
+    """The server answers once one worker is ready; wait for the second (it loads the speaker
+    model first), whose pool's gauge then joins the sum."""
+    deadline = time.monotonic() + 180
+    while value(text := scrape(live), "vaani_db_pool_limit") < 2 * 2 * POOL:
+        assert time.monotonic() < deadline, "the second worker never started"
+        time.sleep(0.2)
+    return text
+
+
+def metrics_directories(tmp: Path) -> list[str]:
+    return [name for name in os.listdir(tmp) if name.startswith("vaani-metrics-")]
+
+
+def test_two_workers_count_together(tmp_path: Path) -> None:
+    tmp = tmp_path / "tmp"  # the server's TMPDIR: where its metrics directory goes
+    tmp.mkdir()
+    live = open_live_bank(f"sqlite:///{tmp_path / 'live.db'}", customers=2, workers=2, env={
+        "VAANI_METRICS": "token", "VAANI_METRICS_TOKEN": TOKEN, "VAANI_LOCKOUT_FAILURES": "3",
+        "TMPDIR": str(tmp)})
+    rich = customer(live.bank)
+    rich_account = account(live.bank, rich, "100000.00").account_number
+    (locked_number, _), (payer_number, payer_account) = live.people
+    payee = live.accounts[0]
+    live.server.start()
+    try:
+        assert len(metrics_directories(tmp)) == 1
+        refused = httpx.get(f"{live.server.base}/metrics", timeout=30)
+        assert refused.status_code == 401 and "vaani_" not in refused.text
+        before = both_workers_up(live)
+        for _ in range(HEALTH_CHECKS):  # each on a new connection: both workers take some
+            assert httpx.get(f"{live.server.base}/health", timeout=30).status_code == 200
+        for _ in range(3):
+            wrong = httpx.post(f"{live.server.base}/api/v1/auth/login", timeout=30, json={
+                "customer_number": locked_number, "method": "password", "password": "wrong-one",
+                "device": {"identifier": "phone"}})
+            assert wrong.status_code == 401
+        paid = httpx.post(f"{live.server.base}/api/v1/accounts/{payer_account}/transfer",
+                          headers={**live.log_in(payer_number), "Idempotency-Key": "small"},
+                          json={"to_account_number": payee,
+                                "amount": {"amount": "10.00", "currency": "INR"}}, timeout=30)
+        assert paid.status_code == 201, paid.text
+        # No history, a first payment to this account, above the new-customer amount: held.
+        held = httpx.post(f"{live.server.base}/api/v1/accounts/{rich_account}/transfer",
+                          headers={**live.log_in(rich.customer_number), "Idempotency-Key": "big"},
+                          json={"to_account_number": payee,
+                                "amount": {"amount": "60000.00", "currency": "INR"}}, timeout=30)
+        assert held.status_code == 202, held.text
+        scrapes = [scrape(live) for _ in range(6)]  # answered by either worker, alike
+    finally:
+        live.server.stop()
+        live.bank.resolve(UnitOfWorkFactory).close()
+    assert metrics_directories(tmp) == []  # removed as the server exited
+    after = scrapes[-1]
+
+    def moved(name: str, **labels: str) -> float:
+        return value(after, name, **labels) - value(before, name, **labels)
+
+    assert moved("vaani_http_requests_total", route="/health", method="GET",
+                 status="200") == HEALTH_CHECKS
+    assert moved("vaani_http_request_duration_seconds_count", route="/health",
+                 method="GET") == HEALTH_CHECKS
+    assert moved("vaani_http_requests_total", route="/api/v1/auth/login", method="POST",
+                 status="401") == 3
+    transfer_route = "/api/v1/accounts/{account_number}/transfer"
+    assert moved("vaani_http_requests_total", route=transfer_route, status="201") == 1
+    assert moved("vaani_http_requests_total", route=transfer_route, status="202") == 1
+    assert moved("vaani_login_failures_total", method="password", outcome="failure") == 3
+    assert moved("vaani_lockouts_total", what="login") == 1
+    assert moved("vaani_transfers_total", kind="transfer", decision="posted") == 1
+    assert moved("vaani_transfers_total", kind="transfer", decision="held") == 1
+    assert value(after, "vaani_money_held", currency="INR") == 60000.0
+    assert value(after, "vaani_held_transfers", currency="INR") == 1
+    assert value(after, "vaani_webhook_deliveries", status="pending") == 0
+    assert value(after, "vaani_database_figures_read") == 1
+    # Live gauges summed over both workers' files: each worker's pool lends twice its size.
+    assert value(after, "vaani_db_pool_limit") == 2 * 2 * POOL
+    assert value(after, "vaani_db_connections_in_use") >= 1
+    # Counts never depend on which worker answers.
+    for text in scrapes:
+        assert value(text, "vaani_http_requests_total", route="/health") == \
+            value(after, "vaani_http_requests_total", route="/health")
+    # Routes are templates: no account number, nor any other path of a client's, is a label.
+    routes = {labels["route"] for _, labels, _ in samples(after) if "route" in labels}
+    assert not any(number in route for route in routes for number in live.accounts)
