@@ -13,6 +13,7 @@ import uvicorn
 from adapters.sql.postgres.last_writes import shared_file
 from entrypoints.bootstrap import LAST_WRITES_FILE, check_ready_to_serve
 from entrypoints.cli.runtime import JSON_OPTION, container, emit_json, fail, reports_errors
+from entrypoints.http.json_log import uvicorn_log_config
 from entrypoints.http.metrics.workers import shared_by_workers
 from entrypoints.http.serving import ready_app
 from entrypoints.http.worker_load import shared_with_workers
@@ -39,6 +40,7 @@ def serve(
     served = {"host": host, "port": port, "log_level": "warning" if as_json else "info",
               "access_log": False, "timeout_graceful_shutdown": 10,
               "server_header": False,  # the software and its version are nobody's business
+              "log_config": uvicorn_log_config(),  # its lines JSON too (json_log.py)
               **forwarding(settings)}
     if workers == 1:
         uvicorn.run(ready_app(wired), **served)

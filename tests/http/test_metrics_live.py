@@ -4,6 +4,7 @@ the workers count in is the server's own, gone when it exits."""
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from pathlib import Path
@@ -37,6 +38,18 @@ def both_workers_up(live: LiveBank) -> str:
         assert time.monotonic() < deadline, "the second worker never started"
         time.sleep(0.2)
     return text
+
+
+def access_lines_written(live: LiveBank) -> list[str]:
+    """The server's log once the health checks' access lines are in it (the workers write in
+    batches, a tenth of a second apart)."""
+    deadline = time.monotonic() + 60
+    while True:
+        lines = live.server.log_tail(100_000).splitlines()
+        if sum('"route":"/health"' in line for line in lines) >= HEALTH_CHECKS:
+            return lines
+        assert time.monotonic() < deadline, lines[-5:]
+        time.sleep(0.1)
 
 
 def metrics_directories(tmp: Path) -> list[str]:
@@ -78,10 +91,13 @@ def test_two_workers_count_together(tmp_path: Path) -> None:
                                 "amount": {"amount": "60000.00", "currency": "INR"}}, timeout=30)
         assert held.status_code == 202, held.text
         scrapes = [scrape(live) for _ in range(6)]  # answered by either worker, alike
+        logged = access_lines_written(live)
     finally:
         live.server.stop()
         live.bank.resolve(UnitOfWorkFactory).close()
     assert metrics_directories(tmp) == []  # removed as the server exited
+    # Every line JSON: the access log's, uvicorn's, ours.
+    assert all(isinstance(json.loads(line), dict) for line in logged), logged
     after = scrapes[-1]
 
     def moved(name: str, **labels: str) -> float:
