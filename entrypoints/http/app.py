@@ -108,7 +108,7 @@ def create_app(container: punq.Container, worker_load: WorkerLoad | None = None,
     metered = None
     if services.settings.metrics.served:  # imported only then: docs/metrics.md
         from entrypoints.http.metrics.wiring import metered as metering
-        metered = metering(services, access_lines)
+        metered = metering(container, services, access_lines)
 
     @returns(shapes.OPENAPI)
     @public

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hmac
 import logging
 from collections.abc import Callable, Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 
 from prometheus_client import REGISTRY, CollectorRegistry, generate_latest, multiprocess
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
@@ -17,6 +17,7 @@ from starlette.routing import Route
 
 from adapters.metrics.database_figures import DatabaseFigures, read_figures
 from adapters.sql.unit_of_work import SqlUnitOfWorkFactory
+from application.ports import Clock
 from domain.money import MINOR_DIGITS
 from entrypoints.http.metrics.workers import directory, forget_dead_workers
 from entrypoints.http.offload import offload
@@ -31,8 +32,9 @@ class DatabaseCollector:
     the webhook outbox, consumers' lag. The same whichever worker answers; none on the memory
     profile, which has no database to read."""
 
-    def __init__(self, read: Callable[[], DatabaseFigures] | None) -> None:
+    def __init__(self, read: Callable[[], DatabaseFigures] | None, clock: Clock) -> None:
         self._read = read
+        self._clock = clock  # the bank's: events are stamped by it
 
     def collect(self) -> Iterator[Metric]:
         if self._read is None:
@@ -48,10 +50,10 @@ class DatabaseCollector:
             return
         up.add_metric([], 1)
         yield up
-        yield from _figures(figures)
+        yield from _figures(figures, self._clock.now())
 
 
-def _figures(figures: DatabaseFigures) -> Iterable[Metric]:
+def _figures(figures: DatabaseFigures, now: datetime) -> Iterable[Metric]:
     money = GaugeMetricFamily("vaani_money_held", "Money held by transfers awaiting a "
                               "challenge or a review, in currency units", labels=["status", "currency"])
     count = GaugeMetricFamily("vaani_held_transfers", "Transfers holding money, awaiting a "
@@ -68,7 +70,7 @@ def _figures(figures: DatabaseFigures) -> Iterable[Metric]:
                                "event a webhook delivery still owes; 0 when none is owed")
     age = 0.0
     if figures.oldest_pending_event is not None:
-        age = max(0.0, (datetime.now(UTC) - figures.oldest_pending_event).total_seconds())
+        age = max(0.0, (now - figures.oldest_pending_event).total_seconds())
     oldest.add_metric([], age)
     behind = GaugeMetricFamily("vaani_outbox_behind_records", "Audit records a consumer of "
                                "the event feed has not read yet", labels=["consumer"])
@@ -95,7 +97,7 @@ def exposition(database: DatabaseCollector) -> bytes:
     return generate_latest(registry)
 
 
-def metrics_route(access: MetricsAccess, factory: object) -> Route:
+def metrics_route(access: MetricsAccess, factory: object, clock: Clock) -> Route:
     """`/metrics`, for the scraper VAANI_METRICS names; left out of /openapi.json on purpose:
     an operator's endpoint, present only by configuration, in Prometheus's text format."""
     read = None
@@ -106,7 +108,7 @@ def metrics_route(access: MetricsAccess, factory: object) -> Route:
             with sql() as uow:
                 return read_figures(uow.connection)
 
-    database = DatabaseCollector(read)
+    database = DatabaseCollector(read, clock)
     expected = f"Bearer {access.token}".encode()
 
     async def metrics(request: Request) -> Response:
