@@ -60,12 +60,13 @@ def test_unconfigured_there_is_no_metrics_endpoint(tmp_path: Path) -> None:
 def test_a_token_guards_the_endpoint_and_the_api_document_leaves_it_out(
         client: TestClient) -> None:
     for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": TOKEN},
-                    {"Authorization": f"Bearer {TOKEN}x"}):
+                    {"Authorization": f"Bearer {TOKEN}x"}, {"Authorization": f"Basic {TOKEN}"}):
         refused = client.get("/metrics", headers=headers)
         assert_envelope(refused, 401, "unauthorized")
         assert refused.headers["www-authenticate"] == "Bearer" and "vaani_" not in refused.text
     text = scrape(client)
     assert present(text, "vaani_http_requests_total")
+    assert client.get("/metrics", headers={"Authorization": f"bearer {TOKEN}"}).status_code == 200
     assert "/metrics" not in client.get("/openapi.json").json()["paths"]
 
 

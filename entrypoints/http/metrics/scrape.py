@@ -109,13 +109,14 @@ def metrics_route(access: MetricsAccess, factory: object, clock: Clock) -> Route
                 return read_figures(uow.connection)
 
     database = DatabaseCollector(read, clock)
-    expected = f"Bearer {access.token}".encode()
+    expected = access.token.encode()
 
     async def metrics(request: Request) -> Response:
         """The process's series and the bank's figures, in Prometheus's text format."""
         if access.mode == "token":
-            given = request.headers.get("authorization", "").encode("latin-1")
-            if not hmac.compare_digest(given, expected):
+            scheme, _, given = request.headers.get("authorization", "").partition(" ")
+            if scheme.lower() != "bearer" or not hmac.compare_digest(given.encode("latin-1"),
+                                                                      expected):
                 return error_response(request, 401, "unauthorized",
                                       "send the metrics token: Authorization: Bearer <token>",
                                       headers={"WWW-Authenticate": "Bearer"})
