@@ -31,6 +31,7 @@ from domain.staff_proposal import ApprovalPolicy
 from domain.standing_order import StandingOrderPolicy
 from entrypoints.event_settings import event_settings
 from entrypoints.identity_settings import identity_settings
+from entrypoints.metrics_settings import MetricsAccess, metrics_settings
 from entrypoints.money_settings import operation_policies
 from entrypoints.setting_values import ConfigurationError, whole_number
 
@@ -86,6 +87,7 @@ class Settings:
     # Digits a voice answer must say (identity_settings.py); off: the voice alone decides.
     spoken_challenge: SpokenChallengePolicy = attrs.Factory(SpokenChallengePolicy)
     webhook_policy: WebhookPolicy = attrs.Factory(WebhookPolicy)  # event_settings.py
+    metrics: MetricsAccess = attrs.Factory(MetricsAccess)  # who may read /metrics
 
 
 def _seconds(env: Mapping[str, str], name: str, default: float, low: float,
@@ -190,6 +192,7 @@ def load_settings(env: Mapping[str, str] | None = None, *,
         **operation_policies(env),
         **identity_settings(env),
         **event_settings(env, demo),
+        **metrics_settings(env),
     )
 
 

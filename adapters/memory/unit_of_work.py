@@ -40,6 +40,7 @@ from adapters.memory.standing_order_repository import MemoryStandingOrders
 from adapters.memory.store import MemoryStore
 from adapters.memory.voice_and_fraud_repositories import MemoryFraud, MemoryVoice
 from adapters.memory.webhook_repository import MemoryWebhooks
+from adapters.metrics.audit_taps import sealed
 from domain.audit import AuditHead
 
 K = TypeVar("K")
@@ -117,6 +118,7 @@ class MemoryUnitOfWork:
             if staged.audit:
                 newest = staged.audit[-1]
                 store.audit_head = AuditHead(newest.sequence, newest.record_hash)
+                sealed(staged.audit)  # the process's metrics count them (adapters/metrics)
             store.sessions.update(staged.sessions)
             store.refresh_tokens.update(staged.refresh_tokens)
             store.login_attempts.update(staged.login_attempts)

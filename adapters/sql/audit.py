@@ -10,6 +10,7 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from adapters.metrics import audit_taps
 from adapters.sql import mapping as m
 from adapters.sql.prepared import Prepared
 from adapters.sql.tables import audit_events, audit_head
@@ -74,6 +75,7 @@ class SqlAudit:
         """Seal the pending events after the head and queue their rows: just before COMMIT."""
         if not self._pending:
             return
+        audit_taps.sealed(self._pending)  # the process's metrics count them (adapters/metrics)
         if self._server_seals:
             # PostgreSQL: each statement takes the head's row lock (the first one waits for
             # it), so concurrent appenders are ordered and no two records share a predecessor.

@@ -13,6 +13,8 @@ import uvicorn
 from adapters.sql.postgres.last_writes import shared_file
 from entrypoints.bootstrap import LAST_WRITES_FILE, check_ready_to_serve
 from entrypoints.cli.runtime import JSON_OPTION, container, emit_json, fail, reports_errors
+from entrypoints.http.json_log import uvicorn_log_config
+from entrypoints.http.metrics.workers import shared_by_workers
 from entrypoints.http.serving import ready_app
 from entrypoints.http.worker_load import shared_with_workers
 from entrypoints.settings import Settings
@@ -38,14 +40,17 @@ def serve(
     served = {"host": host, "port": port, "log_level": "warning" if as_json else "info",
               "access_log": False, "timeout_graceful_shutdown": 10,
               "server_header": False,  # the software and its version are nobody's business
+              "log_config": uvicorn_log_config(),  # its lines JSON too (json_log.py)
               **forwarding(settings)}
     if workers == 1:
         uvicorn.run(ready_app(wired), **served)
         return
     # Workers must sign and check tokens with one key, also the key a demo mints per start.
     os.environ["VAANI_JWT_SECRET"] = settings.jwt_secret
-    # Where the workers count their requests in flight, and note where callers' writes ended.
-    with shared_with_workers(), last_writes_shared(settings):
+    # Where the workers count their requests in flight, note where callers' writes ended, and
+    # count their series for /metrics (a fresh directory per start, removed on exit).
+    with shared_with_workers(), last_writes_shared(settings), \
+            shared_by_workers(settings.metrics.served):
         uvicorn.run("entrypoints.http.serving:app_from_environment", factory=True,
                     workers=workers, **served)
 

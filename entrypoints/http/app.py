@@ -105,6 +105,10 @@ def create_app(container: punq.Container, worker_load: WorkerLoad | None = None,
     `access_lines`: where the access log's lines go, if not to the `vaani.access` logger."""
     services = Services.from_container(container)
     document: dict[str, Any] = {}
+    metered = None
+    if services.settings.metrics.served:  # imported only then: docs/metrics.md
+        from entrypoints.http.metrics.wiring import metered as metering
+        metered = metering(container, services, access_lines)
 
     @returns(shapes.OPENAPI)
     @public
@@ -127,6 +131,8 @@ def create_app(container: punq.Container, worker_load: WorkerLoad | None = None,
         services.uow_factory.close()  # graceful shutdown: return pooled connections
         if worker_load is not None:
             worker_load.close()
+        if metered is not None:
+            metered.close()
 
     service = [Route("/health", health, methods=["GET"]),
                Route("/ready", ready, methods=["GET"]),
@@ -144,9 +150,11 @@ def create_app(container: punq.Container, worker_load: WorkerLoad | None = None,
     # goes first, the busiest endpoints at its head. The OpenAPI document keeps reading order.
     busiest = [*routes_accounts.routes, *routes_transfers.routes]
     app = Starlette(
-        routes=[*_prefixed([*busiest, *(r for r in api if r not in busiest)]), *service],
+        # /metrics stays out of the OpenAPI document: an operator's, there by configuration.
+        routes=[*_prefixed([*busiest, *(r for r in api if r not in busiest)]), *service,
+                *([metered.route] if metered else [])],
         middleware=[Middleware(RequestContextMiddleware, load=worker_load,
-                               access_log=AccessLog(access_lines),
+                               access_log=metered.access_log if metered else AccessLog(access_lines),
                                hsts_seconds=services.settings.hsts_seconds),
                     *_cors(services.settings.cors_origins)],
         exception_handlers={DomainError: on_domain_error, HTTPException: on_http_error},

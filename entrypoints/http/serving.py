@@ -14,6 +14,7 @@ from entrypoints.bootstrap import bootstrap, check_ready_to_serve
 from entrypoints.http.access_log import LineSink
 from entrypoints.http.app import create_app
 from entrypoints.http.batched_log import BatchedStreamHandler
+from entrypoints.http.json_log import JsonLines
 from entrypoints.http.worker_load import WorkerLoad
 from entrypoints.identity_settings import undeliverable_codes
 from entrypoints.settings import Settings, load_settings
@@ -38,15 +39,19 @@ def ready_app(wired: punq.Container, worker_load: WorkerLoad | None = None) -> S
 
 def _log_in_batches() -> LineSink | None:
     """The process's log on stderr, written in batches (batched_log.py), unless the embedding
-    application configured logging already; the structured access log (one JSON line per
-    request, instead of uvicorn's plain one) straight into the batch when the log is ours."""
+    application configured logging already, each line JSON; the structured access log (one
+    JSON line per request, instead of uvicorn's plain one) straight into the batch when the
+    log is ours."""
     handler = BatchedStreamHandler(sys.stderr)
-    logging.basicConfig(level=logging.INFO, format="%(message)s", handlers=[handler])
-    # A line per request: skip what "%(message)s" never prints, as the Logging HOWTO's
+    handler.setFormatter(JsonLines())  # every other line JSON too (json_log.py)
+    logging.basicConfig(level=logging.INFO, handlers=[handler])
+    ours = handler in logging.getLogger().handlers
+    logging.captureWarnings(ours)  # a library's warning a log line too, not loose text
+    # A line per request: skip what JsonLines never prints, as the Logging HOWTO's
     # "Optimization" section lists (the caller's frame, thread and process names).
     logging._srcfile = None
     logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
-    return handler.write_line if handler in logging.getLogger().handlers else None
+    return handler.write_line if ours else None
 
 
 def app_from_environment() -> Starlette:

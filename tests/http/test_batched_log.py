@@ -97,7 +97,9 @@ asyncio.run(serve())
 """
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
                           timeout=60, check=True)
-    assert done.stderr.splitlines() == ['{"request_id":"last"}', "shutting down"]
+    access, logged = done.stderr.splitlines()
+    assert access == '{"request_id":"last"}'  # the access line as written, into the batch
+    assert json.loads(logged)["message"] == "shutting down"  # every other line JSON too
 
 
 def test_an_access_line_is_the_same_json_through_a_sink_or_the_logger(
