@@ -1,8 +1,10 @@
-"""The `vaani` command for bank operators."""
+"""The `vaani` command for bank operators.
+
+The command modules import use cases, adapters and views inside their commands, never at the
+top: `vaani --help` then loads no database, model or web stack and answers at once
+(tests/cli/test_cli_startup.py keeps it so)."""
 
 from __future__ import annotations
-
-from importlib.metadata import PackageNotFoundError, version
 
 import typer
 
@@ -60,6 +62,8 @@ app.command()(serve)
 
 def _version(asked: bool) -> None:
     if asked:
+        from importlib.metadata import PackageNotFoundError, version
+
         try:
             typer.echo(f"vaani {version('vaani')}")
         except PackageNotFoundError:  # run from a checkout that was never installed

@@ -8,23 +8,20 @@ import json
 import socket
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, NoReturn, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, ParamSpec, TypeVar
 from uuid import UUID
 
-import punq
 import typer
 from rich.console import Console
-from rich.table import Table
 
-from adapters.sql.engine import database_unavailable
 from application.context import RequestContext
-from application.use_cases import OperateCustomers
 from domain.errors import DomainError
 from domain.permissions import Permission
-from entrypoints.bootstrap import bootstrap
 from entrypoints.errors import exit_code_of
 from entrypoints.setting_values import ConfigurationError
-from entrypoints.settings import load_settings
+
+if TYPE_CHECKING:
+    import punq
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -37,6 +34,9 @@ _containers: dict[bool, punq.Container] = {}
 def container(*, need_token_secret: bool = False) -> punq.Container:
     """The container for this process's environment, built once."""
     if need_token_secret not in _containers:
+        from entrypoints.bootstrap import bootstrap
+        from entrypoints.settings import load_settings
+
         _containers[need_token_secret] = bootstrap(
             load_settings(require_token_secret=need_token_secret))
     return _containers[need_token_secret]
@@ -66,6 +66,8 @@ def reports_errors(command: Callable[P, R]) -> Callable[P, R]:
         except ConfigurationError as error:
             fail(str(error), 78)  # EX_CONFIG
         except Exception as error:
+            from adapters.sql.engine import database_unavailable
+
             if not database_unavailable(error):
                 raise
             cause = getattr(error, "orig", None) or error
@@ -79,6 +81,8 @@ def emit_json(data: dict[str, Any]) -> None:
 
 
 def emit_table(title: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    from rich.table import Table
+
     table = Table(title=title)
     for column in columns:
         table.add_column(column, overflow="fold")
@@ -103,6 +107,8 @@ def id_of(text: str, missing: type[DomainError], what: str) -> UUID:
 def acting(number: str, permission: Permission) -> RequestContext:
     """The context of a step a named member of staff takes (`--operator`, `--teller`): refused
     unless their role grants the permission (domain/permissions.py)."""
+    from application.use_cases import OperateCustomers
+
     return operator_context(container().resolve(OperateCustomers).staff(number, permission).id)
 
 
