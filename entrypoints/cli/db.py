@@ -18,7 +18,7 @@ def upgrade(as_json: bool = JSON_OPTION) -> None:
     from entrypoints.bootstrap import prepare_database
     from entrypoints.settings import Settings
 
-    wired = container()
+    wired = container(creating=True)
     revision = prepare_database(wired)
     settings = wired.resolve(Settings)
     where = make_url(settings.database_url).render_as_string(hide_password=True)

@@ -17,7 +17,7 @@ def demo(as_json: bool = JSON_OPTION) -> None:
     from entrypoints.bootstrap import prepare_database
     from entrypoints.http import views
 
-    wired = container()
+    wired = container(creating=True)
     prepare_database(wired)
     logins = wired.resolve(SeedDemo).execute()
     if as_json:
