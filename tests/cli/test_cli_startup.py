@@ -59,3 +59,10 @@ def test_help_imports_no_heavy_module_and_still_lists_every_command_and_option()
     assert "Create or migrate the schema" in pages["db upgrade"] and "--json" in pages["db upgrade"]
     assert "--opening-deposit" in pages["account open"] and "savings" in pages["account open"]
     assert "--workers" in pages["serve"] and "--target-far" in pages["voice calibrate"]
+
+
+def test_the_package_runs_as_the_vaani_command() -> None:
+    done = subprocess.run([sys.executable, "-m", "entrypoints.cli", "--version"], cwd=ROOT,
+                          capture_output=True, text=True, check=False,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0 and done.stdout.startswith("vaani "), done.stderr
