@@ -6,14 +6,6 @@ import enum
 
 import typer
 
-from application.use_cases import (
-    CashCommand,
-    Deposit,
-    GetBalance,
-    OpenAccount,
-    OpenAccountCommand,
-    OperateAccounts,
-)
 from domain.account import AccountType
 from domain.ledger import Channel
 from domain.money import Money
@@ -25,7 +17,6 @@ from entrypoints.cli.runtime import (
     reports_errors,
     say,
 )
-from entrypoints.http import views
 
 app = typer.Typer(help="Accounts.", no_args_is_help=True)
 
@@ -45,6 +36,9 @@ def open_(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Open a savings or current account; prints the account number."""
+    from application.use_cases import OpenAccount, OpenAccountCommand
+    from entrypoints.http import views
+
     deposit = Money.parse(opening_deposit, currency) if opening_deposit is not None else None
     account = container().resolve(OpenAccount).execute(OpenAccountCommand(
         customer_number, AccountType(account_type.value), currency, deposit,
@@ -69,6 +63,9 @@ def deposit(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Pay cash into an account."""
+    from application.use_cases import CashCommand, Deposit, GetBalance
+    from entrypoints.http import views
+
     wired = container()
     result = wired.resolve(Deposit).execute(CashCommand(
         account_number, Money.parse(amount, currency), channel, description, idempotency_key,
@@ -84,6 +81,9 @@ def deposit(
 
 
 def _act(account_number: str, action: str, as_json: bool) -> None:
+    from application.use_cases import OperateAccounts
+    from entrypoints.http import views
+
     operate = container().resolve(OperateAccounts)
     account = getattr(operate, action)(account_number, operator_context())
     if as_json:

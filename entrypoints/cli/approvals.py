@@ -8,7 +8,6 @@ from datetime import datetime
 
 import typer
 
-from application.use_cases import DecideStaffAction, ListStaffProposals, ProposeStaffAction
 from domain.errors import ProposalNotFound
 from domain.permissions import Permission
 from domain.staff_proposal import ProposalStatus, StaffAction, StaffProposal
@@ -23,7 +22,6 @@ from entrypoints.cli.runtime import (
     reports_errors,
     say,
 )
-from entrypoints.http.staff_views import proposal as proposal_body
 
 app = typer.Typer(help="Staff proposals waiting for a second member of staff (maker-checker).",
                   no_args_is_help=True)
@@ -38,6 +36,8 @@ def take_or_propose(action: StaffAction, number: str, params: dict[str, str],
                     done: str) -> None:
     """Take a sensitive action now, or propose it when the bank's policy asks for a second
     member of staff (then `--operator` and `--reason` say who proposes it and why)."""
+    from application.use_cases import ProposeStaffAction
+
     context = acting(operator, Permission.OPERATE_CUSTOMERS) if operator else operator_context()
     proposed = container().resolve(ProposeStaffAction).execute(action, number, params, reason,
                                                                context)
@@ -53,6 +53,8 @@ def take_or_propose(action: StaffAction, number: str, params: dict[str, str],
 
 
 def _emit(p: StaffProposal, as_json: bool, now: datetime) -> None:
+    from entrypoints.http.staff_views import proposal as proposal_body
+
     body = proposal_body(p, now)
     if as_json:
         emit_json(body)
@@ -68,6 +70,9 @@ def list_(status: ProposalStatus | None = typer.Option(None, "--status", case_se
           limit: int = typer.Option(50, "--limit", min=1, max=100),
           as_json: bool = JSON_OPTION) -> None:
     """Proposals newest first (`--status pending_approval`: the approvers' queue)."""
+    from application.use_cases import ListStaffProposals
+    from entrypoints.http.staff_views import proposal as proposal_body
+
     found, now = container().resolve(ListStaffProposals).execute(status, limit)
     if as_json:
         emit_json({"items": [proposal_body(p, now) for p in found]})
@@ -81,6 +86,8 @@ def list_(status: ProposalStatus | None = typer.Option(None, "--status", case_se
 @reports_errors
 def show(proposal_id: str, as_json: bool = JSON_OPTION) -> None:
     """One proposal."""
+    from application.use_cases import ListStaffProposals
+
     found, now = container().resolve(ListStaffProposals).get(
         id_of(proposal_id, ProposalNotFound, "proposal"))
     _emit(found, as_json, now)
@@ -90,6 +97,8 @@ def show(proposal_id: str, as_json: bool = JSON_OPTION) -> None:
 @reports_errors
 def approve(proposal_id: str, operator: str = OPERATOR, as_json: bool = JSON_OPTION) -> None:
     """Approve another member of staff's proposal: the action is taken now."""
+    from application.use_cases import DecideStaffAction
+
     decided = container().resolve(DecideStaffAction).approve(
         id_of(proposal_id, ProposalNotFound, "proposal"),
         acting(operator, Permission.OPERATE_CUSTOMERS))
@@ -100,6 +109,8 @@ def approve(proposal_id: str, operator: str = OPERATOR, as_json: bool = JSON_OPT
 @reports_errors
 def reject(proposal_id: str, operator: str = OPERATOR, as_json: bool = JSON_OPTION) -> None:
     """Reject a proposal (its maker may withdraw it this way)."""
+    from application.use_cases import DecideStaffAction
+
     decided = container().resolve(DecideStaffAction).reject(
         id_of(proposal_id, ProposalNotFound, "proposal"),
         acting(operator, Permission.OPERATE_CUSTOMERS))

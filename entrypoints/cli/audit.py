@@ -7,15 +7,8 @@ from pathlib import Path
 
 import typer
 
-from application.use_cases import (
-    CreateAuditKey,
-    ListAuditEvents,
-    TakeAuditCheckpoint,
-    VerifyAuditTrail,
-)
 from domain.audit_checkpoint import SignedCheckpoint, parse_line
 from domain.errors import ValidationError
-from entrypoints.bootstrap import audit_keys
 from entrypoints.cli.runtime import (
     JSON_OPTION,
     container,
@@ -24,7 +17,6 @@ from entrypoints.cli.runtime import (
     reports_errors,
     say,
 )
-from entrypoints.http.views import audit_event
 
 app = typer.Typer(help="Audit trail.", no_args_is_help=True)
 
@@ -40,6 +32,8 @@ TRUSTED_KEY_OPTION = typer.Option(
 def verify(checkpoint_files: list[Path] = CHECKPOINT_OPTION,
            trusted_keys: list[Path] = TRUSTED_KEY_OPTION, as_json: bool = JSON_OPTION) -> None:
     """Walk the chain to its head and through every kept checkpoint; exit 1 names the break."""
+    from application.use_cases import VerifyAuditTrail
+
     checkpoints = [c for path in checkpoint_files for c in _read_checkpoints(path)]
     report = container().resolve(VerifyAuditTrail).execute(
         checkpoints, [str(path) for path in trusted_keys])
@@ -70,6 +64,8 @@ def checkpoint(key: Path = typer.Option(..., "--key", envvar="VAANI_AUDIT_SIGNIN
                    None, "--output", "-o", help="Append the checkpoint to this file "
                    "(default: print it).")) -> None:
     """Verify the chain, then sign where it ends now: one line to keep outside the database."""
+    from application.use_cases import TakeAuditCheckpoint
+
     signed = container().resolve(TakeAuditCheckpoint).execute(str(key))
     line = signed.to_line()
     if output is None:
@@ -95,6 +91,9 @@ def keygen(key: Path = typer.Argument(..., help="Where to write the private key 
                None, "--public", help="Where to write the public key (default: beside the "
                "private key, .pub.pem).")) -> None:
     """Make an Ed25519 key for signing checkpoints; never overwrites a file."""
+    from application.use_cases import CreateAuditKey
+    from entrypoints.bootstrap import audit_keys
+
     public = public or (key.with_suffix(".pub.pem") if key.suffix == ".pem"
                         else key.with_name(key.name + ".pub.pem"))
     key_id = CreateAuditKey(audit_keys()).execute(str(key), str(public))
@@ -127,6 +126,9 @@ def _read_checkpoints(path: Path) -> list[SignedCheckpoint]:
 def tail(limit: int = typer.Option(20, "--limit", "-n", min=1, max=100),
          as_json: bool = JSON_OPTION) -> None:
     """The newest audit records, newest first."""
+    from application.use_cases import ListAuditEvents
+    from entrypoints.http.views import audit_event
+
     page = container().resolve(ListAuditEvents).execute(limit=limit)
     if as_json:
         emit_json({"items": [audit_event(e) for e in page.items]})

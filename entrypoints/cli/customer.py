@@ -7,7 +7,6 @@ import sys
 
 import typer
 
-from application.use_cases import OperateCustomers, RegisterCommand, RegisterCustomer
 from domain.customer import KycStatus, Role
 from domain.staff_proposal import StaffAction
 from entrypoints.cli.approvals import PROPOSER, REASON, take_or_propose
@@ -21,7 +20,6 @@ from entrypoints.cli.runtime import (
     reports_errors,
     say,
 )
-from entrypoints.http import views
 
 app = typer.Typer(help="Customers.", no_args_is_help=True)
 
@@ -47,6 +45,8 @@ def create(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Register a customer or staff member; prints the new customer number."""
+    from application.use_cases import RegisterCommand, RegisterCustomer
+
     customer = container().resolve(RegisterCustomer).execute(RegisterCommand(
         first_name=first_name, last_name=last_name, email=email, phone_number=phone,
         password=new_password(), role=role, context=operator_context(),
@@ -63,6 +63,9 @@ def create(
 @reports_errors
 def show(customer_number: str, as_json: bool = JSON_OPTION) -> None:
     """A customer's profile, accounts and devices."""
+    from application.use_cases import OperateCustomers
+    from entrypoints.http import views
+
     overview = container().resolve(OperateCustomers).show(customer_number)
     body = {**views.customer(overview.customer),
             "accounts": [views.account(a) for a in overview.accounts],
@@ -82,6 +85,8 @@ def show(customer_number: str, as_json: bool = JSON_OPTION) -> None:
 
 
 def _freeze(customer_number: str, frozen: bool, as_json: bool) -> None:
+    from application.use_cases import OperateCustomers
+
     changed = container().resolve(OperateCustomers).freeze(customer_number, frozen,
                                                            operator_context())
     if as_json:

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import typer
-from sqlalchemy import make_url
 
-from entrypoints.bootstrap import prepare_database
 from entrypoints.cli.runtime import JSON_OPTION, container, emit_json, reports_errors, say
-from entrypoints.settings import Settings
 
 app = typer.Typer(help="Database schema.", no_args_is_help=True)
 
@@ -16,7 +13,12 @@ app = typer.Typer(help="Database schema.", no_args_is_help=True)
 @reports_errors
 def upgrade(as_json: bool = JSON_OPTION) -> None:
     """Create or migrate the schema of VAANI_DATABASE_URL (default ./var/vaani.db)."""
-    wired = container()
+    from sqlalchemy import make_url
+
+    from entrypoints.bootstrap import prepare_database
+    from entrypoints.settings import Settings
+
+    wired = container(creating=True)
     revision = prepare_database(wired)
     settings = wired.resolve(Settings)
     where = make_url(settings.database_url).render_as_string(hide_password=True)

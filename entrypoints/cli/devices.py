@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import typer
 
-from application.use_cases import OperateCustomers, OperateDevices
 from entrypoints.cli.runtime import (
     JSON_OPTION,
     container,
@@ -14,7 +13,6 @@ from entrypoints.cli.runtime import (
     reports_errors,
     say,
 )
-from entrypoints.http import views
 
 app = typer.Typer(help="Device bindings.", no_args_is_help=True)
 
@@ -24,6 +22,9 @@ app = typer.Typer(help="Device bindings.", no_args_is_help=True)
 def list_(customer_number: str, as_json: bool = JSON_OPTION) -> None:
     """A customer's devices, how far each is trusted and its key ("none": an old binding,
     usable for voice only with VAANI_DEVICE_KEYS=optional)."""
+    from application.use_cases import OperateCustomers
+    from entrypoints.http import views
+
     devices = container().resolve(OperateCustomers).show(customer_number).devices
     if as_json:
         emit_json({"items": [views.device(d) for d in devices]})
@@ -39,6 +40,9 @@ def list_(customer_number: str, as_json: bool = JSON_OPTION) -> None:
 @reports_errors
 def revoke(customer_number: str, identifier: str, as_json: bool = JSON_OPTION) -> None:
     """Revoke a device; binding it again needs a voice verification."""
+    from application.use_cases import OperateDevices
+    from entrypoints.http import views
+
     binding = container().resolve(OperateDevices).revoke(customer_number, identifier,
                                                          operator_context())
     if as_json:

@@ -8,7 +8,6 @@ from uuid import UUID
 
 import typer
 
-from application.use_cases import ListDisputes, ListReversals, WorkDisputes
 from domain.dispute import Dispute, DisputeStatus
 from domain.errors import DisputeNotFound, ValidationError
 from domain.money import Money
@@ -23,7 +22,6 @@ from entrypoints.cli.runtime import (
     reports_errors,
     say,
 )
-from entrypoints.http.dispute_views import dispute_body
 
 app = typer.Typer(help="Customers' disputes of posted debits.", no_args_is_help=True)
 OPERATOR = typer.Option(..., "--operator", help="Your customer number (operator or admin role).")
@@ -34,6 +32,8 @@ def _id(text: str) -> UUID:
 
 
 def _emit(dispute: Dispute, as_json: bool) -> None:
+    from entrypoints.http.dispute_views import dispute_body
+
     if as_json:
         emit_json(dispute_body(dispute, dispute.updated_at, operator=True))
         return
@@ -50,6 +50,9 @@ def list_(status: str | None = typer.Option(None, "--status",
           limit: int = typer.Option(50, "--limit", min=1, max=100),
           as_json: bool = JSON_OPTION) -> None:
     """Cases by deadline, soonest first."""
+    from application.use_cases import ListDisputes
+    from entrypoints.http.dispute_views import dispute_body
+
     if status is not None and status not in DisputeStatus.__members__.values():
         raise ValidationError(f"--status must be one of {', '.join(DisputeStatus)}",
                               field="status")
@@ -68,6 +71,8 @@ def list_(status: str | None = typer.Option(None, "--status",
 @reports_errors
 def show(dispute_id: str, as_json: bool = JSON_OPTION) -> None:
     """One case: the customer's words, the deadline, who works it, its refund."""
+    from application.use_cases import ListDisputes
+
     found, _ = container().resolve(ListDisputes).get(None, _id(dispute_id))
     _emit(found, as_json)
     if not as_json:
@@ -78,6 +83,8 @@ def show(dispute_id: str, as_json: bool = JSON_OPTION) -> None:
 @reports_errors
 def investigate(dispute_id: str, operator: str = OPERATOR, as_json: bool = JSON_OPTION) -> None:
     """Take a case: it is investigating, and yours."""
+    from application.use_cases import WorkDisputes
+
     context = acting(operator, Permission.WORK_DISPUTES)
     _emit(container().resolve(WorkDisputes).investigate(_id(dispute_id), context), as_json)
 
@@ -90,6 +97,8 @@ def resolve(dispute_id: str,
             amount: str | None = typer.Option(None, "--amount", help="A partial refund."),
             operator: str = OPERATOR, as_json: bool = JSON_OPTION) -> None:
     """Resolve a case: rejected, or refunded by a reversal (maker-checker above the amount)."""
+    from application.use_cases import ListDisputes, ListReversals, WorkDisputes
+
     if outcome not in ("refunded", "rejected"):
         raise ValidationError("--outcome must be refunded or rejected", field="outcome")
     context = acting(operator, Permission.WORK_DISPUTES)

@@ -8,19 +8,15 @@ import signal
 import threading
 from collections.abc import Callable
 from types import FrameType
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import attrs
 import typer
 
-from application.use_cases import (
-    DispatchEvents,
-    DispatchRun,
-    OperateCustomers,
-    ReadEvents,
-    SendAlerts,
-)
 from entrypoints.cli.runtime import JSON_OPTION, container, emit_json, emit_table, reports_errors, say
+
+if TYPE_CHECKING:
+    from application.use_cases import DispatchEvents
 
 log = logging.getLogger("vaani.events")
 T = TypeVar("T")
@@ -39,6 +35,8 @@ def list_(customer_number: str | None = typer.Option(None, "--customer",
           limit: int = typer.Option(50, "--limit", min=1, max=100),
           as_json: bool = JSON_OPTION) -> None:
     """Events oldest first, after a sequence."""
+    from application.use_cases import OperateCustomers, ReadEvents
+
     wired = container()
     feed = wired.resolve(ReadEvents)
     if customer_number:
@@ -71,6 +69,8 @@ def dispatch(once: bool = typer.Option(False, "--once",
     backoff until dead) and customers' alerts by mail. Safe to run in several processes;
     stops cleanly on SIGTERM or Ctrl-C (a delivery cut off mid-send is sent again when its
     lease runs out)."""
+    from application.use_cases import DispatchEvents, SendAlerts
+
     dispatcher = container().resolve(DispatchEvents)
     alerts = container().resolve(SendAlerts)
     if once:
@@ -105,6 +105,8 @@ def dispatch(once: bool = typer.Option(False, "--once",
 
 def _send(dispatcher: DispatchEvents, batch: int, interval: float,
           stop: threading.Event) -> None:
+    from application.use_cases import DispatchRun
+
     while not stop.is_set():
         if _survive(lambda: dispatcher.deliver_due(batch)) in (None, DispatchRun()):
             stop.wait(interval)  # nothing due, or a failure: look again shortly

@@ -8,27 +8,27 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
 import typer
 from rich.console import Console
-from rich.progress import Progress
 
-from adapters.fraud.composite import CompositeEngine
-from adapters.fraud.config import load_rules
-from adapters.fraud.logistic import LogisticModel, train
-from adapters.fraud.metrics import report
-from adapters.fraud.replay import FORMATS, Row, Scored, read_rows, replay, training_set
-from adapters.fraud.rules import RulesEngine
-from application.fraud import FraudEngine
 from domain.errors import ValidationError
 from entrypoints.cli.runtime import JSON_OPTION, emit_json, emit_table, reports_errors, say
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from adapters.fraud.replay import Row, Scored
+    from application.fraud import FraudEngine
 
 app = typer.Typer(help="Fraud engine: training, replay and evaluation.", no_args_is_help=True)
 FORMAT = typer.Option("handbook", "--format", help="handbook | sparkov")
 
 
 def _rows(path: Path, fmt: str) -> list[Row]:
+    from adapters.fraud.replay import FORMATS, read_rows
+
     if fmt not in FORMATS:
         raise ValidationError(f"--format must be one of {', '.join(FORMATS)}")
     try:
@@ -47,6 +47,11 @@ def _date(text: str | None) -> datetime | None:
 
 
 def _engine(model: Path | None, rules: Path | None) -> FraudEngine:
+    from adapters.fraud.composite import CompositeEngine
+    from adapters.fraud.config import load_rules
+    from adapters.fraud.logistic import LogisticModel
+    from adapters.fraud.rules import RulesEngine
+
     config = load_rules(rules)
     if model is None:
         return RulesEngine(config)
@@ -58,6 +63,8 @@ def _engine(model: Path | None, rules: Path | None) -> FraudEngine:
 
 @contextmanager
 def _progress(total: int, label: str) -> Iterator[Progress]:
+    from rich.progress import Progress
+
     with Progress(console=Console(stderr=True), transient=True) as progress:
         progress.add_task(label, total=total)
         yield progress
@@ -69,6 +76,11 @@ def train_(data: Path = typer.Argument(..., exists=True, dir_okay=False), fmt: s
            until: str | None = typer.Option(None, "--until", help="train on rows before this date"),
            out: Path = typer.Option(..., "--out"), as_json: bool = JSON_OPTION) -> None:
     """Train the logistic-regression model on a labelled file (labels delayed 7 days)."""
+    import numpy as np
+
+    from adapters.fraud.logistic import train
+    from adapters.fraud.replay import training_set
+
     rows = _rows(data, fmt)
     cut = _date(until) or datetime.max.replace(tzinfo=UTC)
     with _progress(len(rows), "replaying for features") as progress:
@@ -84,6 +96,8 @@ def train_(data: Path = typer.Argument(..., exists=True, dir_okay=False), fmt: s
 
 def _scored(data: Path, fmt: str, since: str | None, model: Path | None,
             rules: Path | None) -> Iterator[Scored]:
+    from adapters.fraud.replay import replay
+
     rows = _rows(data, fmt)
     engine = _engine(model, rules)
     with _progress(len(rows), f"replaying through {engine.name}") as progress:
@@ -119,6 +133,8 @@ def evaluate(data: Path = typer.Argument(..., exists=True, dir_okay=False), fmt:
              as_json: bool = JSON_OPTION) -> None:
     """PR-AUC, precision/recall at 0.5 % and 1 % alert budgets, card precision@100 per day,
     decisions, and assessment latency."""
+    from adapters.fraud.metrics import report
+
     result = report(list(_scored(data, fmt, since, model, rules)))
     if as_json:
         emit_json(result)

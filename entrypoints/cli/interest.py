@@ -5,7 +5,6 @@ from __future__ import annotations
 import attrs
 import typer
 
-from application.use_cases import AccrueInterest, PostInterest
 from entrypoints import parsing
 from entrypoints.cli.runtime import JSON_OPTION, container, emit_json, reports_errors, say
 
@@ -17,6 +16,8 @@ app = typer.Typer(help="Interest on savings accounts.", no_args_is_help=True)
 def accrue(on: str | None = typer.Option(None, "--date", help="YYYY-MM-DD; default yesterday."),
            as_json: bool = JSON_OPTION) -> None:
     """Accrue one day's interest (once the day is over); running it again does nothing."""
+    from application.use_cases import AccrueInterest
+
     day = None
     if on is not None:
         try:
@@ -38,6 +39,8 @@ def post(month: str | None = typer.Option(None, "--month", help="YYYY-MM; defaul
          as_json: bool = JSON_OPTION) -> None:
     """Post one month's interest (once the month is over); running it again posts nothing more.
     An account that cannot take it now (frozen, closed) is named and left for the next run."""
+    from application.use_cases import PostInterest
+
     run = container().resolve(PostInterest).execute(month)
     if as_json:
         emit_json(attrs.asdict(run))

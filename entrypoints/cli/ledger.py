@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import typer
 
-from application.use_cases import VerifyLedger
 from entrypoints.cli.runtime import JSON_OPTION, container, emit_json, reports_errors, say
 
 app = typer.Typer(help="Ledger.", no_args_is_help=True)
@@ -14,6 +13,8 @@ app = typer.Typer(help="Ledger.", no_args_is_help=True)
 @reports_errors
 def verify(as_json: bool = JSON_OPTION) -> None:
     """Check every ledger invariant; exits 0 only when all hold."""
+    from application.use_cases import VerifyLedger
+
     report = container().resolve(VerifyLedger).execute()
     if as_json:
         emit_json({"ok": report.ok, "accounts": report.accounts, "entries": report.entries,

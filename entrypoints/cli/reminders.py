@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import typer
 
-from application.use_cases import ManageReminders, OperateCustomers, RunDueReminders
 from domain.timestamps import rfc3339
 from entrypoints.cli.runtime import (
     JSON_OPTION,
@@ -24,6 +23,8 @@ def run_due(as_json: bool = JSON_OPTION) -> None:
     """Deliver every due occurrence exactly once and schedule the next (safe to run
     concurrently). A reminder whose rule cannot be evaluated is skipped, suspended and audited
     (`reminder.suspended`), and counted as skipped: the run still succeeds (exit 0)."""
+    from application.use_cases import RunDueReminders
+
     run = container().resolve(RunDueReminders).execute()
     if as_json:
         emit_json({"delivered": run.delivered, "skipped": run.skipped})
@@ -38,6 +39,8 @@ def run_due(as_json: bool = JSON_OPTION) -> None:
 @reports_errors
 def list_(customer_number: str, as_json: bool = JSON_OPTION) -> None:
     """A customer's reminders, soonest first."""
+    from application.use_cases import ManageReminders, OperateCustomers
+
     wired = container()
     customer = wired.resolve(OperateCustomers).show(customer_number).customer
     found = wired.resolve(ManageReminders).list(customer.id)

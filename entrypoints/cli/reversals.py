@@ -7,12 +7,6 @@ from __future__ import annotations
 
 import typer
 
-from application.use_cases import (
-    DecideReversal,
-    ListReversals,
-    ProposeReversal,
-    ReversalCommand,
-)
 from domain.errors import ReversalNotFound, TransferNotFound, ValidationError
 from domain.money import Money
 from domain.permissions import Permission
@@ -27,13 +21,14 @@ from entrypoints.cli.runtime import (
     reports_errors,
     say,
 )
-from entrypoints.http.reversal_views import reversal_body
 
 app = typer.Typer(help="Reversals of posted transfers (maker-checker).", no_args_is_help=True)
 OPERATOR = typer.Option(..., "--operator", help="Your customer number (operator or admin role).")
 
 
 def _emit(reversal: Reversal, as_json: bool) -> None:
+    from entrypoints.http.reversal_views import reversal_body
+
     now = reversal.decided_at or reversal.proposed_at
     if as_json:
         emit_json(reversal_body(reversal, now))
@@ -52,6 +47,8 @@ def propose(transfer_id: str, reason: str = typer.Option(..., "--reason"),
             key: str | None = typer.Option(None, "--idempotency-key"),
             operator: str = OPERATOR, as_json: bool = JSON_OPTION) -> None:
     """Propose reversing a posted transfer; at or below the approval amount it posts at once."""
+    from application.use_cases import ListReversals, ProposeReversal, ReversalCommand
+
     context = acting(operator, Permission.REVERSE_TRANSFERS)
     original = id_of(transfer_id, TransferNotFound, "transfer")
     money = None
@@ -64,6 +61,8 @@ def propose(transfer_id: str, reason: str = typer.Option(..., "--reason"),
 
 
 def _decide(reversal_id: str, operator: str, approve: bool, as_json: bool) -> None:
+    from application.use_cases import DecideReversal
+
     context = acting(operator, Permission.REVERSE_TRANSFERS)
     decide = container().resolve(DecideReversal)
     act = decide.approve if approve else decide.reject
@@ -91,6 +90,9 @@ def list_(status: str | None = typer.Option(None, "--status",
           limit: int = typer.Option(50, "--limit", min=1, max=100),
           as_json: bool = JSON_OPTION) -> None:
     """Reversals, newest first (`--status pending_approval`: the approvers' queue)."""
+    from application.use_cases import ListReversals
+    from entrypoints.http.reversal_views import reversal_body
+
     if status is not None and status not in ReversalStatus.__members__.values():
         raise ValidationError(f"--status must be one of {', '.join(ReversalStatus)}",
                               field="status")

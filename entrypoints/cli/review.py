@@ -6,7 +6,6 @@ from uuid import UUID
 
 import typer
 
-from application.use_cases import ExpireHolds, GetTransfer, ReviewTransfers
 from domain.errors import TransferNotFound
 from entrypoints.cli.runtime import (
     JSON_OPTION,
@@ -18,7 +17,6 @@ from entrypoints.cli.runtime import (
     reports_errors,
     say,
 )
-from entrypoints.http import views
 
 app = typer.Typer(help="The fraud review queue.", no_args_is_help=True)
 holds = typer.Typer(help="Held transfers.", no_args_is_help=True)
@@ -33,6 +31,9 @@ def _id(text: str) -> UUID:
 def list_(limit: int = typer.Option(50, "--limit", min=1, max=100),
           as_json: bool = JSON_OPTION) -> None:
     """Transfers held for review, oldest first, with their scores."""
+    from application.use_cases import ReviewTransfers
+    from entrypoints.http import views
+
     queue = container().resolve(ReviewTransfers).queue(limit)
     if as_json:
         emit_json({"items": [views.transfer_body(v.transfer, v.assessment) for v in queue]})
@@ -49,6 +50,9 @@ def list_(limit: int = typer.Option(50, "--limit", min=1, max=100),
 @reports_errors
 def show(transfer_id: str, as_json: bool = JSON_OPTION) -> None:
     """One transfer with its assessment."""
+    from application.use_cases import GetTransfer
+    from entrypoints.http import views
+
     view = container().resolve(GetTransfer).execute(None, _id(transfer_id), operator_context())
     body = views.transfer_body(view.transfer, view.assessment)
     if as_json:
@@ -61,6 +65,9 @@ def show(transfer_id: str, as_json: bool = JSON_OPTION) -> None:
 
 
 def _decide(transfer_id: str, approve: bool, as_json: bool) -> None:
+    from application.use_cases import ReviewTransfers
+    from entrypoints.http import views
+
     settled = container().resolve(ReviewTransfers).decide(_id(transfer_id), approve,
                                                           operator_context())
     if as_json:
@@ -87,6 +94,8 @@ def reject(transfer_id: str, as_json: bool = JSON_OPTION) -> None:
 @reports_errors
 def expire(as_json: bool = JSON_OPTION) -> None:
     """Void every hold whose time has run out (idempotent; run it from cron)."""
+    from application.use_cases import ExpireHolds
+
     voided = container().resolve(ExpireHolds).execute(operator_context())
     if as_json:
         emit_json({"voided": voided})

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from application.use_cases import SeedDemo
-from entrypoints.bootstrap import prepare_database
 from entrypoints.cli.runtime import JSON_OPTION, container, emit_json, reports_errors, say
-from entrypoints.http import views
 
 app = typer.Typer(help="Demo data.", no_args_is_help=True)
 
@@ -16,7 +13,11 @@ app = typer.Typer(help="Demo data.", no_args_is_help=True)
 @reports_errors
 def demo(as_json: bool = JSON_OPTION) -> None:
     """Create the demo customers and funded accounts (idempotent) and print their logins."""
-    wired = container()
+    from application.use_cases import SeedDemo
+    from entrypoints.bootstrap import prepare_database
+    from entrypoints.http import views
+
+    wired = container(creating=True)
     prepare_database(wired)
     logins = wired.resolve(SeedDemo).execute()
     if as_json:

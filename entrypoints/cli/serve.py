@@ -5,19 +5,14 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-import uvicorn
 
-from adapters.sql.postgres.last_writes import shared_file
-from entrypoints.bootstrap import LAST_WRITES_FILE, check_ready_to_serve
 from entrypoints.cli.runtime import JSON_OPTION, container, emit_json, fail, reports_errors
-from entrypoints.http.json_log import uvicorn_log_config
-from entrypoints.http.metrics.workers import shared_by_workers
-from entrypoints.http.serving import ready_app
-from entrypoints.http.worker_load import shared_with_workers
-from entrypoints.settings import Settings
+
+if TYPE_CHECKING:
+    from entrypoints.settings import Settings
 
 
 @reports_errors
@@ -29,6 +24,15 @@ def serve(
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Serve the HTTP API; the container is built before the first request, once per worker."""
+    import uvicorn
+
+    from entrypoints.bootstrap import check_ready_to_serve
+    from entrypoints.http.json_log import uvicorn_log_config
+    from entrypoints.http.metrics.workers import shared_by_workers
+    from entrypoints.http.serving import ready_app
+    from entrypoints.http.worker_load import shared_with_workers
+    from entrypoints.settings import Settings
+
     wired = container(need_token_secret=True)
     settings = wired.resolve(Settings)
     if workers > 1 and settings.profile == "memory":
@@ -59,6 +63,9 @@ def serve(
 def last_writes_shared(settings: Settings) -> Iterator[None]:
     """With a replica, one table of callers' last writes for all the workers: a client moved
     to another worker still reads its own writes (adapters/sql/postgres/last_writes.py)."""
+    from adapters.sql.postgres.last_writes import shared_file
+    from entrypoints.bootstrap import LAST_WRITES_FILE
+
     if settings.replica_url is None:
         yield
         return

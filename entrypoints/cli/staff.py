@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import typer
 
-from application.use_cases import ManageStaff, RegisterCommand
 from domain.customer import Customer, Role
 from domain.permissions import Permission
 from entrypoints.cli.customer import new_password
@@ -40,6 +39,8 @@ def create(first_name: str = typer.Option(..., "--first-name"),
            role: Role = typer.Option(..., "--role", case_sensitive=False),
            admin: str = ADMIN, as_json: bool = JSON_OPTION) -> None:
     """Take someone on (password from VAANI_NEW_PASSWORD, or asked for)."""
+    from application.use_cases import ManageStaff, RegisterCommand
+
     context = acting(admin, Permission.MANAGE_STAFF)
     made = container().resolve(ManageStaff).create(RegisterCommand(
         first_name=first_name, last_name=last_name, email=email, phone_number=phone,
@@ -55,6 +56,8 @@ def create(first_name: str = typer.Option(..., "--first-name"),
 def role(customer_number: str, new_role: Role = ROLE, admin: str = ADMIN,
          as_json: bool = JSON_OPTION) -> None:
     """Change a member of staff's role (their sessions end)."""
+    from application.use_cases import ManageStaff
+
     changed = container().resolve(ManageStaff).set_role(
         customer_number, new_role, acting(admin, Permission.MANAGE_STAFF))
     if as_json:
@@ -67,6 +70,8 @@ def role(customer_number: str, new_role: Role = ROLE, admin: str = ADMIN,
 @reports_errors
 def disable(customer_number: str, admin: str = ADMIN, as_json: bool = JSON_OPTION) -> None:
     """Disable a member of staff who left: no login works again, sessions end now."""
+    from application.use_cases import ManageStaff
+
     changed = container().resolve(ManageStaff).disable(
         customer_number, acting(admin, Permission.MANAGE_STAFF))
     if as_json:
@@ -79,6 +84,8 @@ def disable(customer_number: str, admin: str = ADMIN, as_json: bool = JSON_OPTIO
 @reports_errors
 def list_(as_json: bool = JSON_OPTION) -> None:
     """Everyone on staff."""
+    from application.use_cases import ManageStaff
+
     found = container().resolve(ManageStaff).staff()
     if as_json:
         emit_json({"items": [_row(c) for c in found]})

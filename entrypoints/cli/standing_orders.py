@@ -7,7 +7,6 @@ from uuid import UUID
 import attrs
 import typer
 
-from application.use_cases import ManageStandingOrders, OperateCustomers, RunDueStandingOrders
 from domain.errors import StandingOrderNotFound
 from entrypoints.cli.runtime import (
     JSON_OPTION,
@@ -19,7 +18,6 @@ from entrypoints.cli.runtime import (
     reports_errors,
     say,
 )
-from entrypoints.http.standing_order_views import occurrence_body, order_body
 
 app = typer.Typer(help="Standing orders.", no_args_is_help=True)
 
@@ -34,6 +32,8 @@ def run_due(as_json: bool = JSON_OPTION) -> None:
     """Pay every due occurrence exactly once (safe to run concurrently, and again after a
     crash). A payment that fails is recorded with its reason, retried per the policy and told
     to the customer; the run still succeeds (exit 0)."""
+    from application.use_cases import RunDueStandingOrders
+
     run = container().resolve(RunDueStandingOrders).execute()
     if as_json:
         emit_json(attrs.asdict(run))
@@ -46,6 +46,9 @@ def run_due(as_json: bool = JSON_OPTION) -> None:
 @reports_errors
 def list_(customer_number: str, as_json: bool = JSON_OPTION) -> None:
     """A customer's standing orders, newest first."""
+    from application.use_cases import ManageStandingOrders, OperateCustomers
+    from entrypoints.http.standing_order_views import order_body
+
     wired = container()
     customer = wired.resolve(OperateCustomers).show(customer_number).customer
     found = wired.resolve(ManageStandingOrders).list(customer.id)
@@ -64,6 +67,9 @@ def list_(customer_number: str, as_json: bool = JSON_OPTION) -> None:
 @reports_errors
 def show(order_id: str, as_json: bool = JSON_OPTION) -> None:
     """One standing order and its latest occurrences."""
+    from application.use_cases import ManageStandingOrders
+    from entrypoints.http.standing_order_views import occurrence_body, order_body
+
     view = container().resolve(ManageStandingOrders).show(None, _id(order_id))
     if as_json:
         emit_json({**order_body(view.order),
@@ -77,6 +83,9 @@ def show(order_id: str, as_json: bool = JSON_OPTION) -> None:
 
 
 def _change(verb: str, order_id: str, as_json: bool) -> None:
+    from application.use_cases import ManageStandingOrders
+    from entrypoints.http.standing_order_views import order_body
+
     act = getattr(container().resolve(ManageStandingOrders), verb)
     changed = act(None, _id(order_id), operator_context())
     if as_json:

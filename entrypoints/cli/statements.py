@@ -7,13 +7,10 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import Progress
 
-from application.use_cases import StreamStatement
 from domain.errors import ValidationError
 from entrypoints import parsing
 from entrypoints.cli.runtime import JSON_OPTION, container, emit_json, reports_errors, say
-from entrypoints.http import views
 
 app = typer.Typer(help="Statements.", no_args_is_help=True)
 
@@ -35,6 +32,11 @@ def export(account_number: str,
            out: Path = typer.Option(..., "--out", dir_okay=False),
            as_json: bool = JSON_OPTION) -> None:
     """Write a statement (opening balance, entries, closing balance) to a file."""
+    from rich.progress import Progress
+
+    from application.use_cases import StreamStatement
+    from entrypoints.http import views
+
     if fmt not in ("csv", "json"):
         raise ValidationError("--format must be csv or json", field="format")
     stream = container().resolve(StreamStatement).execute(

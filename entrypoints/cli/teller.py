@@ -5,10 +5,10 @@ A teller names themselves (`--teller CUSTOMER_NUMBER`, a staff member with the t
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import typer
 
-from application.use_cases import CloseTillDay, OperateCustomers, TellerCash, TellerCommand
 from domain.money import Money
 from domain.permissions import Permission
 from domain.till import CashKind
@@ -23,8 +23,9 @@ from entrypoints.cli.runtime import (
     reports_errors,
     say,
 )
-from entrypoints.http import views
-from entrypoints.http.till_views import till_body
+
+if TYPE_CHECKING:
+    from application.use_cases import CloseTillDay
 
 app = typer.Typer(help="Cash at the counter and the tellers' tills.", no_args_is_help=True)
 TELLER = typer.Option(..., "--teller", help="Your customer number (teller role).")
@@ -32,6 +33,9 @@ TELLER = typer.Option(..., "--teller", help="Your customer number (teller role).
 
 def _move(kind: CashKind, account_number: str, amount: str, teller: str, currency: str,
           description: str, key: str | None, as_json: bool) -> None:
+    from application.use_cases import TellerCash, TellerCommand
+    from entrypoints.http import views
+
     result = container().resolve(TellerCash).execute(TellerCommand(
         kind, account_number, Money.parse(amount, currency), acting(teller, Permission.HANDLE_CASH),
         description, key))
@@ -81,6 +85,9 @@ def close_day(on: str | None = typer.Option(None, "--date", help="YYYY-MM-DD; de
               as_json: bool = JSON_OPTION) -> None:
     """Close the day's tills: each till's totals against the ledger; exit 1 if one differs.
     No more cash moves through a closed till on that date."""
+    from application.use_cases import CloseTillDay, OperateCustomers
+    from entrypoints.http.till_views import till_body
+
     wired = container()
     close = wired.resolve(CloseTillDay)
     staff = wired.resolve(OperateCustomers).staff(teller, Permission.HANDLE_CASH).id if teller else None

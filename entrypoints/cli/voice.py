@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
-from rich.progress import Progress
 
-from adapters.voice.calibration import calibrated_policy
-from adapters.voice.evaluation import Trials, codec_name, embed_all, speakers, trials
-from adapters.voice.resemblyzer_engine import ResemblyzerVoiceEngine
 from domain.device import TrustLevel
 from domain.staff_proposal import StaffAction
 from domain.voice import VoiceChannel
@@ -23,6 +20,9 @@ from entrypoints.cli.runtime import (
     reports_errors,
     say,
 )
+
+if TYPE_CHECKING:
+    from adapters.voice.evaluation import Trials
 
 app = typer.Typer(help="Voice biometrics.", no_args_is_help=True)
 
@@ -38,6 +38,11 @@ def restore(customer_number: str = typer.Argument(...), operator: str | None = P
 
 
 def _measure(directory: Path, telephone: bool, min_speech: float) -> tuple[Trials, dict[str, int]]:
+    from rich.progress import Progress
+
+    from adapters.voice.evaluation import embed_all, speakers, trials
+    from adapters.voice.resemblyzer_engine import ResemblyzerVoiceEngine
+
     files = speakers(directory)
     if len(files) < 2:
         fail(f"{directory} needs at least two sub-folders (one per speaker) of 4+ recordings", 2)
@@ -64,6 +69,9 @@ def evaluate(directory: Path = typer.Argument(..., exists=True, file_okay=False)
              min_speech: float = typer.Option(2.0, "--min-speech"),
              as_json: bool = JSON_OPTION) -> None:
     """EER, and FAR/FRR at the configured thresholds, wideband and through an 8 kHz codec."""
+    from adapters.voice.calibration import calibrated_policy
+    from adapters.voice.evaluation import codec_name
+
     policy = calibrated_policy()
     report: dict[str, object] = {"telephone_codec": codec_name(), "channels": {}}
     rows = []
@@ -97,6 +105,8 @@ def calibrate(directory: Path = typer.Argument(..., exists=True, file_okay=False
               min_speech: float = typer.Option(2.0, "--min-speech"),
               as_json: bool = JSON_OPTION) -> None:
     """Propose the thresholds that hold the measured false-accept rate at the target."""
+    from adapters.voice.evaluation import codec_name
+
     proposal: dict[str, object] = {"target_far": target_far, "telephone_codec": codec_name()}
     for channel in VoiceChannel:
         measured, skipped = _measure(directory, channel is VoiceChannel.TELEPHONE, min_speech)

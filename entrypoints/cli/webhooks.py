@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 import typer
 
-from application.use_cases import ManageWebhooks, NewSecret
 from domain.errors import WebhookNotFound
 from domain.permissions import Permission
 from domain.webhook import DeliveryStatus
@@ -21,7 +21,9 @@ from entrypoints.cli.runtime import (
     reports_errors,
     say,
 )
-from entrypoints.http.webhook_views import attempt, delivery, endpoint
+
+if TYPE_CHECKING:
+    from application.use_cases import ManageWebhooks, NewSecret
 
 app = typer.Typer(help="Webhook endpoints: where the bank's events are sent, signed.",
                   no_args_is_help=True)
@@ -29,10 +31,14 @@ OPERATOR = typer.Option(..., "--operator", help="Your customer number (operator 
 
 
 def _manage() -> ManageWebhooks:
+    from application.use_cases import ManageWebhooks
+
     return container().resolve(ManageWebhooks)
 
 
 def _with_secret(made: NewSecret, as_json: bool, what: str) -> None:
+    from entrypoints.http.webhook_views import endpoint
+
     if as_json:
         emit_json({**endpoint(made.endpoint), "secret": made.secret})
         return
@@ -57,6 +63,8 @@ def add(url: str, operator: str = OPERATOR,
 @reports_errors
 def list_(as_json: bool = JSON_OPTION) -> None:
     """Every endpoint, oldest first."""
+    from entrypoints.http.webhook_views import endpoint
+
     found = _manage().endpoints()
     if as_json:
         emit_json({"items": [endpoint(e) for e in found]})
@@ -70,6 +78,8 @@ def list_(as_json: bool = JSON_OPTION) -> None:
 @reports_errors
 def disable(endpoint_id: str, operator: str = OPERATOR, as_json: bool = JSON_OPTION) -> None:
     """Stop sending to it (what it is owed waits, and is sent if it is enabled again)."""
+    from entrypoints.http.webhook_views import endpoint
+
     changed = _manage().disable(_id(endpoint_id), acting(operator, Permission.MANAGE_WEBHOOKS))
     if as_json:
         emit_json(endpoint(changed))
@@ -81,6 +91,8 @@ def disable(endpoint_id: str, operator: str = OPERATOR, as_json: bool = JSON_OPT
 @reports_errors
 def enable(endpoint_id: str, operator: str = OPERATOR, as_json: bool = JSON_OPTION) -> None:
     """Send to it again, starting with what it is owed."""
+    from entrypoints.http.webhook_views import endpoint
+
     changed = _manage().enable(_id(endpoint_id), acting(operator, Permission.MANAGE_WEBHOOKS))
     if as_json:
         emit_json(endpoint(changed))
@@ -124,6 +136,8 @@ def deliveries(endpoint_id: str,
                limit: int = typer.Option(50, "--limit", min=1, max=100),
                as_json: bool = JSON_OPTION) -> None:
     """The endpoint's deliveries in event order (`--status dead`: the dead letters)."""
+    from entrypoints.http.webhook_views import delivery
+
     found = _manage().deliveries(_id(endpoint_id), status=status, limit=limit)
     if as_json:
         emit_json({"items": [delivery(d) for d in found]})
@@ -137,6 +151,8 @@ def deliveries(endpoint_id: str,
 @reports_errors
 def log(delivery_id: str, as_json: bool = JSON_OPTION) -> None:
     """The delivery log of one delivery: every try, its status code and latency."""
+    from entrypoints.http.webhook_views import attempt
+
     found = _manage().attempts(id_of(delivery_id, WebhookNotFound, "delivery"))
     if as_json:
         emit_json({"items": [attempt(a) for a in found]})
