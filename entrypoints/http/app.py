@@ -137,6 +137,7 @@ def create_app(container: punq.Container, worker_load: WorkerLoad | None = None,
     service = [Route("/health", health, methods=["GET"]),
                Route("/ready", ready, methods=["GET"]),
                Route("/openapi.json", openapi_json, methods=["GET"]),
+               Route("/docs/assets/{name}", openapi.docs_asset, methods=["GET"]),
                Route("/docs", docs, methods=["GET"])]
     api = [*routes_sign_up.routes, *routes_auth.routes, *routes_password.routes,
            *routes_totp.routes, *routes_accounts.routes, *routes_upi.routes,

@@ -1,24 +1,35 @@
 """The OpenAPI 3.1 document, generated from the route table and the request classes the
-converter structures, so the contract cannot drift from the code. Also a plain HTML page."""
+converter structures, so the contract cannot drift from the code. Also the /docs page that
+shows it (Swagger UI, docs_page.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
-import html
 import inspect
+import re
 import types
 import typing
-from typing import Any, Literal, get_args, get_origin
+from collections.abc import Callable
+from typing import Any, Literal, TypeVar, get_args, get_origin
 
 import attrs
 from starlette.routing import Mount, Route
 
+from application.use_cases.postings import MAX_IDEMPOTENCY_KEY
 from domain.money import Money
+from entrypoints.http.docs_page import docs_asset as docs_asset  # app.py routes it from here
+from entrypoints.http.docs_page import page
 from entrypoints.http.response_schemas import components
 
 RENAMED = {"from_": "from"}  # Python keywords spelled differently in JSON (see converters.py)
 ERROR = {"$ref": "#/components/responses/Error"}
+# Sent with a 429 (too many requests, or a voice attempt too soon) and a 503 (the database).
+RETRY_AFTER = {"description": "seconds to wait before trying again (429, 503)",
+               "schema": {"type": "string", "pattern": "^[0-9]+$"}}
+REPLAYED = {"description": "this answer repeats the first one for its Idempotency-Key",
+            "schema": {"type": "string", "enum": ["true"]}}
+H = TypeVar("H", bound=Callable[..., Any])
 SUCCESS = {"POST": "200", "GET": "200", "PUT": "200", "PATCH": "200", "DELETE": "204"}
 
 
@@ -67,6 +78,13 @@ def _routes(routes: list[Any], prefix: str = "") -> list[tuple[str, Route]]:
     return found
 
 
+def operation_id(method: str, path: str) -> str:
+    """Unique by construction (OpenAPI requires it; handlers' names repeat across modules), and
+    stable as routes come and go: the method and the path, e.g. post_accounts_account_number_transfer."""
+    words = re.findall(r"[a-z0-9]+", re.sub(r"^/api/v\d+", "", path).lower())
+    return "_".join([method.lower(), *words])
+
+
 def _success(endpoint: Any, method: str) -> dict[str, Any]:
     """The success status (and any `also`) with the body `returns` declared: none for a 204."""
     success: dict[str, Any] = {"description": "success"}
@@ -77,6 +95,33 @@ def _success(endpoint: Any, method: str) -> dict[str, Any]:
     return {code: success for code in (status, *getattr(endpoint, "also", ()))}
 
 
+def idempotent(replays: bool) -> Callable[[H], H]:
+    """Declare that an endpoint reads an Idempotency-Key header, and with `replays` that a repeat
+    is answered with the first answer and `Idempotent-Replayed: true`, for the document."""
+
+    def mark(handler: H) -> H:
+        handler.idempotent = replays  # type: ignore[attr-defined]
+        return handler
+
+    return mark
+
+
+def _idempotency(endpoint: Any, responses: dict[str, Any]) -> list[dict[str, Any]]:
+    """The Idempotency-Key parameter of an `idempotent` endpoint (none for others); its key
+    reused with another body is a 409, and a replay says so in a header of its success."""
+    replays = getattr(endpoint, "idempotent", None)
+    if replays is None:
+        return []
+    responses["409"] = ERROR
+    if replays:
+        for status, answer in list(responses.items()):
+            if status.startswith("2"):
+                responses[status] = {**answer, "headers": {"Idempotent-Replayed": REPLAYED}}
+    return [{"name": "Idempotency-Key", "in": "header", "required": False, "schema": {
+        "type": "string", "minLength": 1, "maxLength": MAX_IDEMPOTENCY_KEY},
+        "description": "Repeat a request with the same key and it takes effect once."}]
+
+
 def build(routes: list[Any], version: str) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for path, route in _routes(routes):
@@ -84,7 +129,7 @@ def build(routes: list[Any], version: str) -> dict[str, Any]:
         roles = getattr(endpoint, "roles", ())
         for method in sorted((route.methods or set()) - {"HEAD"}):
             operation: dict[str, Any] = {
-                "operationId": f"{method.lower()}_{endpoint.__name__}",
+                "operationId": operation_id(method, path),
                 "summary": (inspect.getdoc(endpoint) or endpoint.__name__).splitlines()[0],
                 "responses": _success(endpoint, method) | {"default": ERROR},
             }
@@ -103,6 +148,7 @@ def build(routes: list[Any], version: str) -> dict[str, Any]:
                       for p in route.param_convertors]
             params += [{"name": name, "in": "query", "required": False, "schema": schema}
                        for name, schema in getattr(endpoint, "query", {}).items()]
+            params += _idempotency(endpoint, operation["responses"])
             if params:
                 operation["parameters"] = params
             paths.setdefault(path, {})[method.lower()] = operation
@@ -114,7 +160,8 @@ def build(routes: list[Any], version: str) -> dict[str, Any]:
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
                                            "bearerFormat": "JWT"}},
             "schemas": components(),
-            "responses": {"Error": {"description": "the error envelope", "content": {
+            "responses": {"Error": {"description": "the error envelope", "headers": {
+                "Retry-After": RETRY_AFTER}, "content": {
                 "application/json": {"schema": {
                     "type": "object", "required": ["meta", "error"], "properties": {
                         "meta": {"type": "object"},
@@ -127,19 +174,5 @@ def build(routes: list[Any], version: str) -> dict[str, Any]:
 
 
 def docs_page(document: dict[str, Any]) -> str:
-    rows = []
-    for path, operations in document["paths"].items():
-        for method, op in operations.items():
-            body = op.get("requestBody", {}).get("content", {}).get("application/json", {})
-            fields = ", ".join(body.get("schema", {}).get("properties", {}))
-            rows.append(f"<tr><td><code>{method.upper()}</code></td><td><code>{html.escape(path)}"
-                        f"</code></td><td>{html.escape(', '.join(op.get('x-roles', [])) or 'public')}"
-                        f"</td><td>{html.escape(op['summary'])}</td><td>{html.escape(fields)}</td></tr>")
-    return ("<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Vaani API</title>"
-            "<style>body{font-family:sans-serif;margin:2em}td,th{padding:4px 8px;"
-            "border-bottom:1px solid #ddd;text-align:left}</style></head><body>"
-            f"<h1>{html.escape(document['info']['title'])} {document['info']['version']}</h1>"
-            "<p>Machine-readable: <a href='/openapi.json'>/openapi.json</a> (OpenAPI 3.1). "
-            "Errors use the envelope {meta, error: {code, message, info}}.</p>"
-            "<table><tr><th>method</th><th>path</th><th>roles</th><th>what it does</th>"
-            "<th>body fields</th></tr>" + "".join(rows) + "</table></body></html>")
+    """The /docs page: Swagger UI on this document (docs_page.py serves its files)."""
+    return page(document["info"]["title"], document["info"]["version"])

@@ -19,6 +19,7 @@ from entrypoints.http import response_schemas as shapes
 from entrypoints.http import views
 from entrypoints.http.auth import accepts, caller, context, requires, requires_blocking, returns, services
 from entrypoints.http.offload import offload
+from entrypoints.http.openapi import idempotent
 from entrypoints.http.query import account_number, moment, page_cursor, page_limit, reads
 from entrypoints.http.request_body import json_body, parse_json
 from entrypoints.http.responses import JSONResponse
@@ -59,6 +60,7 @@ def transactions(request: Request, who: Principal, _: bytes) -> Response:
 
 @returns(shapes.TRANSFER, also=(202,))  # 202: held, the money set aside meanwhile
 @accepts(TransferBody, 201)
+@idempotent(replays=True)
 @requires_blocking(Permission.BANK, short=True)
 def transfer(request: Request, who: Principal, raw: bytes) -> Response:
     """Move money (idempotent with Idempotency-Key); 201 posted, 202 held."""

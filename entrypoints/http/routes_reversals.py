@@ -16,6 +16,7 @@ from entrypoints.converters import structure
 from entrypoints.http import response_schemas as shapes
 from entrypoints.http.auth import Handler, accepts, context, requires, returns, services
 from entrypoints.http.offload import offload
+from entrypoints.http.openapi import idempotent
 from entrypoints.http.query import SCHEMAS, next_position, page_limit, path_id, position_after
 from entrypoints.http.request_body import json_body
 from entrypoints.http.responses import JSONResponse
@@ -31,6 +32,7 @@ def _reversal_id(request: Request) -> UUID:
 
 @returns(shapes.REVERSAL)
 @accepts(ReversalBody, 201)
+@idempotent(replays=False)  # a repeat answers the first proposal, without the header
 @requires(Permission.REVERSE_TRANSFERS)
 async def propose(request: Request) -> Response:
     """Propose reversing a posted transfer (idempotent with Idempotency-Key); at or below the

@@ -14,6 +14,7 @@ from entrypoints.http import response_schemas as shapes
 from entrypoints.http import views
 from entrypoints.http.auth import Handler, accepts, caller, context, requires, returns, services
 from entrypoints.http.offload import offload
+from entrypoints.http.openapi import idempotent
 from entrypoints.http.query import account_number, day
 from entrypoints.http.request_body import json_body
 from entrypoints.http.responses import JSONResponse
@@ -26,6 +27,7 @@ _DATE = {"type": "string", "format": "date"}
 def _cash(kind: CashKind) -> Handler:
     @returns(shapes.TRANSFER)
     @accepts(CashBody, 201)
+    @idempotent(replays=True)
     @requires(Permission.HANDLE_CASH)
     async def move(request: Request) -> Response:
         body = structure(await json_body(request), CashBody)

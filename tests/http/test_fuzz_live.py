@@ -66,7 +66,7 @@ def test_no_generated_request_breaks_the_api(live: Live) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "schemathesis.cli", "run", f"{base}/openapi.json",
          "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,"
-         "response_schema_conformance",
+         "response_schema_conformance,response_headers_conformance",
          "--max-examples", "8", "--seed", "20261122", "-H",
          f"Authorization: {headers['Authorization']}",
          # Logging out or ending sessions would cut the fuzzer's own login short.

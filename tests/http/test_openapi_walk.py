@@ -135,6 +135,7 @@ def test_every_documented_status_is_reached(world: dict[str, Any],
             ("/ready", "get"): lambda c: c.get("/ready"),
             ("/openapi.json", "get"): lambda c: c.get("/openapi.json"),
             ("/docs", "get"): lambda c: c.get("/docs"),
+            ("/docs/assets/{name}", "get"): lambda c: c.get("/docs/assets/docs.js"),
             (f"{API}/auth/register", "post"): sign_up,
             (f"{API}/auth/register/confirm", "post"): lambda c: c.post(
                 f"{API}/auth/register/confirm", json={"customer_number": signed["number"],
@@ -292,7 +293,8 @@ def test_every_documented_status_is_reached(world: dict[str, Any],
                 "{beneficiary_id}", "x").replace("{reminder_id}", "x").replace("{reversal_id}", "x").replace(
                 "{dispute_id}", "x").replace("{order_id}", "x").replace(
                 "{customer_number}", "0000000000").replace("{proposal_id}", "x").replace(
-                "{identifier}", "x").replace("{endpoint_id}", "x").replace("{delivery_id}", "x")
+                "{identifier}", "x").replace("{endpoint_id}", "x").replace("{delivery_id}", "x").replace(
+                "{name}", "x")
             refused = client.request(method.upper(), concrete, content=b"{not json",
                                      headers={"content-type": "application/json"})
             assert 400 <= refused.status_code < 500, (method, path, refused.status_code)
