@@ -55,12 +55,16 @@ def rate(errors: int, trials: int) -> dict[str, object]:
 
 
 def count(scored: Scored, kind: str, threshold: float, dev: set[str]) -> np.ndarray:
-    """[false accepts, impostor trials, false rejects, genuine, dev false rejects, dev genuine]."""
+    """[false accepts, impostor trials, false rejects, genuine trials], then the same counted
+    only where a development speaker is the claimant (impostors: claimant or impostor)."""
     genuine = scored.raw_genuine if kind == "raw" else scored.norm_genuine
     impostor = scored.raw_impostor if kind == "raw" else scored.norm_impostor
     on_dev = np.isin(scored.genuine_speaker, list(dev))
+    dev_pair = (np.isin(scored.impostor_claimant, list(dev))
+                | np.isin(scored.impostor_speaker, list(dev)))
     return np.array([int((impostor >= threshold).sum()), len(impostor),
                      int((genuine < threshold).sum()), len(genuine),
+                     int((impostor[dev_pair] >= threshold).sum()), int(dev_pair.sum()),
                      int((genuine[on_dev] < threshold).sum()), int(on_dev.sum())])
 
 
@@ -85,7 +89,8 @@ def channel_report(by_speaker: dict[str, np.ndarray], dev: list[str], game: list
         report[f"{kind}/{trust}"] = {
             "target_far": TARGETS[trust], "thresholds_by_fold": thresholds[(kind, trust)],
             "far": rate(int(c[0]), int(c[1])), "frr": rate(int(c[2]), int(c[3])),
-            "frr_dev_speakers": rate(int(c[4]), int(c[5]))}
+            "far_dev_speakers": rate(int(c[4]), int(c[5])),
+            "frr_dev_speakers": rate(int(c[6]), int(c[7]))}
     return report
 
 
