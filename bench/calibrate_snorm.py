@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from bench.evaluate_snorm import TARGETS, TOP, embeddings
+from bench.evaluate_snorm import TARGETS, TOP, embeddings, require
 from bench.evaluate_snorm import main as cross_validate
 from bench.snorm_trials import cohort_of, score, threshold_for
 
@@ -76,5 +76,7 @@ def main(dev_dir: Path, cohort_dir: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/voice/dev"),
-         Path(sys.argv[2] if len(sys.argv) > 2 else "../shared/voice/cohort"))
+    folders = (Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/voice/dev"),
+               Path(sys.argv[2] if len(sys.argv) > 2 else "../shared/voice/cohort"))
+    require(*folders)
+    main(*folders)

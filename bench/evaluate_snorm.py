@@ -105,6 +105,15 @@ def main(dev_dir: Path, cohort_dir: Path, top: int = TOP) -> dict[str, object]:
     return result
 
 
+def require(dev_dir: Path, cohort_dir: Path) -> None:
+    """Stop with a clear message when the speech folders are not there."""
+    if not dev_dir.is_dir():
+        sys.exit(f"evaluate_snorm: no development speakers at {dev_dir}")
+    if not cohort_dir.is_dir():
+        sys.exit(f"evaluate_snorm: no cohort at {cohort_dir}; build it with bench/voice_cohort.py")
+
+
 if __name__ == "__main__":
     top = int(sys.argv[3]) if len(sys.argv) > 3 else TOP
+    require(Path(sys.argv[1]), Path(sys.argv[2]))
     print(json.dumps(main(Path(sys.argv[1]), Path(sys.argv[2]), top), indent=1))
