@@ -11,6 +11,7 @@ from application.context import RequestContext
 from application.ports import Clock, DigitRecogniser, UnitOfWork
 from application.voice_answer import VoiceAnswer
 from application.voice_policy import VoicePolicy
+from application.voice_scoring import VoiceScorer
 from domain.audit import Outcome
 from domain.device import DeviceBinding
 from domain.errors import (
@@ -37,8 +38,10 @@ RECENT_ACCEPTED = 50
 
 class VoiceVerifier:
     def __init__(self, policy: VoicePolicy, spoken: SpokenChallengePolicy,
-                 recogniser: DigitRecogniser, clock: Clock, audit: AuditRecorder) -> None:
+                 recogniser: DigitRecogniser, clock: Clock, audit: AuditRecorder,
+                 scorer: VoiceScorer) -> None:
         self._policy = policy
+        self._scorer = scorer
         self._spoken = spoken
         self._recogniser = recogniser
         self._clock = clock
@@ -68,7 +71,8 @@ class VoiceVerifier:
         if voiceprint is None:
             raise VoiceNotEnrolled("no voice is enrolled for this customer")
         threshold = self._policy.threshold(binding.trust, sample.channel)
-        score = round(cosine(sample.embedding, voiceprint.embedding), 4)
+        score = round(self._scorer.score(sample.embedding, voiceprint.embedding,
+                                         sample.channel), 4)
         reason, challenge = self._reason(uow, customer_id, answer, expected, score, threshold,
                                          second_factor)
         decision = VoiceDecision(score, threshold, reason == "match", reason)
@@ -81,7 +85,8 @@ class VoiceVerifier:
             context, f"voice.verify.{purpose}",
             outcome=Outcome.SUCCESS if decision.accepted else Outcome.FAILURE,
             customer_id=customer_id, resource=f"device:{binding.id}", score=score,
-            threshold=threshold, reason=reason, channel=sample.channel.value,
+            threshold=threshold, scoring=self._scorer.kind.value, reason=reason,
+            channel=sample.channel.value,
             trust=binding.trust.value, failures=attempts.failures,
             challenge=challenge,
             digits_heard=len(answer.heard) if answer.heard is not None else None))

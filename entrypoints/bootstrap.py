@@ -27,7 +27,7 @@ from adapters.system.secret_box import AesGcmBox, derived_key
 from adapters.system.smtp_notifier import SmtpNotifier
 from adapters.system.standard_webhooks import HttpWebhookSender
 from adapters.system.totp_codes import PyotpCodes
-from adapters.voice.calibration import calibrated_policy
+from adapters.voice.calibration import calibrated_policy, voice_scorer
 from adapters.voice.resemblyzer_engine import ResemblyzerVoiceEngine
 from adapters.voice.spoken_digits import PocketSphinxDigits
 from application.audit_keys import AuditKeys
@@ -50,6 +50,7 @@ from application.ports import (
 )
 from application.use_cases import EnsureCashAccounts
 from application.voice_policy import VoicePolicy
+from application.voice_scoring import ScoreKind, VoiceScorer
 from application.webhook_policy import WebhookPolicy
 from domain.branch import OwnBank
 from domain.dispute import DisputePolicy
@@ -168,8 +169,10 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, ids: IdGenerato
     container.register(WebhookSender, instance=HttpWebhookSender())
     container.register(DeviceKeyPolicy, instance=settings.device_keys)
     container.register(DeviceKeyVerifier, instance=SignatureKeyVerifier())  # WebAuthn: later
-    container.register(VoicePolicy, instance=attrs.evolve(
-        calibrated_policy(), replay_similarity=settings.voice_replay_similarity))
+    voice_policy = attrs.evolve(calibrated_policy(ScoreKind(settings.voice_score)),
+                                replay_similarity=settings.voice_replay_similarity)
+    container.register(VoicePolicy, instance=voice_policy)
+    container.register(VoiceScorer, instance=voice_scorer(voice_policy))
     reports = reports_factory(settings, factory)
     if reports is not factory:
         container.register(ReplicaReads, instance=reports)

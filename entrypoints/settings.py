@@ -55,6 +55,7 @@ class Settings:
     http_heavy_threads: int = 2  # threads for argon2 and the speaker model, one per core
     auth: AuthPolicy = attrs.Factory(AuthPolicy)
     voice_replay_similarity: float = 0.995
+    voice_score: str = "snorm"  # snorm | raw: the score space of the voice thresholds
     fraud_rules: str | None = None  # a TOML file; None: the rules shipped with the package
     fraud_engine: str = "rules"  # rules | composite
     fraud_model: str | None = None  # model.json of `vaani fraud train` (composite engine)
@@ -171,6 +172,7 @@ def load_settings(env: Mapping[str, str] | None = None, *,
         db_pool_size=pool, http_threads=threads, http_heavy_threads=heavy,
         auth=_auth_policy(env),
         voice_replay_similarity=whole_number(env, "VAANI_VOICE_REPLAY_PERMILLE", 995, 900, 1000) / 1000,
+        voice_score=_choice(env, "VAANI_VOICE_SCORE", ("snorm", "raw")),
         fraud_rules=env.get("VAANI_FRAUD_RULES") or None,
         fraud_engine=_choice(env, "VAANI_FRAUD_ENGINE", ("rules", "composite")),
         fraud_model=env.get("VAANI_FRAUD_MODEL") or None,

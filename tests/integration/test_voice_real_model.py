@@ -21,6 +21,7 @@ from application.use_cases import (
     ManageDevices,
     VerifyAuditTrail,
 )
+from application.voice_policy import VoicePolicy
 from domain.device import TrustLevel
 from domain.errors import (
     DeviceNotTrusted,
@@ -161,10 +162,20 @@ def test_telephone_audio_is_scored_against_the_telephone_threshold(
             asha.customer_number, PHONE.identifier, telephone("allison_en_06"), HERE,
             PHONE_KEY.proof(voice_bank, asha.customer_number, PHONE.identifier))
     except VoiceVerificationFailed as refused:  # allowed: FRR on 8 kHz is far from zero
-        assert refused.info["threshold"] > 0.83
+        assert refused.info["threshold"] == telephone_threshold(voice_bank)
     trail = voice_bank.resolve(ListAuditEvents).execute(limit=5).items
     verify = next(e for e in trail if e.action == "voice.verify.login")
-    assert verify.details["channel"] == "telephone" and float(verify.details["threshold"]) > 0.83
+    assert verify.details["channel"] == "telephone"
+    assert float(verify.details["threshold"]) == telephone_threshold(voice_bank)
+
+
+def telephone_threshold(bank: punq.Container) -> float:
+    """The trusted device's telephone threshold, in the configured score space; never the
+    wideband one."""
+    policy = bank.resolve(VoicePolicy)
+    threshold = policy.threshold(TrustLevel.TRUSTED, VoiceChannel.TELEPHONE)
+    assert threshold != policy.threshold(TrustLevel.TRUSTED, VoiceChannel.WIDEBAND)
+    return threshold
 
 
 def _stereo_24bit_44k(name: str) -> bytes:
