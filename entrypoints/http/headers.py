@@ -15,6 +15,12 @@ _API_POLICY: Header = (b"content-security-policy", b"default-src 'none'; frame-a
 _PAGE_POLICY: Header = (b"content-security-policy",
                         b"default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
 PAGES = frozenset({"/docs"})
+# The web app (entrypoints/http/web): its own scripts, styles and images, nothing inline, and
+# its script may call only this origin.
+_APP_POLICY: Header = (b"content-security-policy",
+                       b"default-src 'none'; script-src 'self'; style-src 'self'; "
+                       b"img-src 'self'; connect-src 'self'; form-action 'self'; "
+                       b"base-uri 'none'; frame-ancestors 'none'")
 
 _JSON = frozenset({b"application/json", b"application/json; charset=utf-8",
                    b"application/json;charset=utf-8", b"application/json; charset=UTF-8"})
@@ -33,8 +39,12 @@ class SecurityHeaders:
         self._lists = {(page, cached): [*common, _PAGE_POLICY if page else _API_POLICY,
                                         *([] if cached else [_NO_STORE])]
                        for page in (False, True) for cached in (False, True)}
+        self._app = {cached: [*common, _APP_POLICY, *([] if cached else [_NO_STORE])]
+                     for cached in (False, True)}
 
     def for_path(self, path: str, cached: bool) -> list[Header]:
+        if path.startswith("/app"):
+            return self._app[cached]
         return self._lists[path in PAGES, cached]
 
 
