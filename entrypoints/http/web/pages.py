@@ -15,7 +15,7 @@ from entrypoints.http.schema_builders import STRING
 
 _TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
           ".js": "text/javascript; charset=utf-8", ".svg": "image/svg+xml"}
-_ASSETS = ("app.css", "app.js", "operator.js", "common.js", "logo.svg")
+_ASSETS = ("app.css", "common.js", "app.js", "pay.js", "operator.js", "logo.svg")
 
 
 def _read(name: str) -> bytes:
