@@ -67,6 +67,7 @@ def _balance(driver: WebDriver, number: str) -> str:
 def test_a_customer_banks_through_the_web_app(live: Seeded, browser: WebDriver,
                                               downloads: Path, screenshots: Path) -> None:
     d = browser
+    d.delete_all_cookies()  # whoever used this browser before
     d.get(live.base + "/app")
     _view(d, "login")
     assert not d.find_element(By.ID, "nav").is_displayed()

@@ -7,7 +7,6 @@
   const API = "/api/v1";
   const VIEWS = ["login", "accounts", "transactions", "transfer", "statements", "beneficiaries",
                  "security"];
-  let loginTicket = null;
   let notice = null;  // said once the sign-in view shows
   const paging = { account: null, cursors: [null], at: 0, next: null };
 
@@ -24,9 +23,7 @@
   }
 
   function signedOut() {
-    loginTicket = null;
-    document.getElementById("totp-form").hidden = true;
-    document.getElementById("login-form").hidden = false;
+    restartSignIn();
     if (location.hash !== "#login") location.hash = "#login";
     else show("login");
   }
@@ -111,31 +108,7 @@
     }
   }
 
-  function signedIn() {
-    document.getElementById("login-form").reset();
-    document.getElementById("totp-form").reset();
-    location.hash = "#accounts";
-  }
-
-  handle(document.getElementById("login-form"), async (data) => {
-    const answer = await json("POST", "/app/session", {
-      customer_number: data.get("customer_number").trim(), password: data.get("password") });
-    if (answer.status === "second_factor_required") {
-      loginTicket = answer.login_ticket;
-      document.getElementById("login-form").hidden = true;
-      document.getElementById("totp-form").hidden = false;
-      document.getElementById("totp-code").focus();
-      return;
-    }
-    signedIn();
-  });
-
-  handle(document.getElementById("totp-form"), async (data) => {
-    const code = data.get("code").trim();
-    const kind = /^\d{6}$/.test(code) ? "code" : "recovery_code";
-    await json("POST", "/app/session/second-factor", { login_ticket: loginTicket, [kind]: code });
-    signedIn();
-  });
+  const restartSignIn = Vaani.signInForms(() => { location.hash = "#accounts"; });
 
   handle(document.getElementById("transactions-form"), async (data) => {
     location.hash = "#transactions/" + data.get("account");

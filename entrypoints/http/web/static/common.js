@@ -85,7 +85,7 @@ const Vaani = (() => {
     const formatted = Number(m.amount).toLocaleString("en-IN", {
       minimumFractionDigits: m.amount.includes(".") ? m.amount.split(".")[1].length : 0,
     });
-    return m.currency + " " + formatted;
+    return m.currency + "\u00a0" + formatted;  // never split across lines
   }
 
   function when(stamp) {
@@ -138,7 +138,38 @@ const Vaani = (() => {
           el("td", { "data-label": headings[i] }, c)))))));
   }
 
+  /* The sign-in forms (#login-form, then #totp-form when two-step login is on); `signedIn`
+     runs once the session's cookies are set. */
+  function signInForms(signedIn) {
+    const first = document.getElementById("login-form");
+    const second = document.getElementById("totp-form");
+    let ticket = null;
+    handle(first, async (data) => {
+      const answer = await json("POST", "/app/session", {
+        customer_number: data.get("customer_number").trim(), password: data.get("password") });
+      first.reset();
+      if (answer.status !== "second_factor_required") { signedIn(answer); return; }
+      ticket = answer.login_ticket;
+      first.hidden = true;
+      second.hidden = false;
+      document.getElementById("totp-code").focus();
+    });
+    handle(second, async (data) => {
+      const code = data.get("code").trim();
+      const kind = /^\d{6}$/.test(code) ? "code" : "recovery_code";
+      const answer = await json("POST", "/app/session/second-factor",
+                                { login_ticket: ticket, [kind]: code });
+      second.reset();
+      signedIn(answer);
+    });
+    return () => {  // back to the first step
+      ticket = null;
+      second.hidden = true;
+      first.hidden = false;
+    };
+  }
+
   return { ApiError, call, json, el, money, when, say, sayError, clearMessages, handle, table,
-           newKey, cookie,
+           newKey, cookie, signInForms,
            get onSignedOut() { return onSignedOut; }, set onSignedOut(fn) { onSignedOut = fn; } };
 })();
