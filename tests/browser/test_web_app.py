@@ -7,7 +7,6 @@ docs/screenshots/ and checked with axe-core: no serious or critical violations."
 from __future__ import annotations
 
 import csv
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -140,7 +139,6 @@ def test_a_customer_banks_through_the_web_app(live: Seeded, browser: WebDriver,
     _status(d, f"Your statement {name} is downloading.")
     saved = downloads / name
     _wait(d, lambda _: saved.exists() and saved.stat().st_size > 0, "the downloaded file")
-    time.sleep(0)  # the file is complete once Chrome renames it from .crdownload to its name
     with saved.open(newline="") as handle:
         lines = list(csv.reader(handle))
     text = "\n".join(",".join(line) for line in lines)
