@@ -14,6 +14,7 @@ from pathlib import Path
 
 import attrs
 import punq
+import pyotp
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -26,6 +27,7 @@ from application.use_cases import (
     DisputeCommand,
     LogInWithPassword,
     ManageBeneficiaries,
+    ManageTotp,
     OpenDispute,
     SetUpiPin,
     TransferCommand,
@@ -56,6 +58,7 @@ class Seeded:
     payee: str  # Ravi's account, another customer's
     operator_number: str
     scammer: str  # the account Meera's held payments go to (the operator rejects one)
+    two_step: tuple[str, str, str]  # Tara, with two-step login on: number, secret, a recovery code
 
 
 def _rules(tmp_path: Path) -> Path:
@@ -91,12 +94,13 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
     staff = customer(bank, Role.OPERATOR, first_name="Uma")
     scammer = account(bank, customer(bank, first_name="Kiran")).account_number
     _held_and_disputed(bank, scammer, current)
+    two_step = _with_two_step_login(bank)
     bank.resolve(UnitOfWorkFactory).close()
     server = LiveServer(env)
     server.start()
     try:
         yield Seeded(server.base, asha.customer_number, savings, current, payee,
-                     staff.customer_number, scammer)
+                     staff.customer_number, scammer, two_step)
     finally:
         server.stop()
 
@@ -116,6 +120,15 @@ def _held_and_disputed(bank: punq.Container, payee: str, elsewhere: str) -> None
     assert posted.status is TransferStatus.COMPLETED
     bank.resolve(OpenDispute).execute(DisputeCommand(
         meera.id, posted.id, DisputeReason.DUPLICATE, "Charged twice for one order", SYSTEM))
+
+
+def _with_two_step_login(bank: punq.Container) -> tuple[str, str, str]:
+    tara = customer(bank, first_name="Tara")
+    account(bank, tara, "10.00")
+    totp = bank.resolve(ManageTotp)
+    secret = totp.enrol(tara.id, PASSWORD, SYSTEM).secret
+    codes = totp.confirm(tara.id, pyotp.TOTP(secret).now(), SYSTEM)
+    return tara.customer_number, secret, codes[0]
 
 
 @pytest.fixture(scope="session")
