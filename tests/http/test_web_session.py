@@ -153,6 +153,7 @@ def test_sign_out_revokes_the_session_and_clears_the_cookies(
     person = customer(bank)
     csrf = _sign_in(client, person.customer_number)
     access = str(client.cookies.get("vaani_access"))
+    assert client.get(f"{API}/accounts").status_code == 200  # the cookie works until then
     out = client.post("/app/session/logout", headers={"X-CSRF-Token": csrf})
     assert out.status_code == 204 and out.content == b""
     cleared = _cookies(out)
