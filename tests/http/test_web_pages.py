@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import re
 
+import punq
+from starlette.routing import Route
 from starlette.testclient import TestClient
 
+from entrypoints.http.app import create_app
+from entrypoints.http.web.paths import ASSETS, PATHS
 from tests.http.test_errors_and_headers import assert_envelope
 
 
@@ -41,3 +45,14 @@ def test_assets_have_their_types_and_only_named_files_are_served(client: TestCli
 def test_the_api_keeps_its_own_policy(client: TestClient) -> None:
     assert client.get("/health").headers["content-security-policy"] == \
         "default-src 'none'; frame-ancestors 'none'"
+
+
+def test_every_web_app_path_gets_the_web_apps_policy(client: TestClient, bank: punq.Container
+                                                     ) -> None:
+    served = {r.path for r in create_app(bank).routes
+              if isinstance(r, Route) and r.path.startswith("/app")}
+    concrete = {p for p in served if "{" not in p} | {f"/app/static/{n}" for n in ASSETS}
+    assert concrete == set(PATHS)
+    answer = client.post("/app/session", json={"customer_number": "1", "password": "x"})
+    assert answer.status_code == 401 and "script-src 'self'" in answer.headers[
+        "content-security-policy"]

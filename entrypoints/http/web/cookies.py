@@ -15,13 +15,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from domain.errors import Forbidden
+from entrypoints.http.web.paths import SESSION
 
 ACCESS = "vaani_access"
 REFRESH = "vaani_refresh"
 CSRF = "vaani_csrf"
 CSRF_HEADER = "x-csrf-token"
 # The refresh token goes only where it is spent: the web app's refresh and sign-out.
-REFRESH_PATH = "/app/session"
+REFRESH_PATH = SESSION
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 

@@ -12,10 +12,10 @@ from starlette.routing import Route
 
 from entrypoints.http.auth import public, returns
 from entrypoints.http.schema_builders import STRING
+from entrypoints.http.web.paths import ASSETS as _ASSETS
 
 _TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
           ".js": "text/javascript; charset=utf-8", ".svg": "image/svg+xml"}
-_ASSETS = ("app.css", "common.js", "app.js", "pay.js", "operator.js", "logo.svg")
 
 
 def _read(name: str) -> bytes:
