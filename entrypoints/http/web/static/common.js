@@ -46,13 +46,23 @@ const Vaani = (() => {
   }
 
   let onSignedOut = () => {};
+  let renewing = null;
+
+  /* One refresh for all the calls that found the access token expired at once: a second
+     refresh would send the refresh token the first one rotated out. */
+  function renew() {
+    if (!renewing) {
+      renewing = send("POST", "/app/session/refresh").then((r) => r.ok, () => false)
+        .finally(() => { renewing = null; });
+    }
+    return renewing;
+  }
 
   /* Call the API; resolves to the Response when it succeeded, rejects with an ApiError. */
   async function call(method, path, body, headers) {
     let response = await send(method, path, body, headers);
     if (response.status === 401 && path.startsWith("/api/") && cookie("vaani_csrf")) {
-      const renewed = await send("POST", "/app/session/refresh");
-      if (renewed.ok) response = await send(method, path, body, headers);
+      if (await renew()) response = await send(method, path, body, headers);
     }
     if (response.ok) return response;
     const error = await failure(response);
