@@ -101,6 +101,7 @@ def test_a_customer_banks_through_the_web_app(live: Seeded, browser: WebDriver,
     _type(d, "transfer-description", "Rent share")
     d.find_element(By.CSS_SELECTOR, "#transfer-form button[type=submit]").click()
     _status(d, "Sent INR 150.00. The payment is complete.")
+    assert "INR 26,341.00" in Select(d.find_element(By.ID, "transfer-from")).first_selected_option.text
     _page(d, screenshots, "04-send-money")
 
     _go(d, "beneficiaries")

@@ -8,8 +8,15 @@ const Pay = (() => {
   let held = null;  // the transfer waiting for its PIN or code
 
   function accountOptions(select, items) {
+    const chosen = select.value;
     select.replaceChildren(...items.map((a) => el("option", { value: a.account_number },
       a.account_number + " · " + a.account_type + " · " + money(a.available_balance))));
+    if (chosen) select.value = chosen;
+  }
+
+  async function balancesMoved() {  // the list shows what is available now
+    accountOptions(document.getElementById("transfer-from"),
+                   (await json("GET", API + "/accounts")).items);
   }
 
   async function showTransfer(items) {
@@ -47,8 +54,9 @@ const Pay = (() => {
     const transfer = await json("POST", API + "/accounts/" + data.get("from") + "/transfer",
                                 body, { "Idempotency-Key": newKey() });
     if (transfer.status !== "challenge_required") {
-      say(outcome(transfer));
       document.getElementById("transfer-form").reset();
+      await balancesMoved();
+      say(outcome(transfer));
       return;
     }
     held = transfer;
@@ -83,6 +91,7 @@ const Pay = (() => {
       throw error;
     }
     settled();
+    await balancesMoved();
     say(outcome(transfer));
   });
 
