@@ -7,7 +7,7 @@ PORT   ?= 8000
 # `make run` is the throwaway demo: it mints a JWT secret per start (see docs/configuration.md).
 DEMO_ENV := VAANI_DEMO=1 VAANI_SIGNUP_VERIFICATION=off
 
-.PHONY: run test bench soak audit lint typecheck install install-test postgres clean
+.PHONY: run test bench soak audit lint typecheck install install-test postgres chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ run: install
 postgres:
 	@bash .ci/ensure-postgres
 
+# The web app's browser tests drive Debian's chromium headless (tests/browser).
+chromium:
+	@bash .ci/ensure-chromium
+
 lint: install-test
 	$(BIN)/ruff check domain application adapters entrypoints tests
 
@@ -42,7 +46,7 @@ typecheck: install-test
 audit: install-test
 	$(BIN)/python .ci/audit-dependencies
 
-test: install-test postgres lint typecheck audit
+test: install-test postgres chromium lint typecheck audit
 	$(BIN)/pytest
 
 # Every benchmark, each against a baseline measured in the same run; results go to

@@ -49,6 +49,8 @@ from entrypoints.http.middleware import RequestContextMiddleware
 from entrypoints.http.offload import install_executors, offload, remove_executors
 from entrypoints.http.responses import JSONResponse, error_response, on_domain_error, on_http_error
 from entrypoints.http.services import Services
+from entrypoints.http.web import pages as web_pages
+from entrypoints.http.web import session as web_session
 from entrypoints.http.worker_load import WorkerLoad
 
 API_PREFIX = "/api/v1"
@@ -139,6 +141,7 @@ def create_app(container: punq.Container, worker_load: WorkerLoad | None = None,
                Route("/openapi.json", openapi_json, methods=["GET"]),
                Route("/docs/assets/{name}", openapi.docs_asset, methods=["GET"]),
                Route("/docs", docs, methods=["GET"])]
+    web = [*web_session.routes, *web_pages.routes]  # the web app at /app (docs/web-app.md)
     api = [*routes_sign_up.routes, *routes_auth.routes, *routes_password.routes,
            *routes_totp.routes, *routes_accounts.routes, *routes_upi.routes,
            *routes_operator.routes, *routes_devices.routes, *routes_transfers.routes,
@@ -152,7 +155,7 @@ def create_app(container: punq.Container, worker_load: WorkerLoad | None = None,
     busiest = [*routes_accounts.routes, *routes_transfers.routes]
     app = Starlette(
         # /metrics stays out of the OpenAPI document: an operator's, there by configuration.
-        routes=[*_prefixed([*busiest, *(r for r in api if r not in busiest)]), *service,
+        routes=[*_prefixed([*busiest, *(r for r in api if r not in busiest)]), *service, *web,
                 *([metered.route] if metered else [])],
         middleware=[Middleware(RequestContextMiddleware, load=worker_load,
                                access_log=metered.access_log if metered else AccessLog(access_lines),
@@ -162,5 +165,5 @@ def create_app(container: punq.Container, worker_load: WorkerLoad | None = None,
         lifespan=lifespan,
     )
     app.state.services = services
-    document.update(openapi.build([*service, Mount(API_PREFIX, routes=api)], _version()))
+    document.update(openapi.build([*service, *web, Mount(API_PREFIX, routes=api)], _version()))
     return app

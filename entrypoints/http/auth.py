@@ -16,6 +16,7 @@ from domain.permissions import Permission, may, roles_with
 from entrypoints.caller import acting_for, as_caller
 from entrypoints.http.offload import offload
 from entrypoints.http.services import Services
+from entrypoints.http.web.cookies import cookie_access_token
 
 Handler = Callable[[Request], Awaitable[Response]]
 # A blocking endpoint's work: the request, its checked caller and its body.
@@ -109,7 +110,13 @@ def requires_blocking(permission: Permission, reads_only: bool = False, short: b
 
 
 def _bearer_token(request: Request) -> str:
-    header = request.headers.get("authorization", "")
+    """The bearer token, else the web app's session cookie (web/cookies.py: CSRF checked)."""
+    header = request.headers.get("authorization")
+    if header is None:
+        from_cookie = cookie_access_token(request)
+        if from_cookie is not None:
+            return from_cookie
+        header = ""
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("send an access token: Authorization: Bearer <token>")

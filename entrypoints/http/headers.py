@@ -3,6 +3,8 @@ and what request bodies the API reads: JSON only. Made once; the middleware only
 
 from __future__ import annotations
 
+from entrypoints.http.web.paths import PATHS as APP_PATHS
+
 Header = tuple[bytes, bytes]
 
 # A JSON API is never framed, sniffed, cached or a referrer; no content of it may load anything.
@@ -18,6 +20,12 @@ _PAGE_POLICY: Header = (b"content-security-policy",
                         b"img-src 'self' data:; connect-src 'self'; base-uri 'none'; "
                         b"form-action 'none'; frame-ancestors 'none'")
 PAGES = frozenset({"/docs"})
+# The web app (entrypoints/http/web): its own scripts, styles and images, nothing inline, and
+# its script may call only this origin.
+_APP_POLICY: Header = (b"content-security-policy",
+                       b"default-src 'none'; script-src 'self'; style-src 'self'; "
+                       b"img-src 'self'; connect-src 'self'; form-action 'self'; "
+                       b"base-uri 'none'; frame-ancestors 'none'")
 
 _JSON = frozenset({b"application/json", b"application/json; charset=utf-8",
                    b"application/json;charset=utf-8", b"application/json; charset=UTF-8"})
@@ -33,12 +41,14 @@ class SecurityHeaders:
         if hsts_seconds > 0:
             common.append((b"strict-transport-security",
                            f"max-age={hsts_seconds}; includeSubDomains".encode()))
-        self._lists = {(page, cached): [*common, _PAGE_POLICY if page else _API_POLICY,
-                                        *([] if cached else [_NO_STORE])]
-                       for page in (False, True) for cached in (False, True)}
+        policies = (_API_POLICY, _PAGE_POLICY, _APP_POLICY)
+        self._lists = {(kind, cached): [*common, policy, *([] if cached else [_NO_STORE])]
+                       for kind, policy in enumerate(policies) for cached in (False, True)}
+        # One exact lookup per response: 0 the API, 1 a page for people, 2 the web app.
+        self._kinds = {**dict.fromkeys(PAGES, 1), **dict.fromkeys(APP_PATHS, 2)}
 
     def for_path(self, path: str, cached: bool) -> list[Header]:
-        return self._lists[path in PAGES, cached]
+        return self._lists[self._kinds.get(path, 0), cached]
 
 
 def is_json(content_type: bytes | None) -> bool:

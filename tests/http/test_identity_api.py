@@ -36,9 +36,11 @@ def test_every_endpoint_declares_who_may_call_it(bank: punq.Container) -> None:
     assert public == ["/api/v1/auth/device-challenge", "/api/v1/auth/login",
                       "/api/v1/auth/login/second-factor", "/api/v1/auth/password-reset",
                       "/api/v1/auth/password-reset/confirm", "/api/v1/auth/refresh",
-                      "/api/v1/auth/register", "/api/v1/auth/register/confirm", "/docs",
-                      "/docs/assets/{name}",
-                      "/health", "/openapi.json", "/ready"]
+                      "/api/v1/auth/register", "/api/v1/auth/register/confirm", "/app",
+                      "/app/operator", "/app/session", "/app/session/logout",
+                      "/app/session/refresh", "/app/session/second-factor",
+                      "/app/static/{name}", "/docs", "/docs/assets/{name}", "/health",
+                      "/openapi.json", "/ready"]
     # The rest name a permission of domain/permissions.py's table, never roles of their own.
     guarded = [r for r in routes if r.endpoint.roles != ()]  # type: ignore[attr-defined]
     assert all(isinstance(r.endpoint.permission, Permission) for r in guarded)  # type: ignore[attr-defined]

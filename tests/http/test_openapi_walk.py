@@ -22,6 +22,7 @@ from tests.conftest import settings_for
 from tests.http.contract import assert_documented
 from tests.http.walk_events import event_calls
 from tests.http.walk_identity import identity_calls
+from tests.http.walk_web import web_calls
 from tests.http.walk_world import API, b64, login, setup
 from tests.support.banking import PASSWORD, customer
 from tests.support.clock import SteppingClock
@@ -271,6 +272,7 @@ def test_every_documented_status_is_reached(world: dict[str, Any],
         last = {key: ok.pop(key) for key in ending}
         ok.update(identity_calls(client, bank, clock, ops, s["checker"]))
         ok.update(event_calls(bank, a, ops))
+        ok.update(web_calls(client, bank, clock))
         ok.update(last)
         documented = {(path, method): op for path, ops_ in document["paths"].items()
                       for method, op in ops_.items()}
