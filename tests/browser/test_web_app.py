@@ -2,7 +2,8 @@
 signs in, reads balances and pages of transactions, sends money, saves a payee and answers the
 step-up a payment to it is held for with the UPI PIN, downloads a statement, looks at sessions and
 devices, and signs out, after which the old cookie is refused. Every page is screenshot to
-docs/screenshots/ and checked with axe-core: no serious or critical violations."""
+var/screenshots/ (VAANI_SCREENSHOTS=docs/screenshots refreshes the committed ones) and checked
+with axe-core: no serious or critical violations."""
 
 from __future__ import annotations
 
