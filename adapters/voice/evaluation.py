@@ -17,10 +17,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import attrs
-import librosa
 import numpy as np
 import soundfile as sf
 
+from adapters.voice.audio import resample
 from adapters.voice.resemblyzer_engine import ResemblyzerVoiceEngine
 from domain.errors import ValidationError
 
@@ -58,7 +58,7 @@ class Trials:
 def telephone_audio(samples: np.ndarray, rate: int) -> tuple[np.ndarray, int]:
     sox = shutil.which("sox")
     if sox is None:
-        return librosa.resample(samples, orig_sr=rate, target_sr=8000), 8000
+        return resample(samples, rate, 8000), 8000
     with tempfile.TemporaryDirectory() as tmp:
         source, coded, back = (Path(tmp) / n for n in ("in.wav", "coded.gsm", "out.wav"))
         sf.write(source, samples, rate, subtype="PCM_16")
