@@ -62,7 +62,7 @@ class _Encoder:
             raw = torch.relu(self.linear(hidden[-1]))
             partials = (raw / torch.norm(raw, dim=1, keepdim=True)).numpy()
         mean = np.mean(partials, axis=0)
-        return mean / np.linalg.norm(mean, 2)
+        return np.asarray(mean / np.linalg.norm(mean, 2), dtype=np.float32)
 
 
 class ResemblyzerVoiceEngine:
