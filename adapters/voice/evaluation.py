@@ -62,10 +62,11 @@ def telephone_audio(samples: np.ndarray, rate: int) -> tuple[np.ndarray, int]:
     with tempfile.TemporaryDirectory() as tmp:
         source, coded, back = (Path(tmp) / n for n in ("in.wav", "coded.gsm", "out.wav"))
         sf.write(source, samples, rate, subtype="PCM_16")
-        # A fixed argument list over files we just wrote: no shell, nothing from outside.
-        subprocess.run([sox, str(source), "-r", "8000", "-c", "1", str(coded)],  # noqa: S603
+        # A fixed argument list over files we just wrote: no shell, nothing from outside. -R: the
+        # same dither on every run, else the codec's output, and every score, differ run to run.
+        subprocess.run([sox, "-R", str(source), "-r", "8000", "-c", "1", str(coded)],  # noqa: S603
                        check=True, capture_output=True)
-        subprocess.run([sox, str(coded), "-e", "signed-integer", "-b", "16", str(back)],  # noqa: S603
+        subprocess.run([sox, "-R", str(coded), "-e", "signed-integer", "-b", "16", str(back)],  # noqa: S603
                        check=True, capture_output=True)
         data, back_rate = sf.read(back, dtype="float32")
         return data, int(back_rate)
