@@ -1,7 +1,8 @@
 """What resemblyzer's GE2E encoder hears, computed in numpy without librosa or scipy: its
 preprocessing (resampling, volume normalisation, silence trimming by voice activity) and its mel
 spectrogram, step for step as resemblyzer 0.1.4 does them with librosa, so that its shipped weights
-give the same embeddings; librosa's first call alone would cost a worker some 200 MiB (numba)."""
+give the same embeddings; librosa's first call loads numba and scipy into every worker, which
+made it the largest part of a worker's memory (docs/benchmarks.md, Memory)."""
 
 from __future__ import annotations
 

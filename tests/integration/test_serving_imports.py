@@ -1,7 +1,7 @@
 """A served worker never imports librosa, scipy or numba: in a fresh interpreter, the application
 is built as `vaani serve` builds it (the speaker model and the digit recogniser warmed), then a
-real recording is analysed and a spoken challenge heard, and the modules loaded are listed. Their
-first call alone would cost every worker a few hundred MiB (docs/benchmarks.md, Memory)."""
+real recording is analysed and a spoken challenge heard, and the modules loaded are listed: they
+were the largest part of a worker's memory (docs/benchmarks.md, Memory)."""
 
 from __future__ import annotations
 
