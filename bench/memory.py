@@ -2,8 +2,9 @@
 temporary demo bank, warmed by a customer's day over HTTP (bench/memory_warm.py), then measured
 from /proc/<pid>/smaps_rollup: RSS, USS (private) and PSS (shared pages split between the
 processes that map them). The same worker is taken apart stage by stage in fresh interpreters
-(bench/memory_stages.py), and the ways to a smaller worker are served and measured the same way:
-a lighter speaker engine (bench/numpy_voice.py), fork after load, malloc settings.
+(bench/memory_stages.py), and the engine the bank served before, and the ways to a smaller worker,
+are served and measured the same way: a lighter speaker engine (bench/numpy_voice.py), fork after
+load, malloc settings.
 Full mode writes the "Memory" section of docs/benchmarks.md; --quick prints it.
 Run: PYTHONPATH=. .venv/bin/python bench/memory.py [--quick]"""
 
@@ -33,25 +34,20 @@ PORT = 8797
 # (key, label, engine: "serve" is `vaani serve` itself, else bench/memory_worker.py's, workers,
 #  forked after load, extra environment)
 CONFIGS: list[tuple[str, str, str, int, bool, dict[str, str]]] = [
-    ("today", "`vaani serve`, 1 worker (today)", "serve", 1, False, {}),
+    ("today", "`vaani serve`, 1 worker (today)", "serve", 1, False, {}),  # bench/readme_figures.py
     ("today2", "`vaani serve --workers 2`", "serve", 2, False, {}),
-    ("arena", "`vaani serve`, MALLOC_ARENA_MAX=2", "serve", 1, False, {"MALLOC_ARENA_MAX": "2"}),
     ("fixed", "`vaani serve`, fixed mmap threshold", "serve", 1, False, FIXED_MMAP),
-    ("fork", "torch engine loaded once, 2 workers forked after", "torch", 2, True, {}),
-    ("lean", "torch LSTM, numpy front end (no librosa)", "torch-lean", 1, False, {}),
-    ("lean-fixed", "torch LSTM, numpy front end, fixed mmap threshold", "torch-lean", 1, False,
-     FIXED_MMAP),
-    ("numpy", "numpy encoder (no torch, no librosa)", "numpy", 1, False, {}),
-    ("numpy-fixed", "numpy encoder, fixed mmap threshold", "numpy", 1, False, FIXED_MMAP),
-    ("numpy-fork", "numpy encoder, fixed threshold, 2 forked after load", "numpy", 2, True,
-     FIXED_MMAP),
+    ("fixed2", "`vaani serve --workers 2`, fixed mmap threshold", "serve", 2, False, FIXED_MMAP),
+    ("before", "before: resemblyzer's own pipeline (librosa)", "reference", 1, False, {}),
+    ("fork", "engine loaded once, 2 workers forked after", "serve", 2, True, {}),
+    ("numpy", "numpy encoder (no torch), fixed mmap threshold", "numpy", 1, False, FIXED_MMAP),
 ]
 if QUICK:
     CONFIGS = CONFIGS[:1]
 
 
 def command(engine: str, workers: int, forked: bool, weights: Path) -> list[str]:
-    if engine == "serve":
+    if engine == "serve" and not forked:
         return [*CLI, "serve", "--port", str(PORT), "--workers", str(workers)]
     return [sys.executable, "-m", "bench.memory_worker", engine, str(PORT),
             str(workers if forked else 0), str(weights)]
@@ -65,15 +61,12 @@ def stages(engine: str, env: dict[str, str], weights: Path) -> list[dict[str, An
 
 
 def engines_agree(weights: Path, recordings: list[bytes]) -> dict[str, dict[str, float]]:
-    """Each engine's embeddings against today's on the same recordings (largest 1 - cosine),
-    and each one's in-process analysis time (decode, VAD, embedding; medians, interleaved, the
-    order turning by one each recording)."""
-    from adapters.voice.resemblyzer_engine import ResemblyzerVoiceEngine
-    from bench.numpy_voice import NumpyEncoder, NumpyVoiceEngine, TorchLstmEncoder
+    """Each engine's embeddings against the one before's on the same recordings (largest
+    1 - cosine), and each one's in-process analysis time (decode, VAD, embedding; medians,
+    interleaved, the order turning by one each recording)."""
+    from bench.memory_stages import engine_named
 
-    engines = {"torch": ResemblyzerVoiceEngine(),
-               "torch-lean": NumpyVoiceEngine(weights, TorchLstmEncoder),
-               "numpy": NumpyVoiceEngine(weights, NumpyEncoder)}
+    engines = {name: engine_named(name, weights) for name in ("reference", "serve", "numpy")}
     for engine in engines.values():
         engine.warm_up()
     times: dict[str, list[float]] = {name: [] for name in engines}
@@ -86,7 +79,7 @@ def engines_agree(weights: Path, recordings: list[bytes]) -> dict[str, dict[str,
             embeddings[name] = np.array(engines[name].analyse(clip).embedding)
             times[name].append(time.perf_counter() - started)
         for name in names:
-            gaps[name] = max(gaps[name], float(1 - embeddings["torch"] @ embeddings[name]))
+            gaps[name] = max(gaps[name], float(1 - embeddings["reference"] @ embeddings[name]))
     return {name: {"gap": gaps[name], "p50": statistics.median(times[name]) * 1e3,
                    "clips": len(recordings)} for name in engines}
 
@@ -103,7 +96,7 @@ def main() -> None:
         (workdir / "probe").mkdir()
         probe_env = bank(workdir / "probe")[0]
         chains = {e: stages(e, probe_env, weights)
-                  for e in (["torch"] if QUICK else ["torch", "torch-lean", "numpy", "none"])}
+                  for e in (["serve"] if QUICK else ["serve", "reference", "numpy", "none"])}
         for key, label, engine, workers, forked, extra in CONFIGS:
             run = workdir / f"run{len(served_rows)}"
             run.mkdir()

@@ -13,9 +13,10 @@ from bench.report import Table
 # threshold to the size of the first large block freed (argon2id's), and then every thread's
 # arena keeps one such block. Setting it also turns the dynamic threshold off.
 FIXED_MMAP = {"MALLOC_MMAP_THRESHOLD_": "1048576"}
-ENGINES = [("torch", "today's: resemblyzer (torch, librosa)", "today", "fixed"),
-           ("torch-lean", "torch LSTM, numpy front end", "lean", "lean-fixed"),
-           ("numpy", "numpy encoder, no torch", "numpy", "numpy-fixed"),
+# (engine, label, row served plain, row served with the fixed threshold)
+ENGINES = [("serve", "served: resemblyzer's network in torch, numpy front end", "today", "fixed"),
+           ("reference", "before: resemblyzer's own pipeline (torch, librosa)", "before", ""),
+           ("numpy", "prototype: numpy encoder, no torch", "", "numpy"),
            ("none", "no speaker engine in the worker", "", "")]
 
 
@@ -38,21 +39,21 @@ def tables(rows: dict[str, dict[str, Any]], chains: dict[str, list[dict[str, Any
     stages = Table(["stage (cumulative, one fresh interpreter)", "RSS", "added", "of it anonymous"])
     previous = {"rss": 0.0, "anon": 0.0}
     warm = {"stage": "the served worker, warm (first table)", **rows["today"]["warm"]}
-    for stage in [*chains["torch"], warm]:
+    for stage in [*chains["serve"], warm]:
         stages.add([stage["stage"], f"{stage['rss']:.0f}", f"{stage['rss'] - previous['rss']:+.0f}",
                     f"{stage['anon'] - previous['anon']:+.0f}"])
         previous = stage
     out = [served.render(), stages.render()]
     if len(chains) > 1:
         options = Table(["speaker engine", "fresh interpreter, app built", "after argon2id",
-                         "served warm", "served warm, fixed threshold", "1 - cosine to today's",
+                         "served warm", "served warm, fixed threshold", "1 - cosine to before",
                          "analysis p50 ms (3 s)"])
         for engine, label, plain, fixed in ENGINES:
-            warm = [f"{rows[k]['warm']['rss']:.0f}" if k in rows else "" for k in (plain, fixed)]
+            at = [f"{rows[k]['warm']['rss']:.0f}" if k in rows else "" for k in (plain, fixed)]
             same = agree.get(engine)
             options.add([label, f"{_stage(chains[engine], 'password')[0]:.0f}",
-                         f"{chains[engine][-1]['rss']:.0f}", *warm,
-                         f"{same['gap']:.0e}" if same and engine != "torch" else "",
+                         f"{chains[engine][-1]['rss']:.0f}", *at,
+                         f"{same['gap']:.0e}" if same and engine != "reference" else "",
                          f"{same['p50']:.0f}" if same else ""])
         out.append(options.render())
     return out
@@ -80,11 +81,11 @@ def _reflow(text: str) -> str:
 def section(rows: dict[str, dict[str, Any]], chains: dict[str, list[dict[str, Any]]],
             agree: dict[str, dict[str, float]], rounds: int, voiced: int, heavy: int) -> str:
     served, stages, *options = tables(rows, chains, agree)
-    torch = chains["torch"]
-    f = {name: _stage(torch, prefix)[1] for name, prefix in [
+    chain = chains["serve"]
+    f = {name: _stage(chain, prefix)[1] for name, prefix in [
         ("torch", "torch"), ("model", "speaker model"), ("first", "first embedding"),
         ("sql", "sqlalchemy"), ("app", "starlette"), ("deny", "password"), ("argon2", "argon2")]}
-    f["torch_anon"] = torch[2]["anon"] - torch[1]["anon"]
+    f["torch_anon"] = chain[2]["anon"] - chain[1]["anon"]
     head = f"""\
 `bench/memory.py`: a real worker on loopback over a temporary SQLite demo bank (`vaani db upgrade`,
 `vaani seed demo`; device keys optional so the voice path runs without a signing client), warmed
@@ -101,67 +102,53 @@ virtualenv's torch), so only RSS compares across runs. MiB throughout.
 
 {served}
 
-Where it goes: the worker rebuilt in one fresh interpreter, one more piece per stage, in this
-order ("anonymous" is memory no other process can share; the rest is library pages, which
+Where it goes: the served worker rebuilt in one fresh interpreter, one more piece per stage, in
+this order ("anonymous" is memory no other process can share; the rest is library pages, which
 workers on one machine share):
 
 {stages}"""
     if not options:
-        return _reflow(head + "\n\n(--quick: the speaker engines and malloc settings are measured in "
-                       "full mode.)")
+        return _reflow(head + "\n\n(--quick: the engine before, the prototypes and malloc settings "
+                       "are measured in full mode.)")
     r = {k: v["warm"]["rss"] for k, v in rows.items()}
     a = agree
-    fork = "within" if r["fork"] <= 400 else "still above"
-    arena = "does not change" if r["arena"] > r["today"] - 10 else "lowers"
-    alone = ("This alone meets the target." if r["lean"] <= 400 else
-             f"Not enough alone: {r['lean'] - 400:.0f} over the target.")
+    before_first = _stage(chains["reference"], "first embedding")[1]
+    fork = "within" if r["fork"] <= 400 else "above"
     return _reflow(head + f"""
 
-torch's import is {f['torch']:.0f} ({f['torch_anon']:.0f} of it anonymous, its start-up's own
-allocations and relocated tables), and the first embedding adds {f['first']:.0f} more: resemblyzer
-computes its mel spectrogram with librosa, whose first call loads numba, llvmlite and scipy.signal
-and compiles its kernels. The speaker model itself is {f['model']:.0f}; SQLAlchemy, psycopg and
-Alembic are {f['sql']:.0f}; the built application is {f['app']:.0f} and the password deny-list
-{f['deny']:.0f}. argon2id's 19 MiB block stays resident once per thread that hashed
-({f['argon2']:.0f} on {heavy} threads, `VAANI_HTTP_HEAVY_THREADS`' default here, min(cores, 4)):
-after the first block is freed glibc raises its mmap threshold to that size, and later blocks
-come from, and stay in, each thread's arena. MALLOC_ARENA_MAX=2 {arena} it
-({r['arena']:.0f} warm); a fixed threshold (`{next(iter(FIXED_MMAP))}=1048576`) gives the blocks
-back ({r['fixed']:.0f} warm against {r['today']:.0f}). The worker's warm figure therefore moves
-with what its warm-up did and with the machine's cores: {rows['today']['ready']['rss']:.0f} here
-once started, {r['today']:.0f} after the warm-up above. Neither the 497 that `docs/voice.md`
-quoted (read at start-up by `bench/voice_latency.py`) nor the re-run's 632 (issue #32) is what
-this machine measures today; the figures here are this run's.
-
-The lighter engines (`bench/numpy_voice.py`, a prototype outside the bank) do resemblyzer's
-preprocessing and mel spectrogram in numpy with soxr (librosa's own resampler) and webrtcvad, and
-run the LSTM in torch ("torch LSTM, numpy front end") or in numpy. Both give today's embeddings
-on {a['numpy']['clips']:.0f} recordings of another speaker to within the cosine shown;
-the analysis time is decode, voice activity detection and embedding in-process, interleaved (so
-the ratios hold on a loaded machine):
+The served engine (`adapters/voice/resemblyzer_engine.py`) runs resemblyzer's network (its 3-layer
+LSTM and linear layer, with the weights its wheel ships) in torch, and computes what the network
+hears in numpy (`adapters/voice/ge2e_features.py`): soxr resampling (librosa's own resampler),
+webrtcvad's silence trimming, and the mel spectrogram with librosa's filterbank, computed at load.
+librosa, numba and scipy are never imported in a worker. The engine before it, resemblyzer's own
+pipeline, computed the mel spectrogram with librosa, whose first call loads numba, llvmlite and
+scipy.signal and compiles its kernels: {before_first:.0f} on its first embedding. A worker warm
+went from {r['before']:.0f} to {r['today']:.0f} with the same embeddings (1 - cosine at most
+{a['serve']['gap']:.0e} on {a['serve']['clips']:.0f} recordings of another speaker), and the
+analysis of 3 s from {a['reference']['p50']:.0f} to {a['serve']['p50']:.0f} ms (decode, voice
+activity detection and embedding in-process, interleaved, so the ratio holds on a loaded machine):
 
 {options[0]}
 
-**What the voice issue must do to reach 400 or less per worker**, each step measured above:
-1. Take librosa out of the serving path (the numpy front end): {r['today']:.0f} -> {r['lean']:.0f}
-   warm with torch kept, the same embeddings, analysis {a['torch-lean']['p50']:.0f} ms against
-   {a['torch']['p50']:.0f}. {alone}
-2. Run the workers with the fixed mmap threshold (in the service's environment, or `mallopt`
-   at start-up): {r['lean']:.0f} -> {r['lean-fixed']:.0f}; 19 MiB per heavy thread on any engine.
-3. To go further, replace torch: the numpy LSTM takes a worker to {r['numpy-fixed']:.0f} with the
-   fixed threshold, at {a['numpy']['p50'] / a['torch']['p50']:.1f}x today's analysis time
-   (real-time factor {a['numpy']['p50'] / 3000:.3f}). onnxruntime is not a dependency and is not
-   measured here.
+torch's import is {f['torch']:.0f} ({f['torch_anon']:.0f} of it anonymous, its start-up's own
+allocations and relocated tables); the speaker model and its first embedding {f['model']:.0f} and
+{f['first']:.0f}; SQLAlchemy, psycopg and Alembic {f['sql']:.0f}; the built application
+{f['app']:.0f} and the password deny-list {f['deny']:.0f}. argon2id's 19 MiB block stays resident
+once per thread that hashed ({f['argon2']:.0f} on {heavy} threads, `VAANI_HTTP_HEAVY_THREADS`'
+default here, min(cores, 4)): after the first block is freed glibc raises its mmap threshold to
+that size, and later blocks come from, and stay in, each thread's arena. A fixed threshold in the
+service's environment (`{next(iter(FIXED_MMAP))}=1048576`, glibc's own variable) gives the blocks
+back: {r['fixed']:.0f} warm against {r['today']:.0f} with one worker, {r['fixed2']:.0f} against
+{r['today2']:.0f} with two. The worker's warm figure moves with what its warm-up did and with the
+machine's cores: {rows['today']['ready']['rss']:.0f} here once started, {r['today']:.0f} after the
+warm-up above.
 
-The other ways: fork after load (one engine loaded, {rows['fork']['warm']['workers']:.0f} workers
-forked from it) puts each worker at {r['fork']:.0f} RSS and {rows['fork']['warm']['pss']:.0f} PSS
-({rows['fork']['warm']['uss']:.0f} of it private), {fork} the target, but only with two workers
-or more (a single `vaani serve` process stays at {r['today']:.0f}), and uvicorn spawns its workers
-rather than forking them, so it needs a supervisor of Vaani's own (`bench/memory_worker.py` is
-one); it adds to the steps above rather than replacing them. The torch wheel is already the
-CPU-only build, whose import is the {f['torch']:.0f} above: there is no slimmer one to switch to.
-Lazy loading saves only in a worker that never serves a voice request, and uvicorn gives each
-connection to whichever worker accepts it, so in practice every worker loads the engine. A separate
-voice process saves the engine in every worker ({_stage(chains['none'], 'password')[0]:.0f}
-without it, fresh interpreter) for one engine per machine, at a call across processes per voice
-request.""")
+Further, each measured above: fork after load (one engine loaded, {rows['fork']['warm']['workers']:.0f}
+workers forked from it) puts each worker at {r['fork']:.0f} RSS and {rows['fork']['warm']['pss']:.0f}
+PSS ({rows['fork']['warm']['uss']:.0f} of it private), {fork} the target, but uvicorn spawns its
+workers rather than forking them, so it needs a supervisor of Vaani's own (`bench/memory_worker.py`
+is one). Replacing torch with the numpy LSTM (`bench/numpy_voice.py`, a prototype) takes a worker to
+{r['numpy']:.0f} with the fixed threshold, at {a['numpy']['p50'] / a['serve']['p50']:.1f}x the
+served engine's analysis time. The torch wheel is already the CPU-only build. A separate voice
+process saves the engine in every worker ({_stage(chains['none'], 'password')[0]:.0f} without it,
+fresh interpreter) for one engine per machine, at a call across processes per voice request.""")

@@ -1,6 +1,8 @@
 """Resident memory by stage in one fresh interpreter, for bench/memory.py: each stage loads one
 more piece of a worker, in the order given, and one JSON line per stage reports the process's
-memory after it. Run: PYTHONPATH=. python -m bench.memory_stages torch|torch-lean|numpy|none [weights.npz]
+memory after it. Engines: `serve` (the bank's), `reference` (resemblyzer's own pipeline, the
+engine before), `numpy` (no torch) or `none` (bench/numpy_voice.py).
+Run: PYTHONPATH=. python -m bench.memory_stages serve|reference|numpy|none [weights.npz]
 with the VAANI_* environment of a prepared database (the app stage builds a real container)."""
 
 from __future__ import annotations
@@ -33,12 +35,20 @@ def _report(stage: str) -> None:
     print(json.dumps({"stage": stage, "threads": threads, **rollup()}), flush=True)
 
 
-def lean_engine(voice: str, weights: Path | None) -> Any:
-    """The prototype engine without librosa: torch's LSTM ("torch-lean") or numpy's ("numpy")."""
-    from bench.numpy_voice import NumpyEncoder, NumpyVoiceEngine, TorchLstmEncoder
+def engine_named(voice: str, weights: Path | None) -> Any:
+    """The served engine ("serve"), the one before it ("reference") or the numpy prototype."""
+    if voice == "serve":
+        from adapters.voice.resemblyzer_engine import ResemblyzerVoiceEngine
 
-    assert weights is not None, "the lean engines need the weights file of numpy_voice.export"
-    return NumpyVoiceEngine(weights, TorchLstmEncoder if voice == "torch-lean" else NumpyEncoder)
+        return ResemblyzerVoiceEngine()
+    if voice == "reference":
+        from bench.numpy_voice import ReferenceEngine
+
+        return ReferenceEngine()
+    from bench.numpy_voice import NumpyVoiceEngine
+
+    assert weights is not None, "the numpy engine needs the weights file of numpy_voice.export"
+    return NumpyVoiceEngine(weights)
 
 
 def _stages(voice: str, weights: Path | None) -> list[tuple[str, Callable[[dict[str, Any]], Any]]]:
@@ -51,13 +61,7 @@ def _stages(voice: str, weights: Path | None) -> list[tuple[str, Callable[[dict[
         import resemblyzer  # noqa: F401  (librosa, scipy.ndimage, webrtcvad with it)
 
     def model(state: dict[str, Any]) -> None:
-        from adapters.voice.resemblyzer_engine import ResemblyzerVoiceEngine
-
-        state["engine"] = ResemblyzerVoiceEngine()
-        state["engine"]._load()
-
-    def lean_model(state: dict[str, Any]) -> None:
-        state["engine"] = lean_engine(voice, weights)
+        state["engine"] = engine_named(voice, weights)
         state["engine"]._load()
 
     def warm(state: dict[str, Any]) -> None:
@@ -94,17 +98,17 @@ def _stages(voice: str, weights: Path | None) -> list[tuple[str, Callable[[dict[
 
     chain: list[tuple[str, Callable[[dict[str, Any]], Any]]] = [("python", lambda s: None),
                                                               ("numpy", lambda s: __import__("numpy"))]
-    if voice == "torch":
+    if voice == "reference":
         chain += [("torch (import, one thread)", torch_import),
                   ("resemblyzer, librosa, scipy (import)", resemblyzer_import),
                   ("speaker model loaded", model),
                   ("first embedding (librosa's numba kernels)", warm)]
-    elif voice == "torch-lean":
+    elif voice == "serve":
         chain += [("torch (import, one thread)", torch_import),
-                  ("speaker model loaded (torch LSTM, numpy mel)", lean_model),
+                  ("speaker model loaded (torch LSTM, numpy mel)", model),
                   ("first embedding (soxr, webrtcvad)", warm)]
     elif voice == "numpy":
-        chain += [("speaker model loaded (numpy, no torch)", lean_model),
+        chain += [("speaker model loaded (numpy, no torch)", model),
                   ("first embedding (soxr, webrtcvad)", warm)]
     return [*chain, ("sqlalchemy, psycopg, alembic", sql),
             ("starlette app built (container, routes)", app),

@@ -1,8 +1,9 @@
 """A served worker built the way `vaani serve` builds one (the same container, `ready_app`,
 uvicorn), with a choice of speaker engine, for bench/memory.py to warm over HTTP and measure:
-`torch` (today's), `torch-lean` or `numpy` (bench/numpy_voice.py). With forks > 0 the engine is
-loaded and warmed once in this process, which then forks that many workers sharing its pages
-copy-on-write on one listening socket (the "preload" pattern); with 0 it serves in-process.
+`serve` (the bank's), `reference` (the one before) or `numpy` (bench/numpy_voice.py). With
+forks > 0 the engine is loaded and warmed once in this process, which then forks that many workers
+sharing its pages copy-on-write on one listening socket (the "preload" pattern); with 0 it serves
+in-process.
 Run: PYTHONPATH=. python -m bench.memory_worker ENGINE PORT FORKS [weights.npz], VAANI_* set."""
 
 from __future__ import annotations
@@ -18,18 +19,10 @@ from typing import Any
 
 import uvicorn
 
-from bench.memory_stages import lean_engine
+from bench.memory_stages import engine_named
 from entrypoints.bootstrap import bootstrap
 from entrypoints.http.serving import ready_app
 from entrypoints.settings import Settings, load_settings
-
-
-def _engine(voice: str, weights: Path | None) -> Any:
-    if voice == "torch":
-        from adapters.voice.resemblyzer_engine import ResemblyzerVoiceEngine
-
-        return ResemblyzerVoiceEngine()
-    return lean_engine(voice, weights)
 
 
 def _serve(settings: Settings, engine: Any, sock: socket.socket | None, port: int) -> None:
@@ -44,7 +37,7 @@ def main() -> None:
     voice, port, forks = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     weights = Path(sys.argv[4]) if len(sys.argv) > 4 else None
     settings = load_settings(require_token_secret=True)  # one token key for every fork
-    engine = _engine(voice, weights)
+    engine = engine_named(voice, weights)
     if forks == 0:
         _serve(settings, engine, None, port)
         return

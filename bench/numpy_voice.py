@@ -1,33 +1,62 @@
-"""The speaker encoder without torch, librosa or scipy (a measuring prototype for bench/memory.py,
-not wired into the bank): resemblyzer's preprocessing and its 3-layer LSTM written in numpy, with
-soxr (librosa's own resampler) and webrtcvad; TorchLstmEncoder keeps torch for the LSTM alone.
-`export` writes the weights and the mel filterbank once, in a process that has torch and librosa;
-the engine then loads only that file and answers what ResemblyzerVoiceEngine answers, to float
-rounding (bench/memory.py checks it)."""
+"""Speaker engines beside the served one (adapters/voice/resemblyzer_engine.py), for bench/memory.py:
+`ReferenceEngine` is the pipeline the bank served before, resemblyzer's own (librosa's resampling
+and mel spectrogram, scipy's dilation, its VoiceEncoder), the served engine is held to; and
+`NumpyVoiceEngine` is a prototype that runs the LSTM in numpy too (no torch), from the weights
+`export` writes once in a process with torch.
+`python -m bench.numpy_voice DIR` scores a folder of speakers (one subfolder each) the way
+bench/calibrate_voice.py does, with the served engine and with the reference, on both channels,
+and prints how far apart the scores are and the error rates at the shipped thresholds."""
 
 from __future__ import annotations
 
+import sys
+import warnings
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
-from adapters.voice.resemblyzer_engine import SAMPLE_RATE, ResemblyzerVoiceEngine
+from adapters.voice import ge2e_features as features
+from adapters.voice.audio import decode
+from adapters.voice.resemblyzer_engine import SAMPLE_RATE, ResemblyzerVoiceEngine, shipped_weights
 
-N_FFT, HOP, N_MELS, PARTIAL = 400, 160, 40, 160  # resemblyzer's hparams (25 ms, 10 ms, 40, 1.6 s)
-INT16_MAX = 2**15 - 1
+
+def _resemblyzer() -> Any:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pkg_resources and scipy deprecation notices
+        import resemblyzer
+    return resemblyzer
+
+
+class ReferenceEngine(ResemblyzerVoiceEngine):
+    """The engine before: resemblyzer's preprocess_wav and VoiceEncoder, librosa and all."""
+
+    def _load(self) -> Any:
+        with self._lock:
+            if self._encoder is None:
+                import torch
+
+                torch.set_num_threads(1)
+                self._encoder = _resemblyzer().VoiceEncoder(device="cpu", verbose=False)
+        return self._encoder
+
+    def warm_up(self) -> None:
+        noise = (np.random.default_rng(0).standard_normal(SAMPLE_RATE * 3) * 0.1).astype(np.float32)
+        self.embed_speech(_resemblyzer().preprocess_wav(noise, source_sr=SAMPLE_RATE))
+
+    def speech(self, audio: bytes) -> tuple[np.ndarray, int]:
+        decoded = decode(audio)
+        self._load()
+        wav = _resemblyzer().preprocess_wav(decoded.samples, source_sr=decoded.sample_rate)
+        return wav, decoded.sample_rate
 
 
 def export(path: Path) -> None:
-    """Write resemblyzer's weights and librosa's mel filterbank to `path` (an .npz)."""
-    import librosa
-    from resemblyzer import VoiceEncoder
+    """Write the shipped weights to `path` (an .npz) for NumpyEncoder, which has no torch."""
+    import torch
 
-    state = VoiceEncoder(device="cpu", verbose=False).state_dict()
-    arrays = {k.replace(".", "_"): v.numpy() for k, v in state.items()}
-    arrays["mel_basis"] = librosa.filters.mel(sr=SAMPLE_RATE, n_fft=N_FFT, n_mels=N_MELS)
-    arrays["window"] = librosa.filters.get_window("hann", N_FFT, fftbins=True)
-    np.savez(path, **arrays)
+    state = torch.load(shipped_weights(), map_location="cpu", weights_only=True)["model_state"]
+    np.savez(path, **{k.replace(".", "_"): v.numpy() for k, v in state.items()})
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -35,20 +64,15 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 
 
 class NumpyEncoder:
-    """GE2E's LSTM(40 -> 256, 3 layers) + Linear + ReLU + L2 norm, torch's gate order (i, f, g, o)."""
+    """GE2E's LSTM(40 -> 256, 3 layers) + Linear + ReLU + L2 norm in numpy, torch's gate order."""
 
     def __init__(self, path: Path) -> None:
-        from threadpoolctl import threadpool_limits
+        from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
         threadpool_limits(1, user_api="blas")  # small products: BLAS threads only contend
         with np.load(path) as data:
             self.w = {k: data[k].astype(np.float32) for k in data.files}
-
-    def mel(self, wav: np.ndarray) -> np.ndarray:
-        padded = np.pad(wav, N_FFT // 2)  # librosa's center=True, pad_mode="constant"
-        frames = np.lib.stride_tricks.sliding_window_view(padded, N_FFT)[::HOP]
-        power = np.abs(np.fft.rfft(frames * self.w["window"], n=N_FFT)) ** 2
-        return (power @ self.w["mel_basis"].T).astype(np.float32)
+        self.window, self.filterbank = features.hann_window(), features.mel_filterbank()
 
     def forward(self, mels: np.ndarray) -> np.ndarray:
         x = mels
@@ -66,93 +90,51 @@ class NumpyEncoder:
                 out[:, t] = h
             x = out
         raw = np.maximum(h @ self.w["linear_weight"].T + self.w["linear_bias"], 0.0)
-        return raw / np.linalg.norm(raw, axis=1, keepdims=True)
+        return np.asarray(raw / np.linalg.norm(raw, axis=1, keepdims=True))
 
-    def embed_utterance(self, wav: np.ndarray, rate: float = 1.3, min_coverage: float = 0.75) -> np.ndarray:
-        """resemblyzer's partial-utterance averaging, the same slices."""
-        n_frames = int(np.ceil((len(wav) + 1) / HOP))
-        step = round(SAMPLE_RATE / rate / HOP)
-        starts = list(range(0, max(1, n_frames - PARTIAL + step + 1), step))
-        coverage = (len(wav) - starts[-1] * HOP) / (PARTIAL * HOP)
-        if coverage < min_coverage and len(starts) > 1:
-            starts = starts[:-1]
-        wav = np.pad(wav, (0, max(0, (starts[-1] + PARTIAL) * HOP - len(wav))))
-        mel = self.mel(wav)
-        embeds = self.forward(np.stack([mel[s:s + PARTIAL] for s in starts]))
-        raw = embeds.mean(axis=0)
-        return raw / np.linalg.norm(raw)
-
-
-class TorchLstmEncoder(NumpyEncoder):
-    """The numpy front end (resampling, VAD, mel) with torch's LSTM: torch kept, librosa not."""
-
-    def __init__(self, path: Path) -> None:
-        super().__init__(path)
-        import torch
-
-        torch.set_num_threads(1)
-        self.lstm = torch.nn.LSTM(N_MELS, 256, 3, batch_first=True)
-        self.lstm.load_state_dict({k[5:]: torch.from_numpy(v) for k, v in self.w.items()
-                                   if k.startswith("lstm_")})
-
-    def forward(self, mels: np.ndarray) -> np.ndarray:
-        import torch
-
-        with torch.no_grad():
-            _, (hidden, _) = self.lstm(torch.from_numpy(mels))
-        raw = np.maximum(hidden[-1].numpy() @ self.w["linear_weight"].T + self.w["linear_bias"], 0.0)
-        return raw / np.linalg.norm(raw, axis=1, keepdims=True)
-
-
-def preprocess(wav: np.ndarray, source_sr: int) -> np.ndarray:
-    """resemblyzer.preprocess_wav: resample (soxr HQ, as librosa does), volume up to -30 dBFS,
-    silences longer than the VAD's smoothing window cut."""
-    import soxr
-    import webrtcvad
-
-    if source_sr != SAMPLE_RATE:
-        size = int(np.ceil(len(wav) * SAMPLE_RATE / source_sr))
-        wav = soxr.resample(wav, source_sr, SAMPLE_RATE, quality="soxr_hq")[:size]
-        wav = np.pad(wav, (0, size - len(wav)))
-    rms = np.sqrt(np.mean((wav * INT16_MAX) ** 2))
-    change = -30 - 20 * np.log10(rms / INT16_MAX)
-    if change > 0:
-        wav = wav * (10 ** (change / 20))
-    window = 30 * SAMPLE_RATE // 1000
-    wav = wav[:len(wav) - len(wav) % window]
-    pcm = np.round(wav * INT16_MAX).astype(np.int16).tobytes()
-    vad = webrtcvad.Vad(3)
-    flags = np.array([vad.is_speech(pcm[s * 2:(s + window) * 2], SAMPLE_RATE)
-                      for s in range(0, len(wav), window)], dtype=float)
-    padded = np.concatenate((np.zeros(3), flags, np.zeros(4)))  # moving average, width 8
-    sums = np.cumsum(padded)
-    sums[8:] = sums[8:] - sums[:-8]
-    mask = np.round(sums[7:] / 8).astype(bool)
-    mask = np.convolve(mask, np.ones(7), mode="same") > 0  # binary dilation, 7 windows
-    return wav[np.repeat(mask, window)]
+    def embed_utterance(self, wav: np.ndarray) -> np.ndarray:
+        starts = features.partial_starts(len(wav))
+        wav = np.pad(wav, (0, max(0, (starts[-1] + features.PARTIAL) * features.HOP - len(wav))))
+        mel = features.mel_spectrogram(wav, self.window, self.filterbank)
+        raw = self.forward(np.stack([mel[s:s + features.PARTIAL] for s in starts])).mean(axis=0)
+        return np.asarray(raw / np.linalg.norm(raw))
 
 
 class NumpyVoiceEngine(ResemblyzerVoiceEngine):
-    """ResemblyzerVoiceEngine's answers without librosa (and, with NumpyEncoder, without torch):
-    the weights from `export`'s file."""
+    """The served engine's answers with NumpyEncoder in place of torch's LSTM."""
 
-    def __init__(self, weights: Path, encoder: type[NumpyEncoder] = NumpyEncoder) -> None:
+    def __init__(self, weights: Path) -> None:
         super().__init__()
-        self._weights, self._encoder_type = weights, encoder
+        self._npz = weights
 
     def _load(self) -> Any:
         with self._lock:
             if self._encoder is None:
-                self._encoder = self._encoder_type(self._weights)
+                self._encoder = cast(Any, NumpyEncoder(self._npz))  # the same duck type
         return self._encoder
 
-    def warm_up(self) -> None:
-        noise = (np.random.default_rng(0).standard_normal(SAMPLE_RATE * 3) * 0.1).astype(np.float32)
-        self.embed_speech(preprocess(noise, SAMPLE_RATE))
 
-    def speech(self, audio: bytes) -> tuple[np.ndarray, int]:
-        from adapters.voice.audio import decode
+def calibration_scores(folder: Path) -> None:
+    """The served engine's trial scores against the reference's, on every channel."""
+    from adapters.voice.calibration import calibrated_policy
+    from adapters.voice.evaluation import embed_all, speakers, trials
+    from domain.device import TrustLevel
+    from domain.voice import VoiceChannel
 
-        decoded = decode(audio)
-        self._load()
-        return preprocess(decoded.samples, decoded.sample_rate), decoded.sample_rate
+    files, policy = speakers(folder), calibrated_policy()
+    for channel, telephone in ((VoiceChannel.WIDEBAND, False), (VoiceChannel.TELEPHONE, True)):
+        measured = [trials(embed_all(engine, files, telephone, 2.0, lambda _: None).by_speaker)
+                    for engine in (ResemblyzerVoiceEngine(), ReferenceEngine())]
+        served, reference = measured
+        gap = max(float(np.abs(served.genuine - reference.genuine).max()),
+                  float(np.abs(served.impostor - reference.impostor).max()))
+        print(f"{channel.value}: {len(served.genuine)} genuine and {len(served.impostor)} impostor "
+              f"trials; largest score difference {gap:.1e}")
+        for trust in (TrustLevel.TRUSTED, TrustLevel.SUSPICIOUS):
+            threshold = policy.thresholds[(trust, channel)]
+            print(f"  {trust.value} threshold {threshold}: FAR/FRR served "
+                  f"{served.rates(threshold)}, reference {reference.rates(threshold)}")
+
+
+if __name__ == "__main__":
+    calibration_scores(Path(sys.argv[1]))

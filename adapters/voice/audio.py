@@ -18,6 +18,18 @@ SILENCE_DBFS = -50.0
 CLIPPED_FRACTION = 0.01
 
 
+def resample(samples: np.ndarray, rate: int, target: int) -> np.ndarray:
+    """librosa.resample's default without librosa: soxr at high quality, trimmed or zero-padded to
+    ceil(len * target / rate) samples, in the input's dtype."""
+    if rate == target:
+        return samples
+    import soxr  # a small C library; librosa itself resamples with it
+
+    size = int(np.ceil(len(samples) * (float(target) / rate)))  # librosa's rounding
+    out = soxr.resample(samples, rate, target, quality="soxr_hq")[:size]
+    return np.asarray(np.pad(out, (0, size - len(out))), dtype=samples.dtype)
+
+
 def refuse(reason: str, message: str, **info: object) -> ValidationError:
     return ValidationError(message, field="voice_sample", reason=reason, **info)
 

@@ -17,10 +17,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import attrs
-import librosa
 import numpy as np
 import soundfile as sf
 
+from adapters.voice.audio import resample
 from adapters.voice.resemblyzer_engine import ResemblyzerVoiceEngine
 from domain.errors import ValidationError
 
@@ -58,14 +58,15 @@ class Trials:
 def telephone_audio(samples: np.ndarray, rate: int) -> tuple[np.ndarray, int]:
     sox = shutil.which("sox")
     if sox is None:
-        return librosa.resample(samples, orig_sr=rate, target_sr=8000), 8000
+        return resample(samples, rate, 8000), 8000
     with tempfile.TemporaryDirectory() as tmp:
         source, coded, back = (Path(tmp) / n for n in ("in.wav", "coded.gsm", "out.wav"))
         sf.write(source, samples, rate, subtype="PCM_16")
-        # A fixed argument list over files we just wrote: no shell, nothing from outside.
-        subprocess.run([sox, str(source), "-r", "8000", "-c", "1", str(coded)],  # noqa: S603
+        # A fixed argument list over files we just wrote: no shell, nothing from outside. -R: the
+        # same dither on every run, else the codec's output, and every score, differ run to run.
+        subprocess.run([sox, "-R", str(source), "-r", "8000", "-c", "1", str(coded)],  # noqa: S603
                        check=True, capture_output=True)
-        subprocess.run([sox, str(coded), "-e", "signed-integer", "-b", "16", str(back)],  # noqa: S603
+        subprocess.run([sox, "-R", str(coded), "-e", "signed-integer", "-b", "16", str(back)],  # noqa: S603
                        check=True, capture_output=True)
         data, back_rate = sf.read(back, dtype="float32")
         return data, int(back_rate)

@@ -9,10 +9,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import librosa
 import numpy as np
 
-from adapters.voice.audio import decode
+from adapters.voice.audio import decode, resample
 
 MODEL_RATE = 16000  # the acoustic model's rate: narrowband audio is resampled up to it
 WORDS = {"zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4",
@@ -31,10 +30,7 @@ class PocketSphinxDigits:
 
     def hear(self, audio: bytes) -> str:
         decoded = decode(audio)  # the same refusals as the speaker model's
-        samples = decoded.samples
-        if decoded.sample_rate != MODEL_RATE:
-            samples = librosa.resample(samples, orig_sr=decoded.sample_rate,
-                                       target_sr=MODEL_RATE)
+        samples = resample(decoded.samples, decoded.sample_rate, MODEL_RATE)
         pcm = (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2").tobytes()
         decoder = self._loaded()
         decoder.start_utt()
