@@ -89,7 +89,8 @@ class VoiceVerifier:
             channel=sample.channel.value,
             trust=binding.trust.value, failures=attempts.failures,
             challenge=challenge,
-            digits_heard=len(answer.heard) if answer.heard is not None else None))
+            digits_heard=len(answer.heard) if answer.heard is not None else None,
+            snr_db=sample.snr_db))
         if attempts.disabled:
             uow.audit.append(self._audit.event(
                 context, "voice.disabled", outcome=Outcome.DENIED, customer_id=customer_id,

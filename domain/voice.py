@@ -30,6 +30,7 @@ class VoiceSample:
     speech_seconds: float
     channel: VoiceChannel
     model: str
+    snr_db: float | None = None  # the speech-to-noise estimate, where the engine measures it
 
 
 def cosine(a: Sequence[float], b: Sequence[float]) -> float:

@@ -18,6 +18,7 @@ import numpy as np
 
 from adapters.voice import ge2e_features as features
 from adapters.voice.audio import decode, refuse
+from adapters.voice.quality import check_quality
 from domain.voice import VoiceChannel, VoiceSample
 
 MODEL = "resemblyzer-0.1.4/ge2e-256"
@@ -94,11 +95,18 @@ class ResemblyzerVoiceEngine:
 
     def speech(self, audio: bytes) -> tuple[np.ndarray, int]:
         """Decoded, resampled to 16 kHz, volume-normalised and silence-trimmed speech."""
+        wav, rate, _ = self._heard(audio)
+        return wav, rate
+
+    def _heard(self, audio: bytes) -> tuple[np.ndarray, int, float]:
+        """The speech, its original rate and its SNR estimate; a recording too noisy to decide
+        is refused here (`too_noisy`: record again), before the model scores it."""
         decoded = decode(audio)
-        return features.preprocess(decoded.samples, decoded.sample_rate), decoded.sample_rate
+        snr = check_quality(decoded)
+        return features.preprocess(decoded.samples, decoded.sample_rate), decoded.sample_rate, snr
 
     def analyse(self, audio: bytes) -> VoiceSample:
-        wav, rate = self.speech(audio)
+        wav, rate, snr = self._heard(audio)
         seconds = len(wav) / SAMPLE_RATE
         if seconds < self._min_speech:
             raise refuse("too_short", f"the recording has {seconds:.1f} s of speech; at least "
@@ -108,4 +116,4 @@ class ResemblyzerVoiceEngine:
             embedding=tuple(float(x) for x in embedding),
             sha256=hashlib.sha256(audio).hexdigest(), speech_seconds=round(seconds, 2),
             channel=VoiceChannel.TELEPHONE if rate <= 8000 else VoiceChannel.WIDEBAND,
-            model=MODEL)
+            model=MODEL, snr_db=snr)
