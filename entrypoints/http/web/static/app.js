@@ -10,17 +10,7 @@
   let notice = null;  // said once the sign-in view shows
   const paging = { account: null, cursors: [null], at: 0, next: null };
 
-  function show(name) {
-    for (const view of VIEWS) document.getElementById("view-" + view).hidden = view !== name;
-    document.getElementById("nav").hidden = name === "login";
-    for (const link of document.querySelectorAll("#nav a")) {
-      if (link.getAttribute("href") === "#" + name) link.setAttribute("aria-current", "page");
-      else link.removeAttribute("aria-current");
-    }
-    const heading = document.getElementById(name + "-title");
-    document.title = heading.textContent + " · Vaani Bank";
-    heading.focus();
-  }
+  const show = Vaani.viewShower(VIEWS);
 
   function signedOut() {
     restartSignIn();

@@ -150,6 +150,22 @@ const Vaani = (() => {
 
   /* The sign-in forms (#login-form, then #totp-form when two-step login is on); `signedIn`
      runs once the session's cookies are set. */
+  // One of the page's views shown at a time: its nav link marked current, its heading focused
+  // (where a screen reader starts reading), the tab's title its name.
+  function viewShower(views) {
+    return (name) => {
+      for (const view of views) document.getElementById("view-" + view).hidden = view !== name;
+      document.getElementById("nav").hidden = name === "login";
+      for (const link of document.querySelectorAll("#nav a")) {
+        if (link.getAttribute("href") === "#" + name) link.setAttribute("aria-current", "page");
+        else link.removeAttribute("aria-current");
+      }
+      const heading = document.getElementById(name + "-title");
+      document.title = heading.textContent + " · Vaani Bank";
+      heading.focus();
+    };
+  }
+
   function signInForms(signedIn) {
     const first = document.getElementById("login-form");
     const second = document.getElementById("totp-form");
@@ -180,6 +196,6 @@ const Vaani = (() => {
   }
 
   return { ApiError, call, json, el, money, when, say, sayError, clearMessages, handle, table,
-           newKey, cookie, signInForms,
+           newKey, cookie, signInForms, viewShower,
            get onSignedOut() { return onSignedOut; }, set onSignedOut(fn) { onSignedOut = fn; } };
 })();

@@ -8,17 +8,7 @@
   const VIEWS = ["login", "review", "disputes"];
   let notice = null;
 
-  function show(name) {
-    for (const view of VIEWS) document.getElementById("view-" + view).hidden = view !== name;
-    document.getElementById("nav").hidden = name === "login";
-    for (const link of document.querySelectorAll("#nav a")) {
-      if (link.getAttribute("href") === "#" + name) link.setAttribute("aria-current", "page");
-      else link.removeAttribute("aria-current");
-    }
-    const heading = document.getElementById(name + "-title");
-    document.title = heading.textContent + " · Vaani Bank";
-    heading.focus();
-  }
+  const show = Vaani.viewShower(VIEWS);
 
   const restartSignIn = Vaani.signInForms(() => { location.hash = "#review"; });
 
