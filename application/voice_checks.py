@@ -128,13 +128,16 @@ def unheard_refusal(decision: VoiceDecision) -> Exception:
     """Voice alone cannot be heard out in the customer's language: what they can answer with."""
     return VoiceUnavailable("voice answers are not offered in your preferred language yet: "
                             "answer with your UPI PIN or an authenticator code, or log in "
-                            "with your password", score=decision.score,
-                            threshold=decision.threshold, reason=decision.reason)
+                            "with your password", reason=decision.reason)
 
 
 def refusal(decision: VoiceDecision) -> Exception:
-    """The error to raise (after committing) for a refused decision."""
-    info = {"score": decision.score, "threshold": decision.threshold, "reason": decision.reason}
+    """The error to raise (after committing) for a refused decision. Only a voice that did
+    not match is told its score: every such answer is a counted attempt, so the score cannot
+    be probed without the lockout (a refusal that counts as none says nothing of the voice)."""
+    info: dict[str, object] = {"reason": decision.reason}
+    if decision.reason == "no_match":
+        info |= {"score": decision.score, "threshold": decision.threshold}
     if decision.reason.startswith("replayed"):
         return VoiceReplayDetected("this recording was presented before; speak again", **info)
     if decision.reason == "wrong_digits":

@@ -55,7 +55,7 @@ class Settings:
     http_heavy_threads: int = 2  # threads for argon2 and the speaker model, one per core
     auth: AuthPolicy = attrs.Factory(AuthPolicy)
     voice_replay_similarity: float = 0.995
-    voice_score: str = "snorm"  # snorm | raw: the score space of the voice thresholds
+    voice_score: str = "raw"  # snorm | raw: the score space of the voice thresholds
     fraud_rules: str | None = None  # a TOML file; None: the rules shipped with the package
     fraud_engine: str = "rules"  # rules | composite
     fraud_model: str | None = None  # model.json of `vaani fraud train` (composite engine)

@@ -57,8 +57,12 @@ def check_before_opening(settings: Settings, *, creating: bool) -> None:
 
 def _sqlite_revision(path: Path) -> str | None:
     """The file's schema revision, read without changing it: opening it the bank's way would
-    switch it to write-ahead logging and leave the log's files beside it."""
-    reader = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+    switch it to write-ahead logging and leave the log's files beside it. Where the log is not
+    there (every write checkpointed into the file), the file is read as immutable, which makes
+    no files; where it is, the reader goes through it, and its files are there already."""
+    logged = path.with_name(path.name + "-wal").exists()
+    mode = "mode=ro" if logged else "mode=ro&immutable=1"
+    reader = sqlite3.connect(f"{path.absolute().as_uri()}?{mode}", uri=True)
     try:
         found = reader.execute("SELECT version_num FROM alembic_version").fetchone()
     except sqlite3.DatabaseError as error:

@@ -37,6 +37,14 @@ def _sign_in(client: TestClient, number: str) -> str:
 
 
 @pytest.fixture
+def client(bank: punq.Container) -> Iterator[TestClient]:
+    """Plain HTTP to this machine, as `make run` serves the web app to a developer."""
+    with TestClient(create_app(bank), base_url="http://localhost",
+                    raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+@pytest.fixture
 def https(bank: punq.Container) -> Iterator[TestClient]:
     with TestClient(create_app(bank), base_url="https://testserver",
                     raise_server_exceptions=False) as test_client:
@@ -64,7 +72,18 @@ def test_log_in_sets_httponly_strict_cookies_and_no_token_in_the_body(
     assert SimpleCookie(sent["vaani_csrf"])["vaani_csrf"].value == body["csrf_token"]
 
 
-def test_over_plain_http_the_cookies_are_not_secure_but_still_strict(
+def test_plain_http_to_another_host_still_gets_secure_cookies(bank: punq.Container) -> None:
+    """A TLS proxy nobody declared looks like plain HTTP: the cookies stay Secure all the same,
+    so a browser never sends them over a network in the clear."""
+    with TestClient(create_app(bank), base_url="http://bank.example") as remote:
+        answer = remote.post("/app/session", json={
+            "customer_number": customer(bank).customer_number, "password": PASSWORD})
+    assert answer.status_code == 200, answer.text
+    for header in _cookies(answer).values():
+        assert "secure" in header.lower(), header
+
+
+def test_over_plain_http_on_loopback_the_cookies_are_not_secure_but_still_strict(
         client: TestClient, bank: punq.Container) -> None:
     answer = client.post("/app/session", json={"customer_number": customer(bank).customer_number,
                                                "password": PASSWORD})

@@ -20,7 +20,7 @@ Call = Callable[[TestClient], Any]
 
 def web_calls(client: TestClient, bank: punq.Container, clock: SteppingClock
               ) -> dict[tuple[str, str], Call]:
-    browser = TestClient(client.app)
+    browser = TestClient(client.app, base_url="http://localhost")  # loopback: plain-HTTP cookies
     plain, careful = customer(bank), customer(bank)
     totp = bank.resolve(ManageTotp)
     codes = totp.confirm(careful.id, pyotp.TOTP(totp.enrol(careful.id, PASSWORD, SYSTEM)

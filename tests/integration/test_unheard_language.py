@@ -118,6 +118,7 @@ def test_the_voice_alone_is_refused_and_not_counted(bank: punq.Container,
     with pytest.raises(SecondFactorRequired) as refused:
         log_in(bank, asha, clip("allison_en_05"), None)
     assert "totp" in str(refused.value)
+    assert "score" not in refused.value.info  # uncounted, so it says nothing of the voice
     details = last_verification(bank)
     assert details["reason"] == "second_factor_required" and details["failures"] == "0"
 

@@ -24,6 +24,7 @@ CSRF_HEADER = "x-csrf-token"
 # The refresh token goes only where it is spent: the web app's refresh and sign-out.
 REFRESH_PATH = SESSION
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
 def new_csrf_token() -> str:
@@ -32,9 +33,9 @@ def new_csrf_token() -> str:
 
 def set_session(request: Request, response: Response, access_token: str, refresh_token: str,
                 csrf_token: str) -> None:
-    """The session's cookies on `response`; Secure when the page came over HTTPS (behind a TLS
-    proxy that says so with X-Forwarded-Proto, as `vaani serve` trusts it)."""
-    secure = request.url.scheme == "https"
+    """The session's cookies on `response`, Secure unless the page came over plain HTTP to this
+    machine itself (see `_secure`)."""
+    secure = _secure(request)
     response.set_cookie(ACCESS, access_token, path="/", secure=secure, httponly=True,
                         samesite="strict")
     response.set_cookie(REFRESH, refresh_token, path=REFRESH_PATH, secure=secure,
@@ -44,8 +45,16 @@ def set_session(request: Request, response: Response, access_token: str, refresh
                         samesite="strict")
 
 
+def _secure(request: Request) -> bool:
+    """A bank's pages are served over TLS, often by a proxy in front: when that proxy is not
+    declared (VAANI_TRUSTED_PROXIES) its X-Forwarded-Proto is not believed and the request looks
+    like plain HTTP, so only plain HTTP to a loopback address (a developer's `make run`, which
+    browsers treat as a secure context) gets cookies without Secure."""
+    return request.url.scheme == "https" or (request.url.hostname or "") not in LOOPBACK
+
+
 def clear_session(request: Request, response: Response) -> None:
-    secure = request.url.scheme == "https"
+    secure = _secure(request)
     for name, path, httponly in ((ACCESS, "/", True), (REFRESH, REFRESH_PATH, True),
                                  (CSRF, "/", False)):
         response.delete_cookie(name, path=path, secure=secure, httponly=httponly,

@@ -58,16 +58,32 @@ const Vaani = (() => {
     return renewing;
   }
 
+  /* Whether a 401 says the session's token ended (`unauthorized`), not that an answer was
+     wrong (a PIN, a code, a voice: also 401, and never to be sent again by itself). */
+  async function sessionEnded(response) {
+    if (response.status !== 401) return false;
+    try { return (await response.clone().json()).error.code === "unauthorized"; }
+    catch (_) { return false; }
+  }
+
   /* Call the API; resolves to the Response when it succeeded, rejects with an ApiError. */
   async function call(method, path, body, headers) {
     let response = await send(method, path, body, headers);
-    if (response.status === 401 && path.startsWith("/api/") && cookie("vaani_csrf")) {
+    if (path.startsWith("/api/") && cookie("vaani_csrf") && await sessionEnded(response)) {
       if (await renew()) response = await send(method, path, body, headers);
     }
     if (response.ok) return response;
     const error = await failure(response);
-    if (error.status === 401 && path.startsWith("/api/")) onSignedOut();
+    if (error.code === "unauthorized" && path.startsWith("/api/")) onSignedOut();
     throw error;
+  }
+
+  /* Sign out: the notice to show once it is done. A session that had ended already counts as
+     signed out; any other failure leaves it live, so it is thrown for the page to say. */
+  async function signOut() {
+    try { await call("POST", "/app/session/logout"); }
+    catch (error) { if (error.code !== "unauthorized") throw error; }
+    return "You have signed out.";
   }
 
   async function json(method, path, body, headers) {
@@ -196,6 +212,6 @@ const Vaani = (() => {
   }
 
   return { ApiError, call, json, el, money, when, say, sayError, clearMessages, handle, table,
-           newKey, cookie, signInForms, viewShower,
+           newKey, cookie, signInForms, viewShower, signOut,
            get onSignedOut() { return onSignedOut; }, set onSignedOut(fn) { onSignedOut = fn; } };
 })();

@@ -86,8 +86,7 @@
   }
 
   document.getElementById("sign-out").addEventListener("click", async () => {
-    try { await call("POST", "/app/session/logout"); } catch (_) { /* ended already */ }
-    notice = "You have signed out.";
+    try { notice = await Vaani.signOut(); } catch (error) { Vaani.sayError(error); return; }
     signedOut();
   });
 
