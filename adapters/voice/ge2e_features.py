@@ -6,6 +6,8 @@ made it the largest part of a worker's memory (docs/benchmarks.md, Memory)."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from adapters.voice.audio import resample
@@ -80,7 +82,9 @@ def partial_starts(n_samples: int, rate: float = 1.3, min_coverage: float = 0.75
 def preprocess(wav: np.ndarray, source_rate: int) -> np.ndarray:
     """resemblyzer.preprocess_wav: resampled to 16 kHz, raised (never lowered) to -30 dBFS, and
     stretches the voice activity detector calls silence cut down to their edges."""
-    import webrtcvad  # imports pkg_resources: loaded on the first recording, not at start-up
+    with warnings.catch_warnings():  # webrtcvad imports pkg_resources, which warns it is old
+        warnings.simplefilter("ignore", UserWarning)
+        import webrtcvad  # loaded on the first recording, not at start-up
 
     wav = resample(wav, source_rate, SAMPLE_RATE)
     rms = np.sqrt(np.mean((wav * INT16_MAX) ** 2))
