@@ -80,23 +80,11 @@
     beneficiaries: () => Pay.showBeneficiaries(), security: () => Pay.showSecurity(),
   };
 
-  async function route() {
-    const [name, argument] = location.hash.slice(1).split("/");
-    const view = (ROUTES[name] || name === "login") ? name : "accounts";
-    Vaani.clearMessages();
-    if (view === "login") {
-      show("login");
-      if (notice) say(notice);
-      notice = null;
-      return;
-    }
-    try {
-      await ROUTES[view](argument);
-      show(view);
-    } catch (error) {
-      if (error.status !== 401) { show(view); Vaani.sayError(error); }
-    }
-  }
+  const route = Vaani.router(ROUTES, "accounts", show, () => {
+    const said = notice;
+    notice = null;
+    return said;
+  });
 
   const restartSignIn = Vaani.signInForms(() => { location.hash = "#accounts"; });
 

@@ -182,6 +182,28 @@ const Vaani = (() => {
     };
   }
 
+  /* The router of a page: shows the view its #fragment names (`fallback` when it names none)
+     once that view's `routes` entry has filled it; the sign-in view says `notice()` if any. */
+  function router(routes, fallback, show, notice) {
+    return async () => {
+      const [name, argument] = location.hash.slice(1).split("/");
+      const view = (routes[name] || name === "login") ? name : fallback;
+      clearMessages();
+      if (view === "login") {
+        show("login");
+        const said = notice();
+        if (said) say(said);
+        return;
+      }
+      try {
+        await routes[view](argument);
+        show(view);
+      } catch (error) {
+        if (error.status !== 401) { show(view); sayError(error); }
+      }
+    };
+  }
+
   function signInForms(signedIn) {
     const first = document.getElementById("login-form");
     const second = document.getElementById("totp-form");
@@ -212,6 +234,6 @@ const Vaani = (() => {
   }
 
   return { ApiError, call, json, el, money, when, say, sayError, clearMessages, handle, table,
-           newKey, cookie, signInForms, viewShower, signOut,
+           newKey, cookie, signInForms, viewShower, signOut, router,
            get onSignedOut() { return onSignedOut; }, set onSignedOut(fn) { onSignedOut = fn; } };
 })();

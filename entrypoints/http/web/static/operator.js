@@ -67,23 +67,11 @@
 
   const ROUTES = { review: showReview, disputes: showDisputes };
 
-  async function route() {
-    const name = location.hash.slice(1);
-    const view = (ROUTES[name] || name === "login") ? name : "review";
-    Vaani.clearMessages();
-    if (view === "login") {
-      show("login");
-      if (notice) say(notice);
-      notice = null;
-      return;
-    }
-    try {
-      await ROUTES[view]();
-      show(view);
-    } catch (error) {
-      if (error.status !== 401) { show(view); Vaani.sayError(error); }
-    }
-  }
+  const route = Vaani.router(ROUTES, "review", show, () => {
+    const said = notice;
+    notice = null;
+    return said;
+  });
 
   document.getElementById("sign-out").addEventListener("click", async () => {
     try { notice = await Vaani.signOut(); } catch (error) { Vaani.sayError(error); return; }
