@@ -10,9 +10,11 @@ Sizes are ledger entries; "fresh" holds only the reference account's own year, w
 holds too (bench/history_plan.py), so the larger sizes add history before the reads' ranges.
 Rounds interleave the sizes, in alternating order; figures are medians of the rounds, and each
 is compared with fresh. Writes the "History size" section of docs/benchmarks.md, except with
---quick (fresh and 100,000 entries, fewer rounds), which prints it.
+--quick (fresh and 100,000 entries, fewer rounds) or --print, which print it; --databases
+measures one of the two (a run by hand at one size, e.g. PostgreSQL at 10,000,000 entries).
 
-Run: PYTHONPATH=. .venv/bin/python bench/history_size.py [--quick] [--sizes 0,1000000,...]"""
+Run: PYTHONPATH=. .venv/bin/python bench/history_size.py [--quick] [--print]
+         [--sizes 0,1000000,...] [--databases sqlite,postgresql]"""
 
 from __future__ import annotations
 
@@ -50,6 +52,14 @@ TIMED_CUSTOMERS = 40  # after the reference account's owner; the first three hav
 DEPTH = RECENT // 2  # the deep page: this many entries back from the newest
 
 Pair = tuple[str, str, str]  # customer id, source, destination
+
+
+def databases() -> list[str]:
+    given = sys.argv[sys.argv.index("--databases") + 1] if "--databases" in sys.argv else ""
+    chosen = [d.strip().lower() for d in given.split(",") if d.strip()] or ["sqlite", "postgresql"]
+    if unknown := set(chosen) - {"sqlite", "postgresql"}:
+        raise SystemExit(f"--databases: unknown {sorted(unknown)} (sqlite, postgresql)")
+    return chosen
 
 
 def sizes() -> list[int]:
@@ -127,17 +137,20 @@ def measure(database: str, urls: dict[int, str]) -> tuple[dict[int, dict[str, fl
 
 def main() -> None:
     load_before = os.getloadavg()[0]
-    chosen = sizes()
+    chosen, which = sizes(), databases()
     results = {}
-    with tempfile.TemporaryDirectory() as tmp, throwaway_cluster(durable=True) as pg:
-        results["SQLite"] = measure("SQLite", {
-            size: f"sqlite:///{Path(tmp) / f'history-{size}.db'}" for size in chosen})
-        results["PostgreSQL"] = measure("PostgreSQL", {
-            size: fresh_database(pg, f"history_{size}") for size in chosen})
+    with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
+        if "sqlite" in which:
+            results["SQLite"] = measure("SQLite", {
+                size: f"sqlite:///{Path(tmp) / f'history-{size}.db'}" for size in chosen})
+        if "postgresql" in which:
+            pg = stack.enter_context(throwaway_cluster(durable=True))
+            results["PostgreSQL"] = measure("PostgreSQL", {
+                size: fresh_database(pg, f"history_{size}") for size in chosen})
     body = render(results, READS, load_before=load_before, load_after=os.getloadavg()[0],
                   recent=RECENT, today=TODAY, depth=DEPTH, rounds=ROUNDS, transfers=TRANSFERS)
-    if QUICK:
-        print(f"\n## History size (--quick: not written to docs/benchmarks.md)\n\n{body}")
+    if QUICK or "--print" in sys.argv:
+        print(f"\n## History size (--quick or --print: not written to docs/benchmarks.md)\n\n{body}")
     else:
         write_section("History size", body)
 
