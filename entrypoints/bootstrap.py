@@ -101,6 +101,7 @@ def unit_of_work_factory(settings: Settings) -> UnitOfWorkFactory:
     if settings.profile == "memory":
         return MemoryUnitOfWorkFactory(MemoryStore())
     engine = create_sql_engine(settings.database_url, sqlite_synchronous=settings.sqlite_synchronous,
+                               sqlite_cache_mib=settings.sqlite_cache_mib,
                                pool_size=settings.db_pool_size, wait=settings.db_wait_seconds)
     return SqlUnitOfWorkFactory(engine, wait=settings.db_wait_seconds)
 

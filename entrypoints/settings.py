@@ -48,6 +48,7 @@ class Settings:
     demo: bool = False
     access_token_minutes: int = 15
     sqlite_synchronous: str = "FULL"
+    sqlite_cache_mib: int | None = None  # None: SQLite's own page cache (about 2 MiB a connection)
     argon2_memory_kib: int = 19456
     argon2_time_cost: int = 2
     db_pool_size: int = 10
@@ -167,6 +168,8 @@ def load_settings(env: Mapping[str, str] | None = None, *,
         profile=profile, database_url=url, jwt_secret=secret, demo=demo,
         access_token_minutes=whole_number(env, "VAANI_ACCESS_TOKEN_MINUTES", 15, 1, 60),
         sqlite_synchronous=synchronous,
+        sqlite_cache_mib=(whole_number(env, "VAANI_SQLITE_CACHE_MIB", 2, 1, 4096)
+                          if env.get("VAANI_SQLITE_CACHE_MIB") else None),
         argon2_memory_kib=whole_number(env, "VAANI_ARGON2_MEMORY_KIB", 19456, 8192, 1 << 21),
         argon2_time_cost=whole_number(env, "VAANI_ARGON2_TIME_COST", 2, 1, 10),
         db_pool_size=pool, http_threads=threads, http_heavy_threads=heavy,

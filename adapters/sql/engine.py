@@ -31,16 +31,19 @@ def normalise_url(url: str) -> str:
 PING_AFTER_IDLE_SECONDS = 1.0
 
 
-def create_sql_engine(url: str, *, sqlite_synchronous: str = "FULL", pool_size: int = 10,
+def create_sql_engine(url: str, *, sqlite_synchronous: str = "FULL",
+                      sqlite_cache_mib: int | None = None, pool_size: int = 10,
                       ping_after_idle: float = PING_AFTER_IDLE_SECONDS,
                       wait: float = DEFAULT_WAIT_SECONDS) -> Engine:
     """`wait`: how long a statement waits for a lock, a pooled connection or a new one before
     it fails as `database_unavailable` (VAANI_DB_WAIT_SECONDS): a request is answered 503 in
-    about that time, where it would hang while another transaction holds what it needs."""
+    about that time, where it would hang while another transaction holds what it needs.
+    `sqlite_cache_mib`: each SQLite connection's page cache (VAANI_SQLITE_CACHE_MIB; None keeps
+    SQLite's own, about 2 MiB)."""
     url = normalise_url(url)
     parsed = sa.make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(parsed, sqlite_synchronous, pool_size, wait)
+        return _sqlite_engine(parsed, sqlite_synchronous, sqlite_cache_mib, pool_size, wait)
     if parsed.get_backend_name() == "postgresql":
         # libpq counts its connect timeout in whole seconds, 2 at least; the URL's own
         # `options`, if any, are kept.
@@ -62,7 +65,8 @@ def create_sql_engine(url: str, *, sqlite_synchronous: str = "FULL", pool_size: 
     raise ValueError(f"unsupported database URL scheme: {parsed.drivername}")
 
 
-def _sqlite_engine(url: sa.URL, synchronous: str, pool_size: int, wait: float) -> Engine:
+def _sqlite_engine(url: sa.URL, synchronous: str, cache_mib: int | None, pool_size: int,
+                   wait: float) -> Engine:
     if synchronous.upper() not in SQLITE_SYNCHRONOUS:
         raise ValueError(f"VAANI_SQLITE_SYNCHRONOUS must be one of {SQLITE_SYNCHRONOUS}")
     if url.database in (None, "", ":memory:"):
@@ -81,6 +85,8 @@ def _sqlite_engine(url: sa.URL, synchronous: str, pool_size: int, wait: float) -
         cursor.execute(f"PRAGMA synchronous={synchronous.upper()}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
+        if cache_mib is not None:  # negative: a size in KiB, not a count of pages
+            cursor.execute(f"PRAGMA cache_size=-{int(cache_mib) * 1024}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

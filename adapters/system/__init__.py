@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import time
 import uuid
 from datetime import UTC, datetime
 
@@ -32,3 +33,15 @@ class RandomIds:
 
     def new_digits(self, count: int) -> str:
         return f"{secrets.randbelow(10**count):0{count}d}"  # a spoken challenge
+
+
+class TimeOrderedIds(RandomIds):
+    """UUIDv7 ids (RFC 9562): 48 bits of Unix milliseconds, then 74 random bits. Ids made later
+    sort later, so a new row's index entries land at the end of each id-keyed B-tree, in pages
+    already cached, instead of on a random page of a tree that grows with the bank's history."""
+
+    def new_id(self) -> uuid.UUID:
+        millis = time.time_ns() // 1_000_000
+        rand = int.from_bytes(secrets.token_bytes(10), "big")  # 80 bits, 74 of them kept
+        return uuid.UUID(int=(millis & 0xFFFF_FFFF_FFFF) << 80 | 0x7 << 76
+                         | (rand >> 68) << 64 | 0b10 << 62 | rand & ((1 << 62) - 1))
