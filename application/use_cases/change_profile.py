@@ -1,5 +1,9 @@
 """The customer changes their own profile: names and language at once; a new email or phone
-only once a code sent to it comes back (confirm_contact_change.py)."""
+only once a code sent to it comes back (confirm_contact_change.py). The password is needed for a
+new email or phone, and for a language no recogniser hears where the bank then takes an
+authenticator code in place of the spoken digits (VAANI_VOICE_UNHEARD_LANGUAGE=second-factor):
+otherwise a session alone could trade the digits, which a replayed recording cannot say, for a
+code from a phone the same thief may hold."""
 
 from __future__ import annotations
 
@@ -10,7 +14,14 @@ import attrs
 from application.audit import AuditRecorder
 from application.context import SYSTEM, RequestContext
 from application.password_attempts import PasswordAttempts
-from application.ports import Clock, IdGenerator, Notifier, Recipient, UnitOfWorkFactory
+from application.ports import (
+    Clock,
+    DigitRecogniser,
+    IdGenerator,
+    Notifier,
+    Recipient,
+    UnitOfWorkFactory,
+)
 from application.use_cases.register_customer import LANGUAGES
 from application.use_cases.view_profile import own_customer
 from domain.contact_change import (
@@ -24,6 +35,9 @@ from domain.contact_change import (
 )
 from domain.customer import Customer, check_profile
 from domain.errors import Unauthorized, ValidationError
+from domain.spoken_challenge import SpokenChallengePolicy, UnheardLanguage
+
+LEAVING = "a language the voice check cannot hear"
 
 
 @attrs.frozen
@@ -37,8 +51,8 @@ class ProfileChanges:
     phone_number: str | None = None
     preferred_language: str | None = None
     context: RequestContext = SYSTEM
-    # Needed for a new email or phone: where the bank's messages (and a password reset) go
-    # must not move on the strength of a stolen session alone.
+    # Needed for a new email or phone (where the bank's messages and a password reset go) and
+    # for leaving the spoken digits (module docstring): not on a stolen session alone.
     password: str | None = attrs.field(default=None, repr=False)
 
 
@@ -56,22 +70,28 @@ class ChangeProfile:
     learns from this endpoint who banks here."""
 
     def __init__(self, uow_factory: UnitOfWorkFactory, ids: IdGenerator, clock: Clock,
-                 audit: AuditRecorder, notifier: Notifier, passwords: PasswordAttempts) -> None:
+                 audit: AuditRecorder, notifier: Notifier, passwords: PasswordAttempts,
+                 spoken: SpokenChallengePolicy, recogniser: DigitRecogniser) -> None:
         self._uow_factory = uow_factory
         self._passwords = passwords
         self._ids = ids
         self._clock = clock
         self._audit = audit
         self._notifier = notifier
+        self._spoken = spoken
+        self._heard = recogniser.languages
 
     def execute(self, changes: ProfileChanges) -> ProfileChanged:
         contact = _contact(changes)
-        attempt = self._password(changes) if contact is not None else None
+        why = "a new email or phone" if contact is not None else self._leaving_the_digits(changes)
+        attempt = self._password(changes, why) if why else None
         code = code_from_secret(self._ids.new_secret())
         with self._uow_factory(write=True) as uow:
             customer = own_customer(uow, changes.customer_id, lock=True)
             if attempt is not None:
                 self._passwords.record_success(uow, customer.customer_number, attempt)
+            elif self._leaves_the_digits(customer.preferred_language, changes.preferred_language):
+                raise ValidationError(f"{LEAVING} needs your password", field="password")
             changed = _apply_names(customer, changes)
             taken = False
             if contact is not None:
@@ -104,10 +124,24 @@ class ChangeProfile:
             self._send(customer, customer.contact_change, code, taken)
         return ProfileChanged(customer, customer.contact_change if contact else None)
 
-    def _password(self, changes: ProfileChanges) -> int:
+    def _leaving_the_digits(self, changes: ProfileChanges) -> str | None:
+        if changes.preferred_language is None or changes.preferred_language in self._heard:
+            return None
+        with self._uow_factory() as uow:
+            now = own_customer(uow, changes.customer_id).preferred_language
+        return LEAVING if self._leaves_the_digits(now, changes.preferred_language) else None
+
+    def _leaves_the_digits(self, now: str, wanted: str | None) -> bool:
+        """True when the change takes a customer whose voice answers need the spoken digits to
+        a language whose voice answers take an authenticator code instead."""
+        return (self._spoken.required and self._spoken.unheard is UnheardLanguage.SECOND_FACTOR
+                and wanted is not None and wanted != now and now in self._heard
+                and wanted not in self._heard)
+
+    def _password(self, changes: ProfileChanges, why: str) -> int:
         """The password, counted towards the login lockout like a login's."""
         if changes.password is None:
-            raise ValidationError("a new email or phone needs your password", field="password")
+            raise ValidationError(f"{why} needs your password", field="password")
         with self._uow_factory() as uow:
             number = own_customer(uow, changes.customer_id).customer_number
         checked = self._passwords.check(number, changes.password, changes.context,

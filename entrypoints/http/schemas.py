@@ -274,7 +274,9 @@ class ReminderStatusBody:
 @attrs.frozen
 class ProfileChangesBody:
     """PATCH /me: only the fields given change; email or phone_number (one at a time, with the
-    password) waits for the code sent to the new address."""
+    password) waits for the code sent to the new address. The password is also needed for a
+    preferred_language no recogniser hears where the bank then takes an authenticator code in
+    place of the spoken digits (VAANI_VOICE_UNHEARD_LANGUAGE=second-factor)."""
 
     first_name: str | None = None
     last_name: str | None = None

@@ -37,7 +37,11 @@ def speaking_hindi(tmp_path: Path) -> Iterator[tuple[Allison, pyotp.TOTP]]:
     with TestClient(create_app(bank)) as client:
         person = Allison(client, bank, clock)
         headers = person.log_in()
-        changed = client.patch(f"{API}/me", headers=headers, json={"preferred_language": "hi"})
+        alone = client.patch(f"{API}/me", headers=headers, json={"preferred_language": "hi"})
+        assert alone.status_code == 422, alone.text  # leaving the digits needs the password
+        assert alone.json()["error"]["info"]["field"] == "password"
+        changed = client.patch(f"{API}/me", headers=headers,
+                               json={"preferred_language": "hi", "password": PASSWORD})
         assert changed.status_code == 200, changed.text
         made = client.post(f"{API}/auth/totp", headers=headers, json={"password": PASSWORD})
         app = pyotp.TOTP(made.json()["secret"])

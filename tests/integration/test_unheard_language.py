@@ -28,6 +28,7 @@ from application.use_cases import (
     TransferCommand,
     TransferMoney,
     VerifyAuditTrail,
+    ViewProfile,
 )
 from domain.customer import Customer
 from domain.device_key import DeviceProof
@@ -35,6 +36,8 @@ from domain.errors import (
     SecondFactorInvalid,
     SecondFactorRequired,
     TotpNotEnabled,
+    Unauthorized,
+    ValidationError,
     VoiceUnavailable,
     VoiceVerificationFailed,
 )
@@ -83,7 +86,8 @@ def bank(request: pytest.FixtureRequest, tmp_path: Path, engine: ResemblyzerVoic
 def speaking_hindi(bank: punq.Container, clips: list[str], digits: tuple[str, ...] = ()
                    ) -> Customer:
     who = enrolled(bank, clips, digits)
-    bank.resolve(ChangeProfile).execute(ProfileChanges(who.id, preferred_language=HINDI))
+    bank.resolve(ChangeProfile).execute(ProfileChanges(who.id, preferred_language=HINDI,
+                                                       password=PASSWORD))
     return who
 
 
@@ -191,3 +195,20 @@ def test_a_held_transfer_is_answered_with_the_pin_or_code_not_the_voice(
                                               voice=clip("allison_en_05"), proof=proof)
     assert bank.resolve(GetTransfer).execute(asha.id, held.id, HERE).transfer.status \
         is TransferStatus.CHALLENGE_REQUIRED
+
+
+def test_leaving_the_digits_for_a_code_needs_the_password(bank: punq.Container) -> None:
+    """A session alone cannot move a customer whose voice answers need the digits to a language
+    where a recording and an authenticator code would do: the password is asked, and counted."""
+    asha = enrolled(bank, ALLISON, READ_AT_ENROLMENT)
+    change = bank.resolve(ChangeProfile)
+    with pytest.raises(ValidationError, match="needs your password"):
+        change.execute(ProfileChanges(asha.id, preferred_language=HINDI))
+    with pytest.raises(Unauthorized):
+        change.execute(ProfileChanges(asha.id, preferred_language=HINDI, password="not-it-1234"))
+    assert bank.resolve(ViewProfile).execute(asha.id).preferred_language == "en"
+    change.execute(ProfileChanges(asha.id, preferred_language=HINDI, password=PASSWORD))
+    assert bank.resolve(ViewProfile).execute(asha.id).preferred_language == HINDI
+    # Back to a language whose digits are heard: stricter, so the session is enough.
+    change.execute(ProfileChanges(asha.id, preferred_language="en"))
+    assert bank.resolve(ViewProfile).execute(asha.id).preferred_language == "en"
