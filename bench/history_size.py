@@ -80,8 +80,14 @@ def pairs(people: list[Person], count: int, seed: int) -> list[Pair]:
 
 
 def transfer_worker(url: str, share: list[Pair], tag: str, start: Any, results: Any) -> None:
-    """One timed worker (bench/timed_rounds.py): warm on a few transfers, then the share."""
-    transfer = bootstrap(load_settings(settings_env(url))).resolve(TransferMoney)
+    """One timed worker (bench/timed_rounds.py) on the bank as configured for the size."""
+    bank = bootstrap(load_settings(settings_env(url)))
+    timed_transfers(bank.resolve(TransferMoney), share, tag, start, results)
+
+
+def timed_transfers(transfer: TransferMoney, share: list[Pair], tag: str, start: Any,
+                    results: Any) -> None:
+    """Warm on a few transfers, wait for the round's start, then time each of the share."""
 
     def one(pair: Pair, key: str) -> None:
         done = transfer.execute(TransferCommand(UUID(pair[0]), pair[1], pair[2], Money(100),

@@ -24,14 +24,12 @@ import statistics
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from uuid import UUID
 
-from application.use_cases import TransferCommand, TransferMoney
+from application.use_cases import TransferMoney
 from bench.history_load import Person, load, settings_env
 from bench.history_plan import Shape
-from bench.history_size import RECENT, TODAY, TRANSFERS, pairs
+from bench.history_size import RECENT, TODAY, TRANSFERS, pairs, timed_transfers
 from bench.timed_rounds import timed_round
-from domain.money import Money
 from entrypoints.bootstrap import bootstrap
 from entrypoints.settings import load_settings
 
@@ -52,28 +50,11 @@ def variant_env(variant: str) -> tuple[dict[str, str], bool]:
 
 def worker(url: str, variant: str, share: list[tuple[str, str, str]], tag: str, start: Any,
            results: Any) -> None:
-    import time
-
     from adapters.system import TimeOrderedIds
     env, ordered = variant_env(variant)
     bank = bootstrap(load_settings(settings_env(url, **env)),
                      ids=TimeOrderedIds() if ordered else None)
-    transfer = bank.resolve(TransferMoney)
-
-    def one(pair: tuple[str, str, str], key: str) -> None:
-        done = transfer.execute(TransferCommand(UUID(pair[0]), pair[1], pair[2], Money(100),
-                                                idempotency_key=key))
-        if done.transfer.posted_at is None:
-            raise RuntimeError(f"transfer was not posted: {done.transfer.status}")
-    for i, pair in enumerate(share[:5]):
-        one(pair, f"{tag}-warm-{i}")
-    latencies = []
-    start.wait()
-    for i, pair in enumerate(share):
-        began = time.perf_counter()
-        one(pair, f"{tag}-{i}")
-        latencies.append(time.perf_counter() - began)
-    results.put((time.perf_counter(), latencies))
+    timed_transfers(bank.resolve(TransferMoney), share, tag, start, results)
 
 
 def kept(folder: Path, size: int) -> tuple[str, list[Person]]:
@@ -90,7 +71,7 @@ def kept(folder: Path, size: int) -> tuple[str, list[Person]]:
         print(f"{size:,}: loaded in " + ", ".join(f"{k} {v:.0f} s" for k, v in
                                                 done.seconds.items()), flush=True)
     found = json.loads(people.read_text())["people"]
-    return url, [Person(c, n, tuple(a)) for c, n, a in found]  # type: ignore[arg-type]
+    return url, [Person(c, n, (a[0], a[1])) for c, n, a in found]
 
 
 def main() -> None:
