@@ -1,8 +1,11 @@
 """Hostile review (h/review): KYC tier limits and a customer freeze, where a held transfer or a
-newly opened account lets money move past them. Each test states the rule it holds the code to
-(docs/money-operations.md); those marked xfail show a defect found in review."""
+newly opened account lets money move past them; a teller's slip number that outlives its day.
+Each test states the rule it holds the code to (docs/money-operations.md); those marked xfail
+show a defect found in review."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import punq
 import pytest
@@ -15,14 +18,18 @@ from application.use_cases import (
     OpenAccountCommand,
     OperateCustomers,
     ReviewTransfers,
+    TellerCash,
+    TellerCommand,
     TransferCommand,
     TransferMoney,
 )
 from domain.account import AccountStatus, AccountType
 from domain.customer import Customer, KycStatus, Role
 from domain.errors import DomainError
+from domain.till import CashKind
 from domain.transfer import TransferStatus
 from tests.support.banking import account, customer, deposit, inr
+from tests.support.clock import SteppingClock
 from tests.support.scripted_fraud import AmountScriptedEngine
 
 # The scripted engine reads its decision off the paise: an amount whose paise % 4 == 2 waits
@@ -122,3 +129,18 @@ def test_a_frozen_customer_cannot_open_an_account_that_moves_money(bank: punq.Co
     _pay(bank, friend, friends, fresh.account_number, "1000.00")
     _pay(bank, suspect, fresh.account_number, outside, "1000.00")
     assert _balance(bank, outside) == "0.00", "a frozen customer moved 1,000.00 out"
+
+
+@pytest.mark.xfail(strict=True, reason="review: a teller's slip number is an idempotency key "
+                   "scoped to the account alone, for ever (application/use_cases/cash.py:49, "
+                   "`cash:<account>`): another teller's slip with the same number on another day "
+                   "is answered as a replay, and the cash taken in is credited to no one")
+def test_two_tellers_slips_with_the_same_number_on_two_days_are_two_deposits(
+        bank: punq.Container, clock: SteppingClock) -> None:
+    number = account(bank, customer(bank)).account_number
+    cash = bank.resolve(TellerCash)
+    for teller in (customer(bank, Role.TELLER), customer(bank, Role.TELLER)):
+        cash.execute(TellerCommand(CashKind.DEPOSIT, number, inr("5000.00"),
+                                   RequestContext(actor_id=teller.id), idempotency_key="0042"))
+        clock.advance(timedelta(days=1))  # each branch numbers its slips from 1 every day
+    assert _balance(bank, number) == "10000.00", "the second teller's 5,000.00 was never credited"
