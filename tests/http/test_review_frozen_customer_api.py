@@ -20,7 +20,7 @@ def profile() -> str:
 
 
 @pytest.mark.xfail(strict=True, reason="review: a frozen customer logs in again and opens a "
-                   "new, active account (POST /accounts; application/use_cases/open_account.py:47 "
+                   "new, active account (POST /accounts; application/use_cases/open_account.py:55-57 "
                    "asks nothing about the customer's frozen accounts), through which money can "
                    "be received and paid: the freeze is escaped without a second operator")
 def test_a_frozen_customer_cannot_open_an_account(client: TestClient,

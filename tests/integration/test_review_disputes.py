@@ -29,8 +29,8 @@ def profile() -> str:
     return "memory"
 
 
-@pytest.mark.xfail(strict=True, reason="review: a proposal expires lazily (domain/reversal.py:67) "
-                   "but Dispute.rejected (domain/dispute.py:97) refuses while `reversal_id` is set, "
+@pytest.mark.xfail(strict=True, reason="review: a proposal expires lazily (domain/reversal.py:63) "
+                   "but Dispute.rejected (domain/dispute.py:94) refuses while `reversal_id` is set, "
                    "whatever became of that reversal: a case whose refund expired cannot be "
                    "rejected (409 dispute_state) until someone tries to decide the dead reversal")
 def test_a_case_whose_refund_expired_can_be_rejected(bank: punq.Container,

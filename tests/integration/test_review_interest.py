@@ -60,8 +60,8 @@ def _accrue(bank: punq.Container, first: date, last: date) -> None:
 
 
 @pytest.mark.xfail(strict=True, reason="review: PostInterest reads the month's accruals in one "
-                   "transaction (application/use_cases/interest.py:118) and marks every unposted "
-                   "accrual of the month posted in another (interest.py:143, mark_posted): a day "
+                   "transaction (application/use_cases/interest.py:116) and marks every unposted "
+                   "accrual of the month posted in another (interest.py:145, mark_posted): a day "
                    "accrued in between is marked posted but never paid")
 def test_a_day_accrued_while_the_month_is_posted_is_paid(bank: punq.Container,
                                                          clock: SteppingClock) -> None:
@@ -88,7 +88,7 @@ def test_a_day_accrued_while_the_month_is_posted_is_paid(bank: punq.Container,
 
 @pytest.mark.xfail(strict=True, reason="review: an account closed at zero keeps its unposted "
                    "accruals, and PostInterest credits a closed account never (domain/account.py:"
-                   "72): the month is refused at every run, for ever, and the interest the "
+                   "74): the month is refused at every run, for ever, and the interest the "
                    "customer earned is never paid (application/use_cases/operator_actions.py:156 "
                    "closes without settling it)")
 def test_interest_earned_before_an_account_closes_is_paid(bank: punq.Container,
@@ -107,7 +107,7 @@ def test_interest_earned_before_an_account_closes_is_paid(bank: punq.Container,
 
 @pytest.mark.xfail(strict=True, reason="review: a month refused for a frozen account is left "
                    "behind by the next (default) run, which reads only its own month's "
-                   "accruals (application/use_cases/interest.py:118): the doc's 'the next run "
+                   "accruals (application/use_cases/interest.py:116): the doc's 'the next run "
                    "posts it' holds only for a run of the same month by hand")
 def test_a_month_refused_for_a_frozen_account_is_posted_by_the_next_run(
         bank: punq.Container, clock: SteppingClock) -> None:
@@ -126,7 +126,7 @@ def test_a_month_refused_for_a_frozen_account_is_posted_by_the_next_run(
 
 
 @pytest.mark.xfail(strict=True, reason="review: a month posted after a later one takes its carry "
-                   "from the last posting before it (adapters/sql/interest.py:70, last_posting), "
+                   "from the last posting before it (adapters/sql/interest.py:71, last_posting), "
                    "the later month took the same carry: the carry chain breaks and "
                    "`ledger verify` refuses the books")
 def test_months_posted_out_of_order_keep_the_carry_chain(bank: punq.Container,
@@ -140,7 +140,7 @@ def test_months_posted_out_of_order_keep_the_carry_chain(bank: punq.Container,
     assert report.ok, report.problems
 
 
-@pytest.mark.xfail(strict=True, reason="review: parse_month (domain/interest.py:86) takes any "
+@pytest.mark.xfail(strict=True, reason="review: parse_month (domain/interest.py:91) takes any "
                    "int() spelling ('2026-012', '2026-1', ' 2026-12') and the posting is kept "
                    "under that spelling: the months' string order (last_posting) then pairs the "
                    "wrong carries and `ledger verify` refuses the books")
@@ -159,8 +159,8 @@ def test_a_month_is_spelt_one_way(bank: punq.Container, clock: SteppingClock) ->
 
 
 @pytest.mark.xfail(strict=True, reason="review: AccrueInterest accrues a day of a month already "
-                   "posted (application/use_cases/interest.py:62 checks only that the day is "
-                   "over); PostInterest then finds the month posted ('already', interest.py:136) "
+                   "posted (application/use_cases/interest.py:63 checks only that the day is "
+                   "over); PostInterest then finds the month posted ('already', interest.py:137) "
                    "and the next month reads only its own days: that day's interest is never paid")
 def test_a_day_accrued_after_its_month_was_posted_is_paid(bank: punq.Container,
                                                           clock: SteppingClock) -> None:

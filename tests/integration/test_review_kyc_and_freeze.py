@@ -61,7 +61,7 @@ def _balance(bank: punq.Container, number: str) -> str:
 
 
 @pytest.mark.xfail(strict=True, reason="review: a min-KYC payer's daily debit limit counts only "
-                   "posted ledger debits (application/kyc_gate.py:31), never held transfers, and "
+                   "posted ledger debits (application/kyc_gate.py:29-34), never held transfers, and "
                    "HoldKeeper.release (application/holds.py:28) posts without asking the KYC gate "
                    "again: two held payments of 6,000.02 each pass the 10,000.00 limit")
 def test_held_payments_cannot_take_a_min_account_past_its_daily_limit(
@@ -112,7 +112,7 @@ def test_a_released_hold_cannot_take_a_min_account_past_its_balance_cap(
 
 
 @pytest.mark.xfail(strict=True, reason="review: a frozen customer opens a new, active account "
-                   "(application/use_cases/open_account.py:47 asks nothing about the customer's "
+                   "(application/use_cases/open_account.py:55-57 asks nothing about the customer's "
                    "frozen accounts), then receives and pays money through it: the freeze, whose "
                    "undoing needs a second operator, is escaped by the customer alone")
 def test_a_frozen_customer_cannot_open_an_account_that_moves_money(bank: punq.Container) -> None:
@@ -134,7 +134,7 @@ def test_a_frozen_customer_cannot_open_an_account_that_moves_money(bank: punq.Co
 
 
 @pytest.mark.xfail(strict=True, reason="review: a teller's slip number is an idempotency key "
-                   "scoped to the account alone, for ever (application/use_cases/cash.py:49, "
+                   "scoped to the account alone, for ever (application/use_cases/cash.py:50, "
                    "`cash:<account>`): another teller's slip with the same number on another day "
                    "is answered as a replay, and the cash taken in is credited to no one")
 def test_two_tellers_slips_with_the_same_number_on_two_days_are_two_deposits(

@@ -56,7 +56,7 @@ def _paused_after(monkeypatch: pytest.MonkeyPatch, cls: type, name: str,
 
 
 @pytest.mark.xfail(strict=True, reason="review: TellerCash asks whether the till is closed "
-                   "(application/use_cases/teller.py:70) without a lock that CloseTillDay takes "
+                   "(application/use_cases/teller.py:71) without a lock that CloseTillDay takes "
                    "(teller.py:104-107); a deposit checked before the close and committed after it "
                    "moves cash through a closed till, missing from the day's closing report")
 def test_no_cash_moves_through_a_till_closed_meanwhile(bank: punq.Container,
@@ -92,7 +92,7 @@ def test_no_cash_moves_through_a_till_closed_meanwhile(bank: punq.Container,
 
 
 @pytest.mark.xfail(strict=True, reason="review: OpenAccount counts the customer's open accounts "
-                   "(application/use_cases/open_account.py:54) without locking the customer; two "
+                   "(application/use_cases/open_account.py:55) without locking the customer; two "
                    "openings at once both count none, and a min-KYC customer (1 account) gets two")
 def test_a_min_customer_opening_two_accounts_at_once_gets_one(
         bank: punq.Container, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -122,7 +122,7 @@ def test_a_min_customer_opening_two_accounts_at_once_gets_one(
 
 @pytest.mark.xfail(strict=True, reason="review: OpenAccount copies the customer's KYC tier onto "
                    "the new account from an unlocked read (application/use_cases/"
-                   "open_account.py:49,66); a tier change committed meanwhile reaches the "
+                   "open_account.py:50,66); a tier change committed meanwhile reaches the "
                    "customer's other accounts (operator_actions.py:77) but not this one, which "
                    "keeps paying out as `full`")
 def test_an_account_opened_while_kyc_changes_carries_the_new_tier(

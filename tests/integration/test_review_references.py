@@ -20,7 +20,7 @@ def profile() -> str:
 
 
 @pytest.mark.xfail(strict=True, reason="review: a payment the fraud checks refused is stored "
-                   "(BLOCKED) with its reference (application/use_cases/postings.py:178), and the "
+                   "(BLOCKED) with its reference (application/use_cases/postings.py:186), and the "
                    "reference's unique index counts it (adapters/sql/ledger_tables.py:67): the "
                    "customer can never pay that invoice under its own reference (409 "
                    "reference_taken) though no money moved")

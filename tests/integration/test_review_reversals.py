@@ -44,7 +44,7 @@ def _operator(bank: punq.Container) -> RequestContext:
 
 @pytest.mark.parametrize("profile", ["memory"])
 @pytest.mark.xfail(strict=True, reason="review: the approval amount is compared with each "
-                   "proposal alone (application/use_cases/reversals.py:149, "
+                   "proposal alone (application/use_cases/reversals.py:156, "
                    "domain/reversal.py:41), so one operator reverses 50,000.00 as five "
                    "proposals of 10,000.00, each posted on their word: maker-checker is bypassed")
 def test_one_operator_cannot_reverse_more_than_the_approval_amount_alone(
@@ -64,7 +64,7 @@ def test_one_operator_cannot_reverse_more_than_the_approval_amount_alone(
 
 @pytest.mark.parametrize("profile", [pytest.param("postgresql", marks=pytest.mark.postgresql)])
 @pytest.mark.xfail(strict=True, reason="review: ProposeReversal looks its Idempotency-Key up "
-                   "before it locks the transfer (application/use_cases/reversals.py:124-128); on "
+                   "before it locks the transfer (application/use_cases/reversals.py:131-135); on "
                    "PostgreSQL a retry racing the first request then counts the first's posted "
                    "reversal and answers 409 reversal_not_allowed instead of the first proposal")
 def test_a_retry_racing_the_first_proposal_gets_the_same_answer(

@@ -47,8 +47,8 @@ def _balance(bank: punq.Container, number: str) -> str:
 
 
 @pytest.mark.xfail(strict=True, reason="review: once its last occurrence is written down an "
-                   "order is `completed` (domain/standing_order.py:93), and a completed order "
-                   "can be neither cancelled nor paused (standing_order.py:104,111), so an "
+                   "order is `completed` (domain/standing_order.py:86), and a completed order "
+                   "can be neither cancelled nor paused (standing_order.py:99,109), so an "
                    "occurrence still retrying cannot be stopped: it is paid when money arrives")
 def test_a_retrying_payment_of_a_once_order_can_be_stopped(bank: punq.Container,
                                                           clock: SteppingClock) -> None:
@@ -72,7 +72,7 @@ def test_a_retrying_payment_of_a_once_order_can_be_stopped(bank: punq.Container,
 
 @pytest.mark.xfail(strict=True, reason="review: RunDueStandingOrders._take fails an occurrence "
                    "only if its order is paused or cancelled when a runner reaches it "
-                   "(application/use_cases/run_due_standing_orders.py:121); paused and resumed "
+                   "(application/use_cases/run_due_standing_orders.py:117); paused and resumed "
                    "in between, an occurrence written down before the pause is paid")
 def test_an_occurrence_written_before_a_pause_is_not_paid_after_resuming(
         bank: punq.Container, clock: SteppingClock) -> None:
@@ -92,8 +92,8 @@ def test_an_occurrence_written_before_a_pause_is_not_paid_after_resuming(
 
 
 @pytest.mark.xfail(strict=True, reason="review: the cap of 100 active orders is checked when an "
-                   "order is added (application/use_cases/standing_orders.py:73) but not when one "
-                   "is resumed (standing_orders.py:97): pause, add, resume, and a customer has "
+                   "order is added (application/use_cases/standing_orders.py:76) but not when one "
+                   "is resumed (standing_orders.py:104): pause, add, resume, and a customer has "
                    "as many active orders as they like, each work for every run-due")
 def test_resuming_cannot_take_a_customer_past_the_cap_of_active_orders(
         bank: punq.Container, clock: SteppingClock) -> None:
@@ -116,7 +116,7 @@ def test_resuming_cannot_take_a_customer_past_the_cap_of_active_orders(
 
 @pytest.mark.xfail(strict=True, reason="review: a run takes its whole batch of occurrences first "
                    "(application/use_cases/run_due_standing_orders.py:60) and checks each order's "
-                   "status only then (run_due_standing_orders.py:121), not when it pays it: an "
+                   "status only then (run_due_standing_orders.py:117), not when it pays it: an "
                    "order cancelled while the run pays the ones ahead of it is paid all the same")
 def test_an_order_cancelled_while_the_run_pays_others_is_not_paid(
         bank: punq.Container, clock: SteppingClock) -> None:
