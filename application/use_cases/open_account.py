@@ -11,7 +11,8 @@ from application.context import SYSTEM, RequestContext
 from application.ports import Clock, IdGenerator, UnitOfWork, UnitOfWorkFactory
 from application.use_cases.cash import CashCommand, Deposit
 from domain.account import Account, AccountStatus, AccountType
-from domain.errors import CustomerNotFound, ValidationError
+from domain.customer import Customer
+from domain.errors import AccountFrozen, CustomerNotFound, ValidationError
 from domain.kyc import KycLimits
 from domain.ledger import Channel
 from domain.money import MINOR_DIGITS, Money
@@ -47,15 +48,20 @@ class OpenAccount:
         if command.currency not in MINOR_DIGITS:
             raise ValidationError(f"unknown currency {command.currency!r}", field="currency")
         with self._uow_factory(write=True) as uow:
-            customer = uow.customers.get(command.customer_id) if command.customer_id \
+            found = uow.customers.get(command.customer_id) if command.customer_id \
                 else uow.customers.by_number(command.customer_number)
-            if customer is None:
+            if found is None:
                 raise CustomerNotFound(f"customer {command.customer_number} not found",
                                        customer_number=command.customer_number)
-            open_accounts = [a for a in uow.accounts.of_customer(customer.id)
-                             if a.status is not AccountStatus.CLOSED]
-            self._kyc.check_opening(customer.kyc_status, command.account_type, command.currency,
-                                    len(open_accounts))
+            self._may_open(uow, found, command)  # refused without waiting for the lock
+            # What counts is read again with the customer's row locked: two openings at once
+            # take turns, so the second counts the first's account, and a change of tier
+            # committed meanwhile (which updates this row) is the tier the account carries.
+            customer = uow.customers.lock(found.id)
+            if customer is None:
+                raise CustomerNotFound(f"customer {found.customer_number} not found",
+                                       customer_number=found.customer_number)
+            self._may_open(uow, customer, command)
             if command.branch_code is not None and command.branch_code not in {
                     b.code for b in uow.branches.all()}:
                 raise ValidationError(f"unknown branch {command.branch_code!r}", field="branch")
@@ -77,6 +83,22 @@ class OpenAccount:
                 account = uow.accounts.by_number(account.account_number) or account
             uow.commit()
             return account
+
+    def _may_open(self, uow: UnitOfWork, customer: Customer, command: OpenAccountCommand
+                  ) -> None:
+        """A customer the bank has frozen (any account of theirs frozen) opens nothing: a new,
+        active account would move the money the freeze stops, and only an operator's unfreeze
+        (itself checked by a second operator) ends a freeze. Then the tier's limits."""
+        open_accounts = [a for a in uow.accounts.of_customer(customer.id)
+                         if a.status is not AccountStatus.CLOSED]
+        frozen = [a.account_number for a in open_accounts if a.status is AccountStatus.FROZEN]
+        if frozen:
+            raise AccountFrozen(f"customer {customer.customer_number} has frozen accounts: no "
+                                "account can be opened until the bank unfreezes them",
+                                customer_number=customer.customer_number,
+                                account_number=frozen[0])
+        self._kyc.check_opening(customer.kyc_status, command.account_type, command.currency,
+                                len(open_accounts))
 
     def _unused_number(self, uow: UnitOfWork) -> str:
         for _ in range(20):

@@ -1,6 +1,6 @@
 """Hostile review (h/review): a frozen customer over HTTP. Freezing ends their sessions and
-freezes their accounts; undoing it needs a second operator (docs/operator-cli.md). Marked xfail:
-a defect found in review."""
+freezes their accounts; undoing it needs a second operator (docs/operator-cli.md). A frozen
+customer opens no account until unfrozen (a defect found in review, fixed)."""
 
 from __future__ import annotations
 
@@ -19,10 +19,6 @@ def profile() -> str:
     return "memory"
 
 
-@pytest.mark.xfail(strict=True, reason="review: a frozen customer logs in again and opens a "
-                   "new, active account (POST /accounts; application/use_cases/open_account.py:55-57 "
-                   "asks nothing about the customer's frozen accounts), through which money can "
-                   "be received and paid: the freeze is escaped without a second operator")
 def test_a_frozen_customer_cannot_open_an_account(client: TestClient,
                                                  bank: punq.Container) -> None:
     suspect = customer(bank)
@@ -33,3 +29,9 @@ def test_a_frozen_customer_cannot_open_an_account(client: TestClient,
                          json={"account_type": "savings", "currency": "INR"})
     assert opened.status_code != 201 or opened.json()["status"] == "frozen", \
         f"a frozen customer opened {opened.json()}"
+    # The refusal is the API's envelope, naming the freeze (docs/money-operations.md).
+    assert opened.status_code == 409 and opened.json()["error"]["code"] == "account_frozen"
+    bank.resolve(OperateCustomers).freeze(suspect.customer_number, False, SYSTEM)
+    reopened = client.post(f"{API}/accounts", headers=log_in(client, suspect.customer_number),
+                           json={"account_type": "savings", "currency": "INR"})
+    assert reopened.status_code == 201 and reopened.json()["status"] == "active"

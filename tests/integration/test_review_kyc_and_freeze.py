@@ -144,16 +144,17 @@ def test_a_released_hold_cannot_take_a_min_account_past_its_balance_cap(
         f"a min-KYC account holds {_balance(bank, theirs)} (cap 50,000.00)"
 
 
-@pytest.mark.xfail(strict=True, reason="review: a frozen customer opens a new, active account "
-                   "(application/use_cases/open_account.py:55-57 asks nothing about the customer's "
-                   "frozen accounts), then receives and pays money through it: the freeze, whose "
-                   "undoing needs a second operator, is escaped by the customer alone")
 def test_a_frozen_customer_cannot_open_an_account_that_moves_money(bank: punq.Container) -> None:
     suspect, friend, outsider = customer(bank), customer(bank), customer(bank)
     account(bank, suspect, "500.00")
     friends = account(bank, friend, "5000.00").account_number
     outside = account(bank, outsider).account_number
     bank.resolve(OperateCustomers).freeze(suspect.customer_number, True, SYSTEM)
+    for opening in (OpenAccountCommand(suspect.customer_number, AccountType.CURRENT),  # a clerk
+                    OpenAccountCommand("", AccountType.SAVINGS, customer_id=suspect.id)):
+        with pytest.raises(DomainError) as refused:
+            bank.resolve(OpenAccount).execute(opening)
+        assert refused.value.code == "account_frozen"
     try:
         fresh = bank.resolve(OpenAccount).execute(OpenAccountCommand(
             "", AccountType.SAVINGS, customer_id=suspect.id))

@@ -91,9 +91,6 @@ def test_no_cash_moves_through_a_till_closed_meanwhile(bank: punq.Container,
         f"the till now says {deposited_now}")
 
 
-@pytest.mark.xfail(strict=True, reason="review: OpenAccount counts the customer's open accounts "
-                   "(application/use_cases/open_account.py:55) without locking the customer; two "
-                   "openings at once both count none, and a min-KYC customer (1 account) gets two")
 def test_a_min_customer_opening_two_accounts_at_once_gets_one(
         bank: punq.Container, monkeypatch: pytest.MonkeyPatch) -> None:
     small = customer(bank, kyc=KycStatus.MIN)
@@ -120,11 +117,6 @@ def test_a_min_customer_opening_two_accounts_at_once_gets_one(
     assert len(opened) == 1, f"a min-KYC customer (at most 1 account) opened {len(opened)}"
 
 
-@pytest.mark.xfail(strict=True, reason="review: OpenAccount copies the customer's KYC tier onto "
-                   "the new account from an unlocked read (application/use_cases/"
-                   "open_account.py:50,66); a tier change committed meanwhile reaches the "
-                   "customer's other accounts (operator_actions.py:77) but not this one, which "
-                   "keeps paying out as `full`")
 def test_an_account_opened_while_kyc_changes_carries_the_new_tier(
         bank: punq.Container, monkeypatch: pytest.MonkeyPatch) -> None:
     person = customer(bank)
