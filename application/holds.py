@@ -7,11 +7,15 @@ import attrs
 from application.audit import AuditRecorder
 from application.context import RequestContext
 from application.fraud_screen import ProfileKeeper
+from application.kyc_gate import KycGate
 from application.ports import Clock, IdGenerator, UnitOfWork
 from domain.audit import AuditEvent, Outcome
-from domain.errors import TransferNotHeld
+from domain.errors import KycLimitExceeded, KycRequired, TransferNotHeld
 from domain.fraud import Label
 from domain.transfer import Transfer, TransferStatus, post
+
+# What a release may be refused with (HoldKeeper.release): the hold stays, the refusal is told.
+REFUSED_AT_RELEASE = (KycRequired, KycLimitExceeded)
 
 
 class HoldKeeper:
@@ -19,19 +23,33 @@ class HoldKeeper:
     transfer still holds funds, so a second decision on the same transfer changes nothing."""
 
     def __init__(self, ids: IdGenerator, clock: Clock, audit: AuditRecorder,
-                 profiles: ProfileKeeper) -> None:
+                 profiles: ProfileKeeper, kyc: KycGate) -> None:
         self._ids = ids
         self._clock = clock
         self._audit = audit
         self._profiles = profiles
+        self._kyc = kyc
 
     def release(self, uow: UnitOfWork, transfer: Transfer, context: RequestContext,
                 why: str) -> Transfer:
-        """Post the held money: the hold is released and both legs are written."""
+        """Post the held money: the hold is released and both legs are written. Refused, with
+        the KYC gate's error (one of REFUSED_AT_RELEASE), when posting it now would take the
+        payer or the payee past their tier (the day's payments, the balance cap): the money
+        stays held, to be released within the limits, voided or left to expire. Nothing is
+        written then but the refusal's audit record, which the caller commits."""
         _still_held(transfer)
         locked = uow.accounts.lock([transfer.from_account_number, transfer.to_account_number])
         now = self._clock.now()  # read with both accounts locked: each account posts in time order
         source, destination = locked[transfer.from_account_number], locked[transfer.to_account_number]
+        try:
+            self._kyc.check_release(uow, transfer, source, destination, now)
+        except REFUSED_AT_RELEASE as refused:
+            uow.audit.append(self._audit.event(
+                context, "money.transfer.release_refused", outcome=Outcome.DENIED,
+                customer_id=transfer.customer_id, resource=f"transfer:{transfer.id}", why=why,
+                reason=refused.code, limit=refused.info.get("limit"),
+                amount=transfer.amount.format()))
+            raise
         source.release_hold(transfer.amount)
         posted = attrs.evolve(transfer, status=TransferStatus.COMPLETED, posted_at=now,
                               hold_expires_at=None)

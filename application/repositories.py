@@ -14,7 +14,7 @@ from domain.customer import Customer, KycStatus
 from domain.fraud import StoredAssessment
 from domain.fraud_profile import CounterpartyProfile, CustomerProfile
 from domain.ledger import LedgerEntry
-from domain.transfer import Transfer, TransferQuery, TransferStatus
+from domain.transfer import Transfer, TransferKind, TransferQuery, TransferStatus
 
 _T = TypeVar("_T")
 # A read asked now and answered when called, inside the same transaction: what is asked but
@@ -100,8 +100,10 @@ class LedgerRepository(Protocol):
     def by_transfer(self) -> Iterator[LedgerEntry]:
         """Every entry, in the order of its transfer's id (streamed, not held in memory)."""
     def for_transfer(self, transfer_id: UUID) -> list[LedgerEntry]: ...
-    def debited_since(self, account_id: UUID, since: datetime) -> int:
-        """What the account paid out since then, in minor units (an index range)."""
+    def debited_since(self, account_id: UUID, since: datetime,
+                      kinds: Collection[TransferKind]) -> int:
+        """What the account paid out since then in transfers of these kinds, in minor units
+        (an index range, each debit's transfer found by its key)."""
 
 
 class AuditRepository(Protocol):

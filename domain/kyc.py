@@ -24,7 +24,8 @@ class KycLimits:
     min_accounts: int = 1  # most open accounts a customer may have
 
     def check_debit(self, account: Account, amount: Money, debited_today: Money) -> None:
-        """May this account pay `amount` out, having paid `debited_today` today?"""
+        """May this account pay `amount` out, having paid `debited_today` today (with what it
+        has on hold, which may yet post today)?"""
         if account.kyc in _RECEIVE_ONLY:
             raise KycRequired(f"KYC is {account.kyc.value}: account {account.account_number} "
                               "may receive money but not pay it until KYC is complete",
@@ -32,7 +33,7 @@ class KycLimits:
         if account.kyc is KycStatus.MIN and (debited_today + amount).exceeds(self.min_daily_debit):
             raise KycLimitExceeded(
                 f"minimum KYC allows paying out {self.min_daily_debit} {amount.currency} a day "
-                f"from an account; {debited_today.format()} is paid out today",
+                f"from an account; {debited_today.format()} is paid out or on hold today",
                 limit="min_daily_debit", limit_amount=self.min_daily_debit)
 
     def check_credit(self, account: Account, amount: Money) -> None:

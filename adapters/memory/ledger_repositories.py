@@ -4,7 +4,7 @@ committed state plus this transaction's staged changes; writes are staged until 
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from datetime import datetime
 from uuid import UUID
 
@@ -15,7 +15,7 @@ from domain.account import Account, AccountType
 from domain.customer import KycStatus
 from domain.errors import ReferenceTaken
 from domain.ledger import EntryType, LedgerEntry
-from domain.transfer import Transfer, TransferQuery, TransferStatus
+from domain.transfer import Transfer, TransferKind, TransferQuery, TransferStatus
 
 
 class MemoryAccounts:
@@ -166,9 +166,14 @@ class MemoryLedger:
     def by_transfer(self) -> Iterator[LedgerEntry]:
         return iter(sorted(self.all_in_order(), key=lambda e: (e.transfer_id, e.entry_type.value)))
 
-    def debited_since(self, account_id: UUID, since: datetime) -> int:
-        return sum(e.amount.minor for e in self._of(account_id)
-                   if e.entry_type is EntryType.DEBIT and e.posted_at >= since)
+    def debited_since(self, account_id: UUID, since: datetime,
+                      kinds: Collection[TransferKind]) -> int:
+        debits = [e for e in self._of(account_id)
+                  if e.entry_type is EntryType.DEBIT and e.posted_at >= since]
+        with self._store.state:
+            kind = {e.transfer_id: (self._staged.transfers.get(e.transfer_id)
+                                    or self._store.transfers[e.transfer_id]).kind for e in debits}
+        return sum(e.amount.minor for e in debits if kind[e.transfer_id] in kinds)
 
     def for_transfer(self, transfer_id: UUID) -> list[LedgerEntry]:
         with self._store.state:

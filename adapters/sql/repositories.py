@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from datetime import datetime
 from uuid import UUID
 
@@ -17,7 +17,7 @@ from application.ports import DuplicateCustomer, DuplicateIdempotencyKey
 from domain.account import Account, AccountType
 from domain.customer import Customer, KycStatus, Role
 from domain.ledger import EntryType, LedgerEntry
-from domain.transfer import Transfer, TransferQuery, TransferStatus
+from domain.transfer import Transfer, TransferKind, TransferQuery, TransferStatus
 
 _STREAM = {"yield_per": 1000}
 
@@ -277,8 +277,12 @@ class SqlLedger:
             .order_by(ledger_entries.c.sequence)
         return [m.to_entry(r) for r in self._conn.execute(query)]
 
-    def debited_since(self, account_id: UUID, since: datetime) -> int:
+    def debited_since(self, account_id: UUID, since: datetime,
+                      kinds: Collection[TransferKind]) -> int:
         c = ledger_entries.c
-        return int(self._conn.execute(sa.select(sa.func.coalesce(sa.func.sum(c.amount), 0)).where(
+        paid = ledger_entries.join(transfers, transfers.c.id == c.transfer_id)
+        return int(self._conn.execute(sa.select(sa.func.coalesce(sa.func.sum(c.amount), 0))
+                                      .select_from(paid).where(
             c.account_id == account_id, c.posted_at >= since,
-            c.entry_type == EntryType.DEBIT.value)).scalar_one())
+            c.entry_type == EntryType.DEBIT.value,
+            transfers.c.kind.in_([k.value for k in kinds]))).scalar_one())

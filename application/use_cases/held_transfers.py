@@ -9,7 +9,7 @@ import attrs
 from application.audit import AuditRecorder
 from application.context import RequestContext
 from application.device_possession import DevicePossession, not_proven
-from application.holds import HoldKeeper
+from application.holds import REFUSED_AT_RELEASE, HoldKeeper
 from application.ownership import owned
 from application.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from application.second_factor import SecondFactorCheck
@@ -136,7 +136,11 @@ class AnswerChallenge:
                         raise unheard_refusal(decision)
                     failure = None if decision.accepted else refusal(decision)  # type: ignore[assignment]
             if failure is None:
-                result = self._holds.release(uow, transfer, context, "challenge passed")
+                try:
+                    result = self._holds.release(uow, transfer, context, "challenge passed")
+                except REFUSED_AT_RELEASE:
+                    uow.commit()  # the answer was heard: its records stand, the hold stays
+                    raise
             else:
                 result = self._holds.void(uow, transfer, context, "challenge failed")
             uow.commit()
@@ -212,7 +216,11 @@ class ReviewTransfers:
             uow.accounts.lock([transfer.from_account_number, transfer.to_account_number])
             uow.fraud.counterparty_profile(transfer.to_account_number)
             if approve:
-                result = self._holds.release(uow, transfer, context, "approved by an operator")
+                try:
+                    result = self._holds.release(uow, transfer, context, "approved by an operator")
+                except REFUSED_AT_RELEASE:
+                    uow.commit()  # the refusal's record; the hold stays for another verdict
+                    raise
                 label = Label.LEGITIMATE
             else:
                 result = self._holds.void(uow, transfer, context, "rejected by an operator")

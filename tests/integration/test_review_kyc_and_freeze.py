@@ -65,10 +65,6 @@ def _balance(bank: punq.Container, number: str) -> str:
     return bank.resolve(GetBalance).execute(None, number).balance.format()
 
 
-@pytest.mark.xfail(strict=True, reason="review: a min-KYC payer's daily debit limit counts only "
-                   "posted ledger debits (application/kyc_gate.py:29-34), never held transfers, and "
-                   "HoldKeeper.release (application/holds.py:28) posts without asking the KYC gate "
-                   "again: two held payments of 6,000.02 each pass the 10,000.00 limit")
 def test_held_payments_cannot_take_a_min_account_past_its_daily_limit(
         scripted: punq.Container) -> None:
     bank = scripted
@@ -93,10 +89,6 @@ def test_held_payments_cannot_take_a_min_account_past_its_daily_limit(
     assert _balance(bank, theirs) != "7999.96", "min KYC paid out 12,000.04 in a day (10,000.00)"
 
 
-@pytest.mark.xfail(strict=True, reason="review: as above, with no operator at all: a min-KYC "
-                   "customer's payments held for a challenge each pass the daily limit when held "
-                   "(application/kyc_gate.py:29-34), and the customer's own correct PIN posts "
-                   "them all (AnswerChallenge -> HoldKeeper.release, application/holds.py:28)")
 def test_challenged_payments_cannot_take_a_min_account_past_its_daily_limit(
         scripted: punq.Container) -> None:
     bank = scripted
@@ -121,10 +113,6 @@ def test_challenged_payments_cannot_take_a_min_account_past_its_daily_limit(
         f"min KYC paid out {paid_out / 100:.2f} in a day on its own PIN (limit 10,000.00)"
 
 
-@pytest.mark.xfail(strict=True, reason="review: a min-KYC payee's balance cap is checked when a "
-                   "payment to it is held (application/kyc_gate.py:36), not when the hold is "
-                   "released (application/holds.py:28): money that arrived meanwhile takes the "
-                   "account past 50,000.00")
 def test_a_released_hold_cannot_take_a_min_account_past_its_balance_cap(
         scripted: punq.Container) -> None:
     bank = scripted
@@ -182,10 +170,6 @@ def test_two_tellers_slips_with_the_same_number_on_two_days_are_two_deposits(
     assert _balance(bank, number) == "10000.00", "the second teller's 5,000.00 was never credited"
 
 
-@pytest.mark.xfail(strict=True, reason="review: the min-KYC daily limit sums every debit of the "
-                   "day from the ledger (application/kyc_gate.py:34, debited_since), so a "
-                   "reversal the bank took back from the account counts as the customer's own "
-                   "paying out, though the gate itself exempts reversals (kyc_gate.py:18)")
 def test_a_reversal_taken_from_a_min_account_is_not_its_own_spending(
         bank: punq.Container) -> None:
     payer, small, other = customer(bank), customer(bank, kyc=KycStatus.MIN), customer(bank)
