@@ -21,3 +21,12 @@ Feature: Accounts opened by customers
     Given Kiran is a customer with pending KYC
     When Kiran opens a savings account in INR
     Then the request is refused with "kyc_required"
+
+  Scenario: A frozen customer opens nothing until the bank unfreezes them
+    Given Kiran is a customer with full KYC and an account holding 500.00 INR
+    And the bank has frozen Kiran
+    When Kiran opens a savings account in INR
+    Then the request is refused with "account_frozen"
+    When the bank unfreezes Kiran
+    And Kiran opens a current account in INR
+    Then Kiran has 2 open accounts

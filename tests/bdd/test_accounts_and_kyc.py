@@ -82,6 +82,16 @@ def becomes(bdd_bank: punq.Container, world: World, kyc: str) -> None:
                                                SYSTEM)
 
 
+@given("the bank has frozen Kiran")
+def frozen(bdd_bank: punq.Container, world: World) -> None:
+    bdd_bank.resolve(OperateCustomers).freeze(world["kiran"].customer_number, True, SYSTEM)
+
+
+@when("the bank unfreezes Kiran")
+def unfrozen(bdd_bank: punq.Container, world: World) -> None:
+    bdd_bank.resolve(OperateCustomers).freeze(world["kiran"].customer_number, False, SYSTEM)
+
+
 @then(parsers.parse("Kiran has {count:d} open account"))
 @then(parsers.parse("Kiran has {count:d} open accounts"))
 def open_accounts(bdd_bank: punq.Container, world: World, count: int) -> None:
