@@ -153,7 +153,7 @@ class ProposeReversal:
             command.context, "reversal.proposed", customer_id=original.customer_id,
             resource=f"reversal:{reversal.id}", transfer=original.id,
             amount=amount.format(), currency=amount.currency, reason=reversal.reason))
-        if not self._policy.needs_approval(amount):
+        if not self._policy.needs_approval(amount, taken):
             reversal = self._reversals.post(uow, original, reversal, operator, command.context,
                                             proposal_waits=False)
             uow.reversals.update(reversal)
