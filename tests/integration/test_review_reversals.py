@@ -114,10 +114,6 @@ def test_two_proposals_at_once_cannot_pass_the_approval_amount_alone(
 
 
 @pytest.mark.parametrize("profile", [pytest.param("postgresql", marks=pytest.mark.postgresql)])
-@pytest.mark.xfail(strict=True, reason="review: ProposeReversal looks its Idempotency-Key up "
-                   "before it locks the transfer (application/use_cases/reversals.py:131-135); on "
-                   "PostgreSQL a retry racing the first request then counts the first's posted "
-                   "reversal and answers 409 reversal_not_allowed instead of the first proposal")
 def test_a_retry_racing_the_first_proposal_gets_the_same_answer(
         bank: punq.Container, monkeypatch: pytest.MonkeyPatch) -> None:
     transfer, _ = _paid(bank, "500.00")
