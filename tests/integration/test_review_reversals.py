@@ -13,10 +13,14 @@ import pytest
 from adapters.sql.reversals import SqlReversals
 from application.context import RequestContext
 from application.use_cases import (
+    CashCommand,
     CloseTillDay,
     DecideReversal,
+    Deposit,
     DisputeCommand,
     GetBalance,
+    OpenAccount,
+    OpenAccountCommand,
     OpenDispute,
     ProposeReversal,
     ReversalCommand,
@@ -26,9 +30,11 @@ from application.use_cases import (
     TransferMoney,
     WorkDisputes,
 )
+from domain.account import AccountType
 from domain.customer import Role
 from domain.dispute import DisputeReason, DisputeStatus
-from domain.errors import DomainError
+from domain.errors import DomainError, SameOperator
+from domain.money import Money
 from domain.reversal import ReversalStatus
 from domain.till import CashKind
 from domain.transfer import Transfer
@@ -96,6 +102,24 @@ def test_a_disputes_refunds_count_toward_the_approval_amount(bank: punq.Containe
     refund = bank.resolve(WorkDisputes).refund(dispute.id, "the rest of the overcharge",
                                                operator, inr("10000.00"))
     assert refund.status is DisputeStatus.INVESTIGATING  # 20,000.00 in all: a second operator
+
+
+def test_a_reversal_in_another_currency_than_the_banks_waits_for_a_second_operator(
+        bank: punq.Container) -> None:
+    """The approval amount is rupees: 10,000.00 of dollars is another sum of money, so in
+    any currency but the bank's own one operator's word is never enough."""
+    dollars = bank.resolve(OpenAccount).execute(OpenAccountCommand(
+        customer(bank).customer_number, AccountType.CURRENT, currency="USD"))
+    paid = bank.resolve(Deposit).execute(CashCommand(  # keyed into the wrong account
+        dollars.account_number, Money.parse("10000.00", "USD"))).transfer
+    maker = _operator(bank)
+    proposed = bank.resolve(ProposeReversal).execute(ReversalCommand(
+        paid.id, "keyed into the wrong account", maker, Money.parse("10000.00", "USD")))
+    assert proposed.status is ReversalStatus.PENDING_APPROVAL
+    with pytest.raises(SameOperator):
+        bank.resolve(DecideReversal).approve(proposed.id, maker)
+    approved = bank.resolve(DecideReversal).approve(proposed.id, _operator(bank))
+    assert approved.status is ReversalStatus.POSTED
 
 
 @pytest.mark.parametrize("profile", [pytest.param("postgresql", marks=pytest.mark.postgresql)])
