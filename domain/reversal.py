@@ -32,14 +32,23 @@ class ReversalStatus(enum.StrEnum):
 
 @attrs.frozen
 class ReversalPolicy:
-    """The bank's rules: above `approval_above` (in the transfer's currency, major units) a
-    reversal needs a second operator; a proposal waits at most `proposal_lifetime`."""
+    """The bank's rules: once what is reversed of one transfer would pass `approval_above`
+    (major units of `currency`, the bank's own) a second operator must approve; a proposal
+    waits at most `proposal_lifetime`."""
 
     approval_above: str = "10000.00"
     proposal_lifetime: timedelta = timedelta(hours=24)
+    currency: str = "INR"
 
-    def needs_approval(self, amount: Money) -> bool:
-        return amount.exceeds(self.approval_above)
+    def needs_approval(self, amount: Money, taken: Money) -> bool:
+        """Does a proposal of `amount` need a second operator, when `taken` of the same
+        transfer is already reversed or waits for approval? The amount bounds all one operator
+        reverses of a transfer, so splitting a reversal into small proposals never escapes the
+        second operator. In any other currency one operator's word is never enough: the
+        same number means another sum of money there, and no exchange rate is kept here."""
+        if amount.currency != self.currency:
+            return True
+        return (taken + amount).exceeds(self.approval_above)
 
 
 @attrs.frozen

@@ -48,3 +48,10 @@ Feature: Reversals of posted transfers
     And 25 hours pass
     And Otto approves the reversal
     Then it is refused with "reversal_expired"
+
+  Scenario: A reversal split into small proposals still needs a second operator
+    When Olga proposes reversing 6000.00 INR of the payment because "overcharged"
+    Then the reversal is posted
+    When Olga proposes reversing 6000.00 INR of the payment because "overcharged again"
+    Then the reversal waits for approval
+    And Ravi's account still holds 14000.00 INR

@@ -66,6 +66,16 @@ class MemoryAccounts:
         return (copy.copy(a) for a in merged.values())
 
 
+_NOTHING_MOVED = (TransferStatus.BLOCKED, TransferStatus.VOIDED)
+
+
+def holds_reference(transfer: Transfer) -> bool:
+    """A client's reference names the payment that moved or holds money: one the fraud checks
+    blocked, or a hold given back, leaves it to the corrected payment (the SQL index's rule,
+    adapters/sql/ledger_tables.py)."""
+    return transfer.reference is not None and transfer.status not in _NOTHING_MOVED
+
+
 class MemoryTransfers:
     def __init__(self, store: MemoryStore, staged: Staged) -> None:
         self._store, self._staged = store, staged
@@ -76,14 +86,18 @@ class MemoryTransfers:
             found = self.by_idempotency_key(transfer.idempotency_scope, transfer.idempotency_key)
             if found is not None and found.id != transfer.id:
                 raise DuplicateIdempotencyKey(transfer.idempotency_key)
-        if transfer.reference is not None:
-            named = (transfer.customer_id, transfer.reference)
-            with self._store.state:
-                taken = named in self._store.transfer_references
-            if taken or any((t.customer_id, t.reference) == named
-                            for t in self._staged.transfers.values()):
-                raise ReferenceTaken("this reference names another of your transfers")
+        if holds_reference(transfer) and self._reference_taken(transfer):
+            raise ReferenceTaken("this reference names another of your transfers")
         self._staged.transfers[transfer.id] = transfer
+
+    def _reference_taken(self, transfer: Transfer) -> bool:
+        named = (transfer.customer_id, transfer.reference or "")
+        with self._store.state:
+            holder = self._store.transfer_references.get(named)
+        held = self.get(holder) if holder is not None else None  # as this transaction sees it
+        return any(t.id != transfer.id and holds_reference(t)
+                   and (t.customer_id, t.reference) == named
+                   for t in (held, *self._staged.transfers.values()) if t is not None)
 
     def get(self, transfer_id: UUID) -> Transfer | None:
         return self._staged.transfers.get(transfer_id) or self._store.transfers.get(transfer_id)

@@ -24,7 +24,12 @@ from adapters.memory.identity_repositories import (
     MemoryRefreshTokens,
     MemorySessions,
 )
-from adapters.memory.ledger_repositories import MemoryAccounts, MemoryLedger, MemoryTransfers
+from adapters.memory.ledger_repositories import (
+    MemoryAccounts,
+    MemoryLedger,
+    MemoryTransfers,
+    holds_reference,
+)
 from adapters.memory.money_operation_repositories import (
     MemoryDisputes,
     MemoryInterest,
@@ -107,9 +112,11 @@ class MemoryUnitOfWork:
                 if transfer.idempotency_key is not None and transfer.idempotency_scope is not None:
                     store.transfer_keys[(transfer.idempotency_scope, transfer.idempotency_key)] = \
                         transfer.id
-                if transfer.reference is not None:
-                    store.transfer_references[(transfer.customer_id, transfer.reference)] = \
-                        transfer.id
+                named = (transfer.customer_id, transfer.reference or "")
+                if holds_reference(transfer):
+                    store.transfer_references[named] = transfer.id
+                elif store.transfer_references.get(named) == transfer.id:  # voided: freed
+                    del store.transfer_references[named]
             for entry in staged.entries:
                 numbered = attrs.evolve(entry, sequence=len(store.entries) + 1)
                 store.entries.append(numbered)

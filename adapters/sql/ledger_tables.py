@@ -37,6 +37,9 @@ accounts = sa.Table(
     sa.CheckConstraint("held >= 0", name="hold_not_negative"),
 )
 
+# Kept in step with migration 0032 and adapters/memory/ledger_repositories.py.
+_LIVE_REFERENCE = "reference IS NOT NULL AND status NOT IN ('blocked', 'voided')"
+
 transfers = sa.Table(
     "transfers", metadata,
     sa.Column("id", Uuid, primary_key=True),
@@ -62,11 +65,11 @@ transfers = sa.Table(
     sa.Column("reference", sa.String(64), nullable=True),
     sa.Column("metadata", sa.JSON(none_as_null=True), nullable=True),  # none: SQL NULL
     sa.UniqueConstraint("idempotency_scope", "idempotency_key", name="uq_transfers_idempotency"),
-    # A client's reference names one transfer of theirs (a taken one is refused: 409); the
-    # index holds only the transfers that carry one.
+    # A client's reference names one payment of theirs (a taken one is refused: 409, even when
+    # two race); the index holds only the transfers that carry one and moved or hold money: a
+    # payment blocked by the fraud checks, or a hold given back, leaves it to the corrected one.
     sa.Index("uq_transfers_customer_reference", "customer_id", "reference", unique=True,
-             sqlite_where=sa.text("reference IS NOT NULL"),
-             postgresql_where=sa.text("reference IS NOT NULL")),
+             sqlite_where=sa.text(_LIVE_REFERENCE), postgresql_where=sa.text(_LIVE_REFERENCE)),
     sa.Index("ix_transfers_customer_created", "customer_id", "created_at"),
     sa.Index("ix_transfers_created", "created_at"),
     sa.Index("ix_transfers_status_hold", "status", "hold_expires_at"),

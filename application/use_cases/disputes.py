@@ -92,10 +92,11 @@ class WorkDisputes:
                           lambda uow, d, now: d.investigated_by(operator, now))
 
     def reject(self, dispute_id: UUID, note: str, context: RequestContext) -> Dispute:
+        """Resolve the case rejected; refused while its refund still waits for approval."""
         operator_of(context)
         checked = _note(note)
         return self._step(dispute_id, context, "dispute.rejected",
-                          lambda uow, d, now: d.rejected(checked, now))
+                          lambda uow, d, now: _worked_again(uow, d, now).rejected(checked, now))
 
     def refund(self, dispute_id: UUID, note: str, context: RequestContext,
                amount: Money | None = None) -> Dispute:
@@ -106,11 +107,7 @@ class WorkDisputes:
         checked = _note(note)
 
         def refunding(uow: UnitOfWork, dispute: Dispute, now: datetime) -> Dispute:
-            if dispute.reversal_id is not None:  # a refund that failed no longer holds it
-                earlier = uow.reversals.get(dispute.reversal_id)
-                if earlier is not None and earlier.status_at(now) in (
-                        ReversalStatus.REJECTED, ReversalStatus.EXPIRED):
-                    dispute = dispute.refund_failed(now)
+            dispute = _worked_again(uow, dispute, now)
             dispute.check_refundable()
             reason = f"dispute {dispute.id}: {checked}"[:MAX_REASON]
             reversal = self._propose.propose_in(uow, ReversalCommand(
@@ -136,6 +133,18 @@ class WorkDisputes:
                 reversal=changed.reversal_id))
             uow.commit()
             return changed
+
+
+def _worked_again(uow: UnitOfWork, dispute: Dispute, now: datetime) -> Dispute:
+    """A refund rejected or expired no longer holds the case: a proposal expires when its
+    time passes, not when someone next tries to decide it, so the case is worked again then."""
+    if dispute.reversal_id is None:
+        return dispute
+    refund = uow.reversals.get(dispute.reversal_id)
+    if refund is not None and refund.status_at(now) in (ReversalStatus.REJECTED,
+                                                        ReversalStatus.EXPIRED):
+        return dispute.refund_failed(now)
+    return dispute
 
 
 def _note(note: str) -> str:

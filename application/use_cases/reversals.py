@@ -128,13 +128,15 @@ class ProposeReversal:
     def propose_in(self, uow: UnitOfWork, command: ReversalCommand, operator: UUID,
                    fingerprint: str = "") -> Reversal:
         """Propose inside the caller's unit of work, which commits (a dispute refunded)."""
-        if command.idempotency_key is not None:
-            found = uow.reversals.by_key(operator, command.idempotency_key)
-            if found is not None:
-                return _replayed(found, fingerprint)
+        if (found := _by_key(uow, command, operator)) is not None:
+            return _replayed(found, fingerprint)  # a plain retry waits for no lock
         original = uow.transfers.lock(command.transfer_id)  # one proposal of it at a time
         if original is None:
             raise TransferNotFound("no such transfer", transfer_id=str(command.transfer_id))
+        # Asked again under the lock: a retry that raced its first request waited here for it
+        # to commit, and must answer with its proposal, not count it as someone else's.
+        if (found := _by_key(uow, command, operator)) is not None:
+            return _replayed(found, fingerprint)
         now = self._clock.now()
         taken = spoken_for(uow.reversals.of_transfer(original.id), now,
                            original.amount.currency)
@@ -153,11 +155,16 @@ class ProposeReversal:
             command.context, "reversal.proposed", customer_id=original.customer_id,
             resource=f"reversal:{reversal.id}", transfer=original.id,
             amount=amount.format(), currency=amount.currency, reason=reversal.reason))
-        if not self._policy.needs_approval(amount):
+        if not self._policy.needs_approval(amount, taken):
             reversal = self._reversals.post(uow, original, reversal, operator, command.context,
                                             proposal_waits=False)
             uow.reversals.update(reversal)
         return reversal
+
+
+def _by_key(uow: UnitOfWork, command: ReversalCommand, operator: UUID) -> Reversal | None:
+    key = command.idempotency_key
+    return uow.reversals.by_key(operator, key) if key is not None else None
 
 
 def _replayed(found: Reversal, fingerprint: str) -> Reversal:

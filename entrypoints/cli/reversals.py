@@ -46,7 +46,9 @@ def propose(transfer_id: str, reason: str = typer.Option(..., "--reason"),
                                               help="Default: all that is still reversible."),
             key: str | None = typer.Option(None, "--idempotency-key"),
             operator: str = OPERATOR, as_json: bool = JSON_OPTION) -> None:
-    """Propose reversing a posted transfer; at or below the approval amount it posts at once."""
+    """Propose reversing a posted transfer: at once while all reversed of it stays at or below
+    the approval amount (in rupees); past it, or in another currency, a second operator
+    approves."""
     from application.use_cases import ListReversals, ProposeReversal, ReversalCommand
 
     context = acting(operator, Permission.REVERSE_TRANSFERS)

@@ -111,8 +111,9 @@ async def investigate(request: Request) -> Response:
 @accepts(DisputeResolutionBody)
 @requires(Permission.WORK_DISPUTES)
 async def resolve(request: Request) -> Response:
-    """Resolve a case: rejected with a note, or refunded by a reversal (above the approval
-    amount it is resolved once a second operator approves the reversal)."""
+    """Resolve a case: rejected with a note, or refunded by a reversal (once all reversed of
+    the payment passes the approval amount it is resolved when a second operator approves the
+    reversal; a refund rejected or expired leaves the case to be worked again)."""
     body = structure(await json_body(request), DisputeResolutionBody)
     work = services(request).work_disputes
     if body.outcome == "rejected":

@@ -35,8 +35,10 @@ def _reversal_id(request: Request) -> UUID:
 @idempotent(replays=False)  # a repeat answers the first proposal, without the header
 @requires(Permission.REVERSE_TRANSFERS)
 async def propose(request: Request) -> Response:
-    """Propose reversing a posted transfer (idempotent with Idempotency-Key); at or below the
-    bank's approval amount it posts at once, above it waits for a second operator."""
+    """Propose reversing a posted transfer (idempotent with Idempotency-Key): while all that is
+    reversed of it, this proposal included, stays at or below the bank's approval amount (in
+    its own currency) it posts at once; past it, or in another currency, it waits for a second
+    operator."""
     body = structure(await json_body(request), ReversalBody)
     transfer_id = path_id(request, "transfer_id", TransferNotFound, "transfer")
     reversal = await offload(services(request).propose_reversal.execute, ReversalCommand(

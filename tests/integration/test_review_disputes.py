@@ -1,7 +1,7 @@
 """Hostile review (h/review): a dispute whose refund expired. The rule (docs/money-operations.md):
 above the approval amount "the case stays investigating until a second operator approves the
 reversal (then resolved_refunded) or rejects it or it expires (then the case is worked again)".
-Marked xfail: a defect found in review."""
+Found in review: the case could not be rejected until someone tried to decide the dead reversal."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ import pytest
 
 from application.context import RequestContext
 from application.use_cases import (
+    DecideReversal,
     DisputeCommand,
+    ListDisputes,
     OpenDispute,
     TransferCommand,
     TransferMoney,
@@ -20,19 +22,11 @@ from application.use_cases import (
 )
 from domain.customer import Role
 from domain.dispute import DisputeReason, DisputeStatus
+from domain.errors import DisputeStateError, ReversalExpired
 from tests.support.banking import account, customer, inr
 from tests.support.clock import SteppingClock
 
 
-@pytest.fixture
-def profile() -> str:
-    return "memory"
-
-
-@pytest.mark.xfail(strict=True, reason="review: a proposal expires lazily (domain/reversal.py:63) "
-                   "but Dispute.rejected (domain/dispute.py:94) refuses while `reversal_id` is set, "
-                   "whatever became of that reversal: a case whose refund expired cannot be "
-                   "rejected (409 dispute_state) until someone tries to decide the dead reversal")
 def test_a_case_whose_refund_expired_can_be_rejected(bank: punq.Container,
                                                      clock: SteppingClock) -> None:
     payer, payee = customer(bank), customer(bank)
@@ -49,3 +43,23 @@ def test_a_case_whose_refund_expired_can_be_rejected(bank: punq.Container,
     clock.advance(timedelta(hours=25))  # nobody approved it: the proposal expired
     rejected = work.reject(dispute.id, "the courier found it and delivered it", operator)
     assert rejected.status is DisputeStatus.RESOLVED_REJECTED
+    second = RequestContext(actor_id=customer(bank, Role.OPERATOR).id)
+    with pytest.raises(ReversalExpired):  # the dead refund, decided late, changes nothing
+        bank.resolve(DecideReversal).approve(waiting.reversal_id, second)
+    case, _ = bank.resolve(ListDisputes).get(None, dispute.id)
+    assert case.status is DisputeStatus.RESOLVED_REJECTED and case.reversal_id is None
+
+
+def test_a_case_whose_refund_still_waits_cannot_be_rejected(bank: punq.Container) -> None:
+    payer, payee = customer(bank), customer(bank)
+    source = account(bank, payer, "50000.00").account_number
+    paid = bank.resolve(TransferMoney).execute(TransferCommand(
+        payer.id, source, account(bank, payee).account_number, inr("20000.00"))).transfer
+    dispute = bank.resolve(OpenDispute).execute(DisputeCommand(
+        payer.id, paid.id, DisputeReason.NOT_RECEIVED, "the parcel never came",
+        RequestContext(actor_id=payer.id)))
+    work = bank.resolve(WorkDisputes)
+    operator = RequestContext(actor_id=customer(bank, Role.OPERATOR).id)
+    work.refund(dispute.id, "the courier lost it", operator)
+    with pytest.raises(DisputeStateError):  # a second operator may still approve the refund
+        work.reject(dispute.id, "changed my mind", operator)

@@ -5,6 +5,7 @@ show a defect found in review."""
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 
 import punq
 import pytest
@@ -12,21 +13,33 @@ import pytest
 from adapters.sql.reversals import SqlReversals
 from application.context import RequestContext
 from application.use_cases import (
+    CashCommand,
     CloseTillDay,
+    DecideReversal,
+    Deposit,
+    DisputeCommand,
     GetBalance,
+    OpenAccount,
+    OpenAccountCommand,
+    OpenDispute,
     ProposeReversal,
     ReversalCommand,
     TellerCash,
     TellerCommand,
     TransferCommand,
     TransferMoney,
+    WorkDisputes,
 )
+from domain.account import AccountType
 from domain.customer import Role
-from domain.errors import DomainError
+from domain.dispute import DisputeReason, DisputeStatus
+from domain.errors import DomainError, SameOperator
+from domain.money import Money
 from domain.reversal import ReversalStatus
 from domain.till import CashKind
 from domain.transfer import Transfer
 from tests.support.banking import account, customer, inr
+from tests.support.clock import SteppingClock
 from tests.support.races import both_at_once
 
 
@@ -42,13 +55,10 @@ def _operator(bank: punq.Container) -> RequestContext:
     return RequestContext(actor_id=customer(bank, Role.OPERATOR).id)
 
 
-@pytest.mark.parametrize("profile", ["memory"])
-@pytest.mark.xfail(strict=True, reason="review: the approval amount is compared with each "
-                   "proposal alone (application/use_cases/reversals.py:156, "
-                   "domain/reversal.py:41), so one operator reverses 50,000.00 as five "
-                   "proposals of 10,000.00, each posted on their word: maker-checker is bypassed")
 def test_one_operator_cannot_reverse_more_than_the_approval_amount_alone(
         bank: punq.Container) -> None:
+    """The approval amount bounds all that is reversed of one transfer (posted or waiting,
+    plus this proposal), not each proposal alone (docs/money-operations.md)."""
     transfer, payer = _paid(bank, "50000.00")
     maker = _operator(bank)
     alone = []
@@ -60,13 +70,74 @@ def test_one_operator_cannot_reverse_more_than_the_approval_amount_alone(
     assert sum(alone) <= inr("10000.00").minor, (
         f"one operator alone reversed {sum(alone) / 100:.2f} (approval above 10000.00); "
         f"payer now holds {bank.resolve(GetBalance).execute(None, payer).balance.format()}")
+    assert alone == [inr("10000.00").minor]  # up to the amount, it still posts at once
+
+
+def test_a_rejected_or_expired_proposal_no_longer_counts_toward_the_approval_amount(
+        bank: punq.Container, clock: SteppingClock) -> None:
+    transfer, _ = _paid(bank, "30000.00")
+    maker, propose = _operator(bank), bank.resolve(ProposeReversal)
+    waiting = propose.execute(ReversalCommand(transfer.id, "too much", maker, inr("20000.00")))
+    assert waiting.status is ReversalStatus.PENDING_APPROVAL
+    bank.resolve(DecideReversal).reject(waiting.id, maker)  # withdrawn: it holds nothing back
+    small = propose.execute(ReversalCommand(transfer.id, "the right part", maker, inr("6000.00")))
+    assert small.status is ReversalStatus.POSTED
+    waits = propose.execute(ReversalCommand(transfer.id, "and more", maker, inr("5000.00")))
+    assert waits.status is ReversalStatus.PENDING_APPROVAL  # 11,000.00 reversed of it in all
+    clock.advance(timedelta(hours=25))  # expired: what it asked no longer counts
+    last = propose.execute(ReversalCommand(transfer.id, "the rest", maker, inr("4000.00")))
+    assert last.status is ReversalStatus.POSTED
+
+
+def test_a_disputes_refunds_count_toward_the_approval_amount(bank: punq.Container) -> None:
+    transfer, _ = _paid(bank, "50000.00")
+    operator, payer = _operator(bank), transfer.customer_id
+    assert payer is not None
+    dispute = bank.resolve(OpenDispute).execute(DisputeCommand(
+        payer, transfer.id, DisputeReason.WRONG_AMOUNT, "charged too much",
+        RequestContext(actor_id=payer)))
+    first = bank.resolve(ProposeReversal).execute(ReversalCommand(
+        transfer.id, "part of it at once", operator, inr("10000.00")))
+    assert first.status is ReversalStatus.POSTED
+    refund = bank.resolve(WorkDisputes).refund(dispute.id, "the rest of the overcharge",
+                                               operator, inr("10000.00"))
+    assert refund.status is DisputeStatus.INVESTIGATING  # 20,000.00 in all: a second operator
+
+
+def test_a_reversal_in_another_currency_than_the_banks_waits_for_a_second_operator(
+        bank: punq.Container) -> None:
+    """The approval amount is rupees: 10,000.00 of dollars is another sum of money, so in
+    any currency but the bank's own one operator's word is never enough."""
+    dollars = bank.resolve(OpenAccount).execute(OpenAccountCommand(
+        customer(bank).customer_number, AccountType.CURRENT, currency="USD"))
+    paid = bank.resolve(Deposit).execute(CashCommand(  # keyed into the wrong account
+        dollars.account_number, Money.parse("10000.00", "USD"))).transfer
+    maker = _operator(bank)
+    proposed = bank.resolve(ProposeReversal).execute(ReversalCommand(
+        paid.id, "keyed into the wrong account", maker, Money.parse("10000.00", "USD")))
+    assert proposed.status is ReversalStatus.PENDING_APPROVAL
+    with pytest.raises(SameOperator):
+        bank.resolve(DecideReversal).approve(proposed.id, maker)
+    approved = bank.resolve(DecideReversal).approve(proposed.id, _operator(bank))
+    assert approved.status is ReversalStatus.POSTED
 
 
 @pytest.mark.parametrize("profile", [pytest.param("postgresql", marks=pytest.mark.postgresql)])
-@pytest.mark.xfail(strict=True, reason="review: ProposeReversal looks its Idempotency-Key up "
-                   "before it locks the transfer (application/use_cases/reversals.py:131-135); on "
-                   "PostgreSQL a retry racing the first request then counts the first's posted "
-                   "reversal and answers 409 reversal_not_allowed instead of the first proposal")
+def test_two_proposals_at_once_cannot_pass_the_approval_amount_alone(
+        bank: punq.Container) -> None:
+    transfer, _ = _paid(bank, "20000.00")
+    maker, propose = _operator(bank), bank.resolve(ProposeReversal)
+
+    def half(n: int) -> object:
+        return propose.execute(ReversalCommand(transfer.id, "split", maker, inr("10000.00"),
+                                               f"half-{n}"))
+
+    answers = both_at_once(lambda: half(1), lambda: half(2))
+    statuses = sorted(a.status.value for a in answers)  # type: ignore[union-attr]
+    assert statuses == ["pending_approval", "posted"]
+
+
+@pytest.mark.parametrize("profile", [pytest.param("postgresql", marks=pytest.mark.postgresql)])
 def test_a_retry_racing_the_first_proposal_gets_the_same_answer(
         bank: punq.Container, monkeypatch: pytest.MonkeyPatch) -> None:
     transfer, _ = _paid(bank, "500.00")
