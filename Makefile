@@ -7,7 +7,7 @@ PORT   ?= 8000
 # `make run` is the throwaway demo: it mints a JWT secret per start (see docs/configuration.md).
 DEMO_ENV := VAANI_DEMO=1 VAANI_SIGNUP_VERIFICATION=off
 
-.PHONY: run test bench soak audit lint typecheck install install-test postgres chromium clean
+.PHONY: run test bench soak audit lint typecheck install install-test postgres chromium sox clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ postgres:
 chromium:
 	@bash .ci/ensure-chromium
 
+# The voice evaluation's telephone channel (GSM) goes through Debian's sox.
+sox:
+	@bash .ci/ensure-sox
+
 lint: install-test
 	$(BIN)/ruff check domain application adapters entrypoints tests
 
@@ -46,7 +50,7 @@ typecheck: install-test
 audit: install-test
 	$(BIN)/python .ci/audit-dependencies
 
-test: install-test postgres chromium lint typecheck audit
+test: install-test postgres chromium sox lint typecheck audit
 	$(BIN)/pytest
 
 # Every benchmark, each against a baseline measured in the same run; results go to

@@ -140,7 +140,9 @@ class TransferBody:
     beneficiary_id: str | None = None
     description: str = ""
     channel: Channel = Channel.ONLINE
-    reference: str | None = None  # the client's own: unique among the customer's transfers
+    # The client's own: unique among the customer's transfers that moved or hold money (a
+    # blocked or voided one gives it back).
+    reference: str | None = None
     metadata: dict[str, str] | None = None  # up to 16 pairs
 
 
