@@ -97,6 +97,9 @@ class TillRepository(Protocol):
         """The day's entries, of one teller or of all."""
     def closing(self, teller_id: UUID, business_date: date) -> TillClosing | None: ...
     def close(self, closing: TillClosing) -> None: ...
+    def take_turn(self, teller_id: UUID, business_date: date) -> None:
+        """Hold the teller's till of the day until the transaction ends: a close and a cash
+        movement through the same till take turns, so neither misses the other."""
 
 
 class DuplicateAccrualDay(Exception):

@@ -64,11 +64,13 @@ class OperateCustomers:
             return uow.customers.search(text, limit)
 
     def staff(self, number: str, permission: Permission) -> Customer:
-        """The member of staff with this customer number, if their role grants `permission`
-        (domain/permissions.py): who acts in a step taken at the command line (maker-checker,
-        a teller's till)."""
+        """The member of staff with this customer number, if they are not disabled and their
+        role grants `permission` (domain/permissions.py): who acts in a step taken at the
+        command line (maker-checker, a teller's till)."""
         with self._uow_factory() as uow:
             found = _customer(uow, number)
+        if found.disabled:  # staff who left act no more, at the counter or the command line
+            raise Forbidden(f"customer {number} is disabled", customer_number=number)
         if not may(found.roles, permission):
             raise Forbidden(f"customer {number} ({found.role.value}) may not "
                             f"{permission.value.replace('_', ' ')}", customer_number=number)
