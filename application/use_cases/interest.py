@@ -34,8 +34,8 @@ class PostingRun:
     month: str
     posted: int  # accounts credited
     carried: int  # accounts whose month came to less than one minor unit (carried on)
-    already: int  # accounts whose month was posted before
-    refused: list[str] = attrs.Factory(list)  # account: why (frozen, closed); retried next run
+    already: int  # accounts whose month was posted before (a day accrued late waits for the next)
+    refused: list[str] = attrs.Factory(list)  # account: why (frozen); the next run posts it
 
 
 class AccrueInterest:

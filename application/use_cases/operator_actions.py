@@ -11,7 +11,7 @@ import attrs
 from application.audit import AuditRecorder
 from application.context import RequestContext
 from application.ports import Clock, Notifier, UnitOfWork, UnitOfWorkFactory
-from application.use_cases.interest_settlement import settle_interest
+from application.use_cases.interest_settlement import ALREADY, settle_interest
 from application.use_cases.postings import Poster
 from domain.account import Account, AccountStatus
 from domain.customer import Customer, KycStatus
@@ -175,8 +175,8 @@ class OperateAccounts:
         today = self._calendar.day_of(self._clock.now())
 
         def settle(uow: UnitOfWork, account: Account) -> dict[str, Any]:
-            return {"interest": settle_interest(uow, self._poster, account, month_of(today),
-                                                today)}
+            settled = settle_interest(uow, self._poster, account, month_of(today), today)
+            return {} if settled == ALREADY else {"interest": settled}
 
         return self._act(number, "closed", Account.close, context, owner, settle)
 
