@@ -5,6 +5,7 @@ defects leave books that `ledger verify` rightly refuses."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from fractions import Fraction
@@ -13,6 +14,7 @@ from pathlib import Path
 import punq
 import pytest
 
+from adapters.sql.interest import SqlInterest
 from application.context import SYSTEM
 from application.ports import UnitOfWorkFactory
 from application.use_cases import (
@@ -191,3 +193,41 @@ def test_verify_finds_an_accrual_marked_posted_that_no_posting_paid(
         uow.commit()
     report = bank.resolve(VerifyLedger).execute()
     assert any("marked posted as 2026-10" in p for p in report.problems), report.problems
+
+
+@pytest.mark.postgresql
+@pytest.mark.parametrize("profile", ["postgresql"])
+def test_a_day_accrued_while_its_account_is_posted_is_paid_next_month(
+        bank: punq.Container, clock: SteppingClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On PostgreSQL the nightly accrual of a day starts after the posting read the account's
+    accruals under its lock (its row waits for the posting to commit): the day is not in that
+    posting, nor marked with it, and the next month's posting pays it."""
+    savings = account(bank, customer(bank), "1000.01").account_number
+    clock.set(datetime(2026, 12, 1, 6, 0, tzinfo=UTC))
+    _accrue(bank, date(2026, 11, 22), date(2026, 11, 29))
+    original, nights = SqlInterest.unposted, []
+
+    def read_then_late(self, until, account_id=None):  # type: ignore[no-untyped-def]
+        found = original(self, until, account_id)
+        if account_id is not None and not nights:
+            nights.append(threading.Thread(
+                target=lambda: bank.resolve(AccrueInterest).execute(date(2026, 11, 30))))
+            nights[0].start()
+        return found
+
+    monkeypatch.setattr(SqlInterest, "unposted", read_then_late)
+    bank.resolve(PostInterest).execute("2026-11")
+    nights[0].join(20)
+    assert not nights[0].is_alive()
+    monkeypatch.setattr(SqlInterest, "unposted", original)
+    eight_days = 8 * 100_001 * RATE
+    assert _paise(bank, savings) == 100_001 + int(eight_days)
+    assert bank.resolve(AccrueInterest).execute(date(2026, 11, 30)).already
+    clock.set(datetime(2027, 1, 1, 6, 0, tzinfo=UTC))
+    _accrue(bank, date(2026, 12, 1), date(2026, 12, 31))
+    bank.resolve(PostInterest).execute("2026-12")
+    december = (eight_days - int(eight_days)) + 100_001 * RATE \
+        + 31 * (100_001 + int(eight_days)) * RATE
+    assert _paise(bank, savings) == 100_001 + int(eight_days) + int(december)
+    report = bank.resolve(VerifyLedger).execute()
+    assert report.ok, report.problems
