@@ -97,6 +97,9 @@ class TillRepository(Protocol):
         """The day's entries, of one teller or of all."""
     def closing(self, teller_id: UUID, business_date: date) -> TillClosing | None: ...
     def close(self, closing: TillClosing) -> None: ...
+    def take_turn(self, teller_id: UUID, business_date: date) -> None:
+        """Hold the teller's till of the day until the transaction ends: a close and a cash
+        movement through the same till take turns, so neither misses the other."""
 
 
 class DuplicateAccrualDay(Exception):
@@ -110,14 +113,18 @@ class InterestRepository(Protocol):
     def mark_day(self, day: date, accounts: int, at: datetime) -> None:
         """Raises DuplicateAccrualDay when the day is marked already."""
     def add_accruals(self, accruals: Sequence[Accrual]) -> None: ...
-    def unposted(self, since: date, until: date) -> list[Accrual]:
-        """Accruals dated in [since, until) not yet posted, by account then date."""
-    def mark_posted(self, account_id: UUID, since: date, until: date, month: str) -> None: ...
+    def unposted(self, until: date, account_id: UUID | None = None) -> list[Accrual]:
+        """Accruals dated before `until` not yet posted (of one account, or of all), by account
+        then date: a month's posting takes every one of them, late or left behind."""
+    def mark_posted(self, account_id: UUID, days: Sequence[date], month: str) -> None:
+        """Mark exactly these days of the account posted as `month`: an accrual committed
+        after they were read stays for the next posting."""
     def posting(self, account_id: UUID, month: str) -> InterestPosting | None: ...
-    def last_posting(self, account_id: UUID, before_month: str) -> InterestPosting | None:
-        """The account's latest posting of a month before `before_month` (its carry)."""
+    def latest_posting(self, account_id: UUID) -> InterestPosting | None:
+        """The account's posting of the latest month (its carry): months are posted in order."""
     def add_posting(self, posting: InterestPosting) -> None: ...
     def postings(self) -> Iterator[InterestPosting]:
         """Every posting, by account then month (streamed): for `vaani ledger verify`."""
-    def accrued_in(self, account_id: UUID, month: str) -> int:
-        """The sum of the account's accruals posted as `month`."""
+    def posted_totals(self) -> Iterator[tuple[UUID, str, int]]:
+        """(account, month, sum of its accruals posted as that month), by account then month
+        (streamed): every accrual marked posted must belong to a posting that paid it."""

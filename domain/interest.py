@@ -5,6 +5,7 @@ what does not make a whole paisa carried to the next month, so nothing is ever l
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from uuid import UUID
@@ -21,6 +22,12 @@ DENOMINATOR = PER_MILLION * DAYS_IN_YEAR  # an accrual is numerator / DENOMINATO
 def interest_account_number(currency: str) -> str:
     """The number of the bank's own interest-expense account in a currency."""
     return f"INTEREST-{currency}"
+
+
+def closed_accounts_payable_number(currency: str) -> str:
+    """The bank's own account of what it owes former customers: interest an account earned
+    before it closed at zero is settled there at the close (a closed account holds nothing)."""
+    return f"CLOSED-{currency}"
 
 
 def rate_per_million(percent: str) -> int:
@@ -85,11 +92,13 @@ def month_of(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
+_MONTH = re.compile(r"[1-9][0-9]{3}-(0[1-9]|1[0-2])")
+
+
 def parse_month(text: str) -> tuple[date, date]:
-    """'YYYY-MM' as its first day and the first day of the next month."""
-    try:
-        year, month = (int(part) for part in text.split("-"))
-        first = date(year, month, 1)
-    except ValueError:
-        raise ValidationError(f"month {text!r} must be YYYY-MM", field="month") from None
-    return first, date(year + month // 12, month % 12 + 1, 1)
+    """'YYYY-MM' as its first day and the first day of the next month. One spelling only: a
+    month is kept under it, and months are ordered by it (the carry goes from one to the next)."""
+    if not _MONTH.fullmatch(text):
+        raise ValidationError(f"month {text!r} must be YYYY-MM", field="month")
+    year, month = int(text[:4]), int(text[5:])
+    return date(year, month, 1), date(year + month // 12, month % 12 + 1, 1)

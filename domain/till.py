@@ -4,7 +4,7 @@ time zone), kept beside the postings so the day can be closed against the ledger
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, tzinfo
 from uuid import UUID
 
@@ -59,15 +59,23 @@ class TillTotals:
     deposited: Money
     withdrawals: int
     withdrawn: Money
+    # What posted reversals took back of these movements: a deposit keyed into the wrong
+    # account and reversed was cash taken in once, not twice once it is keyed again.
+    deposits_reversed: Money
+    withdrawals_reversed: Money
 
     @property
     def net(self) -> Money:
         """The cash the till should hold more (or less) than it opened with."""
-        return self.deposited - self.withdrawn
+        return self.deposited - self.deposits_reversed - self.withdrawn \
+            + self.withdrawals_reversed
 
 
-def totals(entries: Iterable[TillEntry]) -> list[TillTotals]:
-    """Per teller and currency, in a stable order."""
+def totals(entries: Iterable[TillEntry],
+           reversed_amounts: Mapping[UUID, Money] | None = None) -> list[TillTotals]:
+    """Per teller and currency, in a stable order; `reversed_amounts`: what posted reversals
+    took back of an entry's transfer, by transfer."""
+    taken_back = reversed_amounts or {}
     grouped: dict[tuple[UUID, date, str], list[TillEntry]] = {}
     for entry in entries:
         key = (entry.teller_id, entry.business_date, entry.amount.currency)
@@ -77,6 +85,10 @@ def totals(entries: Iterable[TillEntry]) -> list[TillTotals]:
         ins = [e.amount for e in group if e.kind is CashKind.DEPOSIT]
         outs = [e.amount for e in group if e.kind is CashKind.WITHDRAWAL]
         zero = Money.zero(currency)
+        back = {kind: sum((taken_back[e.transfer_id] for e in group
+                           if e.kind is kind and e.transfer_id in taken_back), zero)
+                for kind in CashKind}
         found.append(TillTotals(teller, day, currency, len(ins), sum(ins, zero), len(outs),
-                                sum(outs, zero)))
+                                sum(outs, zero), back[CashKind.DEPOSIT],
+                                back[CashKind.WITHDRAWAL]))
     return found

@@ -25,3 +25,18 @@ Feature: Interest on savings
     And the bank posts the interest of 2026-11
     Then 0.30 paise of November are carried into December
     And the ledger and the interest prove each other
+
+  Scenario: A day accrued after its month was posted is paid with the next month
+    When the bank accrues every day from 2026-11-22 to 2026-11-29
+    And the bank posts the interest of 2026-11
+    And the bank accrues 2026-11-30
+    And the bank posts the interest of 2026-11 again
+    Then Sunita's savings account holds 1000.77 INR
+    When the bank accrues every day from 2026-12-01 to 2026-12-31
+    And the bank posts the interest of 2026-12
+    Then Sunita's savings account holds 1003.84 INR
+    And the ledger and the interest prove each other
+
+  Scenario: A month is spelt one way
+    When the bank posts the interest of 2026-012
+    Then the month is refused as validation_error

@@ -18,3 +18,18 @@ Feature: Cash at the counter
   Scenario: No more is paid out than the account holds
     When Tara pays out 10.00 INR to Meera
     Then the request is refused with "insufficient_funds"
+
+  Scenario: Closing the day closes every till, even one that moved no cash
+    Given Ravi is a teller too
+    When the day is closed
+    Then Ravi's till takes no more cash today
+
+  Scenario: A teller does not handle cash on their own account
+    When Tara takes in 100.00 INR for herself
+    Then the request is refused with "forbidden"
+
+  Scenario: Another teller's slip with the same number is another deposit
+    Given Ravi is a teller too
+    When Tara takes in 100.00 INR for Meera on slip "0042"
+    And Ravi takes in 100.00 INR for Meera on slip "0042"
+    Then Meera's account holds 200.00 INR

@@ -115,6 +115,9 @@ class MemoryTills:
     def close(self, closing: TillClosing) -> None:
         self._staged.till_closings[(closing.teller_id, closing.business_date)] = closing
 
+    def take_turn(self, teller_id: UUID, business_date: date) -> None:
+        """Writers hold the store's writer lock for their whole transaction already."""
+
 
 class MemoryInterest:
     def __init__(self, store: MemoryStore, staged: Staged) -> None:
@@ -139,24 +142,26 @@ class MemoryInterest:
         for accrual in found:
             self._staged.accruals[(accrual.account_id, accrual.accrual_date)] = accrual
 
-    def unposted(self, since: date, until: date) -> list[Accrual]:
+    def unposted(self, until: date, account_id: UUID | None = None) -> list[Accrual]:
         return sorted((a for a in self._accruals().values() if a.posted_month is None
-                       and since <= a.accrual_date < until),
+                       and a.accrual_date < until
+                       and (account_id is None or a.account_id == account_id)),
                       key=lambda a: (a.account_id, a.accrual_date))
 
-    def mark_posted(self, account_id: UUID, since: date, until: date, month: str) -> None:
-        for key, accrual in self._accruals().items():
-            if accrual.account_id == account_id and accrual.posted_month is None \
-                    and since <= accrual.accrual_date < until:
-                self._staged.accruals[key] = attrs.evolve(accrual, posted_month=month)
+    def mark_posted(self, account_id: UUID, days: Sequence[date], month: str) -> None:
+        accruals = self._accruals()
+        for day in days:
+            accrual = accruals.get((account_id, day))
+            if accrual is not None and accrual.posted_month is None:
+                self._staged.accruals[(account_id, day)] = attrs.evolve(accrual,
+                                                                        posted_month=month)
 
     def posting(self, account_id: UUID, month: str) -> InterestPosting | None:
         return self._postings().get((account_id, month))
 
-    def last_posting(self, account_id: UUID, before_month: str) -> InterestPosting | None:
-        earlier = [p for p in self._postings().values()
-                   if p.account_id == account_id and p.month < before_month]
-        return max(earlier, key=lambda p: p.month, default=None)
+    def latest_posting(self, account_id: UUID) -> InterestPosting | None:
+        mine = [p for p in self._postings().values() if p.account_id == account_id]
+        return max(mine, key=lambda p: p.month, default=None)
 
     def add_posting(self, posting: InterestPosting) -> None:
         self._staged.interest_postings[(posting.account_id, posting.month)] = posting
@@ -164,6 +169,10 @@ class MemoryInterest:
     def postings(self) -> Iterator[InterestPosting]:
         return iter(sorted(self._postings().values(), key=lambda p: (p.account_id, p.month)))
 
-    def accrued_in(self, account_id: UUID, month: str) -> int:
-        return sum(a.numerator for a in self._accruals().values()
-                   if a.account_id == account_id and a.posted_month == month)
+    def posted_totals(self) -> Iterator[tuple[UUID, str, int]]:
+        totals: dict[tuple[UUID, str], int] = {}
+        for accrual in self._accruals().values():
+            if accrual.posted_month is not None:
+                key = (accrual.account_id, accrual.posted_month)
+                totals[key] = totals.get(key, 0) + accrual.numerator
+        return ((account, month, total) for (account, month), total in sorted(totals.items()))

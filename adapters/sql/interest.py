@@ -50,28 +50,29 @@ class SqlInterest:
         if found:
             self._conn.execute(accruals.insert(), [attrs.asdict(a) for a in found])
 
-    def unposted(self, since: date, until: date) -> list[Accrual]:
+    def unposted(self, until: date, account_id: UUID | None = None) -> list[Accrual]:
         c = accruals.c
-        query = sa.select(accruals).where(c.posted_month.is_(None), c.accrual_date >= since,
-                                          c.accrual_date < until) \
-            .order_by(c.account_id, c.accrual_date)
-        return [_accrual(r) for r in self._conn.execute(query)]
+        query = sa.select(accruals).where(c.posted_month.is_(None), c.accrual_date < until)
+        if account_id is not None:
+            query = query.where(c.account_id == account_id)
+        return [_accrual(r) for r in
+                self._conn.execute(query.order_by(c.account_id, c.accrual_date))]
 
-    def mark_posted(self, account_id: UUID, since: date, until: date, month: str) -> None:
+    def mark_posted(self, account_id: UUID, days: Sequence[date], month: str) -> None:
         c = accruals.c
-        self._conn.execute(accruals.update().where(
-            c.account_id == account_id, c.posted_month.is_(None), c.accrual_date >= since,
-            c.accrual_date < until), {"posted_month": month})
+        if days:
+            self._conn.execute(accruals.update().where(
+                c.account_id == account_id, c.posted_month.is_(None),
+                c.accrual_date.in_(list(days))), {"posted_month": month})
 
     def posting(self, account_id: UUID, month: str) -> InterestPosting | None:
         row = self._conn.execute(sa.select(postings).where(
             postings.c.account_id == account_id, postings.c.month == month)).first()
         return _posting(row) if row else None
 
-    def last_posting(self, account_id: UUID, before_month: str) -> InterestPosting | None:
-        row = self._conn.execute(sa.select(postings).where(
-            postings.c.account_id == account_id, postings.c.month < before_month)
-            .order_by(postings.c.month.desc()).limit(1)).first()
+    def latest_posting(self, account_id: UUID) -> InterestPosting | None:
+        row = self._conn.execute(sa.select(postings).where(postings.c.account_id == account_id)
+                                 .order_by(postings.c.month.desc()).limit(1)).first()
         return _posting(row) if row else None
 
     def add_posting(self, posting: InterestPosting) -> None:
@@ -82,8 +83,9 @@ class SqlInterest:
             .execution_options(yield_per=1000)
         return (_posting(r) for r in self._conn.execute(query))
 
-    def accrued_in(self, account_id: UUID, month: str) -> int:
+    def posted_totals(self) -> Iterator[tuple[UUID, str, int]]:
         c = accruals.c
-        return int(self._conn.execute(sa.select(sa.func.coalesce(sa.func.sum(c.numerator), 0))
-                                      .where(c.account_id == account_id,
-                                             c.posted_month == month)).scalar_one())
+        query = sa.select(c.account_id, c.posted_month, sa.func.sum(c.numerator)) \
+            .where(c.posted_month.is_not(None)).group_by(c.account_id, c.posted_month) \
+            .order_by(c.account_id, c.posted_month).execution_options(yield_per=1000)
+        return ((r[0], r[1], int(r[2])) for r in self._conn.execute(query))

@@ -9,6 +9,7 @@ from uuid import UUID
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from adapters.sql.postgres.advisory_locks import take_turn
 from adapters.sql.tables import till_closings, till_entries
 from domain.money import Money
 from domain.till import CashKind, TillClosing, TillEntry
@@ -47,3 +48,7 @@ class SqlTills:
         self._conn.execute(till_closings.insert(), {
             "teller_id": closing.teller_id, "business_date": closing.business_date,
             "closed_at": closing.closed_at, "closed_by": closing.closed_by})
+
+    def take_turn(self, teller_id: UUID, business_date: date) -> None:
+        # SQLite's writers take turns already: the whole database is the writer's.
+        take_turn(self._conn, f"till:{teller_id}:{business_date.isoformat()}")

@@ -28,6 +28,9 @@ class CashCommand:
     description: str = ""
     idempotency_key: str | None = None
     context: RequestContext = SYSTEM
+    # Where the key is unique: the account by default; a teller's slip numbers are theirs for
+    # the business day (teller.py), as a branch numbers its slips from 1 every day.
+    idempotency_scope: str | None = None
 
 
 class _CashMovement:
@@ -47,7 +50,8 @@ class _CashMovement:
             amount=command.amount, channel=command.channel,
             description=command.description or self.kind.value.capitalize(),
             idempotency_key=command.idempotency_key,
-            idempotency_scope=f"cash:{command.account_number}", context=command.context,
+            idempotency_scope=command.idempotency_scope or f"cash:{command.account_number}",
+            context=command.context,
         )
 
         def authorize(_: UnitOfWork, locked: dict[str, Account]) -> tuple[Account, Account]:

@@ -1,12 +1,13 @@
-"""Make sure the bank's internal accounts exist for every currency it books: cash, and the
-interest expense that pays savings interest."""
+"""Make sure the bank's internal accounts exist for every currency it books: cash, the
+interest expense that pays savings interest, and the payable for closed accounts (the interest
+they earned before they closed, owed to their former owners)."""
 
 from __future__ import annotations
 
 from application.ports import Clock, IdGenerator, UnitOfWorkFactory
 from application.use_cases.cash import cash_account_number
 from domain.account import Account, AccountType
-from domain.interest import interest_account_number
+from domain.interest import closed_accounts_payable_number, interest_account_number
 from domain.money import MINOR_DIGITS
 
 
@@ -23,7 +24,8 @@ class EnsureCashAccounts:
         with self._uow_factory(write=True) as uow:
             wanted = [(number, currency) for currency in sorted(MINOR_DIGITS)
                       for number in (cash_account_number(currency),
-                                     interest_account_number(currency))]
+                                     interest_account_number(currency),
+                                     closed_accounts_payable_number(currency))]
             for number, currency in wanted:
                 if uow.accounts.by_number(number) is None:
                     uow.accounts.add(Account(

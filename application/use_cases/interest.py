@@ -1,33 +1,25 @@
 """Interest on savings (domain/interest.py): `accrue` a day once it is over, `post` a month once
 it is over; each is idempotent (a day is marked accrued with its accruals, a month's posting is
-kept per account beside the posting it made, under a key derived from both)."""
+kept per account beside the posting it made, under a key derived from both). A posting takes
+every accrual left before the month's end, so a month refused or a day accrued late is paid by
+the account's next posting (interest_settlement.py)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from itertools import groupby
-from uuid import UUID
 
 import attrs
 
 from application.audit import AuditRecorder
 from application.context import RequestContext
-from application.ports import Clock, DuplicateAccrualDay, UnitOfWork, UnitOfWorkFactory
-from application.use_cases.postings import Poster, PostingRequest
-from domain.account import Account, AccountStatus, AccountType
+from application.ports import Clock, DuplicateAccrualDay, UnitOfWorkFactory
+from application.use_cases.interest_settlement import ALREADY, CARRIED, POSTED, settle_interest
+from application.use_cases.postings import Poster
+from domain.account import Account, AccountType
 from domain.errors import AccountNotFound, DomainError, ValidationError
-from domain.interest import (
-    InterestPolicy,
-    accrue,
-    interest_account_number,
-    month_of,
-    parse_month,
-    post_month,
-)
-from domain.ledger import Channel
-from domain.money import Money
+from domain.interest import InterestPolicy, accrue, month_of, parse_month
 from domain.till import BusinessCalendar
-from domain.transfer import TransferKind
 
 
 @attrs.frozen
@@ -42,8 +34,8 @@ class PostingRun:
     month: str
     posted: int  # accounts credited
     carried: int  # accounts whose month came to less than one minor unit (carried on)
-    already: int  # accounts whose month was posted before
-    refused: list[str] = attrs.Factory(list)  # account: why (frozen, closed); retried next run
+    already: int  # accounts whose month was posted before (a day accrued late waits for the next)
+    refused: list[str] = attrs.Factory(list)  # account: why (frozen); the next run posts it
 
 
 class AccrueInterest:
@@ -90,8 +82,10 @@ class AccrueInterest:
 
 
 def _earns(account: Account) -> bool:
-    return account.account_type is AccountType.SAVINGS and account.customer_id is not None \
-        and account.status is not AccountStatus.CLOSED
+    """Savings earn; a closed one too, for a day it held money (a night's run redone late):
+    closed at zero, it holds none from its close on, and what it earned is paid to the bank's
+    payable for closed accounts (interest_settlement.py)."""
+    return account.account_type is AccountType.SAVINGS and account.customer_id is not None
 
 
 class PostInterest:
@@ -108,55 +102,32 @@ class PostInterest:
         minor units from the interest-expense account; the rest carried to the next month."""
         today = self._calendar.day_of(self._clock.now())
         month = month or month_of(today.replace(day=1) - timedelta(days=1))
-        first, after = parse_month(month)
+        _, after = parse_month(month)
         if after > today:
             raise ValidationError(f"{month} is not over yet: a month is posted once it has ended",
                                   field="month")
-        with self._uow_factory() as uow:
-            waiting = uow.interest.unposted(first, after)
+        with self._uow_factory() as uow:  # which accounts have something to post
+            waiting = uow.interest.unposted(after)
         posted = carried = already = 0
         refused: list[str] = []
-        for (account_id, number, currency), group in groupby(
-                waiting, key=lambda a: (a.account_id, a.account_number, a.currency)):
-            accrued = sum(a.numerator for a in group)
+        for number, _ in groupby(waiting, key=lambda a: a.account_number):
             try:
-                outcome = self._post(account_id, number, currency, month, first, after, accrued)
+                outcome = self._post(number, month, after)
             except DomainError as error:
                 refused.append(f"{number}: {error.code}")
                 continue
-            posted += outcome == "posted"
-            carried += outcome == "carried"
-            already += outcome == "already"
+            posted += outcome == POSTED
+            carried += outcome == CARRIED
+            already += outcome == ALREADY
         return PostingRun(month, posted, carried, already, refused)
 
-    def _post(self, account_id: UUID, number: str, currency: str, month: str, first: date,
-              after: date, accrued: int) -> str:
+    def _post(self, number: str, month: str, after: date) -> str:
+        """One account's month, under its lock: the accruals are read again there, so a day
+        accrued since the first read is either taken now or left for the next posting."""
         with self._uow_factory(write=True) as uow:
-            uow.accounts.lock([number])  # one run at a time posts an account's month
-            if uow.interest.posting(account_id, month) is not None:
-                return "already"
-            previous = uow.interest.last_posting(account_id, month)
-            posting = post_month(account_id, month, accrued,
-                                 previous.carried_out if previous else 0)
-            if posting.amount > 0:
-                transfer = self._credit(uow, number, Money(posting.amount, currency), month)
-                posting = attrs.evolve(posting, transfer_id=transfer)
-            uow.interest.add_posting(posting)
-            uow.interest.mark_posted(account_id, first, after, month)
+            account = uow.accounts.lock([number]).get(number)
+            if account is None:
+                raise AccountNotFound(f"account {number} not found", account_number=number)
+            outcome = settle_interest(uow, self._poster, account, month, after)
             uow.commit()
-            return "posted" if posting.amount > 0 else "carried"
-
-    def _credit(self, uow: UnitOfWork, number: str, amount: Money, month: str) -> UUID:
-        bank = interest_account_number(amount.currency)
-        request = PostingRequest(
-            kind=TransferKind.INTEREST, from_account_number=bank, to_account_number=number,
-            amount=amount, channel=Channel.BRANCH, description=f"Interest {month}",
-            idempotency_key=f"{number}:{month}", idempotency_scope="interest")
-
-        def authorize(_: UnitOfWork, locked: dict[str, Account]) -> tuple[Account, Account]:
-            if bank not in locked or number not in locked:
-                raise AccountNotFound(f"account {number} or {bank} not found",
-                                      account_number=number)
-            return locked[bank], locked[number]
-
-        return self._poster.post_in(uow, request, authorize).transfer.id
+            return outcome

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 from uuid import UUID
 
 import attrs
@@ -10,6 +11,8 @@ import attrs
 from application.audit import AuditRecorder
 from application.context import RequestContext
 from application.ports import Clock, Notifier, UnitOfWork, UnitOfWorkFactory
+from application.use_cases.interest_settlement import ALREADY, settle_interest
+from application.use_cases.postings import Poster
 from domain.account import Account, AccountStatus
 from domain.customer import Customer, KycStatus
 from domain.device import DeviceBinding
@@ -20,7 +23,9 @@ from domain.errors import (
     Forbidden,
     TotpNotEnabled,
 )
+from domain.interest import month_of
 from domain.permissions import Permission, may
+from domain.till import BusinessCalendar
 
 
 @attrs.frozen
@@ -59,11 +64,13 @@ class OperateCustomers:
             return uow.customers.search(text, limit)
 
     def staff(self, number: str, permission: Permission) -> Customer:
-        """The member of staff with this customer number, if their role grants `permission`
-        (domain/permissions.py): who acts in a step taken at the command line (maker-checker,
-        a teller's till)."""
+        """The member of staff with this customer number, if they are not disabled and their
+        role grants `permission` (domain/permissions.py): who acts in a step taken at the
+        command line (maker-checker, a teller's till)."""
         with self._uow_factory() as uow:
             found = _customer(uow, number)
+        if found.disabled:  # staff who left act no more, at the counter or the command line
+            raise Forbidden(f"customer {number} is disabled", customer_number=number)
         if not may(found.roles, permission):
             raise Forbidden(f"customer {number} ({found.role.value}) may not "
                             f"{permission.value.replace('_', ' ')}", customer_number=number)
@@ -128,12 +135,17 @@ class OperateCustomers:
 
 
 class OperateAccounts:
-    def __init__(self, uow_factory: UnitOfWorkFactory, audit: AuditRecorder) -> None:
+    def __init__(self, uow_factory: UnitOfWorkFactory, audit: AuditRecorder, poster: Poster,
+                 clock: Clock, calendar: BusinessCalendar) -> None:
         self._uow_factory = uow_factory
         self._audit = audit
+        self._poster = poster
+        self._clock = clock
+        self._calendar = calendar
 
     def _act(self, number: str, action: str, change: Callable[[Account], None],
-             context: RequestContext, owner: UUID | None = None) -> Account:
+             context: RequestContext, owner: UUID | None = None,
+             then: Callable[[UnitOfWork, Account], dict[str, Any]] | None = None) -> Account:
         with self._uow_factory(write=True) as uow:
             account = uow.accounts.lock([number]).get(number)
             if account is None or account.customer_id is None or (
@@ -141,9 +153,10 @@ class OperateAccounts:
                 raise AccountNotFound(f"account {number} not found", account_number=number)
             change(account)
             uow.accounts.update(account)
+            details = then(uow, account) if then is not None else {}
             uow.audit.append(self._audit.event(context, f"account.{action}",
                                                customer_id=account.customer_id,
-                                               resource=f"account:{number}"))
+                                               resource=f"account:{number}", **details))
             uow.commit()
             return account
 
@@ -155,8 +168,17 @@ class OperateAccounts:
 
     def close(self, number: str, context: RequestContext, owner: UUID | None = None) -> Account:
         """Only at zero, with nothing held (the account refuses otherwise); `owner`: the
-        customer closing their own (someone else's is not found)."""
-        return self._act(number, "closed", Account.close, context, owner)
+        customer closing their own (someone else's is not found). The interest the account
+        accrued and was not paid is settled in the same step, to the bank's payable for closed
+        accounts (a closed account holds nothing): no later run is left a month it cannot
+        post, and the customer is owed what they earned."""
+        today = self._calendar.day_of(self._clock.now())
+
+        def settle(uow: UnitOfWork, account: Account) -> dict[str, Any]:
+            settled = settle_interest(uow, self._poster, account, month_of(today), today)
+            return {} if settled == ALREADY else {"interest": settled}
+
+        return self._act(number, "closed", Account.close, context, owner, settle)
 
 
 class OperateDevices:

@@ -38,7 +38,8 @@ def accrue(on: str | None = typer.Option(None, "--date", help="YYYY-MM-DD; defau
 def post(month: str | None = typer.Option(None, "--month", help="YYYY-MM; default last month."),
          as_json: bool = JSON_OPTION) -> None:
     """Post one month's interest (once the month is over); running it again posts nothing more.
-    An account that cannot take it now (frozen, closed) is named and left for the next run."""
+    An account that cannot take it now (frozen) is named and left for the next run, which posts
+    it; so is a day accrued after its month was posted."""
     from application.use_cases import PostInterest
 
     run = container().resolve(PostInterest).execute(month)

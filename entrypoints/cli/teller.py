@@ -96,10 +96,11 @@ def close_day(on: str | None = typer.Option(None, "--date", help="YYYY-MM-DD; de
         emit_json({"items": [till_body(r) for r in reports]})
     else:
         emit_table(f"Tills closed ({_day(on, close).isoformat()})",
-                   ["teller", "currency", "in", "deposited", "out", "withdrawn", "net",
-                    "ledger agrees"],
+                   ["teller", "currency", "in", "deposited", "out", "withdrawn", "reversed",
+                    "net", "ledger agrees"],
                    [(r.totals.teller_id, r.totals.currency, r.totals.deposits,
-                     r.totals.deposited, r.totals.withdrawals, r.totals.withdrawn, r.totals.net,
+                     r.totals.deposited, r.totals.withdrawals, r.totals.withdrawn,
+                     r.totals.deposits_reversed - r.totals.withdrawals_reversed, r.totals.net,
                      "yes" if r.balanced else "NO") for r in reports])
     if not all(r.balanced for r in reports):
         raise typer.Exit(1)

@@ -202,8 +202,10 @@ ORDER_DETAIL = component("StandingOrderDetail", obj({**_ORDER, "occurrences": ar
 
 TILLS = items(component("Till", obj({
     "teller_id": UUID, "business_date": DATE, "currency": CURRENCY, "deposits": INTEGER,
-    "deposited": MONEY, "withdrawals": INTEGER, "withdrawn": MONEY, "net": SIGNED_MONEY,
-    "ledger_deposited": MONEY, "ledger_withdrawn": MONEY, "balanced": BOOLEAN})))
+    "deposited": MONEY, "withdrawals": INTEGER, "withdrawn": MONEY,
+    "deposits_reversed": MONEY, "withdrawals_reversed": MONEY, "net": SIGNED_MONEY,
+    "ledger_deposited": MONEY, "ledger_withdrawn": MONEY, "ledger_deposits_reversed": MONEY,
+    "ledger_withdrawals_reversed": MONEY, "balanced": BOOLEAN})))
 
 
 def components() -> dict[str, Schema]:

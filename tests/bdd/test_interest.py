@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import punq
 from pytest_bdd import given, parsers, scenarios, then, when
@@ -10,6 +10,7 @@ from pytest_bdd import given, parsers, scenarios, then, when
 from application.ports import UnitOfWorkFactory
 from application.use_cases import AccrueInterest, GetBalance, PostInterest, VerifyLedger
 from domain.account import AccountType
+from domain.errors import DomainError
 from domain.interest import DENOMINATOR
 from tests.bdd.conftest import World
 from tests.support.banking import account, customer
@@ -35,9 +36,10 @@ def sunita(bdd_bank: punq.Container, world: World, savings: str, current: str) -
 @when(parsers.parse("the bank accrues every day from {first} to {last}"))
 def accrues_days(bdd_bank: punq.Container, bdd_clock: SteppingClock, first: str,
                  last: str) -> None:
-    bdd_clock.set(datetime(2026, 12, 1, 6, 0, tzinfo=UTC))
-    day = date.fromisoformat(first)
-    while day <= date.fromisoformat(last):
+    day, end = date.fromisoformat(first), date.fromisoformat(last)
+    month_after = (end.replace(day=28) + timedelta(days=4)).replace(day=1)
+    bdd_clock.set(datetime.combine(month_after, time(6), UTC))  # the month's runs are done
+    while day <= end:
         bdd_bank.resolve(AccrueInterest).execute(day)
         day += timedelta(days=1)
 
@@ -51,8 +53,16 @@ def accrues(bdd_bank: punq.Container, bdd_clock: SteppingClock, world: World, da
 
 
 @when(parsers.re(r"the bank posts the interest of (?P<month>[\d-]+)(?: again)?$"))
-def posts(bdd_bank: punq.Container, month: str) -> None:
-    bdd_bank.resolve(PostInterest).execute(month)
+def posts(bdd_bank: punq.Container, world: World, month: str) -> None:
+    try:
+        bdd_bank.resolve(PostInterest).execute(month)
+    except DomainError as error:
+        world["refused"] = error.code
+
+
+@then(parsers.parse("the month is refused as {code}"))
+def refused(world: World, code: str) -> None:
+    assert world.get("refused") == code
 
 
 @then(parsers.parse("Sunita's {kind} account holds {amount} INR"))

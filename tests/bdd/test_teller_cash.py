@@ -6,6 +6,7 @@ import punq
 from pytest_bdd import given, parsers, scenarios, then, when
 
 from application.context import RequestContext
+from application.ports import UnitOfWorkFactory
 from application.use_cases import CloseTillDay, GetBalance, TellerCash, TellerCommand
 from domain.customer import Role
 from domain.errors import DomainError
@@ -24,20 +25,37 @@ def teller_and_customer(bdd_bank: punq.Container, world: World) -> None:
                                           ).account_number}
 
 
+@given("Ravi is a teller too")
+def ravi(bdd_bank: punq.Container, world: World) -> None:
+    world["ravi"] = RequestContext(actor_id=customer(bdd_bank, Role.TELLER, "Ravi").id)
+
+
 def _move(bdd_bank: punq.Container, world: World, kind: CashKind, amount: str,
-          slip: str | None) -> None:
+          slip: str | None, teller: str = "tara", holder: str = "Meera") -> None:
     world["error"] = None
     try:
         bdd_bank.resolve(TellerCash).execute(TellerCommand(
-            kind, world["accounts"]["Meera"], Money.parse(amount), world["tara"],
+            kind, world["accounts"][holder], Money.parse(amount), world[teller],
             idempotency_key=slip))
     except DomainError as error:
         world["error"] = error
 
 
-@when(parsers.re(r'Tara takes in (?P<amount>[\d.]+) INR for Meera(?: on slip "(?P<slip>[^"]+)")?'))
-def takes_in(bdd_bank: punq.Container, world: World, amount: str, slip: str | None) -> None:
-    _move(bdd_bank, world, CashKind.DEPOSIT, amount, slip)
+@when(parsers.re(r'(?P<who>Tara|Ravi) takes in (?P<amount>[\d.]+) INR for Meera'
+                 r'(?: on slip "(?P<slip>[^"]+)")?$'))
+def takes_in(bdd_bank: punq.Container, world: World, who: str, amount: str,
+             slip: str | None) -> None:
+    _move(bdd_bank, world, CashKind.DEPOSIT, amount, slip, who.lower())
+
+
+@when(parsers.parse("Tara takes in {amount} INR for herself"))
+def takes_in_for_herself(bdd_bank: punq.Container, world: World, amount: str) -> None:
+    tara = world["tara"].actor_id
+    with bdd_bank.resolve(UnitOfWorkFactory)() as uow:
+        found = uow.customers.get(tara)
+    assert found is not None
+    world["accounts"]["Tara"] = account(bdd_bank, found).account_number
+    _move(bdd_bank, world, CashKind.DEPOSIT, amount, None, holder="Tara")
 
 
 @when(parsers.parse("Tara pays out {amount} INR to Meera"))
@@ -64,9 +82,9 @@ def till_totals(world: World, took: str, paid: str) -> None:
     assert report.balanced
 
 
-@then("Tara's till takes no more cash today")
-def till_closed(bdd_bank: punq.Container, world: World) -> None:
-    _move(bdd_bank, world, CashKind.DEPOSIT, "1.00", None)
+@then(parsers.re(r"(?P<who>Tara|Ravi)'s till takes no more cash today"))
+def till_closed(bdd_bank: punq.Container, world: World, who: str) -> None:
+    _move(bdd_bank, world, CashKind.DEPOSIT, "1.00", None, who.lower())
     assert world["error"] is not None and world["error"].code == "till_closed"
 
 

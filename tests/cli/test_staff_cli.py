@@ -45,3 +45,19 @@ def test_an_admin_takes_on_changes_and_disables_staff(vaani: tuple[CliRunner, st
     listed = as_json(runner, "staff", "list")["items"]
     assert {(s["customer_number"], s["disabled"]) for s in listed} == {(admin, False),
                                                                       (number, True)}
+
+
+def test_a_disabled_member_of_staff_is_named_in_no_step(vaani: tuple[CliRunner, str]) -> None:
+    """`--teller` and `--operator` name a member of staff: one who left acts no more, though
+    their role still grants the step."""
+    runner, _ = vaani
+    as_json(runner, "db", "upgrade")
+    admin = as_json(runner, "customer", "create", "--first-name", "Ada", "--last-name", "Admin",
+                    "--email", "ada@example.in", "--phone", "+919811100090", "--role", "admin",
+                    env=PASS)["customer_number"]
+    tara = as_json(runner, "staff", "create", "--first-name", "Tara", "--last-name", "Teller",
+                   "--email", "tara@example.in", "--phone", "+919811100091", "--role", "teller",
+                   "--admin", admin, env=PASS)["customer_number"]
+    as_json(runner, "staff", "disable", tara, "--admin", admin)
+    code, _, err = run(runner, "teller", "deposit", "ANY-ACCOUNT", "1.00", "--teller", tara)
+    assert code == 6 and "disabled" in err

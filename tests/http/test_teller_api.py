@@ -50,3 +50,22 @@ def test_a_tellers_counter(client: TestClient, bank: punq.Container) -> None:
     till_response = client.get(f"{API}/teller/till", headers=short)
     assert till_response.json()["items"][0]["net"] == {"amount": "-50.00", "currency": "INR"}
     assert_documented(client, "get", f"{API}/teller/till", till_response)
+
+
+def test_a_teller_is_served_at_another_counter(client: TestClient, bank: punq.Container) -> None:
+    """A teller's own account: 403, another teller serves them; the till says nothing moved."""
+    tara = customer(bank, Role.TELLER)
+    own = account(bank, tara).account_number
+    teller = log_in(client, tara.customer_number)
+    assert_envelope(client.post(f"{API}/teller/accounts/{own}/deposit", headers=teller,
+                                json={"amount": {"amount": "10.00", "currency": "INR"}}),
+                    403, "forbidden")
+    assert client.get(f"{API}/teller/till", headers=teller).json()["items"] == []
+    other = log_in(client, customer(bank, Role.TELLER).customer_number)
+    served = client.post(f"{API}/teller/accounts/{own}/deposit", headers=other,
+                         json={"amount": {"amount": "10.00", "currency": "INR"}})
+    assert served.status_code == 201, served.text
+    till = client.get(f"{API}/teller/till", headers=other)
+    assert [(t["deposits_reversed"]["amount"], t["ledger_deposits_reversed"]["amount"])
+            for t in till.json()["items"]] == [("0.00", "0.00")]
+    assert_documented(client, "get", f"{API}/teller/till", till)

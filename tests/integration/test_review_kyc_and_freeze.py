@@ -155,10 +155,6 @@ def test_a_frozen_customer_cannot_open_an_account_that_moves_money(bank: punq.Co
     assert _balance(bank, outside) == "0.00", "a frozen customer moved 1,000.00 out"
 
 
-@pytest.mark.xfail(strict=True, reason="review: a teller's slip number is an idempotency key "
-                   "scoped to the account alone, for ever (application/use_cases/cash.py:50, "
-                   "`cash:<account>`): another teller's slip with the same number on another day "
-                   "is answered as a replay, and the cash taken in is credited to no one")
 def test_two_tellers_slips_with_the_same_number_on_two_days_are_two_deposits(
         bank: punq.Container, clock: SteppingClock) -> None:
     number = account(bank, customer(bank)).account_number

@@ -55,10 +55,6 @@ def _paused_after(monkeypatch: pytest.MonkeyPatch, cls: type, name: str,
     return checked, go
 
 
-@pytest.mark.xfail(strict=True, reason="review: TellerCash asks whether the till is closed "
-                   "(application/use_cases/teller.py:71) without a lock that CloseTillDay takes "
-                   "(teller.py:104-107); a deposit checked before the close and committed after it "
-                   "moves cash through a closed till, missing from the day's closing report")
 def test_no_cash_moves_through_a_till_closed_meanwhile(bank: punq.Container,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     number = account(bank, customer(bank)).account_number

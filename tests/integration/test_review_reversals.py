@@ -169,11 +169,6 @@ def test_a_retry_racing_the_first_proposal_gets_the_same_answer(
 
 
 @pytest.mark.parametrize("profile", ["memory"])
-@pytest.mark.xfail(strict=True, reason="review: close-day sets a till beside the ledger legs of "
-                   "the till's own transfers only (application/use_cases/teller.py:118-135), "
-                   "written in the same transaction, so it is balanced by construction: a "
-                   "reversal of a teller's deposit is seen by neither side, and the till reports "
-                   "cash the ledger's cash account no longer says came in")
 def test_a_reversed_teller_deposit_shows_at_the_close_of_the_day(bank: punq.Container) -> None:
     wrong, right = (account(bank, customer(bank)).account_number for _ in range(2))
     teller = RequestContext(actor_id=customer(bank, Role.TELLER).id)

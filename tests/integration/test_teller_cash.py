@@ -11,9 +11,19 @@ import punq
 import pytest
 
 from application.context import RequestContext
-from application.use_cases import CloseTillDay, GetBalance, TellerCash, TellerCommand
+from application.use_cases import (
+    CloseTillDay,
+    GetBalance,
+    ManageStaff,
+    OperateCustomers,
+    ProposeReversal,
+    ReversalCommand,
+    TellerCash,
+    TellerCommand,
+)
 from domain.customer import Role
-from domain.errors import Forbidden, InsufficientFunds, TillClosed
+from domain.errors import DomainError, Forbidden, InsufficientFunds, TillClosed
+from domain.permissions import Permission
 from domain.till import CashKind
 from tests.support.banking import account, customer, inr
 from tests.support.clock import SteppingClock
@@ -85,3 +95,65 @@ def test_one_slip_twice_at_once_is_one_deposit(bank: punq.Container) -> None:
     assert bank.resolve(GetBalance).execute(None, number).balance.format() == "700.00"
     close = bank.resolve(CloseTillDay)
     assert [r.totals.deposits for r in close.report(close.today())] == [1]
+
+
+def test_closing_the_day_closes_every_till_even_one_that_moved_no_cash(
+        bank: punq.Container) -> None:
+    number = account(bank, customer(bank)).account_number
+    busy, idle = _teller(bank), _teller(bank)
+    _cash(bank, busy, CashKind.DEPOSIT, number, "10.00")
+    close = bank.resolve(CloseTillDay)
+    assert [r.totals.teller_id for r in close.execute(close.today(), RequestContext())] == \
+        [busy.actor_id]
+    with pytest.raises(TillClosed):
+        _cash(bank, idle, CashKind.DEPOSIT, number, "5.00")
+
+
+def test_a_teller_does_not_handle_cash_on_their_own_account(bank: punq.Container) -> None:
+    teller = customer(bank, Role.TELLER)
+    own = account(bank, teller, "100.00").account_number
+    for kind in CashKind:
+        with pytest.raises(Forbidden, match="own account"):
+            _cash(bank, RequestContext(actor_id=teller.id), kind, own, "10.00")
+    _cash(bank, _teller(bank), CashKind.DEPOSIT, own, "10.00")  # another teller may
+
+
+def test_a_disabled_teller_moves_no_cash(bank: punq.Container) -> None:
+    number = account(bank, customer(bank)).account_number
+    teller = customer(bank, Role.TELLER)
+    bank.resolve(ManageStaff).disable(teller.customer_number, RequestContext())
+    with pytest.raises(Forbidden):
+        _cash(bank, RequestContext(actor_id=teller.id), CashKind.DEPOSIT, number, "1.00")
+    with pytest.raises(Forbidden, match="disabled"):
+        bank.resolve(OperateCustomers).staff(teller.customer_number, Permission.HANDLE_CASH)
+    with pytest.raises(Forbidden):  # a customer is no teller
+        _cash(bank, RequestContext(actor_id=customer(bank).id), CashKind.DEPOSIT, number, "1.00")
+
+
+def test_a_slip_number_is_the_tellers_for_the_day(bank: punq.Container,
+                                                 clock: SteppingClock) -> None:
+    first, second = (account(bank, customer(bank)).account_number for _ in range(2))
+    meena, arun = _teller(bank), _teller(bank)
+    _cash(bank, meena, CashKind.DEPOSIT, first, "100.00", key="0042")
+    assert _cash(bank, meena, CashKind.DEPOSIT, first, "100.00", key="0042").replayed
+    with pytest.raises(DomainError):  # the same slip, another account: not a retry
+        _cash(bank, meena, CashKind.DEPOSIT, second, "100.00", key="0042")
+    assert not _cash(bank, arun, CashKind.DEPOSIT, first, "100.00", key="0042").replayed
+    clock.advance(timedelta(days=1))
+    assert not _cash(bank, meena, CashKind.DEPOSIT, first, "100.00", key="0042").replayed
+    assert bank.resolve(GetBalance).execute(None, first).balance.format() == "300.00"
+
+
+def test_a_reversed_deposit_is_taken_off_the_till_and_the_ledger_agrees(
+        bank: punq.Container) -> None:
+    wrong, right = (account(bank, customer(bank)).account_number for _ in range(2))
+    teller = _teller(bank)
+    keyed = _cash(bank, teller, CashKind.DEPOSIT, wrong, "5000.00").transfer
+    operator = RequestContext(actor_id=customer(bank, Role.OPERATOR).id)
+    bank.resolve(ProposeReversal).execute(ReversalCommand(keyed.id, "wrong account", operator))
+    _cash(bank, teller, CashKind.DEPOSIT, right, "5000.00")
+    close = bank.resolve(CloseTillDay)
+    [report] = close.execute(close.today(), RequestContext())
+    assert (report.totals.deposited.format(), report.totals.deposits_reversed.format(),
+            report.totals.net.format()) == ("10000.00", "5000.00", "5000.00")
+    assert report.ledger_deposits_reversed.format() == "5000.00" and report.balanced
