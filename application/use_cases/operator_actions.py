@@ -93,6 +93,9 @@ class OperateCustomers:
         now = self._clock.now()
         with self._uow_factory(write=True) as uow:
             customer = _customer(uow, number)
+            # The customer first, as an opening takes it (open_account.py): an account opened
+            # meanwhile is either in the list below or opened after the freeze, and refused.
+            uow.customers.lock(customer.id)
             changed = []
             # Locked before they change: writing back an account read unlocked would undo the
             # balance of a transfer posted meanwhile.
