@@ -74,6 +74,8 @@ class StandingOrderRepository(Protocol):
     def lock(self, order_id: UUID) -> StandingOrder | None: ...
     def of_customer(self, customer_id: UUID) -> list[StandingOrder]:
         """The customer's orders, newest first."""
+    def by_key(self, customer_id: UUID, idempotency_key: str) -> StandingOrder | None:
+        """The order the customer placed under that Idempotency-Key."""
     def due(self, now: datetime, limit: int) -> list[StandingOrder]:
         """Active orders whose next occurrence is due by `now`, soonest first."""
     def claim(self, order_ids: Sequence[UUID]) -> list[StandingOrder]:

@@ -62,6 +62,10 @@ class StandingOrder:
     ends_at: datetime | None = None  # no occurrence after it
     status: StandingOrderStatus = StandingOrderStatus.ACTIVE
     reminder_id: UUID | None = None  # an EMI or bill reminder it pays
+    # The customer's Idempotency-Key and a digest of what they asked: a retry of the request
+    # finds this order again instead of adding a second one that would pay everything twice.
+    idempotency_key: str | None = None
+    fingerprint: str | None = None
 
     def check(self) -> None:
         if (self.to_account_number is None) == (self.beneficiary_id is None):

@@ -47,6 +47,10 @@ class MemoryStandingOrders:
         mine = [o for o in self._orders() if o.customer_id == customer_id]
         return sorted(mine, key=lambda o: (o.created_at, o.id), reverse=True)
 
+    def by_key(self, customer_id: UUID, idempotency_key: str) -> StandingOrder | None:
+        return next((o for o in self._orders() if o.customer_id == customer_id
+                     and o.idempotency_key == idempotency_key), None)
+
     def due(self, now: datetime, limit: int) -> list[StandingOrder]:
         found = [o for o in self._orders() if o.status is StandingOrderStatus.ACTIVE
                  and o.next_due_at is not None and o.next_due_at <= now]

@@ -77,6 +77,12 @@ class SqlStandingOrders:
             .order_by(orders.c.created_at.desc(), orders.c.id.desc())
         return [_order(r) for r in self._conn.execute(query)]
 
+    def by_key(self, customer_id: UUID, idempotency_key: str) -> StandingOrder | None:
+        row = self._conn.execute(sa.select(orders).where(
+            orders.c.customer_id == customer_id,
+            orders.c.idempotency_key == idempotency_key)).first()
+        return _order(row) if row else None
+
     def due(self, now: datetime, limit: int) -> list[StandingOrder]:
         query = sa.select(orders).where(orders.c.status == _ACTIVE, orders.c.next_due_at <= now) \
             .order_by(orders.c.next_due_at, orders.c.id).limit(limit)

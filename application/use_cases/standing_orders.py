@@ -4,7 +4,7 @@ An operator (customer_id None) reaches every customer's, as with reminders' owne
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from uuid import UUID
 
 import attrs
@@ -13,10 +13,12 @@ from application.audit import AuditRecorder
 from application.context import RequestContext
 from application.ownership import owned
 from application.ports import Clock, IdGenerator, Recurrence, UnitOfWork, UnitOfWorkFactory
+from application.use_cases.postings import MAX_IDEMPOTENCY_KEY
 from domain.account import AccountType
 from domain.errors import (
     AccountNotFound,
     BeneficiaryNotFound,
+    IdempotencyConflict,
     ReminderNotFound,
     StandingOrderNotFound,
     ValidationError,
@@ -24,6 +26,7 @@ from domain.errors import (
 from domain.money import Money
 from domain.reminder import ReminderType
 from domain.standing_order import Occurrence, StandingOrder, StandingOrderStatus
+from domain.transfer import request_fingerprint
 
 # Every active order is work for `run-due`, shared by all customers (as reminders' cap).
 MOST_ACTIVE = 100
@@ -44,6 +47,14 @@ class StandingOrderDetails:
 
 
 @attrs.frozen
+class PlacedOrder:
+    """The order a request placed; `replayed` when an earlier request with its key placed it."""
+
+    order: StandingOrder
+    replayed: bool = False
+
+
+@attrs.frozen
 class StandingOrderView:
     order: StandingOrder
     occurrences: list[Occurrence]
@@ -60,31 +71,50 @@ class ManageStandingOrders:
 
     def add(self, customer_id: UUID, details: StandingOrderDetails,
             context: RequestContext) -> StandingOrder:
+        return self.place(customer_id, details, context).order
+
+    def place(self, customer_id: UUID, details: StandingOrderDetails, context: RequestContext,
+              idempotency_key: str | None = None) -> PlacedOrder:
+        """Add an order, once per idempotency key: a retry with the same details answers the
+        first order (a second one would pay every occurrence again), other details are an
+        idempotency_conflict. The key is looked up before the checks that depend on the time,
+        so a retry after `starts_at` still finds its order."""
+        if idempotency_key is not None and not (
+                1 <= len(idempotency_key) <= MAX_IDEMPOTENCY_KEY and idempotency_key.isprintable()):
+            raise ValidationError("Idempotency-Key must be 1-255 printable characters",
+                                  field="Idempotency-Key")
         for moment, name in ((details.starts_at, "starts_at"), (details.ends_at, "ends_at")):
             if moment is not None and moment.tzinfo is None:
                 raise ValidationError(f"{name} needs a time zone", field=name)
+        fingerprint = _fingerprint(details)
+        if idempotency_key is not None:
+            with self._uow_factory() as uow:
+                found = uow.standing_orders.by_key(customer_id, idempotency_key)
+            if found is not None:
+                return _replayed(found, fingerprint)
         if details.rrule is not None:  # before the write: a rule's check is bounded CPU work
             self._recurrence.check(details.rrule, details.starts_at)
         now = self._clock.now()
         order = StandingOrder(id=self._ids.new_id(), customer_id=customer_id, created_at=now,
                               updated_at=now, next_due_at=details.starts_at,
+                              idempotency_key=idempotency_key,
+                              fingerprint=fingerprint if idempotency_key is not None else None,
                               **attrs.asdict(details, recurse=False))
         order.check()
         with self._uow_factory(write=True) as uow:
             uow.customers.lock(customer_id)  # one add at a time per customer: the cap holds
+            if idempotency_key is not None and (found := uow.standing_orders.by_key(
+                    customer_id, idempotency_key)) is not None:  # its twin committed meanwhile
+                return _replayed(found, fingerprint)
             _check_parties(uow, order)
-            active = sum(o.status is StandingOrderStatus.ACTIVE
-                         for o in uow.standing_orders.of_customer(customer_id))
-            if active >= MOST_ACTIVE:
-                raise ValidationError(f"a customer may have at most {MOST_ACTIVE} active "
-                                      "standing orders", reason="too_many_standing_orders")
+            _check_room(uow, customer_id)
             uow.standing_orders.add(order)
             uow.audit.append(self._audit.event(
                 context, "standing_order.added", customer_id=customer_id,
                 resource=f"standing_order:{order.id}", amount=order.amount.format(),
                 rrule=order.rrule))
             uow.commit()
-        return order
+        return PlacedOrder(order)
 
     def list(self, customer_id: UUID) -> list[StandingOrder]:
         with self._uow_factory() as uow:
@@ -131,6 +161,35 @@ class ManageStandingOrders:
                 resource=f"standing_order:{order.id}"))
             uow.commit()
             return changed
+
+
+def _check_room(uow: UnitOfWork, customer_id: UUID) -> None:
+    """At most MOST_ACTIVE active orders a customer; the caller holds the customer's lock."""
+    active = sum(o.status is StandingOrderStatus.ACTIVE
+                 for o in uow.standing_orders.of_customer(customer_id))
+    if active >= MOST_ACTIVE:
+        raise ValidationError(f"a customer may have at most {MOST_ACTIVE} active "
+                              "standing orders", reason="too_many_standing_orders")
+
+
+def _fingerprint(details: StandingOrderDetails) -> str:
+    """What the customer asked, in a form that does not depend on how they spelled it."""
+    def moment(value: datetime | None) -> str:
+        return value.astimezone(UTC).isoformat() if value is not None else ""
+
+    return request_fingerprint(
+        source=details.from_account_number, amount=details.amount.format(),
+        currency=details.amount.currency, starts_at=moment(details.starts_at),
+        ends_at=moment(details.ends_at), to=details.to_account_number or "",
+        beneficiary=details.beneficiary_id or "", description=details.description,
+        rrule=details.rrule or "", reminder=details.reminder_id or "")
+
+
+def _replayed(found: StandingOrder, fingerprint: str) -> PlacedOrder:
+    if found.fingerprint != fingerprint:
+        raise IdempotencyConflict("this Idempotency-Key was already used with a different "
+                                  "standing order", standing_order_id=str(found.id))
+    return PlacedOrder(found, replayed=True)
 
 
 def _check_parties(uow: UnitOfWork, order: StandingOrder) -> None:
