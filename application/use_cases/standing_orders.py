@@ -129,18 +129,25 @@ class ManageStandingOrders:
     def pause(self, customer_id: UUID | None, order_id: UUID,
               context: RequestContext) -> StandingOrder:
         return self._change(customer_id, order_id, context, "paused",
-                            lambda order, now: order.paused(now))
+                            lambda uow, order, now: order.paused(now))
 
     def resume(self, customer_id: UUID | None, order_id: UUID,
                context: RequestContext) -> StandingOrder:
-        """Active again from its first occurrence after now: those it missed are skipped."""
-        return self._change(customer_id, order_id, context, "resumed",
-                            lambda order, now: order.resumed(self._first_after(order, now), now))
+        """Active again from its first occurrence after now: those it missed are skipped. It
+        counts against the cap as an added order does (else pause, add, resume passes it)."""
+        def resumed(uow: UnitOfWork, order: StandingOrder, now: datetime) -> StandingOrder:
+            changed = order.resumed(self._first_after(order, now), now)
+            if changed.status is StandingOrderStatus.ACTIVE:
+                uow.customers.lock(order.customer_id)  # after the order's: the lock order
+                _check_room(uow, order.customer_id)  # it is paused in the count: not itself
+            return changed
+
+        return self._change(customer_id, order_id, context, "resumed", resumed)
 
     def cancel(self, customer_id: UUID | None, order_id: UUID,
                context: RequestContext) -> StandingOrder:
         return self._change(customer_id, order_id, context, "cancelled",
-                            lambda order, now: order.cancelled(now))
+                            lambda uow, order, now: order.cancelled(now))
 
     def _first_after(self, order: StandingOrder, now: datetime) -> datetime | None:
         if order.rrule is None:
@@ -150,11 +157,11 @@ class ManageStandingOrders:
         return self._recurrence.next_after(order.rrule, order.starts_at, now)
 
     def _change(self, customer_id: UUID | None, order_id: UUID, context: RequestContext,
-                verb: str, change: Callable[[StandingOrder, datetime], StandingOrder]
+                verb: str, change: Callable[[UnitOfWork, StandingOrder, datetime], StandingOrder]
                 ) -> StandingOrder:
         with self._uow_factory(write=True) as uow:
             order = _owned(uow.standing_orders.lock(order_id), customer_id, order_id)
-            changed = change(order, self._clock.now())
+            changed = change(uow, order, self._clock.now())
             uow.standing_orders.update(changed)
             uow.audit.append(self._audit.event(
                 context, f"standing_order.{verb}", customer_id=order.customer_id,

@@ -5,11 +5,13 @@ cancel is not paid". Those marked xfail show a defect found in review."""
 from __future__ import annotations
 
 import contextlib
+import threading
 from datetime import UTC, datetime, timedelta
 
 import punq
 import pytest
 
+from adapters.sql.standing_orders import SqlStandingOrders
 from application.context import RequestContext
 from application.use_cases import (
     GetBalance,
@@ -23,6 +25,7 @@ from domain.errors import DomainError
 from domain.standing_order import OccurrenceStatus, StandingOrder, StandingOrderStatus
 from tests.support.banking import account, customer, deposit, inr
 from tests.support.clock import SteppingClock
+from tests.support.races import both_at_once
 
 START = datetime(2026, 11, 23, 4, 30, tzinfo=UTC)  # a day after the test clock starts
 
@@ -91,10 +94,6 @@ def test_an_occurrence_written_before_a_pause_is_not_paid_after_resuming(
         "the occurrence written down before the pause was paid after resuming"
 
 
-@pytest.mark.xfail(strict=True, reason="review: the cap of 100 active orders is checked when an "
-                   "order is added (application/use_cases/standing_orders.py:76) but not when one "
-                   "is resumed (standing_orders.py:104): pause, add, resume, and a customer has "
-                   "as many active orders as they like, each work for every run-due")
 def test_resuming_cannot_take_a_customer_past_the_cap_of_active_orders(
         bank: punq.Container, clock: SteppingClock) -> None:
     payer, payee = customer(bank), customer(bank)
@@ -112,6 +111,38 @@ def test_resuming_cannot_take_a_customer_past_the_cap_of_active_orders(
             manage.resume(payer.id, order.id, who)
     active = [o for o in manage.list(payer.id) if o.status is StandingOrderStatus.ACTIVE]
     assert len(active) <= MOST_ACTIVE, f"{len(active)} active orders (cap {MOST_ACTIVE})"
+    manage.cancel(payer.id, active[0].id, who)  # room for one again
+    assert manage.resume(payer.id, paused[0].id, who).status is StandingOrderStatus.ACTIVE
+
+
+@pytest.mark.parametrize("profile", [pytest.param("postgresql", marks=pytest.mark.postgresql)])
+def test_two_resumes_at_once_cannot_pass_the_cap(bank: punq.Container,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both requests are held after counting the active orders until the other has counted too
+    (PostgreSQL, READ COMMITTED): unlocked, each counts 99 and both resume. Locked (the
+    customer's row), the second counts only after the first committed; its wait at the meeting
+    point then ends without the first (a short timeout), and it counts 100."""
+    payer, payee = customer(bank), customer(bank)
+    source, target = account(bank, payer, "50.00"), account(bank, payee)
+    manage, who = bank.resolve(ManageStandingOrders), RequestContext(actor_id=payer.id)
+    details = StandingOrderDetails(source.account_number, inr("1.00"), START,
+                                   to_account_number=target.account_number, rrule="FREQ=DAILY")
+    orders = [manage.add(payer.id, details, who) for _ in range(MOST_ACTIVE)]
+    paused = [manage.pause(payer.id, o.id, who) for o in orders[:2]]
+    manage.add(payer.id, details, who)  # 99 active, 2 paused: room for one of them
+    meet, original = threading.Barrier(2, timeout=5), SqlStandingOrders.of_customer
+
+    def of_customer(self, customer_id):  # type: ignore[no-untyped-def]
+        found = original(self, customer_id)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            meet.wait()
+        return found
+
+    monkeypatch.setattr(SqlStandingOrders, "of_customer", of_customer)
+    answers = both_at_once(*(lambda o=o: manage.resume(payer.id, o.id, who) for o in paused))
+    resumed = [a for a in answers if not isinstance(a, DomainError)]
+    active = [o for o in manage.list(payer.id) if o.status is StandingOrderStatus.ACTIVE]
+    assert (len(resumed), len(active)) == (1, MOST_ACTIVE), answers
 
 
 @pytest.mark.xfail(strict=True, reason="review: a run takes its whole batch of occurrences first "
