@@ -89,6 +89,8 @@ class StandingOrderRepository(Protocol):
         """The occurrence, held until the transaction ends; None if another runner holds it."""
     def occurrences(self, order_id: UUID, limit: int) -> list[Occurrence]:
         """The order's occurrences, newest first."""
+    def unsettled(self, order_id: UUID) -> list[Occurrence]:
+        """The order's occurrences still due or retrying (a payment may yet be tried)."""
 
 
 class TillRepository(Protocol):

@@ -83,3 +83,8 @@ class MemoryStandingOrders:
     def occurrences(self, order_id: UUID, limit: int) -> list[Occurrence]:
         mine = [o for o in self._occurrences().values() if o.order_id == order_id]
         return sorted(mine, key=lambda o: o.due_at, reverse=True)[:limit]
+
+    def unsettled(self, order_id: UUID) -> list[Occurrence]:
+        mine = [o for o in self._occurrences().values()
+                if o.order_id == order_id and o.status in _WAITING]
+        return sorted(mine, key=lambda o: o.due_at)

@@ -94,6 +94,7 @@ standing_order_occurrences = sa.Table(
     sa.Column("transfer_id", Uuid, sa.ForeignKey("transfers.id"), nullable=True),
     sa.Column("reason", sa.String(500), nullable=True),
     sa.Column("updated_at", UtcDateTime, nullable=True),
+    sa.Column("lease", Uuid, nullable=True),  # the token of the runner holding it
     sa.Index("ix_standing_order_occurrences_attempt", "status", "next_attempt_at"),
 )
 

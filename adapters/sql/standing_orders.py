@@ -129,3 +129,9 @@ class SqlStandingOrders:
         query = sa.select(occurrences).where(occurrences.c.order_id == order_id) \
             .order_by(occurrences.c.due_at.desc()).limit(limit)
         return [_occurrence(r) for r in self._conn.execute(query)]
+
+    def unsettled(self, order_id: UUID) -> list[Occurrence]:
+        c = occurrences.c
+        query = sa.select(occurrences).where(c.order_id == order_id, c.status.in_(_WAITING)) \
+            .order_by(c.due_at)
+        return [_occurrence(r) for r in self._conn.execute(query)]

@@ -161,11 +161,21 @@ class ManageStandingOrders:
                 ) -> StandingOrder:
         with self._uow_factory(write=True) as uow:
             order = _owned(uow.standing_orders.lock(order_id), customer_id, order_id)
-            changed = change(uow, order, self._clock.now())
+            now = self._clock.now()
+            changed = change(uow, order, now)
+            # What was written down before a pause or a cancel is not paid, even if a runner
+            # took it already or it is waiting to be tried again: settled here, under the
+            # order's lock, which a runner takes too to pay (resuming finds those an older
+            # version left waiting). A runner checks the order again under that same lock.
+            as_if = StandingOrderStatus.CANCELLED if verb == "cancelled" \
+                else StandingOrderStatus.PAUSED
+            waiting = uow.standing_orders.unsettled(order.id)
+            for occurrence in waiting:
+                uow.standing_orders.update_occurrence(occurrence.stopped(as_if, now))
             uow.standing_orders.update(changed)
             uow.audit.append(self._audit.event(
                 context, f"standing_order.{verb}", customer_id=order.customer_id,
-                resource=f"standing_order:{order.id}"))
+                resource=f"standing_order:{order.id}", stopped=len(waiting) or None))
             uow.commit()
             return changed
 

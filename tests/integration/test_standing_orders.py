@@ -69,7 +69,9 @@ def test_a_failure_is_recorded_retried_then_final(bank: punq.Container, clock: S
     assert [t["customer_id"] for t in told] == [str(payer.id)]
     assert "insufficient_funds" in told[0]["body"]
     shown = bank.resolve(ManageStandingOrders).show(payer.id, order.id)
-    assert shown.order.status is StandingOrderStatus.COMPLETED  # a once-order has no more
+    # Nothing more comes due, but the order stays active (the customer may still stop it)
+    # until its last payment settles.
+    assert (shown.order.status, shown.order.next_due_at) == (StandingOrderStatus.ACTIVE, None)
     first = shown.occurrences[0]
     assert first.status is OccurrenceStatus.RETRYING and first.reason is not None
     assert first.reason.startswith("insufficient_funds")
@@ -78,8 +80,10 @@ def test_a_failure_is_recorded_retried_then_final(bank: punq.Container, clock: S
     assert run.execute().retrying == 1
     clock.advance(timedelta(hours=4))
     assert run.execute().failed == 1
-    final = bank.resolve(ManageStandingOrders).show(payer.id, order.id).occurrences[0]
+    shown = bank.resolve(ManageStandingOrders).show(payer.id, order.id)
+    final = shown.occurrences[0]
     assert (final.status, final.attempts) == (OccurrenceStatus.FAILED, 3)
+    assert shown.order.status is StandingOrderStatus.COMPLETED
     assert _balance(bank, source) == "50.00"
 
 

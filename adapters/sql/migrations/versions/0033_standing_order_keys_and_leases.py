@@ -1,4 +1,6 @@
-"""standing orders: the customer's Idempotency-Key (a retried request is one order)
+"""standing orders: the customer's Idempotency-Key (a retried request is one order); the
+runner's lease token on an occurrence; an order completed while a payment of it may still be
+retried is active again (the customer can stop that payment)
 
 Revision ID: 0033
 Revises: 0030
@@ -20,9 +22,20 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('fingerprint', sa.String(length=64), nullable=True))
     op.create_index('uq_standing_orders_customer_key', 'standing_orders',
                     ['customer_id', 'idempotency_key'], unique=True)
+    with op.batch_alter_table('standing_order_occurrences', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('lease', sa.Uuid(), nullable=True))
+    op.execute(
+        "UPDATE standing_orders SET status = 'active' WHERE status = 'completed' AND EXISTS "
+        "(SELECT 1 FROM standing_order_occurrences o WHERE o.order_id = standing_orders.id "
+        "AND o.status IN ('due', 'retrying'))")
 
 
 def downgrade() -> None:
+    op.execute(
+        "UPDATE standing_orders SET status = 'completed' WHERE status = 'active' "
+        "AND next_due_at IS NULL")
+    with op.batch_alter_table('standing_order_occurrences', schema=None) as batch_op:
+        batch_op.drop_column('lease')
     op.drop_index('uq_standing_orders_customer_key', table_name='standing_orders')
     with op.batch_alter_table('standing_orders', schema=None) as batch_op:
         batch_op.drop_column('fingerprint')
