@@ -13,6 +13,7 @@ what the runner that took over wrote alone."""
 from __future__ import annotations
 
 from datetime import datetime
+from uuid import UUID
 
 import attrs
 
@@ -144,7 +145,7 @@ class RunDueStandingOrders:
         this runner's to pay (its lease ran out and another took it, or the order stopped)."""
         context = RequestContext(request_id=f"standing-order:{order.id}")
         with self._uow_factory(write=True) as uow:
-            held = self._still_held(uow, taken)
+            held = self._still_held(uow, order.customer_id, taken)
             if held is None:
                 return None
             order, occurrence = held
@@ -167,7 +168,7 @@ class RunDueStandingOrders:
         # and only while the lease is still this runner's.
         now = self._clock.now()
         with self._uow_factory(write=True) as uow:
-            held = self._still_held(uow, taken)
+            held = self._still_held(uow, order.customer_id, taken)
             if held is None:
                 return None
             order, occurrence = held
@@ -177,11 +178,14 @@ class RunDueStandingOrders:
             uow.commit()
         return self._told(order, done)
 
-    def _still_held(self, uow: UnitOfWork, taken: Occurrence
+    def _still_held(self, uow: UnitOfWork, customer_id: UUID, taken: Occurrence
                     ) -> tuple[StandingOrder, Occurrence] | None:
         """The order (locked: a pause or cancel waits, or went first) and the occurrence, if
         it is still under this runner's lease and its order still active; an occurrence of an
-        order stopped meanwhile (by a version that left it waiting) is settled as not paid."""
+        order stopped meanwhile (by a version that left it waiting) is settled as not paid.
+        Locks in the order a resume and an erasure take them: the customer, the order, then
+        (the payment) the accounts."""
+        uow.customers.lock(customer_id)
         order = uow.standing_orders.lock(taken.order_id)
         occurrence = uow.standing_orders.claim_occurrence(taken.order_id, taken.due_at)
         if order is None or occurrence is None or not occurrence.held_by(taken.lease):

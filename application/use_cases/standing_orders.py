@@ -138,11 +138,11 @@ class ManageStandingOrders:
         def resumed(uow: UnitOfWork, order: StandingOrder, now: datetime) -> StandingOrder:
             changed = order.resumed(self._first_after(order, now), now)
             if changed.status is StandingOrderStatus.ACTIVE:
-                uow.customers.lock(order.customer_id)  # after the order's: the lock order
                 _check_room(uow, order.customer_id)  # it is paused in the count: not itself
             return changed
 
-        return self._change(customer_id, order_id, context, "resumed", resumed)
+        return self._change(customer_id, order_id, context, "resumed", resumed,
+                            owner_first=True)
 
     def cancel(self, customer_id: UUID | None, order_id: UUID,
                context: RequestContext) -> StandingOrder:
@@ -157,9 +157,14 @@ class ManageStandingOrders:
         return self._recurrence.next_after(order.rrule, order.starts_at, now)
 
     def _change(self, customer_id: UUID | None, order_id: UUID, context: RequestContext,
-                verb: str, change: Callable[[UnitOfWork, StandingOrder, datetime], StandingOrder]
-                ) -> StandingOrder:
+                verb: str, change: Callable[[UnitOfWork, StandingOrder, datetime], StandingOrder],
+                owner_first: bool = False) -> StandingOrder:
+        """`owner_first`: the customer's row is locked before the order's, the order every
+        lock on both is taken in (a payment, an erasure): one resume at a time per customer."""
         with self._uow_factory(write=True) as uow:
+            if owner_first:
+                found = _owned(uow.standing_orders.get(order_id), customer_id, order_id)
+                uow.customers.lock(found.customer_id)
             order = _owned(uow.standing_orders.lock(order_id), customer_id, order_id)
             now = self._clock.now()
             changed = change(uow, order, now)
