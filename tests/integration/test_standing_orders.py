@@ -14,6 +14,7 @@ import punq
 import pytest
 
 from application.context import RequestContext
+from application.fraud import FraudEngine
 from application.ports import UnitOfWorkFactory
 from application.use_cases import (
     GetBalance,
@@ -26,9 +27,11 @@ from domain.customer import Customer
 from domain.errors import AccountNotFound, StandingOrderStateError, ValidationError
 from domain.money import Money
 from domain.standing_order import OccurrenceStatus, StandingOrder, StandingOrderStatus
+from domain.transfer import TransferStatus
 from tests.support.banking import account, customer, deposit, inr
 from tests.support.clock import SteppingClock
 from tests.support.races import both_at_once
+from tests.support.scripted_fraud import AmountScriptedEngine
 
 START = datetime(2026, 11, 23, 4, 30, tzinfo=UTC)  # 10:00 in Kolkata, a day after the clock's
 
@@ -207,3 +210,33 @@ def test_an_order_stopped_by_an_older_version_is_not_paid(bank: punq.Container,
     last = bank.resolve(ManageStandingOrders).show(payer.id, order.id).occurrences[0]
     assert (last.status, last.reason) == (
         OccurrenceStatus.FAILED, "the standing order was cancelled before it was paid")
+
+
+def test_what_the_fraud_screen_decides_is_settled_with_the_payment(bank: punq.Container,
+                                                                  clock: SteppingClock) -> None:
+    """The payment runs inside the occurrence's transaction: a hold (challenge, review) is
+    kept with the occurrence `held`, and a refusal's record with the occurrence retrying."""
+    bank.register(FraudEngine, instance=AmountScriptedEngine())  # paise % 4 decides
+    orders = {amount: _order(bank, rrule=None, amount=amount)
+              for amount in ("100.00", "100.01", "100.02", "100.03")}
+    clock.set(START)
+    done = bank.resolve(RunDueStandingOrders).execute()
+    assert (done.paid, done.held, done.retrying) == (1, 2, 1)
+    manage = bank.resolve(ManageStandingOrders)
+    shown = {amount: manage.show(payer.id, order.id) for amount, (payer, order, _, _)
+             in orders.items()}
+    assert {a: v.occurrences[0].status for a, v in shown.items()} == {
+        "100.00": OccurrenceStatus.PAID, "100.01": OccurrenceStatus.HELD,
+        "100.02": OccurrenceStatus.HELD, "100.03": OccurrenceStatus.RETRYING}
+    assert (shown["100.03"].occurrences[0].reason or "").startswith("transfer_blocked")
+    assert {a: v.order.status for a, v in shown.items()} == {
+        "100.00": StandingOrderStatus.COMPLETED, "100.01": StandingOrderStatus.COMPLETED,
+        "100.02": StandingOrderStatus.COMPLETED, "100.03": StandingOrderStatus.ACTIVE}
+    held = bank.resolve(GetBalance).execute(None, orders["100.01"][2])
+    assert (held.balance.format(), held.available_balance.format()) == ("1000.00", "899.99")
+    with bank.resolve(UnitOfWorkFactory)() as uow:  # the refusal is on record, under its key
+        _, blocked, source, _ = orders["100.03"]
+        found = uow.transfers.by_idempotency_key(f"customer:{blocked.customer_id}",
+                                                 blocked.payment_key(START))
+    assert found is not None and found.status is TransferStatus.BLOCKED
+    assert _balance(bank, source) == "1000.00"
