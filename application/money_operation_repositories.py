@@ -74,6 +74,8 @@ class StandingOrderRepository(Protocol):
     def lock(self, order_id: UUID) -> StandingOrder | None: ...
     def of_customer(self, customer_id: UUID) -> list[StandingOrder]:
         """The customer's orders, newest first."""
+    def by_key(self, customer_id: UUID, idempotency_key: str) -> StandingOrder | None:
+        """The order the customer placed under that Idempotency-Key."""
     def due(self, now: datetime, limit: int) -> list[StandingOrder]:
         """Active orders whose next occurrence is due by `now`, soonest first."""
     def claim(self, order_ids: Sequence[UUID]) -> list[StandingOrder]:
@@ -87,6 +89,8 @@ class StandingOrderRepository(Protocol):
         """The occurrence, held until the transaction ends; None if another runner holds it."""
     def occurrences(self, order_id: UUID, limit: int) -> list[Occurrence]:
         """The order's occurrences, newest first."""
+    def unsettled(self, order_id: UUID) -> list[Occurrence]:
+        """The order's occurrences still due or retrying (a payment may yet be tried)."""
 
 
 class TillRepository(Protocol):

@@ -20,7 +20,9 @@ class StandingOrderStatus(enum.StrEnum):
     ACTIVE = "active"
     PAUSED = "paused"  # no occurrence comes due while paused; those it would have had are skipped
     CANCELLED = "cancelled"
-    COMPLETED = "completed"  # its rule has no occurrence left
+    # Nothing left to schedule nor to pay: an order whose last occurrence is written down stays
+    # active while that payment may still be tried again, so the customer can still stop it.
+    COMPLETED = "completed"
 
 
 class OccurrenceStatus(enum.StrEnum):
@@ -62,6 +64,10 @@ class StandingOrder:
     ends_at: datetime | None = None  # no occurrence after it
     status: StandingOrderStatus = StandingOrderStatus.ACTIVE
     reminder_id: UUID | None = None  # an EMI or bill reminder it pays
+    # The customer's Idempotency-Key and a digest of what they asked: a retry of the request
+    # finds this order again instead of adding a second one that would pay everything twice.
+    idempotency_key: str | None = None
+    fingerprint: str | None = None
 
     def check(self) -> None:
         if (self.to_account_number is None) == (self.beneficiary_id is None):
@@ -79,21 +85,30 @@ class StandingOrder:
             raise ValidationError("ends_at must not come before starts_at", field="ends_at")
 
     def moved_on(self, following: datetime | None, now: datetime) -> StandingOrder:
-        """One occurrence is scheduled; the next is `following` (None: it has no more)."""
+        """One occurrence is scheduled; the next is `following` (None: it has no more). It
+        stays active until its last payment settles (`finished`)."""
         if following is not None and self.ends_at is not None and following > self.ends_at:
             following = None
-        return attrs.evolve(self, next_due_at=following, updated_at=now,
-                            status=self.status if following else StandingOrderStatus.COMPLETED)
+        return attrs.evolve(self, next_due_at=following, updated_at=now)
+
+    def finished(self, unsettled: int, now: datetime) -> StandingOrder:
+        """Completed when no occurrence is left to schedule and none of its payments
+        (`unsettled` of them) may still be tried; otherwise unchanged."""
+        if self.status is not StandingOrderStatus.ACTIVE or self.next_due_at is not None \
+                or unsettled:
+            return self
+        return attrs.evolve(self, status=StandingOrderStatus.COMPLETED, updated_at=now)
 
     def paused(self, now: datetime) -> StandingOrder:
         self._check(StandingOrderStatus.ACTIVE, "pause")
         return attrs.evolve(self, status=StandingOrderStatus.PAUSED, updated_at=now)
 
     def resumed(self, following: datetime | None, now: datetime) -> StandingOrder:
-        """Active again from `following`, its first occurrence after now."""
+        """Active again from `following`, its first occurrence after now; completed if it has
+        none (what was written down before the pause was stopped with it, never paid)."""
         self._check(StandingOrderStatus.PAUSED, "resume")
         return attrs.evolve(self, status=StandingOrderStatus.ACTIVE, updated_at=now
-                            ).moved_on(following, now)
+                            ).moved_on(following, now).finished(0, now)
 
     def cancelled(self, now: datetime) -> StandingOrder:
         if self.status in (StandingOrderStatus.CANCELLED, StandingOrderStatus.COMPLETED):
@@ -124,26 +139,40 @@ class Occurrence:
     transfer_id: UUID | None = None
     reason: str | None = None  # the last failure's code and message
     updated_at: datetime | None = None
+    # The runner's lease while one holds it: only that runner may write what its attempt did
+    # (a runner slower than its lease finds another's token, and leaves the outcome alone).
+    lease: UUID | None = None
 
-    def taken(self, until: datetime) -> Occurrence:
-        """A runner holds it until then (its lease)."""
-        return attrs.evolve(self, next_attempt_at=until)
+    def taken(self, until: datetime, lease: UUID) -> Occurrence:
+        """A runner holds it until then (its lease, named by a token of its own)."""
+        return attrs.evolve(self, next_attempt_at=until, lease=lease)
+
+    def held_by(self, lease: UUID | None) -> bool:
+        """Still waiting, under this lease: its runner's attempt is the one to record."""
+        return lease is not None and self.lease == lease and not self.status.settled
 
     def paid(self, transfer_id: UUID, now: datetime) -> Occurrence:
         return attrs.evolve(self, status=OccurrenceStatus.PAID, attempts=self.attempts + 1,
-                            transfer_id=transfer_id, next_attempt_at=None, updated_at=now)
+                            transfer_id=transfer_id, next_attempt_at=None, updated_at=now,
+                            lease=None)
 
     def held(self, transfer_id: UUID, reason: str, now: datetime) -> Occurrence:
         return attrs.evolve(self, status=OccurrenceStatus.HELD, attempts=self.attempts + 1,
                             transfer_id=transfer_id, reason=reason, next_attempt_at=None,
-                            updated_at=now)
+                            updated_at=now, lease=None)
 
     def failed_attempt(self, reason: str, now: datetime,
                        policy: StandingOrderPolicy) -> Occurrence:
         attempts = self.attempts + 1
         if attempts > policy.retries:
             return attrs.evolve(self, status=OccurrenceStatus.FAILED, attempts=attempts,
-                                reason=reason, next_attempt_at=None, updated_at=now)
+                                reason=reason, next_attempt_at=None, updated_at=now, lease=None)
         return attrs.evolve(self, status=OccurrenceStatus.RETRYING, attempts=attempts,
                             reason=reason, next_attempt_at=now + policy.retry_after,
-                            updated_at=now)
+                            updated_at=now, lease=None)
+
+    def stopped(self, order_status: StandingOrderStatus, now: datetime) -> Occurrence:
+        """Not paid: its order was paused or cancelled first (however far its runner got)."""
+        return attrs.evolve(self, status=OccurrenceStatus.FAILED, next_attempt_at=None,
+                            reason=f"the standing order was {order_status.value} before it "
+                            "was paid", updated_at=now, lease=None)

@@ -31,3 +31,18 @@ Feature: Standing orders
     And Asha cancels the standing order
     And 40 days pass and the bank runs its standing orders
     Then Ravi's account holds 0.00 INR
+
+  Scenario: A payment waiting to be tried again can still be stopped
+    When Asha schedules 5000.00 INR to Ravi once tomorrow
+    And 1 days pass and the bank runs its standing orders
+    Then the occurrence is "retrying" because of "insufficient_funds"
+    When Asha cancels the standing order
+    Then the occurrence is "failed" because of "the standing order was cancelled"
+    When Asha pays in 5000.00 INR
+    And 8 hours pass and the bank runs its standing orders
+    Then Ravi's account holds 0.00 INR
+
+  Scenario: A standing order sent twice under one key is one order
+    When Asha sends 250.00 INR to Ravi monthly from tomorrow twice under the key "rent-2026"
+    And 32 days pass and the bank runs its standing orders
+    Then Ravi's account holds 500.00 INR

@@ -47,6 +47,10 @@ class MemoryStandingOrders:
         mine = [o for o in self._orders() if o.customer_id == customer_id]
         return sorted(mine, key=lambda o: (o.created_at, o.id), reverse=True)
 
+    def by_key(self, customer_id: UUID, idempotency_key: str) -> StandingOrder | None:
+        return next((o for o in self._orders() if o.customer_id == customer_id
+                     and o.idempotency_key == idempotency_key), None)
+
     def due(self, now: datetime, limit: int) -> list[StandingOrder]:
         found = [o for o in self._orders() if o.status is StandingOrderStatus.ACTIVE
                  and o.next_due_at is not None and o.next_due_at <= now]
@@ -79,3 +83,8 @@ class MemoryStandingOrders:
     def occurrences(self, order_id: UUID, limit: int) -> list[Occurrence]:
         mine = [o for o in self._occurrences().values() if o.order_id == order_id]
         return sorted(mine, key=lambda o: o.due_at, reverse=True)[:limit]
+
+    def unsettled(self, order_id: UUID) -> list[Occurrence]:
+        mine = [o for o in self._occurrences().values()
+                if o.order_id == order_id and o.status in _WAITING]
+        return sorted(mine, key=lambda o: o.due_at)

@@ -74,7 +74,11 @@ standing_orders = sa.Table(
     sa.Column("reminder_id", Uuid, nullable=True),
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("updated_at", UtcDateTime, nullable=False),
+    # One order per customer and Idempotency-Key, even when a request and its retry race.
+    sa.Column("idempotency_key", sa.String(255), nullable=True),
+    sa.Column("fingerprint", sa.String(64), nullable=True),
     sa.Index("ix_standing_orders_customer", "customer_id"),
+    sa.Index("uq_standing_orders_customer_key", "customer_id", "idempotency_key", unique=True),
     sa.Index("ix_standing_orders_status_due", "status", "next_due_at"),
     sa.CheckConstraint("amount > 0", name="amount_positive"),
 )
@@ -90,6 +94,7 @@ standing_order_occurrences = sa.Table(
     sa.Column("transfer_id", Uuid, sa.ForeignKey("transfers.id"), nullable=True),
     sa.Column("reason", sa.String(500), nullable=True),
     sa.Column("updated_at", UtcDateTime, nullable=True),
+    sa.Column("lease", Uuid, nullable=True),  # the token of the runner holding it
     sa.Index("ix_standing_order_occurrences_attempt", "status", "next_attempt_at"),
 )
 

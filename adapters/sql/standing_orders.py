@@ -77,6 +77,12 @@ class SqlStandingOrders:
             .order_by(orders.c.created_at.desc(), orders.c.id.desc())
         return [_order(r) for r in self._conn.execute(query)]
 
+    def by_key(self, customer_id: UUID, idempotency_key: str) -> StandingOrder | None:
+        row = self._conn.execute(sa.select(orders).where(
+            orders.c.customer_id == customer_id,
+            orders.c.idempotency_key == idempotency_key)).first()
+        return _order(row) if row else None
+
     def due(self, now: datetime, limit: int) -> list[StandingOrder]:
         query = sa.select(orders).where(orders.c.status == _ACTIVE, orders.c.next_due_at <= now) \
             .order_by(orders.c.next_due_at, orders.c.id).limit(limit)
@@ -122,4 +128,10 @@ class SqlStandingOrders:
     def occurrences(self, order_id: UUID, limit: int) -> list[Occurrence]:
         query = sa.select(occurrences).where(occurrences.c.order_id == order_id) \
             .order_by(occurrences.c.due_at.desc()).limit(limit)
+        return [_occurrence(r) for r in self._conn.execute(query)]
+
+    def unsettled(self, order_id: UUID) -> list[Occurrence]:
+        c = occurrences.c
+        query = sa.select(occurrences).where(c.order_id == order_id, c.status.in_(_WAITING)) \
+            .order_by(c.due_at)
         return [_occurrence(r) for r in self._conn.execute(query)]

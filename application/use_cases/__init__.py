@@ -93,6 +93,7 @@ from application.use_cases.staff_proposals import (
 )
 from application.use_cases.standing_orders import (
     ManageStandingOrders,
+    PlacedOrder,
     StandingOrderDetails,
     StandingOrderView,
 )
@@ -178,6 +179,7 @@ __all__ = [
     "OperateCustomers",
     "OperateDevices",
     "OperateSessions",
+    "PlacedOrder",
     "PostInterest",
     "Poster",
     "PostingResult",

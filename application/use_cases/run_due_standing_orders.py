@@ -3,7 +3,12 @@ after a crash mid-run. First every due occurrence is written down (its row, and 
 to its next one, in one transaction); then each is paid under a key derived from the order and
 the occurrence, so a payment tried twice moves money once. A runner takes an occurrence for a
 short lease before paying it: another runner passes it by, and after a crash takes it when the
-lease ends, retrying under the same key."""
+lease ends, retrying under the same key.
+
+The payment and what it settles are one transaction that holds the order's lock, which pausing
+and cancelling take too: an order stopped a moment before is not paid. Only the runner whose
+lease token the occurrence still carries writes an outcome: one slower than its lease leaves
+what the runner that took over wrote alone."""
 
 from __future__ import annotations
 
@@ -14,10 +19,18 @@ import attrs
 
 from application.audit import AuditRecorder
 from application.context import RequestContext
-from application.ports import Clock, Notifier, Recurrence, UnitOfWorkFactory
+from application.ports import (
+    Clock,
+    IdGenerator,
+    Notifier,
+    Recurrence,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
+from application.use_cases.postings import PostingResult
 from application.use_cases.transfer_money import TransferCommand, TransferMoney
 from domain.audit import Outcome
-from domain.errors import DomainError, ValidationError
+from domain.errors import DomainError, TransferBlocked, ValidationError
 from domain.standing_order import (
     Occurrence,
     OccurrenceStatus,
@@ -42,8 +55,9 @@ class StandingRun:
 class RunDueStandingOrders:
     def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, recurrence: Recurrence,
                  transfer: TransferMoney, notifier: Notifier, audit: AuditRecorder,
-                 policy: StandingOrderPolicy) -> None:
+                 ids: IdGenerator, policy: StandingOrderPolicy) -> None:
         self._uow_factory = uow_factory
+        self._ids = ids
         self._clock = clock
         self._recurrence = recurrence
         self._transfer = transfer
@@ -62,7 +76,8 @@ class RunDueStandingOrders:
                 return StandingRun(scheduled, **counts)
             for order, occurrence in taken:
                 done = self._pay(order, occurrence)
-                counts[done.status.value] += 1  # paid, retrying, failed or held
+                if done is not None:  # paid, retrying, failed or held
+                    counts[done.status.value] += 1
 
     def _schedule(self, batch: int) -> int:
         """Write down every due occurrence (missed ones too, each once) and move orders on."""
@@ -90,7 +105,9 @@ class RunDueStandingOrders:
                     if uow.standing_orders.add_occurrence(Occurrence(
                             order.id, order.next_due_at, OccurrenceStatus.DUE, updated_at=now)):
                         written += 1
-                    uow.standing_orders.update(order.moved_on(following, now))
+                    moved_on = order.moved_on(following, now)
+                    uow.standing_orders.update(moved_on.finished(
+                        len(uow.standing_orders.unsettled(order.id)), now))
                     moved += 1
                 uow.commit()
             if not moved:  # other runners hold them: theirs, not ours
@@ -115,50 +132,100 @@ class RunDueStandingOrders:
             order = uow.standing_orders.get(occurrence.order_id)
             assert order is not None, "an occurrence belongs to a stored order"
             if order.status in (StandingOrderStatus.PAUSED, StandingOrderStatus.CANCELLED):
-                uow.standing_orders.update_occurrence(attrs.evolve(
-                    occurrence, status=OccurrenceStatus.FAILED, next_attempt_at=None,
-                    reason=f"the standing order was {order.status.value} before it was paid",
-                    updated_at=now))
+                uow.standing_orders.update_occurrence(occurrence.stopped(order.status, now))
                 uow.commit()
                 return None
-            uow.standing_orders.update_occurrence(occurrence.taken(now + self._policy.lease))
+            taken = occurrence.taken(now + self._policy.lease, self._ids.new_id())
+            uow.standing_orders.update_occurrence(taken)
             uow.commit()
+        return order, taken
+
+    def _pay(self, order: StandingOrder, taken: Occurrence) -> Occurrence | None:
+        """Pay a taken occurrence and record what became of it; None when it is no longer
+        this runner's to pay (its lease ran out and another took it, or the order stopped)."""
+        context = RequestContext(request_id=f"standing-order:{order.id}")
+        with self._uow_factory(write=True) as uow:
+            held = self._still_held(uow, order.customer_id, taken)
+            if held is None:
+                return None
+            order, occurrence = held
+            try:
+                result = self._transfer.execute_in(uow, TransferCommand(
+                    customer_id=order.customer_id,
+                    from_account_number=order.from_account_number,
+                    to_account_number=order.to_account_number or "", amount=order.amount,
+                    description=order.description or "Standing order",
+                    idempotency_key=order.payment_key(occurrence.due_at), context=context,
+                    beneficiary_id=order.beneficiary_id))
+            except DomainError as error:  # nothing of the attempt is kept: rolled back
+                failure = error
+            else:
+                done = self._outcome(occurrence, result)
+                self._record(uow, order, occurrence, done, context)
+                uow.commit()
+                return self._told(order, done)
+        # A failed attempt is recorded in a transaction of its own (the attempt's rolled back),
+        # and only while the lease is still this runner's.
+        now = self._clock.now()
+        with self._uow_factory(write=True) as uow:
+            held = self._still_held(uow, order.customer_id, taken)
+            if held is None:
+                return None
+            order, occurrence = held
+            done = occurrence.failed_attempt(f"{failure.code}: {failure.message}", now,
+                                             self._policy)
+            self._record(uow, order, occurrence, done, context)
+            uow.commit()
+        return self._told(order, done)
+
+    def _still_held(self, uow: UnitOfWork, customer_id: UUID, taken: Occurrence
+                    ) -> tuple[StandingOrder, Occurrence] | None:
+        """The order (locked: a pause or cancel waits, or went first) and the occurrence, if
+        it is still under this runner's lease and its order still active; an occurrence of an
+        order stopped meanwhile (by a version that left it waiting) is settled as not paid.
+        Locks in the order a resume and an erasure take them: the customer, the order, then
+        (the payment) the accounts."""
+        uow.customers.lock(customer_id)
+        order = uow.standing_orders.lock(taken.order_id)
+        occurrence = uow.standing_orders.claim_occurrence(taken.order_id, taken.due_at)
+        if order is None or occurrence is None or not occurrence.held_by(taken.lease):
+            return None
+        if order.status is not StandingOrderStatus.ACTIVE:
+            uow.standing_orders.update_occurrence(occurrence.stopped(order.status,
+                                                                     self._clock.now()))
+            uow.commit()
+            return None
         return order, occurrence
 
-    def _pay(self, order: StandingOrder, occurrence: Occurrence) -> Occurrence:
-        context = RequestContext(request_id=f"standing-order:{order.id}")
-        try:
-            result = self._transfer.execute(TransferCommand(
-                customer_id=order.customer_id, from_account_number=order.from_account_number,
-                to_account_number=order.to_account_number or "", amount=order.amount,
-                description=order.description or "Standing order",
-                idempotency_key=order.payment_key(occurrence.due_at), context=context,
-                beneficiary_id=order.beneficiary_id))
-            outcome: TransferStatus | DomainError = result.transfer.status
-            transfer_id: UUID | None = result.transfer.id
-        except DomainError as error:
-            outcome, transfer_id = error, None
-        now = self._clock.now()
-        if outcome is TransferStatus.COMPLETED:
-            assert transfer_id is not None
-            done = occurrence.paid(transfer_id, now)
-        elif isinstance(outcome, DomainError):
-            done = occurrence.failed_attempt(f"{outcome.code}: {outcome.message}", now,
+    def _outcome(self, occurrence: Occurrence, result: PostingResult) -> Occurrence:
+        now, transfer = self._clock.now(), result.transfer
+        if transfer.status is TransferStatus.COMPLETED:
+            return occurrence.paid(transfer.id, now)
+        if transfer.status is TransferStatus.BLOCKED:  # its record commits with this outcome
+            refused = TransferBlocked("this transfer was refused by the bank's fraud checks")
+            return occurrence.failed_attempt(f"{refused.code}: {refused.message}", now,
                                              self._policy)
-        else:
-            assert transfer_id is not None
-            done = occurrence.held(transfer_id, f"held by the fraud checks: {outcome.value}", now)
-        with self._uow_factory(write=True) as uow:
-            uow.standing_orders.update_occurrence(done)
-            uow.audit.append(self._audit.event(
-                context, f"standing_order.{done.status.value}",
-                outcome=Outcome.SUCCESS if done.status is OccurrenceStatus.PAID
-                else Outcome.FAILURE, customer_id=order.customer_id,
-                resource=f"standing_order:{order.id}", occurrence=occurrence.due_at.isoformat(),
-                transfer=transfer_id, reason=done.reason))
-            uow.commit()
+        return occurrence.held(transfer.id, f"held by the fraud checks: {transfer.status.value}",
+                               now)
+
+    def _record(self, uow: UnitOfWork, order: StandingOrder, occurrence: Occurrence,
+                done: Occurrence, context: RequestContext) -> None:
+        """The occurrence's outcome, and the order completed if that was its last payment."""
+        uow.standing_orders.update_occurrence(done)
+        finished = order.finished(len(uow.standing_orders.unsettled(order.id)), done.updated_at
+                                  or self._clock.now())
+        if finished is not order:
+            uow.standing_orders.update(finished)
+        uow.audit.append(self._audit.event(
+            context, f"standing_order.{done.status.value}",
+            outcome=Outcome.SUCCESS if done.status is OccurrenceStatus.PAID
+            else Outcome.FAILURE, customer_id=order.customer_id,
+            resource=f"standing_order:{order.id}", occurrence=occurrence.due_at.isoformat(),
+            transfer=done.transfer_id, reason=done.reason))
+
+    def _told(self, order: StandingOrder, done: Occurrence) -> Occurrence:
         if done.status is not OccurrenceStatus.PAID:  # after the commit: the row is the record
             self._notifier.tell(order.customer_id, "A standing order was not paid",
-                                f"{order.amount} due {occurrence.due_at:%Y-%m-%d}: "
+                                f"{order.amount} due {done.due_at:%Y-%m-%d}: "
                                 f"{done.status.value} ({done.reason})")
         return done

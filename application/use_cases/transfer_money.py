@@ -9,7 +9,13 @@ import attrs
 from application.context import SYSTEM, RequestContext
 from application.fraud_screen import FraudScreen, Screening
 from application.ports import UnitOfWork, UnitOfWorkFactory
-from application.use_cases.postings import Assessor, Poster, PostingRequest, PostingResult
+from application.use_cases.postings import (
+    Assessor,
+    Authorizer,
+    Poster,
+    PostingRequest,
+    PostingResult,
+)
 from domain.account import Account, AccountType
 from domain.branch import OwnBank
 from domain.channels import check_transfer_channel
@@ -44,11 +50,10 @@ class TransferMoney:
         self._uow_factory = uow_factory
         self._own_bank = own_bank
 
-    def _payee(self, command: TransferCommand) -> TransferCommand:
+    def _payee(self, uow: UnitOfWork, command: TransferCommand) -> TransferCommand:
         if command.beneficiary_id is None:
             return command
-        with self._uow_factory() as uow:
-            payee = uow.beneficiaries.get(command.beneficiary_id)
+        payee = uow.beneficiaries.get(command.beneficiary_id)
         if payee is None or payee.customer_id != command.customer_id:
             raise BeneficiaryNotFound("no such beneficiary",
                                       beneficiary_id=str(command.beneficiary_id))
@@ -66,35 +71,52 @@ class TransferMoney:
     def execute(self, command: TransferCommand) -> PostingResult:
         # Every account this bank pays into is its own: no transfer here travels interbank.
         check_transfer_channel(command.channel, command.amount, interbank=False)
-        command = self._payee(command)
-        request = PostingRequest(
-            kind=TransferKind.TRANSFER, from_account_number=command.from_account_number,
-            to_account_number=command.to_account_number, amount=command.amount,
-            channel=command.channel, description=command.description,
-            idempotency_key=command.idempotency_key,
-            idempotency_scope=f"customer:{command.customer_id}", initiated_by=command.customer_id,
-            context=command.context, reference=command.reference, metadata=command.metadata,
-        )
-
-        def authorize(_: UnitOfWork, locked: dict[str, Account]) -> tuple[Account, Account]:
-            source = locked.get(command.from_account_number)
-            if source is None or source.customer_id != command.customer_id:
-                raise AccountNotFound(f"account {command.from_account_number} not found",
-                                      account_number=command.from_account_number)
-            if command.to_account_number == command.from_account_number:
-                raise ValidationError("cannot transfer money to the same account",
-                                      field="to_account_number")
-            destination = locked.get(command.to_account_number)
-            if destination is None or destination.account_type is AccountType.INTERNAL:
-                raise AccountNotFound(f"account {command.to_account_number} not found",
-                                      account_number=command.to_account_number)
-            return source, destination
-
-        result = self._poster.post(request, authorize, screen=_Screening(self._screen, command))
+        if command.beneficiary_id is not None:
+            with self._uow_factory() as uow:
+                command = self._payee(uow, command)
+        result = self._poster.post(_request(command), _authorizer(command),
+                                   screen=_Screening(self._screen, command))
         if result.transfer.status is TransferStatus.BLOCKED:  # recorded, then refused
             raise TransferBlocked("this transfer was refused by the bank's fraud checks",
                                   transfer_id=str(result.transfer.id))
         return result
+
+    def execute_in(self, uow: UnitOfWork, command: TransferCommand) -> PostingResult:
+        """The same transfer inside the caller's unit of work, which commits: what it depends
+        on (a standing order not cancelled meanwhile) is checked under the caller's locks. A
+        refused transfer is returned BLOCKED, not raised, so its record commits with the rest."""
+        check_transfer_channel(command.channel, command.amount, interbank=False)
+        command = self._payee(uow, command)
+        return self._poster.post_in(uow, _request(command), _authorizer(command),
+                                    screen=_Screening(self._screen, command))
+
+
+def _request(command: TransferCommand) -> PostingRequest:
+    return PostingRequest(
+        kind=TransferKind.TRANSFER, from_account_number=command.from_account_number,
+        to_account_number=command.to_account_number, amount=command.amount,
+        channel=command.channel, description=command.description,
+        idempotency_key=command.idempotency_key,
+        idempotency_scope=f"customer:{command.customer_id}", initiated_by=command.customer_id,
+        context=command.context, reference=command.reference, metadata=command.metadata,
+    )
+
+
+def _authorizer(command: TransferCommand) -> Authorizer:
+    def authorize(_: UnitOfWork, locked: dict[str, Account]) -> tuple[Account, Account]:
+        source = locked.get(command.from_account_number)
+        if source is None or source.customer_id != command.customer_id:
+            raise AccountNotFound(f"account {command.from_account_number} not found",
+                                  account_number=command.from_account_number)
+        if command.to_account_number == command.from_account_number:
+            raise ValidationError("cannot transfer money to the same account",
+                                  field="to_account_number")
+        destination = locked.get(command.to_account_number)
+        if destination is None or destination.account_type is AccountType.INTERNAL:
+            raise AccountNotFound(f"account {command.to_account_number} not found",
+                                  account_number=command.to_account_number)
+        return source, destination
+    return authorize
 
 
 @attrs.frozen

@@ -15,6 +15,7 @@ from entrypoints.converters import structure
 from entrypoints.http import response_schemas as shapes
 from entrypoints.http.auth import Handler, accepts, caller, context, requires, returns, services
 from entrypoints.http.offload import offload
+from entrypoints.http.openapi import idempotent
 from entrypoints.http.query import path_id
 from entrypoints.http.request_body import json_body
 from entrypoints.http.responses import JSONResponse
@@ -38,9 +39,11 @@ def _uuid(text: str | None, missing: type[BeneficiaryNotFound] | type[ReminderNo
 
 @returns(shapes.ORDER)
 @accepts(StandingOrderBody, 201)
+@idempotent(replays=True)
 @requires(Permission.BANK)
 async def add(request: Request) -> Response:
-    """Schedule a payment to an account here or a saved beneficiary: once, or on an RRULE."""
+    """Schedule a payment to an account here or a saved beneficiary: once, or on an RRULE
+    (idempotent with Idempotency-Key, as a transfer: a retry is the same order)."""
     body = structure(await json_body(request), StandingOrderBody)
     details = StandingOrderDetails(
         from_account_number=body.from_account_number, amount=body.amount,
@@ -48,9 +51,10 @@ async def add(request: Request) -> Response:
         beneficiary_id=_uuid(body.beneficiary_id, BeneficiaryNotFound, "beneficiary"),
         description=body.description, rrule=body.rrule, ends_at=body.ends_at,
         reminder_id=_uuid(body.reminder_id, ReminderNotFound, "reminder"))
-    added = await offload(services(request).standing_orders.add, caller(request).customer_id,
-                          details, context(request))
-    return JSONResponse(order_body(added), 201)
+    placed = await offload(services(request).standing_orders.place, caller(request).customer_id,
+                           details, context(request), request.headers.get("idempotency-key"))
+    headers = {"Idempotent-Replayed": "true"} if placed.replayed else None
+    return JSONResponse(order_body(placed.order), 201, headers)
 
 
 @returns(shapes.ORDERS)

@@ -15,7 +15,7 @@ from application.use_cases import (
 )
 from domain.money import Money
 from tests.bdd.conftest import World
-from tests.support.banking import account, customer
+from tests.support.banking import account, customer, deposit
 from tests.support.clock import SteppingClock
 
 scenarios("standing_orders.feature")
@@ -38,6 +38,25 @@ def schedules(bdd_bank: punq.Container, bdd_clock: SteppingClock, world: World, 
             world["accounts"]["Asha"], Money.parse(amount), bdd_clock.now() + timedelta(days=1),
             to_account_number=world["accounts"]["Ravi"],
             rrule="FREQ=MONTHLY" if how == "monthly from" else None), RequestContext())
+
+
+@when(parsers.re(r'Asha sends (?P<amount>[\d.]+) INR to Ravi monthly from tomorrow twice under '
+                 r'the key "(?P<key>[^"]+)"'))
+def sends_twice(bdd_bank: punq.Container, bdd_clock: SteppingClock, world: World, amount: str,
+                key: str) -> None:
+    details = StandingOrderDetails(
+        world["accounts"]["Asha"], Money.parse(amount), bdd_clock.now() + timedelta(days=1),
+        to_account_number=world["accounts"]["Ravi"], rrule="FREQ=MONTHLY")
+    manage = bdd_bank.resolve(ManageStandingOrders)
+    first, again = (manage.place(world["asha"].id, details, RequestContext(), key)
+                    for _ in range(2))
+    assert (again.order.id, again.replayed) == (first.order.id, True)
+    world["order"] = first.order
+
+
+@when(parsers.parse("Asha pays in {amount} INR"))
+def pays_in(bdd_bank: punq.Container, world: World, amount: str) -> None:
+    deposit(bdd_bank, world["accounts"]["Asha"], amount)
 
 
 @when(parsers.re(r"(?P<count>\d+) (?P<unit>days|hours) pass and the bank runs its standing "

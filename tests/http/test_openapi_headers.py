@@ -30,6 +30,7 @@ def test_idempotency_key_is_documented_where_it_is_read(client: TestClient) -> N
     assert reading == {(TRANSFER, "post"),
                        (f"{API}/teller/accounts/{{account_number}}/deposit", "post"),
                        (f"{API}/teller/accounts/{{account_number}}/withdraw", "post"),
+                       (f"{API}/standing-orders", "post"),
                        (f"{API}/operator/transfers/{{transfer_id}}/reversals", "post")}
     for path, method in reading:
         assert "409" in document["paths"][path][method]["responses"]  # a key reused elsewhere
