@@ -37,7 +37,7 @@ accounts = sa.Table(
     sa.CheckConstraint("held >= 0", name="hold_not_negative"),
 )
 
-# Kept in step with migration 0032 and adapters/memory/ledger_repositories.py.
+# Kept in step with migration 0031 and adapters/memory/ledger_repositories.py.
 _LIVE_REFERENCE = "reference IS NOT NULL AND status NOT IN ('blocked', 'voided')"
 
 transfers = sa.Table(

@@ -2,16 +2,16 @@
 runner's lease token on an occurrence; an order completed while a payment of it may still be
 retried is active again (the customer can stop that payment)
 
-Revision ID: 0033
-Revises: 0030
+Revision ID: 0032
+Revises: 0031
 Create Date: 2026-12-07 06:45:00.000000
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0033'
-down_revision = '0030'
+revision = '0032'
+down_revision = '0031'
 branch_labels = None
 depends_on = None
 

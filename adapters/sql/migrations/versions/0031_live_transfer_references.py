@@ -2,7 +2,7 @@
 checks blocked, or a hold given back (voided), leaves it free for the corrected payment.
 Downgrading fails while a blocked or voided transfer shares its reference with another one.
 
-Revision ID: 0032
+Revision ID: 0031
 Revises: 0030
 Create Date: 2026-12-07 06:45:00.000000
 """
@@ -10,7 +10,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0032'
+revision = '0031'
 down_revision = '0030'
 branch_labels = None
 depends_on = None
