@@ -20,7 +20,7 @@ from adapters.sql import upgrade as upgrade_schema
 from adapters.sql.postgres.last_writes import LastWrites
 from adapters.sql.postgres.replica import Replica
 from adapters.sql.postgres.replica_reads import ReplicaReads
-from adapters.system import RandomIds, SystemClock
+from adapters.system import SystemClock, TimeOrderedIds
 from adapters.system.notifiers import LogNotifier
 from adapters.system.recurrence import BoundedRecurrence
 from adapters.system.secret_box import AesGcmBox, derived_key
@@ -137,7 +137,7 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None, ids: IdGenerato
     container.register(OwnBank, instance=settings.own_bank)
     clock = clock or SystemClock()
     container.register(Clock, instance=clock)
-    container.register(IdGenerator, instance=ids or RandomIds())
+    container.register(IdGenerator, instance=ids or TimeOrderedIds())
     factory = uow_factory or unit_of_work_factory(settings)
     container.register(UnitOfWorkFactory, instance=factory)
     container.register(Dispatcher, instance=dispatcher(factory))

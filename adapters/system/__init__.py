@@ -36,9 +36,11 @@ class RandomIds:
 
 
 class TimeOrderedIds(RandomIds):
-    """UUIDv7 ids (RFC 9562): 48 bits of Unix milliseconds, then 74 random bits. Ids made later
-    sort later, so a new row's index entries land at the end of each id-keyed B-tree, in pages
-    already cached, instead of on a random page of a tree that grows with the bank's history."""
+    """The bank's ids (bootstrap.py): UUIDv7 (RFC 9562), 48 bits of Unix milliseconds, then 74
+    random bits. Ids made later sort later, so a new row's index entries land at the end of each
+    id-keyed B-tree, in pages already cached, instead of on a random page of a tree that grows
+    with the bank's history (docs/benchmarks.md, "History size"). 74 random bits cannot be
+    guessed; the millisecond they tell is no secret (every record carries its time)."""
 
     def new_id(self) -> uuid.UUID:
         millis = time.time_ns() // 1_000_000
