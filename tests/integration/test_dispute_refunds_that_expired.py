@@ -1,4 +1,4 @@
-"""Hostile review (h/review): a dispute whose refund expired. The rule (docs/money-operations.md):
+"""A dispute whose refund expired. The rule (docs/money-operations.md):
 above the approval amount "the case stays investigating until a second operator approves the
 reversal (then resolved_refunded) or rejects it or it expires (then the case is worked again)".
 Found in review: the case could not be rejected until someone tried to decide the dead reversal."""

@@ -1,6 +1,6 @@
-"""Hostile review (h/review): interest postings that lose accrued interest or break the carry
-chain. Each test states the rule it holds the code to (docs/money-operations.md); those marked
-xfail show a defect found in review. The bank here is not verified on teardown: some of these
+"""Interest postings that lose accrued interest or break the carry
+chain. Each test states the rule it holds the code to (docs/money-operations.md); each was a defect found in a
+hostile review, fixed. The bank here is not verified on teardown: some of these
 defects leave books that `ledger verify` rightly refuses."""
 
 from __future__ import annotations

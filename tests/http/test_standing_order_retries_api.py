@@ -1,4 +1,4 @@
-"""Hostile review (h/review): a standing order asked for twice (a client's retry after a lost
+"""A standing order asked for twice (a client's retry after a lost
 answer). HOUSE_STYLE: "Every money movement is idempotent (idempotency key)". Found in review:
 the endpoint took no Idempotency-Key, and a retry was a second order that paid everything twice."""
 

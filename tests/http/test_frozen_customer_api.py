@@ -1,4 +1,4 @@
-"""Hostile review (h/review): a frozen customer over HTTP. Freezing ends their sessions and
+"""A frozen customer over HTTP. Freezing ends their sessions and
 freezes their accounts; undoing it needs a second operator (docs/operator-cli.md). A frozen
 customer opens no account until unfrozen (a defect found in review, fixed)."""
 

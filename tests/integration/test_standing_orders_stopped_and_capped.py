@@ -1,6 +1,6 @@
-"""Hostile review (h/review): standing-order occurrences the customer stopped but that were paid
+"""Standing-order occurrences the customer stopped but that were paid
 all the same. The rule (docs/money-operations.md): "an occurrence written down before a pause or
-cancel is not paid". Each test showed a defect found in review (fixed on h/fix-standing)."""
+cancel is not paid". Each test showed a defect found in review, fixed."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Hostile review (h/review): a transfer's reference (docs/money-operations.md: "unique among
+"""A transfer's reference (docs/money-operations.md: "unique among
 their transfers"). It names the customer's payment: one that moved or holds money keeps it, one
 the fraud checks blocked, or whose hold was given back, leaves it to the corrected payment."""
 

@@ -1,6 +1,6 @@
-"""Hostile review (h/review): reversals' maker-checker and idempotency, and a till's close.
-Each test states the rule it holds the code to (docs/money-operations.md); those marked xfail
-show a defect found in review."""
+"""Reversals' maker-checker and idempotency, and a till's close.
+Each test states the rule it holds the code to (docs/money-operations.md); each was a defect found in a
+hostile review, fixed."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
-"""Hostile review (h/review): KYC tier limits and a customer freeze, where a held transfer or a
+"""KYC tier limits and a customer freeze, where a held transfer or a
 newly opened account lets money move past them; a teller's slip number that outlives its day.
-Each test states the rule it holds the code to (docs/money-operations.md); those marked xfail
-show a defect found in review."""
+Each test states the rule it holds the code to (docs/money-operations.md); each was a defect found in a
+hostile review, fixed."""
 
 from __future__ import annotations
 
