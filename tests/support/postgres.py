@@ -43,12 +43,15 @@ def crash_and_restart(url: str, down_for: float = 0.0) -> None:
 
 
 @contextmanager
-def throwaway_cluster(*, durable: bool = False) -> Iterator[str]:
+def throwaway_cluster(*, durable: bool = False, kept: Path | None = None) -> Iterator[str]:
     """Yields a postgresql+psycopg URL to the `postgres` database of a fresh cluster. Tests run
     without fsync; `durable` keeps PostgreSQL's defaults, for benchmarks and crash tests (with
-    synchronous_commit off an acknowledged commit may be lost when the server dies)."""
+    synchronous_commit off an acknowledged commit may be lost when the server dies). `kept`: the
+    cluster lives in that folder and stays there, made on first use and started again on the
+    next (a benchmark's database that takes an hour to load: bench/history_variants.py)."""
     pg_bin = find_pg_bin()
-    root = Path(tempfile.mkdtemp(prefix="vaani-pg-"))
+    root = kept or Path(tempfile.mkdtemp(prefix="vaani-pg-"))
+    root.mkdir(parents=True, exist_ok=True)
     as_user: list[str] = []
     if os.geteuid() == 0:  # PostgreSQL refuses to run as root
         shutil.chown(root, "postgres", "postgres")
@@ -58,8 +61,9 @@ def throwaway_cluster(*, durable: bool = False) -> Iterator[str]:
     def run(*args: str) -> None:
         subprocess.run([*as_user, *args], check=True, capture_output=True, timeout=120)
 
-    run(str(pg_bin / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
-        "--no-sync")
+    if not (data / "PG_VERSION").exists():
+        run(str(pg_bin / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E",
+            "UTF8", "--no-sync")
     options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c max_connections=200"
     if not durable:
         options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
@@ -79,6 +83,8 @@ def throwaway_cluster(*, durable: bool = False) -> Iterator[str]:
         yield url
     finally:
         _restarts.pop(url, None)
-        subprocess.run([*as_user, str(pg_bin / "pg_ctl"), "-D", str(data), "-m", "immediate",
-                        "-w", "stop"], capture_output=True, timeout=60)
-        shutil.rmtree(root, ignore_errors=True)
+        subprocess.run([*as_user, str(pg_bin / "pg_ctl"), "-D", str(data), "-m",
+                        "fast" if kept else "immediate", "-w", "stop"], capture_output=True,
+                       timeout=600)
+        if kept is None:
+            shutil.rmtree(root, ignore_errors=True)
