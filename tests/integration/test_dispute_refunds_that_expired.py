@@ -21,21 +21,26 @@ from application.use_cases import (
     WorkDisputes,
 )
 from domain.customer import Role
-from domain.dispute import DisputeReason, DisputeStatus
+from domain.dispute import Dispute, DisputeReason, DisputeStatus
 from domain.errors import DisputeStateError, ReversalExpired
 from tests.support.banking import account, customer, inr
 from tests.support.clock import SteppingClock
 
 
-def test_a_case_whose_refund_expired_can_be_rejected(bank: punq.Container,
-                                                     clock: SteppingClock) -> None:
+def disputed_payment(bank: punq.Container) -> Dispute:
+    """A payment of 20,000.00 (above the approval amount) its payer disputes."""
     payer, payee = customer(bank), customer(bank)
     source = account(bank, payer, "50000.00").account_number
     paid = bank.resolve(TransferMoney).execute(TransferCommand(
         payer.id, source, account(bank, payee).account_number, inr("20000.00"))).transfer
-    dispute = bank.resolve(OpenDispute).execute(DisputeCommand(
+    return bank.resolve(OpenDispute).execute(DisputeCommand(
         payer.id, paid.id, DisputeReason.NOT_RECEIVED, "the parcel never came",
         RequestContext(actor_id=payer.id)))
+
+
+def test_a_case_whose_refund_expired_can_be_rejected(bank: punq.Container,
+                                                     clock: SteppingClock) -> None:
+    dispute = disputed_payment(bank)
     work = bank.resolve(WorkDisputes)
     operator = RequestContext(actor_id=customer(bank, Role.OPERATOR).id)
     waiting = work.refund(dispute.id, "the courier lost it", operator)  # 20,000.00: approval
@@ -51,13 +56,7 @@ def test_a_case_whose_refund_expired_can_be_rejected(bank: punq.Container,
 
 
 def test_a_case_whose_refund_still_waits_cannot_be_rejected(bank: punq.Container) -> None:
-    payer, payee = customer(bank), customer(bank)
-    source = account(bank, payer, "50000.00").account_number
-    paid = bank.resolve(TransferMoney).execute(TransferCommand(
-        payer.id, source, account(bank, payee).account_number, inr("20000.00"))).transfer
-    dispute = bank.resolve(OpenDispute).execute(DisputeCommand(
-        payer.id, paid.id, DisputeReason.NOT_RECEIVED, "the parcel never came",
-        RequestContext(actor_id=payer.id)))
+    dispute = disputed_payment(bank)
     work = bank.resolve(WorkDisputes)
     operator = RequestContext(actor_id=customer(bank, Role.OPERATOR).id)
     work.refund(dispute.id, "the courier lost it", operator)
