@@ -105,6 +105,9 @@ class EraseCustomer:
         for order in uow.standing_orders.of_customer(customer.id):
             if order.status in (StandingOrderStatus.ACTIVE, StandingOrderStatus.PAUSED):
                 uow.standing_orders.update(order.cancelled(now))
+                for waiting in uow.standing_orders.unsettled(order.id):  # never paid now
+                    uow.standing_orders.update_occurrence(
+                        waiting.stopped(StandingOrderStatus.CANCELLED, now))
         for payee in uow.beneficiaries.of_customer(customer.id):
             uow.beneficiaries.delete(payee.id)
         for reminder in uow.reminders.of_customer(customer.id):

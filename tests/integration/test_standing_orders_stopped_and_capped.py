@@ -16,11 +16,15 @@ import pytest
 
 from adapters.sql.standing_orders import SqlStandingOrders
 from application.context import RequestContext
+from application.ports import UnitOfWorkFactory
 from application.use_cases import (
+    EraseCustomer,
     GetBalance,
     ManageStandingOrders,
     RunDueStandingOrders,
     StandingOrderDetails,
+    TransferCommand,
+    TransferMoney,
 )
 from application.use_cases.standing_orders import MOST_ACTIVE
 from domain.customer import Customer
@@ -31,7 +35,7 @@ from domain.standing_order import (
     StandingOrderPolicy,
     StandingOrderStatus,
 )
-from tests.support.banking import account, customer, deposit, inr
+from tests.support.banking import PASSWORD, account, customer, deposit, inr
 from tests.support.clock import SteppingClock
 from tests.support.races import both_at_once
 
@@ -235,3 +239,20 @@ def test_a_runner_slower_than_its_lease_leaves_the_payment_of_the_next_one_alone
     assert _balance(bank, source) == "50.00"
     assert bank.resolve(ManageStandingOrders).show(
         payer.id, order.id).order.status is StandingOrderStatus.COMPLETED
+
+
+def test_a_customer_erased_while_a_payment_retries_leaves_it_failed_at_once(
+        bank: punq.Container, clock: SteppingClock) -> None:
+    """Erasure cancels the customer's orders and, in the same step, every occurrence that could
+    still be tried, so nothing waits for a runner to find the order gone."""
+    payer, order, source = _order(bank, rrule="FREQ=MONTHLY")
+    clock.set(START)
+    assert bank.resolve(RunDueStandingOrders).execute().retrying == 1
+    elsewhere = account(bank, customer(bank)).account_number
+    bank.resolve(TransferMoney).execute(TransferCommand(payer.id, source, elsewhere,
+                                                        inr("50.00")))  # emptied, to erase
+    bank.resolve(EraseCustomer).execute(payer.id, PASSWORD, RequestContext(actor_id=payer.id))
+    with bank.resolve(UnitOfWorkFactory)() as uow:
+        waiting = uow.standing_orders.occurrences(order.id, 5)
+    assert [(o.status, o.reason) for o in waiting] == [
+        (OccurrenceStatus.FAILED, "the standing order was cancelled before it was paid")]
