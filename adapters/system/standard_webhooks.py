@@ -5,7 +5,11 @@ HMAC-SHA256(key, "{id}.{timestamp}.{body}"), one per secret, separated by spaces
 
 Sent with the standard library's http.client: one connection per try, certificate checked on
 https, never a redirect followed (a 3xx is a failure: the endpoint's address is the one staff
-registered), at most 64 KiB of the answer read."""
+registered), at most 64 KiB of the answer read. The name is resolved once per try and the
+connection made to the address checked, never resolved again (a name that answers a public
+address to the check and a private one to the connection cannot turn a webhook on the bank's own
+network); unless private networks are allowed, an endpoint whose name resolves to any loopback,
+private, link-local or other non-public address is not sent to."""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ import contextlib
 import hashlib
 import hmac
 import http.client
+import ipaddress
 import secrets
 import socket
 import ssl
@@ -40,8 +45,9 @@ def signature(secret: str, message_id: str, timestamp: int, body: str) -> str:
 
 
 class HttpWebhookSender:
-    def __init__(self) -> None:
+    def __init__(self, *, private_networks: bool = False) -> None:
         self._tls = ssl.create_default_context()
+        self._private_networks = private_networks
 
     def new_secret(self) -> str:
         return new_secret()
@@ -56,11 +62,19 @@ class HttpWebhookSender:
         parts = urlsplit(url)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         started = time.monotonic()
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        try:
+            address = _address(parts.hostname or "", port, self._private_networks)
+        except (OSError, UnicodeError, ValueError) as error:  # no such name, or refused
+            return AttemptResult(None, _ms_since(started), _reason(error))
         connection: http.client.HTTPConnection = (
             http.client.HTTPSConnection(parts.hostname or "", parts.port, timeout=timeout,
                                         context=self._tls)
             if parts.scheme == "https" else
             http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=timeout))
+        # To the address checked; the Host header and the certificate's name stay the URL's.
+        connection._create_connection = (  # type: ignore[attr-defined]
+            lambda _, wait, source=None: socket.create_connection((address, port), wait, source))
         # The socket's timeout bounds each wait, not the whole try: an endpoint that drips its
         # answer a byte at a time is cut off at `timeout` all told, so a try ends within its
         # lease and no second dispatcher sends the same message meanwhile.
@@ -84,6 +98,25 @@ class HttpWebhookSender:
         if 200 <= status < 300:
             return AttemptResult(status, elapsed)
         return AttemptResult(status, elapsed, f"the endpoint answered {status}")
+
+
+class PrivateAddress(ValueError):
+    """The endpoint's name resolves to an address inside a private network."""
+
+
+def _address(host: str, port: int, private_networks: bool) -> str:
+    """The address to connect to: the first the name resolves to, every one of them public
+    unless private networks are allowed (a name with one private answer among public ones is
+    refused too: which one a connection would get is not ours to choose)."""
+    found = [str(info[4][0]) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
+    if not private_networks:
+        for text in found:
+            ip = ipaddress.ip_address(text.split("%", 1)[0])
+            mapped = getattr(ip, "ipv4_mapped", None)
+            if not (mapped or ip).is_global:
+                raise PrivateAddress(f"{host} resolves to {text}, a non-public address "
+                                     "(VAANI_WEBHOOK_PRIVATE_NETWORKS=1 allows it)")
+    return str(found[0])
 
 
 def _cut(connection: http.client.HTTPConnection) -> None:

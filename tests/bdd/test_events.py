@@ -27,7 +27,7 @@ from tests.support.webhook_receiver import Receiver, verifies
 
 @pytest.fixture
 def bdd_env() -> dict[str, str]:
-    return {"VAANI_WEBHOOK_ALLOW_HTTP": "1"}
+    return {"VAANI_WEBHOOK_ALLOW_HTTP": "1", "VAANI_WEBHOOK_PRIVATE_NETWORKS": "1"}
 
 
 @pytest.fixture

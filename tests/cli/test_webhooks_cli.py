@@ -18,6 +18,7 @@ def test_an_operator_registers_an_endpoint_and_events_reach_it(
         vaani: tuple[CliRunner, str], monkeypatch: pytest.MonkeyPatch) -> None:
     runner, _ = vaani
     monkeypatch.setenv("VAANI_WEBHOOK_ALLOW_HTTP", "1")
+    monkeypatch.setenv("VAANI_WEBHOOK_PRIVATE_NETWORKS", "1")  # the receiver is on loopback
     runtime.reset()
     receiver = Receiver()
     try:

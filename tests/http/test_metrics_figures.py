@@ -29,6 +29,7 @@ def profile(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def bank_env() -> dict[str, str]:
     return {"VAANI_METRICS": "open", "VAANI_WEBHOOK_ALLOW_HTTP": "1",
+            "VAANI_WEBHOOK_PRIVATE_NETWORKS": "1",
             "VAANI_WEBHOOK_TIMEOUT_SECONDS": "1", "VAANI_WEBHOOK_LEASE_SECONDS": "5"}
 
 

@@ -26,7 +26,8 @@ HOUR = timedelta(hours=1)
 
 @pytest.fixture
 def bank_env() -> dict[str, str]:
-    return {"VAANI_WEBHOOK_ALLOW_HTTP": "1", "VAANI_WEBHOOK_MAX_ATTEMPTS": "3",
+    return {"VAANI_WEBHOOK_ALLOW_HTTP": "1",
+            "VAANI_WEBHOOK_PRIVATE_NETWORKS": "1", "VAANI_WEBHOOK_MAX_ATTEMPTS": "3",
             "VAANI_WEBHOOK_TIMEOUT_SECONDS": "1", "VAANI_WEBHOOK_LEASE_SECONDS": "5",
             "VAANI_WEBHOOK_FIRST_RETRY_SECONDS": "10", "VAANI_WEBHOOK_MAX_RETRY_SECONDS": "60"}
 

@@ -53,6 +53,7 @@ def test_a_dispatcher_killed_mid_batch_loses_nothing(
         receiver: Receiver) -> None:
     url = live_database(profile, tmp_path, request)
     env = {**LIVE_ENV, "VAANI_DATABASE_URL": url, "VAANI_WEBHOOK_ALLOW_HTTP": "1",
+           "VAANI_WEBHOOK_PRIVATE_NETWORKS": "1",
            "VAANI_WEBHOOK_TIMEOUT_SECONDS": "1", "VAANI_WEBHOOK_LEASE_SECONDS": "2"}
     bank = bootstrap(load_settings(env), clock=SteppingClock())
     prepare_database(bank)
