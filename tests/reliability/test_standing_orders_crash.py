@@ -30,7 +30,7 @@ from tests.support.banking import account, customer
 from tests.support.clock import SteppingClock
 
 pytestmark = pytest.mark.slow
-ORDERS = 40
+ORDERS = 160  # enough that a kill lands mid-run: a run takes many polls of the count
 ROOT = Path(__file__).resolve().parents[2]
 _PAID = "SELECT count(*) FROM standing_order_occurrences WHERE status = 'paid'"
 
@@ -79,7 +79,7 @@ def test_a_runner_killed_mid_run_loses_and_doubles_nothing(
         else:
             _, err = runner.communicate(timeout=300)
             assert runner.returncode == 0, err.decode()
-    assert killed_at[0] < ORDERS, "the runner finished before it was killed"
+    assert killed_at[0] < ORDERS, f"the runner finished before it was killed ({killed_at})"
     with engine.connect() as conn:
         rows = conn.execute(sa.text(
             "SELECT status, attempts FROM standing_order_occurrences")).all()
