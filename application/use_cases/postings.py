@@ -21,8 +21,9 @@ from application.ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
+from application.replays import same_request
 from domain.account import Account
-from domain.errors import IdempotencyConflict, TransferNotFound, ValidationError
+from domain.errors import TransferNotFound, ValidationError
 from domain.fraud import Assessment, Decision, StoredAssessment
 from domain.ledger import Channel
 from domain.money import Money
@@ -218,9 +219,5 @@ def _by_key(uow: UnitOfWork, request: PostingRequest) -> Transfer | None:
 
 
 def _replayed(found: Transfer, fingerprint: str) -> PostingResult:
-    if found.fingerprint != fingerprint:
-        raise IdempotencyConflict(
-            "this Idempotency-Key was already used with a different request",
-            transfer_id=str(found.id),
-        )
+    same_request(found.fingerprint, fingerprint, "request", transfer_id=str(found.id))
     return PostingResult(found, replayed=True)

@@ -12,13 +12,13 @@ import attrs
 from application.audit import AuditRecorder
 from application.context import RequestContext
 from application.ports import Clock, DuplicateProposal, IdGenerator, UnitOfWork, UnitOfWorkFactory
+from application.replays import same_request
 from application.use_cases.postings import MAX_IDEMPOTENCY_KEY, Poster, PostingRequest
 from domain.account import Account
 from domain.dispute import Dispute
 from domain.errors import (
     AccountNotFound,
     Forbidden,
-    IdempotencyConflict,
     InsufficientFunds,
     ReversalExpired,
     ReversalNotAllowed,
@@ -168,9 +168,7 @@ def _by_key(uow: UnitOfWork, command: ReversalCommand, operator: UUID) -> Revers
 
 
 def _replayed(found: Reversal, fingerprint: str) -> Reversal:
-    if found.fingerprint != fingerprint:
-        raise IdempotencyConflict("this Idempotency-Key was already used with a different "
-                                  "proposal", reversal_id=str(found.id))
+    same_request(found.fingerprint, fingerprint, "proposal", reversal_id=str(found.id))
     return found
 
 

@@ -13,12 +13,12 @@ from application.audit import AuditRecorder
 from application.context import RequestContext
 from application.ownership import owned
 from application.ports import Clock, IdGenerator, Recurrence, UnitOfWork, UnitOfWorkFactory
+from application.replays import same_request
 from application.use_cases.postings import MAX_IDEMPOTENCY_KEY
 from domain.account import AccountType
 from domain.errors import (
     AccountNotFound,
     BeneficiaryNotFound,
-    IdempotencyConflict,
     ReminderNotFound,
     StandingOrderNotFound,
     ValidationError,
@@ -208,9 +208,8 @@ def _fingerprint(details: StandingOrderDetails) -> str:
 
 
 def _replayed(found: StandingOrder, fingerprint: str) -> PlacedOrder:
-    if found.fingerprint != fingerprint:
-        raise IdempotencyConflict("this Idempotency-Key was already used with a different "
-                                  "standing order", standing_order_id=str(found.id))
+    same_request(found.fingerprint, fingerprint, "standing order",
+                 standing_order_id=str(found.id))
     return PlacedOrder(found, replayed=True)
 
 
