@@ -61,6 +61,14 @@ def _pay(bank: punq.Container, who: Customer, source: str, target: str, amount: 
                                                                inr(amount))).transfer
 
 
+def _min_payer(bank: punq.Container) -> tuple[Customer, str, str]:
+    """A min-KYC customer with 20,000.00 in an account, and another customer's account."""
+    small, other = customer(bank, kyc=KycStatus.MIN), customer(bank)
+    theirs = account(bank, small).account_number
+    deposit(bank, theirs, "20000.00")
+    return small, theirs, account(bank, other).account_number
+
+
 def _balance(bank: punq.Container, number: str) -> str:
     return bank.resolve(GetBalance).execute(None, number).balance.format()
 
@@ -68,10 +76,7 @@ def _balance(bank: punq.Container, number: str) -> str:
 def test_held_payments_cannot_take_a_min_account_past_its_daily_limit(
         scripted: punq.Container) -> None:
     bank = scripted
-    small, other = customer(bank, kyc=KycStatus.MIN), customer(bank)
-    theirs = account(bank, small).account_number
-    deposit(bank, theirs, "20000.00")
-    payee = account(bank, other).account_number
+    small, theirs, payee = _min_payer(bank)
     first = _pay(bank, small, theirs, payee, REVIEWED)
     assert first.status is TransferStatus.PENDING_REVIEW
     try:
@@ -92,10 +97,7 @@ def test_held_payments_cannot_take_a_min_account_past_its_daily_limit(
 def test_challenged_payments_cannot_take_a_min_account_past_its_daily_limit(
         scripted: punq.Container) -> None:
     bank = scripted
-    small, other = customer(bank, kyc=KycStatus.MIN), customer(bank)
-    theirs = account(bank, small).account_number
-    deposit(bank, theirs, "20000.00")
-    payee = account(bank, other).account_number
+    small, theirs, payee = _min_payer(bank)
     issued, _ = bank.resolve(LogInWithPassword).execute(small.customer_number, PASSWORD)
     bank.resolve(SetUpiPin).execute(bank.resolve(Authenticate).execute(issued.access_token),
                                     "4826", None, SYSTEM)
