@@ -11,7 +11,7 @@ import attrs
 
 from domain.customer import Customer, Role
 from domain.reminder import Notification
-from domain.voice import VoiceSample
+from domain.voice import VoiceChannel, VoiceSample
 
 
 class Clock(Protocol):
@@ -74,9 +74,10 @@ class VoiceEngine(Protocol):
 class DigitRecogniser(Protocol):
     """Hears spoken digits in a recording, offline: the spoken challenge's half of a voice
     answer (the speaker model is the other half). `languages`: the customers' preferred
-    languages (ISO 639-1) it hears."""
+    languages (ISO 639-1) it hears; `channels`: the audio channels it hears them over."""
 
     languages: frozenset[str]
+    channels: frozenset[VoiceChannel]
 
     def hear(self, audio: bytes) -> str:
         """The digits heard, in order ("" when none); raises ValidationError for audio it

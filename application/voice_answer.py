@@ -14,7 +14,8 @@ from domain.voice import VoiceSample
 @attrs.frozen
 class VoiceAnswer:
     """A recording as the voice checks read it. `heard`: the digits heard in it, or None when
-    nothing was listened for (the bank asks for no spoken challenge)."""
+    nothing was listened for (the bank asks for no spoken challenge, or no recogniser hears
+    the recording's channel)."""
 
     audio: bytes = attrs.field(repr=False)
     sample: VoiceSample
@@ -29,7 +30,9 @@ class VoiceListener:
         self._spoken = spoken
 
     def listen(self, audio: bytes) -> VoiceAnswer:
-        """Raises ValidationError for unusable audio (the speaker model's checks come first)."""
+        """Raises ValidationError for unusable audio (the speaker model's checks come first).
+        Audio of a channel the recogniser does not hear is not listened to."""
         sample = self._engine.analyse(audio)
-        heard = self._recogniser.hear(audio) if self._spoken.required else None
+        listen = self._spoken.required and sample.channel in self._recogniser.channels
+        heard = self._recogniser.hear(audio) if listen else None
         return VoiceAnswer(audio, sample, heard)

@@ -29,6 +29,7 @@ from domain.spoken_challenge import (
     SpokenChallengePolicy,
     UnheardLanguage,
     challenge_refusal,
+    unheard_by,
 )
 from domain.timestamps import rfc3339
 from domain.voice import VoiceAttempts, VoiceDecision, cosine
@@ -103,19 +104,20 @@ class VoiceVerifier:
         """The decision's reason, and what proved presence (`spoken_digits`, `second_factor`
         or `off`) for the audit record."""
         sample = answer.sample
-        challenge, language = "off", ""
+        challenge, because = "off", None
         if self._spoken.required:
             customer = uow.customers.get(customer_id)
             language = customer.preferred_language if customer is not None else ""
-            heard = language in self._recogniser.languages
-            challenge = "spoken_digits" if heard else (
+            because = unheard_by(language, self._recogniser.languages, sample.channel,
+                                 self._recogniser.channels)
+            challenge = "spoken_digits" if because is None else (
                 "second_factor" if self._spoken.unheard is UnheardLanguage.SECOND_FACTOR
-                else "unheard_language")
+                else f"unheard_{because}")
         if uow.voice.seen(customer_id, sample.sha256):
             return "replayed_recording", challenge
         if self._spoken.required:
-            why = challenge_refusal(expected, answer.heard, language, self._recogniser.languages,
-                                    self._spoken.unheard, second_factor)
+            why = challenge_refusal(expected, answer.heard, because, self._spoken.unheard,
+                                    second_factor)
             if why is not None:
                 return why, challenge
         recent = uow.voice.accepted_embeddings(customer_id, RECENT_ACCEPTED)
@@ -125,10 +127,14 @@ class VoiceVerifier:
 
 
 def unheard_refusal(decision: VoiceDecision) -> Exception:
-    """Voice alone cannot be heard out in the customer's language: what they can answer with."""
-    return VoiceUnavailable("voice answers are not offered in your preferred language yet: "
-                            "answer with your UPI PIN or an authenticator code, or log in "
-                            "with your password", reason=decision.reason)
+    """Voice alone cannot be heard out in the customer's language or over the recording's
+    channel: what they can answer with."""
+    where = {"no_recogniser_for_channel": "over a telephone line",
+             "no_recogniser_for_language": "in your preferred language"}.get(
+                 decision.reason, "in your preferred language or over this line")
+    return VoiceUnavailable(f"voice answers are not offered {where} yet: answer with your UPI "
+                            "PIN or an authenticator code, or log in with your password",
+                            reason=decision.reason)
 
 
 def refusal(decision: VoiceDecision) -> Exception:
@@ -148,10 +154,11 @@ def refusal(decision: VoiceDecision) -> Exception:
         return SpokenChallengeFailed("this answer's nonce asked for no digits: ask for a new "
                                      "challenge (POST /auth/device-challenge) and say its "
                                      "digits", **info)
-    if decision.reason == "no_recogniser_for_language":
+    if decision.reason in ("no_recogniser_for_language", "no_recogniser_for_channel"):
         return unheard_refusal(decision)
     if decision.reason == "second_factor_required":
-        return SecondFactorRequired("voice answers in your preferred language need a code from "
-                                    "your authenticator beside them: send it as `totp` with the "
-                                    "voice sample", **info)
+        return SecondFactorRequired("the digits cannot be heard in your preferred language or "
+                                    "over this line, so a voice answer needs a code from your "
+                                    "authenticator beside it: send it as `totp` with the voice "
+                                    "sample", **info)
     return VoiceVerificationFailed("the voice did not match", **info)

@@ -8,12 +8,15 @@ import enum
 
 import attrs
 
+from domain.voice import VoiceChannel
+
 MIN_DIGITS, MAX_DIGITS = 4, 10
 
 
 class UnheardLanguage(enum.Enum):
-    """What a voice answer needs when the customer's preferred language has no recogniser:
-    the digits cannot be heard, so the voice alone is never enough (never a silent skip)."""
+    """What a voice answer needs when no recogniser can hear its digits — the customer's
+    preferred language has none, or the recording came over a channel none hears (a telephone
+    line): the voice alone is then never enough (never a silent skip)."""
 
     REFUSE = "refuse"  # voice is not offered; the PIN, an authenticator code or the password
     SECOND_FACTOR = "second-factor"  # the voice counts only beside an authenticator code
@@ -24,7 +27,8 @@ class SpokenChallengePolicy:
     """`required`: a voice decision needs the digits issued with the nonce it spends, heard in
     its recording (VAANI_VOICE_CHALLENGE=spoken, the default); when False the voice is decided
     without them, and each decision's audit record says so. `digits`: how many are issued.
-    `unheard`: what stands in for the digits in a language no recogniser hears."""
+    `unheard`: what stands in for the digits in a language or over a channel no recogniser
+    hears."""
 
     required: bool = True
     digits: int = attrs.field(default=6)
@@ -41,23 +45,35 @@ def spoken_form(digits: str) -> str:
     return " ".join(digits)
 
 
-def challenge_refusal(expected: str | None, heard: str | None, language: str,
-                      languages: frozenset[str], unheard: UnheardLanguage,
-                      second_factor: bool) -> str | None:
+def unheard_by(language: str, languages: frozenset[str], channel: VoiceChannel,
+               channels: frozenset[VoiceChannel]) -> str | None:
+    """What keeps a recogniser from hearing an answer's digits: "language" (the customer's
+    preferred language has none), "channel" (none hears audio of the answer's channel), or
+    None when one can."""
+    if language not in languages:
+        return "language"
+    if channel not in channels:
+        return "channel"
+    return None
+
+
+def challenge_refusal(expected: str | None, heard: str | None, unheard_because: str | None,
+                      unheard: UnheardLanguage, second_factor: bool) -> str | None:
     """Why a recording does not answer its challenge (for the audit trail), or None when the
-    digits heard are exactly the ones issued, or when the language has no recogniser and an
-    authenticator code checked in the same request stands in for them (`second_factor`).
-    `heard` None: nothing was listened for."""
+    digits heard are exactly the ones issued, or when no recogniser can hear them
+    (`unheard_because`, from `unheard_by`) and an authenticator code checked in the same
+    request stands in for them (`second_factor`). `heard` None: nothing was listened for."""
     if expected is None:
         return "challenge_missing"
-    if language not in languages:
+    if unheard_because is not None:
         if unheard is UnheardLanguage.REFUSE:
-            return "no_recogniser_for_language"
+            return f"no_recogniser_for_{unheard_because}"
         return None if second_factor else "second_factor_required"
     if heard != expected:
         return "wrong_digits"
     return None
 
 
-UNCOUNTED = frozenset({"no_recogniser_for_language", "second_factor_required"})
+UNCOUNTED = frozenset({"no_recogniser_for_language", "no_recogniser_for_channel",
+                       "second_factor_required"})
 """Refusals that are no failed voice attempt: nobody could have passed them as asked."""

@@ -1,7 +1,8 @@
 Feature: A voice that proves it is speaking now
   As the bank I want every voice answer to say digits that did not exist before it was asked
   for, so that no recording of a customer, however it is altered, ever passes for her
-  And as a customer whose language the bank cannot yet hear, I want to be told what else to use
+  And as a customer whose language the bank cannot yet hear, or who calls on a telephone line,
+  I want to be told what else to use
 
   Background:
     Given Asha is a customer whose password is "monsoon rains on marine drive"
@@ -28,5 +29,11 @@ Feature: A voice that proves it is speaking now
     Given Asha prefers to bank in Hindi
     When Asha asks for a voice challenge on her phone
     And Asha says the digits she was given
+    Then the voice login is refused with "voice_unavailable"
+    And the refusal counts as no failed voice attempt
+
+  Scenario: A customer answering over a telephone line is told to use her PIN instead
+    When Asha asks for a voice challenge on her phone
+    And Asha says the digits she was given over a telephone line
     Then the voice login is refused with "voice_unavailable"
     And the refusal counts as no failed voice attempt

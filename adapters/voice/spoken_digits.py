@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from adapters.voice.audio import decode, resample
+from domain.voice import VoiceChannel
 
 MODEL_RATE = 16000  # the acoustic model's rate: narrowband audio is resampled up to it
 WORDS = {"zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4",
@@ -24,6 +25,9 @@ class PocketSphinxDigits:
     on two threads never wait for each other, and a worker that never hears one pays nothing."""
 
     languages = frozenset({"en"})
+    # The shipped acoustic model is wideband: over a telephone line's 8 kHz it mishears most
+    # digit strings, so a call's answer is left to the configured stand-in, not misjudged.
+    channels = frozenset({VoiceChannel.WIDEBAND})
 
     def __init__(self) -> None:
         self._mine = threading.local()

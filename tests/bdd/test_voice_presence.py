@@ -21,7 +21,7 @@ from tests.bdd.conftest import World
 from tests.bdd.voice_steps import *  # noqa: F403 (the shared steps, as fixtures)
 from tests.bdd.voice_steps import HERE, PHONE, PHONE_KEY
 from tests.support.spoken import samples, say
-from tests.support.voice import clip, encode
+from tests.support.voice import clip, encode, narrowband
 
 scenarios("voice_presence.feature")
 
@@ -79,6 +79,11 @@ def asks(bdd_bank: punq.Container, world: World, name: str) -> None:
 @when(parsers.parse("{name} says the digits she was given"))
 def says(bdd_bank: punq.Container, world: World, name: str) -> None:
     _answer(bdd_bank, world, name, say(world["digits"]))
+
+
+@when(parsers.parse("{name} says the digits she was given over a telephone line"))
+def says_by_telephone(bdd_bank: punq.Container, world: World, name: str) -> None:
+    _answer(bdd_bank, world, name, narrowband(say(world["digits"])))
 
 
 @when(parsers.parse("{name} says other digits than the ones she was given"))

@@ -37,7 +37,7 @@ from tests.support.banking import PASSWORD, customer
 from tests.support.device_keys import DeviceKeyPair
 from tests.support.races import at_once
 from tests.support.spoken import RATE, samples, say
-from tests.support.voice import clip, encode
+from tests.support.voice import clip, encode, narrowband
 
 pytestmark = pytest.mark.slow
 KEY = DeviceKeyPair()
@@ -156,6 +156,20 @@ def test_a_language_without_a_recogniser_is_refused_voice_and_told_why(
     assert "PIN" in str(refused.value)
     details = last_verification(bank)
     assert details["reason"] == "no_recogniser_for_language" and details["failures"] == "0"
+
+
+def test_an_answer_over_a_telephone_line_is_refused_voice_and_told_why(
+        bank: punq.Container) -> None:
+    """The recogniser's model is wideband: it would mishear most digits said over a call, so a
+    call's answer gets the configured stand-in (here: refused), not a counted failure."""
+    asha = enrolled(bank, ALLISON, READ_AT_ENROLMENT)
+    proof, digits = challenge(bank, asha)
+    with pytest.raises(VoiceUnavailable, match="telephone line") as refused:
+        log_in(bank, asha, proof, narrowband(say(digits)))
+    assert refused.value.info["reason"] == "no_recogniser_for_channel"
+    details = last_verification(bank)
+    assert details["reason"] == "no_recogniser_for_channel" and details["failures"] == "0"
+    assert details["challenge"] == "unheard_channel" and details["channel"] == "telephone"
 
 
 def test_a_nonce_issued_without_digits_cannot_answer(bank: punq.Container) -> None:

@@ -57,7 +57,7 @@ from tests.integration.test_spoken_challenge import (
 )
 from tests.support.banking import PASSWORD, account, customer, inr
 from tests.support.clock import SteppingClock
-from tests.support.voice import clip
+from tests.support.voice import clip, telephone
 
 pytestmark = pytest.mark.slow
 HINDI = "hi"  # no recogniser hears it: the wheel's model is US English
@@ -149,6 +149,21 @@ def test_a_right_code_does_not_carry_another_speaker(bank: punq.Container,
     with pytest.raises(VoiceVerificationFailed):
         log_in(bank, carlo, clip("allison_en_05"), app.at(clock.now()))
     assert last_verification(bank)["failures"] == "1"
+
+
+def test_over_a_telephone_line_the_voice_counts_beside_a_code(bank: punq.Container,
+                                                            clock: SteppingClock) -> None:
+    """No recogniser hears digits over a call's 8 kHz: there, whatever the language, the voice
+    is decided beside an authenticator code, at the telephone threshold, never alone."""
+    asha = enrolled(bank, ALLISON, READ_AT_ENROLMENT)
+    app = authenticator(bank, asha, clock)
+    with pytest.raises(SecondFactorRequired):
+        log_in(bank, asha, telephone("allison_en_04"), None)
+    assert last_verification(bank)["failures"] == "0"
+    log_in(bank, asha, telephone("allison_en_00"), app.at(clock.now()))
+    details = last_verification(bank)
+    assert details["reason"] == "match" and details["challenge"] == "second_factor"
+    assert details["channel"] == "telephone"
 
 
 def test_a_device_is_trusted_again_by_voice_and_code(bank: punq.Container,

@@ -37,6 +37,12 @@ def telephone(name: str) -> bytes:
     return encode(librosa.resample(data, orig_sr=rate, target_sr=8000), 8000)
 
 
+def narrowband(audio: bytes) -> bytes:
+    """A recording as it arrives over a telephone line: 8 kHz."""
+    data, rate = sf.read(io.BytesIO(audio), dtype="float32")
+    return encode(librosa.resample(data, orig_sr=rate, target_sr=8000), 8000)
+
+
 def tone(frequency: float, seconds: float = 3.0, rate: int = 16000, amplitude: float = 0.3,
          seed: int = 0) -> bytes:
     """A tone with a little noise: the fake engine's idea of a speaker."""
