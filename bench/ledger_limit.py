@@ -32,7 +32,7 @@ from application.use_cases import TransferCommand, TransferMoney
 from application.use_cases.audit_trail import VerifyAuditTrail
 from application.use_cases.verify_ledger import VerifyLedger
 from bench.ledger_baseline import hand_written
-from bench.report import ALTERNATING, Table, in_turn, write_section
+from bench.report import ALTERNATING, PAIRED, Table, in_turn, paired_ratio, spread, write_section
 from bench.timed_rounds import timed_round
 from domain.money import Money
 from entrypoints.bootstrap import bootstrap, prepare_database
@@ -145,7 +145,10 @@ def measure(workload: Workload, url: str) -> dict[str, float]:
             figures[kind].append(rate)
             figures["uc p99" if kind == "use case" else "hw p99"].append(p99)
             check_invariants(bank, expected)
-    return {k: statistics.median(v) for k, v in figures.items()}
+    medians = {k: statistics.median(v) for k, v in figures.items()}
+    medians["ratio"], medians["lowest"], medians["highest"] = paired_ratio(
+        figures["use case"], figures["baseline"])
+    return medians
 
 
 def workloads(postgres: bool) -> list[Workload]:
@@ -160,8 +163,8 @@ def workloads(postgres: bool) -> list[Workload]:
 
 def main() -> None:
     load_before = os.getloadavg()[0]
-    table = Table(["workload", "use case /s", "hand-written /s", "ratio", "use case p99 ms",
-                   "hand-written p99 ms"])
+    table = Table(["workload", "use case /s", "hand-written /s", "ratio", "rounds' ratios",
+                   "use case p99 ms", "hand-written p99 ms"])
     with tempfile.TemporaryDirectory() as tmp, throwaway_cluster(durable=True) as pg_url:
         for n, workload in enumerate(workloads(postgres=True)):
             if workload.database == "sqlite":
@@ -169,17 +172,18 @@ def main() -> None:
             else:
                 url = fresh_database(pg_url, f"limit_{n}")
             f = measure(workload, url)
-            ratio = f["use case"] / f["baseline"]
+            ratio = f["ratio"]
             print(f"{workload.name}: use case {f['use case']:,.0f}/s, hand-written "
                   f"{f['baseline']:,.0f}/s, ratio {ratio:.2f}", flush=True)
             table.add([workload.name, f"{f['use case']:,.0f}", f"{f['baseline']:,.0f}",
-                       f"{ratio:.2f}", f"{f['uc p99']:.1f}", f"{f['hw p99']:.1f}"])
+                       f"{ratio:.2f}", spread(f["lowest"], f["highest"]), f"{f['uc p99']:.1f}",
+                       f"{f['hw p99']:.1f}"])
     write_section("Ledger limit (transfers per second)", f"""\
 `bench/ledger_limit.py`. The use case does everything a customer transfer does (idempotency key,
 fraud assessment, profile updates, two ledger rows, balances, transfer row, hash-chained audit
 record). Own-account transfers of {CUSTOMERS} customers; hot-spot: 90 % of them on {HOT}
 customers' accounts. Worker processes share {TRANSFERS} transfers per round; medians of {ROUNDS}
-interleaved rounds, and {ALTERNATING}. After every round: customer money unchanged, ledger and
+interleaved rounds, and {ALTERNATING}; {PAIRED}. After every round: customer money unchanged, ledger and
 audit-chain verification pass (on the rows of both sides). PostgreSQL is a local cluster with
 default durability (fsync and synchronous_commit on). Load average before: {load_before:.2f}.
 Targets: ratio ≥ 0.5 on SQLite, ≥ 0.7 on PostgreSQL at 8 workers.

@@ -11,6 +11,7 @@ import os
 import platform
 import re
 import sqlite3
+import statistics
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -50,6 +51,22 @@ def machine() -> str:
         pg = ""
     return (f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
             f"SQLite {sqlite3.sqlite_version}{pg}")
+
+
+# Said beside a paired ratio: why it is taken round by round, not as a ratio of medians.
+PAIRED = ("each ratio is the median of the rounds' own ratios (the two sides of a round run back "
+          "to back, so a machine that changes speed between rounds moves both alike), with the "
+          "lowest and highest round beside it")
+
+
+def paired_ratio(ours: Sequence[float], theirs: Sequence[float]) -> tuple[float, float, float]:
+    """(median, lowest, highest) of the per-round ratios ours[i] / theirs[i]."""
+    ratios = [a / b for a, b in zip(ours, theirs, strict=True)]
+    return statistics.median(ratios), min(ratios), max(ratios)
+
+
+def spread(low: float, high: float) -> str:
+    return f"{low:.2f}\N{EN DASH}{high:.2f}"
 
 
 def in_turn(round_index: int, sides: Sequence[str]) -> list[str]:
