@@ -111,7 +111,8 @@ class VoiceVerifier:
             because = unheard_by(language, self._recogniser.languages, sample.channel,
                                  self._recogniser.channels)
             challenge = "spoken_digits" if because is None else (
-                "second_factor" if self._spoken.unheard is UnheardLanguage.SECOND_FACTOR
+                "second_factor" if because == "language"
+                and self._spoken.unheard is UnheardLanguage.SECOND_FACTOR
                 else f"unheard_{because}")
         if uow.voice.seen(customer_id, sample.sha256):
             return "replayed_recording", challenge
@@ -129,9 +130,8 @@ class VoiceVerifier:
 def unheard_refusal(decision: VoiceDecision) -> Exception:
     """Voice alone cannot be heard out in the customer's language or over the recording's
     channel: what they can answer with."""
-    where = {"no_recogniser_for_channel": "over a telephone line",
-             "no_recogniser_for_language": "in your preferred language"}.get(
-                 decision.reason, "in your preferred language or over this line")
+    where = ("over a telephone line" if decision.reason == "no_recogniser_for_channel"
+             else "in your preferred language")
     return VoiceUnavailable(f"voice answers are not offered {where} yet: answer with your UPI "
                             "PIN or an authenticator code, or log in with your password",
                             reason=decision.reason)
@@ -157,8 +157,7 @@ def refusal(decision: VoiceDecision) -> Exception:
     if decision.reason in ("no_recogniser_for_language", "no_recogniser_for_channel"):
         return unheard_refusal(decision)
     if decision.reason == "second_factor_required":
-        return SecondFactorRequired("the digits cannot be heard in your preferred language or "
-                                    "over this line, so a voice answer needs a code from your "
-                                    "authenticator beside it: send it as `totp` with the voice "
-                                    "sample", **info)
+        return SecondFactorRequired("voice answers in your preferred language need a code from "
+                                    "your authenticator beside them: send it as `totp` with the "
+                                    "voice sample", **info)
     return VoiceVerificationFailed("the voice did not match", **info)

@@ -14,9 +14,8 @@ MIN_DIGITS, MAX_DIGITS = 4, 10
 
 
 class UnheardLanguage(enum.Enum):
-    """What a voice answer needs when no recogniser can hear its digits — the customer's
-    preferred language has none, or the recording came over a channel none hears (a telephone
-    line): the voice alone is then never enough (never a silent skip)."""
+    """What a voice answer needs when the customer's preferred language has no recogniser:
+    the digits cannot be heard, so the voice alone is never enough (never a silent skip)."""
 
     REFUSE = "refuse"  # voice is not offered; the PIN, an authenticator code or the password
     SECOND_FACTOR = "second-factor"  # the voice counts only beside an authenticator code
@@ -27,8 +26,7 @@ class SpokenChallengePolicy:
     """`required`: a voice decision needs the digits issued with the nonce it spends, heard in
     its recording (VAANI_VOICE_CHALLENGE=spoken, the default); when False the voice is decided
     without them, and each decision's audit record says so. `digits`: how many are issued.
-    `unheard`: what stands in for the digits in a language or over a channel no recogniser
-    hears."""
+    `unheard`: what stands in for the digits in a language no recogniser hears."""
 
     required: bool = True
     digits: int = attrs.field(default=6)
@@ -60,11 +58,16 @@ def unheard_by(language: str, languages: frozenset[str], channel: VoiceChannel,
 def challenge_refusal(expected: str | None, heard: str | None, unheard_because: str | None,
                       unheard: UnheardLanguage, second_factor: bool) -> str | None:
     """Why a recording does not answer its challenge (for the audit trail), or None when the
-    digits heard are exactly the ones issued, or when no recogniser can hear them
-    (`unheard_because`, from `unheard_by`) and an authenticator code checked in the same
-    request stands in for them (`second_factor`). `heard` None: nothing was listened for."""
+    digits heard are exactly the ones issued, or when the customer's language has no
+    recogniser (`unheard_because`, from `unheard_by`) and an authenticator code checked in the
+    same request stands in for them (`second_factor`). `heard` None: nothing was listened for.
+    A channel no recogniser hears is always refused: the recording, not the customer, names
+    its channel, so a code standing in there would let any old recording resampled to 8 kHz
+    pass for a fresh answer (a language, by contrast, changes only with the password)."""
     if expected is None:
         return "challenge_missing"
+    if unheard_because == "channel":
+        return "no_recogniser_for_channel"
     if unheard_because is not None:
         if unheard is UnheardLanguage.REFUSE:
             return f"no_recogniser_for_{unheard_because}"

@@ -46,10 +46,10 @@ def _spoken_challenge(env: Mapping[str, str]) -> SpokenChallengePolicy:
     device nonce) or `off` (the voice alone decides: it can be replayed, so only where another
     control stands in; every decision's audit record says `challenge: off`).
     VAANI_VOICE_CHALLENGE_DIGITS: how many digits (4-10, default 6).
-    VAANI_VOICE_UNHEARD_LANGUAGE: for answers whose digits no recogniser hears (the customer's
-    preferred language has none, or the answer came over a telephone line's 8 kHz), `refuse`
-    (voice is refused, naming the PIN, authenticator or password instead) or `second-factor`
-    (the voice counts beside a code from their authenticator)."""
+    VAANI_VOICE_UNHEARD_LANGUAGE: for customers whose preferred language has no recogniser,
+    `refuse` (voice is refused, naming the PIN, authenticator or password instead) or
+    `second-factor` (the voice counts beside a code from their authenticator). An answer over
+    a telephone line, whose digits no recogniser hears, is refused in either mode."""
     value = env.get("VAANI_VOICE_CHALLENGE") or "spoken"
     if value not in ("spoken", "off"):
         raise ConfigurationError("VAANI_VOICE_CHALLENGE must be spoken or off")

@@ -151,19 +151,18 @@ def test_a_right_code_does_not_carry_another_speaker(bank: punq.Container,
     assert last_verification(bank)["failures"] == "1"
 
 
-def test_over_a_telephone_line_the_voice_counts_beside_a_code(bank: punq.Container,
-                                                            clock: SteppingClock) -> None:
-    """No recogniser hears digits over a call's 8 kHz: there, whatever the language, the voice
-    is decided beside an authenticator code, at the telephone threshold, never alone."""
+def test_over_a_telephone_line_not_even_a_code_carries_the_voice(bank: punq.Container,
+                                                                clock: SteppingClock) -> None:
+    """No recogniser hears digits over a call's 8 kHz, and the recording itself says it came
+    over one: a code standing in there would let an enrolment recording resampled to 8 kHz pass
+    for a fresh answer. Refused in this mode too, and not counted."""
     asha = enrolled(bank, ALLISON, READ_AT_ENROLMENT)
     app = authenticator(bank, asha, clock)
-    with pytest.raises(SecondFactorRequired):
-        log_in(bank, asha, telephone("allison_en_04"), None)
-    assert last_verification(bank)["failures"] == "0"
-    log_in(bank, asha, telephone("allison_en_00"), app.at(clock.now()))
+    with pytest.raises(VoiceUnavailable, match="telephone line"):
+        log_in(bank, asha, telephone("allison_en_00"), app.at(clock.now()))
     details = last_verification(bank)
-    assert details["reason"] == "match" and details["challenge"] == "second_factor"
-    assert details["channel"] == "telephone"
+    assert details["reason"] == "no_recogniser_for_channel" and details["failures"] == "0"
+    assert details["challenge"] == "unheard_channel" and details["channel"] == "telephone"
 
 
 def test_a_device_is_trusted_again_by_voice_and_code(bank: punq.Container,
