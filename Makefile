@@ -7,7 +7,7 @@ PORT   ?= 8000
 # `make run` is the throwaway demo: it mints a JWT secret per start (see docs/configuration.md).
 DEMO_ENV := VAANI_DEMO=1 VAANI_SIGNUP_VERIFICATION=off
 
-.PHONY: run test bench soak audit lint typecheck install install-test postgres chromium sox clean
+.PHONY: run test bench soak audit lint typecheck install install-test postgres chromium sox bench-tools clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ chromium:
 sox:
 	@bash .ci/ensure-sox
 
+# `make bench`'s load generator and instruction counter (Debian's wrk and valgrind).
+bench-tools:
+	@bash .ci/ensure-bench-tools
+
 lint: install-test
 	$(BIN)/ruff check domain application adapters entrypoints tests
 
@@ -56,12 +60,12 @@ test: install-test postgres chromium sox lint typecheck audit
 # Every benchmark, each against a baseline measured in the same run; results go to
 # docs/benchmarks.md, and the README's performance lines are made from them (last line).
 # Loopback only, bounded in count and time (~50 minutes on 2 cores, then the history sizes).
-# Needs wrk and valgrind (Debian packages); a script says so and skips when one is missing.
+# Installs Debian's wrk, valgrind and sox when missing (a section is never left from an older run).
 # The history-size benchmark bulk-loads a database per size (ledger entries; 0 is fresh) on
 # SQLite and PostgreSQL: with 10,000,000 it takes two to three hours, `make bench
 # HISTORY_SIZES=0,1000000` about 25 minutes (docs/development.md).
 HISTORY_SIZES ?= 0,1000000,10000000
-bench: install-test postgres
+bench: install-test postgres sox bench-tools
 	PYTHONPATH=. $(BIN)/python bench/ledger_limit.py
 	PYTHONPATH=. $(BIN)/python bench/instructions.py
 	PYTHONPATH=. $(BIN)/python bench/http_load.py

@@ -26,6 +26,9 @@ from tests.support.voice import encode
 DEV = Path(os.environ.get("VOICE_DEV", "../shared/voice/dev"))
 SECRET = "bench-secret-" + "x" * 40
 ROUNDS = 30
+# A genuine answer is misheard about once in two hundred (docs/voice.md): a login so refused is
+# asked again, as a customer would, and counted; more than this many stops the run.
+MISHEARD_AT_MOST = 3
 
 
 def three_seconds(path: Path) -> bytes:
@@ -106,7 +109,8 @@ def over_http(clips: list[bytes], workdir: Path) -> dict[str, float]:
         print(f"vaani serve warm (models loaded and warmed) RSS: {warm_rss:.0f} MiB")
         number = _customer_number(env)
         key, device = DeviceKeyPair(), "bench-device-0000"
-        verify, lengths = [], []
+        verify: list[float] = []
+        lengths: list[float] = []
         with httpx.Client(timeout=60) as http:
             login = http.post(f"{api}/auth/login", json={
                 "customer_number": number, "method": "password",
@@ -120,7 +124,8 @@ def over_http(clips: list[bytes], workdir: Path) -> dict[str, float]:
                                  json=body)
             enrol = time.perf_counter() - t0
             assert response.status_code == 201, response.text
-            for _ in range(ROUNDS):
+            misheard = 0
+            while len(verify) < ROUNDS:
                 challenge = http.post(f"{api}/auth/device-challenge", json={
                     "customer_number": number, "device_identifier": device}).json()
                 answer = say(challenge["say"])  # the customer speaking: not timed
@@ -134,6 +139,9 @@ def over_http(clips: list[bytes], workdir: Path) -> dict[str, float]:
                         "signature": base64.b64encode(
                             key.sign(challenge["message"].encode())).decode()}}})
                 ended = time.perf_counter()
+                if _misheard(response) and misheard < MISHEARD_AT_MOST:
+                    misheard += 1  # the recogniser's rare slip: the customer asks again
+                    continue
                 assert response.status_code == 200, response.text  # an accepted login
                 verify.append(ended - started)
         print(f"HTTP enrol (3 x 3 s): {enrol * 1e3:.0f} ms")
@@ -141,11 +149,19 @@ def over_http(clips: list[bytes], workdir: Path) -> dict[str, float]:
         print(f"vaani serve RSS after the run: {rss_mib(server.pid):.0f} MiB")
         q = statistics.quantiles(verify, n=100)
         return {"enrol": enrol, "p50": statistics.median(verify), "p99": q[98],
+                "misheard": misheard,
                 "rss": rss_mib(server.pid), "warm_rss": warm_rss,
                 "seconds": statistics.median(lengths)}
     finally:
         server.terminate()
         server.wait(10)
+
+
+def _misheard(response: httpx.Response) -> bool:
+    """A login refused because the digits heard were not the ones asked for."""
+    if response.status_code != 401:
+        return False
+    return bool(response.json().get("error", {}).get("info", {}).get("reason") == "wrong_digits")
 
 
 def _customer_number(env: dict[str, str]) -> str:
@@ -184,7 +200,9 @@ The engine's analysis (decode, format and length checks, voice activity detectio
 is timed next to resemblyzer's own preprocess + embed of the same clip, interleaved, each of the
 two going first every other clip. The voice login over HTTP is the whole accepted login: the
 device's signed nonce, the spoken digits heard by the recogniser, the speaker embedding of the
-same answer, attempt limits, comparison, session and audit; every one is checked to be accepted.
+same answer, attempt limits, comparison, session and audit; every one timed is checked to be
+accepted. A login refused because a digit was misheard is asked again with a new challenge, as a
+customer would, and not timed: {http['misheard']:.0f} this run.
 
 The baseline is what a bare integration of the same model calls: the clip decoded by soundfile,
 then resemblyzer's `preprocess_wav` (resampling, volume normalisation, its own silence
