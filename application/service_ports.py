@@ -124,6 +124,15 @@ class Recipient:
         return self.email or self.phone or ""
 
 
+class NotificationFailed(Exception):
+    """The carrier (the mail relay) did not take a message; `reason` says why, never what the
+    message said."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 class Notifier(Protocol):
     """Tells a customer something (push, SMS, e-mail: whatever the adapter reaches)."""
 
@@ -133,7 +142,13 @@ class Notifier(Protocol):
     def deliver(self, to: Recipient, subject: str, body: str, secret: str | None = None) -> None:
         """A message to the customer's own contact. With a `secret` (a reset token) the body
         names its place as `{secret}`: the adapter puts it there for the customer's eyes only,
-        and never writes it where anyone else reads (a production log)."""
+        and never writes it where anyone else reads (a production log). It may return before
+        the message leaves, and a message that then fails is only logged: for a code the
+        customer can ask for again."""
+    def deliver_now(self, to: Recipient, subject: str, body: str) -> None:
+        """A message that must not be lost (an alert): returns once the carrier has taken it
+        (the mail relay accepted it), raises NotificationFailed otherwise, so the caller can
+        keep it owed and try again."""
 
 
 class TotpCodes(Protocol):

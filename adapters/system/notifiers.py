@@ -40,3 +40,7 @@ class LogNotifier:
             shown = secret if self._reveal else REDACTED
             record.update(body=body.replace("{secret}", shown), secret=shown)
         log.info(json.dumps(record))
+
+    def deliver_now(self, to: Recipient, subject: str, body: str) -> None:
+        """The log takes every message at once: nothing to wait for, nothing that fails."""
+        self.deliver(to, subject, body)

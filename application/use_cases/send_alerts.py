@@ -1,10 +1,14 @@
 """Customer alerts by mail: a consumer of the event feed (domain/alerts.py) that tells each
 customer what their preferences ask, through the Notifier (SMTP where configured).
 
-One consumer at a time holds the feed for a lease, reads a batch of events, sends their alerts,
-then moves its position past them and lets go: a crash between sending and moving sends that
-batch's alerts again (at least once: a repeated alert, never a missing one). The first run
-starts at the feed's end: a bank that turns alerts on does not mail its customers' history."""
+One consumer at a time holds the feed for a lease, reads a batch of events, hands their alerts
+to the mail relay one by one, then moves its position past the events whose alerts (and every
+earlier one's) the relay accepted, and lets go. Alerts are at least once, never lost: a relay
+that refuses one (or is down) stops the run there, the position stays before that event and the
+next run (the dispatcher's next pass) starts again from it; a crash between sending and moving
+sends those alerts again once the lease runs out. So a customer may get an alert twice (the
+other alerts of an event cut short, or of a crashed batch), never miss one. The first run starts
+at the feed's end: a bank that turns alerts on does not mail its customers' history."""
 
 from __future__ import annotations
 
@@ -14,7 +18,14 @@ from uuid import UUID
 import attrs
 
 from application.alert_templates import render
-from application.ports import Clock, Notifier, Recipient, UnitOfWork, UnitOfWorkFactory
+from application.ports import (
+    Clock,
+    NotificationFailed,
+    Notifier,
+    Recipient,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
 from application.use_cases.event_feed import MAX_PAGE
 from domain.alerts import ALERTING_TYPES, Alert, AlertPreferences, alerts_for
 from domain.errors import ValidationError
@@ -23,6 +34,7 @@ from domain.money import Money
 
 CONSUMER = "alerts"
 LEASE = timedelta(minutes=5)
+Letter = tuple[Recipient, str, str]  # to whom, the subject, the body
 
 
 @attrs.frozen
@@ -44,7 +56,8 @@ class SendAlerts:
         self._notifier = notifier
 
     def execute(self, batch: int = MAX_PAGE) -> int:
-        """Alert on the events since the last run; the number of alerts sent."""
+        """Alert on the events since the last run; the number of alerts the relay accepted.
+        A refused alert ends the run, owed still (see the module's docstring)."""
         sent = 0
         while True:
             now = self._clock.now()
@@ -57,25 +70,35 @@ class SendAlerts:
             with self._uow_factory() as uow:
                 records = uow.audit.announced(actions_of(ALERTING_TYPES), after=position,
                                               limit=batch)
-                letters: list[tuple[Recipient, str, str]] = []
-                for record in records:
-                    event = announce(record)
-                    if event is not None:
-                        letters += self._letters(uow, event)
-            for recipient, subject, body in letters:
-                self._notifier.deliver(recipient, subject, body)
+                owed = [(record.sequence, self._letters(uow, announce(record)))
+                        for record in records]
+            reached, told, refused = self._hand_over(position, owed)
             with self._uow_factory(write=True) as uow:
-                uow.alerts.release(CONSUMER, records[-1].sequence if records else position,
-                                   lease)
+                uow.alerts.release(CONSUMER, reached, lease)
                 uow.commit()
-            sent += len(letters)
-            if len(records) < batch:
+            sent += told
+            if refused or len(records) < batch:
                 return sent
 
-    def _letters(self, uow: UnitOfWork, event: DomainEvent
-                 ) -> list[tuple[Recipient, str, str]]:
-        letters: list[tuple[Recipient, str, str]] = []
-        for alert in alerts_for(event):
+    def _hand_over(self, position: int, owed: list[tuple[int, list[Letter]]]
+                   ) -> tuple[int, int, bool]:
+        """Each event's letters in order, until the relay refuses one: the position reached
+        (the last event all of whose letters, and every earlier one's, were accepted), the
+        letters accepted, and whether one was refused (the notifier logged why)."""
+        reached, told = position, 0
+        for sequence, letters in owed:
+            for recipient, subject, body in letters:
+                try:
+                    self._notifier.deliver_now(recipient, subject, body)
+                except NotificationFailed:
+                    return reached, told, True
+                told += 1
+            reached = sequence
+        return reached, told, False
+
+    def _letters(self, uow: UnitOfWork, event: DomainEvent | None) -> list[Letter]:
+        letters: list[Letter] = []
+        for alert in alerts_for(event) if event is not None else []:
             customer_id = alert.customer_id or _owner(uow, alert)
             if customer_id is None:
                 continue  # the bank's own account (cash, interest): no one to tell

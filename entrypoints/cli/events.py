@@ -66,7 +66,8 @@ def dispatch(once: bool = typer.Option(False, "--once",
              batch: int = typer.Option(100, "--batch", min=1, max=1000),
              as_json: bool = JSON_OPTION) -> None:
     """Send events to webhook endpoints (at least once, in order per customer, retried with
-    backoff until dead) and customers' alerts by mail. Safe to run in several processes;
+    backoff until dead) and customers' alerts by mail (at least once: while the mail server
+    is down they wait, and each pass tries again). Safe to run in several processes;
     stops cleanly on SIGTERM or Ctrl-C (a delivery cut off mid-send is sent again when its
     lease runs out)."""
     from application.use_cases import DispatchEvents, SendAlerts

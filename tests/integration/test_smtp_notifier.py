@@ -1,6 +1,7 @@
 """The SMTP notifier against a real SMTP server on loopback (aiosmtpd): a message reaches the
 customer's address with the reset code in it and nowhere in the log; a server that is down
-costs a log line, not an answer; a whole reset over HTTP with the code read out of the mail."""
+costs a log line, not an answer; an alert is mailed before `deliver_now` returns, or it raises
+with the reason; a whole reset over HTTP with the code read out of the mail."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from starlette.testclient import TestClient
 
 from adapters.system.notifiers import LogNotifier
 from adapters.system.smtp_notifier import SmtpNotifier, SmtpServer
-from application.ports import Notifier, Recipient
+from application.ports import NotificationFailed, Notifier, Recipient
 from entrypoints.http.app import create_app
 from entrypoints.setting_values import ConfigurationError
 from entrypoints.settings import load_settings
@@ -71,6 +72,28 @@ def test_a_server_that_is_down_costs_a_log_line_not_an_answer(
     (failed,) = told(caplog)
     assert failed["mailed"] is False and failed["error"]
     assert "s3cr3t-c0de" not in caplog.text
+
+
+def test_an_alert_is_mailed_before_deliver_now_returns(
+        mail: tuple[Mailbox, int], caplog: pytest.LogCaptureFixture) -> None:
+    mailbox, port = mail
+    SmtpNotifier(SmtpServer("127.0.0.1", port, SENDER)).deliver_now(
+        ASHA, "Debit alert", "INR 600.00 was debited.")
+    (message,) = mailbox.messages  # accepted by the server already: nothing queued to wait for
+    assert message["Subject"] == "Debit alert"
+    assert told(caplog) == [{"customer_id": str(ASHA.customer_id), "title": "Debit alert",
+                             "mailed": True}]
+
+
+def test_an_alert_the_server_does_not_take_raises_with_the_reason(
+        caplog: pytest.LogCaptureFixture) -> None:
+    notifier = SmtpNotifier(SmtpServer("127.0.0.1", free_port(), SENDER, timeout_seconds=2))
+    with pytest.raises(NotificationFailed) as failed:
+        notifier.deliver_now(ASHA, "Debit alert", "INR 600.00 was debited.")
+    assert failed.value.reason.startswith("ConnectionRefusedError")
+    assert told(caplog) == [{"customer_id": str(ASHA.customer_id), "title": "Debit alert",
+                             "mailed": False, "error": failed.value.reason}]
+    assert "debited" not in caplog.text  # the reason, never the message
 
 
 def test_it_logs_in_to_the_server_when_given_a_user(caplog: pytest.LogCaptureFixture) -> None:

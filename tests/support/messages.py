@@ -77,9 +77,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def smtp_server() -> Iterator[tuple[Mailbox, int]]:
-    """A real SMTP server on 127.0.0.1 and a free port, and its mailbox."""
-    mailbox, port = Mailbox(), free_port()
+def smtp_server(port: int | None = None, mailbox: Mailbox | None = None
+                ) -> Iterator[tuple[Mailbox, int]]:
+    """A real SMTP server on 127.0.0.1 and a free port (or `port`: a relay coming back up
+    where it was down), and its mailbox."""
+    mailbox, port = mailbox or Mailbox(), port or free_port()
     controller = Controller(mailbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:
