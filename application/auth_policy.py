@@ -20,7 +20,8 @@ class AuthPolicy:
     refresh_idle: timedelta = timedelta(minutes=30)
     # RFC 9700 benign retry: the previous refresh token still works this long after rotation.
     refresh_grace: timedelta = timedelta(seconds=5)
-    # Changing the UPI PIN without the password needs a login at most this old.
+    # Changing the UPI PIN without the password needs a login at most this old (counted from
+    # the session's login, which a token refresh never moves).
     fresh_login: timedelta = timedelta(minutes=5)
     rate_window: timedelta = timedelta(minutes=1)
     auth_requests_per_ip: int = 30

@@ -96,6 +96,9 @@ class SecondFactorRepository(Protocol):
     def factor(self, customer_id: UUID) -> TotpFactor | None: ...
     def save_factor(self, factor: TotpFactor) -> None:
         """Insert or replace the customer's authenticator."""
+    def confirm_factor(self, customer_id: UUID, secret_sealed: str, now: datetime) -> bool:
+        """Turn on the pending authenticator sealed as `secret_sealed`: False, changing
+        nothing, when the stored one is another (replaced), already on, or gone."""
     def drop_factor(self, customer_id: UUID) -> None:
         """Remove the authenticator and its recovery codes."""
     def spend_step(self, customer_id: UUID, step: int) -> bool:

@@ -22,6 +22,15 @@ def recovery_hash(plain: str) -> str:
     return hashlib.sha256(plain.encode()).hexdigest()
 
 
+def secret_replaced() -> TotpNotEnabled:
+    """The refusal of a code confirming a secret that is no longer the pending one (a newer
+    enrolment replaced it, or it was confirmed or turned off meanwhile)."""
+    return TotpNotEnabled("the secret this code was for is no longer the one waiting to be "
+                          "confirmed (a newer POST /auth/totp replaced it, or it was turned on "
+                          "or off meanwhile): confirm again with a code for the newest secret",
+                          reason="secret_replaced")
+
+
 def attempts_key(customer: Customer) -> str:
     """Codes count apart from passwords (a right password must not refund a wrong code), in
     the same table and under the same lockout policy."""
@@ -46,10 +55,11 @@ class SecondFactorCheck:
 
     def verify(self, customer: Customer, context: RequestContext, *, code: str | None = None,
                recovery_code: str | None = None, action: str = "auth.second_factor",
-               pending: bool = False) -> str:
+               pending: str | None = None) -> str:
         """Passes quietly (answering which: `totp` or `recovery_code`) or raises
-        SecondFactorInvalid, AccountLocked or TotpNotEnabled; `pending`: the code confirming
-        a new authenticator (not on yet)."""
+        SecondFactorInvalid, AccountLocked or TotpNotEnabled; `pending`: the sealed secret of
+        a new authenticator (not on yet) the code confirms, compared only while it is still
+        the stored one."""
         if (code is None) == (recovery_code is None):
             raise ValidationError("give exactly one of code or recovery_code", field="code")
         method = "totp" if code is not None else "recovery_code"
@@ -94,13 +104,16 @@ class SecondFactorCheck:
         return method
 
     def _reserve(self, customer: Customer, context: RequestContext, action: str,
-                 pending: bool) -> tuple[str, int]:
+                 pending: str | None) -> tuple[str, int]:
         """The authenticator's secret and this attempt's number, counted and committed before
         any comparison; refused, comparing nothing, while locked."""
         now = self._clock.now()
         with self._uow_factory(write=True) as uow:
             factor = uow.second_factors.factor(customer.id)
-            if factor is None or not (factor.active or pending):
+            if pending is not None:
+                if factor is None or factor.active or factor.secret_sealed != pending:
+                    raise secret_replaced()
+            elif factor is None or not factor.active:
                 raise TotpNotEnabled("two-step login is not turned on")
             key = attempts_key(customer)
             attempts = uow.login_attempts.get(key) or LoginAttempts(key)

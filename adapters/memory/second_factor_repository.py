@@ -28,6 +28,14 @@ class MemorySecondFactors:
     def save_factor(self, factor: TotpFactor) -> None:
         self._staged.totp_factors[factor.customer_id] = copy.copy(factor)
 
+    def confirm_factor(self, customer_id: UUID, secret_sealed: str, now: datetime) -> bool:
+        factor = self.factor(customer_id)
+        if factor is None or factor.active or factor.secret_sealed != secret_sealed:
+            return False
+        factor.confirmed_at = now
+        self.save_factor(factor)
+        return True
+
     def drop_factor(self, customer_id: UUID) -> None:
         self._staged.totp_factors[customer_id] = None
         self._staged.recovery_codes[customer_id] = {}

@@ -31,6 +31,12 @@ class SqlSecondFactors:
             self._conn.execute(totp_factors.insert(),
                                {"customer_id": factor.customer_id, **values})
 
+    def confirm_factor(self, customer_id: UUID, secret_sealed: str, now: datetime) -> bool:
+        c = totp_factors.c
+        return bool(self._conn.execute(totp_factors.update().where(
+            c.customer_id == customer_id, c.secret_sealed == secret_sealed,
+            c.confirmed_at.is_(None)), {"confirmed_at": now}).rowcount)
+
     def drop_factor(self, customer_id: UUID) -> None:
         self._conn.execute(recovery_codes.delete().where(
             recovery_codes.c.customer_id == customer_id))

@@ -17,12 +17,16 @@ from domain.session import Session
 
 @attrs.frozen
 class Principal:
-    """The caller of a request, after its token and its session were checked."""
+    """The caller of a request, after its token and its session were checked. `logged_in_at`
+    is when the customer last proved who they are in this session (its login: password, voice
+    or two-step), read from the session row: a refresh makes a new access token, never a new
+    login, so a fresh-login rule measured from the token would be met by anyone holding the
+    session."""
 
     customer_id: UUID
     session_id: UUID
     roles: tuple[Role, ...]
-    issued_at: datetime
+    logged_in_at: datetime
     device_id: str | None = None  # the device the session was started on
 
 
@@ -42,8 +46,8 @@ class Authenticate:
         if session is None or session.customer_id != claims.customer_id \
                 or not session.is_active(self._clock.now()):
             raise Unauthorized("the session has ended; log in again")
-        return Principal(claims.customer_id, claims.session_id, claims.roles, claims.issued_at,
-                         session.device_id)
+        return Principal(claims.customer_id, claims.session_id, claims.roles,
+                         session.created_at, session.device_id)
 
 
 class ListSessions:

@@ -14,7 +14,7 @@ from application.audit import AuditRecorder
 from application.context import RequestContext
 from application.password_attempts import PasswordAttempts
 from application.ports import Clock, Notifier, SecretBox, TotpCodes, UnitOfWork, UnitOfWorkFactory
-from application.second_factor import SecondFactorCheck, recovery_hash
+from application.second_factor import SecondFactorCheck, recovery_hash, secret_replaced
 from domain.branch import OwnBank
 from domain.customer import Customer
 from domain.errors import TotpAlreadyEnabled, TotpNotEnabled, Unauthorized
@@ -96,14 +96,16 @@ class ManageTotp:
             raise TotpNotEnabled("start with POST /auth/totp: there is no secret to confirm")
         if found.active:
             raise TotpAlreadyEnabled("two-step login is on already")
+        # The code is checked against this secret, and only this secret is turned on: a newer
+        # enrolment that replaced it before the check is refused by the check, one after the
+        # check by the conditional write, so a right code never switches on a secret it was
+        # not compared with.
         self._check.verify(customer, context, code=code, action="auth.totp.confirm",
-                           pending=True)
+                           pending=found.secret_sealed)
         with self._uow_factory(write=True) as uow:
-            factor = uow.second_factors.factor(customer_id)
-            if factor is None or factor.active:  # turned off, or confirmed, meanwhile
-                raise TotpNotEnabled("the secret changed meanwhile: start again")
-            factor.confirmed_at = self._clock.now()
-            uow.second_factors.save_factor(factor)
+            if not uow.second_factors.confirm_factor(customer_id, found.secret_sealed,
+                                                     self._clock.now()):
+                raise secret_replaced()
             codes = self._new_recovery_codes(uow, customer_id)
             uow.audit.append(self._audit.event(context, "auth.totp.enabled",
                                                customer_id=customer_id,

@@ -18,7 +18,8 @@ from domain.timestamps import rfc3339
 
 class SetUpiPin:
     """4 or 6 digits, argon2id-hashed with its own salt; never logged, never returned. The
-    password, when given, counts towards the login lockout like a login's."""
+    password, when given, counts towards the login lockout like a login's; without it the
+    session's login (not its latest token: a refresh proves nothing) must be fresh."""
 
     def __init__(self, uow_factory: UnitOfWorkFactory, hasher: PasswordHasher, clock: Clock,
                  audit: AuditRecorder, policy: AuthPolicy, passwords: PasswordAttempts) -> None:
@@ -41,7 +42,7 @@ class SetUpiPin:
                                             action="upi.pin.password")
             if checked.customer is None:
                 raise Unauthorized("the password is wrong")
-        elif self._clock.now() - caller.issued_at > self._policy.fresh_login:
+        elif self._clock.now() - caller.logged_in_at > self._policy.fresh_login:
             raise Unauthorized("changing the UPI PIN needs your password or a login in the last "
                                f"{int(self._policy.fresh_login.total_seconds() // 60)} minutes",
                                reason="stale_login")

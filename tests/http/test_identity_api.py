@@ -9,6 +9,7 @@ import pytest
 from starlette.routing import Mount, Route
 from starlette.testclient import TestClient
 
+from application.auth_policy import AuthPolicy
 from domain.customer import Role
 from domain.permissions import Permission, roles_with
 from entrypoints.http.app import create_app
@@ -187,6 +188,42 @@ def test_upi_pin_over_http(client: TestClient, bank: punq.Container) -> None:
                                           json={"pin": "4827"}), 423, "pin_blocked")
     assert blocked["error"]["info"]["blocked_until"].endswith("Z")
 
+
+
+def test_a_refreshed_token_is_no_fresh_login_for_the_upi_pin(
+        client: TestClient, bank: punq.Container, clock: SteppingClock) -> None:
+    """Setting the UPI PIN without the password needs a login at most `fresh_login` old,
+    counted from the login itself: a refresh makes a new access token, never a new login, so
+    whoever holds the session (a stolen refresh token, an unlocked phone) cannot refresh their
+    way to a new PIN."""
+    asha = customer(bank)
+    window = bank.resolve(AuthPolicy).fresh_login
+    tokens = client.post(f"{API}/auth/login", json=login_body(asha.customer_number)).json()
+
+    def refreshed() -> dict[str, str]:
+        renewed = client.post(f"{API}/auth/refresh",
+                              json={"refresh_token": tokens["refresh_token"]})
+        assert renewed.status_code == 200, renewed.text
+        tokens.update(renewed.json())
+        return {"Authorization": f"Bearer {tokens['access_token']}"}
+
+    right_after = {"Authorization": f"Bearer {tokens['access_token']}"}
+    assert client.post(f"{API}/upi/pin", headers=right_after, json={"pin": "4826"}).json() == \
+        {"upi_pin_set": True}
+    clock.advance(window - timedelta(seconds=1))  # the login is still fresh: refreshed or not
+    assert client.post(f"{API}/upi/pin", headers=refreshed(),
+                       json={"pin": "739152"}).status_code == 200
+    clock.advance(timedelta(seconds=2))  # the login is stale; the token just made is not
+    stale = assert_envelope(client.post(f"{API}/upi/pin", headers=refreshed(),
+                                        json={"pin": "582914"}), 401, "unauthorized")
+    assert stale["error"]["info"]["reason"] == "stale_login"
+    headers = {"Authorization": f"Bearer {tokens['access_token']}"}
+    assert client.post(f"{API}/upi/verify-pin", headers=headers,
+                       json={"pin": "739152"}).status_code == 200  # the PIN did not change
+    assert client.post(f"{API}/upi/pin", headers=headers, json={
+        "pin": "582914", "password": PASSWORD}).status_code == 200
+    assert client.post(f"{API}/upi/pin", headers=log_in(client, asha.customer_number),
+                       json={"pin": "4826"}).status_code == 200  # a new login is fresh
 
 @pytest.mark.parametrize(("field", "value"), [("aadhaar", "2345 6789 0123"), ("pan", "abcde1234f")])
 def test_register_checks_aadhaar_and_pan(client: TestClient, field: str, value: str) -> None:

@@ -8,6 +8,7 @@ from datetime import timedelta
 import punq
 import pytest
 
+from application.auth_policy import AuthPolicy
 from application.context import RequestContext
 from application.use_cases import (
     Authenticate,
@@ -192,6 +193,21 @@ def test_upi_pin_set_verify_and_block(bank: punq.Container, clock: SteppingClock
     assert {"upi.pin.set:success", "upi.pin.changed:success", "upi.pin.blocked:denied",
             "upi.pin.verify:failure"} <= set(trail)
 
+
+def test_a_refresh_is_no_login_for_the_fresh_login_rule(bank: punq.Container,
+                                                        clock: SteppingClock) -> None:
+    """The caller's login time is the session's, which a refresh never moves."""
+    asha = customer(bank)
+    first = log_in(bank, asha.customer_number)
+    logged_in_at = clock.now()
+    clock.advance(bank.resolve(AuthPolicy).fresh_login + timedelta(seconds=1))
+    renewed = bank.resolve(RefreshSession).execute(first.refresh_token, HERE)
+    who = bank.resolve(Authenticate).execute(renewed.access_token)
+    assert who.logged_in_at == first.session.created_at == logged_in_at
+    with pytest.raises(Unauthorized) as refused:
+        bank.resolve(SetUpiPin).execute(who, "4826", None, HERE)
+    assert refused.value.info["reason"] == "stale_login"
+    bank.resolve(SetUpiPin).execute(who, "4826", PASSWORD, HERE)
 
 def test_every_identity_event_is_on_a_chain_that_verifies(bank: punq.Container) -> None:
     asha = customer(bank)

@@ -5,6 +5,7 @@ replayed codes, recovery codes, the lockout, tickets, and turning it off."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import punq
 import pyotp
@@ -12,6 +13,7 @@ import pytest
 
 from application.context import DeviceInfo, RequestContext
 from application.ports import SecretBox, UnitOfWorkFactory
+from application.second_factor import SecondFactorCheck
 from application.use_cases import (
     CompleteLogin,
     ListAuditEvents,
@@ -100,6 +102,43 @@ def test_enrolment_shows_the_secret_once_and_a_first_code_turns_it_on(
     assert factor is not None and made.secret not in factor.secret_sealed
     assert bank.resolve(SecretBox).open(factor.secret_sealed) == made.secret
 
+
+@pytest.mark.parametrize("replaced", ["before the check", "after the check"])
+def test_a_code_turns_on_only_the_secret_it_was_checked_against(
+        bank: punq.Container, clock: SteppingClock, monkeypatch: pytest.MonkeyPatch,
+        replaced: str) -> None:
+    """A second enrolment (it needs the password) replaces the pending secret while a right
+    code for the first is being confirmed: the code must not switch on the second secret.
+    The enrolment is run inside the code's check, before or after the comparison (no
+    timing): refused, asking to confirm again, and nothing is on until a code of the newest
+    secret confirms it."""
+    asha = customer(bank)
+    totp = bank.resolve(ManageTotp)
+    first = totp.enrol(asha.id, PASSWORD, HERE)
+    check = bank.resolve(SecondFactorCheck)  # a singleton: the one ManageTotp asks
+    compare = check.verify
+    newest: list[str] = []
+
+    def interleaved(*args: Any, **kwargs: Any) -> str:
+        if replaced == "before the check":
+            newest.append(totp.enrol(asha.id, PASSWORD, HERE).secret)
+        method = compare(*args, **kwargs)
+        if replaced == "after the check":
+            newest.append(totp.enrol(asha.id, PASSWORD, HERE).secret)
+        return method
+
+    monkeypatch.setattr(check, "verify", interleaved)
+    with pytest.raises(TotpNotEnabled) as refused:
+        totp.confirm(asha.id, code_at(first.secret, clock.now()), HERE)
+    monkeypatch.undo()
+    assert refused.value.info["reason"] == "secret_replaced"
+    assert totp.status(asha.id).pending and not totp.status(asha.id).enabled
+    with bank.resolve(UnitOfWorkFactory)() as uow:
+        factor = uow.second_factors.factor(asha.id)
+    assert factor is not None and bank.resolve(SecretBox).open(factor.secret_sealed) == newest[0]
+    assert bank.resolve(LogInWithPassword).execute(asha.customer_number, PASSWORD, HERE)
+    assert len(totp.confirm(asha.id, code_at(newest[0], clock.now()), HERE)) == 10
+    assert totp.status(asha.id).enabled
 
 def test_a_password_login_then_needs_a_code_and_a_code_works_once(
         bank: punq.Container, clock: SteppingClock) -> None:
