@@ -13,8 +13,9 @@ from uuid import UUID
 
 import attrs
 
-from domain.errors import ValidationError
+from domain.errors import ValidationError, WebhookRotationPending
 from domain.events import EVENT_TYPES
+from domain.timestamps import rfc3339
 
 MAX_URL = 2048
 MAX_DESCRIPTION = 200
@@ -97,6 +98,16 @@ class WebhookEndpoint:
         return [self.secret_sealed]
 
     def rotated(self, new_sealed: str, now: datetime, overlap: timedelta) -> WebhookEndpoint:
+        """A new secret; the current one keeps signing beside it for `overlap`. Refused while
+        the previous secret is still in its overlap (WebhookRotationPending): one endpoint keeps
+        two secrets, so a second rotation then would drop the one receivers may still verify
+        with, at once and without warning."""
+        if self.previous_secret_sealed is not None and self.previous_until is not None \
+                and now < self.previous_until:
+            until = rfc3339(self.previous_until)
+            raise WebhookRotationPending(
+                f"the previous secret still signs until {until}: rotate again after then",
+                endpoint_id=str(self.id), previous_secret_until=until)
         return attrs.evolve(self, secret_sealed=new_sealed,
                             previous_secret_sealed=self.secret_sealed,
                             previous_until=now + overlap, updated_at=now)
@@ -126,14 +137,25 @@ class RetryPolicy:
         return step * (0.5 + jitter / 2)
 
 
+def printable(reason: str | None) -> str | None:
+    """A failed try's reason as the bank keeps it: at most MAX_ERROR characters, white space a
+    space and every other unprintable character (an escape sequence, a bidi override) a `?`.
+    Much of it is the receiver's own words (a status line, a TLS alert), and operators read it
+    in terminals and pages."""
+    if reason is None:
+        return None
+    return "".join(c if c.isprintable() else " " if c.isspace() else "?"
+                   for c in reason[:MAX_ERROR])
+
+
 @attrs.frozen
 class AttemptResult:
     """One try: the HTTP status (None when no answer came), how long it took, and why it
-    failed (None when it did not)."""
+    failed (None when it did not), made printable whoever reports it."""
 
     status_code: int | None
     latency_ms: int
-    error: str | None = None
+    error: str | None = attrs.field(default=None, converter=printable)
 
     @property
     def delivered(self) -> bool:

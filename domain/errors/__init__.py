@@ -38,6 +38,7 @@ from domain.errors.banking import (
     TransferNotFound,
     TransferNotHeld,
     WebhookNotFound,
+    WebhookRotationPending,
 )
 from domain.errors.base import DomainError, ValidationError
 from domain.errors.identity import (
@@ -147,4 +148,5 @@ __all__ = [
     "VoiceUnavailable",
     "VoiceVerificationFailed",
     "WebhookNotFound",
+    "WebhookRotationPending",
 ]

@@ -137,3 +137,10 @@ class ReferenceTaken(DomainError):
 
 class WebhookNotFound(DomainError):
     code = "webhook_not_found"
+
+
+class WebhookRotationPending(DomainError):
+    """The endpoint's previous secret still signs (the overlap after its last rotation): a
+    second rotation now would drop it while receivers may still verify with it."""
+
+    code = "webhook_rotation_pending"

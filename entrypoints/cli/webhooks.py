@@ -42,7 +42,7 @@ def _with_secret(made: NewSecret, as_json: bool, what: str) -> None:
     if as_json:
         emit_json({**endpoint(made.endpoint), "secret": made.secret})
         return
-    say(f"{what} {made.endpoint.id} -> {made.endpoint.url}")
+    say(f"{what} {made.endpoint.id} -> {_plain(made.endpoint.url)}")
     say(f"secret (shown once; the receiver verifies signatures with it): {made.secret}")
 
 
@@ -70,7 +70,7 @@ def list_(as_json: bool = JSON_OPTION) -> None:
         emit_json({"items": [endpoint(e) for e in found]})
         return
     emit_table("Webhook endpoints", ["id", "url", "types", "status", "created"],
-               [(str(e.id), e.url, ", ".join(e.types) if e.types else "all", e.status.value,
+               [(str(e.id), _plain(e.url), ", ".join(e.types) if e.types else "all", e.status.value,
                  e.created_at.strftime("%Y-%m-%d %H:%M")) for e in found])
 
 
@@ -144,7 +144,7 @@ def deliveries(endpoint_id: str,
         return
     emit_table("Deliveries", ["id", "event", "status", "tries", "last status", "last error"],
                [(str(d.id), d.event_sequence, d.status.value, d.tries,
-                 d.last_status_code or "", d.last_error or "") for d in found])
+                 d.last_status_code or "", _plain(d.last_error)) for d in found])
 
 
 @app.command()
@@ -159,7 +159,16 @@ def log(delivery_id: str, as_json: bool = JSON_OPTION) -> None:
         return
     emit_table("Tries", ["#", "at", "status", "ms", "error"],
                [(a.attempt, a.attempted_at.strftime("%Y-%m-%d %H:%M:%S"), a.status_code or "",
-                 a.latency_ms, a.error or "") for a in found])
+                 a.latency_ms, _plain(a.error)) for a in found])
+
+
+def _plain(text: str | None) -> str:
+    """Text from outside the bank for the terminal (a try's reason is mostly the receiver's own
+    words; a URL may hold brackets): control characters dropped, so no escape sequence reaches
+    the operator's terminal, and Rich markup escaped, so it shows as written."""
+    from rich.markup import escape
+
+    return escape("".join(c for c in text or "" if c.isprintable()))
 
 
 def _id(text: str) -> UUID:

@@ -78,7 +78,8 @@ async def webhook_enable(request: Request) -> Response:
 @requires(Permission.MANAGE_WEBHOOKS)
 async def webhook_rotate_secret(request: Request) -> Response:
     """A new signing secret (in this answer only); the previous one signs too until
-    `previous_secret_until`, so the receiver changes keys without missing a message."""
+    `previous_secret_until`, so the receiver changes keys without missing a message. Until
+    then a second rotation is refused (409 webhook_rotation_pending)."""
     made = await offload(services(request).webhooks.rotate_secret, _endpoint_id(request),
                          context(request))
     return JSONResponse({**endpoint(made.endpoint), "secret": made.secret},

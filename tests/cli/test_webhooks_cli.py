@@ -1,12 +1,17 @@
 """`vaani webhooks` and `vaani events` against a real SQLite file (and PostgreSQL), sending to a
-real receiver on loopback: register, dispatch, read the delivery log, replay, rotate, disable."""
+real receiver on loopback: register, dispatch, read the delivery log, replay, rotate (once per
+overlap), disable; and what a receiver says is shown to the operator as plain text."""
 
 from __future__ import annotations
 
 import json
+import threading
 import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from entrypoints.cli import runtime
@@ -42,6 +47,9 @@ def test_an_operator_registers_an_endpoint_and_events_reach_it(
         assert [(t["attempt"], t["status_code"]) for t in log] == [(1, 204)]
         rotated = as_json(runner, "webhooks", "rotate-secret", made["id"], "--operator", olga)
         assert rotated["secret"] != made["secret"]
+        code, _, err = run(runner, "webhooks", "rotate-secret", made["id"], "--operator", olga)
+        assert code == 5 and "previous secret still signs" in err \
+            and "webhook_rotation_pending" in err  # the first rotation's overlap is not over
         assert as_json(runner, "webhooks", "replay", made["id"], "--operator", olga,
                        "--delivery", owed[0]["id"])["replayed"] == 1
         assert as_json(runner, "events", "dispatch", "--once")["delivered"] == 1
@@ -58,3 +66,58 @@ def test_an_operator_registers_an_endpoint_and_events_reach_it(
     finally:
         receiver.close()
 
+
+# A status line a hostile receiver might answer: a terminal title, a screen clear, Rich markup.
+HOSTILE = b"\x1b]0;owned\x07\x1b[2J[bold]x[/bold]\r\n"
+
+
+@pytest.fixture
+def hostile() -> Iterator[str]:
+    """A receiver on loopback that reads each request whole and answers HOSTILE, no HTTP."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("content-length", "0")))
+            self.wfile.write(HOSTILE)
+            self.close_connection = True
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/hooks"
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_receiver_s_words_reach_the_operator_as_plain_text(
+        vaani: tuple[CliRunner, str], monkeypatch: pytest.MonkeyPatch, hostile: str) -> None:
+    runner, url = vaani
+    monkeypatch.setenv("VAANI_WEBHOOK_ALLOW_HTTP", "1")
+    monkeypatch.setenv("VAANI_WEBHOOK_PRIVATE_NETWORKS", "1")  # the receiver is on loopback
+    runtime.reset()
+    seeded = as_json(runner, "seed", "demo")["customers"]
+    made = as_json(runner, "webhooks", "add", hostile, "--operator",
+                   seeded[2]["customer_number"], "--type", "customer.frozen")
+    as_json(runner, "customer", "freeze", seeded[0]["customer_number"])
+    assert as_json(runner, "events", "dispatch", "--once")["delivered"] == 0
+    owed = as_json(runner, "webhooks", "deliveries", made["id"])["items"][0]
+    assert "\x1b" not in owed["last_error"] and "[bold]x[/bold]" in owed["last_error"]  # kept
+    _shown_plainly(runner, made["id"], owed["id"])
+    # A reason stored before the sender made reasons printable is shown plainly all the same.
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        raw = "BadStatusLine: " + HOSTILE.decode()
+        conn.execute(sa.text("UPDATE webhook_deliveries SET last_error = :e"), {"e": raw})
+        conn.execute(sa.text("UPDATE webhook_attempts SET error = :e"), {"e": raw})
+    engine.dispose()
+    _shown_plainly(runner, made["id"], owed["id"])
+
+
+def _shown_plainly(runner: CliRunner, endpoint_id: str, delivery_id: str) -> None:
+    for command in (["deliveries", endpoint_id], ["log", delivery_id]):
+        code, out, err = run(runner, "webhooks", *command)
+        assert code == 0, err
+        assert "\x1b" not in out and "\x07" not in out and "[bold]x[/bold]" in out, out

@@ -3,6 +3,8 @@ read everyone's and manage endpoints; secrets are shown once; every answer is do
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import punq
 from starlette.testclient import TestClient
 
@@ -11,6 +13,7 @@ from tests.http.conftest import API, log_in
 from tests.http.contract import assert_documented
 from tests.http.test_errors_and_headers import assert_envelope
 from tests.support.banking import account, customer
+from tests.support.clock import SteppingClock
 
 
 def _pay(client: TestClient, auth: dict[str, str], source: str, target: str,
@@ -69,3 +72,26 @@ def test_staff_register_an_endpoint_and_see_its_secret_once(
     mine = log_in(client, customer(bank).customer_number)
     assert_envelope(client.post(hooks, headers=mine,  # type: ignore[arg-type]
                                 json={"url": "https://x.example.in/"}), 403, "forbidden")
+
+
+def test_a_second_rotation_waits_for_the_first_one_s_overlap_to_end(
+        client: TestClient, bank: punq.Container, clock: SteppingClock) -> None:
+    number = customer(bank, Role.OPERATOR).customer_number
+    ops = log_in(client, number)
+    hooks = f"{API}/operator/webhooks"
+    made = client.post(hooks, headers=ops, json={"url": "https://hooks.example.in/v"}).json()
+    rotate = f"{hooks}/{made['id']}/rotate-secret"
+    first = client.post(rotate, headers=ops)
+    assert first.status_code == 200, first.text
+    until = first.json()["previous_secret_until"]
+    clock.advance(timedelta(hours=1))
+    ops = log_in(client, number)  # the clock moved past the first access token's life
+    refused = assert_envelope(client.post(rotate, headers=ops),  # type: ignore[arg-type]
+                              409, "webhook_rotation_pending")
+    assert refused["error"]["info"]["previous_secret_until"] == until
+    assert client.get(f"{hooks}/{made['id']}", headers=ops).json()["previous_secret_until"] \
+        == until  # nothing changed: the first rotation's secrets both still sign
+    clock.advance(timedelta(hours=24))  # past VAANI_WEBHOOK_SECRET_OVERLAP_HOURS
+    ops = log_in(client, number)
+    again = client.post(rotate, headers=ops)
+    assert again.status_code == 200 and again.json()["secret"] != first.json()["secret"]
