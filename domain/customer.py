@@ -86,6 +86,7 @@ class Customer:
     upi_pin_hash: str | None = attrs.field(default=None, repr=False)
     pin_failures: int = 0
     pin_blocked_until: datetime | None = None
+    pin_set_at: datetime | None = None  # when the UPI PIN was last set or changed
     disabled_at: datetime | None = None  # a member of staff who left: no new session, ever
     contact_change: ContactChange | None = None  # a new email or phone awaiting its code
     erased_at: datetime | None = None  # personal data erased at the customer's request
@@ -106,7 +107,7 @@ class Customer:
         self.email, self.phone_number = erased_email(self.id), erased_phone(self.customer_number)
         self.password_hash = ERASED_PASSWORD_HASH
         self.date_of_birth = self.aadhaar_last4 = self.pan = self.upi_pin_hash = None
-        self.pin_failures, self.pin_blocked_until = 0, None
+        self.pin_failures, self.pin_blocked_until, self.pin_set_at = 0, None, None
         self.contact_change = None
         self.disabled_at = self.disabled_at or now
         self.erased_at = now
@@ -119,6 +120,18 @@ class Customer:
     def roles(self) -> tuple[Role, ...]:
         """An admin may do what an operator may; operators are not customers of their own."""
         return (Role.ADMIN, Role.OPERATOR) if self.role is Role.ADMIN else (self.role,)
+
+    def set_pin(self, pin_hash: str, now: datetime) -> None:
+        """A new UPI PIN (first or replacing one), with a fresh count of attempts."""
+        self.upi_pin_hash, self.pin_set_at = pin_hash, now
+        self.record_pin_success()
+
+    def pin_settles_at(self, policy: PinPolicy) -> datetime | None:
+        """When the UPI PIN starts to count as a factor beside the password: a PIN set or
+        changed (with the password, or a fresh login) less than `policy.settles_after` ago is
+        only the password's word again. None: it counts already (no PIN, or one set before
+        its time was recorded)."""
+        return self.pin_set_at + policy.settles_after if self.pin_set_at is not None else None
 
     def pin_blocked(self, now: datetime) -> bool:
         return self.pin_blocked_until is not None and now < self.pin_blocked_until
@@ -158,6 +171,8 @@ class Customer:
 class PinPolicy:
     max_failures: int = 3
     block_for: timedelta = timedelta(hours=24)
+    # A PIN newer than this is not yet a second factor where a bank waits (voice re-enrolment).
+    settles_after: timedelta = timedelta(hours=24)
 
 
 _PIN = re.compile(r"[0-9]{4}|[0-9]{6}")

@@ -31,6 +31,7 @@ customers = sa.Table(
     sa.Column("upi_pin_hash", sa.String(255), nullable=True),
     sa.Column("pin_failures", sa.Integer, nullable=False, server_default="0"),
     sa.Column("pin_blocked_until", UtcDateTime, nullable=True),
+    sa.Column("pin_set_at", UtcDateTime, nullable=True),  # NULL: set before 0033, settled
     sa.Column("disabled_at", UtcDateTime, nullable=True),  # staff who left
     # A new email or phone waiting for its code (domain/contact_change.py): all four or none.
     sa.Column("contact_change_field", sa.String(16), nullable=True),

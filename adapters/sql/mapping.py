@@ -25,6 +25,7 @@ def customer_row(c: Customer) -> dict[str, Any]:
         "created_at": c.created_at, "risk_segment": c.risk_segment.value,
         "aadhaar_last4": c.aadhaar_last4, "pan": c.pan, "upi_pin_hash": c.upi_pin_hash,
         "pin_failures": c.pin_failures, "pin_blocked_until": c.pin_blocked_until,
+        "pin_set_at": c.pin_set_at,
         "disabled_at": c.disabled_at, **_contact_change_row(c.contact_change),
         "erased_at": c.erased_at,
     }
@@ -53,6 +54,7 @@ def to_customer(r: Any) -> Customer:
         date_of_birth=r.date_of_birth, risk_segment=RiskSegment(r.risk_segment),
         aadhaar_last4=r.aadhaar_last4, pan=r.pan, upi_pin_hash=r.upi_pin_hash,
         pin_failures=r.pin_failures, pin_blocked_until=r.pin_blocked_until,
+        pin_set_at=r.pin_set_at,
         disabled_at=r.disabled_at, contact_change=_contact_change(r), erased_at=r.erased_at,
     )
 

@@ -1,18 +1,22 @@
-"""Enrol a customer's voice from at least three samples recorded on a trusted device."""
+"""Enrol a customer's voice from at least three samples, recorded on the trusted device the
+voiceprint is bound to and sent from that device's own session."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 from uuid import UUID
 
 from application.audit import AuditRecorder
+from application.auth_policy import AuthPolicy
 from application.context import RequestContext
 from application.password_attempts import PasswordAttempts
 from application.ports import Clock, IdGenerator, UnitOfWorkFactory, VoiceEngine
 from application.use_cases.devices import owned_device
 from application.use_cases.upi_pin import VerifyUpiPin
 from application.voice_policy import VoicePolicy
-from domain.device import TrustLevel
+from domain.audit import Outcome
+from domain.device import DeviceBinding, TrustLevel
 from domain.errors import (
     DeviceNotTrusted,
     PinBlocked,
@@ -22,6 +26,7 @@ from domain.errors import (
     ValidationError,
     VoiceReplayDetected,
 )
+from domain.timestamps import rfc3339
 from domain.voice import VoiceAttempts, Voiceprint, check_one_speaker, normalised_mean
 
 WRONG_FACTOR = "the password or the UPI PIN is wrong (or PIN use is blocked)"
@@ -29,12 +34,17 @@ WRONG_FACTOR = "the password or the UPI PIN is wrong (or PIN use is blocked)"
 
 class EnrolVoice:
     """The voiceprint is the normalised mean of the samples' embeddings; samples that do not
-    agree with each other (two speakers, a recording mix-up) are refused. Enrolling again over
-    an existing voiceprint needs the password and the UPI PIN, and restores a disabled voice."""
+    agree with each other (two speakers, a recording mix-up) are refused. A voice is enrolled,
+    the first time or again, only from the device it is bound to: the request's session must
+    have been started on that binding's device (`context.device_id`, from the session, never
+    from the body), and the device must be trusted; a password thief's session on another
+    device cannot replace the voice. Enrolling again over an existing voiceprint also needs the
+    password and a settled UPI PIN (one not just set by that password), and restores a
+    disabled voice."""
 
     def __init__(self, uow_factory: UnitOfWorkFactory, engine: VoiceEngine, policy: VoicePolicy,
                  passwords: PasswordAttempts, pins: VerifyUpiPin, ids: IdGenerator, clock: Clock,
-                 audit: AuditRecorder) -> None:
+                 audit: AuditRecorder, auth: AuthPolicy) -> None:
         self._uow_factory = uow_factory
         self._engine = engine
         self._policy = policy
@@ -43,6 +53,7 @@ class EnrolVoice:
         self._ids = ids
         self._clock = clock
         self._audit = audit
+        self._auth = auth
 
     def execute(self, customer_id: UUID, binding_id: UUID, recordings: Sequence[bytes],
                 context: RequestContext, password: str | None = None,
@@ -50,6 +61,7 @@ class EnrolVoice:
         if not self._policy.min_enrolment_samples <= len(recordings) <= 10:
             raise ValidationError(f"send {self._policy.min_enrolment_samples} to 10 samples",
                                   field="samples")
+        self._check_device(customer_id, binding_id, context)  # before any voice work or factor
         samples = [self._engine.analyse(r) for r in recordings]
         if len({s.sha256 for s in samples}) != len(samples):
             raise ValidationError("the same recording was sent twice", field="samples",
@@ -61,8 +73,9 @@ class EnrolVoice:
             self._check_reenrolment(customer_id, password, pin, context)
         with self._uow_factory(write=True) as uow:
             binding = owned_device(uow, customer_id, binding_id, lock=True)  # trusted till commit
-            if binding.trust is not TrustLevel.TRUSTED:
-                raise DeviceNotTrusted("enrol your voice from a trusted device")
+            refused = _refusal(binding, context)  # its trust may have changed meanwhile
+            if refused is not None:
+                raise refused
             existing = uow.voice.voiceprint(customer_id)
             if existing is not None and not enrolled:  # enrolled meanwhile, unchecked
                 raise Unauthorized("a voice is already enrolled: enrolling again needs your "
@@ -84,6 +97,23 @@ class EnrolVoice:
                 model=voiceprint.model))
             uow.commit()
             return voiceprint
+
+    def _check_device(self, customer_id: UUID, binding_id: UUID, context: RequestContext) -> None:
+        """The binding is the caller's own, is the device the session was started on, and is
+        trusted; a request from another device is audited (a password thief's first move)."""
+        with self._uow_factory() as uow:
+            binding = owned_device(uow, customer_id, binding_id)
+        refused = _refusal(binding, context)
+        if refused is None:
+            return
+        if refused.info.get("reason") == "another_device":
+            with self._uow_factory(write=True) as uow:
+                uow.audit.append(self._audit.event(
+                    context, "voice.enrol.refused", outcome=Outcome.DENIED,
+                    customer_id=customer_id, resource=f"device:{binding.id}",
+                    reason="another_device"))
+                uow.commit()
+        raise refused
 
     def _check_reenrolment(self, customer_id: UUID, password: str | None, pin: str | None,
                            context: RequestContext) -> None:
@@ -108,3 +138,25 @@ class EnrolVoice:
             raise Unauthorized("enrolling again needs your UPI PIN; set one first") from None
         except (PinInvalid, PinBlocked):  # one answer: which factor was wrong stays unsaid
             raise Unauthorized(WRONG_FACTOR) from None
+        with self._uow_factory() as uow:  # read after the PIN was verified: a change since shows
+            current = uow.customers.get(customer_id)
+        settles = current.pin_settles_at(self._auth.pin) if current is not None else None
+        if settles is not None and self._clock.now() < settles:
+            raise Unauthorized(
+                f"your UPI PIN was set or changed less than {_hours(self._auth.pin.settles_after)}"
+                " hours ago; enrolling your voice again needs a PIN that old",
+                reason="pin_too_recent", usable_from=rfc3339(settles))
+
+
+def _refusal(binding: DeviceBinding, context: RequestContext) -> DeviceNotTrusted | None:
+    """Why this request may not enrol a voice on `binding`, or None."""
+    if binding.identifier != context.device_id:
+        return DeviceNotTrusted("enrol your voice from the device it will be bound to: sign in "
+                                "on that device and enrol there", reason="another_device")
+    if binding.trust is not TrustLevel.TRUSTED:
+        return DeviceNotTrusted("enrol your voice from a trusted device", reason="not_trusted")
+    return None
+
+
+def _hours(span: timedelta) -> int:
+    return int(span.total_seconds() // 3600)

@@ -19,7 +19,9 @@ from domain.timestamps import rfc3339
 class SetUpiPin:
     """4 or 6 digits, argon2id-hashed with its own salt; never logged, never returned. The
     password, when given, counts towards the login lockout like a login's; without it the
-    session's login (not its latest token: a refresh proves nothing) must be fresh."""
+    session's login (not its latest token: a refresh proves nothing) must be fresh. The time it
+    is set is kept: a PIN the password set moments ago is no second factor beside that password
+    (`Customer.pin_settled`)."""
 
     def __init__(self, uow_factory: UnitOfWorkFactory, hasher: PasswordHasher, clock: Clock,
                  audit: AuditRecorder, policy: AuthPolicy, passwords: PasswordAttempts) -> None:
@@ -53,8 +55,7 @@ class SetUpiPin:
             current = uow.customers.lock(caller.customer_id)
             assert current is not None
             changed = current.upi_pin_hash is not None
-            current.upi_pin_hash = pin_hash
-            current.record_pin_success()
+            current.set_pin(pin_hash, self._clock.now())
             uow.customers.update(current)
             uow.audit.append(self._audit.event(
                 context, "upi.pin.changed" if changed else "upi.pin.set",

@@ -76,9 +76,12 @@ async def revoke_device(request: Request) -> Response:
 @accepts(EnrolVoiceBody, 201)
 @requires(Permission.BANK)
 async def enrol_voice(request: Request) -> Response:
-    """Enrol the voice from 3+ samples on a trusted device."""
+    """Enrol the voice from 3+ samples, from the trusted device it is bound to (this session's
+    own device)."""
     body = structure(await json_body(request), EnrolVoiceBody)
     recordings = [audio_bytes(s, f"samples[{i}]") for i, s in enumerate(body.samples)]
+    # context(request) names the session's device, never one the client sends: the use case
+    # refuses a binding that is not it.
     voiceprint = await offload_heavy(
         services(request).enrol.execute, caller(request).customer_id, _device_id(request),
         recordings, context(request), body.password, body.pin)

@@ -12,7 +12,7 @@ from domain.device_key import DeviceProof
 from domain.errors import DomainError
 from tests.bdd.conftest import World
 from tests.bdd.voice_steps import *  # noqa: F403 (the shared steps, as fixtures)
-from tests.bdd.voice_steps import HERE, PHONE, PHONE_KEY
+from tests.bdd.voice_steps import HERE, ON_PHONE, PHONE, PHONE_KEY
 from tests.support.voice import clip
 
 scenarios("voice.feature")
@@ -22,7 +22,7 @@ scenarios("voice.feature")
 def enrolled(bdd_bank: punq.Container, world: World, name: str) -> None:
     bdd_bank.resolve(EnrolVoice).execute(
         world["people"][name].id, world["phone"].id,
-        [clip(n) for n in ("allison_en_00", "allison_en_01", "allison_en_04")], HERE)
+        [clip(n) for n in ("allison_en_00", "allison_en_01", "allison_en_04")], ON_PHONE)
 
 
 @given(parsers.parse("{name} has revoked her phone"))

@@ -19,7 +19,7 @@ from domain.device_key import DeviceProof
 from domain.errors import DomainError
 from tests.bdd.conftest import World
 from tests.bdd.voice_steps import *  # noqa: F403 (the shared steps, as fixtures)
-from tests.bdd.voice_steps import HERE, PHONE, PHONE_KEY
+from tests.bdd.voice_steps import HERE, ON_PHONE, PHONE, PHONE_KEY
 from tests.support.spoken import samples, say
 from tests.support.voice import clip, encode, narrowband
 
@@ -54,7 +54,7 @@ def enrolled_with_digits(bdd_bank: punq.Container, world: World, name: str) -> N
     app asks at enrolment: a voiceprint that knows her voice saying digits."""
     bdd_bank.resolve(EnrolVoice).execute(world["people"][name].id, world["phone"].id, [
         *(clip(n) for n in ("allison_en_00", "allison_en_01", "allison_en_04")),
-        say("31415926"), say("27182818")], HERE)
+        say("31415926"), say("27182818")], ON_PHONE)
 
 
 @given(parsers.parse("{name} prefers to bank in Hindi"))

@@ -16,6 +16,7 @@ from tests.support.device_keys import DeviceKeyPair
 PHONE_KEY = DeviceKeyPair()  # held by the phone; its public half is registered at binding
 PHONE = DeviceInfo("asha-phone-0001", label="phone", platform="android", key=PHONE_KEY.key)
 HERE = RequestContext(ip="198.51.100.8")
+ON_PHONE = RequestContext(ip="198.51.100.8", device_id=PHONE.identifier)  # its own session
 
 
 @given(parsers.parse("{name} has logged in with her password on her phone"))

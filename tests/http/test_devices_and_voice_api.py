@@ -67,8 +67,14 @@ def voice_login(client: TestClient, number: str, audio: bytes, device: str = "as
         "device": {"identifier": device, **proof}})
 
 
+def binding_id(client: TestClient, headers: dict[str, str], device: str = "asha-phone-1") -> str:
+    items = client.get(f"{API}/device-bindings", headers=headers).json()["items"]
+    return str(next(d["id"] for d in items if d["identifier"] == device))
+
+
 def enrol(client: TestClient, headers: dict[str, str]) -> str:
-    device_id = client.get(f"{API}/device-bindings", headers=headers).json()["items"][0]["id"]
+    """Asha's voice, enrolled on her phone from its own session (`headers`)."""
+    device_id = binding_id(client, headers)
     samples = [b64(tone(ASHA_HZ, seed=s)) for s in (1, 2, 3)]
     response = client.post(f"{API}/device-bindings/{device_id}/voice", headers=headers,
                            json={"samples": samples})
@@ -231,3 +237,43 @@ def test_a_challenge_can_be_answered_by_voice_from_the_bound_device(
         "device_proof": PHONE_KEY.http_proof(client, number, "asha-phone-1")})
     assert answered.status_code == 200, answered.text
     assert answered.json()["status"] == "completed"
+
+
+def test_a_voice_is_enrolled_only_from_its_own_trusted_device(
+        voice_api: tuple[TestClient, punq.Container], clock: SteppingClock) -> None:
+    """A password thief on another device cannot replace the voice on Asha's phone (and then
+    vouch for their own device with it), even with the password and the PIN."""
+    client, bank = voice_api
+    asha = customer(bank)
+    phone = password_login(client, asha.customer_number)
+    phone_id = enrol(client, phone)
+    assert client.post(f"{API}/upi/pin", headers=phone, json={"pin": "4826"}).status_code == 200
+    clock.advance(timedelta(days=2))  # the PIN has settled
+    thief = password_login(client, asha.customer_number, "thief-1", DeviceKeyPair())
+    url = f"{API}/device-bindings/{phone_id}/voice"
+
+    def body(hz: float, first: int) -> dict[str, object]:
+        return {"samples": [b64(tone(hz, seed=s)) for s in range(first, first + 3)],
+                "password": PASSWORD, "pin": "4826"}
+
+    taken = assert_envelope(client.post(url, headers=thief, json=body(OTHER_HZ, 31)), 403,
+                            "device_not_trusted")
+    assert taken["error"]["info"]["reason"] == "another_device"
+    assert "from the device" in taken["error"]["message"]
+    assert_envelope(voice_login(client, asha.customer_number, tone(OTHER_HZ, seed=40)), 401,
+                    "voice_verification_failed")  # the voiceprint is still Asha's
+    assert voice_login(client, asha.customer_number, tone(ASHA_HZ, seed=41)).status_code == 200
+    no_device = client.post(f"{API}/auth/login", json={
+        "customer_number": asha.customer_number, "method": "password", "password": PASSWORD})
+    web = {"Authorization": f"Bearer {no_device.json()['access_token']}"}
+    assert_envelope(client.post(url, headers=web, json=body(OTHER_HZ, 51)), 403,
+                    "device_not_trusted")  # a session on no device enrols nothing either
+    phone = password_login(client, asha.customer_number)
+    assert client.post(url, headers=phone, json=body(ASHA_HZ, 61)).status_code == 201
+    assert voice_login(client, asha.customer_number, tone(ASHA_HZ, seed=65)).status_code == 200
+    changed = client.post(f"{API}/upi/pin", headers=thief, json={"pin": "739152",
+                                                                 "password": PASSWORD})
+    assert changed.status_code == 200  # the password alone changes the PIN...
+    fresh = client.post(url, headers=phone, json={**body(ASHA_HZ, 71), "pin": "739152"})
+    assert assert_envelope(fresh, 401, "unauthorized")["error"]["info"]["reason"] == \
+        "pin_too_recent"  # ...but a PIN that password just set is no second factor yet

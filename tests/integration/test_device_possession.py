@@ -37,6 +37,7 @@ from tests.support.voice import ToneVoiceEngine, tone
 KEY = DeviceKeyPair()
 PHONE = DeviceInfo("asha-phone-0001", key=KEY.key)
 HERE = RequestContext(ip="203.0.113.7")
+ON_PHONE = RequestContext(ip="203.0.113.7", device_id=PHONE.identifier)  # the phone's session
 PARALLEL = 6
 
 
@@ -58,7 +59,7 @@ def _enrolled(bank: punq.Container):  # type: ignore[no-untyped-def]
     binding = bank.resolve(ManageDevices).list(asha.id)[0]
     assert binding.key == KEY.key  # registered at binding, as SubjectPublicKeyInfo DER
     bank.resolve(EnrolVoice).execute(asha.id, binding.id, [tone(440, seed=s) for s in (1, 2, 3)],
-                                     HERE)
+                                     ON_PHONE)
     return asha, binding
 
 
