@@ -63,12 +63,15 @@ class SessionIssuer:
 
 
 def end_sessions(uow: UnitOfWork, customer_id: UUID, now: datetime, reason: str,
-                 keep: UUID | None = None) -> int:
-    """End the customer's active sessions but `keep` (in the caller's transaction): their
-    access and refresh tokens stop working on the next request. Answers how many ended."""
+                 keep: UUID | None = None, device: str | None = None) -> int:
+    """End the customer's active sessions but `keep` (in the caller's transaction), or with
+    `device` only those started on that device (its binding's identifier): their access and
+    refresh tokens stop working on the next request, with nothing added to the check every
+    request makes (`Authenticate` reads the session row only). Answers how many ended."""
     ended = 0
     for session in uow.sessions.of_customer(customer_id):
-        if session.id != keep and session.is_active(now):
+        if session.id != keep and session.is_active(now) \
+                and (device is None or session.device_id == device):
             session.revoke(now, reason)
             uow.sessions.update(session)
             ended += 1

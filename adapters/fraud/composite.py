@@ -13,7 +13,8 @@ from adapters.fraud.rules import RulesEngine
 from application.fraud import FraudContext
 from domain.fraud import Assessment, Contribution
 
-POLICY_RULES = frozenset({"daily_limit", "device_suspicious", "device_unknown", "security_events"})
+POLICY_RULES = frozenset({"daily_limit", "device_suspicious", "device_revoked", "device_unknown",
+                          "security_events"})
 
 
 class CompositeEngine:

@@ -19,6 +19,7 @@ NAMES = (
     "payee_volume_30d_log", "amount_hundreds", "log_amount_squared", "payee_risk_7d_x_volume",
 )
 LABEL_DELAY_DAYS = 7
+_UNTRUSTED = (TrustLevel.SUSPICIOUS, TrustLevel.REVOKED)  # both set "device_suspicious"
 
 
 def features(ctx: FraudContext) -> list[float]:
@@ -55,7 +56,10 @@ def features(ctx: FraudContext) -> list[float]:
         math.log1p(max(age, 0.0)),
         profile.hour_share(ctx.now.hour),
         1.0 if ctx.now.hour < 6 else 0.0,
-        1.0 if ctx.device_trust is TrustLevel.SUSPICIOUS else 0.0,
+        # A revoked device (the customer disowned it) is at least as risky as a suspicious one.
+        # It sets that feature rather than one of its own: the trained model's vector (NAMES)
+        # keeps its layout, so a shipped model still loads and weighs it the suspicious way.
+        1.0 if ctx.device_trust in _UNTRUSTED else 0.0,
         1.0 if ctx.device_trust is None else 0.0,
         float(len(ctx.security_events) > 0),
         *(count for count, _ in windows),

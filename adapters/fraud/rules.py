@@ -54,6 +54,11 @@ class RulesEngine:
         if ctx.device_trust is TrustLevel.SUSPICIOUS:
             found.append(Contribution("device_suspicious", w["device_suspicious"],
                                       "sent from a device not yet confirmed by voice"))
+        elif ctx.device_trust is TrustLevel.REVOKED:
+            # The customer said this device is not theirs (a password login may still name it):
+            # never less than a device merely unconfirmed, so it weighs the suspicious points.
+            found.append(Contribution("device_revoked", w["device_suspicious"],
+                                      "sent from a device the customer revoked"))
         elif ctx.device_trust is None:
             found.append(Contribution("device_unknown", w["device_unknown"],
                                       "sent from no bound device"))

@@ -3,6 +3,7 @@ public key an app registers at binding, which later proves the device is held.""
 
 from __future__ import annotations
 
+from datetime import datetime
 from uuid import UUID
 
 import attrs
@@ -18,6 +19,7 @@ from application.device_possession import (
 from application.ownership import owned
 from application.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from application.second_factor import SecondFactorCheck
+from application.sessions import end_sessions
 from application.use_cases.device_binder import DeviceBinder
 from application.voice_answer import VoiceListener
 from application.voice_checks import VoiceVerifier, refusal
@@ -25,6 +27,18 @@ from domain.audit import Outcome
 from domain.device import DeviceBinding, TrustLevel, check_identifier, check_label
 from domain.device_key import DeviceKey, DeviceProof
 from domain.errors import DeviceNotFound, DeviceNotTrusted
+
+
+def revoke_binding(uow: UnitOfWork, binding: DeviceBinding, now: datetime) -> int:
+    """Revoke the (locked) binding and end, in the same transaction, every active session of
+    the customer's started on it: a phone the customer disowns is cut off at once, its refresh
+    tokens too, not when its sessions expire. A session started on it later (a password login
+    naming it) is allowed, and screened as the revoked device it comes from. Answers how many
+    sessions ended."""
+    binding.revoke(now)
+    uow.devices.update(binding)
+    return end_sessions(uow, binding.customer_id, now, "device_revoked",
+                        device=binding.identifier)
 
 
 def owned_device(uow: UnitOfWork, customer_id: UUID, binding_id: UUID,
@@ -67,10 +81,10 @@ class ManageDevices:
     def revoke(self, customer_id: UUID, binding_id: UUID, context: RequestContext) -> None:
         with self._uow_factory(write=True) as uow:
             binding = owned_device(uow, customer_id, binding_id, lock=True)
-            binding.revoke(self._clock.now())
-            uow.devices.update(binding)
+            ended = revoke_binding(uow, binding, self._clock.now())
             uow.audit.append(self._audit.event(context, "device.revoked", customer_id=customer_id,
-                                               resource=f"device:{binding.id}"))
+                                               resource=f"device:{binding.id}",
+                                               sessions_ended=ended))
             uow.commit()
 
     def bind(self, customer_id: UUID, device: DeviceInfo, voice_sample: bytes | None,

@@ -11,6 +11,7 @@ import attrs
 from application.audit import AuditRecorder
 from application.context import RequestContext
 from application.ports import Clock, Notifier, UnitOfWork, UnitOfWorkFactory
+from application.use_cases.devices import revoke_binding
 from application.use_cases.interest_settlement import ALREADY, settle_interest
 from application.use_cases.postings import Poster
 from domain.account import Account, AccountStatus
@@ -191,14 +192,15 @@ class OperateDevices:
         self._audit = audit
 
     def revoke(self, number: str, identifier: str, context: RequestContext) -> DeviceBinding:
+        """As the customer's own revocation (`revoke_binding`): its sessions end with it."""
         with self._uow_factory(write=True) as uow:
             customer = _customer(uow, number)
             binding = uow.devices.by_identifier(customer.id, identifier, lock=True)
             if binding is None:
                 raise DeviceNotFound(f"customer {number} has no device {identifier!r}")
-            binding.revoke(self._clock.now())
-            uow.devices.update(binding)
+            ended = revoke_binding(uow, binding, self._clock.now())
             uow.audit.append(self._audit.event(context, "device.revoked", customer_id=customer.id,
-                                               resource=f"device:{binding.id}", by="operator"))
+                                               resource=f"device:{binding.id}", by="operator",
+                                               sessions_ended=ended))
             uow.commit()
             return binding

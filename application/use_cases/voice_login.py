@@ -52,7 +52,9 @@ class LogInWithVoice:
                                        action="auth.login.voice.totp")
         answer = self._listener.listen(recording)  # bad audio is refused only now
         with self._uow_factory(write=True) as uow:
-            binding = uow.devices.by_identifier(customer.id, device_identifier)
+            # Locked: a revocation either waits for this login and then ends its session too,
+            # or is seen here; a session is never left standing on a device revoked meanwhile.
+            binding = uow.devices.by_identifier(customer.id, device_identifier, lock=True)
             if binding is None or binding.trust is not TrustLevel.TRUSTED:  # revoked meanwhile
                 raise InvalidCredentials(NOT_ACCEPTED)
             decision = self._verifier.check(uow, binding, answer, context, "login", spoken,

@@ -39,7 +39,8 @@ def list_(customer_number: str, as_json: bool = JSON_OPTION) -> None:
 @app.command()
 @reports_errors
 def revoke(customer_number: str, identifier: str, as_json: bool = JSON_OPTION) -> None:
-    """Revoke a device; binding it again needs a voice verification."""
+    """Revoke a device and end the customer's sessions on it (their refresh tokens too);
+    binding it again needs a voice verification."""
     from application.use_cases import OperateDevices
     from entrypoints.http import views
 
@@ -48,4 +49,4 @@ def revoke(customer_number: str, identifier: str, as_json: bool = JSON_OPTION) -
     if as_json:
         emit_json(views.device(binding))
     else:
-        say(f"device {identifier} of {customer_number} is revoked")
+        say(f"device {identifier} of {customer_number} is revoked; its sessions are ended")

@@ -66,7 +66,7 @@ async def rename_device(request: Request) -> Response:
 @answers(204)
 @requires(Permission.BANK)
 async def revoke_device(request: Request) -> Response:
-    """Revoke a device binding."""
+    """Revoke a device binding; the sessions started on it end with it."""
     await offload(services(request).devices.revoke, caller(request).customer_id,
                   _device_id(request), context(request))
     return Response(status_code=204)

@@ -140,7 +140,7 @@ async def end_session(request: Request) -> Response:
 @returns(shapes.DEVICE)
 @requires(Permission.OPERATE_CUSTOMERS)
 async def revoke_device(request: Request) -> Response:
-    """Revoke one of the customer's devices (by its identifier)."""
+    """Revoke one of the customer's devices (by its identifier); its sessions end with it."""
     binding = await offload(services(request).operate_devices.revoke, _number(request),
                             request.path_params["identifier"], context(request))
     return JSONResponse(views.device(binding))

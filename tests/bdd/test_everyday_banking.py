@@ -6,11 +6,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import punq
+import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
 
 from application.context import SYSTEM, DeviceInfo
 from application.ports import UnitOfWorkFactory
 from application.use_cases import (
+    Authenticate,
     BeneficiaryDetails,
     CashCommand,
     Deposit,
@@ -24,12 +26,13 @@ from application.use_cases import (
     OpenAccount,
     OpenAccountCommand,
     OperateAccounts,
+    RefreshSession,
     ReminderDetails,
     RunDueReminders,
     Withdraw,
 )
 from domain.account import AccountStatus, AccountType
-from domain.errors import DomainError
+from domain.errors import DomainError, Unauthorized
 from domain.ledger import Channel
 from domain.money import Money
 from domain.reminder import ReminderType
@@ -195,8 +198,8 @@ def lists_entries(world: World, count: int) -> None:
 
 @when(parsers.parse('{name} logs in with her password on "{device}"'))
 def logs_in_on(bdd_bank: punq.Container, world: World, name: str, device: str) -> None:
-    bdd_bank.resolve(LogInWithPassword).execute(world["people"][name].customer_number,
-                                                world["password"], SYSTEM, DeviceInfo(device))
+    world.setdefault("logins", {})[device], _ = bdd_bank.resolve(LogInWithPassword).execute(
+        world["people"][name].customer_number, world["password"], SYSTEM, DeviceInfo(device))
 
 
 @when(parsers.parse('{name} revokes her device "{device}"'))
@@ -205,6 +208,22 @@ def revokes(bdd_bank: punq.Container, world: World, name: str, device: str) -> N
     customer_id = world["people"][name].id
     binding = next(b for b in manage.list(customer_id) if b.identifier == device)
     manage.revoke(customer_id, binding.id, SYSTEM)
+
+
+@then(parsers.parse('her login on "{device}" no longer works'))
+def login_ended(bdd_bank: punq.Container, world: World, device: str) -> None:
+    issued = world["logins"][device]
+    with pytest.raises(Unauthorized):
+        bdd_bank.resolve(Authenticate).execute(issued.access_token)
+    with pytest.raises(Unauthorized):
+        bdd_bank.resolve(RefreshSession).execute(issued.refresh_token, SYSTEM)
+
+
+@then(parsers.parse('her login on "{device}" still works'))
+def login_works(bdd_bank: punq.Container, world: World, device: str) -> None:
+    issued = world["logins"][device]
+    bdd_bank.resolve(Authenticate).execute(issued.access_token)
+    bdd_bank.resolve(RefreshSession).execute(issued.refresh_token, SYSTEM)
 
 
 @then(parsers.parse('her device "{device}" is "{trust}"'))

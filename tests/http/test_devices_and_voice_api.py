@@ -100,9 +100,13 @@ def test_login_binds_the_device_and_devices_can_be_managed(
                      client.post(f"{API}/device-bindings/{device_id}/voice", headers=ravis,
                                  json={"samples": [b64(tone(300, seed=s)) for s in (1, 2, 3)]})):
         assert_envelope(response, 404, "device_not_found")
-    assert client.delete(f"{API}/device-bindings/{device_id}", headers=headers).status_code == 204
-    listed = client.get(f"{API}/device-bindings", headers=headers).json()["items"]
-    assert listed[0]["trust"] == "revoked" and listed[0]["revoked_at"]
+    laptop = password_login(client, asha.customer_number, "asha-laptop-1", key=None)
+    assert client.delete(f"{API}/device-bindings/{device_id}", headers=laptop).status_code == 204
+    assert_envelope(client.get(f"{API}/device-bindings", headers=headers), 401,
+                    "unauthorized")  # the phone's session ended with it
+    listed = client.get(f"{API}/device-bindings", headers=laptop).json()["items"]
+    phone = next(d for d in listed if d["identifier"] == "asha-phone-1")
+    assert phone["trust"] == "revoked" and phone["revoked_at"]
 
 
 def test_voice_login_is_a_second_factor_on_the_bound_device(

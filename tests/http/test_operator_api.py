@@ -117,9 +117,11 @@ def test_kyc_voice_two_step_login_sessions_devices_and_accounts(
     assert ended.json() == {"revoked": 1}
     _documented(client, "delete", f"{OP}/customers/{{customer_number}}/sessions", ended)
     assert client.get(f"{API}/accounts", headers=own).status_code == 401
+    phone = log_in(client, account_holder)  # a new session on test-phone-1
     revoked = client.post(f"{OP}/customers/{account_holder}/devices/test-phone-1/revoke",
                           headers=maya)
     assert revoked.json()["revoked_at"] is not None
+    assert client.get(f"{API}/accounts", headers=phone).status_code == 401  # ended with it
     _documented(client, "post",
                 f"{OP}/customers/{{customer_number}}/devices/{{identifier}}/revoke", revoked)
 

@@ -21,6 +21,7 @@ from application.use_cases import (
     GetTransfer,
     LogInWithPassword,
     ManageBeneficiaries,
+    ManageDevices,
     ManageTotp,
     ReviewTransfers,
     SetUpiPin,
@@ -196,7 +197,8 @@ def test_the_screen_weighs_the_device_a_payment_is_sent_from(
         bank: punq.Container, cast) -> None:  # type: ignore[no-untyped-def]
     """The device's binding is asked with the other facts before the locks: a device bound at
     login (trusted: no voice enrolled yet) adds nothing, the same device id on other hardware
-    is suspicious, a device never bound is unknown."""
+    is suspicious, a device never bound is unknown; a revoked device a password login still
+    names weighs as much as a suspicious one."""
     asha, source, payee = cast
     log_in = bank.resolve(LogInWithPassword)
 
@@ -211,6 +213,11 @@ def test_the_screen_weighs_the_device_a_payment_is_sent_from(
     log_in.execute(asha.customer_number, PASSWORD, device=DeviceInfo("asha-phone", "hw-2"))
     assert codes("asha-phone") == {"device_suspicious"}
     assert codes("someone-elses-tablet") == {"device_unknown"}
+    manage = bank.resolve(ManageDevices)
+    phone = next(b for b in manage.list(asha.id) if b.identifier == "asha-phone")
+    manage.revoke(asha.id, phone.id, SYSTEM)
+    log_in.execute(asha.customer_number, PASSWORD, device=DeviceInfo("asha-phone", "hw-2"))
+    assert codes("asha-phone") == {"device_revoked"}
 
 
 def test_each_posted_payment_is_folded_into_both_profiles_once(bank: punq.Container,
