@@ -30,7 +30,9 @@ class WebhookRepository(Protocol):
     def due(self, now: datetime, limit: int) -> list[Delivery]:
         """Pending deliveries to active endpoints whose time has come and that no dispatcher
         holds, each the oldest pending one of its endpoint and ordering key (so a customer's
-        events reach an endpoint in order), oldest first."""
+        events reach an endpoint in order). Endpoints take turns: every endpoint's oldest,
+        then every endpoint's second oldest, ... (each turn oldest first), so an endpoint
+        owed much, or retried much, fills no batch alone."""
     def claim(self, delivery_id: UUID, now: datetime, until: datetime) -> Delivery | None:
         """Hold the delivery until `until` if it is still pending, due and free; else None."""
     def settle(self, delivery: Delivery, lease: datetime | None) -> bool:
