@@ -78,10 +78,12 @@ class MemoryWebhooks:
         self._staged.webhook_deliveries[delivery.id] = delivery
         return True
 
-    def replay(self, delivery_id: UUID, now: datetime) -> None:
+    def replay(self, delivery_id: UUID, now: datetime) -> bool:
         found = self.delivery(delivery_id)
-        if found is not None:
-            self._staged.webhook_deliveries[delivery_id] = found.replayed(now)
+        if found is None or (found.leased_until is not None and found.leased_until > now):
+            return False
+        self._staged.webhook_deliveries[delivery_id] = found.replayed(now)
+        return True
 
     def delivery(self, delivery_id: UUID) -> Delivery | None:
         return self._deliveries().get(delivery_id)

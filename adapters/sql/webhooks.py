@@ -118,11 +118,14 @@ class SqlWebhooks:
             _D.id == delivery.id, held).values(**row)).rowcount
         return bool(done == 1)
 
-    def replay(self, delivery_id: UUID, now: datetime) -> None:
+    def replay(self, delivery_id: UUID, now: datetime) -> bool:
         # Only what a replay changes: `tries` numbers the delivery log and stays.
-        self._conn.execute(webhook_deliveries.update().where(_D.id == delivery_id).values(
+        free = sa.or_(_D.leased_until.is_(None), _D.leased_until <= now)
+        done = self._conn.execute(webhook_deliveries.update().where(
+            _D.id == delivery_id, free).values(
             status=_PENDING, attempts=0, next_attempt_at=now, leased_until=None,
-            delivered_at=None))
+            delivered_at=None)).rowcount
+        return bool(done == 1)
 
     def delivery(self, delivery_id: UUID) -> Delivery | None:
         row = self._conn.execute(

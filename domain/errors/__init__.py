@@ -37,6 +37,7 @@ from domain.errors.banking import (
     TransferBlocked,
     TransferNotFound,
     TransferNotHeld,
+    WebhookDeliveryInFlight,
     WebhookNotFound,
 )
 from domain.errors.base import DomainError, ValidationError
@@ -146,5 +147,6 @@ __all__ = [
     "VoiceTooSoon",
     "VoiceUnavailable",
     "VoiceVerificationFailed",
+    "WebhookDeliveryInFlight",
     "WebhookNotFound",
 ]

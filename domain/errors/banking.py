@@ -137,3 +137,9 @@ class ReferenceTaken(DomainError):
 
 class WebhookNotFound(DomainError):
     code = "webhook_not_found"
+
+
+class WebhookDeliveryInFlight(DomainError):
+    """A dispatcher is sending the delivery now: a replay waits until that try is written."""
+
+    code = "webhook_delivery_in_flight"

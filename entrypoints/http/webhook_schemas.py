@@ -33,7 +33,8 @@ class WebhookBody:
 
 @attrs.frozen
 class ReplayBody:
-    """One delivery (`delivery_id`, whatever its state), or every dead one (`dead`: true)."""
+    """One delivery (`delivery_id`: delivered, dead or waiting; one being sent now is
+    `409 webhook_delivery_in_flight`), or every dead one (`dead`: true)."""
 
     delivery_id: str | None = None
     dead: bool = False

@@ -3,14 +3,20 @@ read everyone's and manage endpoints; secrets are shown once; every answer is do
 
 from __future__ import annotations
 
+from datetime import timedelta
+from uuid import UUID
+
 import punq
 from starlette.testclient import TestClient
 
+from application.ports import UnitOfWorkFactory
+from application.use_cases import DispatchEvents
 from domain.customer import Role
 from tests.http.conftest import API, log_in
 from tests.http.contract import assert_documented
 from tests.http.test_errors_and_headers import assert_envelope
 from tests.support.banking import account, customer
+from tests.support.clock import SteppingClock
 
 
 def _pay(client: TestClient, auth: dict[str, str], source: str, target: str,
@@ -69,3 +75,31 @@ def test_staff_register_an_endpoint_and_see_its_secret_once(
     mine = log_in(client, customer(bank).customer_number)
     assert_envelope(client.post(hooks, headers=mine,  # type: ignore[arg-type]
                                 json={"url": "https://x.example.in/"}), 403, "forbidden")
+
+
+def test_a_delivery_being_sent_is_refused_a_replay(
+        client: TestClient, bank: punq.Container, clock: SteppingClock) -> None:
+    ops = log_in(client, customer(bank, Role.OPERATOR).customer_number)
+    hook = client.post(f"{API}/operator/webhooks", headers=ops, json={
+        "url": "https://hooks.example.in/v", "types": ["transfer.posted"]}).json()["id"]
+    asha = customer(bank)
+    source = account(bank, asha, "100.00").account_number
+    _pay(client, log_in(client, asha.customer_number), source,
+         account(bank, customer(bank)).account_number, "5.00")
+    bank.resolve(DispatchEvents).fan_out()
+    owed = client.get(f"{API}/operator/webhooks/{hook}/deliveries",
+                      headers=ops).json()["items"][0]["id"]
+    with bank.resolve(UnitOfWorkFactory)(write=True) as uow:  # a dispatcher sending it now
+        now = clock.now()
+        assert uow.webhooks.claim(UUID(owed), now, now + timedelta(minutes=1)) is not None
+        uow.commit()
+    refused = client.post(f"{API}/operator/webhooks/{hook}/replay", headers=ops,
+                          json={"delivery_id": owed})
+    assert_envelope(refused, 409, "webhook_delivery_in_flight")
+    assert refused.json()["error"]["info"] == {"delivery_id": owed}
+    assert_documented(client, "post", f"{API}/operator/webhooks/{{endpoint_id}}/replay",
+                      refused)  # type: ignore[arg-type]
+    clock.advance(timedelta(minutes=2))  # the lease ran out: the dispatcher is gone
+    again = client.post(f"{API}/operator/webhooks/{hook}/replay", headers=ops,
+                        json={"delivery_id": owed})
+    assert again.status_code == 200 and again.json() == {"replayed": 1}

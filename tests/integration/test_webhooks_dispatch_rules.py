@@ -1,6 +1,7 @@
 """How the dispatcher chooses what to send, on the memory, SQLite and PostgreSQL profiles: an
 endpoint that hangs delays only its own deliveries; a disable or a rotation committed mid-pass
-is obeyed by the next send. The subject is scheduling,
+is obeyed by the next send; a delivery being sent cannot be replayed under that send. The
+subject is scheduling,
 so the network is the sender port scripted against an injected clock."""
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from application.use_cases import (
 )
 from application.webhook_policy import WebhookPolicy
 from domain.customer import Role
+from domain.errors import WebhookDeliveryInFlight
 from domain.webhook import AttemptResult, DeliveryStatus, EndpointStatus
 from tests.support.banking import account, customer, inr
 from tests.support.clock import SteppingClock
@@ -162,3 +164,30 @@ def test_a_secret_rotated_mid_pass_signs_the_next_send(
     dispatch.fan_out()
     assert dispatch.deliver_due(10).delivered == 2
     assert [s.secrets for s in sender.sent] == [(made.secret,), (rotated[0], made.secret)]
+
+
+def test_a_delivery_being_sent_is_not_replayed_under_that_send(
+        bank: punq.Container, sender: ScriptedSender) -> None:
+    payers = Payers(bank, 1)
+    manage, (ops, _) = bank.resolve(ManageWebhooks), _staff(bank)
+    made = manage.add(HEALTHY, "", TYPES, ops).endpoint
+    payers.pay()
+    dispatch = bank.resolve(DispatchEvents)
+    dispatch.fan_out()
+    owed = manage.deliveries(made.id)[0]
+    refused: list[str] = []
+
+    def replay_while_sending() -> None:
+        with pytest.raises(WebhookDeliveryInFlight) as caught:
+            manage.replay(made.id, ops, delivery_id=owed.id)
+        refused.append(caught.value.code)
+
+    sender.before[1] = replay_while_sending
+    assert dispatch.deliver_due(10).delivered == 1
+    assert refused == ["webhook_delivery_in_flight"]
+    assert [a.attempt for a in manage.attempts(owed.id)] == [1]  # that try's line is kept
+    assert manage.deliveries(made.id)[0].status is DeliveryStatus.DELIVERED
+    # Once the try is written, the replay is taken: one more send, a second line.
+    assert manage.replay(made.id, ops, delivery_id=owed.id) == 1
+    assert dispatch.deliver_due(10).delivered == 1 and len(sender.sent) == 2
+    assert [a.attempt for a in manage.attempts(owed.id)] == [1, 2]
