@@ -4,6 +4,7 @@ secret, and replay deliveries by hand; every change audited with its operator.""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from uuid import UUID
 
 import attrs
@@ -159,6 +160,22 @@ class ManageWebhooks:
         uow.audit.append(self._audit.event(context, action, outcome=Outcome.SUCCESS,
                                            customer_id=None, resource=f"webhook:{endpoint.id}",
                                            **details))
+
+
+def disable_endpoints_of(uow: UnitOfWork, audit: AuditRecorder, context: RequestContext,
+                         creator: UUID, now: datetime, why: str) -> int:
+    """Disable, in the caller's transaction and audited, the active endpoints `creator`
+    registered: a feed of every customer's events one member of staff opened ends with their
+    authority over webhooks (docs/webhooks.md). Another may enable one again, on the record."""
+    mine = [e for e in uow.webhooks.endpoints()
+            if e.created_by == creator and e.status is EndpointStatus.ACTIVE]
+    for endpoint in mine:
+        changed = (uow.webhooks.lock(endpoint.id) or endpoint).disabled(now)
+        uow.webhooks.update(changed)
+        uow.audit.append(audit.event(context, "webhook.disabled", outcome=Outcome.SUCCESS,
+                                     customer_id=None, resource=f"webhook:{changed.id}",
+                                     reason=why))
+    return len(mine)
 
 
 def _found(uow: UnitOfWork, endpoint_id: UUID) -> WebhookEndpoint:

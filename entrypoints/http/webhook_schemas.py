@@ -43,7 +43,7 @@ class ReplayBody:
 _ENDPOINT_FIELDS = {
     "id": UUID_SCHEMA, "url": STRING, "description": STRING, "types": nullable(array(STRING)),
     "status": choice(EndpointStatus), "created_at": DATE_TIME, "updated_at": DATE_TIME,
-    "previous_secret_until": nullable(DATE_TIME)}
+    "created_by": nullable(UUID_SCHEMA), "previous_secret_until": nullable(DATE_TIME)}
 ENDPOINT = component("WebhookEndpoint", obj(_ENDPOINT_FIELDS))
 ENDPOINTS = items(ENDPOINT)
 # The answer that makes a secret: shown this once.

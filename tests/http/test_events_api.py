@@ -52,15 +52,17 @@ def test_a_customer_catches_up_on_their_own_events_with_the_poll_cursor(
 
 def test_staff_register_an_endpoint_and_see_its_secret_once(
         client: TestClient, bank: punq.Container) -> None:
-    ops = log_in(client, customer(bank, Role.OPERATOR).customer_number)
+    olga = customer(bank, Role.OPERATOR)
+    ops = log_in(client, olga.customer_number)
     hooks = f"{API}/operator/webhooks"
     made = client.post(hooks, headers=ops, json={"url": "https://hooks.example.in/v",
                                                  "types": ["transfer.posted"]})
     assert made.status_code == 201 and made.json()["secret"].startswith("whsec_")
+    assert made.json()["created_by"] == str(olga.id)
     assert made.headers["cache-control"] == "no-store"
     assert_documented(client, "post", hooks, made)  # type: ignore[arg-type]
     listed = client.get(hooks, headers=ops).json()["items"]
-    assert [e["id"] for e in listed] == [made.json()["id"]]
+    assert [(e["id"], e["created_by"]) for e in listed] == [(made.json()["id"], str(olga.id))]
     assert "secret" not in listed[0]
     assert_envelope(client.post(hooks, headers=ops,  # type: ignore[arg-type]
                                 json={"url": "http://hooks.example.in/v"}),

@@ -1,13 +1,14 @@
 """How the dispatcher chooses what to send, on the memory, SQLite and PostgreSQL profiles: an
 endpoint that hangs delays only its own deliveries; a disable or a rotation committed mid-pass
-is obeyed by the next send; a delivery being sent cannot be replayed under that send. The
-subject is scheduling,
+is obeyed by the next send; a delivery being sent cannot be replayed under that send; the
+endpoints a member of staff registered stop when they are disabled. The subject is scheduling,
 so the network is the sender port scripted against an injected clock."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from uuid import UUID
 
 import attrs
 import punq
@@ -16,8 +17,10 @@ import pytest
 from adapters.system.standard_webhooks import new_secret
 from application.context import RequestContext
 from application.event_ports import WebhookSender
+from application.ports import UnitOfWorkFactory
 from application.use_cases import (
     DispatchEvents,
+    ManageStaff,
     ManageWebhooks,
     TransferCommand,
     TransferMoney,
@@ -191,3 +194,41 @@ def test_a_delivery_being_sent_is_not_replayed_under_that_send(
     assert manage.replay(made.id, ops, delivery_id=owed.id) == 1
     assert dispatch.deliver_due(10).delivered == 1 and len(sender.sent) == 2
     assert [a.attempt for a in manage.attempts(owed.id)] == [1, 2]
+
+
+def _audited(bank: punq.Container, action: str) -> list[tuple[str, UUID | None, str]]:
+    with bank.resolve(UnitOfWorkFactory)() as uow:
+        return [(e.resource, e.actor_id, e.details.get("reason", ""))
+                for e in uow.audit.all_in_order() if e.action == action]
+
+
+def test_disabling_a_member_of_staff_disables_the_endpoints_they_registered(
+        bank: punq.Container, sender: ScriptedSender) -> None:
+    payers = Payers(bank, 1)
+    manage = bank.resolve(ManageWebhooks)
+    (olga, olga_number), (admin, _) = _staff(bank), _staff(bank, Role.ADMIN)
+    theirs = manage.add(HEALTHY, "", TYPES, olga).endpoint
+    kept = manage.add(OTHER, "", TYPES, admin).endpoint
+    assert theirs.created_by == olga.actor_id and kept.created_by == admin.actor_id
+    dispatch = bank.resolve(DispatchEvents)
+    payers.pay()
+    dispatch.fan_out()  # owed to her endpoint before she leaves
+    bank.resolve(ManageStaff).disable(olga_number, admin)
+    payers.pay()
+    dispatch.execute()
+    assert sender.urls() == [OTHER, OTHER]
+    assert manage.get(theirs.id).status is EndpointStatus.DISABLED
+    assert manage.get(kept.id).status is EndpointStatus.ACTIVE
+    assert _audited(bank, "webhook.disabled") == [
+        (f"webhook:{theirs.id}", admin.actor_id, "staff.disabled")]
+
+
+def test_a_member_of_staff_moved_to_a_role_without_webhooks_loses_their_endpoints(
+        bank: punq.Container, sender: ScriptedSender) -> None:
+    manage = bank.resolve(ManageWebhooks)
+    (ravi, ravi_number), (admin, _) = _staff(bank), _staff(bank, Role.ADMIN)
+    theirs = manage.add(HEALTHY, "", TYPES, ravi).endpoint
+    bank.resolve(ManageStaff).set_role(ravi_number, Role.TELLER, admin)
+    assert manage.get(theirs.id).status is EndpointStatus.DISABLED
+    assert _audited(bank, "webhook.disabled") == [
+        (f"webhook:{theirs.id}", admin.actor_id, "staff.role")]
