@@ -30,15 +30,19 @@ class WebhookRepository(Protocol):
     def due(self, now: datetime, limit: int) -> list[Delivery]:
         """Pending deliveries to active endpoints whose time has come and that no dispatcher
         holds, each the oldest pending one of its endpoint and ordering key (so a customer's
-        events reach an endpoint in order), oldest first."""
+        events reach an endpoint in order). Endpoints take turns: every endpoint's oldest,
+        then every endpoint's second oldest, ... (each turn oldest first), so an endpoint
+        owed much, or retried much, fills no batch alone."""
     def claim(self, delivery_id: UUID, now: datetime, until: datetime) -> Delivery | None:
         """Hold the delivery until `until` if it is still pending, due and free; else None."""
     def settle(self, delivery: Delivery, lease: datetime | None) -> bool:
         """Write a try's outcome, if the delivery is still held under `lease` (a dispatcher
         that outlived its lease lost it to another, whose outcome stands)."""
-    def replay(self, delivery_id: UUID, now: datetime) -> None:
-        """Owe the delivery again from `now` (Delivery.replayed), whatever holds it: a
-        dispatcher sending it meanwhile finds its lease gone, and its outcome is not kept."""
+    def replay(self, delivery_id: UUID, now: datetime) -> bool:
+        """Owe the delivery again from `now` (Delivery.replayed); False, changing nothing,
+        while a dispatcher holds it (its lease is live): taking it from under that send would
+        send it twice at once, lose that try's log line and let the customer's next one go
+        ahead of it."""
     def delivery(self, delivery_id: UUID) -> Delivery | None: ...
     def deliveries(self, endpoint_id: UUID, status: DeliveryStatus | None, after: int | None,
                    limit: int) -> list[Delivery]:

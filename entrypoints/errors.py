@@ -70,6 +70,7 @@ ERRORS: dict[str, Outcome] = {
     "dispute_not_found": Outcome(404, 3),
     "webhook_not_found": Outcome(404, 3),
     "webhook_rotation_pending": Outcome(409, 5),
+    "webhook_delivery_in_flight": Outcome(409, 5),
     "dispute_not_allowed": Outcome(409, 4),
     "dispute_exists": Outcome(409, 5),
     "dispute_state": Outcome(409, 4),

@@ -53,9 +53,13 @@ class MemoryWebhooks:
         heads: dict[tuple[UUID, str], Delivery] = {}
         for d in pending:  # oldest first: the first of each queue is its head
             heads.setdefault((d.endpoint_id, d.ordering_key), d)
-        ready = [d for d in heads.values() if d.next_attempt_at <= now
-                 and (d.leased_until is None or d.leased_until <= now)]
-        return sorted(ready, key=lambda d: (d.event_sequence, str(d.endpoint_id)))[:limit]
+        turns: dict[UUID, int] = {}
+        ranked: list[tuple[int, int, str, Delivery]] = []
+        for d in heads.values():  # still oldest first: each endpoint's turns count up
+            if d.next_attempt_at <= now and (d.leased_until is None or d.leased_until <= now):
+                turns[d.endpoint_id] = turns.get(d.endpoint_id, 0) + 1
+                ranked.append((turns[d.endpoint_id], d.event_sequence, str(d.endpoint_id), d))
+        return [d for *_, d in sorted(ranked, key=lambda r: r[:3])][:limit]
 
     def claim(self, delivery_id: UUID, now: datetime, until: datetime) -> Delivery | None:
         found = self.delivery(delivery_id)
@@ -74,10 +78,12 @@ class MemoryWebhooks:
         self._staged.webhook_deliveries[delivery.id] = delivery
         return True
 
-    def replay(self, delivery_id: UUID, now: datetime) -> None:
+    def replay(self, delivery_id: UUID, now: datetime) -> bool:
         found = self.delivery(delivery_id)
-        if found is not None:
-            self._staged.webhook_deliveries[delivery_id] = found.replayed(now)
+        if found is None or (found.leased_until is not None and found.leased_until > now):
+            return False
+        self._staged.webhook_deliveries[delivery_id] = found.replayed(now)
+        return True
 
     def delivery(self, delivery_id: UUID) -> Delivery | None:
         return self._deliveries().get(delivery_id)

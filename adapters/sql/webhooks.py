@@ -88,12 +88,18 @@ class SqlWebhooks:
         ahead = sa.exists().where(
             older.c.endpoint_id == _D.endpoint_id, older.c.ordering_key == _D.ordering_key,
             older.c.status == _PENDING, older.c.event_sequence < _D.event_sequence)
-        query = sa.select(webhook_deliveries).join(
+        # Each endpoint's due deliveries numbered oldest first: the batch takes every
+        # endpoint's first, then every endpoint's second, ... (WebhookRepository.due).
+        turn = sa.func.row_number().over(partition_by=_D.endpoint_id,
+                                         order_by=_D.event_sequence).label("turn")
+        heads = sa.select(webhook_deliveries, turn).join(
             webhook_endpoints, _E.id == _D.endpoint_id).where(
             _E.status == EndpointStatus.ACTIVE.value, _D.status == _PENDING,
             _D.next_attempt_at <= now,
             sa.or_(_D.leased_until.is_(None), _D.leased_until <= now), ~ahead,
-        ).order_by(_D.event_sequence, _D.endpoint_id).limit(limit)
+        ).subquery("heads")
+        query = sa.select(*(heads.c[c.name] for c in webhook_deliveries.c)).order_by(
+            heads.c.turn, heads.c.event_sequence, heads.c.endpoint_id).limit(limit)
         return [_delivery(r) for r in self._conn.execute(query)]
 
     def claim(self, delivery_id: UUID, now: datetime, until: datetime) -> Delivery | None:
@@ -112,11 +118,14 @@ class SqlWebhooks:
             _D.id == delivery.id, held).values(**row)).rowcount
         return bool(done == 1)
 
-    def replay(self, delivery_id: UUID, now: datetime) -> None:
+    def replay(self, delivery_id: UUID, now: datetime) -> bool:
         # Only what a replay changes: `tries` numbers the delivery log and stays.
-        self._conn.execute(webhook_deliveries.update().where(_D.id == delivery_id).values(
+        free = sa.or_(_D.leased_until.is_(None), _D.leased_until <= now)
+        done = self._conn.execute(webhook_deliveries.update().where(
+            _D.id == delivery_id, free).values(
             status=_PENDING, attempts=0, next_attempt_at=now, leased_until=None,
-            delivered_at=None))
+            delivered_at=None)).rowcount
+        return bool(done == 1)
 
     def delivery(self, delivery_id: UUID) -> Delivery | None:
         row = self._conn.execute(

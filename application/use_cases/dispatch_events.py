@@ -6,12 +6,15 @@ Two steps, each safe to run in several processes at once and to kill at any mome
 - delivery: each due delivery is held for a lease, sent, and its outcome written under that
   lease. A dispatcher killed while sending leaves its lease to run out: the delivery is sent
   again (the receiver deduplicates by `webhook-id`), never lost.
-Nothing here runs inside a customer's transaction: an endpoint that is down or slow delays
-only its own deliveries."""
+Nothing here runs inside a customer's transaction, and an endpoint that is down or slow delays
+only its own deliveries: a batch takes endpoints in turns (WebhookRepository.due), and an
+endpoint whose try failed is not tried again in the same pass, so one that never answers costs
+a pass one timeout, however much it is owed."""
 
 from __future__ import annotations
 
 import json
+from uuid import UUID
 
 import attrs
 
@@ -94,30 +97,39 @@ class DispatchEvents:
                 return owed
 
     def deliver_due(self, batch: int) -> DispatchRun:
-        """Send up to `batch` due deliveries, each under a lease of its own."""
+        """Send up to `batch` due deliveries, each under a lease of its own; after a failed
+        try, that endpoint's others wait for a later pass."""
         now = self._clock.now()
         with self._uow_factory() as uow:
             due = uow.webhooks.due(now, batch)
-            endpoints = {e.id: e for e in uow.webhooks.endpoints()}
+        failing: set[UUID] = set()
         delivered = failed = dead = 0
         for waiting in due:
-            done = self._send(waiting, endpoints[waiting.endpoint_id])
+            if waiting.endpoint_id in failing:
+                continue
+            done = self._send(waiting)
             if done is None:
-                continue  # another dispatcher holds it
+                continue  # another dispatcher holds it, or its endpoint was disabled
+            if done.status is not DeliveryStatus.DELIVERED:
+                failing.add(done.endpoint_id)
             delivered += done.status is DeliveryStatus.DELIVERED
             dead += done.status is DeliveryStatus.DEAD
             failed += done.status is DeliveryStatus.PENDING
         return DispatchRun(0, delivered, failed, dead)
 
-    def _send(self, waiting: Delivery, endpoint: WebhookEndpoint) -> Delivery | None:
+    def _send(self, waiting: Delivery) -> Delivery | None:
+        """Claim, send, settle. The endpoint is read in the claim's transaction, so a disable
+        or a rotation committed before the claim is obeyed: a disabled endpoint is sent
+        nothing (the claim is not kept), and the URL and secrets are the current ones."""
         policy = self._policy.retry
         start = self._clock.now()
         lease = start + policy.lease
         with self._uow_factory(write=True) as uow:
             held = uow.webhooks.claim(waiting.id, start, lease)
+            endpoint = uow.webhooks.get(waiting.endpoint_id) if held is not None else None
+            if held is None or endpoint is None or endpoint.status is not EndpointStatus.ACTIVE:
+                return None  # leaving without a commit: no lease is taken
             uow.commit()
-        if held is None:
-            return None
         secrets = [self._box.open(s) for s in endpoint.signing_secrets(start)]
         result = self._sender.send(endpoint.url, str(held.event_id), int(start.timestamp()),
                                    held.body, secrets, policy.timeout.total_seconds())

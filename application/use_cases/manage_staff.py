@@ -9,8 +9,10 @@ from application.audit import AuditRecorder
 from application.context import RequestContext
 from application.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from application.use_cases.register_customer import RegisterCommand, RegisterCustomer
+from application.use_cases.webhooks import disable_endpoints_of
 from domain.customer import Customer, Role
 from domain.errors import CustomerNotFound, ValidationError
+from domain.permissions import Permission, may
 
 STAFF_ROLES = (Role.TELLER, Role.OPERATOR, Role.ADMIN)
 
@@ -23,7 +25,9 @@ def _staff_role(role: Role) -> None:
 
 class ManageStaff:
     """A change of role or a disabling ends every session of that person at once: an access
-    token carries its roles, so none issued before the change may outlive it."""
+    token carries its roles, so none issued before the change may outlive it. Nor may a
+    webhook feed they opened: when they lose the right to manage webhooks (disabled, or a role
+    without it), the endpoints they registered are disabled in the same transaction."""
 
     def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, audit: AuditRecorder,
                  register: RegisterCustomer) -> None:
@@ -62,9 +66,13 @@ class ManageStaff:
                 current.disabled_at = now
             uow.customers.update(current)
             ended = self._end_sessions(uow, current, now)
+            closed = 0
+            if current.disabled or not may([current.role], Permission.MANAGE_WEBHOOKS):
+                closed = disable_endpoints_of(uow, self._audit, context, current.id, now, action)
             uow.audit.append(self._audit.event(
                 context, action, customer_id=current.id, resource=f"customer:{number}",
-                role=current.role.value, before=before.value, sessions_ended=ended))
+                role=current.role.value, before=before.value, sessions_ended=ended,
+                webhooks_disabled=closed or None))
             uow.commit()
             return current
 

@@ -4,6 +4,7 @@ secret, and replay deliveries by hand; every change audited with its operator.""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from uuid import UUID
 
 import attrs
@@ -14,7 +15,7 @@ from application.event_ports import WebhookSender
 from application.ports import Clock, IdGenerator, SecretBox, UnitOfWork, UnitOfWorkFactory
 from application.webhook_policy import WebhookPolicy
 from domain.audit import Outcome
-from domain.errors import ValidationError, WebhookNotFound
+from domain.errors import ValidationError, WebhookDeliveryInFlight, WebhookNotFound
 from domain.webhook import (
     MAX_DESCRIPTION,
     Delivery,
@@ -98,8 +99,10 @@ class ManageWebhooks:
 
     def replay(self, endpoint_id: UUID, context: RequestContext, *,
                delivery_id: UUID | None = None, dead: bool = False) -> int:
-        """Owe again one delivery (`delivery_id`, whatever its state) or every dead one; it is
-        sent at the next dispatch, before its customer's later deliveries."""
+        """Owe again one delivery (`delivery_id`: delivered, dead or waiting for a retry) or
+        every dead one; it is sent at the next dispatch, before its customer's later
+        deliveries. A delivery a dispatcher is sending now is refused (WebhookDeliveryInFlight):
+        replaying it under that send would send it twice at once and lose the try's log line."""
         if (delivery_id is None) == (not dead):
             raise ValidationError("name one delivery, or ask for every dead one",
                                   field="delivery_id")
@@ -113,12 +116,17 @@ class ManageWebhooks:
                 chosen = [one]
             else:
                 chosen = _every(uow, endpoint_id, DeliveryStatus.DEAD)
-            for delivery in chosen:
-                uow.webhooks.replay(delivery.id, now)
-            self._record(uow, context, "webhook.replayed", endpoint, deliveries=len(chosen),
+            # Every dead one: a delivery replayed and taken by a dispatcher meanwhile is on
+            # its way already, and is left to it.
+            replayed = sum(uow.webhooks.replay(delivery.id, now) for delivery in chosen)
+            if delivery_id is not None and not replayed:
+                raise WebhookDeliveryInFlight(
+                    "a dispatcher is sending this delivery now; replay it after this try is "
+                    "written (see its delivery log)", delivery_id=str(delivery_id))
+            self._record(uow, context, "webhook.replayed", endpoint, deliveries=replayed,
                          delivery=delivery_id)
             uow.commit()
-        return len(chosen)
+        return replayed
 
     def deliveries(self, endpoint_id: UUID, *, status: DeliveryStatus | None = None,
                    after: int | None = None, limit: int = 20) -> list[Delivery]:
@@ -152,6 +160,22 @@ class ManageWebhooks:
         uow.audit.append(self._audit.event(context, action, outcome=Outcome.SUCCESS,
                                            customer_id=None, resource=f"webhook:{endpoint.id}",
                                            **details))
+
+
+def disable_endpoints_of(uow: UnitOfWork, audit: AuditRecorder, context: RequestContext,
+                         creator: UUID, now: datetime, why: str) -> int:
+    """Disable, in the caller's transaction and audited, the active endpoints `creator`
+    registered: a feed of every customer's events one member of staff opened ends with their
+    authority over webhooks (docs/webhooks.md). Another may enable one again, on the record."""
+    mine = [e for e in uow.webhooks.endpoints()
+            if e.created_by == creator and e.status is EndpointStatus.ACTIVE]
+    for endpoint in mine:
+        changed = (uow.webhooks.lock(endpoint.id) or endpoint).disabled(now)
+        uow.webhooks.update(changed)
+        uow.audit.append(audit.event(context, "webhook.disabled", outcome=Outcome.SUCCESS,
+                                     customer_id=None, resource=f"webhook:{changed.id}",
+                                     reason=why))
+    return len(mine)
 
 
 def _found(uow: UnitOfWork, endpoint_id: UUID) -> WebhookEndpoint:

@@ -37,6 +37,7 @@ from domain.errors.banking import (
     TransferBlocked,
     TransferNotFound,
     TransferNotHeld,
+    WebhookDeliveryInFlight,
     WebhookNotFound,
     WebhookRotationPending,
 )
@@ -147,6 +148,7 @@ __all__ = [
     "VoiceTooSoon",
     "VoiceUnavailable",
     "VoiceVerificationFailed",
+    "WebhookDeliveryInFlight",
     "WebhookNotFound",
     "WebhookRotationPending",
 ]

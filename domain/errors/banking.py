@@ -144,3 +144,9 @@ class WebhookRotationPending(DomainError):
     second rotation now would drop it while receivers may still verify with it."""
 
     code = "webhook_rotation_pending"
+
+
+class WebhookDeliveryInFlight(DomainError):
+    """A dispatcher is sending the delivery now: a replay waits until that try is written."""
+
+    code = "webhook_delivery_in_flight"

@@ -90,7 +90,8 @@ async def webhook_rotate_secret(request: Request) -> Response:
 @accepts(shapes.ReplayBody)
 @requires(Permission.MANAGE_WEBHOOKS)
 async def webhook_replay(request: Request) -> Response:
-    """Owe a delivery again (or every dead one): sent at the next dispatch, in order."""
+    """Owe a delivery again (or every dead one): sent at the next dispatch, in order. One a
+    dispatcher is sending now: `409 webhook_delivery_in_flight` (ask again after that try)."""
     body = structure(await json_body(request), shapes.ReplayBody)
     try:
         delivery_id = UUID(body.delivery_id) if body.delivery_id is not None else None

@@ -33,7 +33,8 @@ class WebhookBody:
 
 @attrs.frozen
 class ReplayBody:
-    """One delivery (`delivery_id`, whatever its state), or every dead one (`dead`: true)."""
+    """One delivery (`delivery_id`: delivered, dead or waiting; one being sent now is
+    `409 webhook_delivery_in_flight`), or every dead one (`dead`: true)."""
 
     delivery_id: str | None = None
     dead: bool = False
@@ -42,7 +43,7 @@ class ReplayBody:
 _ENDPOINT_FIELDS = {
     "id": UUID_SCHEMA, "url": STRING, "description": STRING, "types": nullable(array(STRING)),
     "status": choice(EndpointStatus), "created_at": DATE_TIME, "updated_at": DATE_TIME,
-    "previous_secret_until": nullable(DATE_TIME)}
+    "created_by": nullable(UUID_SCHEMA), "previous_secret_until": nullable(DATE_TIME)}
 ENDPOINT = component("WebhookEndpoint", obj(_ENDPOINT_FIELDS))
 ENDPOINTS = items(ENDPOINT)
 # The answer that makes a secret: shown this once.

@@ -1,5 +1,7 @@
 """Webhook endpoints, deliveries and tries as the operator API and `vaani webhooks --json`
-answer them. A secret appears only in the answer that made it (`secret`), never here."""
+answer them. A secret appears only in the answer that made it (`secret`), never here.
+`created_by`: the member of staff who registered the endpoint (None: the system); their
+endpoints are disabled when they lose the right to manage webhooks."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ def endpoint(e: WebhookEndpoint) -> dict[str, Any]:
     return {"id": str(e.id), "url": e.url, "description": e.description,
             "types": list(e.types) if e.types is not None else None, "status": e.status.value,
             "created_at": rfc3339(e.created_at), "updated_at": rfc3339(e.updated_at),
+            "created_by": str(e.created_by) if e.created_by is not None else None,
             "previous_secret_until": rfc3339(e.previous_until) if e.previous_until else None}
 
 

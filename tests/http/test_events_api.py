@@ -4,10 +4,13 @@ read everyone's and manage endpoints; secrets are shown once; every answer is do
 from __future__ import annotations
 
 from datetime import timedelta
+from uuid import UUID
 
 import punq
 from starlette.testclient import TestClient
 
+from application.ports import UnitOfWorkFactory
+from application.use_cases import DispatchEvents
 from domain.customer import Role
 from tests.http.conftest import API, log_in
 from tests.http.contract import assert_documented
@@ -49,15 +52,17 @@ def test_a_customer_catches_up_on_their_own_events_with_the_poll_cursor(
 
 def test_staff_register_an_endpoint_and_see_its_secret_once(
         client: TestClient, bank: punq.Container) -> None:
-    ops = log_in(client, customer(bank, Role.OPERATOR).customer_number)
+    olga = customer(bank, Role.OPERATOR)
+    ops = log_in(client, olga.customer_number)
     hooks = f"{API}/operator/webhooks"
     made = client.post(hooks, headers=ops, json={"url": "https://hooks.example.in/v",
                                                  "types": ["transfer.posted"]})
     assert made.status_code == 201 and made.json()["secret"].startswith("whsec_")
+    assert made.json()["created_by"] == str(olga.id)
     assert made.headers["cache-control"] == "no-store"
     assert_documented(client, "post", hooks, made)  # type: ignore[arg-type]
     listed = client.get(hooks, headers=ops).json()["items"]
-    assert [e["id"] for e in listed] == [made.json()["id"]]
+    assert [(e["id"], e["created_by"]) for e in listed] == [(made.json()["id"], str(olga.id))]
     assert "secret" not in listed[0]
     assert_envelope(client.post(hooks, headers=ops,  # type: ignore[arg-type]
                                 json={"url": "http://hooks.example.in/v"}),
@@ -95,3 +100,31 @@ def test_a_second_rotation_waits_for_the_first_one_s_overlap_to_end(
     ops = log_in(client, number)
     again = client.post(rotate, headers=ops)
     assert again.status_code == 200 and again.json()["secret"] != first.json()["secret"]
+
+
+def test_a_delivery_being_sent_is_refused_a_replay(
+        client: TestClient, bank: punq.Container, clock: SteppingClock) -> None:
+    ops = log_in(client, customer(bank, Role.OPERATOR).customer_number)
+    hook = client.post(f"{API}/operator/webhooks", headers=ops, json={
+        "url": "https://hooks.example.in/v", "types": ["transfer.posted"]}).json()["id"]
+    asha = customer(bank)
+    source = account(bank, asha, "100.00").account_number
+    _pay(client, log_in(client, asha.customer_number), source,
+         account(bank, customer(bank)).account_number, "5.00")
+    bank.resolve(DispatchEvents).fan_out()
+    owed = client.get(f"{API}/operator/webhooks/{hook}/deliveries",
+                      headers=ops).json()["items"][0]["id"]
+    with bank.resolve(UnitOfWorkFactory)(write=True) as uow:  # a dispatcher sending it now
+        now = clock.now()
+        assert uow.webhooks.claim(UUID(owed), now, now + timedelta(minutes=1)) is not None
+        uow.commit()
+    refused = client.post(f"{API}/operator/webhooks/{hook}/replay", headers=ops,
+                          json={"delivery_id": owed})
+    assert_envelope(refused, 409, "webhook_delivery_in_flight")
+    assert refused.json()["error"]["info"] == {"delivery_id": owed}
+    assert_documented(client, "post", f"{API}/operator/webhooks/{{endpoint_id}}/replay",
+                      refused)  # type: ignore[arg-type]
+    clock.advance(timedelta(minutes=2))  # the lease ran out: the dispatcher is gone
+    again = client.post(f"{API}/operator/webhooks/{hook}/replay", headers=ops,
+                        json={"delivery_id": owed})
+    assert again.status_code == 200 and again.json() == {"replayed": 1}
