@@ -14,6 +14,7 @@ import punq
 import pytest
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
+from application.audit import AuditRecorder
 from application.ports import Clock, Notifier, Recipient, UnitOfWorkFactory
 from application.use_cases import SendAlerts, TransferCommand, TransferMoney
 from application.use_cases.send_alerts import CONSUMER, LEASE
@@ -182,7 +183,8 @@ def test_a_crash_between_mailing_and_recording_mails_again_never_loses(
     alerts.execute()
     _pay(bank, asha, source, target, "600.00")
     dying = SendAlerts(bank.resolve(UnitOfWorkFactory), clock,
-                       _DiesOnceMailed(bank.resolve(Notifier), letters=2))
+                       _DiesOnceMailed(bank.resolve(Notifier), letters=2),
+                       bank.resolve(AuditRecorder))
     with smtp_server(relay_port) as (mailbox, _):
         with pytest.raises(_Crash):
             dying.execute()
