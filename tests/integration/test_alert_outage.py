@@ -1,8 +1,9 @@
 """Alerts are at least once, on the memory, SQLite and PostgreSQL profiles, against a real SMTP
 server on loopback and, for a relay that is down, a closed port: while it is down nothing is
 mailed, the alert feed's position stays where it was and each pass tries once; once it is up
-every owed alert goes out, in order, once. A relay refusing one alert holds that event (its other
-alerts may go twice); a crash between mailing and recording mails again, never loses."""
+every owed alert goes out, in order, once. A relay refusing one alert for a reason that may pass
+(a 4xx) holds that event (its other alerts may go twice); a crash between mailing and recording
+mails again, never loses. A refusal for good: test_alert_undeliverable.py."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ import pytest
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from application.ports import Clock, UnitOfWorkFactory
-from application.use_cases import SendAlerts, TransferCommand, TransferMoney
+from application.use_cases import AlertChoices, SendAlerts, TransferCommand, TransferMoney
 from application.use_cases.alert_round import RELAY_AT_FAULT
 from application.use_cases.send_alerts import CONSUMER, UNDELIVERABLE
 from domain.alerts import ALERTING_TYPES
@@ -164,3 +164,23 @@ def test_a_relay_refusing_everyone_sets_nothing_aside(
     for name, amount in (("Ravi", 100), ("Meera", 200), ("Kiran", 300)):
         who, target = payees[name]
         assert _to(messages, who) == [f"Credit alert: INR {amount}.00 to your account {target}"]
+
+
+def test_a_batch_of_nothing_but_refusals_does_not_hold_the_next(
+        bank: punq.Container, relay_port: int) -> None:
+    alerts = bank.resolve(SendAlerts)
+    asha, source, payees = _customers(bank)
+    (ravi, to_ravi), (meera, to_meera) = payees["Ravi"], payees["Meera"]
+    alerts.execute()
+    alerts.choose(asha.id, AlertChoices(debit_above=None))  # Ravi's credit alone in its event
+    before = _position(bank)
+    _pay(bank, asha, source, to_ravi, "100.00")
+    _pay(bank, asha, source, to_meera, "200.00")
+    with smtp_server(relay_port, _Relay(ravi.email)) as (mailbox, _):
+        assert alerts.execute(batch=1) == 1  # reads on past a batch it could not settle
+        assert alerts.execute(batch=1) == 0
+        messages = list(mailbox.messages)
+    assert _to(messages, meera) == [f"Credit alert: INR 200.00 to your account {to_meera}"]
+    sequences = _alerting(bank, before)
+    assert _position(bank) == sequences[-1]
+    assert [e.details["event_sequence"] for e in _undeliverable(bank)] == [str(sequences[0])]
