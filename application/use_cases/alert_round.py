@@ -63,7 +63,7 @@ class AlertRound:
     stopped: bool = False
     _delivers: bool = False  # the relay accepted a letter in this run
     _pending: list[Refusal] = attrs.Factory(list)  # refused since the last accepted letter
-    _set_aside: list[Refusal] = attrs.Factory(list)  # refused, then a later letter accepted
+    _set_aside: list[Refusal] = attrs.Factory(list)  # refused, and the relay delivers
 
     @seen.default
     def _from_reached(self) -> int:
@@ -100,9 +100,10 @@ class AlertRound:
         return settled
 
     def _hand(self, sequence: int, letter: Letter) -> bool:
+        """Whether the relay accepted the letter; a refusal for good is kept pending."""
         recipient, subject, body = letter
         known = next((r for r in self._pending if r.email == recipient.email), None)
-        if known is not None:  # refused for good moments ago: not asked again this run
+        if known is not None:  # refused for good since the last acceptance: not asked again
             self._pending.append(attrs.evolve(known, sequence=sequence,
                                               customer_id=recipient.customer_id))
             return False
