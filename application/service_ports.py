@@ -126,11 +126,17 @@ class Recipient:
 
 class NotificationFailed(Exception):
     """The carrier (the mail relay) did not take a message; `reason` says why, never what the
-    message said."""
+    message said. `permanent`: the carrier refused this recipient for good (a mailbox that does
+    not exist or is closed), so trying again cannot help, where anything else (the carrier down
+    or busy, a refusal not about the recipient) may pass on a later try; the adapter decides,
+    as only it knows its carrier's replies. `code`: the carrier's reply code, where it gave one
+    (SMTP's 550): what an operator following up reads, without the address or the message."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, *, permanent: bool = False, code: int | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.permanent = permanent
+        self.code = code
 
 
 class Notifier(Protocol):
@@ -148,7 +154,8 @@ class Notifier(Protocol):
     def deliver_now(self, to: Recipient, subject: str, body: str) -> None:
         """A message that must not be lost (an alert): returns once the carrier has taken it
         (the mail relay accepted it), raises NotificationFailed otherwise, so the caller can
-        keep it owed and try again."""
+        keep it owed and try again, or set it aside when the recipient is refused for good
+        (`permanent`)."""
 
 
 class TotpCodes(Protocol):

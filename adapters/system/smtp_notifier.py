@@ -44,8 +44,9 @@ class SmtpNotifier:
     delays requests nor tells by the delay whether a customer exists; a failed send is logged,
     not retried: the customer asks again. `deliver_now` (an alert) mails on the caller's thread
     and returns only once the server accepted the message, raising NotificationFailed when it
-    did not, so the alert stays owed. A failure is logged with its reason, never the message
-    (it may carry a reset code)."""
+    did not, so the alert stays owed; it says whether the server refused the recipient for good
+    (`permanent`, see `_refused_for_good`). A failure is logged with its reason, never the
+    message (it may carry a reset code)."""
 
     def __init__(self, server: SmtpServer, fallback: LogNotifier | None = None) -> None:
         self._server = server
@@ -99,10 +100,10 @@ class SmtpNotifier:
                     smtp.login(server.user, server.password or "")
                 smtp.send_message(message)
         except (OSError, smtplib.SMTPException) as error:
-            reason = _reason(error)
+            reason, permanent = _reason(error), _refused_for_good(error)
             log.error(json.dumps({"customer_id": str(customer_id), "title": subject,
-                                  "mailed": False, "error": reason}))
-            raise NotificationFailed(reason) from None
+                                  "mailed": False, "error": reason, "permanent": permanent}))
+            raise NotificationFailed(reason, permanent=permanent, code=_code(error)) from None
         log.info(json.dumps({"customer_id": str(customer_id), "title": subject, "mailed": True}))
 
 
@@ -120,3 +121,27 @@ def _reason(error: Exception) -> str:
     if isinstance(error, OSError) and error.strerror:
         return f"{name}: {error.strerror}"
     return f"{name}: {error}" if str(error) else name
+
+
+def _refused_for_good(error: Exception) -> bool:
+    """Whether the server refused this message's one recipient for good: a 5xx reply to RCPT
+    TO (SMTPRecipientsRefused, every code 5xx), or to DATA (SMTPDataError; our messages have one
+    recipient, so it is theirs). A 4xx, a refused sender or login, a dropped or refused
+    connection may pass on a later try (RFC 5321 §4.2.1: only 5yz is permanent)."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in error.recipients.values()]
+        return bool(codes) and all(_permanent(code) for code in codes)
+    return isinstance(error, smtplib.SMTPDataError) and _permanent(error.smtp_code)
+
+
+def _permanent(code: int) -> bool:
+    return code // 100 == 5
+
+
+def _code(error: Exception) -> int | None:
+    """The server's reply code, where it gave one (the highest, if several recipients had)."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused) and error.recipients:
+        return max(code for code, _ in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return int(error.smtp_code)
+    return None

@@ -3,12 +3,20 @@ customer what their preferences ask, through the Notifier (SMTP where configured
 
 One consumer at a time holds the feed for a lease, reads a batch of events, hands their alerts
 to the mail relay one by one, then moves its position past the events whose alerts (and every
-earlier one's) the relay accepted, and lets go. Alerts are at least once, never lost: a relay
-that refuses one (or is down) stops the run there, the position stays before that event and the
-next run (the dispatcher's next pass) starts again from it; a crash between sending and moving
-sends those alerts again once the lease runs out. So a customer may get an alert twice (the
-other alerts of an event cut short, or of a crashed batch), never miss one. The first run starts
-at the feed's end: a bank that turns alerts on does not mail its customers' history."""
+earlier one's) the relay accepted or set aside, and lets go. Alerts are at least once, never
+lost: a relay that fails to take one for a reason that may pass (down, busy, a 4xx) stops the run
+there, the position stays before that event and the next run (the dispatcher's next pass) starts
+again from it; a crash between sending and moving sends those alerts again once the lease runs
+out. So a customer may get an alert twice (the other alerts of an event cut short, or of a
+crashed batch), never miss one. The first run starts at the feed's end: a bank that turns alerts
+on does not mail its customers' history.
+
+A recipient the relay refuses for good (a mistyped or closed mailbox) must not hold every later
+alert of the bank: that alert is set aside, audited `alert.undeliverable` (the customer, the
+event's sequence, the relay's reply code) for an operator to follow up, and the run goes on. It
+is set aside only once the relay accepted another letter in the run (proof that it delivers to
+others); until then it is held, as is every refusal of RELAY_AT_FAULT different recipients in a
+row, which is the relay's fault (its configuration), not theirs (alert_round.py)."""
 
 from __future__ import annotations
 
@@ -18,23 +26,26 @@ from uuid import UUID
 import attrs
 
 from application.alert_templates import render
+from application.audit import AuditRecorder
+from application.context import SYSTEM
 from application.ports import (
     Clock,
-    NotificationFailed,
     Notifier,
     Recipient,
     UnitOfWork,
     UnitOfWorkFactory,
 )
+from application.use_cases.alert_round import AlertRound, Letter, Owed
 from application.use_cases.event_feed import MAX_PAGE
 from domain.alerts import ALERTING_TYPES, Alert, AlertPreferences, alerts_for
+from domain.audit import Outcome
 from domain.errors import ValidationError
 from domain.events import DomainEvent, actions_of, announce
 from domain.money import Money
 
 CONSUMER = "alerts"
 LEASE = timedelta(minutes=5)
-Letter = tuple[Recipient, str, str]  # to whom, the subject, the body
+UNDELIVERABLE = "alert.undeliverable"
 
 
 @attrs.frozen
@@ -49,16 +60,18 @@ class AlertChoices:
 
 
 class SendAlerts:
-    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock,
-                 notifier: Notifier) -> None:
+    def __init__(self, uow_factory: UnitOfWorkFactory, clock: Clock, notifier: Notifier,
+                 audit: AuditRecorder) -> None:
         self._uow_factory = uow_factory
         self._clock = clock
         self._notifier = notifier
+        self._audit = audit
 
     def execute(self, batch: int = MAX_PAGE) -> int:
         """Alert on the events since the last run; the number of alerts the relay accepted.
-        A refused alert ends the run, owed still (see the module's docstring)."""
-        sent = 0
+        A refused alert ends the run, owed still, unless its recipient is refused for good
+        (see the module's docstring)."""
+        sent, run = 0, None
         while True:
             now = self._clock.now()
             lease = now + LEASE
@@ -67,34 +80,26 @@ class SendAlerts:
                 uow.commit()
             if position is None:
                 return sent  # another dispatcher is alerting
+            if run is None or run.reached != position:
+                run = AlertRound(self._notifier, position)
             with self._uow_factory() as uow:
-                records = uow.audit.announced(actions_of(ALERTING_TYPES), after=position,
+                records = uow.audit.announced(actions_of(ALERTING_TYPES), after=run.seen,
                                               limit=batch)
-                owed = [(record.sequence, self._letters(uow, announce(record)))
+                owed = [Owed(record.sequence, self._letters(uow, announce(record)))
                         for record in records]
-            reached, told, refused = self._hand_over(position, owed)
+            told = run.hand_over(owed, last=len(records) < batch)
             with self._uow_factory(write=True) as uow:
-                uow.alerts.release(CONSUMER, reached, lease)
+                if uow.alerts.release(CONSUMER, run.reached, lease):
+                    for refused in run.settle():
+                        uow.audit.append(self._audit.event(
+                            SYSTEM, UNDELIVERABLE, outcome=Outcome.FAILURE,
+                            customer_id=refused.customer_id,
+                            resource=f"event:{refused.sequence}",
+                            event_sequence=refused.sequence, reply_code=refused.code))
                 uow.commit()
             sent += told
-            if refused or len(records) < batch:
+            if run.stopped or len(records) < batch:
                 return sent
-
-    def _hand_over(self, position: int, owed: list[tuple[int, list[Letter]]]
-                   ) -> tuple[int, int, bool]:
-        """Each event's letters in order, until the relay refuses one: the position reached
-        (the last event all of whose letters, and every earlier one's, were accepted), the
-        letters accepted, and whether one was refused (the notifier logged why)."""
-        reached, told = position, 0
-        for sequence, letters in owed:
-            for recipient, subject, body in letters:
-                try:
-                    self._notifier.deliver_now(recipient, subject, body)
-                except NotificationFailed:
-                    return reached, told, True
-                told += 1
-            reached = sequence
-        return reached, told, False
 
     def _letters(self, uow: UnitOfWork, event: DomainEvent | None) -> list[Letter]:
         letters: list[Letter] = []

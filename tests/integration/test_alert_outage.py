@@ -1,8 +1,9 @@
 """Alerts are at least once, on the memory, SQLite and PostgreSQL profiles, against a real SMTP
 server on loopback and, for a relay that is down, a closed port: while it is down nothing is
 mailed, the alert feed's position stays where it was and each pass tries once; once it is up
-every owed alert goes out, in order, once. A relay refusing one alert holds that event (its other
-alerts may go twice); a crash between mailing and recording mails again, never loses."""
+every owed alert goes out, in order, once. A relay refusing one alert for a reason that may pass
+(a 4xx) holds that event (its other alerts may go twice); a crash between mailing and recording
+mails again, never loses. A refusal for good: test_alert_undeliverable.py."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import punq
 import pytest
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
+from application.audit import AuditRecorder
 from application.ports import Clock, Notifier, Recipient, UnitOfWorkFactory
 from application.use_cases import SendAlerts, TransferCommand, TransferMoney
 from application.use_cases.send_alerts import CONSUMER, LEASE
@@ -182,7 +184,8 @@ def test_a_crash_between_mailing_and_recording_mails_again_never_loses(
     alerts.execute()
     _pay(bank, asha, source, target, "600.00")
     dying = SendAlerts(bank.resolve(UnitOfWorkFactory), clock,
-                       _DiesOnceMailed(bank.resolve(Notifier), letters=2))
+                       _DiesOnceMailed(bank.resolve(Notifier), letters=2),
+                       bank.resolve(AuditRecorder))
     with smtp_server(relay_port) as (mailbox, _):
         with pytest.raises(_Crash):
             dying.execute()

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import punq
 import pytest
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 from starlette.testclient import TestClient
 
 from adapters.system.notifiers import LogNotifier
@@ -91,9 +91,49 @@ def test_an_alert_the_server_does_not_take_raises_with_the_reason(
     with pytest.raises(NotificationFailed) as failed:
         notifier.deliver_now(ASHA, "Debit alert", "INR 600.00 was debited.")
     assert failed.value.reason.startswith("ConnectionRefusedError")
+    assert not failed.value.permanent and failed.value.code is None  # it may pass: try again
     assert told(caplog) == [{"customer_id": str(ASHA.customer_id), "title": "Debit alert",
-                             "mailed": False, "error": failed.value.reason}]
+                             "mailed": False, "error": failed.value.reason, "permanent": False}]
     assert "debited" not in caplog.text  # the reason, never the message
+
+
+class _Answering(Mailbox):
+    """A server answering MAIL FROM, RCPT TO and DATA as told (None: it takes them)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.mail: str | None = None
+        self.rcpt: str | None = None
+        self.data: str | None = None
+
+    async def handle_MAIL(self, server: SMTP, session: Session, envelope: Envelope,
+                          address: str, mail_options: list[str]) -> str:
+        envelope.mail_from = address
+        return self.mail or "250 OK"
+
+    async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope,
+                          address: str, rcpt_options: list[str]) -> str:
+        envelope.rcpt_tos.append(address)
+        return self.rcpt or "250 OK"
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        return self.data or await super().handle_DATA(server, session, envelope)
+
+
+@pytest.mark.parametrize(("step", "reply", "permanent"), [
+    ("rcpt", "550 5.1.1 No such mailbox", True), ("data", "554 5.6.0 Rejected", True),
+    ("rcpt", "451 4.3.0 Try again later", False), ("data", "452 4.3.1 Full", False),
+    ("mail", "553 5.7.1 Sender refused", False)])  # the bank's sender, not the customer
+def test_only_a_5xx_about_the_recipient_is_a_refusal_for_good(
+        step: str, reply: str, permanent: bool, caplog: pytest.LogCaptureFixture) -> None:
+    server = _Answering()
+    setattr(server, step, reply)
+    with smtp_server(mailbox=server) as (_, port), pytest.raises(NotificationFailed) as failed:
+        SmtpNotifier(SmtpServer("127.0.0.1", port, SENDER)).deliver_now(
+            ASHA, "Debit alert", "INR 600.00 was debited.")
+    assert failed.value.permanent is permanent and failed.value.code == int(reply[:3])
+    (logged,) = told(caplog)
+    assert logged["permanent"] is permanent and ASHA.email not in logged["error"]
 
 
 def test_it_logs_in_to_the_server_when_given_a_user(caplog: pytest.LogCaptureFixture) -> None:
