@@ -4,11 +4,9 @@ voiceprint is bound to and sent from that device's own session."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
 from uuid import UUID
 
 from application.audit import AuditRecorder
-from application.auth_policy import AuthPolicy
 from application.context import RequestContext
 from application.password_attempts import PasswordAttempts
 from application.ports import Clock, IdGenerator, UnitOfWorkFactory, VoiceEngine
@@ -26,7 +24,6 @@ from domain.errors import (
     ValidationError,
     VoiceReplayDetected,
 )
-from domain.timestamps import rfc3339
 from domain.voice import VoiceAttempts, Voiceprint, check_one_speaker, normalised_mean
 
 WRONG_FACTOR = "the password or the UPI PIN is wrong (or PIN use is blocked)"
@@ -44,7 +41,7 @@ class EnrolVoice:
 
     def __init__(self, uow_factory: UnitOfWorkFactory, engine: VoiceEngine, policy: VoicePolicy,
                  passwords: PasswordAttempts, pins: VerifyUpiPin, ids: IdGenerator, clock: Clock,
-                 audit: AuditRecorder, auth: AuthPolicy) -> None:
+                 audit: AuditRecorder) -> None:
         self._uow_factory = uow_factory
         self._engine = engine
         self._policy = policy
@@ -53,7 +50,6 @@ class EnrolVoice:
         self._ids = ids
         self._clock = clock
         self._audit = audit
-        self._auth = auth
 
     def execute(self, customer_id: UUID, binding_id: UUID, recordings: Sequence[bytes],
                 context: RequestContext, password: str | None = None,
@@ -133,19 +129,13 @@ class EnrolVoice:
             self._passwords.record_success(uow, customer.customer_number, checked.attempt)
             uow.commit()
         try:
-            self._pins.execute(customer_id, pin, context)
+            self._pins.verify_settled(
+                customer_id, pin, context, used_for="to enrol your voice again",
+                instead="enrol again with it from")
         except PinNotSet:
             raise Unauthorized("enrolling again needs your UPI PIN; set one first") from None
         except (PinInvalid, PinBlocked):  # one answer: which factor was wrong stays unsaid
             raise Unauthorized(WRONG_FACTOR) from None
-        with self._uow_factory() as uow:  # read after the PIN was verified: a change since shows
-            current = uow.customers.get(customer_id)
-        settles = current.pin_settles_at(self._auth.pin) if current is not None else None
-        if settles is not None and self._clock.now() < settles:
-            raise Unauthorized(
-                f"your UPI PIN was set or changed less than {_hours(self._auth.pin.settles_after)}"
-                " hours ago; enrolling your voice again needs a PIN that old",
-                reason="pin_too_recent", usable_from=rfc3339(settles))
 
 
 def _refusal(binding: DeviceBinding, context: RequestContext) -> DeviceNotTrusted | None:
@@ -157,6 +147,3 @@ def _refusal(binding: DeviceBinding, context: RequestContext) -> DeviceNotTruste
         return DeviceNotTrusted("enrol your voice from a trusted device", reason="not_trusted")
     return None
 
-
-def _hours(span: timedelta) -> int:
-    return int(span.total_seconds() // 3600)

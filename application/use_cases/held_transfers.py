@@ -25,6 +25,7 @@ from domain.errors import (
     ChallengeFailed,
     DeviceNotTrusted,
     DomainError,
+    PinTooRecent,
     TotpNotEnabled,
     TransferNotFound,
     TransferNotHeld,
@@ -77,7 +78,9 @@ class AnswerChallenge:
     """The owner proves it is them: the UPI PIN, a code from their authenticator (two-step
     login on), or a voice sample on a trusted bound device whose key signed a fresh nonce
     (checked before the voice). A pass posts the held money once; a failure or a late answer
-    gives it back once."""
+    gives it back once. A right PIN younger than the PIN policy's `settles_after` is refused
+    (the password alone sets one, and a thief with it is who a hold stops) and is no failure:
+    the hold stays, and the refusal is recorded (`money.transfer.challenge_refused`)."""
 
     def __init__(self, uow_factory: UnitOfWorkFactory, holds: HoldKeeper, clock: Clock,
                  verify_pin: VerifyUpiPin, listener: VoiceListener, verifier: VoiceVerifier,
@@ -105,7 +108,10 @@ class AnswerChallenge:
         if pin is not None or totp is not None:
             try:
                 if pin is not None:
-                    self._verify_pin.execute(customer_id, pin, context)
+                    self._verify_pin.verify_settled(
+                        customer_id, pin, context, used_for="as this payment's answer",
+                        instead="answer with an authenticator code or your voice, or with the "
+                                "PIN from")
                 elif owner is not None:
                     self._second_factor.verify(owner, context, code=totp,
                                                action="transfer.challenge.totp")
@@ -122,6 +128,15 @@ class AnswerChallenge:
                 uow.commit()
                 raise TransferNotHeld(f"the transfer is {transfer.status.value}",
                                       status=transfer.status.value)
+            if isinstance(failure, PinTooRecent):
+                # A right PIN the password may have just set: no answer either way. The hold
+                # stays for an authenticator code, the voice, or the PIN once it has settled.
+                uow.audit.append(self._audit.event(
+                    context, "money.transfer.challenge_refused", outcome=Outcome.DENIED,
+                    customer_id=customer_id, resource=f"transfer:{transfer.id}",
+                    reason=failure.info["reason"], usable_from=failure.info["usable_from"]))
+                uow.commit()
+                raise failure
             if answer is not None:
                 binding = uow.devices.by_identifier(customer_id, context.device_id or "")
                 if binding is None or binding.trust is not TrustLevel.TRUSTED:

@@ -45,6 +45,11 @@ class PinBlocked(DomainError):
     code = "pin_blocked"
 
 
+class PinTooRecent(Unauthorized):
+    """A right UPI PIN set or changed too recently to count as a factor beside the password
+    (`info.reason` "pin_too_recent", `info.usable_from`): a refusal that is no wrong answer."""
+
+
 class DeviceNotFound(DomainError):
     code = "device_not_found"
 

@@ -2,7 +2,7 @@
 through /usr/bin/chromedriver (selenium-manager is never asked: the Service names the driver).
 
 The fraud rules are the shipped ones with four weights changed, so the screen decides as a test
-needs on a real clock: a first payment to an account and a just-set UPI PIN add nothing, a
+needs on a real clock: a first payment to an account and a UPI PIN change add nothing, a
 beneficiary saved minutes ago adds 45 points, over the challenge band (40), and a large amount
 from a customer with little history 30 more, over the review band (70)."""
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import attrs
@@ -42,6 +43,7 @@ from entrypoints.bootstrap import bootstrap, prepare_database
 from entrypoints.settings import load_settings
 from tests.conftest import TEST_ENV
 from tests.support.banking import PASSWORD, account, customer, deposit, inr
+from tests.support.clock import SteppingClock
 from tests.support.live_server import LiveServer
 
 SHIPPED = Path(__file__).resolve().parents[2] / "adapters" / "fraud" / "rules.toml"
@@ -76,6 +78,17 @@ def _rules(tmp_path: Path) -> Path:
     return rules
 
 
+def _settled_pin(env: dict[str, str], customer_number: str) -> None:
+    """Asha's PIN, set two days before the server's real clock reads now: a settled PIN, one
+    that answers a held payment (a PIN set just now would be refused as the password's word)."""
+    earlier = bootstrap(load_settings(env),
+                        clock=SteppingClock(datetime.now(UTC) - timedelta(days=2)))
+    issued, _ = earlier.resolve(LogInWithPassword).execute(customer_number, PASSWORD)
+    earlier.resolve(SetUpiPin).execute(earlier.resolve(Authenticate).execute(
+        issued.access_token), PIN, None, SYSTEM)
+    earlier.resolve(UnitOfWorkFactory).close()
+
+
 @pytest.fixture(scope="session")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
     """Asha, with a UPI PIN, a savings account holding a page and a half of history, a current
@@ -92,9 +105,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
         deposit(bank, savings, f"{100 + n}.00")
     current = account(bank, asha, kind=AccountType.CURRENT).account_number
     payee = account(bank, customer(bank, first_name="Ravi")).account_number
-    issued, _ = bank.resolve(LogInWithPassword).execute(asha.customer_number, PASSWORD)
-    bank.resolve(SetUpiPin).execute(bank.resolve(Authenticate).execute(issued.access_token), PIN,
-                                    None, SYSTEM)
+    _settled_pin(env, asha.customer_number)
     staff = customer(bank, Role.OPERATOR, first_name="Uma")
     scammer = account(bank, customer(bank, first_name="Kiran")).account_number
     _held_and_disputed(bank, scammer, current)

@@ -11,7 +11,7 @@ from domain.customer import Role
 from tests.http.conftest import API, log_in
 from tests.http.contract import assert_documented
 from tests.http.test_errors_and_headers import assert_envelope
-from tests.support.banking import account, customer
+from tests.support.banking import PASSWORD, account, customer
 from tests.support.clock import SteppingClock
 
 
@@ -32,12 +32,12 @@ def setup(client: TestClient, bank: punq.Container, clock: SteppingClock):  # ty
                                json={"to_account_number": payee, "amount": money("100.00")})
         assert response.status_code == 201, response.text
         clock.advance(timedelta(hours=3))
-    return log_in(client, asha.customer_number), source, payee
+    return log_in(client, asha.customer_number), source, payee, asha.customer_number
 
 
 def test_a_challenged_transfer_is_202_and_posts_after_the_pin(
         client: TestClient, bank: punq.Container, clock: SteppingClock) -> None:
-    headers, source, payee = setup(client, bank, clock)
+    headers, source, payee, _ = setup(client, bank, clock)
     held = client.post(f"{API}/accounts/{source}/transfer", headers=headers,
                        json={"to_account_number": payee, "amount": money("5000.00")})
     assert held.status_code == 202, held.text
@@ -63,7 +63,7 @@ def test_a_challenged_transfer_is_202_and_posts_after_the_pin(
 
 def test_a_failed_challenge_voids_and_others_see_nothing(
         client: TestClient, bank: punq.Container, clock: SteppingClock) -> None:
-    headers, source, payee = setup(client, bank, clock)
+    headers, source, payee, _ = setup(client, bank, clock)
     transfer_id = client.post(f"{API}/accounts/{source}/transfer", headers=headers, json={
         "to_account_number": payee, "amount": money("5000.00")}).json()["transfer_id"]
     stranger = log_in(client, customer(bank).customer_number)
@@ -82,7 +82,7 @@ def test_a_failed_challenge_voids_and_others_see_nothing(
 
 def test_review_by_an_operator_and_a_block(client: TestClient, bank: punq.Container,
                                            clock: SteppingClock) -> None:
-    headers, source, payee = setup(client, bank, clock)
+    headers, source, payee, _ = setup(client, bank, clock)
     client.post(f"{API}/upi/pin", headers=headers, json={"pin": "739152"})  # a PIN change
     held = client.post(f"{API}/accounts/{source}/transfer", headers=headers, json={
         "to_account_number": payee, "amount": money("5000.00")})
@@ -102,3 +102,49 @@ def test_review_by_an_operator_and_a_block(client: TestClient, bank: punq.Contai
         "to_account_number": payee, "amount": money("100.00")})
     assert_envelope(blocked, 403, "transfer_blocked")
     assert client.get(f"{API}/operator/review", headers=operator).json()["items"] == []
+
+
+def login(client: TestClient, customer_number: str, hardware: str) -> dict[str, str]:
+    """A password login from Asha's phone, or from other hardware under its id."""
+    response = client.post(f"{API}/auth/login", json={
+        "customer_number": customer_number, "method": "password", "password": PASSWORD,
+        "device": {"identifier": "ashas-phone", "fingerprint": hardware}})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def test_a_pin_the_password_just_set_answers_no_hold(
+        client: TestClient, bank: punq.Container, clock: SteppingClock) -> None:
+    """A password thief on other hardware under Asha's phone's id: the payment is held for a
+    step-up, and a PIN set with the password is refused as its answer (401 pin_too_recent);
+    the hold stays, the money does not move, and the PIN answers once it has settled."""
+    _, source, payee, number = setup(client, bank, clock)
+    login(client, number, "ashas-hardware")  # her phone, bound as it describes itself
+    clock.advance(timedelta(days=2))  # no longer a recent security event
+    thief = login(client, number, "thiefs-hardware")
+
+    def pay() -> str:
+        held = client.post(f"{API}/accounts/{source}/transfer", headers=thief, json={
+            "to_account_number": payee, "amount": money("100.00")})
+        assert held.status_code == 202 and held.json()["status"] == "challenge_required"
+        return str(held.json()["transfer_id"])
+
+    transfer_id = pay()
+    assert client.post(f"{API}/upi/pin", headers=thief, json={
+        "pin": "739152", "password": PASSWORD}).status_code == 200
+    answered = client.post(f"{API}/transfers/{transfer_id}/challenge", headers=thief,
+                           json={"pin": "739152"})
+    refused = assert_envelope(answered, 401, "unauthorized")["error"]
+    assert refused["info"]["reason"] == "pin_too_recent" and refused["info"]["usable_from"]
+    assert "authenticator code" in refused["message"]
+    assert_documented(client, "post", f"{API}/transfers/{{transfer_id}}/challenge", answered)
+    shown = client.get(f"{API}/transfers/{transfer_id}", headers=thief).json()
+    assert shown["status"] == "challenge_required"
+    balance = client.get(f"{API}/accounts/{source}/balance", headers=thief).json()
+    assert (balance["balance"], balance["available_balance"]) == (money("99500.00"),
+                                                                  money("99400.00"))
+    clock.advance(timedelta(days=1))
+    thief = login(client, number, "thiefs-hardware")  # tokens last 15 minutes
+    settled = client.post(f"{API}/transfers/{pay()}/challenge", headers=thief,
+                          json={"pin": "739152"})  # a day on: the PIN is a factor of its own
+    assert settled.status_code == 200 and settled.json()["status"] == "completed"

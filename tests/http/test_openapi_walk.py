@@ -165,6 +165,9 @@ def test_every_documented_status_is_reached(world: dict[str, Any],
             (f"{API}/accounts/{{account_number}}/statement/download", "post"): lambda c: c.post(
                 f"{API}/accounts/{s['source']}/statement/download", headers=a,
                 json={"from": "2026-11-01", "to": "2026-12-31"}),
+            # Answered before the PIN is set again: a PIN the password just set answers no hold.
+            (f"{API}/transfers/{{transfer_id}}/challenge", "post"): lambda c: c.post(
+                f"{API}/transfers/{s['held'][0]}/challenge", headers=a, json={"pin": "4826"}),
             (f"{API}/upi/pin", "post"): lambda c: c.post(f"{API}/upi/pin", headers=a, json={
                 "pin": "4826", "password": PASSWORD}),
             (f"{API}/upi/verify-pin", "post"): lambda c: c.post(f"{API}/upi/verify-pin",
@@ -183,8 +186,6 @@ def test_every_documented_status_is_reached(world: dict[str, Any],
                 json={"samples": [b64(tone(440, seed=i)) for i in (1, 2, 3)]}),
             (f"{API}/transfers/{{transfer_id}}", "get"): lambda c: c.get(
                 f"{API}/transfers/{s['held'][0]}", headers=a),
-            (f"{API}/transfers/{{transfer_id}}/challenge", "post"): lambda c: c.post(
-                f"{API}/transfers/{s['held'][0]}/challenge", headers=a, json={"pin": "4826"}),
             (f"{API}/operator/review", "get"): lambda c: c.get(f"{API}/operator/review",
                                                               headers=ops),
             (f"{API}/operator/review/{{transfer_id}}/approve", "post"): lambda c: review(

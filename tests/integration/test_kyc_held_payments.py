@@ -12,17 +12,14 @@ from application.context import SYSTEM, RequestContext
 from application.fraud import FraudEngine
 from application.use_cases import (
     AnswerChallenge,
-    Authenticate,
     GetBalance,
     GetTransfer,
-    LogInWithPassword,
     OpenAccount,
     OpenAccountCommand,
     OperateCustomers,
     ProposeReversal,
     ReversalCommand,
     ReviewTransfers,
-    SetUpiPin,
     TransferCommand,
     TransferMoney,
 )
@@ -30,7 +27,8 @@ from domain.account import AccountType
 from domain.customer import Customer, KycStatus, Role
 from domain.errors import AccountFrozen, KycLimitExceeded
 from domain.transfer import Transfer, TransferStatus
-from tests.support.banking import PASSWORD, account, customer, deposit, inr
+from tests.support.banking import account, customer, deposit, inr, settled_pin
+from tests.support.clock import SteppingClock
 from tests.support.races import both_at_once
 from tests.support.scripted_fraud import AmountScriptedEngine
 
@@ -108,14 +106,13 @@ def test_two_releases_at_once_post_within_the_daily_limit(scripted: punq.Contain
         inr("13999.98").minor, inr("13999.94").minor)
 
 
-def test_a_correct_pin_does_not_release_past_the_daily_limit(scripted: punq.Container) -> None:
+def test_a_correct_pin_does_not_release_past_the_daily_limit(
+        scripted: punq.Container, clock: SteppingClock) -> None:
     bank = scripted
     person, other = customer(bank), customer(bank)
     theirs = account(bank, person, "20000.00").account_number
     payee = account(bank, other).account_number
-    issued, _ = bank.resolve(LogInWithPassword).execute(person.customer_number, PASSWORD)
-    bank.resolve(SetUpiPin).execute(bank.resolve(Authenticate).execute(issued.access_token),
-                                    "4826", None, SYSTEM)
+    settled_pin(bank, person, "4826", clock)  # a day old before the payments: a factor
     held = _pay(bank, person, theirs, payee, "5000.01")
     assert held.status is TransferStatus.CHALLENGE_REQUIRED
     _pay(bank, person, theirs, payee, "6000.00")

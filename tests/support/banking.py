@@ -6,19 +6,24 @@ import itertools
 
 import punq
 
-from application.context import SYSTEM
+from application.auth_policy import AuthPolicy
+from application.context import SYSTEM, RequestContext
 from application.use_cases import (
+    Authenticate,
     CashCommand,
     Deposit,
+    LogInWithPassword,
     OpenAccount,
     OpenAccountCommand,
     OperateCustomers,
     RegisterCommand,
     RegisterCustomer,
+    SetUpiPin,
 )
 from domain.account import Account, AccountType
 from domain.customer import Customer, KycStatus, Role
 from domain.money import Money
+from tests.support.clock import SteppingClock
 
 _people = itertools.count(1)
 PASSWORD = "correct horse battery staple"
@@ -48,3 +53,14 @@ def deposit(bank: punq.Container, account_number: str, amount: str) -> None:
 
 def inr(amount: str) -> Money:
     return Money.parse(amount, "INR")
+
+
+def settled_pin(bank: punq.Container, who: Customer, pin: str, clock: SteppingClock,
+                context: RequestContext = SYSTEM) -> None:
+    """Set `who`'s UPI PIN (a fresh password login's) and let it settle: the clock moves on by
+    the PIN policy's `settles_after`, so the PIN is a factor of its own (a held payment's
+    answer). Call it before the payments a test makes: the move would expire their holds."""
+    issued, _ = bank.resolve(LogInWithPassword).execute(who.customer_number, PASSWORD)
+    bank.resolve(SetUpiPin).execute(bank.resolve(Authenticate).execute(issued.access_token), pin,
+                                    None, context)
+    clock.advance(bank.resolve(AuthPolicy).pin.settles_after)
