@@ -7,8 +7,6 @@ mails again, never loses. A refusal for good: test_alert_undeliverable.py."""
 
 from __future__ import annotations
 
-import logging
-from email.message import Message
 from uuid import UUID
 
 import punq
@@ -16,56 +14,22 @@ import pytest
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from application.audit import AuditRecorder
-from application.ports import Clock, Notifier, Recipient, UnitOfWorkFactory
-from application.use_cases import SendAlerts, TransferCommand, TransferMoney
-from application.use_cases.send_alerts import CONSUMER, LEASE
+from application.ports import Notifier, Recipient, UnitOfWorkFactory
+from application.use_cases import SendAlerts
+from application.use_cases.send_alerts import LEASE
 from domain.customer import Customer
 from domain.reminder import Notification
-from tests.support.banking import account, customer, inr
+from tests.support.alert_relay import *  # noqa: F403 (the relay's fixtures)
+from tests.support.alert_relay import pay, position, subjects_to
+from tests.support.banking import account, customer
 from tests.support.clock import SteppingClock
-from tests.support.messages import Mailbox, free_port, smtp_server, told
-
-SENDER = "alerts@vaani.example.in"
-
-
-@pytest.fixture
-def relay_port() -> int:
-    """Where the bank's mail relay listens; nothing does until a test starts it."""
-    return free_port()
-
-
-@pytest.fixture
-def bank_env(relay_port: int) -> dict[str, str]:
-    return {"VAANI_SMTP_HOST": "127.0.0.1", "VAANI_SMTP_PORT": str(relay_port),
-            "VAANI_SMTP_FROM": SENDER}
-
-
-@pytest.fixture(autouse=True)
-def notifications(caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.INFO, logger="vaani.notifications")
-
-
-def _pay(bank: punq.Container, payer: Customer, source: str, target: str, amount: str) -> None:
-    bank.resolve(TransferMoney).execute(TransferCommand(
-        customer_id=payer.id, from_account_number=source, to_account_number=target,
-        amount=inr(amount)))
-
-
-def _position(bank: punq.Container) -> int:
-    """Where the alert feed stands, read through its repository (claimed, then rolled back)."""
-    now = bank.resolve(Clock).now()
-    with bank.resolve(UnitOfWorkFactory)(write=True) as uow:
-        position = uow.alerts.claim(CONSUMER, uow.audit.head().sequence, now, now)
-    assert position is not None, "the feed is held"
-    return int(position)
+from tests.support.messages import Mailbox, smtp_server, told
 
 
 def _failures(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [str(m["error"]) for m in told(caplog) if m.get("mailed") is False]
 
 
-def _to(messages: list[Message], who: Customer) -> list[str]:
-    return [m["Subject"] for m in messages if who.email in m["To"]]
 
 
 def _pair(bank: punq.Container) -> tuple[Customer, str, Customer, str]:
@@ -79,10 +43,10 @@ def test_a_payment_while_the_relay_is_down_is_alerted_once_it_is_up(
     alerts = bank.resolve(SendAlerts)
     asha, source, ravi, target = _pair(bank)
     assert alerts.execute() == 0  # the first run starts at the feed's end
-    before = _position(bank)
-    _pay(bank, asha, source, target, "600.00")
+    before = position(bank)
+    pay(bank, asha, source, target, "600.00")
     assert alerts.execute() == 0  # the relay is down: nothing accepted
-    assert _position(bank) == before  # the debit and the credit are owed still
+    assert position(bank) == before  # the debit and the credit are owed still
     (failure,) = _failures(caplog)
     assert failure.startswith("ConnectionRefusedError")  # the reason, logged
     assert "Dear Asha" not in caplog.text and "debited" not in caplog.text  # never the mail
@@ -90,9 +54,9 @@ def test_a_payment_while_the_relay_is_down_is_alerted_once_it_is_up(
         assert alerts.execute() == 2  # the relay is up: the owed alerts go out
         assert alerts.execute() == 0
         messages = list(mailbox.messages)
-    assert _to(messages, asha) == [f"Debit alert: INR 600.00 from your account {source}"]
-    assert _to(messages, ravi) == [f"Credit alert: INR 600.00 to your account {target}"]
-    assert _position(bank) > before
+    assert subjects_to(messages, asha) == [f"Debit alert: INR 600.00 from your account {source}"]
+    assert subjects_to(messages, ravi) == [f"Credit alert: INR 600.00 to your account {target}"]
+    assert position(bank) > before
 
 
 def test_a_relay_that_stays_down_costs_one_try_a_pass_and_loses_nothing(
@@ -100,16 +64,16 @@ def test_a_relay_that_stays_down_costs_one_try_a_pass_and_loses_nothing(
     alerts = bank.resolve(SendAlerts)
     asha, source, _, target = _pair(bank)
     alerts.execute()
-    before = _position(bank)
+    before = position(bank)
     for amount in ("1.00", "2.00", "3.00"):
-        _pay(bank, asha, source, target, amount)
+        pay(bank, asha, source, target, amount)
         assert alerts.execute() == 0
     assert len(_failures(caplog)) == 3  # one try a pass: the next waits for the next pass
-    assert _position(bank) == before
+    assert position(bank) == before
     with smtp_server(relay_port) as (mailbox, _):
         assert alerts.execute() == 6
         messages = list(mailbox.messages)
-    assert _to(messages, asha) == [f"Debit alert: INR {n}.00 from your account {source}"
+    assert subjects_to(messages, asha) == [f"Debit alert: INR {n}.00 from your account {source}"
                                    for n in (1, 2, 3)]
 
 
@@ -133,20 +97,20 @@ def test_a_refused_alert_holds_its_event_and_every_later_one(
     alerts = bank.resolve(SendAlerts)
     asha, source, ravi, target = _pair(bank)
     alerts.execute()
-    before = _position(bank)
-    _pay(bank, asha, source, target, "600.00")
-    _pay(bank, asha, source, target, "700.00")
+    before = position(bank)
+    pay(bank, asha, source, target, "600.00")
+    pay(bank, asha, source, target, "700.00")
     relay = _Refusing(ravi.email)
     with smtp_server(relay_port, relay) as (mailbox, _):
         assert alerts.execute() == 1  # Asha's first debit; Ravi's credit refused: stop there
-        assert _position(bank) == before
+        assert position(bank) == before
         assert _failures(caplog) == ["SMTPRecipientsRefused: 451"]
         relay.refused.clear()
         assert alerts.execute() == 4
         messages = list(mailbox.messages)
     debit = f"Debit alert: INR {{}}.00 from your account {source}"
-    assert _to(messages, asha) == [debit.format(600), debit.format(600), debit.format(700)]
-    assert _to(messages, ravi) == [f"Credit alert: INR {n}.00 to your account {target}"
+    assert subjects_to(messages, asha) == [debit.format(600), debit.format(600), debit.format(700)]
+    assert subjects_to(messages, ravi) == [f"Credit alert: INR {n}.00 to your account {target}"
                                    for n in (600, 700)]
 
 
@@ -182,7 +146,7 @@ def test_a_crash_between_mailing_and_recording_mails_again_never_loses(
     alerts = bank.resolve(SendAlerts)
     asha, source, _, target = _pair(bank)
     alerts.execute()
-    _pay(bank, asha, source, target, "600.00")
+    pay(bank, asha, source, target, "600.00")
     dying = SendAlerts(bank.resolve(UnitOfWorkFactory), clock,
                        _DiesOnceMailed(bank.resolve(Notifier), letters=2),
                        bank.resolve(AuditRecorder))
@@ -194,4 +158,4 @@ def test_a_crash_between_mailing_and_recording_mails_again_never_loses(
         clock.advance(LEASE)
         assert alerts.execute() == 2  # then they are mailed again: twice, never missing
         messages = list(mailbox.messages)
-    assert _to(messages, asha) == [f"Debit alert: INR 600.00 from your account {source}"] * 2
+    assert subjects_to(messages, asha) == [f"Debit alert: INR 600.00 from your account {source}"] * 2

@@ -7,41 +7,22 @@ feed's position stays, and the alerts go out once it is fixed."""
 
 from __future__ import annotations
 
-import logging
-from email.message import Message
-
 import punq
 import pytest
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from application.ports import Clock, UnitOfWorkFactory
-from application.use_cases import AlertChoices, SendAlerts, TransferCommand, TransferMoney
+from application.ports import UnitOfWorkFactory
+from application.use_cases import AlertChoices, SendAlerts
 from application.use_cases.alert_round import RELAY_AT_FAULT
-from application.use_cases.send_alerts import CONSUMER, UNDELIVERABLE
+from application.use_cases.send_alerts import UNDELIVERABLE
 from domain.alerts import ALERTING_TYPES
 from domain.audit import AuditEvent
 from domain.customer import Customer
 from domain.events import actions_of
-from tests.support.banking import account, customer, inr
-from tests.support.messages import Mailbox, free_port, smtp_server, told
-
-SENDER = "alerts@vaani.example.in"
-
-
-@pytest.fixture
-def relay_port() -> int:
-    return free_port()
-
-
-@pytest.fixture
-def bank_env(relay_port: int) -> dict[str, str]:
-    return {"VAANI_SMTP_HOST": "127.0.0.1", "VAANI_SMTP_PORT": str(relay_port),
-            "VAANI_SMTP_FROM": SENDER}
-
-
-@pytest.fixture(autouse=True)
-def notifications(caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.INFO, logger="vaani.notifications")
+from tests.support.alert_relay import *  # noqa: F403 (the relay's fixtures)
+from tests.support.alert_relay import pay, position, subjects_to
+from tests.support.banking import account, customer
+from tests.support.messages import Mailbox, smtp_server, told
 
 
 class _Relay(Mailbox):
@@ -62,19 +43,8 @@ class _Relay(Mailbox):
         return "250 OK"
 
 
-def _pay(bank: punq.Container, payer: Customer, source: str, target: str, amount: str) -> None:
-    bank.resolve(TransferMoney).execute(TransferCommand(
-        customer_id=payer.id, from_account_number=source, to_account_number=target,
-        amount=inr(amount)))
 
 
-def _position(bank: punq.Container) -> int:
-    """Where the alert feed stands (claimed, then rolled back)."""
-    now = bank.resolve(Clock).now()
-    with bank.resolve(UnitOfWorkFactory)(write=True) as uow:
-        position = uow.alerts.claim(CONSUMER, uow.audit.head().sequence, now, now)
-    assert position is not None, "the feed is held"
-    return int(position)
 
 
 def _alerting(bank: punq.Container, after: int) -> list[int]:
@@ -89,8 +59,6 @@ def _undeliverable(bank: punq.Container) -> list[AuditEvent]:
         return [e for e in uow.audit.all_in_order() if e.action == UNDELIVERABLE]
 
 
-def _to(messages: list[Message], who: Customer) -> list[str]:
-    return [m["Subject"] for m in messages if who.email in m["To"]]
 
 
 def _customers(bank: punq.Container) -> tuple[Customer, str, dict[str, tuple[Customer, str]]]:
@@ -107,25 +75,25 @@ def test_an_address_refused_for_good_is_audited_and_holds_no_one_else(
     asha, source, payees = _customers(bank)
     (ravi, to_ravi), (meera, to_meera) = payees["Ravi"], payees["Meera"]
     alerts.execute()
-    before = _position(bank)
+    before = position(bank)
     for target, amount in ((to_meera, "100.00"), (to_ravi, "200.00"), (to_meera, "300.00")):
-        _pay(bank, asha, source, target, amount)
+        pay(bank, asha, source, target, amount)
     relay = _Relay(ravi.email)
     with smtp_server(relay_port, relay) as (mailbox, _):
         assert alerts.execute() == 5  # Asha's three debits, Meera's two credits; not Ravi's
         assert alerts.execute() == 0  # nothing mailed again
-        after_three = _position(bank)
-        _pay(bank, asha, source, to_ravi, "400.00")  # the feed's last event: Ravi refused again
+        after_three = position(bank)
+        pay(bank, asha, source, to_ravi, "400.00")  # the feed's last event: Ravi refused again
         assert alerts.execute() == 1  # Asha's debit, accepted: the relay delivers
         assert alerts.execute() == 0
         messages = list(mailbox.messages)
     debit = f"Debit alert: INR {{}}.00 from your account {source}"
-    assert _to(messages, asha) == [debit.format(n) for n in (100, 200, 300, 400)]
-    assert _to(messages, meera) == [f"Credit alert: INR {n}.00 to your account {to_meera}"
+    assert subjects_to(messages, asha) == [debit.format(n) for n in (100, 200, 300, 400)]
+    assert subjects_to(messages, meera) == [f"Credit alert: INR {n}.00 to your account {to_meera}"
                                     for n in (100, 300)]
-    assert _to(messages, ravi) == []
+    assert subjects_to(messages, ravi) == []
     sequences = _alerting(bank, before)
-    assert _position(bank) == sequences[-1] and after_three == sequences[2]
+    assert position(bank) == sequences[-1] and after_three == sequences[2]
     audited = _undeliverable(bank)
     assert [(e.customer_id, e.details) for e in audited] == [
         (ravi.id, {"event_sequence": str(sequences[n]), "reply_code": "550"}) for n in (1, 3)]
@@ -140,17 +108,17 @@ def test_a_relay_refusing_everyone_sets_nothing_aside(
     alerts = bank.resolve(SendAlerts)
     asha, source, payees = _customers(bank)
     alerts.execute()
-    before = _position(bank)
+    before = position(bank)
     relay = _Relay()
     relay.denies_everyone = True
     with smtp_server(relay_port, relay) as (mailbox, _):
-        _pay(bank, asha, source, payees["Ravi"][1], "100.00")
+        pay(bank, asha, source, payees["Ravi"][1], "100.00")
         assert alerts.execute() == 0  # Asha and Ravi refused, nothing accepted: both held
-        assert _position(bank) == before and not any("alerts" in m for m in told(caplog))
-        _pay(bank, asha, source, payees["Meera"][1], "200.00")
-        _pay(bank, asha, source, payees["Kiran"][1], "300.00")
+        assert position(bank) == before and not any("alerts" in m for m in told(caplog))
+        pay(bank, asha, source, payees["Meera"][1], "200.00")
+        pay(bank, asha, source, payees["Kiran"][1], "300.00")
         assert alerts.execute() == 0  # Asha, Ravi, Meera: the relay's fault
-        assert _position(bank) == before
+        assert position(bank) == before
         (held,) = [m for m in told(caplog) if m.get("alerts") == "held"]
         assert held["codes"] == ["554"] and held["from_sequence"] == _alerting(bank, before)[0]
         assert f"refused {RELAY_AT_FAULT} different recipients" in held["error"]
@@ -159,11 +127,11 @@ def test_a_relay_refusing_everyone_sets_nothing_aside(
         assert alerts.execute() == 0
         messages = list(mailbox.messages)
     assert _undeliverable(bank) == []
-    assert _position(bank) == _alerting(bank, before)[-1]
-    assert len(_to(messages, asha)) == 3
+    assert position(bank) == _alerting(bank, before)[-1]
+    assert len(subjects_to(messages, asha)) == 3
     for name, amount in (("Ravi", 100), ("Meera", 200), ("Kiran", 300)):
         who, target = payees[name]
-        assert _to(messages, who) == [f"Credit alert: INR {amount}.00 to your account {target}"]
+        assert subjects_to(messages, who) == [f"Credit alert: INR {amount}.00 to your account {target}"]
 
 
 def test_a_batch_of_nothing_but_refusals_does_not_hold_the_next(
@@ -173,14 +141,14 @@ def test_a_batch_of_nothing_but_refusals_does_not_hold_the_next(
     (ravi, to_ravi), (meera, to_meera) = payees["Ravi"], payees["Meera"]
     alerts.execute()
     alerts.choose(asha.id, AlertChoices(debit_above=None))  # Ravi's credit alone in its event
-    before = _position(bank)
-    _pay(bank, asha, source, to_ravi, "100.00")
-    _pay(bank, asha, source, to_meera, "200.00")
+    before = position(bank)
+    pay(bank, asha, source, to_ravi, "100.00")
+    pay(bank, asha, source, to_meera, "200.00")
     with smtp_server(relay_port, _Relay(ravi.email)) as (mailbox, _):
         assert alerts.execute(batch=1) == 1  # reads on past a batch it could not settle
         assert alerts.execute(batch=1) == 0
         messages = list(mailbox.messages)
-    assert _to(messages, meera) == [f"Credit alert: INR 200.00 to your account {to_meera}"]
+    assert subjects_to(messages, meera) == [f"Credit alert: INR 200.00 to your account {to_meera}"]
     sequences = _alerting(bank, before)
-    assert _position(bank) == sequences[-1]
+    assert position(bank) == sequences[-1]
     assert [e.details["event_sequence"] for e in _undeliverable(bank)] == [str(sequences[0])]
