@@ -186,12 +186,16 @@ class AnswerChallenge:
         uow.commit()
         raise young
 
-    def _totp_unsettled(self, customer_id: UUID) -> FactorTooRecent | None:
+    def _totp_unsettled(self, customer_id: UUID) -> DomainError | None:
         """After its code was checked and spent: the refusal of an authenticator turned on
-        less than `factor_settles_after` ago (read now, so a change meanwhile shows)."""
+        less than `factor_settles_after` ago, read now so that a change meanwhile shows. One
+        turned off meanwhile (or replaced by one not yet confirmed) has no age to show: the
+        code answered for nothing that stands, a failed answer."""
         with self._uow_factory() as uow:
             factor = uow.second_factors.factor(customer_id)
-        return unsettled(TOTP, factor.confirmed_at if factor else None, self._policy,
+        if factor is None or factor.confirmed_at is None:
+            return TotpNotEnabled("two-step login was turned off while this code was checked")
+        return unsettled(TOTP, factor.confirmed_at, self._policy,
                          self._clock.now(), used_for="as this payment's answer",
                          instead="answer with your UPI PIN or your voice, or with a code from "
                                  "this authenticator from")

@@ -16,9 +16,13 @@ import punq
 import pyotp
 import pytest
 
+from application.audit import AuditRecorder
 from application.auth_policy import AuthPolicy
 from application.context import DeviceInfo, RequestContext
-from application.ports import UnitOfWorkFactory
+from application.device_possession import DevicePossession
+from application.holds import HoldKeeper
+from application.ports import Clock, UnitOfWorkFactory
+from application.second_factor import SecondFactorCheck
 from application.use_cases import (
     AnswerChallenge,
     EnrolVoice,
@@ -32,9 +36,18 @@ from application.use_cases import (
     TransferMoney,
     VerifyAuditTrail,
     VerifyLedger,
+    VerifyUpiPin,
 )
+from application.voice_answer import VoiceListener
+from application.voice_checks import VoiceVerifier
 from domain.customer import Customer
-from domain.errors import FactorTooRecent, TotpTooRecent, Unauthorized, VoiceTooRecent
+from domain.errors import (
+    FactorTooRecent,
+    TotpNotEnabled,
+    TotpTooRecent,
+    Unauthorized,
+    VoiceTooRecent,
+)
 from domain.ledger import Channel
 from domain.timestamps import rfc3339
 from domain.transfer import Transfer, TransferStatus
@@ -218,3 +231,34 @@ def test_a_voice_enrolled_days_ago_answers_a_hold_as_before(
     transfer = held(bank, cast, ON_PHONE)
     assert by_voice(bank, who, transfer, KEY, PHONE, ON_PHONE, 440, seed=9).status \
         is TransferStatus.COMPLETED
+
+
+class TurnedOffMeanwhile:
+    """The real code check, after which two-step login is turned off before the answer is
+    weighed: what a thief racing their own answer with a turn-off and a new enrolment sees."""
+
+    def __init__(self, bank: punq.Container) -> None:
+        self._real, self._uows = bank.resolve(SecondFactorCheck), bank.resolve(UnitOfWorkFactory)
+
+    def verify(self, customer: Customer, context: RequestContext, **given: str) -> str:
+        method = self._real.verify(customer, context, **given)
+        with self._uows(write=True) as uow:
+            uow.second_factors.drop_factor(customer.id)
+            uow.commit()
+        return method
+
+
+def test_a_code_whose_authenticator_is_gone_when_weighed_answers_for_nothing(
+        bank: punq.Container, clock: SteppingClock) -> None:
+    """No age to weigh is no settled factor: a failed answer, the money given back."""
+    apps: list[pyotp.TOTP] = []
+    cast = asha(bank, clock, lambda her: apps.append(authenticator(bank, her, clock, ON_PHONE)))
+    who, transfer = cast[0], held(bank, cast, ON_PHONE)
+    answer = AnswerChallenge(*(bank.resolve(kind) for kind in (
+        UnitOfWorkFactory, HoldKeeper, Clock, VerifyUpiPin, VoiceListener, VoiceVerifier,
+        DevicePossession, AuditRecorder)), TurnedOffMeanwhile(bank),  # type: ignore[arg-type]
+        bank.resolve(AuthPolicy))
+    with pytest.raises(TotpNotEnabled):
+        answer.execute(who.id, transfer.id, ON_PHONE, totp=apps[0].at(clock.now()))
+    assert bank.resolve(GetTransfer).execute(who.id, transfer.id, ON_PHONE).transfer.status \
+        is TransferStatus.VOIDED
