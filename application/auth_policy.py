@@ -26,3 +26,10 @@ class AuthPolicy:
     rate_window: timedelta = timedelta(minutes=1)
     auth_requests_per_ip: int = 30
     logins_per_customer: int = 10
+
+    @property
+    def factor_settles_after(self) -> timedelta:
+        """How long a new second factor (a UPI PIN, an authenticator, a voice) is only the
+        password's word, which alone can create it: one rule for every factor, kept where the
+        PIN's policy has always kept it (`PinPolicy.settles_after`)."""
+        return self.pin.settles_after

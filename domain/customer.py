@@ -126,13 +126,6 @@ class Customer:
         self.upi_pin_hash, self.pin_set_at = pin_hash, now
         self.record_pin_success()
 
-    def pin_settles_at(self, policy: PinPolicy) -> datetime | None:
-        """When the UPI PIN starts to count as a factor beside the password: a PIN set or
-        changed (with the password, or a fresh login) less than `policy.settles_after` ago is
-        only the password's word again. None: it counts already (no PIN, or one set before
-        its time was recorded)."""
-        return self.pin_set_at + policy.settles_after if self.pin_set_at is not None else None
-
     def pin_blocked(self, now: datetime) -> bool:
         return self.pin_blocked_until is not None and now < self.pin_blocked_until
 
@@ -171,7 +164,8 @@ class Customer:
 class PinPolicy:
     max_failures: int = 3
     block_for: timedelta = timedelta(hours=24)
-    # A PIN newer than this is not yet a second factor where a bank waits (voice re-enrolment).
+    # A second factor newer than this (this PIN, and an authenticator or a voice alike) is not
+    # yet one beside the password where it stands alone: a held payment, voice re-enrolment.
     settles_after: timedelta = timedelta(hours=24)
 
 

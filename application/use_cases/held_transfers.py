@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import NoReturn
 from uuid import UUID
 
 import attrs
 
 from application.audit import AuditRecorder
+from application.auth_policy import AuthPolicy
 from application.context import RequestContext
 from application.device_possession import DevicePossession, not_proven
+from application.factor_settling import TOTP, VOICE, unsettled
 from application.holds import REFUSED_AT_RELEASE, HoldKeeper
 from application.ownership import owned
 from application.ports import Clock, UnitOfWork, UnitOfWorkFactory
@@ -25,7 +28,7 @@ from domain.errors import (
     ChallengeFailed,
     DeviceNotTrusted,
     DomainError,
-    PinTooRecent,
+    FactorTooRecent,
     TotpNotEnabled,
     TransferNotFound,
     TransferNotHeld,
@@ -78,14 +81,17 @@ class AnswerChallenge:
     """The owner proves it is them: the UPI PIN, a code from their authenticator (two-step
     login on), or a voice sample on a trusted bound device whose key signed a fresh nonce
     (checked before the voice). A pass posts the held money once; a failure or a late answer
-    gives it back once. A right PIN younger than the PIN policy's `settles_after` is refused
-    (the password alone sets one, and a thief with it is who a hold stops) and is no failure:
-    the hold stays, and the refusal is recorded (`money.transfer.challenge_refused`)."""
+    gives it back once. A right answer from a factor created or replaced less than
+    `AuthPolicy.factor_settles_after` ago (a PIN set, an authenticator turned on, a voice
+    enrolled: the password alone does each, and a thief with it is who a hold stops) is refused
+    with FactorTooRecent and is no failure: the hold stays, and the refusal is recorded
+    (`money.transfer.challenge_refused`). The code or voice was checked and spent first, as
+    any answer's is."""
 
     def __init__(self, uow_factory: UnitOfWorkFactory, holds: HoldKeeper, clock: Clock,
                  verify_pin: VerifyUpiPin, listener: VoiceListener, verifier: VoiceVerifier,
                  possession: DevicePossession, audit: AuditRecorder,
-                 second_factor: SecondFactorCheck) -> None:
+                 second_factor: SecondFactorCheck, policy: AuthPolicy) -> None:
         self._uow_factory = uow_factory
         self._holds = holds
         self._clock = clock
@@ -95,6 +101,7 @@ class AnswerChallenge:
         self._possession = possession
         self._audit = audit
         self._second_factor = second_factor
+        self._policy = policy
 
     def execute(self, customer_id: UUID, transfer_id: UUID, context: RequestContext, *,
                 pin: str | None = None, voice: bytes | None = None,
@@ -115,6 +122,7 @@ class AnswerChallenge:
                 elif owner is not None:
                     self._second_factor.verify(owner, context, code=totp,
                                                action="transfer.challenge.totp")
+                    failure = self._totp_unsettled(customer_id)
             except DomainError as error:
                 failure = error
         else:
@@ -128,15 +136,10 @@ class AnswerChallenge:
                 uow.commit()
                 raise TransferNotHeld(f"the transfer is {transfer.status.value}",
                                       status=transfer.status.value)
-            if isinstance(failure, PinTooRecent):
-                # A right PIN the password may have just set: no answer either way. The hold
-                # stays for an authenticator code, the voice, or the PIN once it has settled.
-                uow.audit.append(self._audit.event(
-                    context, "money.transfer.challenge_refused", outcome=Outcome.DENIED,
-                    customer_id=customer_id, resource=f"transfer:{transfer.id}",
-                    reason=failure.info["reason"], usable_from=failure.info["usable_from"]))
-                uow.commit()
-                raise failure
+            if isinstance(failure, FactorTooRecent):
+                # A right PIN or code the password may have just set up: no answer either way.
+                # The hold stays for another factor, or this one once it has settled.
+                self._refuse(uow, context, customer_id, transfer, failure)
             if answer is not None:
                 binding = uow.devices.by_identifier(customer_id, context.device_id or "")
                 if binding is None or binding.trust is not TrustLevel.TRUSTED:
@@ -150,6 +153,15 @@ class AnswerChallenge:
                         uow.commit()
                         raise unheard_refusal(decision)
                     failure = None if decision.accepted else refusal(decision)  # type: ignore[assignment]
+                    if failure is None:  # heard and recorded; a voice just enrolled is refused
+                        voiceprint = uow.voice.voiceprint(customer_id)
+                        young = unsettled(
+                            VOICE, voiceprint.created_at if voiceprint else None, self._policy,
+                            self._clock.now(), used_for="as this payment's answer",
+                            instead="answer with your UPI PIN or an authenticator code, or by "
+                                    "voice from")
+                        if young is not None:
+                            self._refuse(uow, context, customer_id, transfer, young)
             if failure is None:
                 try:
                     result = self._holds.release(uow, transfer, context, "challenge passed")
@@ -162,6 +174,31 @@ class AnswerChallenge:
         if failure is not None:
             raise failure
         return result
+
+    def _refuse(self, uow: UnitOfWork, context: RequestContext, customer_id: UUID,
+                transfer: Transfer, young: FactorTooRecent) -> NoReturn:
+        """Record the refusal of an unsettled factor's right answer, commit (the hold and the
+        answer's own records stand) and raise it."""
+        uow.audit.append(self._audit.event(
+            context, "money.transfer.challenge_refused", outcome=Outcome.DENIED,
+            customer_id=customer_id, resource=f"transfer:{transfer.id}",
+            reason=young.info["reason"], usable_from=young.info["usable_from"]))
+        uow.commit()
+        raise young
+
+    def _totp_unsettled(self, customer_id: UUID) -> DomainError | None:
+        """After its code was checked and spent: the refusal of an authenticator turned on
+        less than `factor_settles_after` ago, read now so that a change meanwhile shows. One
+        turned off meanwhile (or replaced by one not yet confirmed) has no age to show: the
+        code answered for nothing that stands, a failed answer."""
+        with self._uow_factory() as uow:
+            factor = uow.second_factors.factor(customer_id)
+        if factor is None or factor.confirmed_at is None:
+            return TotpNotEnabled("two-step login was turned off while this code was checked")
+        return unsettled(TOTP, factor.confirmed_at, self._policy,
+                         self._clock.now(), used_for="as this payment's answer",
+                         instead="answer with your UPI PIN or your voice, or with a code from "
+                                 "this authenticator from")
 
     def _with_totp(self, customer_id: UUID, code: str) -> Customer:
         """A malformed code, or one from a customer without two-step login, is refused before

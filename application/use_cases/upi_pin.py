@@ -7,12 +7,13 @@ from uuid import UUID
 from application.audit import AuditRecorder
 from application.auth_policy import AuthPolicy
 from application.context import RequestContext
+from application.factor_settling import PIN, unsettled
 from application.password_attempts import PasswordAttempts
 from application.ports import Clock, PasswordHasher, UnitOfWorkFactory
 from application.use_cases.manage_sessions import Principal
 from domain.audit import Outcome
 from domain.customer import Customer, check_pin
-from domain.errors import PinBlocked, PinInvalid, PinNotSet, PinTooRecent, Unauthorized
+from domain.errors import PinBlocked, PinInvalid, PinNotSet, Unauthorized
 from domain.timestamps import rfc3339
 
 
@@ -70,7 +71,7 @@ class VerifyUpiPin:
     interleaving of requests, processes or hosts compares more PINs than the policy allows,
     and none is compared once the block is set. `execute` only checks the PIN (it moves
     nothing); where the PIN stands as a factor of its own, `verify_settled` also asks that it
-    be older than `policy.pin.settles_after`."""
+    have settled (`application.factor_settling`)."""
 
     def __init__(self, uow_factory: UnitOfWorkFactory, hasher: PasswordHasher, clock: Clock,
                  audit: AuditRecorder, policy: AuthPolicy) -> None:
@@ -115,21 +116,18 @@ class VerifyUpiPin:
                        used_for: str, instead: str) -> None:
         """The PIN as a factor beside the password (a held payment's answer, re-enrolling a
         voice): verified and counted exactly as `execute`, then refused with PinTooRecent
-        (`usable_from`) while it was set or changed less than `settles_after` ago, since the
-        password alone (or a login with it) sets a PIN. The customer is read after the PIN
-        was verified, so a change at the same moment shows. `used_for` and `instead` word the
+        (`usable_from`) while it was set or changed less than `factor_settles_after` ago,
+        since the password alone (or a login with it) sets a PIN. The customer is read after
+        the PIN was verified, so a change at the same moment shows. `used_for` and `instead` word the
         refusal: what the PIN was for, and what the customer can do, ending where the time
         the PIN counts from is put."""
         self.execute(customer_id, pin, context)
         with self._uow_factory() as uow:
             customer = uow.customers.get(customer_id)
-        settles = customer.pin_settles_at(self._policy.pin) if customer is not None else None
-        if settles is not None and self._clock.now() < settles:
-            hours = int(self._policy.pin.settles_after.total_seconds() // 3600)
-            raise PinTooRecent(
-                f"your UPI PIN was set or changed less than {hours} hours ago, so it does not "
-                f"count yet {used_for}: {instead} {rfc3339(settles)}",
-                reason="pin_too_recent", usable_from=rfc3339(settles))
+        young = unsettled(PIN, customer.pin_set_at if customer is not None else None,
+                          self._policy, self._clock.now(), used_for=used_for, instead=instead)
+        if young is not None:
+            raise young
 
     def _reserve(self, customer_id: UUID) -> tuple[str, int]:
         """The PIN's hash and this attempt's number, counted and committed before any

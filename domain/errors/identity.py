@@ -45,9 +45,23 @@ class PinBlocked(DomainError):
     code = "pin_blocked"
 
 
-class PinTooRecent(Unauthorized):
-    """A right UPI PIN set or changed too recently to count as a factor beside the password
-    (`info.reason` "pin_too_recent", `info.usable_from`): a refusal that is no wrong answer."""
+class FactorTooRecent(Unauthorized):
+    """A right answer from a second factor created or replaced too recently to count beside
+    the password, which alone can create one (`info.reason` "<factor>_too_recent",
+    `info.usable_from`): a refusal that is no wrong answer, so a held payment stays held."""
+
+
+class PinTooRecent(FactorTooRecent):
+    """The UPI PIN was set or changed too recently (`info.reason` "pin_too_recent")."""
+
+
+class TotpTooRecent(FactorTooRecent):
+    """The authenticator was turned on too recently (`info.reason` "totp_too_recent")."""
+
+
+class VoiceTooRecent(FactorTooRecent):
+    """The voice was enrolled (or enrolled again) too recently (`info.reason`
+    "voice_too_recent")."""
 
 
 class DeviceNotFound(DomainError):

@@ -71,8 +71,10 @@ search.query = _SEARCH  # type: ignore[attr-defined]
 @requires(Permission.BANK)
 async def answer_challenge(request: Request) -> Response:
     """Answer a step-up challenge with the UPI PIN, a code from the authenticator app (two-step
-    login on), or a voice sample and a signed nonce. A PIN set or changed in the last 24 hours
-    is refused (401, reason pin_too_recent, usable_from) and the transfer stays held."""
+    login on), or a voice sample and a signed nonce. A right answer from a factor the password
+    alone could have set up in the last 24 hours (a PIN set or changed, an authenticator turned
+    on, a voice enrolled) is refused (401, reason pin_too_recent, totp_too_recent or
+    voice_too_recent, and usable_from) and the transfer stays held."""
     body = structure(await json_body(request), ChallengeBody)
     voice = audio_bytes(body.voice_sample) if body.voice_sample is not None else None
     settled = await offload_heavy(

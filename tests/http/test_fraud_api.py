@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import punq
+import pyotp
 from starlette.testclient import TestClient
 
 from domain.customer import Role
+from domain.timestamps import rfc3339
 from tests.http.conftest import API, log_in
 from tests.http.contract import assert_documented
 from tests.http.test_errors_and_headers import assert_envelope
@@ -148,3 +150,36 @@ def test_a_pin_the_password_just_set_answers_no_hold(
     settled = client.post(f"{API}/transfers/{pay()}/challenge", headers=thief,
                           json={"pin": "739152"})  # a day on: the PIN is a factor of its own
     assert settled.status_code == 200 and settled.json()["status"] == "completed"
+
+
+def test_an_authenticator_the_password_just_turned_on_answers_no_hold(
+        client: TestClient, bank: punq.Container, clock: SteppingClock) -> None:
+    """The same thief turns two-step login on with the password and a code from their own
+    app: its code is refused as the hold's answer (401 totp_too_recent, usable_from a day on),
+    the hold stays and the money does not move."""
+    _, source, payee, number = setup(client, bank, clock)
+    login(client, number, "ashas-hardware")
+    clock.advance(timedelta(days=2))
+    thief = login(client, number, "thiefs-hardware")
+    held = client.post(f"{API}/accounts/{source}/transfer", headers=thief, json={
+        "to_account_number": payee, "amount": money("100.00")})
+    assert held.status_code == 202 and held.json()["status"] == "challenge_required"
+    transfer_id = held.json()["transfer_id"]
+    turned_on = clock.now()
+    made = client.post(f"{API}/auth/totp", headers=thief, json={"password": PASSWORD})
+    app = pyotp.TOTP(made.json()["secret"])
+    assert client.post(f"{API}/auth/totp/confirm", headers=thief,
+                       json={"code": app.at(clock.now())}).status_code == 200
+    clock.advance(timedelta(seconds=30))  # the confirming code's step is spent
+    answered = client.post(f"{API}/transfers/{transfer_id}/challenge", headers=thief,
+                           json={"totp": app.at(clock.now())})
+    refused = assert_envelope(answered, 401, "unauthorized")["error"]
+    assert refused["info"] == {"reason": "totp_too_recent",
+                               "usable_from": rfc3339(turned_on + timedelta(days=1))}
+    assert "UPI PIN" in refused["message"]
+    assert_documented(client, "post", f"{API}/transfers/{{transfer_id}}/challenge", answered)
+    assert client.get(f"{API}/transfers/{transfer_id}", headers=thief).json()["status"] == \
+        "challenge_required"
+    balance = client.get(f"{API}/accounts/{source}/balance", headers=thief).json()
+    assert (balance["balance"], balance["available_balance"]) == (money("99500.00"),
+                                                                  money("99400.00"))

@@ -1,6 +1,7 @@
 """A held payment's step-up answer is a factor of its own: a UPI PIN the password has just set
 (or changed) answers no hold until it has settled, on every profile. The refusal is no wrong
-answer: the hold stays for an authenticator code, the voice, or the PIN once it has settled."""
+answer: the hold stays for a settled factor (an authenticator or a voice the password did not
+just set up: test_new_factors_settle_for_holds.py), or the PIN once it has settled."""
 
 from __future__ import annotations
 
@@ -27,7 +28,13 @@ from application.use_cases import (
     VerifyUpiPin,
 )
 from domain.customer import Customer
-from domain.errors import PinInvalid, PinTooRecent, TransferNotHeld, Unauthorized
+from domain.errors import (
+    PinInvalid,
+    PinTooRecent,
+    TotpTooRecent,
+    TransferNotHeld,
+    Unauthorized,
+)
 from domain.ledger import Channel
 from domain.timestamps import rfc3339
 from domain.transfer import Transfer, TransferStatus
@@ -108,13 +115,15 @@ def test_a_pin_the_password_just_set_answers_no_hold_and_the_hold_stays(
     refusals = [e for e in trail if e.action == "money.transfer.challenge_refused"]
     assert [e.outcome for e in refusals] == ["denied"] * 2
     assert not [e for e in trail if e.action == "money.transfer.voided"]
-    # The hold stays for a whole answer: here an authenticator code Asha turns on.
-    app = pyotp.TOTP(bank.resolve(ManageTotp).enrol(asha.id, PASSWORD, PHONE).secret)
-    bank.resolve(ManageTotp).confirm(asha.id, app.at(clock.now()), PHONE)
+    # Nor does an authenticator the same password turns on now: refused alike, the hold stays.
+    app = pyotp.TOTP(bank.resolve(ManageTotp).enrol(asha.id, PASSWORD, THIEF).secret)
+    bank.resolve(ManageTotp).confirm(asha.id, app.at(clock.now()), THIEF)
     clock.advance(timedelta(seconds=30))
-    posted = answer.execute(asha.id, held.id, PHONE, totp=app.at(clock.now()))
-    assert posted.status is TransferStatus.COMPLETED
-    assert balances(bank, source) == ("99400.00", "99400.00")
+    with pytest.raises(TotpTooRecent) as young:
+        answer.execute(asha.id, held.id, THIEF, totp=app.at(clock.now()))
+    assert young.value.info["reason"] == "totp_too_recent"
+    assert status(bank, asha, held) is TransferStatus.CHALLENGE_REQUIRED
+    assert balances(bank, source) == ("99500.00", "99400.00")
 
 
 def test_the_pin_answers_once_it_has_settled(
