@@ -10,7 +10,7 @@ from string import Template
 from domain.alerts import Alert
 
 _HOW = {"set": "set", "changed": "changed", "enabled": "turned on", "disabled": "turned off",
-        "reset_by_bank": "turned off by the bank"}
+        "reset_by_bank": "turned off by the bank", "enrolled": "enrolled", "replaced": "replaced"}
 
 
 def _what(fields: dict[str, str]) -> str:
@@ -19,6 +19,7 @@ def _what(fields: dict[str, str]) -> str:
         "device.new": "A device you had not used before logged in to your account",
         "security.pin_changed": f"Your UPI PIN was {how}",
         "security.second_factor_changed": f"Two-step login was {how}",
+        "security.voice_changed": f"Your voice for voice login was {how}",
         "security.locked_out": "Your login is locked after too many wrong passwords, until "
                                f"{fields.get('until', 'later')}",
         "standing_order.paid": "A standing order was paid",

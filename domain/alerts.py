@@ -30,6 +30,7 @@ _BY_TYPE: Mapping[str, AlertKind] = {
     "device.new": AlertKind.SECURITY,
     "security.pin_changed": AlertKind.SECURITY,
     "security.second_factor_changed": AlertKind.SECURITY,
+    "security.voice_changed": AlertKind.SECURITY,  # a thief's voice must not go unnoticed
     "security.locked_out": AlertKind.SECURITY,
     "reminder.due": AlertKind.REMINDER,
     "standing_order.paid": AlertKind.STANDING_ORDER,

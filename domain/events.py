@@ -80,6 +80,8 @@ PASSWORD_CHANGED = EventType("security.password_changed", 1, ("how",),
 PIN_CHANGED = EventType("security.pin_changed", 1, ("how",), "The UPI PIN was set or changed.")
 SECOND_FACTOR_CHANGED = EventType("security.second_factor_changed", 1, ("how",),
                                   "Two-step login was turned on, off, or reset by the bank.")
+VOICE_CHANGED = EventType("security.voice_changed", 1, ("how",),
+                          "A voice was enrolled for voice login and answers, or enrolled again.")
 LOCKED_OUT = EventType("security.locked_out", 1, ("until",),
                        "Too many wrong passwords: logins are refused until `until`.")
 ACCOUNT_FROZEN = EventType("account.frozen", 1, (), "An account (the resource) was frozen.")
@@ -127,6 +129,8 @@ CATALOGUE: Mapping[str, _Announced] = {
     "auth.totp.enabled": _Announced(SECOND_FACTOR_CHANGED, fixed={"how": "enabled"}),
     "auth.totp.disabled": _Announced(SECOND_FACTOR_CHANGED, fixed={"how": "disabled"}),
     "auth.totp.reset": _Announced(SECOND_FACTOR_CHANGED, fixed={"how": "reset_by_bank"}),
+    "voice.enrolled": _Announced(VOICE_CHANGED, fixed={"how": "enrolled"}),
+    "voice.reenrolled": _Announced(VOICE_CHANGED, fixed={"how": "replaced"}),
     "auth.lockout": _Announced(LOCKED_OUT, Outcome.DENIED),
     "account.frozen": _Announced(ACCOUNT_FROZEN),
     "account.unfrozen": _Announced(ACCOUNT_UNFROZEN),

@@ -85,3 +85,20 @@ def _documented_fields(name: str) -> list[str]:
                 if field not in fields:
                     fields.append(field)
     return fields
+
+
+def test_a_voice_enrolled_or_replaced_is_told_to_the_customer_as_a_security_change() -> None:
+    """A voice answers held payments once it has settled: a thief's enrolment must reach the
+    customer within that day, as a new PIN or authenticator does."""
+    from application.alert_templates import render
+    from domain.alerts import AlertKind, alerts_for
+    for action, how in (("voice.enrolled", "enrolled"), ("voice.reenrolled", "replaced")):
+        made = record(action, samples="3", model="m")
+        event = announce(made)
+        assert event is not None and event.type == "security.voice_changed"
+        assert dict(event.data) == {"how": how}
+        [alert] = alerts_for(event)
+        assert alert.kind is AlertKind.SECURITY and alert.customer_id == made.customer_id
+        subject, body = render(alert, "Asha")
+        assert subject == f"Security alert: Your voice for voice login was {how}"
+        assert "If this was not you, call the bank" in body
