@@ -30,6 +30,7 @@ from entrypoints.bootstrap import bootstrap, prepare_database
 from tests.conftest import settings_for
 from tests.support.banking import account, customer
 from tests.support.clock import SteppingClock
+from tests.support.spoken import HeardDigits
 
 World = dict[str, Any]
 
@@ -58,7 +59,7 @@ def bdd_bank(request: pytest.FixtureRequest, tmp_path: Path, bdd_clock: Stepping
              bdd_env: dict[str, str]) -> Iterator[punq.Container]:
     profile = request.config.getoption("--bdd-profile")
     wired = bootstrap(settings_for(f"sqlite:///{tmp_path / 'bdd.db'}", profile, bdd_env),
-                      clock=bdd_clock, voice_engine=real_voice_engine)
+                      clock=bdd_clock, voice_engine=real_voice_engine, ids=HeardDigits())
     prepare_database(wired)
     yield wired
     wired.resolve(UnitOfWorkFactory).close()

@@ -20,7 +20,7 @@ from tests.http.test_errors_and_headers import assert_envelope
 from tests.support.banking import PASSWORD, account, customer
 from tests.support.clock import SteppingClock
 from tests.support.device_keys import API, DeviceKeyPair
-from tests.support.spoken import samples, say
+from tests.support.spoken import HeardDigits, samples, say
 from tests.support.voice import clip, encode
 
 pytestmark = pytest.mark.slow
@@ -93,7 +93,7 @@ def allison(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Allison]
     settings = settings_for(f"sqlite:///{tmp_path / 'v.db'}", "memory",
                             {"VAANI_VOICE_CHALLENGE": str(request.param)})
     clock = SteppingClock()
-    bank = bootstrap(settings, clock=clock)
+    bank = bootstrap(settings, clock=clock, ids=HeardDigits())
     prepare_database(bank)
     with TestClient(create_app(bank)) as client:
         person = Allison(client, bank, clock)

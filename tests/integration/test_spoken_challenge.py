@@ -36,7 +36,7 @@ from tests.conftest import PROFILES, database_url_for, settings_for
 from tests.support.banking import PASSWORD, customer
 from tests.support.device_keys import DeviceKeyPair
 from tests.support.races import at_once
-from tests.support.spoken import RATE, samples, say
+from tests.support.spoken import HEARD, RATE, HeardDigits, samples, say
 from tests.support.voice import clip, encode, narrowband
 
 pytestmark = pytest.mark.slow
@@ -65,7 +65,7 @@ def bank(request: pytest.FixtureRequest, tmp_path: Path, engine: ResemblyzerVoic
          recogniser: PocketSphinxDigits) -> Iterator[punq.Container]:
     url = database_url_for(str(request.param), tmp_path, request)
     wired = bootstrap(settings_for(url, str(request.param), {"VAANI_VOICE_CHALLENGE": "spoken"}),
-                      voice_engine=engine, digit_recogniser=recogniser)
+                      voice_engine=engine, digit_recogniser=recogniser, ids=HeardDigits())
     prepare_database(wired)
     yield wired
     assert wired.resolve(VerifyAuditTrail).execute().ok
@@ -212,6 +212,11 @@ def test_the_recogniser_hears_random_digit_strings(recogniser: PocketSphinxDigit
     heard = [recogniser.hear(say(s)) for s in strings]
     right = sum(h == s for h, s in zip(heard, strings, strict=True))
     assert right >= 19, list(zip(strings, heard, strict=True))
+
+
+def test_the_flow_tests_challenges_are_heard(recogniser: PocketSphinxDigits) -> None:
+    """The strings the flow tests are issued (tests/support/spoken.py HEARD) are heard exactly."""
+    assert [recogniser.hear(say(s)) for s in HEARD] == list(HEARD)
 
 
 def test_two_threads_hear_two_answers_at_once(recogniser: PocketSphinxDigits) -> None:

@@ -57,6 +57,7 @@ from tests.integration.test_spoken_challenge import (
 )
 from tests.support.banking import PASSWORD, account, customer, inr
 from tests.support.clock import SteppingClock
+from tests.support.spoken import HeardDigits
 from tests.support.voice import clip, telephone
 
 pytestmark = pytest.mark.slow
@@ -76,7 +77,7 @@ def bank(request: pytest.FixtureRequest, tmp_path: Path, engine: ResemblyzerVoic
     url = database_url_for(str(request.param), tmp_path, request)
     wired = bootstrap(settings_for(url, str(request.param), {
         "VAANI_VOICE_CHALLENGE": "spoken", "VAANI_VOICE_UNHEARD_LANGUAGE": "second-factor"}),
-        clock=clock, voice_engine=engine, digit_recogniser=PocketSphinxDigits())
+        clock=clock, voice_engine=engine, digit_recogniser=PocketSphinxDigits(), ids=HeardDigits())
     prepare_database(wired)
     yield wired
     assert wired.resolve(VerifyAuditTrail).execute().ok
