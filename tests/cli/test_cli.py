@@ -19,7 +19,6 @@ from domain.money import Money
 from domain.reminder import ReminderType
 from entrypoints.cli import runtime
 from entrypoints.cli.app import app
-from tests.conftest import TEST_ENV
 
 
 def run(runner: CliRunner, *args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
@@ -92,36 +91,6 @@ def test_customer_create_needs_a_password(vaani: tuple[CliRunner, str]) -> None:
     code, _, err = run(runner, "customer", "create", "--first-name", "A", "--last-name", "B",
                        "--email", "ab@example.in", "--phone", "+919845000002")
     assert code != 0 and "VAANI_NEW_PASSWORD" in err
-
-
-def test_serve_refuses_to_start_on_an_unmigrated_database(tmp_path: Path,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in TEST_ENV.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("VAANI_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
-    runtime.reset()
-    result = CliRunner().invoke(app, ["serve", "--port", "8766"])
-    runtime.reset()
-    assert result.exit_code == 78 and "vaani db upgrade" in result.stderr
-
-
-def test_serve_refuses_to_start_without_a_token_secret(vaani: tuple[CliRunner, str],
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    runner, _ = vaani
-    monkeypatch.delenv("VAANI_JWT_SECRET")
-    monkeypatch.delenv("VAANI_DEMO", raising=False)
-    code, _, err = run(runner, "serve", "--port", "8765")
-    assert code == 78 and "VAANI_JWT_SECRET" in err
-
-
-def test_serve_refuses_several_workers_on_the_memory_profile(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in TEST_ENV.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("VAANI_PROFILE", "memory")
-    runtime.reset()
-    result = CliRunner().invoke(app, ["serve", "--port", "8767", "--workers", "2"])
-    runtime.reset()
-    assert result.exit_code == 2 and "one worker" in result.stderr
 
 
 CORRUPTIONS = {

@@ -165,8 +165,7 @@ def test_every_documented_status_is_reached(world: dict[str, Any],
             (f"{API}/accounts/{{account_number}}/statement/download", "post"): lambda c: c.post(
                 f"{API}/accounts/{s['source']}/statement/download", headers=a,
                 json={"from": "2026-11-01", "to": "2026-12-31"}),
-            # Answered before the PIN is set again: a PIN the password just set answers no hold.
-            (f"{API}/transfers/{{transfer_id}}/challenge", "post"): lambda c: c.post(
+            (f"{API}/transfers/{{transfer_id}}/challenge", "post"): lambda c: c.post(  # before /upi/pin
                 f"{API}/transfers/{s['held'][0]}/challenge", headers=a, json={"pin": "4826"}),
             (f"{API}/upi/pin", "post"): lambda c: c.post(f"{API}/upi/pin", headers=a, json={
                 "pin": "4826", "password": PASSWORD}),
