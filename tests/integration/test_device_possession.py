@@ -21,17 +21,17 @@ from application.use_cases import (
     LogInWithPassword,
     LogInWithVoice,
     ManageDevices,
-    VerifyAuditTrail,
 )
 from application.use_cases.voice_login import NOT_ACCEPTED
 from domain.device_key import DeviceKey, DeviceProof
 from domain.errors import DeviceNotTrusted, DomainError, InvalidCredentials
-from entrypoints.bootstrap import bootstrap, prepare_database
+from entrypoints.bootstrap import bootstrap
 from entrypoints.settings import load_settings
-from tests.conftest import PROFILES, TEST_ENV, database_url_for, settings_for
+from tests.conftest import PROFILES, TEST_ENV
 from tests.support.banking import PASSWORD, customer
 from tests.support.clock import SteppingClock
 from tests.support.device_keys import DeviceKeyPair
+from tests.support.tone_bank import tone_bank
 from tests.support.voice import ToneVoiceEngine, tone
 
 KEY = DeviceKeyPair()
@@ -44,13 +44,7 @@ PARALLEL = 6
 @pytest.fixture(params=PROFILES)
 def keyed_bank(request: pytest.FixtureRequest, tmp_path: Path,
                clock: SteppingClock) -> Iterator[punq.Container]:
-    url = database_url_for(str(request.param), tmp_path, request)
-    wired = bootstrap(settings_for(url, str(request.param)), clock=clock,
-                      voice_engine=ToneVoiceEngine())
-    prepare_database(wired)
-    yield wired
-    assert wired.resolve(VerifyAuditTrail).execute().ok
-    wired.resolve(UnitOfWorkFactory).close()
+    yield from tone_bank(request, tmp_path, clock)
 
 
 def _enrolled(bank: punq.Container):  # type: ignore[no-untyped-def]

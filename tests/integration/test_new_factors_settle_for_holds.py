@@ -32,10 +32,6 @@ from application.use_cases import (
     LogInWithPassword,
     ManageDevices,
     ManageTotp,
-    TransferCommand,
-    TransferMoney,
-    VerifyAuditTrail,
-    VerifyLedger,
     VerifyUpiPin,
 )
 from application.voice_answer import VoiceListener
@@ -48,15 +44,15 @@ from domain.errors import (
     Unauthorized,
     VoiceTooRecent,
 )
-from domain.ledger import Channel
 from domain.timestamps import rfc3339
 from domain.transfer import Transfer, TransferStatus
-from entrypoints.bootstrap import bootstrap, prepare_database
-from tests.conftest import PROFILES, database_url_for, settings_for
-from tests.support.banking import PASSWORD, account, customer, inr, settled_pin
+from tests.conftest import PROFILES
+from tests.integration.test_pin_settles_for_holds import pay
+from tests.support.banking import PASSWORD, account, customer, settled_pin
 from tests.support.clock import SteppingClock
 from tests.support.device_keys import DeviceKeyPair
-from tests.support.voice import ToneVoiceEngine, tone
+from tests.support.tone_bank import tone_bank
+from tests.support.voice import tone
 
 KEY, THIEF_KEY = DeviceKeyPair(), DeviceKeyPair()
 PHONE = DeviceInfo("asha-phone", "hw-1", key=KEY.key)
@@ -68,14 +64,7 @@ ON_THIEF = RequestContext(device_id="other-phone", ip="203.0.113.9")
 @pytest.fixture(params=PROFILES)
 def bank(request: pytest.FixtureRequest, tmp_path: Path,
          clock: SteppingClock) -> Iterator[punq.Container]:
-    url = database_url_for(str(request.param), tmp_path, request)
-    wired = bootstrap(settings_for(url, str(request.param)), clock=clock,
-                      voice_engine=ToneVoiceEngine())
-    prepare_database(wired)
-    yield wired
-    assert wired.resolve(VerifyAuditTrail).execute().ok
-    assert wired.resolve(VerifyLedger).execute().ok
-    wired.resolve(UnitOfWorkFactory).close()
+    yield from tone_bank(request, tmp_path, clock, ledger=True)
 
 
 Cast = tuple[Customer, str, str]
@@ -96,11 +85,6 @@ def asha(bank: punq.Container, clock: SteppingClock,
         clock.advance(timedelta(hours=3))
     return her, source, payee
 
-
-def pay(bank: punq.Container, who: Customer, source: str, payee: str, amount: str,
-        context: RequestContext) -> Transfer:
-    return bank.resolve(TransferMoney).execute(TransferCommand(
-        who.id, source, payee, inr(amount), channel=Channel.MOBILE, context=context)).transfer
 
 
 def held(bank: punq.Container, cast: Cast, context: RequestContext) -> Transfer:

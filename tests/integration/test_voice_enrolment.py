@@ -22,17 +22,16 @@ from application.use_cases import (
     LogInWithPassword,
     ManageDevices,
     SetUpiPin,
-    VerifyAuditTrail,
 )
 from domain.customer import Customer
 from domain.errors import DeviceNotTrusted, Unauthorized
 from domain.voice import Voiceprint
-from entrypoints.bootstrap import bootstrap, prepare_database
-from tests.conftest import PROFILES, database_url_for, settings_for
+from tests.conftest import PROFILES
 from tests.support.banking import PASSWORD, customer
 from tests.support.clock import SteppingClock
 from tests.support.device_keys import DeviceKeyPair
-from tests.support.voice import ToneVoiceEngine, tone
+from tests.support.tone_bank import tone_bank
+from tests.support.voice import tone
 
 KEY = DeviceKeyPair()
 PHONE = DeviceInfo("asha-phone-0001", key=KEY.key)
@@ -45,13 +44,7 @@ ASHA_HZ, THIEF_HZ = 440.0, 1230.0
 @pytest.fixture(params=PROFILES)
 def voice_bank(request: pytest.FixtureRequest, tmp_path: Path,
                clock: SteppingClock) -> Iterator[punq.Container]:
-    url = database_url_for(str(request.param), tmp_path, request)
-    wired = bootstrap(settings_for(url, str(request.param)), clock=clock,
-                      voice_engine=ToneVoiceEngine())
-    prepare_database(wired)
-    yield wired
-    assert wired.resolve(VerifyAuditTrail).execute().ok
-    wired.resolve(UnitOfWorkFactory).close()
+    yield from tone_bank(request, tmp_path, clock)
 
 
 def voices(hz: float, first: int) -> list[bytes]:
