@@ -11,10 +11,12 @@ holds too (bench/history_plan.py), so the larger sizes add history before the re
 Rounds interleave the sizes, in alternating order; figures are medians of the rounds, and each
 is compared with fresh. Writes the "History size" section of docs/benchmarks.md, except with
 --quick (fresh and 100,000 entries, fewer rounds) or --print, which print it; --databases
-measures one of the two (a run by hand at one size, e.g. PostgreSQL at 10,000,000 entries).
+measures one of the two (a run by hand at one size, e.g. PostgreSQL at 10,000,000 entries);
+--kept DIR measures the databases kept in DIR (bench/history_kept.py: loaded there once, without
+the verification, then reused with today's code) and prints.
 
 Run: PYTHONPATH=. .venv/bin/python bench/history_size.py [--quick] [--print]
-         [--sizes 0,1000000,...] [--databases sqlite,postgresql]"""
+         [--sizes 0,1000000,...] [--databases sqlite,postgresql] [--kept DIR]"""
 
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ from typing import Any
 from uuid import UUID
 
 from application.use_cases import TransferCommand, TransferMoney
+from bench.history_kept import kept
 from bench.history_load import ROOT, Loaded, Person, load, settings_env
 from bench.history_plan import Shape
 from bench.history_reads import READS, deep_cursor, in_process, serving
@@ -105,16 +108,26 @@ def timed_transfers(transfer: TransferMoney, share: list[Pair], tag: str, start:
     results.put((time.perf_counter(), latencies))
 
 
-def measure(database: str, urls: dict[int, str]) -> tuple[dict[int, dict[str, float]],
-                                                          dict[int, Loaded]]:
+def prepared(database: str, url: str, size: int, folder: Path | None,
+           server: str | None = None) -> tuple[str, Loaded]:
+    """The database of `size`: bulk-loaded and verified at `url`, or the one kept in `folder`."""
+    if folder is not None:
+        url, done = kept(folder, Shape(size, RECENT, TODAY), server)
+        print(f"{database} {size:,}: kept, {done.entries:,} entries", flush=True)
+        return url, done
+    done = load(url, Shape(size, RECENT, TODAY))
+    print(f"{database} {size:,}: {done.entries:,} entries loaded and verified, "
+          + ", ".join(f"{k} {v:.0f} s" for k, v in done.seconds.items())
+          + f"; peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MiB",
+          flush=True)
+    return url, done
+
+
+def measure(database: str, dbs: dict[int, tuple[str, Loaded]]) -> tuple[
+        dict[int, dict[str, float]], dict[int, Loaded]]:
     """Medians of the rounds, per size: every figure of the section's table."""
-    loaded = {}
-    for size, url in urls.items():
-        loaded[size] = load(url, Shape(size, RECENT, TODAY))
-        print(f"{database} {size:,}: {loaded[size].entries:,} entries loaded and verified, "
-              + ", ".join(f"{k} {v:.0f} s" for k, v in loaded[size].seconds.items())
-              + f"; peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MiB",
-              flush=True)
+    urls = {size: url for size, (url, _) in dbs.items()}
+    loaded = {size: done for size, (_, done) in dbs.items()}
     banks = {size: bootstrap(load_settings(settings_env(url))) for size, url in urls.items()}
     owner = {size: loaded[size].people[0] for size in urls}
     cursors = {size: deep_cursor(banks[size], owner[size].accounts[0], DEPTH) for size in urls}
@@ -144,19 +157,23 @@ def measure(database: str, urls: dict[int, str]) -> tuple[dict[int, dict[str, fl
 def main() -> None:
     load_before = os.getloadavg()[0]
     chosen, which = sizes(), databases()
+    folder = Path(sys.argv[sys.argv.index("--kept") + 1]) if "--kept" in sys.argv else None
     results = {}
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
         if "sqlite" in which:
-            results["SQLite"] = measure("SQLite", {
-                size: f"sqlite:///{Path(tmp) / f'history-{size}.db'}" for size in chosen})
+            results["SQLite"] = measure("SQLite", {size: prepared(
+                "SQLite", f"sqlite:///{Path(tmp) / f'history-{size}.db'}", size, folder)
+                for size in chosen})
         if "postgresql" in which:
-            pg = stack.enter_context(throwaway_cluster(durable=True))
-            results["PostgreSQL"] = measure("PostgreSQL", {
-                size: fresh_database(pg, f"history_{size}") for size in chosen})
+            pg = stack.enter_context(throwaway_cluster(
+                durable=True, kept=folder / "pg" if folder else None))
+            results["PostgreSQL"] = measure("PostgreSQL", {size: prepared(
+                "PostgreSQL", "" if folder else fresh_database(pg, f"history_{size}"), size,
+                folder, pg) for size in chosen})
     body = render(results, READS, load_before=load_before, load_after=os.getloadavg()[0],
                   recent=RECENT, today=TODAY, depth=DEPTH, rounds=ROUNDS, transfers=TRANSFERS)
-    if QUICK or "--print" in sys.argv:
-        print(f"\n## History size (--quick or --print: not written to docs/benchmarks.md)\n\n{body}")
+    if QUICK or folder or "--print" in sys.argv:
+        print(f"\n## History size (--quick, --kept or --print: not written to docs/benchmarks.md)\n\n{body}")
     else:
         write_section("History size", body)
 

@@ -2,11 +2,8 @@
 source, against a fresh database: what makes a transfer slower as the history grows (issue
 #32), asked of a database that takes an hour to load (10,000,000 ledger entries).
 
-- SQLite: `DIR/history-SIZE.db`; with --postgres, database `history_SIZE` of a cluster kept in
-  `DIR/pg` (default durability; started for the run, stopped after). Each is loaded by
-  bench/history_load.py on the first run, without its verification (the loader's rows are
-  verified by bench/history_size.py's runs), with the people beside it in
-  `DIR/[pg-]history-SIZE.json`; later runs reuse both.
+- SQLite, or with --postgres a cluster kept in `DIR/pg` (default durability; started for the
+  run, stopped after): the databases of bench/history_kept.py, loaded on the first run.
 - A variant is `default` (the bank as configured), or any of `cache=MiB`
   (VAANI_SQLITE_CACHE_MIB) and `ids=uuid4|uuid7` (adapters.system.RandomIds or TimeOrderedIds)
   joined by `+`.
@@ -22,7 +19,6 @@ Run: PYTHONPATH=. .venv/bin/python bench/history_variants.py DIR --sizes 0,10000
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 from contextlib import ExitStack
 from datetime import UTC, datetime
@@ -30,7 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from application.use_cases import TransferMoney
-from bench.history_load import Person, load, settings_env
+from bench.history_kept import kept
+from bench.history_load import settings_env
 from bench.history_plan import Shape
 from bench.history_size import RECENT, TODAY, TRANSFERS, pairs, timed_transfers
 from bench.timed_rounds import timed_round
@@ -64,41 +61,6 @@ def worker(url: str, variant: str, share: list[tuple[str, str, str]], tag: str, 
     timed_transfers(bank.resolve(TransferMoney), share, tag, start, results)
 
 
-def kept(folder: Path, size: int, server: str | None) -> tuple[str, list[Person]]:
-    people = folder / f"{'pg-' if server else ''}history-{size}.json"
-    if server is None:
-        db = folder / f"history-{size}.db"
-        url, there = f"sqlite:///{db}", db.exists()
-    else:
-        url, there = _database(server, f"history_{size}")
-    if not people.exists():
-        if there:
-            raise SystemExit(f"{url} is there without {people}: a load was cut short; remove it")
-        done = load(url, Shape(size, RECENT, TODAY), check=False)
-        people.write_text(json.dumps({"people": [[p.customer_id, p.customer_number, p.accounts]
-                                                 for p in done.people],
-                                      "seconds": done.seconds,
-                                      "loaded": datetime.now(UTC).isoformat()}))
-        print(f"{size:,}: loaded in " + ", ".join(f"{k} {v:.0f} s" for k, v in
-                                                done.seconds.items()), flush=True)
-    found = json.loads(people.read_text())["people"]
-    return url, [Person(c, n, (a[0], a[1])) for c, n, a in found]
-
-
-def _database(server: str, name: str) -> tuple[str, bool]:
-    """The URL of database `name` on the kept cluster, made when missing; whether it was there."""
-    import sqlalchemy as sa
-
-    engine = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        there = conn.exec_driver_sql("SELECT 1 FROM pg_database WHERE datname = %s",
-                                     (name,)).first() is not None
-        if not there:
-            conn.exec_driver_sql(f"CREATE DATABASE {name}")
-    engine.dispose()
-    return server.rsplit("/", 1)[0] + f"/{name}", there
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("folder", type=Path)
@@ -120,7 +82,8 @@ def run(args: argparse.Namespace, server: str | None) -> None:
     variants = args.variants.split(",")
     for v in variants:
         variant_env(v)
-    dbs = {size: kept(args.folder, size, server) for size in sizes}
+    dbs = {size: (url, done.people) for size in sizes
+           for url, done in [kept(args.folder, Shape(size, RECENT, TODAY), server)]}
     if args.load_only:
         return
     cells = [(size, v) for size in sizes for v in variants]
