@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from bench.memory_prose import FIXED_MMAP, section
-from bench.memory_stages import HEAVY_THREADS
+from bench.memory_stages import HEAVY_THREADS, libraries_from_disk
 from bench.memory_warm import CLI, bank, clips, served, settled, warm
 from bench.report import write_section
 
@@ -55,6 +55,7 @@ def command(engine: str, workers: int, forked: bool, weights: Path) -> list[str]
 
 def stages(engine: str, env: dict[str, str], weights: Path) -> list[dict[str, Any]]:
     """The stage chain of bench/memory_stages.py in a fresh interpreter."""
+    libraries_from_disk()
     out = subprocess.run([sys.executable, "-m", "bench.memory_stages", engine, str(weights)],  # noqa: S603 (this interpreter)
                          env=env, check=True, capture_output=True, text=True).stdout
     return [json.loads(line) for line in out.splitlines()]
@@ -101,6 +102,7 @@ def main() -> None:
             run = workdir / f"run{len(served_rows)}"
             run.mkdir()
             env, customer = bank(run)
+            libraries_from_disk()
             with served(command(engine, workers, forked, weights), {**env, **extra}, PORT) as pid:
                 ready = settled(pid, workers)
                 statuses = warm(PORT, customer, recordings, ROUNDS)

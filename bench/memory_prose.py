@@ -98,7 +98,10 @@ moving. RSS is the README's figure and the one the 400 MiB target is about. USS 
 private part; PSS splits shared pages between the processes mapping them, summed here over the
 server's processes (supervisor included) and divided by its workers. USS and PSS also share library
 pages with any other process of the machine that maps the same files (other runs of this
-virtualenv's torch), so only RSS compares across runs. MiB throughout.
+virtualenv's torch), so only RSS compares across runs. Before each server and each stage chain
+starts, the virtualenv's shared libraries are dropped from the page cache, so that every run maps
+them as read from disk: a library pip has just written (a fresh clone's) sits in the cache in large
+blocks that a process maps whole, some 35 MiB more RSS for `import torch` alone. MiB throughout.
 
 {served}
 
