@@ -91,11 +91,15 @@ class VoiceRepository(Protocol):
 class SecondFactorRepository(Protocol):
     """Authenticators (one per customer), their recovery codes (SHA-256 only) and login
     tickets (SHA-256 only). The `spend_*` methods are conditional writes: of parallel callers
-    spending the same thing exactly one is told True."""
+    spending the same thing exactly one is told True; `enrol_factor` and `confirm_factor` are
+    too, so neither undoes the other's write made meanwhile."""
 
     def factor(self, customer_id: UUID) -> TotpFactor | None: ...
-    def save_factor(self, factor: TotpFactor) -> None:
-        """Insert or replace the customer's authenticator."""
+    def enrol_factor(self, factor: TotpFactor) -> bool:
+        """Store the pending `factor` as the customer's authenticator, replacing a pending
+        one: False, changing nothing, when the stored one is on. One conditional write (not a
+        read and a write), so an enrolment racing a confirmation either replaces the secret
+        before it is turned on (the confirmation is then refused) or is refused itself."""
     def confirm_factor(self, customer_id: UUID, secret_sealed: str, now: datetime) -> bool:
         """Turn on the pending authenticator sealed as `secret_sealed`: False, changing
         nothing, when the stored one is another (replaced), already on, or gone."""

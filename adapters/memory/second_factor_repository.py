@@ -19,13 +19,22 @@ class MemorySecondFactors:
         self._store, self._staged = store, staged
 
     def factor(self, customer_id: UUID) -> TotpFactor | None:
-        if customer_id in self._staged.totp_factors:
-            found = self._staged.totp_factors[customer_id]
-        else:
-            found = self._store.totp_factors.get(customer_id)
+        found = self._stored(customer_id)
         return copy.copy(found) if found else None
 
-    def save_factor(self, factor: TotpFactor) -> None:
+    def _stored(self, customer_id: UUID) -> TotpFactor | None:
+        if customer_id in self._staged.totp_factors:
+            return self._staged.totp_factors[customer_id]
+        return self._store.totp_factors.get(customer_id)
+
+    def enrol_factor(self, factor: TotpFactor) -> bool:
+        stored = self._stored(factor.customer_id)  # under the writer lock: nothing changes it
+        if stored is not None and stored.active:
+            return False
+        self._stage(factor)
+        return True
+
+    def _stage(self, factor: TotpFactor) -> None:
         self._staged.totp_factors[factor.customer_id] = copy.copy(factor)
 
     def confirm_factor(self, customer_id: UUID, secret_sealed: str, now: datetime) -> bool:
@@ -33,7 +42,7 @@ class MemorySecondFactors:
         if factor is None or factor.active or factor.secret_sealed != secret_sealed:
             return False
         factor.confirmed_at = now
-        self.save_factor(factor)
+        self._stage(factor)
         return True
 
     def drop_factor(self, customer_id: UUID) -> None:
@@ -45,7 +54,7 @@ class MemorySecondFactors:
         if factor is None or factor.last_step >= step:
             return False
         factor.last_step = step
-        self.save_factor(factor)
+        self._stage(factor)
         return True
 
     def _codes(self, customer_id: UUID) -> dict[str, datetime | None]:

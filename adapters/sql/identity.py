@@ -3,19 +3,17 @@ worker process and host, so a lockout or a revocation holds everywhere at once."
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from adapters.sql import mapping as m
 from adapters.sql.postgres.advisory_locks import take_turn
 from adapters.sql.prepared import Prepared
 from adapters.sql.tables import login_attempts, rate_limits, refresh_tokens, sessions
+from adapters.sql.upsert import dialect_insert
 from domain.login_attempts import LoginAttempts
 from domain.session import RefreshToken, Session
 
@@ -81,7 +79,7 @@ class SqlLoginAttempts:
 
     def save(self, attempts: LoginAttempts) -> None:
         row = m.attempts_row(attempts)
-        insert = _dialect_insert(self._conn)(login_attempts).values(row)
+        insert = dialect_insert(self._conn)(login_attempts).values(row)
         self._conn.execute(insert.on_conflict_do_update(
             index_elements=[login_attempts.c.customer_number],
             set_={k: v for k, v in row.items() if k != "customer_number"}))
@@ -93,7 +91,7 @@ class SqlRateLimits:
 
     def hit(self, key: str, window_start: datetime) -> int:
         # One statement, atomic in both databases: start a new window or count into this one.
-        insert = _dialect_insert(self._conn)(rate_limits).values(
+        insert = dialect_insert(self._conn)(rate_limits).values(
             bucket=key, window_start=window_start, hits=1)
         stale = rate_limits.c.window_start < insert.excluded.window_start
         upsert = insert.on_conflict_do_update(
@@ -103,8 +101,3 @@ class SqlRateLimits:
                   "hits": sa.case((stale, 1), else_=rate_limits.c.hits + 1)},
         ).returning(rate_limits.c.hits)
         return int(self._conn.execute(upsert).scalar_one())
-
-
-def _dialect_insert(conn: Connection) -> Callable[..., Any]:
-    """Both dialects spell an upsert the same way: INSERT ... ON CONFLICT DO UPDATE."""
-    return postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert

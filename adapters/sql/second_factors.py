@@ -1,5 +1,6 @@
-"""Authenticators, recovery codes and login tickets in SQL: each spend is one conditional
-UPDATE, so of parallel spenders the database lets exactly one change the row."""
+"""Authenticators, recovery codes and login tickets in SQL: each spend, enrolment and
+confirmation is one conditional statement, so of parallel writers the database lets exactly one
+change the row, each weighing what the others committed."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from adapters.sql.tables import login_tickets, recovery_codes, totp_factors
+from adapters.sql.upsert import dialect_insert
 from domain.totp import LoginTicket, TotpFactor
 
 
@@ -22,14 +24,20 @@ class SqlSecondFactors:
             totp_factors.c.customer_id == customer_id)).first()
         return TotpFactor(**dict(row._mapping)) if row else None
 
-    def save_factor(self, factor: TotpFactor) -> None:
+    def enrol_factor(self, factor: TotpFactor) -> bool:
+        # One upsert, not a read then a write: PostgreSQL locks the row it conflicts with and
+        # weighs the WHERE against its newest committed version (after waiting for a
+        # confirmation under way), and of two first enrolments the second replaces the first
+        # rather than failing on the key. SQLite: the writer has the database to itself.
         values = {"secret_sealed": factor.secret_sealed, "created_at": factor.created_at,
                   "confirmed_at": factor.confirmed_at, "last_step": factor.last_step}
-        changed = self._conn.execute(totp_factors.update().where(
-            totp_factors.c.customer_id == factor.customer_id), values).rowcount
-        if not changed:
-            self._conn.execute(totp_factors.insert(),
-                               {"customer_id": factor.customer_id, **values})
+        insert = dialect_insert(self._conn)(totp_factors).values(
+            customer_id=factor.customer_id, **values)
+        # RETURNING, not rowcount: psycopg answers -1 for an INSERT once Core closed its cursor.
+        return self._conn.execute(insert.on_conflict_do_update(
+            index_elements=[totp_factors.c.customer_id], set_=values,
+            where=totp_factors.c.confirmed_at.is_(None),
+        ).returning(totp_factors.c.customer_id)).first() is not None
 
     def confirm_factor(self, customer_id: UUID, secret_sealed: str, now: datetime) -> bool:
         c = totp_factors.c

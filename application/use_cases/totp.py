@@ -69,18 +69,22 @@ class ManageTotp:
                           recovery_codes_left=left)
 
     def enrol(self, customer_id: UUID, password: str, context: RequestContext) -> TotpEnrolment:
-        """A new secret, pending until `confirm`; asking again replaces a pending one."""
+        """A new secret, pending until `confirm`; asking again replaces a pending one, never
+        one that is on: that is refused (TotpAlreadyEnabled), as a password alone must not
+        take the authenticator away (`disable` needs a code). The refusal is the write's own
+        condition (`enrol_factor`), not a read before it, so it holds against a confirmation
+        committed meanwhile. Of enrolments racing each other the last write wins and only its
+        secret can be turned on: a code of a secret it replaced is a wrong code to `confirm`,
+        or `secret_replaced` when the replacement lands while that code is checked."""
         customer = self._customer(customer_id)
         attempt = self._password(customer, password, context, "auth.totp.enrol")
         secret = self._codes.new_secret()
         with self._uow_factory(write=True) as uow:
             self._passwords.record_success(uow, customer.customer_number, attempt)
-            found = uow.second_factors.factor(customer_id)
-            if found is not None and found.active:
+            if not uow.second_factors.enrol_factor(TotpFactor(
+                    customer_id=customer_id, secret_sealed=self._box.seal(secret),
+                    created_at=self._clock.now())):
                 raise TotpAlreadyEnabled("two-step login is on already; turn it off first")
-            uow.second_factors.save_factor(TotpFactor(
-                customer_id=customer_id, secret_sealed=self._box.seal(secret),
-                created_at=self._clock.now()))
             uow.audit.append(self._audit.event(context, "auth.totp.enrol", customer_id=customer_id,
                                                resource=f"customer:{customer.customer_number}"))
             uow.commit()

@@ -48,6 +48,9 @@ def test_turning_on_logging_in_in_two_steps_and_turning_off(
     assert_documented(client, "post", f"{API}/auth/totp/confirm", confirmed)  # type: ignore[arg-type]
     codes = confirmed.json()["recovery_codes"]
     assert len(codes) == 10
+    # The password alone never replaces an authenticator that is on (turning it off needs a code).
+    assert_envelope(client.post(f"{API}/auth/totp", headers=headers,  # type: ignore[arg-type]
+                                json={"password": PASSWORD}), 409, "totp_already_enabled")
 
     clock.advance(timedelta(seconds=30))
     first = _password_step(client, person.customer_number)
