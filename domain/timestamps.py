@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 def rfc3339(moment: datetime) -> str:
     """Second precision unless there are microseconds."""
-    moment = moment.astimezone(UTC)
+    if moment.tzinfo is not UTC:  # the database's and the clock's own are UTC already
+        moment = moment.astimezone(UTC)
     text = moment.isoformat(timespec="microseconds" if moment.microsecond else "seconds")
     return text.replace("+00:00", "Z")

@@ -115,7 +115,7 @@ def statement_json(s: StatementStream) -> Iterator[str]:
     comma = ""
     for page in s.pages():  # one chunk per page: each chunk costs the server a thread hop
         if page:
-            yield comma + ",".join(json.dumps(entry(e)) for e in page)
+            yield comma + json.dumps([entry(e) for e in page])[1:-1]  # one encoder call a page
             comma = ","
     tail = {"closing_balance": money(s.tally.closing), "total_credits": money(s.tally.credits),
             "total_debits": money(s.tally.debits)}
