@@ -8,6 +8,8 @@ time and reuses it after.
 - Loaded by bench/history_load.py without its verification (an hour more at 10,000,000 entries;
   the loader's rows are verified by every bench/history_size.py run that loads), with the people
   and the load's seconds beside it in `DIR/[pg-]history-SIZE.json`.
+- Migrated to this code's schema before each use (`upgrade`: what an operator's `vaani db
+  upgrade` does to a bank's database), so a database loaded by an older revision still serves.
 - The measured transfers stay in the database: a kept database grows by each run's transfers
   (thousands, against millions of history)."""
 
@@ -42,9 +44,20 @@ def kept(folder: Path, shape: Shape, server: str | None) -> tuple[str, Loaded]:
                                       "loaded": datetime.now(UTC).isoformat()}))
         print(f"{shape.size:,}: loaded in " + ", ".join(f"{k} {v:.0f} s" for k, v in
                                                       done.seconds.items()), flush=True)
+    _upgrade(url)
     found = json.loads(people.read_text())
     return url, Loaded([Person(c, n, (a[0], a[1])) for c, n, a in found["people"]],
                        _entries(url), {"verify": 0.0, **found["seconds"]})
+
+
+def _upgrade(url: str) -> None:
+    from adapters.sql.migrate import upgrade
+
+    engine = sa.create_engine(url)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
 
 
 def _entries(url: str) -> int:
