@@ -31,6 +31,9 @@ class FraudContext:
     security_events: tuple[str, ...]  # audit actions on this customer in the last 24 h
     payee_added_at: datetime | None = None  # when the customer saved this payee as beneficiary
     account_number: str = ""  # the account paid from (its own daily limit)
+    # The bound device has not yet settled (bound less than `factor_settles_after` ago): a
+    # trusted one weighs as a new device, since the password alone may have bound it.
+    device_new: bool = False
 
 
 class FraudEngine(Protocol):

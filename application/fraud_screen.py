@@ -7,7 +7,9 @@ from uuid import UUID
 
 import attrs
 
+from application.auth_policy import AuthPolicy
 from application.context import RequestContext
+from application.factor_settling import device_settled
 from application.fraud import FraudContext, FraudEngine
 from application.ports import Clock, Later, UnitOfWork
 from domain.account import Account
@@ -116,15 +118,18 @@ class ScreenFacts:
     device_trust: TrustLevel | None
     security_events: tuple[str, ...]
     payee_added_at: datetime | None
+    device_new: bool = False  # bound less than the settling day ago (`device_settled`)
 
 
 class FraudScreen:
-    """Builds the engine's context from the unit of work: profiles, device trust, security
-    events of the last 24 hours."""
+    """Builds the engine's context from the unit of work: profiles, device trust (and whether
+    the device has been bound long enough to count as known), security events of the last 24
+    hours."""
 
-    def __init__(self, engine: FraudEngine, clock: Clock) -> None:
+    def __init__(self, engine: FraudEngine, clock: Clock, policy: AuthPolicy) -> None:
         self._engine = engine
         self._clock = clock
+        self._policy = policy
 
     def ask_facts(self, uow: UnitOfWork, customer_id: UUID, counterparty: str,
                   context: RequestContext) -> Later[ScreenFacts]:
@@ -141,9 +146,11 @@ class FraudScreen:
             added = max((b.created_at for b in payees() if b.account_number == counterparty),
                         default=None)
             bound = device() if device is not None else None
-            return ScreenFacts(customer_id=customer_id,
-                               device_trust=bound.trust if bound else None,
-                               security_events=events, payee_added_at=added)
+            return ScreenFacts(
+                customer_id=customer_id, device_trust=bound.trust if bound else None,
+                security_events=events, payee_added_at=added,
+                device_new=bound is not None and not device_settled(bound, self._policy,
+                                                                    self._clock.now()))
         return answer
 
     def assess(self, uow: UnitOfWork, source: Account, destination: Account, amount: Money,
@@ -164,4 +171,5 @@ class FraudScreen:
             customer=scored.customer, counterparty_profile=scored.payee,
             device_trust=facts.device_trust, security_events=facts.security_events,
             payee_added_at=facts.payee_added_at, account_number=source.account_number,
+            device_new=facts.device_new,
         )), scored)

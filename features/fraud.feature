@@ -39,3 +39,12 @@ Feature: Fraud checks before money moves
     When Asha pays Ravi 60000.00 INR from a cash machine
     Then the payment is refused with "transfer_blocked"
     And Asha's balance is 99500.00 INR with 99500.00 INR available
+
+  Scenario: A phone bound with the password alone is a new device for its first day
+    Given Asha has no voice enrolled
+    When Asha logs in with her password on her new phone "asha-new-phone"
+    And Asha pays Ravi 150.00 INR from "asha-new-phone"
+    Then the payment waits for a challenge
+    When 24 hours pass
+    And Asha pays Ravi 150.00 INR from "asha-new-phone"
+    Then the payment is completed

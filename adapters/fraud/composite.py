@@ -14,7 +14,7 @@ from application.fraud import FraudContext
 from domain.fraud import Assessment, Contribution
 
 POLICY_RULES = frozenset({"daily_limit", "device_suspicious", "device_revoked", "device_unknown",
-                          "security_events"})
+                          "device_new", "security_events"})
 
 
 class CompositeEngine:

@@ -60,7 +60,10 @@ def features(ctx: FraudContext) -> list[float]:
         # It sets that feature rather than one of its own: the trained model's vector (NAMES)
         # keeps its layout, so a shipped model still loads and weighs it the suspicious way.
         1.0 if ctx.device_trust in _UNTRUSTED else 0.0,
-        1.0 if ctx.device_trust is None else 0.0,
+        # A trusted device not yet settled (`device_new`) is no known device: it sets the
+        # unknown device's feature, as the rules weigh it, and the layout stays the same.
+        1.0 if ctx.device_trust is None or (ctx.device_new and ctx.device_trust not in _UNTRUSTED)
+        else 0.0,
         float(len(ctx.security_events) > 0),
         *(count for count, _ in windows),
         *(min(ratio, 50.0) for _, ratio in windows),

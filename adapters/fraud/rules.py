@@ -62,6 +62,11 @@ class RulesEngine:
         elif ctx.device_trust is None:
             found.append(Contribution("device_unknown", w["device_unknown"],
                                       "sent from no bound device"))
+        elif ctx.device_new:
+            # Trusted, but the password alone may have bound it (no voice enrolled): until it
+            # has settled it is no known device, so it weighs what an unknown one does.
+            found.append(Contribution("device_new", w["device_unknown"],
+                                      "sent from a device bound less than a day ago"))
         if ctx.customer.transfers >= c.unusual_hour_min_history and \
                 ctx.customer.hour_share(ctx.now.hour) < c.unusual_hour_max_share:
             found.append(Contribution("unusual_hour", w["unusual_hour"],

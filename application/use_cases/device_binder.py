@@ -35,7 +35,8 @@ class DeviceBinder:
 
     def on_login(self, uow: UnitOfWork, customer_id: UUID, device: DeviceInfo,
                  context: RequestContext, customer_number: str | None = None) -> DeviceBinding:
-        """A first device is trusted; once a voice is enrolled, a new device is only suspicious
+        """A first device is trusted (weighed by the fraud screen as a new device for its first
+        day: `device_settled`); once a voice is enrolled, a new device is only suspicious
         until a voice verification on it; a revoked device stays revoked. With the customer
         number (a password login), a trusted device with a key that does not sign the login's
         nonce (`device.proof`) becomes suspicious: naming a device must not lend its trust; so
@@ -76,7 +77,7 @@ class DeviceBinder:
             elif self._possession.keys_required and \
                     uow.voice.voiceprint(customer_id) is not None:
                 reason = "device_has_no_key"
-            else:  # no voice to protect: any new device would be trusted as well
+            else:  # no voice to protect; it keeps its trust (a known limit, docs/security.md)
                 reason = None
             if reason is not None:
                 binding.trust = TrustLevel.SUSPICIOUS

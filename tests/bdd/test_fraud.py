@@ -7,7 +7,8 @@ from datetime import timedelta
 import punq
 from pytest_bdd import given, parsers, scenarios, then, when
 
-from application.context import SYSTEM, RequestContext
+from application.context import SYSTEM, DeviceInfo, RequestContext
+from application.ports import UnitOfWorkFactory
 from application.use_cases import (
     AnswerChallenge,
     Authenticate,
@@ -72,12 +73,13 @@ def pin_changed(bdd_bank: punq.Container, world: World, pin: str) -> None:
                                         SYSTEM)
 
 
-def _pay(bank: punq.Container, world: World, amount: str, channel: Channel) -> None:
+def _pay(bank: punq.Container, world: World, amount: str, channel: Channel,
+         device: str | None = None) -> None:
     world["error"] = None
     try:
         world["transfer"] = bank.resolve(TransferMoney).execute(TransferCommand(
             world["people"]["Asha"].id, world["source"], world["payee"], Money.parse(amount),
-            channel=channel)).transfer
+            channel=channel, context=RequestContext(device_id=device))).transfer
     except DomainError as error:
         world["error"] = error
 
@@ -85,6 +87,23 @@ def _pay(bank: punq.Container, world: World, amount: str, channel: Channel) -> N
 @when(parsers.parse("Asha pays Ravi {amount} INR"))
 def pays(bdd_bank: punq.Container, world: World, amount: str) -> None:
     _pay(bdd_bank, world, amount, Channel.MOBILE)
+
+
+@given("Asha has no voice enrolled")
+def no_voice(bdd_bank: punq.Container, world: World) -> None:
+    with bdd_bank.resolve(UnitOfWorkFactory)() as uow:
+        assert uow.voice.voiceprint(world["people"]["Asha"].id) is None
+
+
+@when(parsers.parse('Asha logs in with her password on her new phone "{device}"'))
+def logs_in_on(bdd_bank: punq.Container, world: World, device: str) -> None:
+    bdd_bank.resolve(LogInWithPassword).execute(world["people"]["Asha"].customer_number,
+                                               world["password"], device=DeviceInfo(device))
+
+
+@when(parsers.parse('Asha pays Ravi {amount} INR from "{device}"'))
+def pays_from(bdd_bank: punq.Container, world: World, amount: str, device: str) -> None:
+    _pay(bdd_bank, world, amount, Channel.MOBILE, device)
 
 
 @when(parsers.parse("Asha pays Ravi {amount} INR from a cash machine"))

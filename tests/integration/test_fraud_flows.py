@@ -195,11 +195,11 @@ def test_the_screen_weighs_what_it_reads_before_the_accounts_are_locked(
 
 
 def test_the_screen_weighs_the_device_a_payment_is_sent_from(
-        bank: punq.Container, cast) -> None:  # type: ignore[no-untyped-def]
+        bank: punq.Container, clock: SteppingClock, cast) -> None:  # type: ignore[no-untyped-def]
     """The device's binding is asked with the other facts before the locks: a device bound at
-    login (trusted: no voice enrolled yet) adds nothing, the same device id on other hardware
-    is suspicious, a device never bound is unknown; a revoked device a password login still
-    names weighs as much as a suspicious one."""
+    login (trusted: no voice enrolled yet) weighs as new for its first day and adds nothing
+    after it, the same device id on other hardware is suspicious, a device never bound is
+    unknown; a revoked device a password login still names weighs as much as a suspicious one."""
     asha, source, payee = cast
     log_in = bank.resolve(LogInWithPassword)
 
@@ -210,6 +210,8 @@ def test_the_screen_weighs_the_device_a_payment_is_sent_from(
         return {c.code for c in result.assessment.contributions if c.code.startswith("device")}
 
     log_in.execute(asha.customer_number, PASSWORD, device=DeviceInfo("asha-phone", "hw-1"))
+    assert codes("asha-phone") == {"device_new"}  # test_new_device_weighs_new.py
+    clock.advance(bank.resolve(AuthPolicy).factor_settles_after)
     assert codes("asha-phone") == set()
     log_in.execute(asha.customer_number, PASSWORD, device=DeviceInfo("asha-phone", "hw-2"))
     assert codes("asha-phone") == {"device_suspicious"}

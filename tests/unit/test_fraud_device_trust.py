@@ -1,8 +1,10 @@
-"""A device the customer revoked weighs at least what a suspicious one does, in the rules, in
-the model's features and in the composite engine; the model's feature layout is unchanged."""
+"""A device the customer revoked weighs at least what a suspicious one does, and a trusted device
+bound less than a day ago (`device_new`) what an unknown one does, in the rules, in the model's
+features and in the composite engine; the model's feature layout is unchanged."""
 
 from __future__ import annotations
 
+import attrs
 import pytest
 
 from adapters.fraud.composite import CompositeEngine
@@ -10,14 +12,21 @@ from adapters.fraud.config import load_rules
 from adapters.fraud.features import NAMES, features
 from adapters.fraud.logistic import LogisticModel
 from adapters.fraud.rules import RulesEngine
+from application.fraud import FraudContext
 from domain.device import TrustLevel
 from tests.unit.test_fraud_rules import context
 
 SUSPICIOUS, REVOKED = TrustLevel.SUSPICIOUS, TrustLevel.REVOKED
 
 
-def device_points(trust: TrustLevel | None, amount: str = "100.00") -> float:
-    found = RulesEngine(load_rules()).contributions(context(amount, trust=trust))
+def young(trust: TrustLevel | None = TrustLevel.TRUSTED, amount: str = "100.00") -> FraudContext:
+    """A payment from a device bound less than the settling day ago."""
+    return attrs.evolve(context(amount, trust=trust), device_new=True)
+
+
+def device_points(trust: TrustLevel | None, amount: str = "100.00", new: bool = False) -> float:
+    ctx = young(trust, amount) if new else context(amount, trust=trust)
+    found = RulesEngine(load_rules()).contributions(ctx)
     return sum(c.points for c in found if c.code.startswith("device"))
 
 
@@ -64,3 +73,38 @@ def test_the_composite_engine_keeps_the_revoked_devices_points_as_policy() -> No
     suspicious = engine.assess(context("100.00", trust=SUSPICIOUS))
     assert revoked.score >= suspicious.score > 0
     assert revoked.score >= device_points(SUSPICIOUS)
+
+
+@pytest.mark.parametrize("amount", ["1.00", "100.00", "5000.00"])
+def test_the_rules_weigh_a_trusted_device_bound_today_as_an_unknown_one(amount: str) -> None:
+    rules = RulesEngine(load_rules())
+    new = rules.assess(young(amount=amount))
+    assert device_points(TrustLevel.TRUSTED, amount, new=True) == device_points(None, amount) > 0
+    assert new.score == rules.assess(context(amount, trust=None)).score
+    assert new.score > rules.assess(context(amount, trust=TrustLevel.TRUSTED)).score
+    assert {c.code for c in new.contributions if c.code.startswith("device")} == {"device_new"}
+    assert any("bound less than a day ago" in reason for reason in new.reasons())
+
+
+def test_a_device_bound_today_and_not_trusted_weighs_its_trust_only() -> None:
+    """Suspicious and revoked already weigh more than new: being new adds nothing to them."""
+    for trust in (SUSPICIOUS, REVOKED):
+        assert device_points(trust, new=True) == device_points(trust)
+
+
+def test_the_features_put_a_trusted_device_bound_today_on_the_unknown_feature() -> None:
+    new = features(young())
+    assert len(new) == len(NAMES)
+    assert new[NAMES.index("device_unknown")] == 1.0
+    assert new[NAMES.index("device_suspicious")] == 0.0
+    assert new == features(context("100.00", trust=None))
+    assert features(young(SUSPICIOUS)) == features(context("100.00", trust=SUSPICIOUS))
+
+
+def test_the_composite_engine_keeps_the_new_devices_points_as_policy() -> None:
+    """A model that rates everything near zero cannot silence a new device's points."""
+    engine = CompositeEngine(load_rules(), model(0.0, -40.0))
+    new = engine.assess(young())
+    assert new.score == engine.assess(context("100.00", trust=None)).score
+    assert new.score >= device_points(None) > 0
+    assert engine.assess(context("100.00", trust=TrustLevel.TRUSTED)).score < new.score
