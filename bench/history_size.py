@@ -53,6 +53,7 @@ ROUNDS = 3 if QUICK else 5
 TRANSFERS = 300 if QUICK else 1_000  # per round
 TIMED_CUSTOMERS = 40  # after the reference account's owner; the first three have busy accounts
 DEPTH = RECENT // 2  # the deep page: this many entries back from the newest
+STARTED = time.strftime("%Y%m%d%H%M%S")  # in the idempotency keys: a run's transfers are its own
 
 Pair = tuple[str, str, str]  # customer id, source, destination
 
@@ -139,8 +140,8 @@ def measure(database: str, dbs: dict[int, tuple[str, Loaded]]) -> tuple[
         for r in range(ROUNDS):
             for size in (list(urls) if r % 2 == 0 else list(reversed(urls))):
                 work = pairs(loaded[size].people, TRANSFERS, seed=r)
-                rate, p99 = timed_round(transfer_worker, work, 1, f"{database[0]}{size}r{r}",
-                                        urls[size])
+                rate, p99 = timed_round(transfer_worker, work, 1,  # keys new on a kept database
+                                        f"{database[0]}{size}r{r}-{STARTED}", urls[size])
                 found = {"transfers/s": rate, "transfer p99": p99}
                 found |= {f"{k}, in-process": v
                           for k, v in in_process(banks[size], owner[size], cursors[size]).items()}
