@@ -110,7 +110,7 @@ def timed_transfers(transfer: TransferMoney, share: list[Pair], tag: str, start:
 
 
 def prepared(database: str, url: str, size: int, folder: Path | None,
-           server: str | None = None) -> tuple[str, Loaded]:
+             server: str | None = None) -> tuple[str, Loaded]:
     """The database of `size`: bulk-loaded and verified at `url`, or the one kept in `folder`."""
     if folder is not None:
         url, done = kept(folder, Shape(size, RECENT, TODAY), server)
