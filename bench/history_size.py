@@ -172,7 +172,8 @@ def main() -> None:
                 "PostgreSQL", "" if folder else fresh_database(pg, f"history_{size}"), size,
                 folder, pg) for size in chosen})
     body = render(results, READS, load_before=load_before, load_after=os.getloadavg()[0],
-                  recent=RECENT, today=TODAY, depth=DEPTH, rounds=ROUNDS, transfers=TRANSFERS)
+                  recent=RECENT, today=TODAY, depth=DEPTH, rounds=ROUNDS, transfers=TRANSFERS,
+                  kept=folder is not None)
     if QUICK or folder or "--print" in sys.argv:
         print(f"\n## History size (--quick, --kept or --print: not written to docs/benchmarks.md)\n\n{body}")
     else:
