@@ -18,6 +18,8 @@ import argparse
 import re
 from pathlib import Path
 
+from bench.report import markdown_tables
+
 RATIO_COLUMNS = ("ratio", "ratio (p50)", "Vaani / peer", "RSS warm")
 AGAINST_FRESH = re.compile(r"\(([\d.]+)x\)")
 BARE_RATIO = re.compile(r"^([\d.]+)x$")
@@ -26,31 +28,13 @@ NAMING = ("request", "connections", "operation", "workers", "rate (share of max)
 Figures = dict[tuple[str, int, int, str], tuple[str, float]]  # (section, table, row, column)
 
 
-def generated_sections(text: str) -> dict[str, list[str]]:
-    """The sections a benchmark script wrote (they carry a "Measured ..." line), as lines."""
-    found: dict[str, list[str]] = {}
+def generated_sections(text: str) -> dict[str, str]:
+    """The sections a benchmark script wrote (they carry a "Measured ..." line)."""
+    found: dict[str, str] = {}
     for block in text.split("\n## ")[1:]:
         title, _, body = block.partition("\n")
         if body.lstrip().startswith("Measured "):
-            found[title.strip()] = body.splitlines()
-    return found
-
-
-def tables(lines: list[str]) -> list[tuple[str, list[list[str]]]]:
-    """Each Markdown table with its caption: a short line ending in ":" just above it (the
-    history section's "SQLite:"), or ""."""
-    found: list[tuple[str, list[list[str]]]] = []
-    current: list[list[str]] = []
-    caption = ""
-    for line in [*lines, ""]:
-        if line.startswith("|"):
-            current.append([c.strip() for c in line.strip().strip("|").split("|")])
-            continue
-        if current:
-            found.append((caption, current))
-            current, caption = [], ""
-        if line.strip():
-            caption = line.strip()[:-1] if line.strip().endswith(":") and len(line) < 40 else ""
+            found[title.strip()] = body
     return found
 
 
@@ -64,8 +48,10 @@ def _number(cell: str) -> float | None:
 
 def figures(text: str) -> Figures:
     found: Figures = {}
-    for section, lines in generated_sections(text).items():
-        for t, (caption, table) in enumerate(tables(lines)):
+    for section, body in generated_sections(text).items():
+        for t, (above, table) in enumerate(markdown_tables(body)):
+            # A short line ending in ":" just above names the table (the history's "SQLite:").
+            caption = above[:-1] if above.endswith(":") and len(above) < 40 else ""
             header, rows = table[0], table[2:]
             for r, row in enumerate(rows):
                 name = " · ".join([caption] * bool(caption) + [

@@ -15,6 +15,8 @@ import re
 import sys
 from pathlib import Path
 
+from bench.report import markdown_tables
+
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 BENCHMARKS = ROOT / "docs" / "benchmarks.md"
@@ -36,9 +38,7 @@ class Section:
         found = re.search(r"^Measured (\d{4}-\d{2}-\d{2})", text, re.MULTILINE)
         self.date = found.group(1) if found else "undated"
         self.rows: list[dict[str, str]] = []
-        for block in re.findall(r"(?m)((?:^\|.*\|\n?)+)", text):
-            cells = [[c.strip() for c in line.strip().strip("|").split("|")]
-                     for line in block.strip().splitlines()]
+        for _, cells in markdown_tables(text):
             header = cells[0]
             self.rows += [dict(zip(header, row, strict=True)) for row in cells[2:]
                           if len(row) == len(header)]

@@ -43,6 +43,23 @@ class Table:
         return "\n".join(lines)
 
 
+TABLE = re.compile(r"(?m)((?:^\|.*\|\n?)+)")
+
+
+def markdown_tables(text: str) -> list[tuple[str, list[list[str]]]]:
+    """Each Markdown table of `text` as its rows of stripped cells (header, separator, body),
+    with the last non-blank line above it ("" when none): how the README's figures and two
+    runs compared read docs/benchmarks.md (bench/ab_pairs.py keeps its own: it runs without the
+    project on its path, from either side's clone)."""
+    found = []
+    for match in TABLE.finditer(text):
+        above = text[:match.start()].rstrip().rsplit("\n", 1)[-1].strip()
+        rows = [[c.strip() for c in line.strip().strip("|").split("|")]
+                for line in match.group(1).strip().splitlines()]
+        found.append((above, rows))
+    return found
+
+
 def machine() -> str:
     try:
         import psycopg
