@@ -77,6 +77,9 @@ def main() -> None:
     parser.add_argument("second", type=Path)
     parser.add_argument("--within", type=float, default=0.15)
     args = parser.parse_args()
+    for given in (args.first, args.second):
+        if not given.is_file():
+            parser.error(f"{given}: no such file (two copies of docs/benchmarks.md)")
     first, second = figures(args.first.read_text()), figures(args.second.read_text())
     held = total = 0
     section = ""

@@ -73,6 +73,18 @@ def sizes() -> list[int]:
     return [0, 100_000] if QUICK else [0, 1_000_000, 10_000_000]
 
 
+def kept_folder() -> Path | None:
+    """--kept's folder: it must be there (a mistyped one would start an hour's load elsewhere)."""
+    if "--kept" not in sys.argv:
+        return None
+    at = sys.argv.index("--kept") + 1
+    if at >= len(sys.argv) or not Path(sys.argv[at]).is_dir():
+        raise SystemExit("--kept needs the folder of databases kept by an earlier run "
+                         "(bench/history_kept.py; bench/history_variants.py DIR --load-only "
+                         "loads one)")
+    return Path(sys.argv[at])
+
+
 def pairs(people: list[Person], count: int, seed: int) -> list[Pair]:
     rng = random.Random(seed)
     found = []
@@ -158,7 +170,7 @@ def measure(database: str, dbs: dict[int, tuple[str, Loaded]]) -> tuple[
 def main() -> None:
     load_before = os.getloadavg()[0]
     chosen, which = sizes(), databases()
-    folder = Path(sys.argv[sys.argv.index("--kept") + 1]) if "--kept" in sys.argv else None
+    folder = kept_folder()
     results = {}
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
         if "sqlite" in which:
