@@ -25,7 +25,7 @@ from adapters.security import Argon2Hasher
 from application.context import SYSTEM
 from application.ports import TokenService
 from application.use_cases import Authenticate, LogInWithPassword, RefreshSession
-from bench.report import ALTERNATING, PAIRED, Table, in_turn, paired_ratio, spread, write_section
+from bench.report import ALTERNATING, PAIRED, Table, in_turn, paired_ratio, ratio_cell, spread, write_section
 from entrypoints.bootstrap import bootstrap, prepare_database
 from entrypoints.settings import load_settings
 from tests.support.banking import PASSWORD, customer
@@ -107,7 +107,7 @@ def measure(profile: str, url: str, table: Table) -> None:
     for what, ours, ours99, base, base99, (ratio, low, high), baseline in rows:
         print(f"[{profile}] {what}: {ours:,.0f}/s vs {baseline} {base:,.0f}/s", flush=True)
         table.add([profile, what, f"{ours:,.0f}", f"{ours99:.2f}", baseline, f"{base:,.0f}",
-                   f"{base99:.2f}", f"{ratio:.2f}", spread(low, high)])
+                   f"{base99:.2f}", ratio_cell(ratio), spread(low, high)])
 
 
 def main() -> None:

@@ -4,10 +4,11 @@ hand-written baseline in bench/ledger_baseline.py writing the same rows, in the 
 
 Workloads: SQLite (synchronous NORMAL and FULL) and PostgreSQL, 1 worker and several worker
 processes, uniform and hot-spot account choice. Each workload runs ROUNDS interleaved rounds of
-use case and baseline on one database, the order inside a round alternating; medians are
-reported, and after every round money is counted, and `VerifyLedger` and `VerifyAuditTrail` (what
-`vaani ledger verify` and `vaani audit verify` run) must pass. Writes the ledger section of
-docs/benchmarks.md (a quick run prints it: bench/report.py).
+use case and baseline on its own database, the order inside a round alternating, the workloads
+taking their rounds in turn; medians are reported, and after every round money is counted, and
+`VerifyLedger` and `VerifyAuditTrail` (what `vaani ledger verify` and `vaani audit verify` run)
+must pass. Writes the ledger section of docs/benchmarks.md (a quick run prints it:
+bench/report.py).
 
 Run: PYTHONPATH=. .venv/bin/python bench/ledger_limit.py [--quick]"""
 
@@ -42,7 +43,7 @@ from tests.support.postgres import throwaway_cluster
 
 QUICK = "--quick" in sys.argv
 TRANSFERS = 600 if QUICK else 2000  # per round, shared among the workers
-ROUNDS = 5 if QUICK else 9  # a round's own ratio spreads widely here (docs/benchmarks.md, notes)
+ROUNDS = 5 if QUICK else 11  # a round's own ratio spreads widely here (docs/benchmarks.md, notes)
 CUSTOMERS = 40
 HOT = 2  # hot-spot: 90 % of transfers move money between the accounts of these customers
 SECRET = "ledger-limit-" + "x" * 40
@@ -127,7 +128,23 @@ def check_invariants(bank: Any, expected_total: int) -> None:
         raise SystemExit(f"customer money changed: {total} != {expected_total}")
 
 
-def measure(workload: Workload, url: str) -> dict[str, float]:
+@attrs.define
+class Bench:
+    """One workload's database, customers and the figures of its rounds so far."""
+
+    workload: Workload
+    env: dict[str, str]
+    bank: Any
+    people: list[tuple[str, str, str]]
+    figures: dict[str, list[float]] = attrs.Factory(
+        lambda: {"use case": [], "baseline": [], "uc p99": [], "hw p99": []})
+
+    @property
+    def expected(self) -> int:
+        return len(self.people) * 2 * 100_000_000
+
+
+def set_up(workload: Workload, url: str) -> Bench:
     env = settings_env(url, workload.synchronous)
     bank = bootstrap(load_settings(env))
     prepare_database(bank)
@@ -136,19 +153,34 @@ def measure(workload: Workload, url: str) -> dict[str, float]:
         owner = customer(bank)
         people.append((str(owner.id), account(bank, owner, "1000000.00").account_number,
                        account(bank, owner, "1000000.00").account_number))
-    expected = CUSTOMERS * 2 * 100_000_000
-    figures: dict[str, list[float]] = {"use case": [], "baseline": [], "uc p99": [], "hw p99": []}
-    for r in range(ROUNDS):  # interleaved, so machine noise hits both alike
-        pairs = plan(people, workload.hot_spot, TRANSFERS, seed=r)
-        for kind in in_turn(r, ("use case", "baseline")):
-            rate, p99 = run_round(kind, workload, env, pairs, f"{kind[0]}{r}")
-            figures[kind].append(rate)
-            figures["uc p99" if kind == "use case" else "hw p99"].append(p99)
-            check_invariants(bank, expected)
-    medians = {k: statistics.median(v) for k, v in figures.items()}
+    return Bench(workload, env, bank, people)
+
+
+def one_round(bench: Bench, r: int) -> None:
+    """Round `r` of a workload: both sides, in `in_turn` order, invariants checked after each."""
+    pairs = plan(bench.people, bench.workload.hot_spot, TRANSFERS, seed=r)
+    for kind in in_turn(r, ("use case", "baseline")):
+        rate, p99 = run_round(kind, bench.workload, bench.env, pairs, f"{kind[0]}{r}")
+        bench.figures[kind].append(rate)
+        bench.figures["uc p99" if kind == "use case" else "hw p99"].append(p99)
+        check_invariants(bench.bank, bench.expected)
+
+
+def summary(bench: Bench) -> dict[str, float]:
+    medians = {k: statistics.median(v) for k, v in bench.figures.items()}
     medians["ratio"], medians["lowest"], medians["highest"] = paired_ratio(
-        figures["use case"], figures["baseline"])
+        bench.figures["use case"], bench.figures["baseline"])
     return medians
+
+
+def measure_all(benches: list[Bench]) -> None:
+    """Round by round across every workload, not workload after workload: each workload's rounds
+    then sample the machine over the whole run, where a few minutes of one workload's rounds
+    back to back caught one mood of the host (four SQLite processes moved 0.37 to 0.44 between
+    two invocations minutes apart, with every round's own ratio spread as widely)."""
+    for r in range(ROUNDS):
+        for bench in benches:
+            one_round(bench, r)
 
 
 def workloads(postgres: bool) -> list[Workload]:
@@ -166,25 +198,30 @@ def main() -> None:
     table = Table(["workload", "use case /s", "hand-written /s", "ratio", "rounds' ratios",
                    "use case p99 ms", "hand-written p99 ms"])
     with tempfile.TemporaryDirectory() as tmp, throwaway_cluster(durable=True) as pg_url:
+        benches = []
         for n, workload in enumerate(workloads(postgres=True)):
             if workload.database == "sqlite":
                 url = f"sqlite:///{Path(tmp) / f'limit-{n}.db'}"
             else:
                 url = fresh_database(pg_url, f"limit_{n}")
-            f = measure(workload, url)
-            ratio = f["ratio"]
-            print(f"{workload.name}: use case {f['use case']:,.0f}/s, hand-written "
-                  f"{f['baseline']:,.0f}/s, ratio {ratio:.2f}", flush=True)
-            table.add([workload.name, f"{f['use case']:,.0f}", f"{f['baseline']:,.0f}",
-                       f"{ratio:.2f}", spread(f["lowest"], f["highest"]), f"{f['uc p99']:.1f}",
-                       f"{f['hw p99']:.1f}"])
+            benches.append(set_up(workload, url))
+        measure_all(benches)
+        for bench in benches:
+            f = summary(bench)
+            print(f"{bench.workload.name}: use case {f['use case']:,.0f}/s, hand-written "
+                  f"{f['baseline']:,.0f}/s, ratio {f['ratio']:.2f}", flush=True)
+            table.add([bench.workload.name, f"{f['use case']:,.0f}", f"{f['baseline']:,.0f}",
+                       f"{f['ratio']:.2f}", spread(f["lowest"], f["highest"]),
+                       f"{f['uc p99']:.1f}", f"{f['hw p99']:.1f}"])
     write_section("Ledger limit (transfers per second)", f"""\
 `bench/ledger_limit.py`. The use case does everything a customer transfer does (idempotency key,
 fraud assessment, profile updates, two ledger rows, balances, transfer row, hash-chained audit
 record). Own-account transfers of {CUSTOMERS} customers; hot-spot: 90 % of them on {HOT}
 customers' accounts. Worker processes share {TRANSFERS} transfers per round; medians of {ROUNDS}
-interleaved rounds, and {ALTERNATING}; {PAIRED}. After every round: customer money unchanged, ledger and
-audit-chain verification pass (on the rows of both sides). PostgreSQL is a local cluster with
+interleaved rounds, and {ALTERNATING}; {PAIRED}. The workloads take their rounds in turn (round 1
+of each, then round 2...), so that each one's rounds spread over the whole run. After every
+round: customer money unchanged, ledger and audit-chain verification pass (on the rows of both
+sides). PostgreSQL is a local cluster with
 default durability (fsync and synchronous_commit on). Load average before: {load_before:.2f}.
 Targets: ratio ≥ 0.5 on SQLite, ≥ 0.7 on PostgreSQL at 8 workers.
 

@@ -82,8 +82,14 @@ def paired_ratio(ours: Sequence[float], theirs: Sequence[float]) -> tuple[float,
     return statistics.median(ratios), min(ratios), max(ratios)
 
 
+def ratio_cell(value: float) -> str:
+    """Two decimals, or two significant digits below 0.1: a second run compares 0.014 with
+    0.016, where two decimals would round them to 0.01 and 0.02."""
+    return f"{value:.2f}" if value >= 0.095 else f"{value:.2g}"
+
+
 def spread(low: float, high: float) -> str:
-    return f"{low:.2f}\N{EN DASH}{high:.2f}"
+    return f"{ratio_cell(low)}\N{EN DASH}{ratio_cell(high)}"
 
 
 def in_turn(round_index: int, sides: Sequence[str]) -> list[str]:

@@ -61,3 +61,10 @@ def test_a_full_run_rewrites_its_own_section(document: Path,
 def test_the_side_that_goes_first_alternates_round_by_round() -> None:
     assert [report.in_turn(i, ("vaani", "baseline")) for i in range(3)] == [
         ["vaani", "baseline"], ["baseline", "vaani"], ["vaani", "baseline"]]
+
+
+def test_a_small_ratio_keeps_two_significant_digits_where_two_decimals_would_round_it_away() -> None:
+    assert report.ratio_cell(0.55) == "0.55"
+    assert report.ratio_cell(0.0143) == "0.014"
+    assert report.ratio_cell(0.0159) == "0.016"
+    assert report.spread(0.012, 0.45) == "0.012\N{EN DASH}0.45"
