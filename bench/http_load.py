@@ -6,8 +6,7 @@ Closed loop: wrk (Debian's package) with 16 and 64 connections, ROUNDS interleav
 order inside a round alternating), medians; the ratio is the median of the rounds' own ratios.
 Open loop: a fixed arrival rate at 50 % and 80 % of each server's own closed-loop maximum, at
 least PACED_REQUESTS requests a run, latency measured from the moment each request was due (no
-coordinated omission). The servers and the load
-generators are in bench/http_driving.py.
+coordinated omission). The servers and the load generators are in bench/http_driving.py.
 After every run: ledger and audit chain verify, customer money unchanged, and every transfer
 Vaani acknowledged was posted.
 
@@ -36,7 +35,7 @@ from tests.support.postgres import throwaway_cluster
 
 QUICK = "--quick" in sys.argv
 # Five rounds: with two workers the bare server's rate moves with how its processes happen to
-# split the connections, so three rounds' median moved by a fifth between runs at 64 of them.
+# split the connections, which three rounds did not steady (docs/benchmarks.md, notes).
 ROUNDS = 1 if QUICK else 5
 SECONDS = 4 if QUICK else 8
 CUSTOMERS = 16
@@ -164,13 +163,12 @@ def main() -> None:
 `bench/http_load.py`: `vaani serve` (authenticated: bearer token and session check on every
 request) against a bare endpoint, both under uvicorn on loopback, same database. {CUSTOMERS}
 customers moving 1.00 between their own accounts, a fresh Idempotency-Key per request. Closed
-loop: `wrk -t2`, {SECONDS} s per run, medians of {ROUNDS} interleaved rounds, and {ALTERNATING}; {PAIRED};
-the four rows of a server take their rounds in turn, so each row's rounds spread over its server's
-whole run;
-the load generator shares the 2 cores with the server. A run starts once every worker of the
-server has logged its start-up. SQLite synchronous FULL; PostgreSQL with default durability.
-After every run the ledger and audit chain verify, customer money is unchanged and every
-acknowledged transfer is in the database. Load average before: {load_before:.2f}.
+loop: `wrk -t2`, {SECONDS} s per run, medians of {ROUNDS} interleaved rounds, and {ALTERNATING};
+{PAIRED}; the four rows of a server take their rounds in turn, so each row's rounds spread over
+its server's whole run; the load generator shares the 2 cores with the server. A run starts once
+every worker of the server has logged its start-up. SQLite synchronous FULL; PostgreSQL with
+default durability. After every run the ledger and audit chain verify, customer money is
+unchanged and every acknowledged transfer is in the database. Load average before: {load_before:.2f}.
 Targets: ratio ≥ 0.7, p99 ≤ 50 ms at 16 connections on SQLite.
 
 The baseline (`bench/bare_app.py`) is a bare Starlette app running the ledger section's

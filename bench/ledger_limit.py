@@ -176,8 +176,7 @@ def summary(bench: Bench) -> dict[str, float]:
 def measure_all(benches: list[Bench]) -> None:
     """Round by round across every workload, not workload after workload: each workload's rounds
     then sample the machine over the whole run, where a few minutes of one workload's rounds
-    back to back caught one mood of the host (four SQLite processes moved 0.37 to 0.44 between
-    two invocations minutes apart, with every round's own ratio spread as widely)."""
+    back to back caught one mood of the host (docs/benchmarks.md, "A sixth quiet run")."""
     for r in range(ROUNDS):
         for bench in benches:
             one_round(bench, r)
@@ -221,8 +220,8 @@ customers' accounts. Worker processes share {TRANSFERS} transfers per round; med
 interleaved rounds, and {ALTERNATING}; {PAIRED}. The workloads take their rounds in turn (round 1
 of each, then round 2...), so that each one's rounds spread over the whole run. After every
 round: customer money unchanged, ledger and audit-chain verification pass (on the rows of both
-sides). PostgreSQL is a local cluster with
-default durability (fsync and synchronous_commit on). Load average before: {load_before:.2f}.
+sides). PostgreSQL is a local cluster with default durability (fsync and synchronous_commit on).
+Load average before: {load_before:.2f}.
 Targets: ratio ≥ 0.5 on SQLite, ≥ 0.7 on PostgreSQL at 8 workers.
 
 The baseline (`bench/ledger_baseline.py`, `bench/ledger_baseline_pg.py`) is what a good engineer
