@@ -46,7 +46,9 @@ def device_settled(binding: DeviceBinding, policy: AuthPolicy, now: datetime) ->
     """Whether a device has been bound for the settling day: until then it is weighed as a new
     device whatever its trust says, because the password alone may have bound it (a device
     revoked and bound again by voice keeps its first binding's time; the voice that trusted
-    it is weighed as a recent security event, `device.trusted`, for the same day)."""
+    it is weighed as a recent security event, `device.trusted`, for the same day; a binding
+    without a key that takes one while no voice is enrolled is bound anew, from then:
+    `DeviceBinding.bind_anew`)."""
     return settled(binding.created_at, policy, now)
 
 

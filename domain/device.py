@@ -55,6 +55,17 @@ class DeviceBinding:
         self.trust = TrustLevel.REVOKED
         self.revoked_at = now
 
+    def bind_anew(self, key: DeviceKey, now: datetime, fingerprint: str | None) -> None:
+        """A binding without a key takes one as a new device is bound (while no voice is
+        enrolled): trusted, and bound from `now`, so its settling day starts again. The key,
+        not the name, is the device: what the binding was before it proves nothing of it."""
+        self.key = key
+        self.trust = TrustLevel.TRUSTED
+        self.revoked_at = None
+        self.created_at = now
+        self.last_seen_at = now
+        self.fingerprint = fingerprint
+
     def trust_fully(self) -> None:
         """After a voice verification against the customer's voiceprint on this device."""
         self.trust = TrustLevel.TRUSTED

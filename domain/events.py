@@ -122,6 +122,7 @@ CATALOGUE: Mapping[str, _Announced] = {
                                               fixed={"status": status})
        for status in ("retrying", "held", "failed")},
     "device.bound": _Announced(DEVICE_NEW),
+    "device.rekeyed": _Announced(DEVICE_NEW),  # a key on a binding that had none: a new device
     "auth.password.changed": _Announced(PASSWORD_CHANGED, fixed={"how": "changed"}),
     "auth.password.reset": _Announced(PASSWORD_CHANGED, fixed={"how": "reset"}),
     "upi.pin.set": _Announced(PIN_CHANGED, fixed={"how": "set"}),

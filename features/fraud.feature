@@ -48,3 +48,27 @@ Feature: Fraud checks before money moves
     When 24 hours pass
     And Asha pays Ravi 150.00 INR from "asha-new-phone"
     Then the payment is completed
+
+  Scenario: A stolen password does not borrow the trust of her phone bound before device keys
+    Given Asha has no voice enrolled
+    And Asha's phone "asha-old-phone" was bound before device keys, more than a day ago
+    When Asha pays Ravi 150.00 INR from "asha-old-phone"
+    Then the payment is completed
+    When someone with Asha's password logs in naming "asha-old-phone" without its key
+    Then her phone "asha-old-phone" is "suspicious"
+    When Asha pays Ravi 150.00 INR from "asha-old-phone"
+    Then the payment is held as sent from a device not proven to be hers
+
+  Scenario: Her old phone bringing a key is trusted again as a new device for its first day
+    Given Asha has no voice enrolled
+    And Asha's phone "asha-old-phone" was bound before device keys, more than a day ago
+    And someone with Asha's password logged in naming "asha-old-phone" without its key
+    When Asha logs in with her password on "asha-old-phone" bringing a new device key
+    Then her phone "asha-old-phone" is "trusted"
+    And Asha is told that a new device logged in
+    And the login that named "asha-old-phone" without its key no longer works
+    When Asha pays Ravi 150.00 INR from "asha-old-phone"
+    Then the payment waits for a challenge
+    When 24 hours pass
+    And Asha pays Ravi 150.00 INR from "asha-old-phone"
+    Then the payment is completed

@@ -89,13 +89,16 @@ class ManageDevices:
 
     def bind(self, customer_id: UUID, device: DeviceInfo, voice_sample: bytes | None,
              context: RequestContext, proof: DeviceProof | None = None,
-             totp: str | None = None) -> DeviceBinding:
+             totp: str | None = None, session_id: UUID | None = None) -> DeviceBinding:
         """Bind (or bind again) a device. Once a voice is enrolled, full trust for a new or a
         revoked device needs a voice verification against the existing voiceprint. A voice
         re-binding, and a key put on an existing binding, first need the device's proof (by
         its key, or by the new key where it has none or is revoked), before any voice work.
         An authenticator code (`totp`) is checked before the voice; it stands in for the
-        spoken digits in a language no recogniser hears, where configuration allows."""
+        spoken digits in a language no recogniser hears, where configuration allows. While no
+        voice is enrolled, a proven key put on a binding without one binds it anew, as a new
+        device (`DeviceBinder.bind_anew`): its old trust and age are not the key's, and the
+        sessions started on it end but the caller's own (`session_id`), which sent the proof."""
         check_identifier(device.identifier)
         offered = self._keys.accept_key(device.key) if device.key is not None else None
         proven = self._prove(customer_id, device.identifier, offered, proof,
@@ -136,7 +139,9 @@ class ManageDevices:
                 uow.audit.append(self._audit.event(context, "device.trusted",
                                                    customer_id=customer_id,
                                                    resource=f"device:{binding.id}"))
-            if rekey and offered is not None:
+            if rekey and offered is not None and not enrolled:
+                self._binder.bind_anew(uow, binding, offered, device, context, session_id)
+            elif rekey and offered is not None:
                 binding.key = offered
                 uow.devices.update(binding)
                 uow.audit.append(self._audit.event(context, "device.key_registered",

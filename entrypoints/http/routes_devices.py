@@ -45,9 +45,11 @@ async def bind_device(request: Request) -> Response:
     sample = audio_bytes(body.voice_sample) if body.voice_sample is not None else None
     device = device_info(body.identifier, body.fingerprint, body.label, body.platform,
                          body.public_key, "public_key")
+    who = caller(request)
     binding = await offload_heavy(
-        services(request).devices.bind, caller(request).customer_id, device, sample,
-        context(request, body.identifier), device_proof(body.proof, "proof"), body.totp)
+        services(request).devices.bind, who.customer_id, device, sample,
+        context(request, body.identifier), device_proof(body.proof, "proof"), body.totp,
+        who.session_id)
     return JSONResponse(views.device(binding), 201)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import punq
+import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
 
 from application.context import SYSTEM, DeviceInfo, RequestContext
@@ -15,9 +16,11 @@ from application.use_cases import (
     GetBalance,
     GetTransfer,
     LogInWithPassword,
+    ManageDevices,
     OpenAccount,
     OpenAccountCommand,
     OperateCustomers,
+    ReadEvents,
     RegisterCommand,
     RegisterCustomer,
     ReviewTransfers,
@@ -26,13 +29,15 @@ from application.use_cases import (
     TransferMoney,
 )
 from domain.account import AccountType
+from domain.alerts import AlertKind, alerts_for
 from domain.customer import KycStatus
-from domain.errors import DomainError
+from domain.errors import DomainError, Unauthorized
 from domain.ledger import Channel
 from domain.money import Money
 from domain.transfer import TransferStatus
 from tests.bdd.conftest import World
 from tests.support.clock import SteppingClock
+from tests.support.device_keys import DeviceKeyPair
 
 scenarios("fraud.feature", "operator_review.feature")
 
@@ -77,9 +82,10 @@ def _pay(bank: punq.Container, world: World, amount: str, channel: Channel,
          device: str | None = None) -> None:
     world["error"] = None
     try:
-        world["transfer"] = bank.resolve(TransferMoney).execute(TransferCommand(
+        result = bank.resolve(TransferMoney).execute(TransferCommand(
             world["people"]["Asha"].id, world["source"], world["payee"], Money.parse(amount),
-            channel=channel, context=RequestContext(device_id=device))).transfer
+            channel=channel, context=RequestContext(device_id=device)))
+        world["transfer"], world["assessment"] = result.transfer, result.assessment
     except DomainError as error:
         world["error"] = error
 
@@ -99,6 +105,61 @@ def no_voice(bdd_bank: punq.Container, world: World) -> None:
 def logs_in_on(bdd_bank: punq.Container, world: World, device: str) -> None:
     bdd_bank.resolve(LogInWithPassword).execute(world["people"]["Asha"].customer_number,
                                                world["password"], device=DeviceInfo(device))
+
+
+@given(parsers.parse('Asha\'s phone "{device}" was bound before device keys, more than a day '
+                     'ago'))
+def old_phone(bdd_bank: punq.Container, world: World, bdd_clock: SteppingClock,
+              device: str) -> None:
+    """A password login on it with no key, as apps did before device keys; then a day."""
+    bdd_bank.resolve(LogInWithPassword).execute(world["people"]["Asha"].customer_number,
+                                               world["password"], device=DeviceInfo(device))
+    bdd_clock.advance(timedelta(days=1, minutes=1))
+
+
+@given(parsers.parse('someone with Asha\'s password logged in naming "{device}" without its key'))
+@when(parsers.parse('someone with Asha\'s password logs in naming "{device}" without its key'))
+def thief_names(bdd_bank: punq.Container, world: World, device: str) -> None:
+    """Its identifier is listed to any session of hers: a first login naming no device."""
+    listed = [b.identifier for b in bdd_bank.resolve(ManageDevices).list(
+        _principal(bdd_bank, world).customer_id)]
+    assert device in listed
+    world["stolen"], _ = bdd_bank.resolve(LogInWithPassword).execute(
+        world["people"]["Asha"].customer_number, world["password"], device=DeviceInfo(device))
+
+
+@when(parsers.parse('Asha logs in with her password on "{device}" bringing a new device key'))
+def logs_in_with_key(bdd_bank: punq.Container, world: World, device: str) -> None:
+    bdd_bank.resolve(LogInWithPassword).execute(
+        world["people"]["Asha"].customer_number, world["password"],
+        device=DeviceInfo(device, key=DeviceKeyPair().key))
+
+
+@then(parsers.parse('her phone "{device}" is "{trust}"'))
+def phone_trust(bdd_bank: punq.Container, world: World, device: str, trust: str) -> None:
+    found = bdd_bank.resolve(ManageDevices).list(world["people"]["Asha"].id)
+    assert next(b for b in found if b.identifier == device).trust.value == trust
+
+
+@then("Asha is told that a new device logged in")
+def told_of_new_device(bdd_bank: punq.Container, world: World) -> None:
+    events = bdd_bank.resolve(ReadEvents).mine(world["people"]["Asha"].id, after=None,
+                                               limit=100, types=["device.new"]).items
+    assert len(events) == 2  # bound before device keys, and bound anew with its key
+    assert [a.kind for a in alerts_for(events[-1])] == [AlertKind.SECURITY]
+
+
+@then(parsers.parse('the login that named "{device}" without its key no longer works'))
+def stolen_login_ended(bdd_bank: punq.Container, world: World, device: str) -> None:
+    with pytest.raises(Unauthorized):
+        bdd_bank.resolve(Authenticate).execute(world["stolen"].access_token)
+
+
+@then("the payment is held as sent from a device not proven to be hers")
+def held_as_suspicious(world: World) -> None:
+    assert world["transfer"].status in (TransferStatus.CHALLENGE_REQUIRED,
+                                        TransferStatus.PENDING_REVIEW)
+    assert "device_suspicious" in {c.code for c in world["assessment"].contributions}
 
 
 @when(parsers.parse('Asha pays Ravi {amount} INR from "{device}"'))

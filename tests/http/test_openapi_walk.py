@@ -24,7 +24,7 @@ from tests.http.contract import assert_documented
 from tests.http.walk_events import event_calls
 from tests.http.walk_identity import identity_calls
 from tests.http.walk_web import web_calls
-from tests.http.walk_world import API, b64, login, setup
+from tests.http.walk_world import API, LOGIN_RATE, b64, login, setup
 from tests.support.banking import PASSWORD, customer
 from tests.support.clock import SteppingClock
 from tests.support.messages import reset_code
@@ -40,7 +40,7 @@ def world() -> dict[str, Any]:
     # A demo's notifier logs the codes the walk then uses (a password reset's, a contact
     # change's); sign-up takes its two steps, so that the second has a code to confirm. Staff
     # actions are taken at once here (walk_identity.py makes its proposals by hand).
-    settings = attrs.evolve(settings_for("sqlite:///unused.db", "memory"), demo=True,
+    settings = attrs.evolve(settings_for("sqlite:///unused.db", "memory", LOGIN_RATE), demo=True,
                             signup_verification=True,
                             reversal_policy=ReversalPolicy(approval_above="0.00"),
                             approval_policy=ApprovalPolicy(needed=frozenset()))

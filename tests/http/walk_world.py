@@ -15,8 +15,12 @@ from application.use_cases import ManageCards
 from domain.customer import Role
 from tests.support.banking import PASSWORD, account, customer
 from tests.support.clock import SteppingClock
+from tests.support.device_keys import DeviceKeyPair
 
 API = "/api/v1"
+_KEYS: dict[tuple[str, str], DeviceKeyPair] = {}  # (customer number, device) -> its key
+# Each login asks for a device nonce first (`login` signs it): twice the /auth calls of old.
+LOGIN_RATE = {"VAANI_AUTH_RATE_PER_IP": "60"}
 
 
 def b64(audio: bytes) -> str:
@@ -24,9 +28,12 @@ def b64(audio: bytes) -> str:
 
 
 def login(client: TestClient, number: str, device: str = "walk-phone-1") -> dict[str, Any]:
+    """From a device that holds its key and signs a fresh nonce, as a current app does."""
+    key = _KEYS.setdefault((number, device), DeviceKeyPair())
     response = client.post(f"{API}/auth/login", json={
         "customer_number": number, "method": "password", "password": PASSWORD,
-        "device": {"identifier": device}})
+        "device": {"identifier": device, "public_key": key.public_key(),
+                   "proof": key.http_proof(client, number, device)}})
     assert response.status_code == 200, response.text
     return dict(response.json())
 

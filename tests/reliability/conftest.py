@@ -20,6 +20,7 @@ from entrypoints.settings import load_settings
 from tests.conftest import TEST_ENV, create_database
 from tests.support.banking import PASSWORD, account, customer
 from tests.support.clock import SteppingClock
+from tests.support.device_keys import DeviceKeyPair, b64
 from tests.support.live_server import LiveServer
 
 PIN = "482613"
@@ -35,17 +36,30 @@ class LiveBank:
         self.server, self.bank = server, bank
         self.accounts: list[str] = []
         self.people: list[tuple[str, str]] = []  # customer number, account number
+        self.keys: dict[str, DeviceKeyPair] = {}  # customer number -> her phone's key
         for _ in range(customers):
             person = customer(bank)
             number = account(bank, person, OPENING).account_number
             self.people.append((person.customer_number, number))
             self.accounts.append(number)
+            self.keys[person.customer_number] = DeviceKeyPair()
         self.operator_number = customer(bank, Role.OPERATOR).customer_number
 
     def log_in(self, customer_number: str) -> dict[str, str]:
+        """A password login from the customer's phone, which signs a fresh nonce with its key
+        (a login naming it without the proof would make it suspicious to the fraud screen)."""
+        device: dict[str, object] = {"identifier": phone_of(customer_number)}
+        key = self.keys.get(customer_number)
+        if key is not None:
+            nonce = httpx.post(f"{self.server.base}/api/v1/auth/device-challenge", timeout=30,
+                               json={"customer_number": customer_number,
+                                     "device_identifier": phone_of(customer_number)})
+            assert nonce.status_code == 201, nonce.text
+            device["proof"] = {"nonce": nonce.json()["nonce"],
+                               "signature": b64(key.sign(nonce.json()["message"].encode()))}
         response = httpx.post(f"{self.server.base}/api/v1/auth/login", timeout=30, json={
             "customer_number": customer_number, "method": "password", "password": PASSWORD,
-            "device": {"identifier": phone_of(customer_number)}})
+            "device": device})
         assert response.status_code == 200, response.text
         return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
@@ -88,15 +102,16 @@ def phone_of(customer_number: str) -> str:
     return f"phone-of-{customer_number}"
 
 
-def _phones_bound_before(env: dict[str, str], customer_numbers: list[str]) -> None:
-    """Each customer's phone, bound by a password login two days before the real clock reads
-    now: a phone first bound by the test's own login would weigh as a new device for its
-    first day (`device_new`, docs/fraud.md), and these payments are about the database."""
+def _phones_bound_before(env: dict[str, str], keys: dict[str, DeviceKeyPair]) -> None:
+    """Each customer's phone, with its key, bound by a password login two days before the real
+    clock reads now: a phone first bound by the test's own login would weigh as a new device
+    for its first day (`device_new`, docs/fraud.md), and these payments are about the
+    database."""
     earlier = bootstrap(load_settings(env),
                         clock=SteppingClock(datetime.now(UTC) - timedelta(days=2)))
-    for number in customer_numbers:
-        earlier.resolve(LogInWithPassword).execute(number, PASSWORD,
-                                                   device=DeviceInfo(phone_of(number)))
+    for number, key in keys.items():
+        earlier.resolve(LogInWithPassword).execute(
+            number, PASSWORD, device=DeviceInfo(phone_of(number), key=key.key))
     earlier.resolve(UnitOfWorkFactory).close()
 
 
@@ -116,7 +131,7 @@ def open_live_bank(url: str, customers: int, workers: int,
     prepare_database(bank)
     server = LiveServer(env, workers=workers)
     live = LiveBank(server, bank, customers)
-    _phones_bound_before(env, [number for number, _ in live.people])
+    _phones_bound_before(env, live.keys)
     return live
 
 
