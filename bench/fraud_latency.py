@@ -17,7 +17,7 @@ from adapters.fraud.logistic import LogisticModel
 from adapters.fraud.replay import Replayer, Row
 from adapters.fraud.rules import RulesEngine
 from application.fraud import FraudContext
-from bench.report import Table, time_in_turn, write_section
+from bench.report import Table, ratio_cell, time_in_turn, write_section
 
 HISTORY = 1_000_000
 CUSTOMERS, PAYEES = 20_000, 5_000
@@ -54,7 +54,7 @@ def main() -> None:
         print(f"{engine.name}: assessment p50 {p50:.3f} ms, p99 {q[98] * 1e3:.3f} ms "
               f"(hand-written check p50 {base50:.3f} ms)")
         table.add([engine.name, f"{p50:.3f}", f"{q[98] * 1e3:.3f}", f"{base50:.3f}",
-                   f"{b[98] * 1e3:.3f}", f"{base50 / p50:.2f}"])
+                   f"{b[98] * 1e3:.3f}", ratio_cell(base50 / p50)])
     write_section("Fraud", f"""\
 `bench/fraud_latency.py`: a history of {HISTORY:,} transactions ({CUSTOMERS:,} customers,
 {PAYEES:,} payees) folded into the incremental profiles, then 20,000 assessments, each timed
