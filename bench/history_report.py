@@ -1,21 +1,24 @@
-"""The "History size" section of docs/benchmarks.md, from bench/history_size.py's medians: how
-the loads went, each figure at each size with its ratio to fresh, and each target met or missed
+"""The "History size" section of docs/benchmarks.md, from bench/history_size.py's rounds: how
+the loads went, each figure at each size (the median of its rounds) with its ratio to fresh (the
+median of the rounds' own ratios: a round measures every size, so a machine that changes speed
+between rounds moves both sides of a ratio alike), and each target met or missed
 by how much (the issue's targets: transfers at least 0.9x fresh, every read's cost independent
 of the history before its range, statements over HTTP within 2x of in-process)."""
 
 from __future__ import annotations
 
+import statistics
 import textwrap
 from collections.abc import Sequence
 from typing import Any
 
-from bench.report import Table
+from bench.report import Table, paired_ratio
 
 TRANSFERS_AT_LEAST = 0.9
 FLAT_WITHIN = 1.25  # a read counts as independent of history within this ratio to fresh (noise)
 HTTP_WITHIN = 2.0
 
-Figures = dict[int, dict[str, float]]
+Figures = dict[int, dict[str, list[float]]]  # per size, per measure: a value per round
 
 
 def size_name(size: int) -> str:
@@ -61,7 +64,8 @@ transfers of 40 customers with history per round. Reads: first page (20 entries)
 through the use cases in-process and over HTTP (`vaani serve`, one worker, loopback, one
 keep-alive connection, until the body's last byte); each the median of at least 3 calls (as many as
 fit in a quarter of a second, up to 50) after a warming one. {rounds} rounds interleave the sizes,
-in alternating order; medians of the rounds. SQLite synchronous FULL, no ANALYZE (the project runs
+in alternating order; medians of the rounds, and each ratio the median of the rounds' own
+ratios. SQLite synchronous FULL, no ANALYZE (the project runs
 none); PostgreSQL with default durability, VACUUM ANALYZE after the load (as autovacuum would).
 Load average before: {load_before:.2f}, after: {load_after:.2f}. Targets: transfers ≥
 {TRANSFERS_AT_LEAST}x fresh; each read within {FLAT_WITHIN}x fresh (its cost independent of the
@@ -74,7 +78,7 @@ Loading (seconds; history: the bulk writes and the audit chain's hashing):
 
 {loads.render()}
 
-Medians in ms (transfers per second), ratio to fresh in brackets:
+Medians in ms (transfers per second), ratio to fresh in brackets (the median of the rounds' own):
 
 {chr(10).join(f"{t}{chr(10)}" for t in tables)}
 {verdict}"""
@@ -90,7 +94,8 @@ def _figures(database: str, figures: Figures, reads: Sequence[str]) -> tuple[str
     for key, target in rows:
         cells = []
         for size in sizes:
-            value, ratio = figures[size][key], figures[size][key] / figures[sizes[0]][key]
+            value = statistics.median(figures[size][key])
+            ratio = paired_ratio(figures[size][key], figures[sizes[0]][key])[0]
             cells.append(f"{value:,.1f}" + (f" ({ratio:.2f}x)" if size else ""))
             if not size or not target:
                 continue
@@ -102,7 +107,8 @@ def _figures(database: str, figures: Figures, reads: Sequence[str]) -> tuple[str
             continue
         cells = []
         for size in sizes:
-            ratio = figures[size][f"{read}, HTTP"] / figures[size][f"{read}, in-process"]
+            ratio = paired_ratio(figures[size][f"{read}, HTTP"],
+                                 figures[size][f"{read}, in-process"])[0]
             cells.append(f"{ratio:.2f}x")
             if ratio > HTTP_WITHIN:
                 missed.append(f"{database}, {size_name(size)}: {read} over HTTP at {ratio:.2f}x "

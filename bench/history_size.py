@@ -9,7 +9,7 @@ verify` and `audit verify` must pass), and on each the same work is measured:
 Sizes are ledger entries; "fresh" holds only the reference account's own year, which every size
 holds too (bench/history_plan.py), so the larger sizes add history before the reads' ranges.
 Rounds interleave the sizes, in alternating order; figures are medians of the rounds, and each
-is compared with fresh. Writes the "History size" section of docs/benchmarks.md, except with
+is compared with fresh by the median of the rounds' own ratios. Writes the "History size" section of docs/benchmarks.md, except with
 --quick (fresh and 100,000 entries, fewer rounds) or --print, which print it; --databases
 measures one of the two (a run by hand at one size, e.g. PostgreSQL at 10,000,000 entries);
 --kept DIR measures the databases kept in DIR (bench/history_kept.py: loaded there once, without
@@ -23,7 +23,6 @@ from __future__ import annotations
 import os
 import random
 import resource
-import statistics
 import sys
 import tempfile
 import time
@@ -137,8 +136,9 @@ def prepared(database: str, url: str, size: int, folder: Path | None,
 
 
 def measure(database: str, dbs: dict[int, tuple[str, Loaded]]) -> tuple[
-        dict[int, dict[str, float]], dict[int, Loaded]]:
-    """Medians of the rounds, per size: every figure of the section's table."""
+        dict[int, dict[str, list[float]]], dict[int, Loaded]]:
+    """Every figure of the section's table, per size, a value per round (the report takes
+    medians and per-round ratios)."""
     urls = {size: url for size, (url, _) in dbs.items()}
     loaded = {size: done for size, (_, done) in dbs.items()}
     banks = {size: bootstrap(load_settings(settings_env(url))) for size, url in urls.items()}
@@ -162,9 +162,7 @@ def measure(database: str, dbs: dict[int, tuple[str, Loaded]]) -> tuple[
                     rounds[size].setdefault(key, []).append(value)
                 print(f"{database} {size:,} round {r}: " + ", ".join(
                     f"{k} {v:,.1f}" for k, v in found.items()), flush=True)
-    medians = {size: {k: statistics.median(v) for k, v in found.items()}
-               for size, found in rounds.items()}
-    return medians, loaded
+    return rounds, loaded
 
 
 def main() -> None:
