@@ -12,6 +12,7 @@ import textwrap
 from collections.abc import Sequence
 from typing import Any
 
+from bench.history_reads import BUDGET, CAP, REPEAT
 from bench.report import Table, paired_ratio
 
 TRANSFERS_AT_LEAST = 0.9
@@ -62,8 +63,8 @@ history before its range. Transfers: the use case in one worker process, {transf
 transfers of 40 customers with history per round. Reads: first page (20 entries) and a page
 {depth:,} entries back of `GET /transactions`, statements for today and for 365 days (JSON),
 through the use cases in-process and over HTTP (`vaani serve`, one worker, loopback, one
-keep-alive connection, until the body's last byte); each the median of at least 3 calls (as many as
-fit in a quarter of a second, up to 50) after a warming one. {rounds} rounds interleave the sizes,
+keep-alive connection, until the body's last byte); each the median of at least {REPEAT} calls (as
+many as fit in {BUDGET:g} s, up to {CAP}) after a warming one. {rounds} rounds interleave the sizes,
 in alternating order; medians of the rounds, and each ratio the median of the rounds' own
 ratios. SQLite synchronous FULL, no ANALYZE (the project runs
 none); PostgreSQL with default durability, VACUUM ANALYZE after the load (as autovacuum would).

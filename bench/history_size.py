@@ -9,11 +9,12 @@ verify` and `audit verify` must pass), and on each the same work is measured:
 Sizes are ledger entries; "fresh" holds only the reference account's own year, which every size
 holds too (bench/history_plan.py), so the larger sizes add history before the reads' ranges.
 Rounds interleave the sizes, in alternating order; figures are medians of the rounds, and each
-is compared with fresh by the median of the rounds' own ratios. Writes the "History size" section of docs/benchmarks.md, except with
---quick (fresh and 100,000 entries, fewer rounds) or --print, which print it; --databases
-measures one of the two (a run by hand at one size, e.g. PostgreSQL at 10,000,000 entries);
---kept DIR measures the databases kept in DIR (bench/history_kept.py: loaded there once, without
-the verification, then reused with today's code) and prints.
+is compared with fresh by the median of the rounds' own ratios. Writes the "History size"
+section of docs/benchmarks.md, except with --quick (fresh and 100,000 entries, fewer rounds) or
+--print, which print it; --databases measures one of the two (a run by hand at one size, e.g.
+PostgreSQL at 10,000,000 entries); --kept DIR measures the databases kept in DIR
+(bench/history_kept.py: loaded there once, without the verification, then reused with today's
+code) and prints.
 
 Run: PYTHONPATH=. .venv/bin/python bench/history_size.py [--quick] [--print]
          [--sizes 0,1000000,...] [--databases sqlite,postgresql] [--kept DIR]"""
