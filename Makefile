@@ -63,7 +63,7 @@ test: install-test postgres chromium sox lint typecheck audit
 # Installs Debian's wrk, valgrind and sox when missing (a section is never left from an older run).
 # The history-size benchmark bulk-loads a database per size (ledger entries; 0 is fresh) on
 # SQLite and PostgreSQL: with 10,000,000 it takes two to three hours, `make bench
-# HISTORY_SIZES=0,1000000` about 25 minutes (docs/development.md).
+# HISTORY_SIZES=0,1000000` about 15 minutes (docs/development.md).
 HISTORY_SIZES ?= 0,1000000,10000000
 bench: install-test postgres sox bench-tools
 	PYTHONPATH=. $(BIN)/python bench/ledger_limit.py
