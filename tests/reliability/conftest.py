@@ -20,7 +20,7 @@ from entrypoints.settings import load_settings
 from tests.conftest import TEST_ENV, create_database
 from tests.support.banking import PASSWORD, account, customer
 from tests.support.clock import SteppingClock
-from tests.support.device_keys import DeviceKeyPair, b64
+from tests.support.device_keys import DeviceKeyPair
 from tests.support.live_server import LiveServer
 
 PIN = "482613"
@@ -51,12 +51,9 @@ class LiveBank:
         device: dict[str, object] = {"identifier": phone_of(customer_number)}
         key = self.keys.get(customer_number)
         if key is not None:
-            nonce = httpx.post(f"{self.server.base}/api/v1/auth/device-challenge", timeout=30,
-                               json={"customer_number": customer_number,
-                                     "device_identifier": phone_of(customer_number)})
-            assert nonce.status_code == 201, nonce.text
-            device["proof"] = {"nonce": nonce.json()["nonce"],
-                               "signature": b64(key.sign(nonce.json()["message"].encode()))}
+            with httpx.Client(base_url=self.server.base, timeout=30) as client:
+                device["proof"] = key.http_proof(client, customer_number,
+                                                 phone_of(customer_number))
         response = httpx.post(f"{self.server.base}/api/v1/auth/login", timeout=30, json={
             "customer_number": customer_number, "method": "password", "password": PASSWORD,
             "device": device})

@@ -6,10 +6,10 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+import httpx2 as httpx
 import punq
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
-from starlette.testclient import TestClient
 
 from application.use_cases import IssueDeviceNonce
 from domain.device_key import DeviceKey, DeviceProof
@@ -48,9 +48,10 @@ class DeviceKeyPair:
         issued = bank.resolve(IssueDeviceNonce).execute(customer_number, identifier)
         return DeviceProof(issued.nonce, self.sign(issued.message))
 
-    def http_proof(self, client: TestClient, customer_number: str,
+    def http_proof(self, client: httpx.Client, customer_number: str,
                    identifier: str) -> dict[str, str]:
-        """A fresh nonce over HTTP, signed: the `proof` object of a request."""
+        """A fresh nonce over HTTP, signed: the `proof` object of a request (`client`: a
+        TestClient, or an httpx client whose base URL is a live server's)."""
         response = client.post(f"{API}/auth/device-challenge", json={
             "customer_number": customer_number, "device_identifier": identifier})
         assert response.status_code == 201, response.text
