@@ -1,6 +1,7 @@
 """The HTTP baseline: a bare Starlette app doing the hand-written transaction of
 bench/ledger_baseline.py — no authentication, no validation beyond parsing, no fraud scoring.
-SQLite: one writer thread (SQLite has one writer anyway); PostgreSQL: a pool of connections.
+SQLite: one writer thread (SQLite has one writer anyway) and two reader threads; PostgreSQL:
+Starlette's thread pool over a pool of connections.
 
 Run: BARE_DATABASE_URL=... uvicorn --factory bench.bare_app:create"""
 
@@ -32,6 +33,10 @@ def create() -> Starlette:
     for _ in range(1 if sqlite else 16):
         pool.put(hand_written(url))
     writer = ThreadPoolExecutor(max_workers=1) if sqlite else None
+    # SQLite: reads on two threads of their own, a connection each (as many as Vaani's SQLite
+    # default gives its database work): Starlette's pool let up to 40 threads contend for the
+    # GIL with the writer, and the one-worker server's latency stalled with the convoy.
+    reader = ThreadPoolExecutor(max_workers=2) if sqlite else None
     readers = threading.local()
 
     def with_driver(work: Any) -> Any:
@@ -64,7 +69,10 @@ def create() -> Starlette:
             if not hasattr(readers, "driver"):
                 readers.driver = hand_written(url)
             return readers.driver.balance(number)
-        found = await run_in_threadpool(read)
+        if reader is not None:
+            found = await asyncio.wrap_future(reader.submit(read))
+        else:
+            found = await run_in_threadpool(read)
         if found is None:
             return JSONResponse({"error": "not found"}, status_code=404)
         return JSONResponse({"account_number": number, "balance": found[0],

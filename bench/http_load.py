@@ -176,7 +176,7 @@ hand-written transaction (`bench/ledger_baseline.py`: the same rows; on PostgreS
 round trips taking Vaani's locks, on SQLite Vaani's connection settings and checkpoint policy),
 with no authentication, no validation beyond parsing and no fraud scoring. On SQLite each of its
 worker processes writes on one thread through one connection (SQLite has one writer anyway),
-one commit per transfer, and reads on Starlette's thread pool, a connection per thread; its two
+one commit per transfer, and reads on two threads of its own, a connection each; its two
 processes wait for each other in SQLite's busy handler, as a hand-written app's do. On
 PostgreSQL each worker runs transfers and reads on Starlette's thread pool over 16 connections.
 Its workers get the connections as uvicorn's processes happen to accept them.

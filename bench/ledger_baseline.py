@@ -24,8 +24,9 @@ import json
 import sqlite3
 import threading
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from adapters.sql.sqlite.checkpointer import Checkpointer
 from domain.audit import AuditEvent, seal  # the chain's hash function: the same row, byte for byte
@@ -52,6 +53,7 @@ _AUDIT = ("INSERT INTO audit_events (sequence, id, occurred_at, action, outcome,
 _MOVE_HEAD = ("UPDATE audit_head SET last_sequence = ?, last_hash = ?, previous_hash = ? "
               "WHERE id = 1")
 _SORTED = json.JSONEncoder(sort_keys=True).encode  # the details column, as Vaani stores it
+T = TypeVar("T")
 
 
 class Driver(Protocol):
@@ -129,61 +131,78 @@ class SqliteHandWritten:
 
     def transfer(self, customer_id: uuid.UUID, source: str, destination: str, amount: int,
                  key: str) -> uuid.UUID:
+        return self.write(lambda run: self._transfer(run, customer_id, source, destination,
+                                                     amount, key))
+
+    def write(self, work: Callable[[Any], T]) -> T:
+        """`work(execute)` as one `BEGIN IMMEDIATE` transaction, committed when it returns and
+        rolled back when it raises; the commit counts towards the checkpoint policy."""
         run = self._conn.cursor().execute
         with self._writing:
-            transfer_id = self._transfer(run, customer_id, source, destination, amount, key)
+            run("BEGIN IMMEDIATE")
+            try:
+                done = work(run)
+                run("COMMIT")
+            except BaseException:
+                run("ROLLBACK")
+                raise
         self._checkpointer.committed()
-        return transfer_id
+        return done
+
+    def read(self, sql: str, parameters: tuple[Any, ...]) -> Any:
+        """One row of `sql`, or None, outside any transaction."""
+        return self._conn.execute(sql, parameters).fetchone()
 
     def _transfer(self, run: Any, customer_id: uuid.UUID, source: str,
                   destination: str, amount: int, key: str) -> uuid.UUID:
-        run("BEGIN IMMEDIATE")
         # The clock is read holding the write lock, as Vaani reads it with the accounts
         # locked: an account's entries are posted in time order (`vaani ledger verify`).
         now = datetime.now(UTC)
         stamp = now.strftime("%Y-%m-%d %H:%M:%S.%f")
-        try:
-            rows = {n: (i, b) for n, i, b in run(_LOCK, (source, destination))}
-            (src_id, src_balance), (dst_id, dst_balance) = rows[source], rows[destination]
-            if src_balance < amount:
-                raise ValueError("insufficient funds")
-            transfer_id = uuid.uuid4()
-            run(_TRANSFER, (transfer_id.hex, customer_id.hex, f"customer:{customer_id}", key,
-                            src_id, source, dst_id, destination, amount, stamp, stamp))
-            for entry_type, account_id, after in (("debit", src_id, src_balance - amount),
-                                                  ("credit", dst_id, dst_balance + amount)):
-                run(_ENTRY, (uuid.uuid4().hex, account_id, transfer_id.hex, entry_type, amount,
-                             after, str(transfer_id), stamp))
-            run(_MOVE, (src_balance - amount, src_id))
-            run(_MOVE, (dst_balance + amount, dst_id))
-            # Documents the use case can read back, whichever of the two wrote first.
-            for kind, profile_key, counter, fresh in (
-                    ("customer", str(customer_id), "transfers", {}),
-                    ("counterparty", destination, "payments",
-                     {"key": destination, "first_seen": now.isoformat()})):
-                found = run(_PROFILE, (kind, profile_key)).fetchone()
-                data = json.loads(found[0]) if found and found[0] else fresh
-                data[counter] = data.get(counter, 0) + 1
-                text = json.dumps(data, separators=(",", ":"))
-                if found:
-                    run(_SAVE_PROFILE, (text, kind, profile_key))
-                else:
-                    run(_NEW_PROFILE, (kind, profile_key, text))
-            run(_ASSESSMENT, (transfer_id.hex, stamp))
-            sequence, last_hash = run(_HEAD).fetchone()
-            event = seal(AuditEvent(
-                id=uuid.uuid4(), occurred_at=now, action="money.transfer", outcome="success",
-                actor_id=customer_id, customer_id=customer_id, resource=f"transfer:{transfer_id}",
-                details=audit_details(source, destination, amount)), sequence + 1, last_hash)
-            run(_AUDIT, (event.sequence, event.id.hex, stamp, event.action, customer_id.hex,
-                         customer_id.hex, event.resource, _SORTED(dict(event.details)),
-                         event.previous_hash, event.record_hash))
-            run(_MOVE_HEAD, (event.sequence, event.record_hash, last_hash))
-            run("COMMIT")
-            return transfer_id
-        except BaseException:
-            run("ROLLBACK")
-            raise
+        rows = {n: (i, b) for n, i, b in run(_LOCK, (source, destination))}
+        (src_id, src_balance), (dst_id, dst_balance) = rows[source], rows[destination]
+        if src_balance < amount:
+            raise ValueError("insufficient funds")
+        transfer_id = uuid.uuid4()
+        run(_TRANSFER, (transfer_id.hex, customer_id.hex, f"customer:{customer_id}", key,
+                        src_id, source, dst_id, destination, amount, stamp, stamp))
+        for entry_type, account_id, after in (("debit", src_id, src_balance - amount),
+                                              ("credit", dst_id, dst_balance + amount)):
+            run(_ENTRY, (uuid.uuid4().hex, account_id, transfer_id.hex, entry_type, amount,
+                         after, str(transfer_id), stamp))
+        run(_MOVE, (src_balance - amount, src_id))
+        run(_MOVE, (dst_balance + amount, dst_id))
+        # Documents the use case can read back, whichever of the two wrote first.
+        for kind, profile_key, counter, fresh in (
+                ("customer", str(customer_id), "transfers", {}),
+                ("counterparty", destination, "payments",
+                 {"key": destination, "first_seen": now.isoformat()})):
+            found = run(_PROFILE, (kind, profile_key)).fetchone()
+            data = json.loads(found[0]) if found and found[0] else fresh
+            data[counter] = data.get(counter, 0) + 1
+            text = json.dumps(data, separators=(",", ":"))
+            if found:
+                run(_SAVE_PROFILE, (text, kind, profile_key))
+            else:
+                run(_NEW_PROFILE, (kind, profile_key, text))
+        run(_ASSESSMENT, (transfer_id.hex, stamp))
+        append_audit(run, AuditEvent(
+            id=uuid.uuid4(), occurred_at=now, action="money.transfer", outcome="success",
+            actor_id=customer_id, customer_id=customer_id, resource=f"transfer:{transfer_id}",
+            details=audit_details(source, destination, amount)), stamp)
+        return transfer_id
+
+
+def append_audit(run: Any, event: AuditEvent, stamp: str) -> None:
+    """Seal `event` after the chain's head (in Python, as Vaani does on SQLite), insert it and
+    move the head: inside the caller's write transaction."""
+    sequence, last_hash = run(_HEAD).fetchone()
+    sealed = seal(event, sequence + 1, last_hash)
+    run(_AUDIT, (sealed.sequence, sealed.id.hex, stamp, sealed.action,
+                 sealed.actor_id.hex if sealed.actor_id else None,
+                 sealed.customer_id.hex if sealed.customer_id else None, sealed.resource,
+                 _SORTED(dict(sealed.details)), sealed.previous_hash, sealed.record_hash))
+    run(_MOVE_HEAD, (sealed.sequence, sealed.record_hash, last_hash))
 
 
 def audit_details(source: str, destination: str, amount: int) -> dict[str, str]:

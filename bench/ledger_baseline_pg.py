@@ -66,7 +66,7 @@ INSERT INTO fraud_assessments (transfer_id, score, decision, engine, version, co
   assessed_at)
 VALUES (%(transfer)s, 0, 'allow', 'baseline', '1', '[]', %(now)s)"""
 # SET reads the row as it was: the old hash becomes previous_hash.
-_SEAL = """\
+SEAL = """\
 WITH head AS (
   UPDATE audit_head SET last_sequence = last_sequence + 1, previous_hash = last_hash,
     last_hash = encode(sha256(%(before)s || convert_to(last_hash, 'UTF8') || %(between)s
@@ -77,8 +77,8 @@ WITH head AS (
 )
 INSERT INTO audit_events (sequence, previous_hash, record_hash, id, occurred_at, action, outcome,
   actor_id, customer_id, resource, details)
-SELECT last_sequence, previous_hash, last_hash, %(event)s, %(now)s, 'money.transfer', 'success',
-  %(customer)s, %(customer)s, %(resource)s, %(details)s FROM head"""
+SELECT last_sequence, previous_hash, last_hash, %(event)s, %(now)s, %(action)s, %(outcome)s,
+  %(actor)s, %(customer)s, %(resource)s, %(details)s FROM head"""
 _COMPACT = json.JSONEncoder(separators=(",", ":")).encode
 _SORTED = json.JSONEncoder(sort_keys=True).encode  # the details column, as Vaani stores it
 
@@ -135,7 +135,7 @@ class PostgresHandWritten:
                 "counterparty_profile": _counted(
                     found.get("counterparty"), "payments",
                     {"key": destination, "first_seen": now.isoformat()})})
-            conn.execute(_SEAL, _audit_values(customer_id, transfer_id, source, destination,
+            conn.execute(SEAL, _audit_values(customer_id, transfer_id, source, destination,
                                               amount, now))
             conn.execute("COMMIT")
             self._pipeline.sync()  # round trip 2: both writes and the COMMIT
@@ -162,10 +162,16 @@ def _counted(document: str | None, counter: str, fresh: dict[str, Any]) -> str:
 
 def _audit_values(customer_id: uuid.UUID, transfer_id: uuid.UUID, source: str,
                   destination: str, amount: int, now: datetime) -> dict[str, Any]:
-    details = audit_details(source, destination, amount)
-    event = AuditEvent(id=uuid.uuid4(), occurred_at=now, action="money.transfer",
-                       outcome="success", actor_id=customer_id, customer_id=customer_id,
-                       resource=f"transfer:{transfer_id}", details=details)
+    return seal_values(AuditEvent(
+        id=uuid.uuid4(), occurred_at=now, action="money.transfer", outcome="success",
+        actor_id=customer_id, customer_id=customer_id, resource=f"transfer:{transfer_id}",
+        details=audit_details(source, destination, amount)))
+
+
+def seal_values(event: AuditEvent) -> dict[str, Any]:
+    """The parameters of `SEAL` for `event`: the server seals it after the chain's head."""
     before, between = canonical_parts(event)
-    return {"before": before, "between": between, "event": event.id, "now": now,
-            "customer": customer_id, "resource": event.resource, "details": _SORTED(details)}
+    return {"before": before, "between": between, "event": event.id, "now": event.occurred_at,
+            "action": event.action, "outcome": event.outcome, "actor": event.actor_id,
+            "customer": event.customer_id, "resource": event.resource,
+            "details": _SORTED(dict(event.details))}
