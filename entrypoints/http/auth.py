@@ -78,20 +78,21 @@ def requires(permission: Permission) -> Callable[[Handler], Handler]:
     return wrap
 
 
-def requires_blocking(permission: Permission, reads_only: bool = False, short: bool = False
-                      ) -> Callable[[BlockingHandler], Handler]:
+def requires_blocking(permission: Permission, reads_only: bool = False, short: bool = False,
+                      reads_body: bool = False) -> Callable[[BlockingHandler], Handler]:
     """`requires` for an endpoint whose whole work is blocking: the caller check and the handler
     run one after the other where the dispatcher chosen at start-up runs request work
     (entrypoints/http/dispatch): one trip off the event loop instead of two, or none. The
     handler gets the request, its caller and the body, read on the loop (within the size
     limit) first. `reads_only`: it only reads, on the connection the check read on; `short`:
-    a row or two to read, or one short write transaction."""
+    a row or two to read, or one short write transaction; `reads_body`: a read that takes a
+    body all the same (a statement's range)."""
 
     def wrap(handler: BlockingHandler) -> Handler:
         async def endpoint(request: Request) -> Response:
             token = _bearer_token(request)
             # A read's handler takes no body: one left unread is dropped by the server.
-            body = b"" if reads_only else await request.body()
+            body = b"" if reads_only and not reads_body else await request.body()
             dispatch = services(request).dispatch
 
             def check() -> Principal:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from starlette.requests import Request
-from starlette.responses import Response, StreamingResponse
+from starlette.responses import Response
 from starlette.routing import Route
 
 from application.use_cases import Principal, TransferCommand
@@ -13,17 +13,16 @@ from domain.errors import BeneficiaryNotFound, ChannelNotAllowed, ValidationErro
 from domain.ledger import Channel
 from domain.permissions import Permission
 from domain.transfer import TransferStatus
-from entrypoints.caller import each_carried
 from entrypoints.converters import structure
 from entrypoints.http import response_schemas as shapes
 from entrypoints.http import views
-from entrypoints.http.auth import accepts, caller, context, requires, requires_blocking, returns, services
-from entrypoints.http.offload import offload
+from entrypoints.http.auth import accepts, context, requires_blocking, returns, services
 from entrypoints.http.openapi import idempotent
 from entrypoints.http.query import account_number, moment, page_cursor, page_limit, reads
-from entrypoints.http.request_body import json_body, parse_json
+from entrypoints.http.request_body import parse_json
 from entrypoints.http.responses import JSONResponse
 from entrypoints.http.schemas import StatementBody, TransferBody
+from entrypoints.http.streamed_body import whole_or_streamed
 
 
 @returns(shapes.ACCOUNTS)
@@ -105,19 +104,18 @@ def _uuid(text: str) -> UUID:
 @returns(shapes.STATEMENT_CSV, "text/csv")
 @returns(shapes.STATEMENT)
 @accepts(StatementBody)
-@requires(Permission.BANK)
-async def statement(request: Request) -> Response:
-    """A statement for a date range, JSON or CSV, streamed page by page."""
-    body = structure(await json_body(request), StatementBody)
+@requires_blocking(Permission.BANK, reads_only=True, reads_body=True)
+def statement(request: Request, who: Principal, raw: bytes) -> Response:
+    """A statement for a date range, JSON or CSV: sent whole when short, else streamed page by
+    page."""
+    body = structure(parse_json(raw), StatementBody)
     number = account_number(request)
-    stream = await offload(services(request).stream_statement.execute,
-                           caller(request).customer_id, number, body.from_, body.to)
-    # Its pages are read as the body is sent, once this endpoint has returned: for the caller.
+    stream = services(request).stream_statement.execute(who.customer_id, number, body.from_,
+                                                         body.to)
     if body.format == "json":
-        return StreamingResponse(each_carried(views.statement_json(stream)),
-                                 media_type="application/json")
+        return whole_or_streamed(views.statement_json(stream), "application/json")
     filename = f"statement-{number}-{body.from_.isoformat()}-{body.to.isoformat()}.csv"
-    return StreamingResponse(each_carried(views.statement_csv(stream)), media_type="text/csv", headers={
+    return whole_or_streamed(views.statement_csv(stream), "text/csv", {
         "Content-Disposition": f'attachment; filename="{filename}"'})
 
 

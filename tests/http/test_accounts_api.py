@@ -10,6 +10,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from application.use_cases import SeedDemo, generate_statement
+from entrypoints.http import streamed_body
 from tests.http.conftest import API, log_in
 from tests.http.contract import assert_documented
 from tests.http.test_errors_and_headers import assert_envelope
@@ -131,18 +132,24 @@ def test_statement_as_json_and_csv(client: TestClient, asha: Asha) -> None:
                     422, "validation_error")
 
 
+@pytest.mark.parametrize("whole_up_to", [streamed_body.WHOLE_UP_TO, 10])
 def test_a_statement_of_many_pages_is_one_document(client: TestClient, asha: Asha,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+                                                  monkeypatch: pytest.MonkeyPatch,
+                                                  whole_up_to: int) -> None:
     """The writers send a page of entries per chunk; the pieces must still join into one
-    valid JSON document and one CSV, with every entry once."""
+    valid JSON document and one CSV, with every entry once, whether the body is short enough
+    to be sent whole (with its length) or streamed (chunked)."""
     monkeypatch.setattr(generate_statement, "PAGE", 2)
+    monkeypatch.setattr(streamed_body, "WHOLE_UP_TO", whole_up_to)
     headers, savings, current = asha
     for rupees in range(1, 6):
         client.post(f"{API}/accounts/{savings}/transfer", headers=headers,
                     json={"to_account_number": current, "amount": money(f"{rupees}.00")})
     url = f"{API}/accounts/{current}/statement/download"
     body = {"from": "2026-11-01", "to": "2026-11-30"}
-    statement = client.post(url, headers=headers, json=body).json()
+    response = client.post(url, headers=headers, json=body)
+    assert ("content-length" in response.headers) is (whole_up_to > 10)
+    statement = response.json()
     assert [e["amount"]["amount"] for e in statement["entries"]] == \
         ["1.00", "2.00", "3.00", "4.00", "5.00"]
     assert statement["closing_balance"] == money("15.00")
