@@ -12,8 +12,11 @@ domain model in between (bench/auth_costs.py).
   checkpoint policy), the record sealed in Python; on PostgreSQL two pipelined round trips,
   the record sealed by the server (bench/ledger_baseline_pg.py's `SEAL`).
 
-Both refuse what Vaani refuses (a rotated, expired or revoked token or session) with ValueError;
-their rows pass `vaani audit verify`."""
+They time the path every client takes, a successful rotation and a check that passes, and
+refuse what Vaani refuses there (a rotated, expired or revoked token or session) with
+ValueError. A rotated token presented again is only refused: Vaani's reuse detection (the
+session revoked, audited) and its retry within the grace period are not written by hand. Their
+rows pass `vaani audit verify`."""
 
 from __future__ import annotations
 
@@ -143,7 +146,8 @@ class PostgresSessions(_Tokens):
         conn, presented = self._conn, hashlib.sha256(refresh.encode()).hexdigest()
         try:
             conn.execute("BEGIN")
-            row: Any = conn.execute(_PRESENTED.format("%s") + " FOR UPDATE OF s",
+            # Both rows locked: a rotation that waited re-reads the token, and finds it rotated.
+            row: Any = conn.execute(_PRESENTED.format("%s") + " FOR UPDATE OF t, s",
                                (presented,)).fetchone()  # round trip 1
             now = datetime.now(UTC)
             if _refused(row, now):

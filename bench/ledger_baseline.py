@@ -195,7 +195,11 @@ class SqliteHandWritten:
 
 def append_audit(run: Any, event: AuditEvent, stamp: str) -> None:
     """Seal `event` after the chain's head (in Python, as Vaani does on SQLite), insert it and
-    move the head: inside the caller's write transaction."""
+    move the head: inside the caller's write transaction. Only a successful event without ip,
+    device or request id: the record is written with those columns empty, and any other
+    event's hash would not match its row."""
+    assert event.outcome == "success" and event.ip is None and event.device_id is None \
+        and event.request_id is None
     sequence, last_hash = run(_HEAD).fetchone()
     sealed = seal(event, sequence + 1, last_hash)
     run(_AUDIT, (sealed.sequence, sealed.id.hex, stamp, sealed.action,

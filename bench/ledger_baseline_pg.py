@@ -169,7 +169,9 @@ def _audit_values(customer_id: uuid.UUID, transfer_id: uuid.UUID, source: str,
 
 
 def seal_values(event: AuditEvent) -> dict[str, Any]:
-    """The parameters of `SEAL` for `event`: the server seals it after the chain's head."""
+    """The parameters of `SEAL` for `event`: the server seals it after the chain's head. An
+    event without ip, device or request id (`SEAL` leaves those columns empty)."""
+    assert event.ip is None and event.device_id is None and event.request_id is None
     before, between = canonical_parts(event)
     return {"before": before, "between": between, "event": event.id, "now": event.occurred_at,
             "action": event.action, "outcome": event.outcome, "actor": event.actor_id,

@@ -87,11 +87,13 @@ def requires_blocking(permission: Permission, reads_only: bool = False, short: b
     limit) first. `reads_only`: it only reads, on the connection the check read on; `short`:
     a row or two to read, or one short write transaction; `reads_body`: a read that takes a
     body all the same (a statement's range)."""
+    assert reads_only or not reads_body, "every write's handler gets its body"
 
     def wrap(handler: BlockingHandler) -> Handler:
         async def endpoint(request: Request) -> Response:
             token = _bearer_token(request)
-            # A read's handler takes no body: one left unread is dropped by the server.
+            # A read's handler takes no body unless it asks (`reads_body`): one left unread is
+            # dropped by the server.
             body = b"" if reads_only and not reads_body else await request.body()
             dispatch = services(request).dispatch
 

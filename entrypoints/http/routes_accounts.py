@@ -106,8 +106,9 @@ def _uuid(text: str) -> UUID:
 @accepts(StatementBody)
 @requires_blocking(Permission.BANK, reads_only=True, reads_body=True)
 def statement(request: Request, who: Principal, raw: bytes) -> Response:
-    """A statement for a date range, JSON or CSV: sent whole when short, else streamed page by
-    page."""
+    """A statement for a date range, JSON or CSV.
+
+    Sent whole, with its length, when short; a long one streams page by page."""
     body = structure(parse_json(raw), StatementBody)
     number = account_number(request)
     stream = services(request).stream_statement.execute(who.customer_id, number, body.from_,

@@ -2,10 +2,12 @@
 streamed when it is not.
 
 Called on the worker thread that ran the use case. Starlette's StreamingResponse asks for every
-chunk of a blocking iterator on a thread of its own, one trip off the event loop each (a day's
-statement took four); a body that ends within `WHOLE_UP_TO` characters is read right here and
-sent in one piece with its length. A longer one sends what was read, then the rest chunk by
-chunk, each read on behalf of the caller (entrypoints/caller.py), so memory stays bounded."""
+chunk of a blocking iterator on a thread of its own, and has sent its status line before the
+first is read: a read that fails halfway leaves the client a cut-off body under a 200. A body
+that ends within `WHOLE_UP_TO` characters is read right here, so it is answered complete, with
+its length, or with an error. A longer one sends what was read, then the rest chunk by chunk,
+each read on behalf of the caller (entrypoints/caller.py), so memory stays bounded; the limit is
+small because the thread is one of the few that run request work (entrypoints/http/offload.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from starlette.responses import Response, StreamingResponse
 
 from entrypoints.caller import each_carried
 
-WHOLE_UP_TO = 256 * 1024  # a month of a busy account's statement; a page of entries is ~125 KiB
+WHOLE_UP_TO = 64 * 1024  # characters: some 250 entries of a statement, a busy account's week
 
 
 def whole_or_streamed(chunks: Iterator[str], media_type: str,
@@ -32,5 +34,7 @@ def whole_or_streamed(chunks: Iterator[str], media_type: str,
 
 
 def _after(read: list[str], rest: Iterator[str]) -> Iterator[str]:
-    yield "".join(read)
+    text = "".join(read)
+    read.clear()  # the chunks, once joined, need not last as long as the stream
+    yield text
     yield from rest

@@ -1,8 +1,8 @@
 """The benchmarks' hand-written baselines write past the use cases, so their rows are held to the
 bank's own checks: transfers by hand keep `ledger verify` and `audit verify` passing and refuse
 an overdraft; sessions rotated by hand are ones Vaani accepts (and the other way round), and the
-hand-written check refuses what `Authenticate` refuses. A baseline that writes less than Vaani,
-or something Vaani cannot read, would make its ratio a lie."""
+hand-written check and rotation refuse an ended session and a rotated token. A baseline that
+writes less than Vaani, or something Vaani cannot read, would make its ratio a lie."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def test_transfers_by_hand_keep_the_books_verifying_and_refuse_an_overdraft(
     assert bank.resolve(VerifyAuditTrail).execute().first_break is None
 
 
-def test_sessions_rotated_by_hand_are_ones_vaani_accepts_and_refuse_alike(
+def test_sessions_rotated_by_hand_are_ones_vaani_accepts_and_ended_ones_are_refused(
         sql_bank: tuple[punq.Container, str, str]) -> None:
     bank, url, _ = sql_bank
     asha = customer(bank)

@@ -29,6 +29,7 @@ from application.use_cases import (
 )
 from entrypoints.bootstrap import bootstrap, prepare_database
 from entrypoints.caller import acting_for
+from entrypoints.http import streamed_body
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings, load_settings
 from tests.conftest import TEST_ENV, create_database
@@ -139,7 +140,12 @@ def test_reads_acting_for_nobody_see_every_acknowledged_commit(replicated: Bank)
     assert not _served_by_replica(bank.resolve(ReplicaReads))
 
 
-def test_transaction_pages_and_statements_over_http(replicated: Bank) -> None:
+# A statement answered whole reads its pages inside the endpoint; a streamed one (a limit of
+# 10 characters) reads them after it has returned, on behalf of the caller all the same.
+@pytest.mark.parametrize("whole_up_to", [streamed_body.WHOLE_UP_TO, 10])
+def test_transaction_pages_and_statements_over_http(replicated: Bank, whole_up_to: int,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(streamed_body, "WHOLE_UP_TO", whole_up_to)
     bank, pair = replicated
     asha, ravi = customer(bank), customer(bank)
     savings = account(bank, asha, "1000.00").account_number
