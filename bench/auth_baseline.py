@@ -20,7 +20,6 @@ rows pass `vaani audit verify`."""
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import secrets
 import uuid
@@ -28,10 +27,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import jwt
-import psycopg
 
 from bench.ledger_baseline import SqliteHandWritten, append_audit
-from bench.ledger_baseline_pg import SEAL, seal_values
+from bench.ledger_baseline_pg import SEAL, Pipelined, seal_values
 from domain.audit import AuditEvent
 
 IDLE = timedelta(minutes=30)  # AuthPolicy.refresh_idle's default
@@ -118,19 +116,12 @@ class SqliteSessions(_Tokens):
         return self._db.write(work)
 
 
-class PostgresSessions(_Tokens):
-    """One psycopg connection in pipeline mode, in autocommit (as PostgresHandWritten)."""
+class PostgresSessions(Pipelined, _Tokens):
+    """On one pipelined connection, as the transfer baseline's (`Pipelined`)."""
 
     def __init__(self, url: str, secret: str) -> None:
-        super().__init__(secret)
-        self._conn = psycopg.connect(url.replace("postgresql+psycopg", "postgresql"),
-                                     autocommit=True)
-        self._held = contextlib.ExitStack()
-        self._pipeline = self._held.enter_context(self._conn.pipeline())
-
-    def close(self) -> None:
-        self._held.close()
-        self._conn.close()
+        Pipelined.__init__(self, url)
+        _Tokens.__init__(self, secret)
 
     def check(self, access: str) -> None:
         claims = self.claims(access)
@@ -165,10 +156,7 @@ class PostgresSessions(_Tokens):
             self._pipeline.sync()  # round trip 2: the writes and the COMMIT
             return token, access
         except BaseException:
-            with contextlib.suppress(psycopg.Error):
-                self._pipeline.sync()
-            conn.execute("ROLLBACK")
-            self._pipeline.sync()
+            self._roll_back()
             raise
 
 

@@ -83,11 +83,11 @@ _COMPACT = json.JSONEncoder(separators=(",", ":")).encode
 _SORTED = json.JSONEncoder(sort_keys=True).encode  # the details column, as Vaani stores it
 
 
-class PostgresHandWritten:
-    """One psycopg connection in pipeline mode for its whole life; `transfer` is one transaction
-    of two round trips. The connection is in autocommit mode and the transaction's BEGIN and
-    COMMIT are statements of its own: psycopg's managed transaction would wait for its BEGIN
-    alone, and leaving a `conn.pipeline()` block per transaction costs one more Sync."""
+class Pipelined:
+    """One psycopg connection in pipeline mode for its whole life. The connection is in
+    autocommit mode and a transaction's BEGIN and COMMIT are statements of their own: psycopg's
+    managed transaction would wait for its BEGIN alone, and leaving a `conn.pipeline()` block
+    per transaction costs one more Sync."""
 
     def __init__(self, url: str) -> None:
         self._conn = psycopg.connect(url.replace("postgresql+psycopg", "postgresql"),
@@ -98,6 +98,17 @@ class PostgresHandWritten:
     def close(self) -> None:
         self._held.close()
         self._conn.close()
+
+    def _roll_back(self) -> None:
+        """Out of an aborted pipeline (a Sync), then out of the transaction."""
+        with contextlib.suppress(psycopg.Error):
+            self._pipeline.sync()
+        self._conn.execute("ROLLBACK")  # a warning only, when no transaction was open
+        self._pipeline.sync()
+
+
+class PostgresHandWritten(Pipelined):
+    """`transfer` is one transaction of two round trips (`Pipelined`)."""
 
     def balance(self, account_number: str) -> tuple[int, int, str] | None:
         found = self._conn.execute("SELECT balance, held, currency FROM accounts "
@@ -143,14 +154,6 @@ class PostgresHandWritten:
         except BaseException:
             self._roll_back()
             raise
-
-    def _roll_back(self) -> None:
-        """Out of an aborted pipeline (a Sync), then out of the transaction."""
-        with contextlib.suppress(psycopg.Error):
-            self._pipeline.sync()
-        self._conn.execute("ROLLBACK")  # a warning only, when no transaction was open
-        self._pipeline.sync()
-
 
 def _counted(document: str | None, counter: str, fresh: dict[str, Any]) -> str:
     """The profile document with one more `counter`: one the use case can read back, whichever
