@@ -28,12 +28,13 @@ from typing import Any
 
 import jwt
 
-from bench.ledger_baseline import SqliteHandWritten, append_audit
+from application.auth_policy import AuthPolicy
+from bench.ledger_baseline import SqliteHandWritten, append_audit, as_stored
 from bench.ledger_baseline_pg import SEAL, Pipelined, seal_values
 from domain.audit import AuditEvent
 
-IDLE = timedelta(minutes=30)  # AuthPolicy.refresh_idle's default
-ACCESS = timedelta(minutes=15)
+IDLE = AuthPolicy().refresh_idle  # the default the benchmark's bank runs with
+ACCESS = timedelta(minutes=15)  # VAANI_ACCESS_TOKEN_MINUTES' default
 _PRESENTED = (
     "SELECT t.session_id, t.expires_at, t.rotated_at, s.customer_id, s.expires_at, s.revoked_at, "
     "c.role FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id "
@@ -91,7 +92,7 @@ class SqliteSessions(_Tokens):
         claims = self.claims(access)
         row = self._db.read(_SESSION.format("?"), (uuid.UUID(claims["sid"]).hex,))
         if row is None or row[0] != uuid.UUID(claims["sub"]).hex or row[2] is not None \
-                or row[1] <= _text(datetime.now(UTC)):
+                or row[1] <= as_stored(datetime.now(UTC)):
             raise ValueError("the session has ended")
 
     def rotate(self, refresh: str) -> tuple[str, str]:
@@ -100,7 +101,7 @@ class SqliteSessions(_Tokens):
 
         def work(run: Any) -> tuple[str, str]:
             now = datetime.now(UTC)
-            stamp = _text(now)
+            stamp = as_stored(now)
             row = run(_PRESENTED.format("?"), (presented,)).fetchone()
             if _refused(row, stamp):
                 raise ValueError("the refresh token is invalid, expired or revoked")
@@ -108,7 +109,7 @@ class SqliteSessions(_Tokens):
             token = secrets.token_urlsafe(32)
             new = hashlib.sha256(token.encode()).hexdigest()
             insert, rotate, seen = (sql.format("?") for sql in _ROTATE)
-            run(insert, (new, row[0], stamp, min(_text(now + IDLE), row[4])))
+            run(insert, (new, row[0], stamp, min(as_stored(now + IDLE), row[4])))
             run(rotate, (stamp, new, presented))
             run(seen, (stamp, row[0]))
             append_audit(run, _event(customer_id, session_id, now), stamp)
@@ -158,8 +159,3 @@ class PostgresSessions(Pipelined, _Tokens):
         except BaseException:
             self._roll_back()
             raise
-
-
-def _text(moment: datetime) -> str:
-    """A timestamp as Vaani stores it on SQLite (UTC, no zone)."""
-    return moment.strftime("%Y-%m-%d %H:%M:%S.%f")

@@ -84,25 +84,25 @@ def measure(profile: str, url: str, table: Table) -> None:
         current[0] = refresh.execute(current[0], SYSTEM).refresh_token
 
     by_hand = None if profile == "memory" else hand_written_sessions(url, SECRET)
-    theirs = [log_in.execute(asha.customer_number, PASSWORD)[0].refresh_token]
+    if by_hand is None:  # no database to write by hand: the bare cryptography
+        def bare_refresh() -> None:
+            token = secrets.token_urlsafe(32)
+            hashlib.sha256(token.encode()).hexdigest()
+            jwt.encode({"sub": "x", "sid": "y", "exp": 2_000_000_000}, SECRET, algorithm="HS256")
 
-    def bare_refresh() -> None:
-        if by_hand is not None:
-            theirs[0] = by_hand.rotate(theirs[0])[0]
-            return
-        token = secrets.token_urlsafe(32)
-        hashlib.sha256(token.encode()).hexdigest()
-        jwt.encode({"sub": "x", "sid": "y", "exp": 2_000_000_000}, SECRET, algorithm="HS256")
-    rows.append(("refresh (rotation)", *interleaved(rotate, bare_refresh, 300),
-                 "bare token + SHA-256 + HS256 sign" if by_hand is None
-                 else "hand-written rotation, same rows"))
-
-    def bare_check(token: str) -> None:
-        if by_hand is not None:
-            by_hand.check(token)
-        else:
+        def bare_check(token: str) -> None:
             jwt.decode(token, SECRET, algorithms=["HS256"], issuer="vaani")
-    checked = "bare HS256 verify" if by_hand is None else "HS256 verify + session row by hand"
+        rotated, checked = "bare token + SHA-256 + HS256 sign", "bare HS256 verify"
+    else:
+        sessions, theirs = by_hand, [log_in.execute(asha.customer_number, PASSWORD)[0].refresh_token]
+
+        def bare_refresh() -> None:
+            theirs[0] = sessions.rotate(theirs[0])[0]
+
+        def bare_check(token: str) -> None:
+            sessions.check(token)
+        rotated, checked = "hand-written rotation, same rows", "HS256 verify + session row by hand"
+    rows.append(("refresh (rotation)", *interleaved(rotate, bare_refresh, 300), rotated))
 
     access = log_in.execute(asha.customer_number, PASSWORD)[0].access_token
     authenticate = bank.resolve(Authenticate)

@@ -158,7 +158,7 @@ class SqliteHandWritten:
         # The clock is read holding the write lock, as Vaani reads it with the accounts
         # locked: an account's entries are posted in time order (`vaani ledger verify`).
         now = datetime.now(UTC)
-        stamp = now.strftime("%Y-%m-%d %H:%M:%S.%f")
+        stamp = as_stored(now)
         rows = {n: (i, b) for n, i, b in run(_LOCK, (source, destination))}
         (src_id, src_balance), (dst_id, dst_balance) = rows[source], rows[destination]
         if src_balance < amount:
@@ -207,6 +207,11 @@ def append_audit(run: Any, event: AuditEvent, stamp: str) -> None:
                  sealed.customer_id.hex if sealed.customer_id else None, sealed.resource,
                  _SORTED(dict(sealed.details)), sealed.previous_hash, sealed.record_hash))
     run(_MOVE_HEAD, (sealed.sequence, sealed.record_hash, last_hash))
+
+
+def as_stored(moment: datetime) -> str:
+    """A UTC timestamp as Vaani stores it on SQLite (adapters/sql/types.py: no zone)."""
+    return moment.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 def audit_details(source: str, destination: str, amount: int) -> dict[str, str]:
