@@ -12,15 +12,16 @@ from starlette.responses import Response
 from domain.errors import DomainError
 from entrypoints.errors import envelope, http_status_of
 
-# Made once: json.dumps with options builds a new encoder on every call.
-_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+# How every JSON answer is written; made once: json.dumps with options builds a new encoder on
+# every call.
+compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 class JSONResponse(Response):
     media_type = "application/json"
 
     def render(self, content: Any) -> bytes:
-        return _ENCODE(content).encode()
+        return compact_json(content).encode()
 
 
 def request_id(request: Request) -> str:
