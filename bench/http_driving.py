@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -117,17 +118,16 @@ def refuse_errors(who: str, result: dict[str, Any]) -> None:
 
 
 async def open_loop(port: int, prefix: str, bank: Any, rate: float, tag: str, requests: int,
-                    connections: int = 64) -> dict[str, float]:
+                    connections: int = 64) -> dict[str, Any]:
     """POST `requests` transfers at a fixed rate (sized by count, not time: a p99 needs
     enough of them); latency counts from when each request was due."""
     pool: asyncio.Queue[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = asyncio.Queue()
     for _ in range(connections):
         pool.put_nowait(await asyncio.open_connection("127.0.0.1", port))
     latencies: list[float] = []
-    bad = 0
+    refused: Counter[int] = Counter()  # the statuses other than 201, so a table can say which
 
     async def one(i: int, due: float) -> None:
-        nonlocal bad
         token, owner, a, b = bank.targets[i % len(bank.targets)]
         source, destination = (a, b) if i % 2 else (b, a)
         body = json.dumps({"to_account_number": destination,
@@ -151,7 +151,7 @@ async def open_loop(port: int, prefix: str, bank: Any, rate: float, tag: str, re
             pool.put_nowait((reader, writer))
         latencies.append(time.perf_counter() - due)
         if status != 201:
-            bad += 1
+            refused[status] += 1
 
     start = time.perf_counter()
     total = requests
@@ -167,7 +167,8 @@ async def open_loop(port: int, prefix: str, bank: Any, rate: float, tag: str, re
         pool.get_nowait()[1].close()
     q = statistics.quantiles(latencies, n=100)
     return {"rate": total / (time.perf_counter() - start), "p50": q[49] * 1e6,
-            "p95": q[94] * 1e6, "p99": q[98] * 1e6, "bad_status": bad}
+            "p95": q[94] * 1e6, "p99": q[98] * 1e6,
+            "bad_status": sum(refused.values()), "refused": dict(sorted(refused.items()))}
 
 
 async def _exchange(reader: asyncio.StreamReader, writer: asyncio.StreamWriter,

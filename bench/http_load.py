@@ -128,7 +128,7 @@ def measure(database: str, url: str, workers: int, workdir: Path, table: Table,
             bank.check()
         v, b = results["vaani"], results["bare"]
         refuse_errors("the baseline (open loop)", b)
-        open_table.add([label, f"{share:.0%}", *_cells(v), *_cells(b), str(int(v["bad_status"]))])
+        open_table.add([label, f"{share:.0%}", *_cells(v), *_cells(b), _refused(v)])
         print(f"{label} open loop {share:.0%}: vaani {v['rate']:,.0f}/s p99 {v['p99'] / 1000:.0f} "
               f"ms, bare {b['rate']:,.0f}/s p99 {b['p99'] / 1000:.0f} ms", flush=True)
 
@@ -136,6 +136,13 @@ def measure(database: str, url: str, workers: int, workdir: Path, table: Table,
 def _median(runs: list[dict[str, Any]]) -> dict[str, float]:
     return {k: statistics.median(r[k] for r in runs)
             for k in ("rate", "p50", "p95", "p99", "bad_status", "socket_errors")}
+
+
+def _refused(r: dict[str, Any]) -> str:
+    """How many were not answered 201, and with which statuses: "261 (503: 261)"."""
+    found = r.get("refused") or {}
+    which = ", ".join(f"{status}: {count}" for status, count in found.items())
+    return f"{int(r['bad_status'])}" + (f" ({which})" if which else "")
 
 
 def _cells(r: dict[str, float]) -> list[str]:
