@@ -144,8 +144,7 @@ def _median(runs: list[dict[str, Any]]) -> dict[str, float]:
 
 def _refused(r: dict[str, Any]) -> str:
     """How many were not answered 201, and with which statuses: "3 (401: 2, 503: 1)"."""
-    found = r.get("refused") or {}
-    which = ", ".join(f"{status}: {count}" for status, count in found.items())
+    which = ", ".join(f"{status}: {count}" for status, count in r["refused"].items())
     return f"{int(r['bad_status'])}" + (f" ({which})" if which else "")
 
 
